@@ -1,0 +1,29 @@
+"""Options shared by the commands, so that every command spells them the same way."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+Program = Annotated[
+    Path,
+    typer.Option("--program", "-C", help="Pulumi project directory to analyse (any Python program). Defaults to the current directory.",
+                 file_okay=False),
+]
+Stack = Annotated[
+    str, typer.Option("--stack", "-s", envvar="ROLLOUT_STACK", help="Stack name (stacks/Pulumi.<stack>.yaml). Defaults to example."),
+]
+Phase = Annotated[
+    Optional[int], typer.Option("--phase", "-p", min=1, max=6, help="Phase 1-6 to analyse. Defaults to the stack's configured phase."),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
