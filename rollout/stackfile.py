@@ -183,4 +183,6 @@ def load_stack(program_dir: Path | str, stack: str) -> StackFile:
             secure.add(full_key)
             value = SECURE_PLACEHOLDER
         config[full_key] = value
-    return StackFile(project, stack, path, config, frozenset(secure))
+    stack_file = StackFile(project, stack, path, config, frozenset(secure))
+    stack_file.settings  # validate the tool's own settings up front: a typo there is bad input too
+    return stack_file

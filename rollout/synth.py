@@ -65,15 +65,17 @@ def synthesize_phases(program_dir: Path | str, stack: str, phases: list[int]) ->
 def _run(stack_file: StackFile, overrides: Mapping[str, Any]) -> Inventory:
     config, secret_keys = stack_file.engine_config(overrides)
     main = stack_file.project.main
-    with _program_environment(stack_file.project.directory):
-        try:
+    try:
+        with _program_environment(stack_file.project.directory):
             resources, outputs = _record(lambda: runpy.run_path(str(main), run_name="__main__"),
                                          project=stack_file.project_name, stack=stack_file.stack, config=config,
                                          secret_keys=secret_keys, region=stack_file.region)
-        except (UserError, ProgramError):
-            raise
-        except Exception as error:  # noqa: BLE001 - any failure of the program is reported, naming it
-            raise _program_failure(error, stack_file) from None
+    except UserError:
+        raise
+    except ProgramError as error:
+        raise ProgramError(f"program {stack_file.project.directory}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - any failure of the program is reported, naming it
+        raise _program_failure(error, stack_file) from None
     return Inventory(project=stack_file.project_name, stack=stack_file.stack,
                      phase=_configured_phase(stack_file, overrides), resources=resources, outputs=outputs)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -54,6 +55,21 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Plan, price, check and apply the six sme-rollout phases; assess and audit what runs today.",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from rollout import __version__
+
+        typer.echo(f"rollout {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Plan, price, check and apply the six sme-rollout phases; assess and audit what runs today."""
 
 
 def _register() -> None:

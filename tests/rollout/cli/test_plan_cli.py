@@ -1,0 +1,54 @@
+"""`rollout plan` through the CLI: table, JSON shape, --save, bad arguments."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from rollout.cli import app
+from rollout.inventory import Inventory
+from tests.rollout.programs import PHASED_PROGRAM, PHASED_STACK, write_program
+
+runner = CliRunner()
+
+
+def test_json_has_the_documented_shape(tmp_path) -> None:
+    program = write_program(tmp_path / "p", PHASED_PROGRAM, stacks={"dev": PHASED_STACK})
+    result = runner.invoke(app, ["plan", "--program", str(program), "--stack", "dev", "--format", "json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert {"stack", "phase", "resources", "added", "changed", "removed"} <= set(document)
+    assert document["stack"] == "dev" and document["phase"] == 2
+    resource = next(r for r in document["resources"] if r["name"] == "db")
+    assert {"urn", "type", "name", "parent", "phase", "protect", "inputs"} <= set(resource)
+    assert resource["inputs"]["password"] == {"$secret": "[secret]"}
+    assert resource["urn"] in document["added"]
+
+
+def test_table_and_save(tmp_path) -> None:
+    program = write_program(tmp_path / "p", PHASED_PROGRAM, stacks={"dev": PHASED_STACK})
+    saved = tmp_path / "baseline.json"
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet", "--save", str(saved)])
+    assert result.exit_code == 0, result.output
+    assert "Plan: +2 to add, ~0 to change, -0 to remove" in result.stdout
+    [restored] = [Inventory.from_json(doc) for doc in json.loads(saved.read_text())]
+    assert len(restored.custom_resources()) == 4
+
+
+def test_bad_arguments_exit_2_without_traceback(tmp_path) -> None:
+    program = write_program(tmp_path / "p", PHASED_PROGRAM, stacks={"dev": PHASED_STACK})
+    for args, message in [
+        (["--phase", "7"], "Invalid value for '--phase'"),
+        (["--stack", "prod"], "stack file not found (stacks here: dev)"),
+        (["--format", "sarif"], "sarif is for `rollout check`"),
+        (["--format", "yaml"], "'yaml' is not one of"),
+    ]:
+        result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet", *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output and "Traceback" not in result.output
+
+
+def test_program_that_is_not_a_project(tmp_path) -> None:
+    result = runner.invoke(app, ["plan", "-C", str(tmp_path), "--quiet"])
+    assert result.exit_code == 2 and "no Pulumi.yaml here" in result.output
