@@ -358,7 +358,7 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
         "id": resource_id,
         "arn": arn,
         "name": physical,
-        "urn": None,
+        "identifier": physical if service in {"rds", "neptune", "docdb"} else None,
         "endpoint": f"{host}:443",
         "address": host,
         "url": f"https://{host}/" if service != "sqs" else f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{physical}",

@@ -1,0 +1,318 @@
+"""Rebuild catalog prices from AWS's public bulk price-list offer files (format in ../shared/PRICES.md).
+
+Offer files are large (the EC2 regional file is about 350 MB), so they are streamed with ijson: products are kept
+only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters from PRICES.md:
+only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied"
+dimensions. Every price keeps the offer's version and publicationDate; the catalog is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urljoin
+
+from rollout.errors import UserError
+
+DEFAULT_URL = "https://pricing.us-east-1.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Maps products of one offer and product family to a catalog key (None = not this rule's product)."""
+
+    offer: str
+    family: str
+    offer_unit: str
+    unit: str
+    key: Callable[[Mapping[str, str]], str | None]
+    scale: float = 1.0  # catalog price = offer price x scale (e.g. per request -> per 1M requests)
+
+
+def _ends(attributes: Mapping[str, str], suffix: str) -> bool:
+    return attributes.get("usagetype", "").endswith(suffix)
+
+
+def _ec2_instance(a: Mapping[str, str]) -> str | None:
+    wanted = {"operatingSystem": "Linux", "tenancy": "Shared", "preInstalledSw": "NA", "capacitystatus": "Used"}
+    if all(a.get(k) == v for k, v in wanted.items()) and "BoxUsage" in a.get("usagetype", ""):
+        return f"ec2:instance:{a['instanceType']}"
+    return None
+
+
+_RDS_ENGINES = {"PostgreSQL": "postgres", "MySQL": "mysql", "MariaDB": "mariadb"}
+_RDS_DEPLOYMENTS = {"Single-AZ": "single-az", "Multi-AZ": "multi-az"}
+_RDS_VOLUMES = {"General Purpose-GP3": "gp3", "General Purpose": "gp2"}
+
+
+def _rds_instance(a: Mapping[str, str]) -> str | None:
+    engine, az = _RDS_ENGINES.get(a.get("databaseEngine", "")), _RDS_DEPLOYMENTS.get(a.get("deploymentOption", ""))
+    if engine and az and a.get("instanceType"):
+        return f"rds:instance:{engine}:{a['instanceType']}:{az}"
+    return None
+
+
+def _rds_storage(a: Mapping[str, str]) -> str | None:
+    volume, az = _RDS_VOLUMES.get(a.get("volumeType", "")), _RDS_DEPLOYMENTS.get(a.get("deploymentOption", ""))
+    engine = a.get("databaseEngine", "Any")
+    return f"rds:storage:{volume}:{az}" if volume and az and engine in ("Any", "PostgreSQL") else None
+
+
+def _cache_node(a: Mapping[str, str]) -> str | None:
+    engine = a.get("cacheEngine", "")
+    if engine in ("Redis", "Valkey") and a.get("instanceType"):
+        return f"elasticache:node:{engine.lower()}:{a['instanceType']}"
+    return None
+
+
+def _sqs(a: Mapping[str, str]) -> str | None:
+    kind = a.get("queueType", "")
+    return "sqs:requests:fifo" if kind.startswith("FIFO") else "sqs:requests:standard" if kind == "Standard" else None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("AmazonEC2", "Compute Instance", "Hrs", "hour", _ec2_instance),
+    Rule("AmazonEC2", "Storage", "GB-Mo", "GB-month",
+         lambda a: f"ec2:ebs:{a['volumeApiName']}" if a.get("volumeApiName") else None),
+    Rule("AmazonEC2", "IP Address", "Hrs", "hour",
+         lambda a: "ec2:public-ipv4" if _ends(a, "PublicIPv4:InUseAddress") else None),
+    Rule("AmazonEC2", "NAT Gateway", "Hrs", "hour",
+         lambda a: "vpc:nat-gateway:hour" if _ends(a, "NatGateway-Hours") else None),
+    Rule("AmazonEC2", "NAT Gateway", "GB", "GB",
+         lambda a: "vpc:nat-gateway:gb" if _ends(a, "NatGateway-Bytes") else None),
+    Rule("AmazonRDS", "Database Instance", "Hrs", "hour", _rds_instance),
+    Rule("AmazonRDS", "Database Storage", "GB-Mo", "GB-month", _rds_storage),
+    Rule("AmazonRDS", "Storage Snapshot", "GB-Mo", "GB-month",
+         lambda a: "rds:backup" if _ends(a, "ChargedBackupUsage") else None),
+    Rule("AmazonElastiCache", "Cache Instance", "Hrs", "node-hour", _cache_node),
+    Rule("AWSELB", "Load Balancer-Application", "Hrs", "hour",
+         lambda a: "elb:alb:hour" if _ends(a, "LoadBalancerUsage") else None),
+    Rule("AWSELB", "Load Balancer-Application", "LCU-Hrs", "LCU-hour",
+         lambda a: "elb:alb:lcu" if _ends(a, "LCUUsage") else None),
+    Rule("AWSQueueService", "API Request", "Requests", "1M requests", _sqs, scale=1e6),
+    Rule("AmazonCloudWatch", "Alarm", "Alarms", "month",
+         lambda a: "cloudwatch:alarm:standard" if _ends(a, "CW:AlarmMonitorUsage") else None),
+    Rule("AmazonCloudWatch", "Metric", "Metrics", "month",
+         lambda a: "cloudwatch:metric" if _ends(a, "CW:MetricMonitorUsage") else None),
+    Rule("AmazonCloudWatch", "Dashboard", "Dashboards", "month",
+         lambda a: "cloudwatch:dashboard" if _ends(a, "DashboardsUsageHour") else None),
+    Rule("AmazonCloudWatch", "Data Payload", "GB", "GB",
+         lambda a: "cloudwatch:logs:ingest" if _ends(a, "DataProcessing-Bytes") else None),
+    Rule("AmazonCloudWatch", "Storage Snapshot", "GB-Mo", "GB-month",
+         lambda a: "cloudwatch:logs:storage" if _ends(a, "TimedStorage-ByteHrs") else None),
+)
+OFFERS: tuple[str, ...] = tuple(dict.fromkeys(rule.offer for rule in RULES))
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh found: prices per catalog key, the offers read, and how many rows each filter dropped."""
+
+    region: str
+    prices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    offers: dict[str, dict[str, str]] = field(default_factory=dict)
+    skipped: Counter = field(default_factory=Counter)
+    ambiguous: set[str] = field(default_factory=set)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Streaming an offer file
+
+
+def _build(first: tuple[str, str, Any], events: Iterator[tuple[str, str, Any]]) -> Any:
+    """Assemble the JSON value that starts with event `first` from the remaining parser events."""
+    import ijson
+
+    builder = ijson.ObjectBuilder()
+    depth = 0
+    event: tuple[str, str, Any] | None = first
+    while event is not None:
+        _, kind, value = event
+        builder.event(kind, value)
+        depth += kind in ("start_map", "start_array")
+        depth -= kind in ("end_map", "end_array")
+        if depth == 0:
+            return builder.value
+        event = next(events)
+    return None
+
+
+def read_offer(stream: IO[bytes], region: str, result: RefreshResult, source: str) -> None:
+    """Stream one offer file into `result`: match products, then read their on-demand price dimensions."""
+    import ijson
+
+    events = iter(ijson.parse(stream))
+    meta: dict[str, str] = {}
+    matched: dict[str, tuple[str, Rule]] = {}
+    seen_products = False
+    try:
+        for prefix, kind, value in events:
+            if prefix in ("offerCode", "version", "publicationDate") and kind == "string":
+                meta[prefix] = value
+            elif prefix == "products" and kind == "map_key":
+                seen_products = True
+                product = _build(next(events), events)
+                _match_product(value, product, meta.get("offerCode", ""), region, matched, result)
+            elif prefix == "terms.OnDemand" and kind == "map_key":
+                if not seen_products:
+                    raise UserError(f"{source}: terms come before products; not an AWS offer file layout")
+                term = _build(next(events), events)
+                if value in matched:
+                    _read_term(value, term, matched[value], meta, result)
+    except ijson.JSONError as error:
+        raise UserError(f"{source}: not valid JSON ({error})") from None
+    if not seen_products:
+        result.skipped["files without products"] += 1
+        return
+    result.offers[meta.get("offerCode", source)] = {
+        "version": meta.get("version", ""), "publicationDate": meta.get("publicationDate", "")}
+
+
+def _match_product(sku: str, product: Mapping[str, Any], offer: str, region: str,
+                   matched: dict[str, tuple[str, Rule]], result: RefreshResult) -> None:
+    attributes = product.get("attributes") or {}
+    if attributes.get("regionCode", region) != region:
+        result.skipped["other regions"] += 1
+        return
+    if "ExtendedSupport" in attributes.get("usagetype", ""):
+        result.skipped["ExtendedSupport surcharge SKUs"] += 1
+        return
+    for rule in RULES:
+        if rule.offer == offer and rule.family == product.get("productFamily"):
+            key = rule.key(attributes)
+            if key:
+                matched[sku] = (key, rule)
+                return
+
+
+def _read_term(sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta: Mapping[str, str],
+               result: RefreshResult) -> None:
+    key, rule = match
+    for offer_term in term.values():
+        for dimension in (offer_term.get("priceDimensions") or {}).values():
+            usd = float(str((dimension.get("pricePerUnit") or {}).get("USD", "0")))
+            if str(dimension.get("beginRange", "0")) != "0":
+                result.skipped["tiered rows beyond the first"] += 1
+            elif usd == 0 and "reserved" in str(dimension.get("description", "")).lower():
+                result.skipped["$0 reserved-instance-applied rows"] += 1
+            elif dimension.get("unit") != rule.offer_unit:
+                result.skipped["rows in another unit"] += 1
+            else:
+                _record(key, rule, usd * rule.scale, sku, meta, result)
+
+
+def _record(key: str, rule: Rule, usd: float, sku: str, meta: Mapping[str, str], result: RefreshResult) -> None:
+    usd = round(usd, 10)
+    previous = result.prices.get(key)
+    if previous is not None and previous["usd"] != usd:
+        result.ambiguous.add(key)
+        return
+    result.prices[key] = {
+        "usd": usd, "unit": rule.unit, "derived": False,
+        "source": f"AWS offer file {meta.get('offerCode', rule.offer)} version {meta.get('version', '?')} (SKU {sku})",
+        "as_of": meta.get("publicationDate", "")[:10],
+        "offer_version": meta.get("version", ""), "publication_date": meta.get("publicationDate", ""),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sources: a directory of offer files, or the price-list URL layout
+
+
+def refresh(region: str, source: str) -> RefreshResult:
+    """Read every offer file for `region` from a directory or an http(s) base URL."""
+    result = RefreshResult(region)
+    if source.startswith(("http://", "https://")):
+        _refresh_from_url(region, source, result)
+    else:
+        directory = Path(source)
+        if not directory.is_dir():
+            raise UserError(f"--from {source}: not a directory or http(s) URL")
+        for path in sorted(directory.rglob("*.json")):
+            with path.open("rb") as stream:
+                read_offer(stream, region, result, str(path))
+    for key in result.ambiguous:
+        result.prices.pop(key, None)
+    if not result.prices:
+        raise UserError(f"--from {source}: no on-demand prices for region {region} in the offer files")
+    return result
+
+
+class _ChunkReader:
+    """A read() over an iterator of byte chunks, so ijson can stream an HTTP body."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson probes read(0) to tell bytes from text
+            return b""
+        for chunk in self._chunks:
+            if chunk:  # an empty chunk mid-stream is not the end
+                return chunk
+        return b""
+
+
+def _refresh_from_url(region: str, base: str, result: RefreshResult) -> None:
+    """Follow PRICES.md: /offers/v1.0/aws/<offer>/current/region_index.json -> the region's currentVersionUrl."""
+    import httpx
+
+    base = base.rstrip("/") + "/"
+    try:
+        with httpx.Client(timeout=60, follow_redirects=True) as client:
+            for offer in OFFERS:
+                index_url = urljoin(base, f"offers/v1.0/aws/{offer}/current/region_index.json")
+                response = client.get(index_url)
+                if response.status_code == 404:
+                    result.skipped[f"offers not published ({offer})"] += 1
+                    continue
+                response.raise_for_status()
+                entry = (response.json().get("regions") or {}).get(region)
+                if not entry:
+                    result.skipped[f"offers without {region} ({offer})"] += 1
+                    continue
+                url = urljoin(base, entry["currentVersionUrl"].lstrip("/"))
+                with client.stream("GET", url) as body:
+                    body.raise_for_status()
+                    read_offer(_ChunkReader(body.iter_bytes()), region, result, url)
+    except httpx.HTTPStatusError as error:
+        raise UserError(f"{error.request.url}: HTTP {error.response.status_code}") from None
+    except httpx.HTTPError as error:
+        raise UserError(f"{base}: {error.__class__.__name__}: {error}") from None
+    except (ValueError, KeyError) as error:
+        raise UserError(f"{base}: unexpected region index ({error})") from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing the catalog
+
+
+def merge(catalog: dict[str, Any], result: RefreshResult) -> dict[str, Any]:
+    """The catalog with the region's refreshed prices replaced (other keys and regions untouched)."""
+    merged = json.loads(json.dumps(catalog))
+    region = merged.setdefault("regions", {}).setdefault(result.region, {"prices": {}})
+    region.setdefault("prices", {}).update(result.prices)
+    region["refreshed"] = result.offers
+    dates = [offer["publicationDate"][:10] for offer in result.offers.values() if offer["publicationDate"]]
+    merged["catalog_date"] = max([merged.get("catalog_date", ""), *dates])
+    return merged
+
+
+def write_catalog(path: Path, catalog: Mapping[str, Any]) -> None:
+    """Write atomically (temp file in the same directory, then rename), so a failed run leaves the old file."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".prices-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(catalog, handle, indent=1)
+            handle.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

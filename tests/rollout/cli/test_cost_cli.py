@@ -1,0 +1,165 @@
+"""`rollout cost` on a small phased Pulumi program written in tmp_path (not ours: pricing is by resource type)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from rollout.cli import app
+from tests.rollout.programs import write_program
+
+SHOP = '''
+import pulumi
+import pulumi_aws as aws
+
+phase = pulumi.Config().get_int("phase") or 1
+
+
+class Phase(pulumi.ComponentResource):
+    def __init__(self, number):
+        super().__init__("shop:phases:Phase", f"phase{number}", {"phase": number})
+
+
+def under(number):
+    return pulumi.ResourceOptions(parent=Phase(number))
+
+
+p1 = under(1)
+aws.s3.Bucket("logs", opts=p1)
+aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", opts=p1)
+if phase >= 2:
+    p2 = under(2)
+    aws.sns.Topic("alerts", opts=p2)
+    aws.elasticache.ReplicationGroup("cache", description="cache", node_type="cache.t4g.micro",
+                                     num_cache_clusters=2, engine="valkey", opts=p2)
+if phase >= 3:
+    p3 = under(3)
+    db = aws.rds.Instance("db", instance_class="db.t4g.small", engine="postgres", allocated_storage=20,
+                          storage_type="gp3", multi_az=True, manage_master_user_password=True,
+                          username="app", opts=p3)
+    aws.rds.Instance("db-replica", instance_class="db.t4g.small", replicate_source_db=db.id,
+                     storage_type="gp3", opts=p3)
+if phase >= 4:
+    p4 = under(4)
+    aws.sqs.Queue("email", opts=p4)
+'''
+
+STACK = '''
+config:
+  shop:phase: 4
+  aws:region: ap-southeast-1
+'''
+
+
+@pytest.fixture
+def shop(tmp_path):
+    return write_program(tmp_path / "shop", SHOP, name="shop", stacks={"test": STACK})
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, ["cost", *args, "--quiet"])
+
+
+def test_json_has_totals_diff_and_components(shop):
+    result = run("--program", str(shop), "--stack", "test", "--phase", "4", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    by_name = {r["name"]: r for r in document["resources"]}
+    # phase 3: db 730 x 0.102 + 20 x 0.276 + 0 backup + 0.40 secret = 74.46 + 5.52 + 0.40 = 80.38
+    #          replica 730 x 0.051 + 20 x 0.138 = 37.23 + 2.76 = 39.99; logs bucket 0.215 (small usage)
+    # phase 4: email queue: SQS price unknown in ap-southeast-1 -> adds 0
+    assert by_name["db"]["monthly"] == pytest.approx(80.38)
+    assert by_name["db-replica"]["monthly"] == pytest.approx(39.99)
+    assert document["total_monthly"] == pytest.approx(80.38 + 39.99 + 0.215)
+    assert document["previous_total_monthly"] == pytest.approx(document["total_monthly"])
+    assert document["diff_monthly"] == pytest.approx(0)
+    assert by_name["email"]["change"] == "added"
+    assert by_name["email"]["components"][0]["price_known"] is False
+    assert by_name["db"]["change"] == "unchanged"
+    assert document["currency"] == "USD" and document["catalog_date"] == "2026-09-25"
+    assert set(by_name["db"]["components"][0]) >= {"name", "unit", "quantity", "price", "monthly", "usage_based",
+                                                   "price_known"}
+    assert document["unpriced_types"] == {"aws:sns/topic:Topic": 1}
+    assert document["free_types"] == {"aws:ec2/vpc:Vpc": 1}
+    # priced: bucket 3 + db 4 + replica 2; unknown: valkey cache nodes and SQS (not in the catalog for Singapore)
+    assert document["lines"] == {"priced": 9, "price_unknown": 2}
+
+
+def test_compare_phase_and_vnd(shop):
+    result = run("--program", str(shop), "--stack", "test", "--phase", "3", "--compare-phase", "1",
+                 "--format", "json", "--currency", "VND")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    rate = document["exchange_rate"]["per_usd"]
+    assert document["currency"] == "VND" and rate == 25100
+    # phase 1 = logs bucket 0.215; phase 3 adds db 80.38 + replica 39.99 (the cache adds 0: price unknown)
+    assert document["previous_total_monthly"] == pytest.approx(0.215 * rate)
+    assert document["diff_monthly"] == pytest.approx((80.38 + 39.99) * rate)
+    assert document["diff_percent"] == pytest.approx((80.38 + 39.99) / 0.215 * 100)
+    assert {r["name"]: r["change"] for r in document["resources"]} == {
+        "logs": "unchanged", "cache": "added", "db": "added", "db-replica": "added"}
+
+
+def test_phase_one_is_compared_with_nothing(shop):
+    document = json.loads(run("--program", str(shop), "--stack", "test", "--phase", "1", "--format", "json").stdout)
+    assert (document["previous_total_monthly"], document["diff_monthly"]) == (0, pytest.approx(0.215))
+
+
+def test_table_is_a_breakdown_tree_with_totals(shop):
+    result = run("--program", str(shop), "--stack", "test", "--phase", "3")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "+ db  (aws:rds/instance:Instance)" in out
+    assert "Database instance (primary, Multi-AZ, db.t4g.small)" in out
+    # 0.215 + 80.38 + 39.99 = 120.585, shown as $120.58 (binary float just below .585)
+    assert "$74.46" in out and "OVERALL TOTAL" in out and "$120.58" in out
+    assert "Monthly cost change (phase 2 → 3): Amount: +$120.37 ($0.21 → $120.58)" in out
+    assert "price unknown: not found for ap-southeast-1" in out
+    assert "Prices as of 2026-09-25" in out
+
+
+def test_markdown_for_pull_requests(shop):
+    result = run("--program", str(shop), "--stack", "test", "--phase", "3", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert "**Total: $120.58 per month**" in result.stdout
+    assert "| + | `db` | `aws:rds/instance:Instance` | $80.38 | +$80.38 |" in result.stdout
+
+
+def test_usage_overrides_from_the_stack_file(shop):
+    (shop / "stacks" / "Pulumi.test.yaml").write_text(STACK + '''  rollout:usage:
+    profile: medium
+    byResource:
+      logs: {storageGb: 1000}
+    vndPerUsd: 26000
+''')
+    document = json.loads(run("--program", str(shop), "--stack", "test", "--phase", "1", "--format", "json",
+                              "--currency", "VND").stdout)
+    # 1000 GB x 0.025 = 25; medium: 100 x 1k PUT x 0.005 = 0.50, 1000 x 1k GET x 0.0004 = 0.40 => 25.90 USD
+    assert document["total_monthly"] == pytest.approx(25.90 * 26000)
+    assert document["usage"]["profile"] == "medium"
+    assert {(a["key"], a["origin"]) for a in document["usage"]["assumed"]} == {
+        ("storageGb", "byResource"), ("monthlyPutRequests", "profile medium"),
+        ("monthlyGetRequests", "profile medium")}
+    assert document["exchange_rate"]["source"] == "rollout:usage.vndPerUsd in the stack file"
+
+
+def test_bad_usage_config_exits_2_naming_the_key(shop):
+    (shop / "stacks" / "Pulumi.test.yaml").write_text(STACK + '''  rollout:usage:
+    byType:
+      aws:sqs/queue:Queue: {monthlyMessages: 5}
+''')
+    result = run("--program", str(shop), "--stack", "test")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {shop / 'stacks' / 'Pulumi.test.yaml'}: rollout:usage.byType: "
+        "aws:sqs/queue:Queue.monthlyMessages: unknown usage key (known: monthlyRequests)")
+
+
+def test_unknown_region_prices_nothing_and_says_so(shop):
+    (shop / "stacks" / "Pulumi.test.yaml").write_text(STACK.replace("ap-southeast-1", "ap-southeast-7"))
+    document = json.loads(run("--program", str(shop), "--stack", "test", "--phase", "3", "--format", "json").stdout)
+    assert document["total_monthly"] == 0
+    assert document["lines"]["priced"] == 0
+    assert "no prices for region ap-southeast-7" in document["notes"][0]

@@ -1,0 +1,46 @@
+"""`rollout prices refresh` on the offer-file fixtures of tests/rollout/data/offers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from rollout import prices
+from rollout.cli import app
+from rollout.cost import load_catalog
+
+OFFERS = Path(__file__).parent.parent / "data" / "offers"
+PACKAGED = Path(prices.__file__).parent / "data" / "prices.json"
+REGION = "ap-southeast-1"
+
+
+def test_cli_refresh_updates_the_catalog_that_cost_then_reads(tmp_path):
+    catalog = tmp_path / "prices.json"
+    shutil.copy(PACKAGED, catalog)
+    result = CliRunner().invoke(app, ["prices", "refresh", "--region", REGION, "--from", str(OFFERS),
+                                      "--catalog", str(catalog), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "sqs:requests:fifo\t0.5 USD per 1M requests\t(2026-09-01)" in result.stdout
+    assert "updated 7 prices for ap-southeast-1" in result.stdout
+    assert "skipped 1: ExtendedSupport surcharge SKUs" in result.stdout
+    refreshed = load_catalog(catalog)
+    assert refreshed.price(REGION, "sqs:requests:fifo", "1M requests").usd == 0.5
+    assert "AWSQueueService version 20260901000000" in refreshed.price(REGION, "sqs:requests:fifo",
+                                                                       "1M requests").source
+
+
+def test_cli_bad_source_and_region_exit_2(tmp_path):
+    catalog = tmp_path / "prices.json"
+    shutil.copy(PACKAGED, catalog)
+    runner = CliRunner()
+    missing = runner.invoke(app, ["prices", "refresh", "--region", REGION, "--from", str(tmp_path / "nope"),
+                                  "--catalog", str(catalog)])
+    assert missing.exit_code == 2
+    assert "error: --from" in missing.stderr and "not a directory" in missing.stderr
+    nothing = runner.invoke(app, ["prices", "refresh", "--region", "eu-west-9", "--from", str(OFFERS),
+                                  "--catalog", str(catalog)])
+    assert nothing.exit_code == 2
+    assert "no on-demand prices for region eu-west-9" in nothing.stderr
+    assert catalog.read_bytes() == PACKAGED.read_bytes()
