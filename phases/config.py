@@ -132,6 +132,10 @@ class CdnConfig(_Section):
     zone_id: str | None = Field(None, description="Adopt an existing Cloudflare zone by id. Defaults to creating one.")
     certificate_arn: str | None = Field(None, description="ACM certificate (us-east-1) for the domain on CloudFront. "
                                                           "Defaults to one issued and DNS-validated by the stack.")
+    route53_zone_id: str | None = Field(None, description="Route 53 hosted zone of the domain (CloudFront): the "
+                                                          "certificate's validation record and the alias records "
+                                                          "are created there. Defaults to none (validation record "
+                                                          "exported for your DNS host).")
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         "PriceClass_200", description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.")
     default_ttl_seconds: int = Field(3600, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
@@ -236,6 +240,9 @@ class SloConfig(_Section):
     queue_age_seconds: int = Field(300, ge=10, le=1_209_600, description="Oldest message age alarm. Defaults to 300.")
     replica_lag_seconds: int = Field(30, ge=1, le=3600, description="RDS replica lag alarm. Defaults to 30.")
     cache_hit_ratio_percent: float = Field(80, ge=1, le=100, description="Alarm below this cache hit ratio. Defaults to 80.")
+    cache_evictions: int = Field(100, ge=0, le=10_000_000, description="Alarm above this many evictions per 5 "
+                                                                      "minutes. Defaults to 100.")
+    database_cpu_percent: float = Field(80, ge=1, le=100, description="Database CPU alarm threshold. Defaults to 80.")
 
 
 class ObservabilityConfig(_Section):
@@ -244,6 +251,9 @@ class ObservabilityConfig(_Section):
     log_retention_days: int = Field(365, description="CloudWatch log retention (0 = never expire). Defaults to 365.")
     grafana_auth: Literal["AWS_SSO", "SAML"] = Field("AWS_SSO", description="Grafana sign-in. Defaults to AWS_SSO.")
     grafana_editors: int = Field(1, ge=1, le=1000, description="Grafana editor users (billed). Defaults to 1.")
+    grafana_allowed_cidrs: list[str] = Field(default_factory=list, description="Public CIDRs (office, VPN) allowed "
+                                                                                "to open Grafana. Defaults to none "
+                                                                                "(only through the VPC endpoint).")
     slo: SloConfig = Field(default_factory=SloConfig, description="Alarm thresholds.")
 
     @field_validator("log_retention_days")
@@ -253,6 +263,20 @@ class ObservabilityConfig(_Section):
                    3288, 3653}
         if value not in allowed:
             raise ValueError(f"must be one of CloudWatch's retention values: {sorted(allowed)}")
+        return value
+
+    @field_validator("grafana_allowed_cidrs")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for cidr in value:
+            try:
+                network = ipaddress.ip_network(cidr)
+            except ValueError:
+                raise ValueError(f"{cidr!r} is not a CIDR block") from None
+            if network.version != 4 or network.prefixlen < 16:
+                raise ValueError(f"{cidr!r}: use IPv4 blocks of /16 or smaller")
         return value
 
 
@@ -275,6 +299,16 @@ class ServiceConfig(_Section):
     def _name(cls, value: str) -> str:
         if not re.fullmatch(r"[a-z][a-z0-9-]{0,23}", value):
             raise ValueError(f"{value!r} must be lowercase letters, digits and dashes (≤ 24)")
+        return value
+
+    @field_validator("path_patterns")
+    @classmethod
+    def _paths(cls, value: list[str]) -> list[str]:
+        if not 1 <= len(value) <= 5:
+            raise ValueError("give 1 to 5 path patterns (an ALB rule condition holds at most 5)")
+        for pattern in value:
+            if not re.fullmatch(r"/[A-Za-z0-9_\-.$/~\"'@:+*?&]{0,127}", pattern):
+                raise ValueError(f"{pattern!r} is not an ALB path pattern (e.g. /api/*)")
         return value
 
     @model_validator(mode="after")
@@ -362,12 +396,19 @@ class StackConfig(_Section):
         services = [s.name for s in self.services]
         if len(services) != len(set(services)):
             raise ValueError("services: names must be unique")
+        catch_all = [s.name for s in self.services if "/*" in s.path_patterns]
+        if len(catch_all) > 1:
+            raise ValueError(f"services: only one service may route '/*' (the default), not {', '.join(catch_all)}")
         flows = [f.name for f in self.flows]
         if len(flows) != len(set(flows)):
             raise ValueError("flows: names must be unique")
+        consistency = {q.name: q.consistency for q in self.queues}
         for flow in self.flows:
             if flow.queue is not None and flow.queue not in names:
                 raise ValueError(f"flows: {flow.name}: queue {flow.queue!r} is not one of queues: {names}")
+            if flow.queue is not None and flow.consistency == "strong" and consistency[flow.queue] != "strong":
+                raise ValueError(f"flows: {flow.name}: a strong flow needs a FIFO queue, but queue {flow.queue!r} "
+                                 f"is eventual (set its consistency: strong)")
         return self
 
     @property

@@ -111,7 +111,7 @@ def _record(program: Callable[[], Any], *, project: str, stack: str, config: dic
         raise ProgramError(f"duplicate URNs (the engine would reject them): {', '.join(sorted(set(monitor.duplicates)))}")
     if diagnostics.errors:
         raise ProgramError("the program logged errors: " + "; ".join(diagnostics.errors))
-    return tuple(_with_phases(monitor.records)), outputs
+    return tuple(_in_tree_order(_with_phases(monitor.records))), outputs
 
 
 def _configured_phase(stack_file: StackFile, overrides: Mapping[str, Any]) -> int | None:
@@ -305,6 +305,21 @@ def _with_phases(records: list[Resource]) -> list[Resource]:
     return [replace(r, phase=phase(r.urn)) for r in records]
 
 
+def _in_tree_order(records: list[Resource]) -> list[Resource]:
+    """Registration order depends on thread scheduling: give a stable one (parents first, siblings by URN)."""
+    known = {r.urn for r in records}
+    children: dict[str | None, list[Resource]] = {}
+    for record in records:
+        children.setdefault(record.parent if record.parent in known else None, []).append(record)
+    ordered: list[Resource] = []
+    stack = sorted(children.get(None, []), key=lambda r: r.urn, reverse=True)
+    while stack:
+        record = stack.pop()
+        ordered.append(record)
+        stack.extend(sorted(children.get(record.urn, []), key=lambda r: r.urn, reverse=True))
+    return ordered
+
+
 def _is_phase_component(record: Resource) -> bool:
     parts = record.type.split(":")
     return not record.custom and len(parts) == 3 and parts[1] == PHASE_MODULE
@@ -380,8 +395,22 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
         "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{physical}/",
         "workspaceId": f"ws-{_suffix(type_, name, 'ws')}",
     }
-    computed = {k: v for k, v in computed.items() if v is not None}
+    computed = {k: v for k, v in computed.items()
+                if v is not None and service in _SERVICE_OUTPUTS.get(k, (service,))}
     return resource_id, {**computed, **inputs}
+
+
+_SERVICE_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "bucketDomainName": ("s3",), "bucketRegionalDomainName": ("s3",),
+    "primaryEndpointAddress": ("elasticache",), "readerEndpointAddress": ("elasticache",),
+    "masterUserSecrets": ("rds",), "resourceId": ("rds",),
+    "arnSuffix": ("lb", "alb"),
+    "keyId": ("kms",),
+    "prometheusEndpoint": ("amp",),
+    "latestVersion": ("ec2",),
+}
+"""Computed outputs that only one service's resources have: the SDK serializes every output a mock returns (about
+a third of a resource's registration cost), so other services do not get them."""
 
 
 def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:

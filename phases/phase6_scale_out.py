@@ -1,0 +1,78 @@
+"""Phase 6: Scale out — the application moves from the one server onto autoscaling groups behind a load balancer;
+the CDN's origin moves to the load balancer (wired by the CDN's own phase from `web_tier.alb_dns_name`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.observability import SloAlarms, SloAlarmsArgs, Watched, slo_signals
+from components.sizing import ec2_instance_type
+from components.web_tier import ServiceSpec, WebTier, WebTierArgs
+from phases.flows import first_attribute
+
+NUMBER = 6
+TITLE = "Scale out"
+GOAL = ("Serve the hot services from private autoscaling groups behind an HTTPS-only load balancer with WAF, "
+        "deploy with rolling, auto-rolled-back instance refreshes, and scale on CPU and requests.")
+KPIS: tuple[str, ...] = ("uptime", "cost per request", "deploys without downtime")
+ADDS: tuple[str, ...] = (
+    "internet-facing ALB: HTTP→HTTPS redirect, TLS 1.3/1.2, drop invalid headers, deletion protection, access logs, "
+    "regional WAFv2 (managed rules + rate limit), path-based routing per service",
+    "per service: launch template (IMDSv2, encrypted EBS, no public IP), autoscaling group in private subnets with "
+    "ELB health checks, target tracking (CPU, requests per target), rolling instance refresh with auto-rollback, "
+    "capacity rebalance, optional spot share",
+    "least-privilege instance profile (SSM, its secrets, its log group, workload roles)",
+    "ALB SLO alarms (p95, 5xx rate, error rate, unhealthy targets)",
+    "the CDN's origin moves from the old server to the ALB",
+)
+
+
+def build(ctx: Any) -> None:
+    config = ctx.config
+    network = ctx.components["network"]
+    baseline = ctx.components["baseline"]
+    web_tier = WebTier("web", WebTierArgs(
+        vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
+        private_subnet_ids=network.private_subnet_ids,
+        services=services(config),
+        domain=config.site.domain,
+        access_log_bucket=baseline.log_bucket_name,
+        rate_limit_per_5_minutes=config.cdn.rate_limit_per_minute * 5 if config.cdn else 3000,
+        extra_security_group_ids=[s for s in [first_attribute(network, "app_security_group_id")] if s is not None],
+        secret_arns=secret_arns(ctx.components),
+        assumable_role_arns=workload_role_arns(ctx.components),
+        extra_policy_arns=[a for a in [first_attribute(ctx.components.get("cache"), "connect_policy_arn")] if a is not None],
+        log_group_arn=first_attribute(ctx.components.get("observability"), "app_log_group_arn"),
+    ), ctx.opts(NUMBER))
+    ctx.components["web_tier"] = web_tier
+    signals = slo_signals(Watched(load_balancer=web_tier.alb_arn_suffix,
+                                  target_groups=dict(web_tier.target_group_arn_suffixes)), config.observability.slo)
+    ctx.components["web_tier_alarms"] = SloAlarms("web-slo", SloAlarmsArgs(
+        alert_topic_arn=baseline.alert_topic_arn, signals=signals), ctx.opts(NUMBER))
+    ctx.outputs["albDnsName"] = web_tier.alb_dns_name
+
+
+def services(config: Any) -> list[ServiceSpec]:
+    """The stack config's services with the size preset's instance type filled in."""
+    return [ServiceSpec(name=s.name, path_patterns=s.path_patterns,
+                        instance_type=ec2_instance_type(config.size, s.instance_type), min_size=s.min_size,
+                        max_size=s.max_size, desired_capacity=s.desired_capacity, port=s.port,
+                        health_check_path=s.health_check_path, spot_percent=s.spot_percent, image_id=s.image_id)
+            for s in config.services]
+
+
+def secret_arns(components: dict[str, Any]) -> list[Any]:
+    found = [first_attribute(components.get("database"), "secret_arn", "master_user_secret_arn"),
+             first_attribute(components.get("cache"), "auth_token_secret_arn", "secret_arn")]
+    return [arn for arn in found if arn is not None]
+
+
+def workload_role_arns(components: dict[str, Any]) -> list[Any]:
+    """The app assumes the queue producer/consumer roles (and the event producer role) instead of holding their
+    permissions itself."""
+    arns = []
+    for queue in components.get("queues", {}).values():
+        arns += [queue.producer_role.arn, queue.consumer_role.arn]
+    if components.get("event_stream") is not None:
+        arns.append(components["event_stream"].producer_role.arn)
+    return arns

@@ -1,0 +1,45 @@
+"""Phase 6: the web tier per service, its alarms, and the dashboards growing to show it."""
+
+import json
+
+from phase_standins import run
+
+import phases.phase6_scale_out as phase6
+
+
+def test_declares_what_it_is():
+    assert phase6.NUMBER == 6 and phase6.TITLE and phase6.GOAL and phase6.KPIS and phase6.ADDS
+
+
+def test_web_tier_per_service_with_alarms_and_alb_output(synth):
+    inventory = run(synth, 6)
+    groups = inventory.of_type("aws:autoscaling/group:Group")
+    assert len(groups) == 2 and all(g.phase == 6 for g in groups)
+    templates = inventory.of_type("aws:ec2/launchTemplate:LaunchTemplate")
+    assert {t.inputs["instanceType"] for t in templates} == {"t4g.small"}
+    assert all("sg-app" in t.inputs["networkInterfaces"][0]["securityGroups"] for t in templates)
+    web_alarms = sorted(a.name for a in inventory.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.phase == 6)
+    assert web_alarms == ["web-slo-alb-5xx", "web-slo-alb-errors", "web-slo-alb-p95", "web-slo-api-unhealthy",
+                          "web-slo-web-unhealthy"]
+    assert inventory.outputs["albDnsName"]
+    (dashboard,) = inventory.of_type("aws:cloudwatch/dashboard:Dashboard")
+    titles = [w["properties"]["title"] for w in json.loads(dashboard.inputs["dashboardBody"])["widgets"]]
+    assert "ALB target response time p95 (s)" in titles
+
+
+def test_instances_may_assume_the_queue_roles_and_read_the_db_secret(synth):
+    inventory = run(synth, 6)
+    policy = next(r for r in inventory.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "web-instance")
+    statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+    assert statements["ReadAppSecrets"]["Resource"] == ["arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:db"]
+    assert len(statements["AssumeWorkloadRoles"]["Resource"]) == 4
+    attached = {r.inputs["policyArn"] for r in inventory.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert "arn:aws:iam::123456789012:policy/cache-connect" in attached
+
+
+def test_services_take_the_size_preset():
+    from phases.config import parse_config
+    from phase_standins import BASE
+
+    config = parse_config({**BASE, "size": "large"})
+    assert [s.instance_type for s in phase6.services(config)] == ["m7g.large", "m7g.large"]
