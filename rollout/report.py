@@ -1,10 +1,23 @@
-"""Human renderings of a plan: a rich table for terminals and Markdown for pull-request comments."""
+"""Human renderings of plans and diffs: rich tables for terminals and Markdown for pull-request comments.
+
+The pull-request comment (`plan_markdown`) brings together what a reviewer needs before a phase is applied:
+resources added and changed per phase, the monthly cost and its change (when `rollout.cost` is present), the
+compliance summary with the top findings (when `rollout.check` is present), data-loss warnings (`rollout.diff`)
+and the architecture diagram (Mermaid, which GitHub renders).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rollout.plan import Plan, component_of, components_by_phase, phase_summary
+
+GATHER: Any = object()
+"""Default of the optional sections: compute them from the plan when the module that provides them exists."""
+
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+TOP_FINDINGS = 5
 
 
 def short_type(type_token: str) -> str:
@@ -71,12 +84,225 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False) -> None:
                   f"[red]-{len(plan.removed)} to remove[/red] (offline: nothing was applied).")
 
 
-def plan_markdown(plan: Plan) -> str:
+def plan_markdown(plan: Plan, *, cost: Any = GATHER, findings: Any = GATHER, diagram: Any = GATHER) -> str:
+    """One pull-request comment for phase N. `cost` is a rollout.cost CostDiff and `findings` a list of finding
+    objects as `rollout check --format json` prints them; None omits a section, GATHER computes it."""
+    from rollout.diff import diff_inventories
+
     current = plan.current
-    lines = [f"### rollout plan: `{current.stack}` phase {plan.phase if plan.phase is not None else '–'}", ""]
+    phase = plan.phase if plan.phase is not None else "–"
+    lines = [f"### rollout plan: `{current.stack}` phase {phase}", ""]
+    lines += [f"Region `{plan.stack_file.region}` · **+{len(plan.added)}** to add, **~{len(plan.changed)}** to change, "
+              f"**-{len(plan.removed)}** to remove compared with phase {_previous_label(plan)} "
+              "(offline plan: nothing was applied).", ""]
+    changes = diff_inventories(plan.previous, current) if plan.previous is not None else None
+    if changes is not None and changes.data_loss:
+        lines += _data_loss_markdown(changes)
     lines += ["| Phase | Title | Resources | New |", "|---:|---|---:|---:|"]
     for row in phase_summary(current, plan.added):
         lines.append(f"| {row['number'] if row['number'] is not None else '–'} | {row['title'] or ''} | "
                      f"{row['resources']} | {('+' + str(row['added'])) if row['added'] else ''} |")
-    lines += ["", f"**+{len(plan.added)}** to add, **~{len(plan.changed)}** to change, **-{len(plan.removed)}** to remove."]
-    return "\n".join(lines) + "\n"
+    lines.append("")
+    lines += _added_by_component(plan)
+    if changes is not None and (changes.updated or changes.replaced or changes.removed):
+        lines += ["<details><summary>Changes to what is already deployed</summary>", ""]
+        lines += _changes_markdown(changes) + ["</details>", ""]
+    cost = gather_cost(plan) if cost is GATHER else cost
+    if cost is not None:
+        lines += cost_markdown(cost, plan)
+    findings = gather_findings(plan) if findings is GATHER else findings
+    if findings is not None:
+        lines += findings_markdown(findings)
+    if diagram is GATHER:
+        from rollout.diagram import mermaid
+
+        diagram = mermaid(current)
+    if diagram:
+        lines += ["<details open><summary>Architecture (highlighted: added in this phase)</summary>", "",
+                  "```mermaid", diagram.rstrip("\n"), "```", "", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _previous_label(plan: Plan) -> str:
+    return str(plan.previous.phase) if plan.previous is not None and plan.previous.phase is not None else "0 (nothing)"
+
+
+def _added_by_component(plan: Plan) -> list[str]:
+    if not plan.added:
+        return []
+    by_component: dict[str, dict[str, int]] = {}
+    by_urn = plan.current.by_urn
+    for urn in plan.added:
+        resource = by_urn[urn]
+        types = by_component.setdefault(component_of(plan.current, resource) or "(top level)", {})
+        types[short_type(resource.type)] = types.get(short_type(resource.type), 0) + 1
+    lines = ["<details><summary>What this phase adds</summary>", "", "| Component | Resources |", "|---|---|"]
+    for component, types in by_component.items():
+        counts = ", ".join(f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines.append(f"| {_cell(component)} | {counts} |")
+    return lines + ["", "</details>", ""]
+
+
+def _data_loss_markdown(changes: Any) -> list[str]:
+    lines = [f"> [!CAUTION]", f"> **Data loss:** {len(changes.data_loss)} stateful resource(s) would be replaced or "
+             "removed. Take a backup or restore plan first, or keep the old inputs.", ">"]
+    at_risk = set(changes.data_loss)
+    for entry in (*changes.replaced, *changes.removed):
+        if entry.urn in at_risk:
+            why = f"replaced because {', '.join(f'`{p}`' for p in entry.replace_paths)} changed" \
+                if entry.replace_paths else "removed"
+            lines.append(f"> - `{entry.name}` ({short_type(entry.type)}): {why}")
+    return lines + [""]
+
+
+def _changes_markdown(changes: Any) -> list[str]:
+    lines = ["| | Resource | Type | Inputs |", "|---|---|---|---|"]
+    for mark, entries in (("±", changes.replaced), ("~", changes.updated), ("-", changes.removed)):
+        for entry in entries:
+            detail = "<br>".join(f"`{c.path}`: {_value(c.old)} → {_value(c.new)}" for c in entry.changes[:6])
+            if len(entry.changes) > 6:
+                detail += f"<br>… {len(entry.changes) - 6} more"
+            flag = " ⚠️ data loss" if entry.data_loss else ""
+            lines.append(f"| {mark}{flag} | `{_cell(entry.name)}` | {short_type(entry.type)} | {detail} |")
+    return lines + [""]
+
+
+def _value(value: Any) -> str:
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = text if len(text) <= 60 else text[:57] + "…"
+    return f"`{_cell(text)}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Optional sections: cost (rollout.cost) and compliance (rollout.check)
+
+
+def gather_cost(plan: Plan) -> Any:
+    """The cost change from phase N-1 to N, or None when rollout.cost is not installed."""
+    try:
+        from rollout import cost
+    except ImportError:
+        return None
+    settings = plan.stack_file.settings
+    after = cost.price_inventory(plan.current, settings, plan.stack_file.region)
+    before = cost.price_inventory(plan.previous, settings, plan.stack_file.region) if plan.previous else None
+    return cost.compare(before, after)
+
+
+def cost_markdown(cost: Any, plan: Plan) -> list[str]:
+    amount = cost.amount
+    sign = "+" if amount >= 0 else "-"
+    percent = f", {cost.percent:+.1f}%" if cost.percent is not None else ""
+    lines = ["#### Monthly cost", "",
+             f"**${cost.after_total:,.2f}/month** ({sign}${abs(amount):,.2f}{percent} vs phase {_previous_label(plan)}).", ""]
+    moved = sorted((c for c in cost.changes if c.change != "unchanged" and round(c.diff, 2) != 0),
+                   key=lambda c: (-abs(c.diff), c.name))
+    if moved:
+        lines += ["| Change | Resource | Type | Before | After |", "|---|---|---|---:|---:|"]
+        for change in moved[:8]:
+            lines.append(f"| {change.change} | `{_cell(change.name)}` | {short_type(change.type)} | "
+                         f"${change.before:,.2f} | ${change.after:,.2f} |")
+        if len(moved) > 8:
+            lines.append(f"| | … {len(moved) - 8} more | | | |")
+        lines.append("")
+    return lines
+
+
+def gather_findings(plan: Plan) -> Any:
+    """Findings of `rollout check` for phase N (stack policy settings and waivers applied) as JSON objects, or
+    None when rollout.check is not installed."""
+    try:
+        from rollout.check import merge_policy_config, run_check
+    except ImportError:
+        return None
+    settings = plan.stack_file.settings
+    result = run_check(plan.current, policy_config=merge_policy_config(settings.policy.config),
+                       waivers=settings.waivers)
+    return [finding.to_json() for finding in result.findings]
+
+
+def findings_markdown(findings: Sequence[Mapping[str, Any]]) -> list[str]:
+    active = [f for f in findings if not f.get("waived")]
+    mandatory = [f for f in active if f.get("enforcement") == "mandatory" and f.get("status", "violation") == "violation"]
+    counts: dict[str, int] = {}
+    for finding in active:
+        counts[str(finding.get("severity", "unknown"))] = counts.get(str(finding.get("severity", "unknown")), 0) + 1
+    verdict = "✅ no mandatory violations" if not mandatory else f"❌ {len(mandatory)} mandatory violation(s)"
+    by_severity = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9)))
+    waived = len(findings) - len(active)
+    lines = ["#### Compliance", "", f"{verdict} · {len(active)} finding(s)" + (f" ({by_severity})" if by_severity else "")
+             + (f" · {waived} waived" if waived else ""), ""]
+    top = sorted(active, key=lambda f: (f.get("enforcement") != "mandatory", SEVERITY_ORDER.get(str(f.get("severity")), 9),
+                                        str(f.get("control")), str(f.get("name"))))[:TOP_FINDINGS]
+    if top:
+        lines += ["| Control | Severity | Enforcement | Resource | Finding |", "|---|---|---|---|---|"]
+        for f in top:
+            lines.append(f"| {f.get('control')} | {f.get('severity')} | {f.get('enforcement')} | "
+                         f"`{_cell(str(f.get('name')))}` | {_cell(str(f.get('message')))} |")
+        if len(active) > len(top):
+            lines.append(f"| | | | | … {len(active) - len(top)} more: run `rollout check` |")
+        lines.append("")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Diff renderings (rollout diff)
+
+
+def diff_markdown(changes: Any, title: str) -> str:
+    lines = [f"### rollout diff: {title}", "",
+             f"**+{len(changes.added)}** added, **~{len(changes.updated)}** updated, "
+             f"**±{len(changes.replaced)}** replaced, **-{len(changes.removed)}** removed.", ""]
+    if changes.data_loss:
+        lines += _data_loss_markdown(changes)
+    if changes.updated or changes.replaced or changes.removed:
+        lines += _changes_markdown(changes)
+    if changes.added:
+        lines += ["<details><summary>Added</summary>", ""]
+        lines += [f"- `{e.name}` ({short_type(e.type)})" for e in changes.added] + ["", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def diff_table(changes: Any, console: Any, title: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    table.add_column("Resource")
+    table.add_column("Type")
+    table.add_column("Changed inputs (old → new)")
+    for entry in changes.added:
+        table.add_row("[green]+[/green]", escape(entry.name), short_type(entry.type), "")
+    for mark, entries in (("[magenta]±[/magenta]", changes.replaced), ("[yellow]~[/yellow]", changes.updated)):
+        for entry in entries:
+            detail = "\n".join(f"{escape(c.path)}: {escape(_plain(c.old))} → {escape(_plain(c.new))}" for c in entry.changes)
+            if entry.replace_paths:
+                detail += f"\n[magenta]replaced because {escape(', '.join(entry.replace_paths))} changed[/magenta]"
+            table.add_row(mark + (" [red bold]data loss[/red bold]" if entry.data_loss else ""), escape(entry.name),
+                          short_type(entry.type), detail)
+    for entry in changes.removed:
+        table.add_row("[red]-[/red]" + (" [red bold]data loss[/red bold]" if entry.data_loss else ""),
+                      escape(entry.name), short_type(entry.type), "")
+    if changes.empty:
+        console.print(f"{escape(title)}: no changes.")
+    else:
+        console.print(table)
+    console.print(f"Diff: [green]+{len(changes.added)}[/green] added, [yellow]~{len(changes.updated)}[/yellow] updated, "
+                  f"[magenta]±{len(changes.replaced)}[/magenta] replaced, [red]-{len(changes.removed)}[/red] removed.")
+    if changes.data_loss:
+        console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "
+                      "replaced or removed: " + escape(", ".join(e.name for e in (*changes.replaced, *changes.removed)
+                                                                 if e.data_loss)))
+
+
+def _plain(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)

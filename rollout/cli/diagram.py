@@ -1,0 +1,52 @@
+"""`rollout diagram`: the architecture of a phase (Mermaid, SVG or PNG), with what the phase adds highlighted."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rollout.cli._options import Phase, Program, Quiet, Stack
+
+
+class DiagramFormat(str, Enum):
+    mermaid = "mermaid"
+    svg = "svg"
+    png = "png"
+
+
+def diagram(
+    program: Program = Path("."),
+    stack: Stack = "example",
+    phase: Phase = None,
+    output_format: Annotated[DiagramFormat, typer.Option("--format", "-f", help="mermaid (text), svg (drawn here) or png (needs cairosvg).")] = DiagramFormat.mermaid,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Write to FILE instead of stdout (required for png).")] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability."""
+    from rollout.cli._render import progress_reporter
+    from rollout.diagram import mermaid, svg, svg_to_png
+    from rollout.errors import UserError
+    from rollout.synth import synthesize
+
+    if output_format is DiagramFormat.png and output is None:
+        raise UserError("--format png writes binary data: give --output FILE")
+    with progress_reporter(quiet) as progress:
+        progress(f"running {stack}" + (f" at phase {phase}" if phase else ""))
+        inventory = synthesize(program, stack, phase=phase)
+    if output_format is DiagramFormat.mermaid:
+        text = mermaid(inventory)
+    else:
+        text = svg(inventory)
+    if output_format is DiagramFormat.png:
+        try:
+            data = svg_to_png(text)
+        except RuntimeError as error:
+            raise UserError(f"--format png: {error}") from None
+        output.write_bytes(data)  # type: ignore[union-attr]
+    elif output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
