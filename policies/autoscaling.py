@@ -1,0 +1,50 @@
+"""Auto Scaling groups: launch templates, ELB health checks, several AZs (ASG-01..02)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policies._helpers import get, items
+from policies.core import Control, Enforcement, Severity, Subject
+
+GROUP = "aws:autoscaling/group:Group"
+
+
+def launch_template(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if get(subject.props, "launchConfiguration"):
+        yield "uses a launchConfiguration (deprecated); use a launch template"
+    elif not get(subject.props, "launchTemplate") and not get(subject.props, "mixedInstancesPolicy"):
+        yield "has neither launchTemplate nor mixedInstancesPolicy"
+
+
+def health_and_zones(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    props = subject.props
+    if items(get(props, "targetGroupArns")) and get(props, "healthCheckType") != "ELB":
+        yield f"healthCheckType is {get(props, 'healthCheckType', default='EC2')!r} behind a load balancer; use ELB"
+    subnets = items(get(props, "vpcZoneIdentifiers"))
+    zones = items(get(props, "availabilityZones"))
+    if len(subnets) < 2 and len(zones) < 2:
+        yield f"spans {max(len(subnets), len(zones))} subnet(s)/AZ(s); use at least 2"
+
+
+_TYPES = (GROUP,)
+CONTROLS = (
+    Control(
+        id="ASG-01", title="Auto Scaling groups use launch templates", severity=Severity.MEDIUM,
+        resource_types=_TYPES, check=launch_template,
+        description="Launch configurations are deprecated and lack IMDSv2 and mixed-instance settings.",
+        remediation="Set launchTemplate (or mixedInstancesPolicy) and drop launchConfiguration.",
+        sources=("FSBP AutoScaling.9", "CKV_AWS_315"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="ASG-02", title="Auto Scaling groups use ELB health checks across AZs", severity=Severity.MEDIUM,
+        resource_types=_TYPES, check=health_and_zones,
+        description="Behind a load balancer, unhealthy instances are replaced only with ELB health checks; two or "
+                    "more subnets (AZs) survive an AZ outage.",
+        remediation="Set healthCheckType=ELB when targetGroupArns is set, and at least 2 vpcZoneIdentifiers.",
+        sources=("FSBP AutoScaling.1", "FSBP AutoScaling.2", "CKV2_AWS_15", "AwsSolutions-AS2"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+)

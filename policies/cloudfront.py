@@ -1,0 +1,197 @@
+"""CloudFront distributions: HTTPS to viewers and origins, modern TLS, OAC, WAF, logs, HSTS (CFD-01..08)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from policies._helpers import each, get, items, of_type, refers_to, truthy
+from policies.core import Control, Enforcement, Severity, Subject
+
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+RESPONSE_HEADERS_POLICY = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
+_SECURE_VIEWER_POLICIES = {"redirect-to-https", "https-only"}
+_MODERN_TLS = re.compile(r"^TLSv1\.(2|3)_\d{4}$")
+_S3_DOMAIN = re.compile(r"\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?$")
+ONE_YEAR = 31536000
+
+
+def _behaviors(props: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    named = [("defaultCacheBehavior", get(props, "defaultCacheBehavior", default={}))]
+    for index, behavior in enumerate(items(get(props, "orderedCacheBehaviors"))):
+        named.append((f"orderedCacheBehaviors[{index}] ({get(behavior, 'pathPattern', default='?')})", behavior))
+    return named
+
+
+def viewer_https(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    for where, behavior in _behaviors(subject.props):
+        policy = get(behavior, "viewerProtocolPolicy")
+        if policy not in _SECURE_VIEWER_POLICIES:
+            yield f"{where}.viewerProtocolPolicy is {policy!r}; use redirect-to-https or https-only"
+
+
+def viewer_tls(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    certificate = get(subject.props, "viewerCertificate", default={})
+    if truthy(get(certificate, "cloudfrontDefaultCertificate")):
+        yield "viewerCertificate uses the CloudFront default certificate, which allows TLS 1.0; use an ACM certificate"
+        return
+    version = get(certificate, "minimumProtocolVersion")
+    if not isinstance(version, str) or not _MODERN_TLS.match(version):
+        yield f"viewerCertificate.minimumProtocolVersion is {version!r}; use TLSv1.2_2021 or newer"
+    method = get(certificate, "sslSupportMethod")
+    if method != "sni-only":
+        yield f"viewerCertificate.sslSupportMethod is {method!r}; use sni-only"
+
+
+def _is_s3_origin(origin: Any) -> bool:
+    if get(origin, "customOriginConfig") is not None:
+        return False
+    if get(origin, "s3OriginConfig") is not None or get(origin, "originAccessControlId") is not None:
+        return True
+    return bool(_S3_DOMAIN.search(str(get(origin, "domainName", default=""))))
+
+
+def origin_tls(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    for index, origin in enumerate(items(get(subject.props, "origins"))):
+        custom = get(origin, "customOriginConfig")
+        if custom is None:
+            continue
+        where = f"origins[{index}] ({get(origin, 'originId', default='?')})"
+        policy = get(custom, "originProtocolPolicy")
+        if policy != "https-only":
+            yield f"{where}.customOriginConfig.originProtocolPolicy is {policy!r}; use https-only"
+        protocols = [str(p) for p in items(get(custom, "originSslProtocols"))]
+        if protocols != ["TLSv1.2"]:
+            yield f"{where}.customOriginConfig.originSslProtocols is {protocols}; use ['TLSv1.2'] only"
+
+
+def s3_origin_access_control(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    for index, origin in enumerate(items(get(subject.props, "origins"))):
+        if _is_s3_origin(origin) and not get(origin, "originAccessControlId"):
+            yield (f"origins[{index}] ({get(origin, 'originId', default='?')}) is an S3 origin without "
+                   "originAccessControlId; use origin access control")
+
+
+def waf(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not get(subject.props, "webAclId"):
+        yield "webAclId is not set; associate a WAFv2 web ACL (scope CLOUDFRONT)"
+
+
+def access_logs(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not get(subject.props, "loggingConfig", "bucket"):
+        yield "loggingConfig.bucket is not set; enable standard access logs"
+
+
+def default_root_object(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not get(subject.props, "defaultRootObject"):
+        yield "defaultRootObject is not set (a request for / would list or forward the origin root)"
+
+
+def _hsts_problem(policy: Subject, min_age: int) -> str | None:
+    hsts = get(policy.props, "securityHeadersConfig", "strictTransportSecurity")
+    if hsts is None:
+        return "has no securityHeadersConfig.strictTransportSecurity"
+    problems = []
+    if not truthy(get(hsts, "override")):
+        problems.append("override is not true")
+    age = get(hsts, "accessControlMaxAgeSec", default=0)
+    if not isinstance(age, (int, float)) or age < min_age:
+        problems.append(f"accessControlMaxAgeSec {age} < {min_age}")
+    if not truthy(get(hsts, "includeSubdomains")):
+        problems.append("includeSubdomains is not true")
+    return "HSTS " + ", ".join(problems) if problems else None
+
+
+def hsts_headers(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    policies = of_type(subjects, RESPONSE_HEADERS_POLICY)
+    min_age = int(cfg.get("minMaxAgeSec", ONE_YEAR))
+
+    def check(distribution: Subject) -> Iterator[str]:
+        for where, behavior in _behaviors(distribution.props):
+            prop = "defaultCacheBehavior" if where == "defaultCacheBehavior" else "orderedCacheBehaviors"
+            policy_id = get(behavior, "responseHeadersPolicyId")
+            if not policy_id:
+                yield f"{where} has no responseHeadersPolicyId (no HSTS header)"
+                continue
+            linked = [p for p in policies if refers_to(distribution, prop, p)]
+            if not linked:
+                yield f"{where}.responseHeadersPolicyId refers to a policy outside this stack; HSTS cannot be verified"
+                continue
+            for policy in linked:
+                problem = _hsts_problem(policy, min_age)
+                if problem:
+                    yield f"{where}: response headers policy {policy.name} {problem}"
+
+    yield from each(subjects, [DISTRIBUTION], check)
+
+
+_TYPES = (DISTRIBUTION,)
+CONTROLS = (
+    Control(
+        id="CFD-01", title="CloudFront viewers use HTTPS", severity=Severity.HIGH, resource_types=_TYPES,
+        check=viewer_https,
+        description="Every cache behavior must redirect HTTP to HTTPS or serve HTTPS only.",
+        remediation="Set viewerProtocolPolicy to redirect-to-https on the default and ordered cache behaviors.",
+        sources=("FSBP CloudFront.3", "CKV_AWS_34", "compliance-policies cloudfront-distribution-disallow-unencrypted-traffic"),
+    ),
+    Control(
+        id="CFD-02", title="CloudFront uses a custom certificate with TLS 1.2+ and SNI", severity=Severity.HIGH,
+        resource_types=_TYPES, check=viewer_tls,
+        description="The default *.cloudfront.net certificate allows TLS 1.0; a custom certificate must set a "
+                    "TLSv1.2_* (or 1.3) minimum protocol version and SNI.",
+        remediation="Use an ACM certificate with minimumProtocolVersion TLSv1.2_2021 and sslSupportMethod sni-only.",
+        sources=("FSBP CloudFront.7", "FSBP CloudFront.8", "CKV_AWS_174", "CKV2_AWS_42", "AwsSolutions-CFR4"),
+    ),
+    Control(
+        id="CFD-03", title="CloudFront talks to custom origins over TLS 1.2 only", severity=Severity.HIGH,
+        resource_types=_TYPES, check=origin_tls,
+        description="Custom origins must be reached with https-only and TLSv1.2 as the only SSL protocol.",
+        remediation="Set customOriginConfig.originProtocolPolicy=https-only and originSslProtocols=['TLSv1.2'].",
+        sources=("FSBP CloudFront.9", "FSBP CloudFront.10", "CKV2_AWS_72", "CKV2_AWS_54", "AwsSolutions-CFR5"),
+    ),
+    Control(
+        id="CFD-04", title="S3 origins use origin access control", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=s3_origin_access_control,
+        description="An S3 origin must be private and read through origin access control (OAC), not public.",
+        remediation="Create an aws.cloudfront.OriginAccessControl and set originAccessControlId on the S3 origin.",
+        sources=("FSBP CloudFront.13", "FSBP CloudFront.2 (legacy OAI)", "CKV2_AWS_46", "AwsSolutions-CFR7"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="CFD-05", title="CloudFront has a WAF web ACL", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=waf,
+        description="A WAFv2 web ACL filters common exploits and floods before they reach the origin.",
+        remediation="Create an aws.wafv2.WebAcl with scope CLOUDFRONT and set webAclId to its ARN.",
+        sources=("FSBP CloudFront.6", "CKV_AWS_68", "AwsSolutions-CFR2", "compliance-policies cloudfront-distribution-configure-waf"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="CFD-06", title="CloudFront access logs are on", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=access_logs,
+        description="Access logs are needed to investigate incidents and measure cache behaviour.",
+        remediation="Set loggingConfig.bucket to a log bucket (with ACLs enabled for CloudFront log delivery).",
+        sources=("FSBP CloudFront.5", "CKV_AWS_86", "AwsSolutions-CFR3", "compliance-policies cloudfront-distribution-enable-access-logging"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="CFD-07", title="Every CloudFront behavior sends a strong HSTS header", severity=Severity.MEDIUM,
+        resource_types=(DISTRIBUTION, RESPONSE_HEADERS_POLICY), check=hsts_headers, stack=True,
+        config_defaults={"minMaxAgeSec": ONE_YEAR},
+        description="Each cache behavior needs a response headers policy whose Strict-Transport-Security overrides "
+                    "the origin, lasts at least a year and includes subdomains (joined through responseHeadersPolicyId).",
+        remediation="Create an aws.cloudfront.ResponseHeadersPolicy with securityHeadersConfig.strictTransportSecurity "
+                    "{override: true, accessControlMaxAgeSec: 31536000, includeSubdomains: true} and reference it "
+                    "from every behavior.",
+        sources=("CKV2_AWS_32", "CKV_AWS_259"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="CFD-08", title="CloudFront has a default root object", severity=Severity.LOW, resource_types=_TYPES,
+        check=default_root_object,
+        description="Without a default root object a request for / is forwarded to the origin root.",
+        remediation="Set defaultRootObject (e.g. index.html).",
+        sources=("FSBP CloudFront.1", "CKV_AWS_305"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+)

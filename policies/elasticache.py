@@ -1,0 +1,98 @@
+"""ElastiCache (Redis/Valkey) replication groups: encryption at rest and in transit, auth, HA, snapshots (EC-01..05)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policies._helpers import get, items, to_int, truthy
+from policies.core import Control, Enforcement, Severity, Subject
+
+REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+
+
+def at_rest(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not truthy(get(subject.props, "atRestEncryptionEnabled")):
+        yield "atRestEncryptionEnabled is not true"
+    elif cfg.get("requireKmsKey") and not get(subject.props, "kmsKeyId"):
+        yield "kmsKeyId is not set (policy config requireKmsKey)"
+
+
+def in_transit(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not truthy(get(subject.props, "transitEncryptionEnabled")):
+        yield "transitEncryptionEnabled is not true"
+    if get(subject.props, "transitEncryptionMode") == "preferred":
+        yield "transitEncryptionMode is preferred (accepts plaintext clients); use required"
+
+
+def auth(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not get(subject.props, "authToken") and not items(get(subject.props, "userGroupIds")):
+        yield "neither authToken nor userGroupIds is set (no client authentication)"
+
+
+def node_count(props: Mapping[str, Any]) -> int:
+    """Nodes per shard: numCacheClusters (cluster mode off) or 1 + replicasPerNodeGroup (cluster mode on)."""
+    clusters = to_int(get(props, "numCacheClusters"))
+    if clusters is not None:
+        return clusters
+    replicas = to_int(get(props, "replicasPerNodeGroup"))
+    return 1 + replicas if replicas is not None else 1
+
+
+def high_availability(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not truthy(get(subject.props, "automaticFailoverEnabled")):
+        yield "automaticFailoverEnabled is not true"
+    if not truthy(get(subject.props, "multiAzEnabled")):
+        yield "multiAzEnabled is not true"
+    nodes = node_count(subject.props)
+    if nodes < 2:
+        yield f"{nodes} node per shard; use at least 2 for failover"
+
+
+def snapshots(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    minimum = int(cfg.get("minRetentionDays", 1))
+    limit = to_int(get(subject.props, "snapshotRetentionLimit")) or 0
+    if limit < minimum:
+        yield f"snapshotRetentionLimit is {limit}; keep at least {minimum} day(s)"
+
+
+_TYPES = (REPLICATION_GROUP,)
+CONTROLS = (
+    Control(
+        id="EC-01", title="ElastiCache is encrypted at rest", severity=Severity.HIGH, resource_types=_TYPES,
+        check=at_rest, config_defaults={"requireKmsKey": False},
+        description="Cache data and snapshots must be encrypted at rest (config requireKmsKey demands a CMK).",
+        remediation="Set atRestEncryptionEnabled=true (and kmsKeyId for a customer managed key).",
+        sources=("FSBP ElastiCache.4", "CKV_AWS_29", "CKV_AWS_191", "AwsSolutions-AEC3"),
+    ),
+    Control(
+        id="EC-02", title="ElastiCache requires TLS", severity=Severity.HIGH, resource_types=_TYPES,
+        check=in_transit,
+        description="Clients must connect over TLS; transitEncryptionMode preferred still accepts plaintext.",
+        remediation="Set transitEncryptionEnabled=true and transitEncryptionMode=required (or leave it unset).",
+        sources=("FSBP ElastiCache.5", "CKV_AWS_30", "AwsSolutions-AEC3"),
+    ),
+    Control(
+        id="EC-03", title="ElastiCache authenticates clients", severity=Severity.HIGH, resource_types=_TYPES,
+        check=auth,
+        description="Redis AUTH (authToken) or RBAC user groups must be required.",
+        remediation="Set authToken from a secret, or userGroupIds with an RBAC user group.",
+        sources=("FSBP ElastiCache.6", "CKV_AWS_31", "AwsSolutions-AEC6"),
+    ),
+    Control(
+        id="EC-04", title="ElastiCache fails over across AZs", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=high_availability,
+        description="Automatic failover and multi-AZ need at least two nodes per shard.",
+        remediation="Set automaticFailoverEnabled=true, multiAzEnabled=true and numCacheClusters>=2.",
+        sources=("FSBP ElastiCache.3", "CKV2_AWS_50", "AwsSolutions-AEC4"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="EC-05", title="ElastiCache keeps snapshots", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=snapshots, config_defaults={"minRetentionDays": 1},
+        description="Automatic snapshots allow recovery of cache data (sessions) after a failure.",
+        remediation="Set snapshotRetentionLimit to at least the configured minimum (default 1 day).",
+        sources=("FSBP ElastiCache.1", "CKV_AWS_134"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+)

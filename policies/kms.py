@@ -1,0 +1,64 @@
+"""KMS keys: rotation, safe deletion, no public key policy (KMS-01..03)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policies._helpers import get, is_allow, policy_statements, principal_is_public, to_int, truthy
+from policies.core import Control, Enforcement, Severity, Subject
+
+KEY = "aws:kms/key:Key"
+
+
+def rotation(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    spec = get(subject.props, "customerMasterKeySpec") or get(subject.props, "keySpec") or "SYMMETRIC_DEFAULT"
+    if spec == "SYMMETRIC_DEFAULT" and not truthy(get(subject.props, "enableKeyRotation")):
+        yield "enableKeyRotation is not true on a symmetric key"
+
+
+def deletion(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    minimum = int(cfg.get("minDeletionWindowDays", 30))
+    days = to_int(get(subject.props, "deletionWindowInDays")) or 30  # the KMS default is 30
+    if days < minimum:
+        yield f"deletionWindowInDays is {days}; use at least {minimum}"
+    if truthy(get(subject.props, "bypassPolicyLockoutSafetyCheck")):
+        yield "bypassPolicyLockoutSafetyCheck is true"
+
+
+def not_public(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    try:
+        statements = policy_statements(get(subject.props, "policy"))
+    except ValueError as error:
+        yield f"policy: {error}"
+        return
+    for statement in statements:
+        if is_allow(statement) and principal_is_public(statement.get("Principal")) and not statement.get("Condition"):
+            yield "key policy allows Principal '*' without conditions"
+
+
+_TYPES = (KEY,)
+CONTROLS = (
+    Control(
+        id="KMS-01", title="KMS keys rotate", severity=Severity.MEDIUM, resource_types=_TYPES, check=rotation,
+        description="Symmetric customer managed keys rotate their backing key yearly.",
+        remediation="Set enableKeyRotation=true.",
+        sources=("FSBP KMS.4", "CIS 3.6", "CKV_AWS_7", "AwsSolutions-KMS5", "awsguard cmk-backing-key-rotation-enabled",
+                 "compliance-policies kms-key-enable-key-rotation"),
+    ),
+    Control(
+        id="KMS-02", title="KMS keys cannot be deleted in a hurry", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=deletion, config_defaults={"minDeletionWindowDays": 30},
+        description="A long deletion window lets a mistaken deletion be cancelled; the lockout safety check stays on.",
+        remediation="Set deletionWindowInDays=30 and never bypassPolicyLockoutSafetyCheck.",
+        sources=("FSBP KMS.3", "compliance-policies kms-key-disallow-bypass-policy-lockout-safety-check"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="KMS-03", title="KMS key policies are not public", severity=Severity.CRITICAL, resource_types=_TYPES,
+        check=not_public, waivable=False,
+        description="A key policy statement allowing Principal '*' without conditions lets anyone use the key.",
+        remediation="Name the account or roles as principals, or add conditions (e.g. kms:CallerAccount).",
+        sources=("FSBP KMS.5", "CKV_AWS_33", "CKV2_AWS_64"),
+    ),
+)

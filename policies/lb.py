@@ -1,0 +1,143 @@
+"""Application load balancers and listeners: HTTPS redirect, modern TLS, header hygiene, logs, deletion
+protection, WAF (ALB-01..06). The aws:alb/* aliases of the aws:lb/* types are checked the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from policies._helpers import each, get, items, of_type, truthy
+from policies.core import Control, Enforcement, Severity, Subject
+
+LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+DEFAULT_TLS_POLICIES = [
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS-1-2-2017-01",
+    "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+    "ELBSecurityPolicy-FS-1-2-2019-08",
+    "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+    "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+]
+
+
+def _protocol(props: Mapping[str, Any]) -> str:
+    return str(get(props, "protocol", default="HTTP")).upper()
+
+
+def http_redirects(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if _protocol(subject.props) != "HTTP":
+        return
+    actions = items(get(subject.props, "defaultActions"))
+    if len(actions) != 1:
+        yield f"HTTP listener has {len(actions)} default actions; use exactly one redirect to HTTPS"
+        return
+    action = actions[0]
+    if get(action, "type") != "redirect" or str(get(action, "redirect", "protocol", default="")).upper() != "HTTPS":
+        yield "HTTP listener's default action is not a redirect to HTTPS"
+
+
+def modern_tls(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if _protocol(subject.props) not in {"HTTPS", "TLS"}:
+        return
+    policy = get(subject.props, "sslPolicy")
+    allowed = list(cfg.get("allowedPolicies") or DEFAULT_TLS_POLICIES)
+    if policy not in allowed:
+        yield f"sslPolicy is {policy!r} (unset means ELBSecurityPolicy-2016-08, TLS 1.0); use a TLS 1.2+/1.3 policy"
+
+
+def _is_application(props: Mapping[str, Any]) -> bool:
+    return get(props, "loadBalancerType", default="application") == "application"
+
+
+def header_hygiene(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not _is_application(subject.props):
+        return
+    if not truthy(get(subject.props, "dropInvalidHeaderFields")):
+        yield "dropInvalidHeaderFields is not true"
+    mode = get(subject.props, "desyncMitigationMode", default="defensive")
+    if mode not in {"defensive", "strictest"}:
+        yield f"desyncMitigationMode is {mode!r}; use defensive or strictest"
+
+
+def access_logs(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    logs = get(subject.props, "accessLogs")
+    if not truthy(get(logs, "enabled")) or not get(logs, "bucket"):
+        yield "accessLogs are not enabled with a bucket"
+
+
+def deletion_protection(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not truthy(get(subject.props, "enableDeletionProtection")):
+        yield "enableDeletionProtection is not true"
+
+
+def waf_association(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    associations = of_type(subjects, WEB_ACL_ASSOCIATION)
+
+    def check(balancer: Subject) -> Iterator[str]:
+        if truthy(get(balancer.props, "internal")) or not _is_application(balancer.props):
+            return
+        if not any(balancer.urn in a.property_dependencies.get("resourceArn", ()) for a in associations):
+            yield "internet-facing ALB has no WAFv2 WebAclAssociation"
+
+    yield from each(subjects, LOAD_BALANCERS, check)
+
+
+CONTROLS = (
+    Control(
+        id="ALB-01", title="HTTP listeners only redirect to HTTPS", severity=Severity.HIGH, resource_types=LISTENERS,
+        check=http_redirects,
+        description="A plain-HTTP listener must have exactly one default action: a redirect to HTTPS.",
+        remediation="defaultActions=[{type: redirect, redirect: {protocol: HTTPS, port: '443', statusCode: HTTP_301}}].",
+        sources=("FSBP ELB.1", "CKV2_AWS_20", "CKV_AWS_2", "awsguard alb-http-to-https-redirection"),
+    ),
+    Control(
+        id="ALB-02", title="HTTPS listeners use a TLS 1.2+ policy", severity=Severity.HIGH, resource_types=LISTENERS,
+        check=modern_tls, config_defaults={"allowedPolicies": DEFAULT_TLS_POLICIES},
+        description="HTTPS/TLS listeners must use a security policy from the TLS 1.2+/1.3 allowlist.",
+        remediation="Set sslPolicy=ELBSecurityPolicy-TLS13-1-2-2021-06.",
+        sources=("CKV_AWS_103", "CKV2_AWS_74", "compliance-policies lb-listener-configure-secure-tls"),
+    ),
+    Control(
+        id="ALB-03", title="ALBs drop invalid headers and mitigate desync", severity=Severity.MEDIUM,
+        resource_types=LOAD_BALANCERS, check=header_hygiene,
+        description="Dropping invalid header fields and desync mitigation block HTTP request smuggling.",
+        remediation="Set dropInvalidHeaderFields=true; keep desyncMitigationMode defensive or strictest.",
+        sources=("FSBP ELB.4", "FSBP ELB.12", "CKV_AWS_131", "CKV_AWS_328"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="ALB-04", title="Load balancer access logs are on", severity=Severity.MEDIUM,
+        resource_types=LOAD_BALANCERS, check=access_logs,
+        description="Access logs record every request for incident analysis.",
+        remediation="Set accessLogs={enabled: true, bucket: log_bucket.id}.",
+        sources=("FSBP ELB.5", "CKV_AWS_91", "AwsSolutions-ELB2", "awsguard elb-logging-enabled"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="ALB-05", title="Load balancers have deletion protection", severity=Severity.MEDIUM,
+        resource_types=LOAD_BALANCERS, check=deletion_protection,
+        description="Deleting the load balancer takes the site down.",
+        remediation="Set enableDeletionProtection=true.",
+        sources=("FSBP ELB.6", "CKV_AWS_150", "awsguard elb-deletion-protection-enabled"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="ALB-06", title="Internet-facing ALBs have a WAF", severity=Severity.MEDIUM,
+        resource_types=LOAD_BALANCERS + (WEB_ACL_ASSOCIATION,), check=waf_association, stack=True,
+        description="An internet-facing application load balancer needs a WAFv2 WebAclAssociation whose resourceArn "
+                    "depends on it.",
+        remediation="Add aws.wafv2.WebAclAssociation(resource_arn=alb.arn, web_acl_arn=acl.arn).",
+        sources=("FSBP ELB.16", "CKV2_AWS_28"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+)

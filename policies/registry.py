@@ -1,0 +1,51 @@
+"""The one registry of controls: every module's CONTROLS, sorted by id, checked against the catalog's 69 ids
+(../shared/CONTROLS.md). Importing it never constructs a PolicyPack."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from policies import (
+    autoscaling, backup, cloudflare, cloudfront, cloudwatch, ec2, elasticache, iam, kms, lb, observability, rds,
+    s3, secretsmanager, sqs,
+)
+from policies.core import Control
+
+MODULES = (cloudfront, s3, elasticache, rds, sqs, ec2, autoscaling, lb, iam, observability, cloudwatch, backup,
+           secretsmanager, kms, cloudflare)
+
+# The ids of ../shared/CONTROLS.md, in its order: the registry must hold exactly these.
+CATALOG_IDS = (
+    "CFD-01", "CFD-02", "CFD-03", "CFD-04", "CFD-05", "CFD-06", "CFD-07", "CFD-08",
+    "S3-01", "S3-02", "S3-03", "S3-04", "S3-05", "S3-06",
+    "EC-01", "EC-02", "EC-03", "EC-04", "EC-05",
+    "RDS-01", "RDS-02", "RDS-03", "RDS-04", "RDS-05", "RDS-06", "RDS-07", "RDS-08", "RDS-09", "RDS-10",
+    "SQS-01", "SQS-02", "SQS-03",
+    "LT-01", "LT-02", "LT-03", "LT-04",
+    "ASG-01", "ASG-02",
+    "ALB-01", "ALB-02", "ALB-03", "ALB-04", "ALB-05", "ALB-06",
+    "IAM-01", "IAM-02", "IAM-03", "IAM-04", "IAM-05", "IAM-06",
+    "OBS-01", "OBS-02",
+    "CW-01", "CW-02",
+    "BAK-01", "BAK-02", "BAK-03",
+    "SEC-01", "SEC-02",
+    "KMS-01", "KMS-02", "KMS-03",
+    "CFZ-01", "CFZ-02", "CFZ-03", "CFZ-04", "CFZ-05", "CFZ-06", "CFZ-07",
+)
+
+
+def build_registry(modules=MODULES, expected_ids=CATALOG_IDS) -> tuple[Control, ...]:
+    """All controls sorted by id; raises ValueError on a duplicate, missing or unexpected id."""
+    controls = [control for module in modules for control in module.CONTROLS]
+    duplicates = sorted(i for i, n in Counter(c.id for c in controls).items() if n > 1)
+    if duplicates:
+        raise ValueError(f"duplicate control ids: {', '.join(duplicates)}")
+    ids = {c.id for c in controls}
+    missing, unexpected = sorted(set(expected_ids) - ids), sorted(ids - set(expected_ids))
+    if missing or unexpected:
+        raise ValueError(f"control ids differ from the catalog: missing {missing}, unexpected {unexpected}")
+    return tuple(sorted(controls, key=lambda c: c.id))
+
+
+CONTROLS: tuple[Control, ...] = build_registry()
+BY_ID: dict[str, Control] = {c.id: c for c in CONTROLS}

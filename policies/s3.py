@@ -1,0 +1,205 @@
+"""S3 buckets and their separate settings resources (pulumi-aws v7): public access, TLS, ownership, encryption,
+versioning, logging (S3-01..06). All are stack (S) controls: each bucket is joined to its settings resources
+through the settings resource's `bucket` input (property dependencies, or the bucket's literal name)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from policies._helpers import (
+    condition_values, denies_insecure_transport, each, get, is_allow, items, of_type, policy_statements,
+    principal_is_public, refers_to, truthy,
+)
+from policies.core import Control, Enforcement, Severity, Subject
+
+BUCKET = "aws:s3/bucket:Bucket"
+PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+ACL = "aws:s3/bucketAcl:BucketAcl"
+ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+LOGGING = "aws:s3/bucketLogging:BucketLogging"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+_BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+_PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read"}
+_PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
+                    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+
+
+def settings_of(bucket: Subject, subjects: Sequence[Subject], setting_type: str, prop: str = "bucket") -> list[Subject]:
+    """The settings resources of one type whose `bucket` input came from this bucket."""
+    return [s for s in of_type(subjects, setting_type) if refers_to(s, prop, bucket, "bucket")]
+
+
+def public_access_block(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(bucket: Subject) -> Iterator[str]:
+        blocks = settings_of(bucket, subjects, PUBLIC_ACCESS_BLOCK)
+        if not blocks:
+            yield "has no BucketPublicAccessBlock"
+        for block in blocks:
+            off = [flag for flag in _BLOCK_FLAGS if not truthy(get(block.props, flag))]
+            if off:
+                yield f"BucketPublicAccessBlock {block.name} leaves {', '.join(off)} off"
+
+    yield from each(subjects, [BUCKET], check)
+
+
+def tls_only_policy(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(bucket: Subject) -> Iterator[str]:
+        policies = settings_of(bucket, subjects, POLICY)
+        for policy in policies:
+            try:
+                if denies_insecure_transport(policy_statements(get(policy.props, "policy")), "s3"):
+                    return
+            except ValueError as error:
+                yield f"BucketPolicy {policy.name}: {error}"
+                return
+        yield "has no bucket policy denying s3:* when aws:SecureTransport is false"
+
+    yield from each(subjects, [BUCKET], check)
+
+
+def _cloudfront_scoped(statement: Mapping[str, Any], policy: Subject, subjects: Sequence[Subject]) -> bool:
+    """A public-principal statement is acceptable only when an aws:SourceArn condition names a CloudFront
+    distribution (origin access control), by value or through the policy's property dependencies."""
+    source_arns = condition_values(statement, "aws:SourceArn")
+    if not source_arns:
+        return False
+    if any(":cloudfront::" in str(arn) for arn in source_arns):
+        return True
+    distributions = {s.urn for s in of_type(subjects, "aws:cloudfront/distribution:Distribution")}
+    return bool(distributions & set(policy.property_dependencies.get("policy", ())))
+
+
+def _public_grants(acl: Subject) -> list[str]:
+    grants = items(get(acl.props, "accessControlPolicy", "grants"))
+    return [str(get(grant, "grantee", "uri")) for grant in grants if get(grant, "grantee", "uri") in _PUBLIC_GRANTEES]
+
+
+def no_public_access(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(bucket: Subject) -> Iterator[str]:
+        ownership = settings_of(bucket, subjects, OWNERSHIP)
+        modes = [get(o.props, "rule", "objectOwnership") for o in ownership]
+        if "BucketOwnerEnforced" not in modes:
+            yield f"object ownership is {modes or 'not set'}; use BucketOwnerEnforced (disables ACLs)"
+        acl_value = get(bucket.props, "acl")
+        if acl_value in _PUBLIC_ACLS:
+            yield f"bucket acl is {acl_value}"
+        for acl in settings_of(bucket, subjects, ACL):
+            if get(acl.props, "acl") in _PUBLIC_ACLS:
+                yield f"BucketAcl {acl.name} grants {get(acl.props, 'acl')}"
+            for grantee in _public_grants(acl):
+                yield f"BucketAcl {acl.name} grants access to {grantee}"
+        for policy in settings_of(bucket, subjects, POLICY):
+            try:
+                statements = policy_statements(get(policy.props, "policy"))
+            except ValueError as error:
+                yield f"BucketPolicy {policy.name}: {error}"
+                continue
+            for statement in statements:
+                if is_allow(statement) and principal_is_public(statement.get("Principal")) \
+                        and not _cloudfront_scoped(statement, policy, subjects):
+                    yield (f"BucketPolicy {policy.name} allows Principal '*' without a CloudFront aws:SourceArn "
+                           "condition")
+
+    yield from each(subjects, [BUCKET], check)
+
+
+def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    allowed = {"aws:kms", "aws:kms:dsse"} | ({"AES256"} if cfg.get("allowAes256") else set())
+
+    def check(bucket: Subject) -> Iterator[str]:
+        configs = settings_of(bucket, subjects, ENCRYPTION)
+        if not configs:
+            yield "has no BucketServerSideEncryptionConfiguration"
+        for config in configs:
+            algorithms = [get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+                          for rule in items(get(config.props, "rules"))]
+            if not algorithms or any(a not in allowed for a in algorithms):
+                yield f"sseAlgorithm is {algorithms}; use one of {sorted(allowed)}"
+
+    yield from each(subjects, [BUCKET], check)
+
+
+def versioning(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(bucket: Subject) -> Iterator[str]:
+        statuses = [get(v.props, "versioningConfiguration", "status") for v in settings_of(bucket, subjects, VERSIONING)]
+        if "Enabled" not in statuses:
+            yield f"versioning is {statuses or 'not configured'}; enable it"
+        elif cfg.get("requireLifecycle") and not settings_of(bucket, subjects, LIFECYCLE):
+            yield "versioned bucket has no BucketLifecycleConfiguration to expire old versions"
+
+    yield from each(subjects, [BUCKET], check)
+
+
+def access_logging(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(bucket: Subject) -> Iterator[str]:
+        loggings = settings_of(bucket, subjects, LOGGING)
+        if not loggings:
+            yield "has no BucketLogging"
+        for logging in loggings:
+            if not logging.property_dependencies.get("targetBucket"):
+                get(logging.props, "targetBucket")  # a literal target: an unknown one cannot be judged
+            if refers_to(logging, "targetBucket", bucket, "bucket"):
+                yield f"BucketLogging {logging.name} logs into the bucket itself"
+
+    yield from each(subjects, [BUCKET], check)
+
+
+_S = "S3 (S) controls join each aws:s3/bucket:Bucket to its settings resources through their `bucket` input."
+CONTROLS = (
+    Control(
+        id="S3-01", title="Every bucket blocks public access", severity=Severity.CRITICAL,
+        resource_types=(BUCKET, PUBLIC_ACCESS_BLOCK), check=public_access_block, stack=True, waivable=False,
+        description="Each bucket needs a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
+                    "ignorePublicAcls and restrictPublicBuckets all true. " + _S,
+        remediation="Add aws.s3.BucketPublicAccessBlock(bucket=bucket.id) with all four flags true.",
+        sources=("FSBP S3.8", "FSBP S3.1", "CIS 2.1.4", "CKV2_AWS_6", "CKV_AWS_53-56", "AwsSolutions-S2"),
+    ),
+    Control(
+        id="S3-02", title="Bucket policies deny plain HTTP", severity=Severity.HIGH,
+        resource_types=(BUCKET, POLICY), check=tls_only_policy, stack=True,
+        description="Each bucket needs a policy that denies s3:* when aws:SecureTransport is false. " + _S,
+        remediation="Add a BucketPolicy statement {Effect: Deny, Principal: '*', Action: 's3:*', Resource: "
+                    "[bucket, bucket/*], Condition: {Bool: {aws:SecureTransport: 'false'}}}.",
+        sources=("FSBP S3.5", "CIS 2.1.1", "CKV_AWS_379", "AwsSolutions-S10"),
+    ),
+    Control(
+        id="S3-03", title="Buckets enforce owner, no public ACL or policy", severity=Severity.CRITICAL,
+        resource_types=(BUCKET, OWNERSHIP, ACL, POLICY), check=no_public_access, stack=True, waivable=False,
+        description="Object ownership must be BucketOwnerEnforced, no ACL may grant public access, and a policy may "
+                    "allow Principal '*' only under a CloudFront aws:SourceArn condition (origin access control). " + _S,
+        remediation="Add BucketOwnershipControls(rule.objectOwnership=BucketOwnerEnforced), drop public ACLs, and "
+                    "scope public-principal statements to the distribution with aws:SourceArn.",
+        sources=("FSBP S3.2", "FSBP S3.3", "FSBP S3.12", "CKV2_AWS_65", "CKV_AWS_20", "CKV_AWS_57", "CKV_AWS_70",
+                 "AwsSolutions-S5", "compliance-policies s3-bucket-disallow-public-read"),
+    ),
+    Control(
+        id="S3-04", title="Buckets are encrypted with KMS", severity=Severity.MEDIUM,
+        resource_types=(BUCKET, ENCRYPTION), check=encryption, stack=True, config_defaults={"allowAes256": False},
+        description="Each bucket needs a BucketServerSideEncryptionConfiguration using aws:kms (config allowAes256 "
+                    "accepts SSE-S3 for public assets). " + _S,
+        remediation="Add BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (and a KMS key).",
+        sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies s3-bucket-enable-server-side-encryption"),
+    ),
+    Control(
+        id="S3-05", title="Buckets are versioned", severity=Severity.LOW,
+        resource_types=(BUCKET, VERSIONING, LIFECYCLE), check=versioning, stack=True,
+        config_defaults={"requireLifecycle": False},
+        description="Versioning protects against overwrites and deletes; with config requireLifecycle, a versioned "
+                    "bucket also needs a lifecycle configuration (advisory part of the row). " + _S,
+        remediation="Add BucketVersioning(versioningConfiguration.status=Enabled).",
+        sources=("FSBP S3.14", "FSBP S3.10", "CKV_AWS_21", "CKV2_AWS_61"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="S3-06", title="Bucket access logging goes to another bucket", severity=Severity.MEDIUM,
+        resource_types=(BUCKET, LOGGING), check=access_logging, stack=True,
+        description="Server access logs must be on, and not delivered into the bucket they describe. " + _S,
+        remediation="Add BucketLogging(bucket=b.id, targetBucket=log_bucket.id).",
+        sources=("FSBP S3.9", "CKV_AWS_18", "AwsSolutions-S1", "awsguard s3-bucket-logging-enabled"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+)

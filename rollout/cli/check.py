@@ -1,0 +1,67 @@
+"""`rollout check`: the policy pack's controls on a program, offline, with table, JSON or SARIF output."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rollout.cli._options import Phase, Program, Quiet, Stack
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+
+
+def check(
+    program: Program = Path("."),
+    stack: Stack = "example",
+    phase: Phase = None,
+    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json or sarif (for code scanning).")] = CheckFormat.table,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", help="Policy config FILE in the --policy-pack-config shape, e.g. "
+                         "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}; beats the stack's rollout:policy.",
+        dir_okay=False)] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation."""
+    import sys
+    from importlib import metadata
+
+    from rollout.check import check_program
+    from rollout.cli._render import console, print_json, progress_reporter
+    from rollout.findings import findings_json, findings_sarif, render_table
+
+    with progress_reporter(quiet) as progress:
+        result, stack_file, inventory = check_program(program, stack, phase=phase, config_file=config,
+                                                      progress=progress)
+    if not quiet:
+        for waiver in result.expired_waivers:
+            typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)
+    if output is CheckFormat.json:
+        print_json(findings_json(result.findings, controls=result.controls,
+                                 resources_evaluated=result.resources_evaluated,
+                                 extra={"project": inventory.project, "stack": inventory.stack,
+                                        "phase": inventory.phase}))
+    elif output is CheckFormat.sarif:
+        try:
+            version = metadata.version("sme-rollout")
+        except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+            version = "0.0.0"
+        print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
+                                  tool_version=version, artifact_uri=stack_file.display_path))
+    else:
+        from rollout.findings import summarize
+
+        summary = summarize(result.findings, controls=result.controls, resources_evaluated=result.resources_evaluated)
+        title = f"rollout check: {inventory.project} / {inventory.stack}"
+        if inventory.phase is not None:
+            title += f", phase {inventory.phase}"
+        console().print(render_table(result.findings, summary, title=title))
+    sys.stdout.flush()
+    if result.failed:
+        raise typer.Exit(1)

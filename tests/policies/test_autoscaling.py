@@ -1,0 +1,32 @@
+from policies.core import UNKNOWN_STRING_VALUE as U
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE as UA
+
+from policies.autoscaling import GROUP
+
+GOOD = {"launchTemplate": {"id": "lt-1", "version": "$Latest"}, "minSize": 2, "maxSize": 6,
+        "healthCheckType": "ELB", "targetGroupArns": ["arn:tg"], "vpcZoneIdentifiers": ["subnet-a", "subnet-b"]}
+
+
+def asg(res, variant, name, changes=None):
+    return res(GROUP, name, variant(GOOD, changes or {}))
+
+
+def test_asg01_launch_template(res, variant, assert_exact):
+    assert_exact("ASG-01", {
+        "pass_launch_template": asg(res, variant, "a"),
+        "pass_mixed_instances": asg(res, variant, "a2", {"launchTemplate": variant.DELETE,
+                                                         "mixedInstancesPolicy": {"launchTemplate": {}}}),
+        "fail_launch_configuration": asg(res, variant, "b", {"launchTemplate": variant.DELETE, "launchConfiguration": "lc"}),
+        "fail_nothing": asg(res, variant, "c", {"launchTemplate": variant.DELETE}),
+        "unknown_configuration": asg(res, variant, "d", {"launchConfiguration": U}),
+    })
+
+
+def test_asg02_health_and_zones(res, variant, assert_exact):
+    assert_exact("ASG-02", {
+        "pass_elb_two_subnets": asg(res, variant, "a"),
+        "pass_no_target_groups_ec2": asg(res, variant, "a2", {"targetGroupArns": [], "healthCheckType": "EC2"}),
+        "fail_ec2_health_behind_lb": asg(res, variant, "b", {"healthCheckType": "EC2"}),
+        "fail_one_subnet": asg(res, variant, "c", {"vpcZoneIdentifiers": ["subnet-a"]}),
+        "unknown_subnets": asg(res, variant, "d", {"vpcZoneIdentifiers": UA}),
+    })

@@ -1,0 +1,111 @@
+import json
+
+from policies.core import UNKNOWN_STRING_VALUE as U
+
+from policies.iam import ATTACHMENT, POLICY, ROLE, ROLE_POLICY, is_read_only
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action, resource="arn:aws:sqs:r:1:q"):
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+TRUST_EC2 = doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+
+
+def test_is_read_only():
+    assert is_read_only("s3:GetObject") and is_read_only("ec2:Describe*") and is_read_only("sqs:ListQueues")
+    assert not is_read_only("iam:PassRole") and not is_read_only("kms:Decrypt")
+    assert not is_read_only("secretsmanager:GetSecretValue")
+
+
+def test_iam01_no_admin(res, assert_exact):
+    assert_exact("IAM-01", {
+        "pass_scoped_policy": res(POLICY, "a", {"policy": doc(allow("sqs:SendMessage"))}),
+        "pass_deny_star": res(POLICY, "a2", {"policy": doc({"Effect": "Deny", "Action": "*", "Resource": "*"})}),
+        "fail_policy_admin": res(POLICY, "b", {"policy": doc(allow("*", "*"))}),
+        "fail_role_policy_admin": res(ROLE_POLICY, "c", {"role": "r", "policy": doc(allow(["*"], ["*"]))}),
+        "fail_inline_admin": res(ROLE, "d", {"assumeRolePolicy": TRUST_EC2,
+                                             "inlinePolicies": [{"name": "all", "policy": doc(allow("*", "*"))}]}),
+        "fail_not_json": res(POLICY, "e", {"policy": "nope"}),
+        "unknown_policy": res(POLICY, "f", {"policy": U}),
+    })
+
+
+def test_iam02_no_service_wildcards(res, assert_exact):
+    fixtures = {
+        "pass_named_actions": res(POLICY, "a", {"policy": doc(allow(["sqs:SendMessage", "sqs:GetQueueUrl"]))}),
+        "fail_sqs_star": res(ROLE_POLICY, "b", {"role": "r", "policy": doc(allow("sqs:*"))}),
+        "unknown_policy": res(ROLE_POLICY, "c", {"role": "r", "policy": U}),
+    }
+    assert_exact("IAM-02", fixtures)
+    assert_exact("IAM-02", {"pass_allowlisted": fixtures["fail_sqs_star"],
+                            "fail_s3_star": res(POLICY, "d", {"policy": doc(allow("s3:*"))})},
+                 {"allowedServiceWildcards": ["sqs:*"]})
+
+
+def test_iam03_no_wildcard_resource_writes(res, assert_exact):
+    assert_exact("IAM-03", {
+        "pass_scoped_write": res(POLICY, "a", {"policy": doc(allow("sqs:SendMessage"))}),
+        "pass_read_on_star": res(POLICY, "a2", {"policy": doc(allow(["ec2:DescribeInstances", "s3:List*"], "*"))}),
+        "pass_put_metric_data": res(POLICY, "a3", {"policy": doc(allow("cloudwatch:PutMetricData", "*"))}),
+        "fail_write_on_star": res(POLICY, "b", {"policy": doc(allow("s3:PutObject", "*"))}),
+        "fail_pass_role_on_star": res(POLICY, "c", {"policy": doc(allow("iam:PassRole", "*"))}),
+        "fail_policy_management_on_star": res(POLICY, "d", {"policy": doc(allow("iam:AttachRolePolicy", "*"))}),
+        "fail_kms_decrypt_on_star": res(ROLE_POLICY, "e", {"role": "r", "policy": doc(allow("kms:Decrypt", "*"))}),
+        "fail_reencrypt_on_star": res(POLICY, "f", {"policy": doc(allow("kms:ReEncrypt*", "*"))}),
+        "unknown_policy": res(POLICY, "g", {"policy": U}),
+    })
+
+
+def test_iam04_safe_trust(res, assert_exact):
+    oidc = {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"}}
+    both = {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+            "StringLike": {"token.actions.githubusercontent.com:sub": "repo:shop/site:ref:refs/heads/main"}}
+    assert_exact("IAM-04", {
+        "pass_service_principal": res(ROLE, "a", {"assumeRolePolicy": TRUST_EC2}),
+        "pass_oidc_with_aud_and_sub": res(ROLE, "a2", {"assumeRolePolicy": doc({**oidc, "Condition": both})}),
+        "fail_star_principal": res(ROLE, "b", {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})}),
+        "fail_aws_star_principal": res(ROLE, "c", {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": {"AWS": "*"},
+                                                                           "Action": "sts:AssumeRole"})}),
+        "fail_oidc_without_sub": res(ROLE, "d", {"assumeRolePolicy": doc({**oidc, "Condition": {"StringEquals": both["StringEquals"]}})}),
+        "unknown_trust": res(ROLE, "e", {"assumeRolePolicy": U}),
+    })
+
+
+def test_iam05_no_broad_managed(res, assert_exact):
+    fixtures = {
+        "pass_customer_policy": res(ATTACHMENT, "a", {"role": "r", "policyArn": "arn:aws:iam::1:policy/app"}),
+        "pass_narrow_aws_policy": res(ATTACHMENT, "a2", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"}),
+        "fail_admin_attachment": res(ATTACHMENT, "b", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+        "fail_power_user_on_role": res(ROLE, "c", {"assumeRolePolicy": TRUST_EC2,
+                                                   "managedPolicyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}),
+        "fail_iam_full_access": res(ATTACHMENT, "d", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"}),
+        "unknown_arn": res(ATTACHMENT, "e", {"role": "r", "policyArn": U}),
+    }
+    assert_exact("IAM-05", fixtures)
+    assert_exact("IAM-05", {"pass_customer_policy": fixtures["pass_customer_policy"],
+                            "fail_any_aws_managed": fixtures["pass_narrow_aws_policy"]}, {"flagAllAwsManaged": True})
+
+
+def test_iam06_one_way_of_attaching(res, assert_exact):
+    def role(name, props, attach=True, kind=ATTACHMENT):
+        r = res(ROLE, name, {"assumeRolePolicy": TRUST_EC2, **props})
+        if not attach:
+            return [r]
+        return [r, res(kind, f"{name}-att", {"role": "mock", "policyArn": "arn:aws:iam::1:policy/x", "policy": "{}"},
+                       {"role": [r.urn]})]
+
+    assert_exact("IAM-06", {
+        "pass_separate_only": role("a", {}),
+        "pass_exclusive_only": role("a2", {"managedPolicyArns": ["arn:aws:iam::1:policy/x"]}, attach=False),
+        "fail_managed_and_attachment": role("b", {"managedPolicyArns": ["arn:aws:iam::1:policy/x"]}),
+        "fail_inline_and_role_policy": role("c", {"inlinePolicies": [{"name": "p", "policy": "{}"}]}, kind=ROLE_POLICY),
+        "fail_joined_by_literal_role_name": [res(ROLE, "d", {"name": "app", "managedPolicyArns": ["arn:x"]}),
+                                             res(ATTACHMENT, "d-att", {"role": "app", "policyArn": "arn:y"})],
+        "unknown_managed": role("e", {"managedPolicyArns": U}),
+    })

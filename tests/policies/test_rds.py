@@ -1,0 +1,163 @@
+from policies.core import UNKNOWN_STRING_VALUE as U
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB, UNKNOWN_NUMBER_VALUE as UN
+
+from policies.core import evaluate
+from policies.rds import INSTANCE, PARAMETER_GROUP, engine_family
+from policies.registry import BY_ID
+
+PRIMARY = {
+    "engine": "postgres", "engineVersion": "16.4", "instanceClass": "db.t4g.medium", "storageEncrypted": True,
+    "publiclyAccessible": False, "multiAz": True, "backupRetentionPeriod": 7, "deletionProtection": True,
+    "skipFinalSnapshot": False, "iamDatabaseAuthenticationEnabled": True, "parameterGroupName": "pg-tls",
+    "enabledCloudwatchLogsExports": ["postgresql", "upgrade"], "monitoringInterval": 60,
+    "performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": "arn:aws:kms:k",
+    "caCertIdentifier": "rds-ca-rsa2048-g1", "identifier": "shop-db",
+}
+REPLICA = {"replicateSourceDb": "shop-db", "instanceClass": "db.t4g.medium", "publiclyAccessible": False,
+           "parameterGroupName": "pg-tls", "monitoringInterval": 60, "deletionProtection": True,
+           "skipFinalSnapshot": True}
+TLS_GROUP = {"name": "pg-tls", "family": "postgres16", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}
+
+
+def db(res, variant, name, changes=None, base=PRIMARY, deps=None):
+    return res(INSTANCE, name, variant(base, changes or {}), deps)
+
+
+def test_engine_family():
+    assert [engine_family(e) for e in ("postgres", "postgres16", "mysql8.0", "aurora-mysql", "mariadb", "oracle-ee", None)] \
+        == ["postgres", "postgres", "mysql", "mysql", "mariadb", None, None]
+
+
+def test_rds01_storage_encrypted(res, variant, assert_exact):
+    assert_exact("RDS-01", {
+        "pass_encrypted": db(res, variant, "a"),
+        "pass_same_region_replica": db(res, variant, "a2", base=REPLICA),
+        "pass_cross_region_replica_with_key": db(res, variant, "a3", {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x",
+                                                                      "kmsKeyId": "arn:aws:kms:k"}, base=REPLICA),
+        "fail_unencrypted": db(res, variant, "b", {"storageEncrypted": False}),
+        "fail_cross_region_replica_without_key": db(res, variant, "c", {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x"},
+                                                    base=REPLICA),
+        "unknown_flag": db(res, variant, "d", {"storageEncrypted": UB}),
+    })
+
+
+def test_rds02_not_public(res, variant, assert_exact):
+    assert_exact("RDS-02", {
+        "pass_private": db(res, variant, "a"),
+        "fail_public": db(res, variant, "b", {"publiclyAccessible": True}),
+        "fail_public_replica": db(res, variant, "c", {"publiclyAccessible": True}, base=REPLICA),
+        "unknown_public": db(res, variant, "d", {"publiclyAccessible": UB}),
+    })
+
+
+def test_rds03_multi_az(res, variant, assert_exact):
+    assert_exact("RDS-03", {
+        "pass_multi_az": db(res, variant, "a"),
+        "pass_replica_skipped": db(res, variant, "a2", base=REPLICA),
+        "fail_single_az": db(res, variant, "b", {"multiAz": False}),
+        "unknown_multi_az": db(res, variant, "c", {"multiAz": UB}),
+    })
+
+
+def test_rds03_relaxed_per_stack(res, variant):
+    single = db(res, variant, "b", {"multiAz": False})
+    assert evaluate([BY_ID["RDS-03"]], [single], {"RDS-03": {"required": False}}) == []
+    assert len(evaluate([BY_ID["RDS-03"]], [single], {})) == 1
+
+
+def test_rds04_backups(res, variant, assert_exact):
+    assert_exact("RDS-04", {
+        "pass_seven_days": db(res, variant, "a"),
+        "pass_replica_skipped": db(res, variant, "a2", base=REPLICA),
+        "fail_one_day": db(res, variant, "b", {"backupRetentionPeriod": 1}),
+        "fail_unset": db(res, variant, "c", {"backupRetentionPeriod": variant.DELETE}),
+        "unknown_days": db(res, variant, "d", {"backupRetentionPeriod": UN}),
+    })
+    assert_exact("RDS-04", {
+        "pass_fourteen": db(res, variant, "a", {"backupRetentionPeriod": 14}),
+        "fail_seven_below_fourteen": db(res, variant, "b"),
+        "fail_replica_checked": db(res, variant, "c", base=REPLICA),
+    }, {"minDays": 14, "checkReadReplicas": True})
+
+
+def test_rds05_deletion(res, variant, assert_exact):
+    assert_exact("RDS-05", {
+        "pass_protected": db(res, variant, "a"),
+        "pass_replica_skips_final_snapshot": db(res, variant, "a2", base=REPLICA),
+        "fail_no_protection": db(res, variant, "b", {"deletionProtection": False}),
+        "fail_skip_final_snapshot": db(res, variant, "c", {"skipFinalSnapshot": True}),
+        "unknown_protection": db(res, variant, "d", {"deletionProtection": UB}),
+    })
+
+
+def with_group(res, variant, name, group_changes=None, db_changes=None, linked=True):
+    group = res(PARAMETER_GROUP, f"{name}-pg", variant(TLS_GROUP, group_changes or {}))
+    deps = {"parameterGroupName": [group.urn]} if linked else {}
+    return [db(res, variant, name, {"parameterGroupName": "mock-name", **(db_changes or {})}, deps=deps), group]
+
+
+def test_rds06_tls_parameter_group(res, variant, assert_exact):
+    mysql = {"name": "my", "family": "mysql8.0", "parameters": [{"name": "require_secure_transport", "value": "1"}]}
+    assert_exact("RDS-06", {
+        "pass_postgres_force_ssl": with_group(res, variant, "a"),
+        "pass_mysql_secure_transport": with_group(res, variant, "a2", mysql, {"engine": "mysql"}),
+        "pass_joined_by_literal_name": [db(res, variant, "a3"), res(PARAMETER_GROUP, "a3-pg", TLS_GROUP)],
+        "fail_default_group": db(res, variant, "b", {"parameterGroupName": variant.DELETE}),
+        "fail_force_ssl_off": with_group(res, variant, "c", {"parameters.0.value": "0"}),
+        "fail_parameter_missing": with_group(res, variant, "d", {"parameters": []}),
+        "fail_mysql_group_without_parameter": with_group(res, variant, "e", {**mysql, "parameters": []}, {"engine": "mysql"}),
+        "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
+        "unknown_parameter_value": with_group(res, variant, "g", {"parameters.0.value": U}),
+    })
+
+
+def test_rds07_iam_auth(res, variant, assert_exact):
+    assert_exact("RDS-07", {
+        "pass_iam_auth": db(res, variant, "a"),
+        "fail_no_iam_auth": db(res, variant, "b", {"iamDatabaseAuthenticationEnabled": False}),
+        "unknown_iam_auth": db(res, variant, "c", {"iamDatabaseAuthenticationEnabled": UB}),
+    })
+
+
+def test_rds08_monitoring(res, variant, assert_exact):
+    assert_exact("RDS-08", {
+        "pass_all_on": db(res, variant, "a"),
+        "fail_missing_log_export": db(res, variant, "b", {"enabledCloudwatchLogsExports": ["postgresql"]}),
+        "fail_no_enhanced_monitoring": db(res, variant, "c", {"monitoringInterval": 0}),
+        "fail_no_performance_insights": db(res, variant, "d", {"performanceInsightsEnabled": False}),
+        "fail_performance_insights_without_kms": db(res, variant, "e", {"performanceInsightsKmsKeyId": variant.DELETE}),
+        "unknown_interval": db(res, variant, "f", {"monitoringInterval": UN}),
+    })
+
+
+def test_rds09_patching(res, variant, assert_exact):
+    assert_exact("RDS-09", {
+        "pass_current_ca": db(res, variant, "a"),
+        "pass_default_ca": db(res, variant, "a2", {"caCertIdentifier": variant.DELETE}),
+        "fail_no_minor_upgrades": db(res, variant, "b", {"autoMinorVersionUpgrade": False}),
+        "fail_old_ca": db(res, variant, "c", {"caCertIdentifier": "rds-ca-2019"}),
+        "unknown_ca": db(res, variant, "d", {"caCertIdentifier": U}),
+    })
+
+
+def replica_stack(res, variant, name, replica_changes=None, source_changes=None, same_group=True):
+    group = res(PARAMETER_GROUP, f"{name}-pg", TLS_GROUP)
+    other = res(PARAMETER_GROUP, f"{name}-other", {**TLS_GROUP, "name": "other"})
+    source = db(res, variant, f"{name}-src", {"parameterGroupName": "g", **(source_changes or {})},
+                deps={"parameterGroupName": [group.urn]})
+    replica = db(res, variant, name, {"replicateSourceDb": "src-id", "parameterGroupName": "g", **(replica_changes or {})},
+                 base=REPLICA, deps={"replicateSourceDb": [source.urn],
+                                     "parameterGroupName": [(group if same_group else other).urn]})
+    return [replica, source, group, other]
+
+
+def test_rds10_replicas_match_source(res, variant, assert_exact):
+    assert_exact("RDS-10", {
+        "pass_matching_replica": replica_stack(res, variant, "a"),
+        "pass_primary_only": db(res, variant, "a2"),
+        "fail_public_replica": replica_stack(res, variant, "b", {"publiclyAccessible": True}),
+        "fail_other_parameter_group": replica_stack(res, variant, "c", same_group=False),
+        "fail_other_monitoring": replica_stack(res, variant, "d", {"monitoringInterval": 0}),
+        "fail_source_without_backups": replica_stack(res, variant, "e", source_changes={"backupRetentionPeriod": 0}),
+        "unknown_public": replica_stack(res, variant, "f", {"publiclyAccessible": UB}),
+    })

@@ -1,0 +1,115 @@
+import json
+
+from policies.core import UNKNOWN_STRING_VALUE as U
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
+
+from policies import s3
+
+TLS_DENY = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def bucket_stack(res, name, *settings):
+    """A bucket plus settings resources; each setting is (type, props) joined through `bucket` property deps."""
+    bucket = res(s3.BUCKET, name, {"bucket": f"{name}-bucket"})
+    others = [res(kind, f"{name}-{i}", {"bucket": "mock-id", **props}, {"bucket": [bucket.urn]})
+              for i, (kind, props) in enumerate(settings)]
+    return [bucket, *others]
+
+
+def test_s301_public_access_block(res, assert_exact):
+    all_on = dict.fromkeys(("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True)
+    by_name = [res(s3.BUCKET, "n", {"bucket": "named"}),
+               res(s3.PUBLIC_ACCESS_BLOCK, "n-pab", {"bucket": "named", **all_on})]
+    assert_exact("S3-01", {
+        "pass_all_flags": bucket_stack(res, "a", (s3.PUBLIC_ACCESS_BLOCK, all_on)),
+        "pass_joined_by_literal_bucket_name": by_name,
+        "fail_missing": bucket_stack(res, "b"),
+        "fail_flag_off": bucket_stack(res, "c", (s3.PUBLIC_ACCESS_BLOCK, {**all_on, "restrictPublicBuckets": False})),
+        "fail_other_bucket_only": [res(s3.BUCKET, "d", {"bucket": "d"}), *bucket_stack(res, "d2", (s3.PUBLIC_ACCESS_BLOCK, all_on))],
+        "unknown_flag": bucket_stack(res, "e", (s3.PUBLIC_ACCESS_BLOCK, {**all_on, "blockPublicAcls": UB})),
+    })
+
+
+def test_s302_tls_only_policy(res, assert_exact):
+    allow = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "s3:GetObject", "Resource": "*"}
+    assert_exact("S3-02", {
+        "pass_deny_insecure": bucket_stack(res, "a", (s3.POLICY, {"policy": json.dumps({"Statement": [allow, TLS_DENY]})})),
+        "fail_no_policy": bucket_stack(res, "b"),
+        "fail_no_tls_statement": bucket_stack(res, "c", (s3.POLICY, {"policy": json.dumps({"Statement": [allow]})})),
+        "fail_deny_wrong_value": bucket_stack(res, "d", (s3.POLICY, {"policy": json.dumps({"Statement": [
+            {**TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})})),
+        "fail_not_json": bucket_stack(res, "e", (s3.POLICY, {"policy": "{not json"})),
+        "unknown_policy": bucket_stack(res, "f", (s3.POLICY, {"policy": U})),
+    })
+
+
+def test_s303_no_public_access(res, assert_exact):
+    enforced = (s3.OWNERSHIP, {"rule": {"objectOwnership": "BucketOwnerEnforced"}})
+    public_read = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    oac = {**public_read, "Principal": {"Service": "cloudfront.amazonaws.com"},
+           "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}}}
+    star_with_cloudfront = {**public_read, "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}}}
+    star_with_other = {**public_read, "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:sns:x"}}}
+    assert_exact("S3-03", {
+        "pass_enforced_oac_policy": bucket_stack(res, "a", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [oac]})})),
+        "pass_star_scoped_to_cloudfront": bucket_stack(res, "a2", enforced,
+                                                       (s3.POLICY, {"policy": json.dumps({"Statement": [star_with_cloudfront]})})),
+        "fail_no_ownership": bucket_stack(res, "b"),
+        "fail_object_writer": bucket_stack(res, "c", (s3.OWNERSHIP, {"rule": {"objectOwnership": "ObjectWriter"}})),
+        "fail_public_acl": bucket_stack(res, "d", enforced, (s3.ACL, {"acl": "public-read"})),
+        "fail_public_grant": bucket_stack(res, "d2", enforced, (s3.ACL, {"accessControlPolicy": {"grants": [
+            {"grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers"}, "permission": "READ"}],
+            "owner": {"id": "o"}}})),
+        "fail_public_policy": bucket_stack(res, "e", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [public_read]})})),
+        "fail_star_other_source": bucket_stack(res, "e2", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [star_with_other]})})),
+        "unknown_ownership": bucket_stack(res, "f", (s3.OWNERSHIP, {"rule": {"objectOwnership": U}})),
+    })
+
+
+def test_s304_encryption(res, assert_exact):
+    def sse(algorithm):
+        return (s3.ENCRYPTION, {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": algorithm}}]})
+
+    fixtures = {
+        "pass_kms": bucket_stack(res, "a", sse("aws:kms")),
+        "fail_missing": bucket_stack(res, "b"),
+        "fail_aes256": bucket_stack(res, "c", sse("AES256")),
+        "unknown_algorithm": bucket_stack(res, "d", sse(U)),
+    }
+    assert_exact("S3-04", fixtures)
+    allowed = {"pass_kms": fixtures["pass_kms"], "pass_aes256_allowed": fixtures["fail_aes256"],
+               "fail_missing": fixtures["fail_missing"]}
+    assert_exact("S3-04", allowed, {"allowAes256": True})
+
+
+def test_s305_versioning(res, assert_exact):
+    enabled = (s3.VERSIONING, {"versioningConfiguration": {"status": "Enabled"}})
+    assert_exact("S3-05", {
+        "pass_enabled": bucket_stack(res, "a", enabled),
+        "fail_missing": bucket_stack(res, "b"),
+        "fail_suspended": bucket_stack(res, "c", (s3.VERSIONING, {"versioningConfiguration": {"status": "Suspended"}})),
+        "unknown_status": bucket_stack(res, "d", (s3.VERSIONING, {"versioningConfiguration": {"status": U}})),
+    })
+    assert_exact("S3-05", {
+        "pass_lifecycle": bucket_stack(res, "a", enabled, (s3.LIFECYCLE, {"rules": []})),
+        "fail_no_lifecycle": bucket_stack(res, "b", enabled),
+    }, {"requireLifecycle": True})
+
+
+def test_s306_logging(res, assert_exact):
+    target = res(s3.BUCKET, "logs", {"bucket": "logs"})
+
+    def logged(name, target_deps):
+        bucket = res(s3.BUCKET, name, {"bucket": name})
+        logging = res(s3.LOGGING, f"{name}-log", {"bucket": "mock", "targetBucket": "mock"},
+                      {"bucket": [bucket.urn], "targetBucket": target_deps(bucket)})
+        return [bucket, logging, target]
+
+    assert_exact("S3-06", {
+        "pass_other_target": logged("a", lambda b: [target.urn]),
+        "fail_missing": bucket_stack(res, "b"),
+        "fail_self_target": logged("c", lambda b: [b.urn]),
+        "unknown_target_literal": [res(s3.BUCKET, "d", {"bucket": "d"}),
+                                   res(s3.LOGGING, "d-log", {"bucket": "d", "targetBucket": U})],
+    })

@@ -1,0 +1,164 @@
+"""`rollout check` on a small, deliberately misconfigured Pulumi program (not ours): formats, exit codes, waivers."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from rollout.cli import app
+
+runner = CliRunner()
+SCHEMA = {**json.loads((Path(__file__).parents[2] / "data" / "sarif-schema-2.1.0.json").read_text()),
+          "$ref": "#/definitions/Root"}
+
+PROGRAM = '''
+import pulumi
+import pulumi_aws as aws
+
+bucket = aws.s3.Bucket("assets")
+aws.s3.BucketPublicAccessBlock("assets-pab", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
+                               ignore_public_acls=True, restrict_public_buckets=False)
+aws.rds.Instance("db", engine="postgres", instance_class="db.t4g.micro", allocated_storage=20, username="app",
+                 manage_master_user_password=True, publicly_accessible=True, storage_encrypted=True,
+                 backup_retention_period=1)
+aws.sqs.Queue("jobs")
+pulumi.export("bucket", bucket.bucket)
+'''
+# The unwaivable critical findings (S3-01, RDS-02) made advisory by a config file, so waivers can decide the rest.
+RELAX = {"S3-01": "advisory", "S3-03": "advisory", "RDS-02": {"enforcementLevel": "advisory"},
+         "S3-02": "advisory", "S3-04": "advisory", "SQS-02": "advisory"}
+MANDATORY_HERE = {("S3-01", "assets"), ("S3-02", "assets"), ("S3-03", "assets"), ("S3-04", "assets"),
+                  ("RDS-02", "db"), ("RDS-04", "db"), ("RDS-06", "db"), ("SQS-01", "jobs"), ("SQS-02", "jobs")}
+
+
+def write(root: Path, rollout_config: str = "") -> Path:
+    (root / "stacks").mkdir(parents=True)
+    (root / "Pulumi.yaml").write_text("name: shop\nruntime: python\nstackConfigDir: stacks\n")
+    (root / "__main__.py").write_text(textwrap.dedent(PROGRAM))
+    (root / "stacks" / "Pulumi.test.yaml").write_text("config:\n  aws:region: ap-southeast-1\n"
+                                                    + textwrap.indent(textwrap.dedent(rollout_config), "  "))
+    return root
+
+
+def run(*args: str):
+    return runner.invoke(app, ["check", "--stack", "test", "--quiet", *args])
+
+
+@pytest.fixture
+def program(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return write(tmp_path / "shop")
+
+
+def mandatory(document) -> set[tuple[str, str]]:
+    return {(f["control"], f["name"]) for f in document["findings"]
+            if f["status"] == "violation" and f["enforcement"] == "mandatory" and not f["waived"]}
+
+
+def test_json_lists_the_misconfigurations_and_exits_1(program):
+    result = run("--program", str(program), "--format", "json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert mandatory(document) == MANDATORY_HERE
+    finding = next(f for f in document["findings"] if f["control"] == "RDS-02")
+    assert finding == {**finding, "severity": "critical", "type": "aws:rds/instance:Instance",
+                       "urn": "urn:pulumi:test::shop::aws:rds/instance:Instance::db", "message": "publiclyAccessible is true",
+                       "status": "violation", "waived": False}
+    summary = document["summary"]
+    assert summary["mandatory_violations"] == len(MANDATORY_HERE) and summary["controls_evaluated"] == 69
+    assert summary["resources_evaluated"] == 4 and summary["by_severity"]["critical"] == 3
+    assert document["stack"] == "test" and document["project"] == "shop"
+
+
+def test_sarif_is_valid_and_points_at_the_stack_file(program):
+    result = run("--program", str(program), "--format", "sarif")
+    assert result.exit_code == 1, result.output
+    sarif = json.loads(result.stdout)
+    jsonschema.validate(sarif, SCHEMA)
+    run_ = sarif["runs"][0]
+    assert len(run_["tool"]["driver"]["rules"]) == 69
+    errors = {(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].rsplit("::", 1)[1])
+              for r in run_["results"] if r["level"] == "error"}
+    assert errors == MANDATORY_HERE
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]} == \
+        {"shop/stacks/Pulumi.test.yaml"}
+
+
+def test_table_for_people(program, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    result = run("--program", str(program))
+    assert result.exit_code == 1
+    assert "RDS-02" in result.stdout and "publiclyAccessible is true" in result.stdout
+    assert "9 mandatory" in result.stdout
+
+
+def test_valid_waivers_and_config_file_make_it_pass(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    program = write(tmp_path / "shop", """
+      rollout:waivers:
+        - {control: RDS-04, resource: db, reason: restored nightly from the old server}
+        - {control: RDS-06, resource: "urn:pulumi:test::shop::aws:rds/instance:Instance::db", reason: TLS enforced by the app}
+        - {control: SQS-01, resource: jobs, reason: holds no personal data, expires: "2999-12-31"}
+    """)
+    (tmp_path / "relax.json").write_text(json.dumps(RELAX))
+    result = run("--program", str(program), "--format", "json", "--config", str(tmp_path / "relax.json"))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    waived = {(f["control"], f["name"]): f["waiverReason"] for f in document["findings"] if f["waived"]}
+    assert waived == {("RDS-04", "db"): "restored nightly from the old server", ("RDS-06", "db"): "TLS enforced by the app",
+                      ("SQS-01", "jobs"): "holds no personal data"}
+    assert mandatory(document) == set() and document["summary"]["waived"] == 3
+
+
+def test_expired_waiver_stops_applying(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    program = write(tmp_path / "shop", """
+      rollout:policy:
+        config: {S3-01: advisory, S3-02: advisory, S3-03: advisory, S3-04: advisory, RDS-02: advisory, RDS-04: advisory,
+                 RDS-06: advisory, SQS-02: advisory}
+      rollout:waivers:
+        - {control: SQS-01, resource: jobs, reason: was only for the launch, expires: "2020-01-31"}
+    """)
+    result = runner.invoke(app, ["check", "--program", str(program), "--stack", "test", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert mandatory(json.loads(result.stdout)) == {("SQS-01", "jobs")}
+    assert "waiver for SQS-01 on jobs expired on 2020-01-31" in result.stderr
+
+
+def test_critical_public_access_waiver_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    program = write(tmp_path / "shop", """
+      rollout:waivers:
+        - {control: RDS-02, resource: db, reason: the agency needs direct access}
+    """)
+    result = run("--program", str(program), "--format", "json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "error: shop/stacks/Pulumi.test.yaml: rollout:waivers[0] (RDS-02 on db): RDS-02 (RDS is not publicly "
+        "accessible) is a Critical TLS/public-access control and cannot be waived; fix the resource instead")
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ('{"RDS-04": {"minDayz": 3}}', "RDS-04.minDayz: unknown setting"),
+    ('{"NOPE-01": "advisory"}', "NOPE-01: unknown control id"),
+    ("[not json", "not valid JSON or YAML"),
+])
+def test_bad_config_file_exits_2(program, tmp_path, config, message):
+    (tmp_path / "bad.json").write_text(config)
+    result = run("--program", str(program), "--config", str(tmp_path / "bad.json"))
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
+
+
+def test_bad_stack_config_and_format_exit_2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    program = write(tmp_path / "shop", "rollout:policy:\n  config: {RDS-04: {minDays: many}}\n")
+    result = run("--program", str(program))
+    assert result.exit_code == 2 and "rollout:policy.config: RDS-04.minDays: must be int" in result.stderr
+    assert run("--program", str(program), "--format", "markdown").exit_code == 2
+    assert run("--program", str(program), "--stack", "missing").exit_code == 2
