@@ -99,7 +99,7 @@ def _engine_string(value: Any) -> str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value)
+    return json.dumps(value, default=str)
 
 
 def _read_yaml(path: Path) -> Any:
