@@ -1,0 +1,238 @@
+"""Phase 1 baseline: know what the site costs, whether it is up, and who did what in the account.
+
+Creates a KMS key, an encrypted SNS alert topic (with email subscriptions), a monthly AWS Budget with actual and
+forecast alerts, a Cost Anomaly Detection monitor and subscription, a Route 53 HTTPS health check on the current
+site, a private versioned log bucket with a lifecycle, and a multi-region CloudTrail trail (log file validation,
+KMS) into that bucket.
+
+The log bucket uses SSE-S3 (AES256) default encryption on purpose: S3 server access logging, which every other
+bucket of the stack sends here, does not deliver into a bucket whose default encryption is SSE-KMS. CloudTrail
+still encrypts its own objects with the KMS key (`kms_key_id` on the trail). The bucket does not log its own
+access (a log bucket logging into itself is rejected by S3-06, and another bucket would only move the problem).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import Field, field_validator
+
+from components import kms
+from components._args import Args
+
+CLOUDTRAIL_PREFIX = "cloudtrail"
+ACCESS_LOG_PREFIX = "s3-access/"
+"""Where S3 server access logs of the stack's buckets go inside the log bucket."""
+
+
+class BaselineArgs(Args):
+    """What phase 1 needs to know about the site and its owner."""
+
+    site_domain: str = Field(description="The site's public domain the health check requests over HTTPS. Required.")
+    health_check_path: str = Field("/", description="Path the health check requests. Defaults to /.")
+    monthly_budget_usd: float = Field(300, gt=0, description="Monthly cost budget in USD. Defaults to 300.")
+    budget_thresholds_percent: list[int] = Field([80, 100], min_length=1, description="Alert at these percentages "
+                                                 "of the budget, actual and forecast. Defaults to [80, 100].")
+    alert_emails: list[str] = Field([], description="Emails subscribed to the alert topic and the budget. "
+                                                    "Defaults to none.")
+    anomaly_threshold_usd: float = Field(20, gt=0, description="Cost anomalies with at least this total impact "
+                                                               "are sent to the topic. Defaults to 20.")
+    log_expiration_days: int = Field(365, ge=90, le=3650, description="Days log objects are kept (CloudTrail and "
+                                                                      "access logs). Defaults to 365.")
+    production: bool = Field(False, description="Protect the log bucket from deletion (protect=True). "
+                                                "Defaults to false.")
+
+    @field_validator("budget_thresholds_percent")
+    @classmethod
+    def _thresholds(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= t <= 500 for t in value):
+            raise ValueError("each threshold must be between 1 and 500 percent")
+        return sorted(set(value))
+
+    @field_validator("health_check_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
+
+class Baseline(pulumi.ComponentResource):
+    """Cost alerts, uptime check and audit trail: the measured starting point of the rollout."""
+
+    key_arn: pulumi.Output[str]
+    alert_topic_arn: pulumi.Output[str]
+    log_bucket_name: pulumi.Output[str]
+    log_bucket_arn: pulumi.Output[str]
+    log_bucket_domain_name: pulumi.Output[str]
+    health_check_id: pulumi.Output[str]
+    trail_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: BaselineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("sme-rollout:baseline:Baseline", name, None, opts)
+        self._name = name
+        self._args = args
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        self._account_id = aws.get_caller_identity_output(opts=invoke).account_id
+        self._region = aws.get_region_output(opts=invoke).region
+
+        self.key = self._create_key()
+        self.topic = self._create_alert_topic()
+        self._create_topic_policy()
+        self._create_email_subscriptions()
+        self.budget = self._create_budget()
+        self.anomaly_monitor = self._create_anomaly_monitor()
+        self._create_anomaly_subscription()
+        self.health_check = self._create_health_check()
+        self.log_bucket = self._create_log_bucket()
+        self._create_log_bucket_settings()
+        bucket_policy = self._create_log_bucket_policy()
+        self.trail = self._create_trail(bucket_policy)
+
+        self.key_arn = self.key.arn
+        self.alert_topic_arn = self.topic.arn
+        self.log_bucket_name = self.log_bucket.bucket
+        self.log_bucket_arn = self.log_bucket.arn
+        self.log_bucket_domain_name = self.log_bucket.bucket_domain_name
+        self.health_check_id = self.health_check.id
+        self.trail_arn = self.trail.arn
+        self.register_outputs({
+            "keyArn": self.key_arn, "alertTopicArn": self.alert_topic_arn, "logBucketName": self.log_bucket_name,
+            "healthCheckId": self.health_check_id, "trailArn": self.trail_arn,
+        })
+
+    def _child(self, **options: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **options)
+
+    def _create_key(self) -> aws.kms.Key:
+        """One key for the alert topic, the trail and the stack's log groups (services named in its policy)."""
+        return kms.customer_managed_key(
+            self._name, "sme-rollout baseline: alert topic, CloudTrail and CloudWatch log groups", self,
+            service_principals=["cloudtrail.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com",
+                                "cloudwatch.amazonaws.com", "logs.{region}.amazonaws.com"])
+
+    def _create_alert_topic(self) -> aws.sns.Topic:
+        return aws.sns.Topic(f"{self._name}-alerts", kms_master_key_id=self.key.arn, opts=self._child())
+
+    def _create_topic_policy(self) -> aws.sns.TopicPolicy:
+        """Budgets, Cost Anomaly Detection and CloudWatch alarms of this account may publish; nothing else."""
+        def document(values: list[str]) -> str:
+            topic_arn, account_id = values
+            return json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Sid": "AccountServicesPublish", "Effect": "Allow",
+                 "Principal": {"Service": ["budgets.amazonaws.com", "costalerts.amazonaws.com",
+                                           "cloudwatch.amazonaws.com"]},
+                 "Action": "sns:Publish", "Resource": topic_arn,
+                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
+                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
+                 "Resource": topic_arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            ]})
+
+        return aws.sns.TopicPolicy(f"{self._name}-alerts-policy", arn=self.topic.arn,
+                                   policy=pulumi.Output.all(self.topic.arn, self._account_id).apply(document),
+                                   opts=self._child())
+
+    def _create_email_subscriptions(self) -> list[aws.sns.TopicSubscription]:
+        return [aws.sns.TopicSubscription(f"{self._name}-alerts-email-{i}", topic=self.topic.arn, protocol="email",
+                                          endpoint=email, opts=self._child())
+                for i, email in enumerate(self._args.alert_emails, start=1)]
+
+    def _create_budget(self) -> aws.budgets.Budget:
+        notifications = [
+            {"comparison_operator": "GREATER_THAN", "threshold": threshold, "threshold_type": "PERCENTAGE",
+             "notification_type": kind, "subscriber_sns_topic_arns": [self.topic.arn],
+             "subscriber_email_addresses": list(self._args.alert_emails)}
+            for threshold in self._args.budget_thresholds_percent for kind in ("ACTUAL", "FORECASTED")
+        ]
+        return aws.budgets.Budget(
+            f"{self._name}-monthly", budget_type="COST", time_unit="MONTHLY",
+            limit_amount=f"{self._args.monthly_budget_usd:.2f}", limit_unit="USD",
+            notifications=notifications, opts=self._child())
+
+    def _create_anomaly_monitor(self) -> aws.costexplorer.AnomalyMonitor:
+        return aws.costexplorer.AnomalyMonitor(f"{self._name}-services", monitor_type="DIMENSIONAL",
+                                               monitor_dimension="SERVICE", opts=self._child())
+
+    def _create_anomaly_subscription(self) -> aws.costexplorer.AnomalySubscription:
+        return aws.costexplorer.AnomalySubscription(
+            f"{self._name}-anomalies", frequency="IMMEDIATE", monitor_arn_lists=[self.anomaly_monitor.arn],
+            subscribers=[{"type": "SNS", "address": self.topic.arn}],
+            threshold_expression={"dimension": {"key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+                                                "match_options": ["GREATER_THAN_OR_EQUAL"],
+                                                "values": [f"{self._args.anomaly_threshold_usd:g}"]}},
+            opts=self._child())
+
+    def _create_health_check(self) -> aws.route53.HealthCheck:
+        """HTTPS with SNI from Route 53's checkers worldwide, latency measured (the uptime baseline)."""
+        return aws.route53.HealthCheck(
+            f"{self._name}-site", type="HTTPS", fqdn=self._args.site_domain, port=443,
+            resource_path=self._args.health_check_path, enable_sni=True, request_interval=30,
+            failure_threshold=3, measure_latency=True,
+            tags={"Name": f"{self._args.site_domain} uptime"}, opts=self._child())
+
+    def _create_log_bucket(self) -> aws.s3.Bucket:
+        return aws.s3.Bucket(f"{self._name}-logs", opts=self._child(protect=self._args.production))
+
+    def _create_log_bucket_settings(self) -> None:
+        bucket = self.log_bucket.id
+        aws.s3.BucketPublicAccessBlock(f"{self._name}-logs-public-access", bucket=bucket, block_public_acls=True,
+                                       block_public_policy=True, ignore_public_acls=True,
+                                       restrict_public_buckets=True, opts=self._child())
+        aws.s3.BucketOwnershipControls(f"{self._name}-logs-ownership", bucket=bucket,
+                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=self._child())
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{self._name}-logs-encryption", bucket=bucket,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=self._child())
+        aws.s3.BucketVersioning(f"{self._name}-logs-versioning", bucket=bucket,
+                                versioning_configuration={"status": "Enabled"}, opts=self._child())
+        days = self._args.log_expiration_days
+        aws.s3.BucketLifecycleConfiguration(
+            f"{self._name}-logs-lifecycle", bucket=bucket,
+            rules=[{"id": "age-out-logs", "status": "Enabled", "filter": {"prefix": ""},
+                    "transitions": [{"days": 30, "storage_class": "STANDARD_IA"},
+                                    {"days": 90, "storage_class": "GLACIER_IR"}],
+                    "expiration": {"days": days},
+                    "noncurrent_version_expiration": {"noncurrent_days": 30},
+                    "abort_incomplete_multipart_upload": {"days_after_initiation": 7}}],
+            opts=self._child())
+
+    def _create_log_bucket_policy(self) -> aws.s3.BucketPolicy:
+        """TLS only; CloudTrail, S3 access logging and CloudFront log delivery may write only under their prefix."""
+        def document(values: list[str]) -> str:
+            bucket_arn, account_id = values
+            same_account = {"StringEquals": {"aws:SourceAccount": account_id}}
+            owner_full_control = {"StringEquals": {"aws:SourceAccount": account_id,
+                                                   "s3:x-amz-acl": "bucket-owner-full-control"}}
+            return json.dumps({"Version": "2012-10-17", "Statement": [
+                deny_insecure_transport(bucket_arn),
+                {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                 "Action": "s3:GetBucketAcl", "Resource": bucket_arn, "Condition": same_account},
+                {"Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                 "Action": "s3:PutObject", "Resource": f"{bucket_arn}/{CLOUDTRAIL_PREFIX}/AWSLogs/{account_id}/*",
+                 "Condition": owner_full_control},
+                {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+                 "Action": "s3:PutObject", "Resource": f"{bucket_arn}/{ACCESS_LOG_PREFIX}*",
+                 "Condition": same_account},
+                {"Sid": "CloudFrontLogDelivery", "Effect": "Allow",
+                 "Principal": {"Service": "delivery.logs.amazonaws.com"}, "Action": "s3:PutObject",
+                 "Resource": f"{bucket_arn}/AWSLogs/{account_id}/CloudFront/*", "Condition": owner_full_control},
+            ]})
+
+        return aws.s3.BucketPolicy(f"{self._name}-logs-policy", bucket=self.log_bucket.id,
+                                   policy=pulumi.Output.all(self.log_bucket.arn, self._account_id).apply(document),
+                                   opts=self._child())
+
+    def _create_trail(self, bucket_policy: aws.s3.BucketPolicy) -> aws.cloudtrail.Trail:
+        return aws.cloudtrail.Trail(
+            f"{self._name}-trail", s3_bucket_name=self.log_bucket.id, s3_key_prefix=CLOUDTRAIL_PREFIX,
+            is_multi_region_trail=True, include_global_service_events=True, enable_log_file_validation=True,
+            enable_logging=True, kms_key_id=self.key.arn, opts=self._child(depends_on=[bucket_policy]))
+
+
+def deny_insecure_transport(bucket_arn: str) -> dict[str, Any]:
+    """The S3-02 statement every bucket policy of the stack starts with."""
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [bucket_arn, f"{bucket_arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}

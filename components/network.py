@@ -1,0 +1,191 @@
+"""The VPC the data stores (and later the web tier) live in.
+
+Public and private subnets over 2–3 AZs (layout from `sizing.subnet_cidrs`, stable when an AZ is added), an
+internet gateway, one shared NAT gateway (cheapest) or one per AZ (an AZ outage leaves the others online), an S3
+gateway endpoint (S3 traffic bypasses the NAT: free and private), the default security group stripped of all
+rules, and VPC flow logs into a KMS-encrypted log group with a year of retention.
+
+It also creates the `app` security group: what the application's servers carry. The cache and the database
+allow ingress only from it (their own groups live in their components); the web tier adds ingress from its load
+balancer. Nothing else is open.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+from pydantic import Field, ValidationInfo, field_validator
+
+from components import sizing
+from components._args import Args, StrInput
+
+LOG_RETENTION_DAYS = frozenset({1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+                                2557, 2922, 3288, 3653})
+
+
+class NetworkArgs(Args):
+    """The VPC's address space, AZ spread and NAT layout."""
+
+    cidr: str = Field("10.40.0.0/16", description="VPC CIDR block (/16 to /24). Defaults to 10.40.0.0/16.")
+    availability_zones: int = Field(2, ge=2, le=3, description="AZs to spread subnets over. Defaults to 2.")
+    nat_gateways: int = Field(1, ge=1, le=3, description="NAT gateways: 1 shared, or one per AZ. Defaults to 1.")
+    flow_log_kms_key_arn: StrInput | None = Field(
+        None, description="KMS key for the flow log group (its policy must allow logs.<region>.amazonaws.com). "
+                          "Defaults to none (CloudWatch's own encryption).")
+    flow_log_retention_days: int = Field(365, description="Flow log retention in days (a CloudWatch retention "
+                                                          "value). Defaults to 365.")
+
+    @field_validator("flow_log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(f"must be one of CloudWatch's retention values: {sorted(LOG_RETENTION_DAYS)}")
+        return value
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        sizing.subnet_cidrs(value, 2)  # raises on a malformed block
+        import ipaddress
+
+        network = ipaddress.ip_network(value)
+        if not network.is_private or not 16 <= network.prefixlen <= 24:
+            raise ValueError("must be a private IPv4 block between /16 and /24")
+        return value
+
+    @field_validator("nat_gateways")
+    @classmethod
+    def _nat(cls, value: int, info: ValidationInfo) -> int:
+        azs = info.data.get("availability_zones", 2)
+        if value not in (1, azs):
+            raise ValueError(f"must be 1 (shared) or {azs} (one per AZ)")
+        return value
+
+
+class Network(pulumi.ComponentResource):
+    """VPC, subnets, routing, NAT, flow logs and the application security group."""
+
+    vpc_id: pulumi.Output[str]
+    public_subnet_ids: list[pulumi.Output[str]]
+    private_subnet_ids: list[pulumi.Output[str]]
+    app_security_group_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("sme-rollout:network:Network", name, None, opts)
+        self._name = name
+        self._args = args
+        public_cidrs, private_cidrs = sizing.subnet_cidrs(args.cidr, args.availability_zones)
+        self._zones = aws.get_availability_zones_output(state="available",
+                                                        opts=pulumi.InvokeOutputOptions(parent=self)).names
+
+        self.vpc = self._create_vpc()
+        self._create_default_security_group()
+        self.public_subnets = [self._create_subnet("public", i, cidr) for i, cidr in enumerate(public_cidrs)]
+        self.private_subnets = [self._create_subnet("private", i, cidr) for i, cidr in enumerate(private_cidrs)]
+        internet_gateway = self._create_internet_gateway()
+        self._create_public_routes(internet_gateway)
+        nat_gateways = self._create_nat_gateways()
+        private_route_tables = self._create_private_routes(nat_gateways)
+        self._create_s3_endpoint(private_route_tables)
+        self._create_flow_logs()
+        self.app_security_group = self._create_app_security_group()
+
+        self.vpc_id = self.vpc.id
+        self.public_subnet_ids = [s.id for s in self.public_subnets]
+        self.private_subnet_ids = [s.id for s in self.private_subnets]
+        self.app_security_group_id = self.app_security_group.id
+        self.register_outputs({"vpcId": self.vpc_id, "privateSubnetIds": self.private_subnet_ids,
+                               "publicSubnetIds": self.public_subnet_ids,
+                               "appSecurityGroupId": self.app_security_group_id})
+
+    def _child(self, **options) -> pulumi.ResourceOptions:  # type: ignore[no-untyped-def]
+        return pulumi.ResourceOptions(parent=self, **options)
+
+    def _create_vpc(self) -> aws.ec2.Vpc:
+        return aws.ec2.Vpc(self._name, cidr_block=self._args.cidr, enable_dns_hostnames=True, enable_dns_support=True,
+                           tags={"Name": self._name}, opts=self._child())
+
+    def _create_default_security_group(self) -> aws.ec2.DefaultSecurityGroup:
+        """Adopt the VPC's default group and remove its rules (CIS: nothing may use it by accident)."""
+        return aws.ec2.DefaultSecurityGroup(f"{self._name}-default", vpc_id=self.vpc.id, ingress=[], egress=[],
+                                            opts=self._child())
+
+    def _create_subnet(self, tier: str, index: int, cidr: str) -> aws.ec2.Subnet:
+        return aws.ec2.Subnet(
+            f"{self._name}-{tier}-{index + 1}", vpc_id=self.vpc.id, cidr_block=cidr,
+            availability_zone=self._zones.apply(lambda names, i=index: names[i]),
+            map_public_ip_on_launch=False, tags={"Name": f"{self._name}-{tier}-{index + 1}", "Tier": tier},
+            opts=self._child())
+
+    def _create_internet_gateway(self) -> aws.ec2.InternetGateway:
+        return aws.ec2.InternetGateway(f"{self._name}-igw", vpc_id=self.vpc.id, opts=self._child())
+
+    def _create_public_routes(self, internet_gateway: aws.ec2.InternetGateway) -> aws.ec2.RouteTable:
+        table = aws.ec2.RouteTable(f"{self._name}-public", vpc_id=self.vpc.id,
+                                   routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": internet_gateway.id}],
+                                   opts=self._child())
+        for i, subnet in enumerate(self.public_subnets):
+            aws.ec2.RouteTableAssociation(f"{self._name}-public-{i + 1}", subnet_id=subnet.id,
+                                          route_table_id=table.id, opts=self._child())
+        return table
+
+    def _create_nat_gateways(self) -> list[aws.ec2.NatGateway]:
+        gateways = []
+        for i in range(self._args.nat_gateways):
+            eip = aws.ec2.Eip(f"{self._name}-nat-{i + 1}", domain="vpc", opts=self._child())
+            gateways.append(aws.ec2.NatGateway(f"{self._name}-nat-{i + 1}", allocation_id=eip.id,
+                                               subnet_id=self.public_subnets[i].id, opts=self._child()))
+        return gateways
+
+    def _create_private_routes(self, nat_gateways: list[aws.ec2.NatGateway]) -> list[aws.ec2.RouteTable]:
+        tables = []
+        for i, subnet in enumerate(self.private_subnets):
+            nat = nat_gateways[i % len(nat_gateways)]
+            table = aws.ec2.RouteTable(f"{self._name}-private-{i + 1}", vpc_id=self.vpc.id,
+                                       routes=[{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nat.id}],
+                                       opts=self._child())
+            aws.ec2.RouteTableAssociation(f"{self._name}-private-{i + 1}", subnet_id=subnet.id,
+                                          route_table_id=table.id, opts=self._child())
+            tables.append(table)
+        return tables
+
+    def _create_s3_endpoint(self, route_tables: list[aws.ec2.RouteTable]) -> aws.ec2.VpcEndpoint:
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        return aws.ec2.VpcEndpoint(f"{self._name}-s3", vpc_id=self.vpc.id, vpc_endpoint_type="Gateway",
+                                   service_name=region.apply(lambda r: f"com.amazonaws.{r}.s3"),
+                                   route_table_ids=[t.id for t in route_tables], opts=self._child())
+
+    def _create_flow_logs(self) -> aws.ec2.FlowLog:
+        log_group = aws.cloudwatch.LogGroup(f"{self._name}-flow-logs",
+                                            retention_in_days=self._args.flow_log_retention_days,
+                                            kms_key_id=self._args.flow_log_kms_key_arn, opts=self._child())
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        role = aws.iam.Role(
+            f"{self._name}-flow-logs",
+            assume_role_policy=account_id.apply(lambda account: json.dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                    "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": account}}}]})),
+            opts=self._child())
+        aws.iam.RolePolicy(
+            f"{self._name}-flow-logs", role=role.id,
+            policy=log_group.arn.apply(lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                "Resource": [arn, f"{arn}:*"]}]})),
+            opts=self._child())
+        return aws.ec2.FlowLog(f"{self._name}-flow-logs", vpc_id=self.vpc.id, traffic_type="ALL",
+                               log_destination_type="cloud-watch-logs", log_destination=log_group.arn,
+                               iam_role_arn=role.arn, max_aggregation_interval=60, opts=self._child())
+
+    def _create_app_security_group(self) -> aws.ec2.SecurityGroup:
+        """Carried by the application servers: no ingress here, outbound HTTPS/any through the NAT."""
+        group = aws.ec2.SecurityGroup(f"{self._name}-app", vpc_id=self.vpc.id,
+                                      description="Application servers (clients of the cache and database)",
+                                      opts=self._child())
+        aws.vpc.SecurityGroupEgressRule(f"{self._name}-app-egress", security_group_id=group.id, ip_protocol="-1",
+                                        cidr_ipv4="0.0.0.0/0", description="Outbound through the NAT gateway",
+                                        opts=self._child())
+        return group

@@ -1,0 +1,40 @@
+"""Phase 1: Assess. Measure before changing anything: what the site costs, whether it is up, who changes what."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from components.baseline import Baseline, BaselineArgs
+
+if TYPE_CHECKING:
+    from phases import Context
+
+NUMBER = 1
+TITLE = "Assess"
+GOAL = ("A measured baseline before any change: monthly cost with budget and anomaly alerts, uptime and latency "
+        "of the current site, and an audit trail of every change to the account.")
+KPIS: tuple[str, ...] = ("TTFB p50/p95/p99", "error rate", "uptime", "monthly cost")
+ADDS: tuple[str, ...] = (
+    "AWS Budget with actual and forecast alerts",
+    "Cost Anomaly Detection monitor and subscription",
+    "KMS-encrypted SNS alert topic (email subscriptions)",
+    "Route 53 HTTPS health check on the current site",
+    "private, versioned log bucket with lifecycle",
+    "multi-region CloudTrail trail (log file validation, KMS)",
+)
+
+
+def build(ctx: Context) -> None:
+    """The baseline component, named `baseline`."""
+    config = ctx.config
+    baseline = Baseline("baseline", BaselineArgs(
+        site_domain=config.site.domain,
+        health_check_path=config.site.health_check_path,
+        monthly_budget_usd=config.budget.monthly_limit_usd,
+        budget_thresholds_percent=config.budget.thresholds_percent,
+        alert_emails=config.budget.alert_emails,
+        production=config.production,
+    ), ctx.opts(NUMBER))
+    ctx.components["baseline"] = baseline
+    ctx.outputs["alertTopicArn"] = baseline.alert_topic_arn
+    ctx.outputs["logBucketName"] = baseline.log_bucket_name

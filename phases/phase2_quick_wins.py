@@ -1,0 +1,121 @@
+"""Phase 2: Quick wins. A CDN in front of the current server, and a cache beside it, without touching the app.
+
+The VPC and the cache are built in `build`; the CDN in `finish`, after every phase up to N has built, because its
+origins depend on later phases: the static asset bucket of phase 3 (an origin-access-control origin on
+CloudFront, a cached path on Cloudflare) and the load balancer of phase 6 (which replaces the current server as
+the origin).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from components import sizing
+from components.cache import Cache, CacheArgs
+from components.cdn_cloudflare import CloudflareCdn, CloudflareCdnArgs
+from components.cdn_cloudfront import CloudFrontCdn, CloudFrontCdnArgs
+from components.network import Network, NetworkArgs
+
+if TYPE_CHECKING:
+    from phases import Context
+
+NUMBER = 2
+TITLE = "Quick wins"
+GOAL = ("Serve the site through a CDN (TLS 1.2+, HTTP/2 and 3, Brotli, HSTS, WAF, rate limit) and give the "
+        "application a Redis-compatible cache for responses and sessions.")
+KPIS: tuple[str, ...] = ("TTFB p50/p95", "cache hit ratio", "origin requests per second")
+ADDS: tuple[str, ...] = (
+    "VPC with public and private subnets over 2+ AZs, NAT, S3 endpoint, flow logs",
+    "CDN: Cloudflare zone settings + cache/WAF/rate-limit rulesets, or CloudFront + WAFv2 + HSTS headers",
+    "ElastiCache Valkey/Redis replication group (TLS, encryption, IAM auth, failover when 2+ nodes)",
+)
+
+
+def build(ctx: Context) -> None:
+    """The network (`network`) and the cache (`cache`)."""
+    config = ctx.config
+    opts = ctx.opts(NUMBER)
+    baseline = ctx.components["baseline"]
+    network = Network("network", NetworkArgs(
+        cidr=config.network.cidr,
+        availability_zones=config.network.availability_zones,
+        nat_gateways=sizing.nat_gateway_count(config.environment, config.network.availability_zones,
+                                              config.network.nat_per_az),
+        flow_log_kms_key_arn=baseline.key_arn,
+    ), opts)
+    nodes = sizing.cache_nodes(config.environment, config.cache.nodes)
+    cache = Cache("cache", CacheArgs(
+        vpc_id=network.vpc_id,
+        subnet_ids=network.private_subnet_ids,
+        client_security_group_ids=[network.app_security_group_id],
+        engine=config.cache.engine,
+        node_type=sizing.cache_node_type(config.size, config.cache.node_type),
+        nodes=nodes,
+        snapshot_retention_days=config.cache.snapshot_retention_days,
+        production=config.production,
+    ), opts)
+    ctx.components["network"] = network
+    ctx.components["cache"] = cache
+    ctx.outputs.update({
+        "vpcId": network.vpc_id,
+        "privateSubnetIds": network.private_subnet_ids,
+        "appSecurityGroupId": network.app_security_group_id,
+        "cachePrimaryEndpoint": cache.primary_endpoint,
+        "cacheReaderEndpoint": cache.reader_endpoint,
+        "cachePort": cache.port,
+        "cacheUser": cache.user_name,
+        "cacheConnectPolicyArn": cache.connect_policy_arn,
+    })
+
+
+def origin(ctx: Context) -> Any:
+    """The CDN's origin: the phase 6 load balancer when it exists, else the current server."""
+    web_tier = ctx.components.get("web_tier")
+    alb = getattr(web_tier, "alb_dns_name", None) if web_tier is not None else None
+    return alb if alb is not None else ctx.config.site.origin
+
+
+def finish(ctx: Context) -> None:
+    """The CDN (`cdn`), in front of the origin and (from phase 3) the static asset bucket."""
+    config = ctx.config
+    cdn_config = config.cdn
+    if cdn_config is None:
+        raise ValueError("cdn: is required from phase 2")  # StackConfig already enforces it
+    static_site = ctx.components.get("static_site")
+    opts = ctx.opts(NUMBER)
+    if cdn_config.provider == "cloudfront":
+        cdn = CloudFrontCdn("cdn", CloudFrontCdnArgs(
+            domain=config.site.domain,
+            origin=origin(ctx),
+            certificate_arn=cdn_config.certificate_arn,
+            hosted_zone_id=cdn_config.route53_zone_id,
+            price_class=cdn_config.price_class,
+            default_ttl_seconds=cdn_config.default_ttl_seconds,
+            rate_limit_per_minute=cdn_config.rate_limit_per_minute,
+            log_bucket_arn=ctx.components["baseline"].log_bucket_arn,
+            static_bucket_domain_name=static_site.bucket_regional_domain_name if static_site else None,
+            static_path_pattern=static_site.path_pattern if static_site else "/static/*",
+        ), ctx.us_east_1, opts)
+        if static_site is not None:
+            static_site.allow_reads(cdn.distribution_arn)
+        ctx.outputs["cdnDomainName"] = cdn.distribution_domain_name
+        if cdn.certificate_validation is not None:
+            ctx.outputs["certificateValidationRecord"] = cdn.certificate_validation
+    else:
+        prefixes = [static_site.path_pattern.rstrip("*")] if static_site else []
+        cdn = CloudflareCdn("cdn", CloudflareCdnArgs(
+            domain=config.site.domain,
+            zone_name=config.site.zone,
+            origin=origin(ctx),
+            plan=cdn_config.plan,
+            account_id=cdn_config.cloudflare_account_id,
+            zone_id=cdn_config.zone_id,
+            default_ttl_seconds=cdn_config.default_ttl_seconds,
+            rate_limit_per_minute=cdn_config.rate_limit_per_minute,
+            static_path_prefixes=prefixes,
+        ), opts)
+        if static_site is not None:
+            static_site.allow_reads(None)
+        ctx.outputs["cloudflareZoneId"] = cdn.zone_id
+    ctx.components["cdn"] = cdn
+    ctx.outputs["cdnUrl"] = cdn.url

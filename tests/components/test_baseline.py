@@ -1,0 +1,154 @@
+"""Baseline: cost alerts, health check, private log bucket and the CloudTrail trail, all parented and secure."""
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from components.baseline import Baseline, BaselineArgs
+
+
+def _build(synth, **overrides):
+    args = {"site_domain": "shop.example.vn", "alert_emails": ["ops@example.vn"], **overrides}
+    return synth(lambda: Baseline("base", BaselineArgs(**args)))
+
+
+def _one(inventory, type_):
+    (resource,) = inventory.of_type(type_)
+    return resource
+
+
+@pytest.fixture(scope="module")
+def inventory():
+    from rollout.synth import synthesize_function
+
+    return synthesize_function(lambda: Baseline("base", BaselineArgs(
+        site_domain="shop.example.vn", alert_emails=["ops@example.vn", "cto@example.vn"],
+        budget_thresholds_percent=[100, 80, 80], production=True)))
+
+
+def test_every_child_is_parented_to_the_component(inventory):
+    component = _one(inventory, "sme-rollout:baseline:Baseline")
+    children = [r for r in inventory if r.custom]
+    assert len(children) == 17
+    assert {r.parent for r in children} == {component.urn}
+    assert all(r.name.startswith("base-") for r in children)
+
+
+def test_alert_topic_is_encrypted_and_only_account_services_publish(inventory):
+    key = _one(inventory, "aws:kms/key:Key")
+    assert key.inputs["enableKeyRotation"] is True and key.inputs["deletionWindowInDays"] == 30
+    topic = _one(inventory, "aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"].startswith("arn:aws:kms:ap-southeast-1:123456789012:base-key")
+    assert topic.inputs["kmsMasterKeyId"] == _one(inventory, "aws:cloudtrail/trail:Trail").inputs["kmsKeyId"]
+    policy = json.loads(_one(inventory, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
+    allow, deny = policy["Statement"]
+    assert allow["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    assert set(allow["Principal"]["Service"]) == {"budgets.amazonaws.com", "costalerts.amazonaws.com",
+                                                  "cloudwatch.amazonaws.com"}
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    emails = {r.inputs["endpoint"] for r in inventory.of_type("aws:sns/topicSubscription:TopicSubscription")}
+    assert emails == {"ops@example.vn", "cto@example.vn"}
+
+
+def test_budget_alerts_on_actual_and_forecast_for_each_threshold(inventory):
+    budget = _one(inventory, "aws:budgets/budget:Budget").inputs
+    assert budget["budgetType"] == "COST" and budget["timeUnit"] == "MONTHLY"
+    assert budget["limitAmount"] == "300.00" and budget["limitUnit"] == "USD"
+    pairs = sorted((n["threshold"], n["notificationType"]) for n in budget["notifications"])
+    assert pairs == [(80, "ACTUAL"), (80, "FORECASTED"), (100, "ACTUAL"), (100, "FORECASTED")]
+    topic_arn = inventory.of_type("aws:sns/topicSubscription:TopicSubscription")[0].inputs["topic"]
+    assert topic_arn.startswith("arn:aws:sns:")
+    assert all(n["subscriberSnsTopicArns"] == [topic_arn] for n in budget["notifications"])
+    assert all(n["subscriberEmailAddresses"] == ["ops@example.vn", "cto@example.vn"] for n in budget["notifications"])
+
+
+def test_cost_anomalies_go_to_the_topic(inventory):
+    monitor = _one(inventory, "aws:costexplorer/anomalyMonitor:AnomalyMonitor").inputs
+    assert (monitor["monitorType"], monitor["monitorDimension"]) == ("DIMENSIONAL", "SERVICE")
+    subscription = _one(inventory, "aws:costexplorer/anomalySubscription:AnomalySubscription").inputs
+    assert subscription["frequency"] == "IMMEDIATE"
+    topic_arn = inventory.of_type("aws:sns/topicSubscription:TopicSubscription")[0].inputs["topic"]
+    assert subscription["subscribers"] == [{"type": "SNS", "address": topic_arn}]
+    assert subscription["thresholdExpression"]["dimension"]["values"] == ["20"]
+
+
+def test_health_check_requests_the_site_over_https(inventory):
+    check = _one(inventory, "aws:route53/healthCheck:HealthCheck").inputs
+    assert (check["type"], check["fqdn"], check["port"], check["resourcePath"]) == (
+        "HTTPS", "shop.example.vn", 443, "/")
+    assert check["enableSni"] is True and check["measureLatency"] is True
+
+
+def test_log_bucket_is_private_encrypted_versioned_and_aged_out(inventory):
+    bucket = _one(inventory, "aws:s3/bucket:Bucket")
+    assert bucket.protect is True
+    block = _one(inventory, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    assert all(block[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
+                                                "restrictPublicBuckets"))
+    ownership = _one(inventory, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs
+    assert ownership["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    encryption = _one(inventory, "aws:s3/bucketServerSideEncryptionConfiguration:"
+                                 "BucketServerSideEncryptionConfiguration").inputs
+    assert encryption["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+    versioning = _one(inventory, "aws:s3/bucketVersioning:BucketVersioning").inputs
+    assert versioning["versioningConfiguration"]["status"] == "Enabled"
+    (rule,) = _one(inventory, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    assert rule["expiration"]["days"] == 365 and rule["noncurrentVersionExpiration"]["noncurrentDays"] == 30
+    settings = [r for r in inventory if r.type.startswith("aws:s3/bucket") and r.type != "aws:s3/bucket:Bucket"]
+    assert len(settings) == 6 and all(bucket.urn in r.dependencies for r in settings)
+
+
+def test_bucket_policy_is_tls_only_and_scopes_each_writer(inventory):
+    policy = json.loads(_one(inventory, "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    assert statements["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    write = statements["CloudTrailWrite"]
+    assert write["Resource"].endswith("/cloudtrail/AWSLogs/123456789012/*")
+    assert write["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
+    for statement in policy["Statement"]:
+        if statement["Effect"] == "Allow":
+            assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
+            assert statement["Principal"] != "*"
+
+
+def test_trail_is_multi_region_validated_encrypted_and_waits_for_the_policy(inventory):
+    trail = _one(inventory, "aws:cloudtrail/trail:Trail")
+    inputs = trail.inputs
+    assert inputs["isMultiRegionTrail"] is True and inputs["enableLogFileValidation"] is True
+    assert inputs["includeGlobalServiceEvents"] is True and inputs["s3KeyPrefix"] == "cloudtrail"
+    assert inputs["kmsKeyId"].startswith("arn:aws:kms:")
+    policy = _one(inventory, "aws:s3/bucketPolicy:BucketPolicy")
+    assert policy.urn in trail.dependencies
+
+
+def test_kms_key_lets_cloudtrail_and_logs_use_it_from_this_account_only(inventory):
+    policy = json.loads(_one(inventory, "aws:kms/key:Key").inputs["policy"])
+    services = {s["Principal"]["Service"] for s in policy["Statement"] if "Service" in s["Principal"]}
+    assert {"cloudtrail.amazonaws.com", "logs.ap-southeast-1.amazonaws.com"} <= services
+    assert all("Condition" in s for s in policy["Statement"] if "Service" in s["Principal"])
+
+
+def test_log_bucket_is_not_protected_outside_production(synth):
+    inventory = _build(synth, alert_emails=[])
+    assert _one(inventory, "aws:s3/bucket:Bucket").protect is False
+    assert inventory.of_type("aws:sns/topicSubscription:TopicSubscription") == []
+
+
+@pytest.mark.parametrize("bad", [
+    {"budget_thresholds_percent": [0]},
+    {"budget_thresholds_percent": []},
+    {"health_check_path": "healthz"},
+    {"monthly_budget_usd": 0},
+    {"log_expiration_days": 30},
+    {"unknown": 1},
+])
+def test_bad_args_are_rejected(bad):
+    with pytest.raises(ValidationError):
+        BaselineArgs(site_domain="shop.example.vn", **bad)
+
+
+def test_args_are_frozen():
+    args = BaselineArgs(site_domain="shop.example.vn")
+    with pytest.raises(ValidationError):
+        args.production = True  # type: ignore[misc]

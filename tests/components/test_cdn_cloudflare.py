@@ -1,0 +1,139 @@
+"""Cloudflare CDN: strict TLS settings, plan-aware WAF/rate limit/polish, cache rules and the proxied record."""
+
+import pytest
+from pydantic import ValidationError
+
+from components.cdn_cloudflare import (
+    CLOUDFLARE_FREE_MANAGED_RULESET,
+    CLOUDFLARE_MANAGED_RULESET,
+    CloudflareCdn,
+    CloudflareCdnArgs,
+    RateLimit,
+    cache_expression,
+    image_optimisation,
+    managed_waf_ruleset,
+    rate_limit,
+)
+
+ACCOUNT = "0123456789abcdef0123456789abcdef"
+BASE = {"domain": "shop.example.vn", "zone_name": "example.vn", "origin": "origin.example.vn"}
+
+
+def _build(synth, **args):
+    return synth(lambda: CloudflareCdn("cdn", CloudflareCdnArgs(**{**BASE, "account_id": ACCOUNT, **args})))
+
+
+def _settings(inventory):
+    settings = inventory.of_type("cloudflare:index/zoneSetting:ZoneSetting")
+    return {r.inputs["settingId"]: r.inputs["value"] for r in settings}
+
+
+def _rulesets(inventory):
+    return {r.inputs["phase"]: r.inputs for r in inventory.of_type("cloudflare:index/ruleset:Ruleset")}
+
+
+@pytest.fixture(scope="module")
+def free():
+    from rollout.synth import synthesize_function
+
+    return synthesize_function(lambda: CloudflareCdn("cdn", CloudflareCdnArgs(
+        **BASE, account_id=ACCOUNT, static_path_prefixes=["/static/"])))
+
+
+def test_zone_settings_enforce_strict_tls_https_and_hsts(free):
+    settings = _settings(free)
+    assert settings["ssl"] == "strict" and settings["min_tls_version"] == "1.2"
+    assert settings["always_use_https"] == "on"
+    hsts = settings["security_header"]["strict_transport_security"]
+    assert hsts["enabled"] is True and hsts["max_age"] >= 31_536_000 and hsts["include_subdomains"] is True
+    assert settings["http3"] == settings["brotli"] == settings["early_hints"] == "on"
+    assert "polish" not in settings
+
+
+def test_every_setting_and_ruleset_targets_the_created_zone(free):
+    (zone,) = free.of_type("cloudflare:index/zone:Zone")
+    assert zone.inputs["name"] == "example.vn" and zone.inputs["account"] == {"id": ACCOUNT}
+    zone_ids = {r.inputs["zoneId"] for r in free if r.type != "cloudflare:index/zone:Zone" and r.custom}
+    assert len(zone_ids) == 1 and zone_ids.pop().startswith("cdn-zone")
+
+
+def test_free_plan_executes_the_free_managed_ruleset_and_its_rate_limit(free):
+    rulesets = _rulesets(free)
+    (waf,) = rulesets["http_request_firewall_managed"]["rules"]
+    assert waf["action"] == "execute" and waf["actionParameters"]["id"] == CLOUDFLARE_FREE_MANAGED_RULESET
+    (limit,) = rulesets["http_ratelimit"]["rules"]
+    assert limit["action"] == "block" and limit["enabled"] is True
+    assert limit["ratelimit"] == {"characteristics": ["ip.src", "cf.colo.id"], "period": 10,
+                                  "requestsPerPeriod": 100, "mitigationTimeout": 10}
+
+
+def test_cache_rule_caches_static_files_and_the_asset_path(free):
+    (rule,) = _rulesets(free)["http_request_cache_settings"]["rules"]
+    assert rule["action"] == "set_cache_settings" and rule["actionParameters"]["cache"] is True
+    assert rule["actionParameters"]["edgeTtl"] == {"mode": "override_origin", "default": 3600}
+    assert 'starts_with(http.request.uri.path, "/static/")' in rule["expression"]
+
+
+def test_site_record_is_proxied_to_the_origin(free):
+    (record,) = free.of_type("cloudflare:index/dnsRecord:DnsRecord")
+    assert (record.inputs["name"], record.inputs["type"], record.inputs["content"], record.inputs["proxied"]) == (
+        "shop.example.vn", "CNAME", "origin.example.vn", True)
+
+
+def test_children_are_parented_to_the_component(free):
+    (component,) = free.of_type("sme-rollout:cdn:CloudflareCdn")
+    assert {r.parent for r in free if r.custom} == {component.urn}
+
+
+def test_pro_plan_gets_the_full_managed_ruleset_and_polish(synth):
+    inventory = _build(synth, plan="pro", rate_limit_per_minute=120)
+    assert _settings(inventory)["polish"] == "lossless"
+    rulesets = _rulesets(inventory)
+    assert rulesets["http_request_firewall_managed"]["rules"][0]["actionParameters"]["id"] == CLOUDFLARE_MANAGED_RULESET
+    assert rulesets["http_ratelimit"]["rules"][0]["ratelimit"]["period"] == 60
+    assert rulesets["http_ratelimit"]["rules"][0]["ratelimit"]["requestsPerPeriod"] == 120
+
+
+def test_an_existing_zone_is_adopted_not_created(synth):
+    inventory = synth(lambda: CloudflareCdn("cdn", CloudflareCdnArgs(**BASE, zone_id="existing-zone")))
+    assert inventory.of_type("cloudflare:index/zone:Zone") == []
+    assert {r.inputs["zoneId"] for r in inventory if r.custom} == {"existing-zone"}
+
+
+@pytest.mark.parametrize(("plan", "per_minute", "expected"), [
+    ("free", 600, RateLimit(10, 100, 10)),
+    ("free", 10, RateLimit(10, 2, 10)),
+    ("free", 1, RateLimit(10, 1, 10)),
+    ("pro", 600, RateLimit(60, 600, 60)),
+    ("business", 1000, RateLimit(60, 1000, 60)),
+])
+def test_rate_limit_fits_the_plan(plan, per_minute, expected):
+    assert rate_limit(plan, per_minute) == expected
+
+
+@pytest.mark.parametrize(("plan", "ruleset", "polish"), [
+    ("free", CLOUDFLARE_FREE_MANAGED_RULESET, None),
+    ("pro", CLOUDFLARE_MANAGED_RULESET, "lossless"),
+    ("business", CLOUDFLARE_MANAGED_RULESET, "lossless"),
+])
+def test_plan_features(plan, ruleset, polish):
+    assert managed_waf_ruleset(plan) == ruleset
+    assert image_optimisation(plan) == polish
+
+
+def test_cache_expression_without_prefixes_is_extensions_only():
+    expression = cache_expression([])
+    assert expression.startswith("(http.request.uri.path.extension in {") and "starts_with" not in expression
+
+
+@pytest.mark.parametrize("bad", [
+    {"account_id": None},
+    {"account_id": ACCOUNT, "domain": "shop.other.vn"},
+    {"account_id": ACCOUNT, "plan": "enterprise"},
+    {"account_id": ACCOUNT, "rate_limit_per_minute": 5},
+    {"account_id": ACCOUNT, "static_path_prefixes": ["static"]},
+    {"account_id": ACCOUNT, "ssl": "flexible"},
+])
+def test_bad_args_are_rejected(bad):
+    with pytest.raises(ValidationError):
+        CloudflareCdnArgs(**{**BASE, **bad})

@@ -1,0 +1,68 @@
+"""Phase-upgrade safety: applying phase N after N-1 never deletes, renames or changes a data store.
+
+For every stack in stacks/ and every N from 2 up to the stack's configured phase (at most 6): each URN of phase
+N-1 is still there in phase N (a missing URN is a delete, a renamed one a replace), keeps the phase that
+introduced it, and no input or protect flag of a stateful resource (RDS instance, ElastiCache replication group,
+S3 bucket, SQS queue) changes (an input change can mean a replacement, or a silent change to stored data).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STATEFUL = ("aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup",
+            "aws:s3/bucket:Bucket", "aws:sqs/queue:Queue")
+STACKS = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+
+
+def _configured_phase(stack: str) -> int:
+    from rollout.stackfile import load_stack
+
+    return min(load_stack(ROOT, stack).phase or 1, 6)
+
+
+@functools.cache
+def _inventory(stack: str, phase: int):
+    from rollout.synth import synthesize
+
+    return synthesize(ROOT, stack, phase=phase)
+
+
+CASES = [(stack, n) for stack in STACKS for n in range(2, 7) if n <= _configured_phase(stack)]
+
+
+def test_there_are_stacks_to_check():
+    assert {"example", "prod"} <= set(STACKS)
+    assert {n for s, n in CASES if s == "prod"} == {2, 3, 4, 5, 6}
+
+
+@pytest.mark.parametrize(("stack", "phase"), CASES)
+def test_phase_keeps_every_resource_of_the_previous_phase(stack, phase):
+    before, after = _inventory(stack, phase - 1).by_urn, _inventory(stack, phase).by_urn
+    missing = sorted(set(before) - set(after))
+    assert not missing, f"phase {phase} of {stack} would delete or replace: {missing}"
+    moved = sorted(urn for urn, r in before.items() if after[urn].phase != r.phase)
+    assert not moved, f"resources changed phase: {moved}"
+    assert any(r.phase == phase for r in after.values()), f"phase {phase} adds nothing to {stack}"
+
+
+@pytest.mark.parametrize(("stack", "phase"), CASES)
+def test_phase_never_changes_a_stateful_resource(stack, phase):
+    before, after = _inventory(stack, phase - 1), _inventory(stack, phase).by_urn
+    stateful = before.of_type(*STATEFUL)
+    for resource in stateful:
+        upgraded = after[resource.urn]
+        changed = sorted(k for k in set(resource.inputs) | set(upgraded.inputs)
+                         if resource.inputs.get(k) != upgraded.inputs.get(k))
+        assert not changed, f"phase {phase} of {stack} changes {resource.name} ({resource.type}): {changed}"
+        assert upgraded.protect == resource.protect, resource.urn
+
+
+def test_stateful_resources_exist_from_the_phases_that_add_them():
+    inventory = _inventory("prod", 3)
+    assert {r.type for r in inventory.of_type(*STATEFUL)} == set(STATEFUL[:3])
+    assert all(r.protect for r in inventory.of_type(*STATEFUL))
