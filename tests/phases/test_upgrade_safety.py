@@ -66,3 +66,21 @@ def test_stateful_resources_exist_from_the_phases_that_add_them():
     inventory = _inventory("prod", 3)
     assert {r.type for r in inventory.of_type(*STATEFUL)} == set(STATEFUL[:3])
     assert all(r.protect for r in inventory.of_type(*STATEFUL))
+
+
+COMPLIANCE_CASES = [(stack, n) for stack in STACKS for n in range(1, 7) if n <= _configured_phase(stack)]
+
+
+@pytest.mark.parametrize(("stack", "phase"), COMPLIANCE_CASES)
+def test_every_stack_and_phase_has_no_mandatory_violation(stack, phase):
+    """Issue 4's promise: our own stacks pass the pack (with their own policy config and waivers)."""
+    from policies.core import Enforcement
+    from rollout.check import run_check
+    from rollout.stackfile import load_stack
+
+    settings = load_stack(ROOT, stack).settings
+    result = run_check(_inventory(stack, phase), policy_config=settings.policy.config, waivers=settings.waivers)
+    blocking = sorted((f.control, f.name, f.message) for f in result.findings
+                      if f.status == "violation" and not f.waived and f.enforcement is Enforcement.MANDATORY)
+    assert not blocking, f"{stack} phase {phase}: {blocking}"
+    assert result.resources_evaluated == len(_inventory(stack, phase).custom_resources())
