@@ -1,0 +1,271 @@
+"""Builders of moto accounts for the audit tests: one compliant account covering every service the audit reads,
+and small drift functions that each break one thing the way a manual console change would.
+
+Call them inside `moto.mock_aws()` with fake credentials in the environment.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+import botocore.loaders
+
+REGION = "ap-southeast-1"
+ACCOUNT = "123456789012"  # moto's default account
+
+
+_SHARED_LOADER = botocore.loaders.create_loader()
+
+
+def fake_aws_environment(monkeypatch: Any) -> None:
+    """Fake credentials and a region, no profile, config file or endpoint from the machine running the tests; and
+    one botocore model loader shared by every session (each new session would otherwise re-parse the service
+    models, which is most of an audit's time under moto)."""
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setattr("botocore.session.create_loader", lambda *_args, **_kwargs: _SHARED_LOADER)
+
+
+def _tls_only(service: str, resources: list[str], *extra: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": f"{service}:*",
+        "Resource": resources, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, *extra]})
+
+
+def _log_delivery(name: str) -> dict[str, Any]:
+    return {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{name}/*"}
+
+
+@dataclass
+class Account:
+    """Identifiers of what `compliant_account` built, for drift functions and assertions."""
+
+    session: Any
+    key_arn: str = ""
+    buckets: dict[str, str] = field(default_factory=dict)  # role → bucket name
+    db_primary: str = "shop-db"
+    db_replica: str = "shop-db-replica"
+    queue_urls: dict[str, str] = field(default_factory=dict)
+    load_balancer_arn: str = ""
+    listener_arns: dict[str, str] = field(default_factory=dict)
+    launch_template_id: str = ""
+    role_name: str = "shop-web"
+    log_group: str = "/shop/web"
+    distribution_id: str = ""
+    topic_arn: str = ""
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, region_name=REGION)
+
+
+def compliant_account() -> Account:
+    """Phases 1-6 deployed the way the sme-rollout components deploy them (minus Grafana, which moto lacks)."""
+    return account_with(*BUILDERS)
+
+
+def account_with(*builders: Callable[[Account], None]) -> Account:
+    """An account with a customer managed key plus what the given builders deploy, every customer key rotated."""
+    account = Account(boto3.Session(region_name=REGION))
+    account.key_arn = account.client("kms").create_key(Description="sme-rollout data key")["KeyMetadata"]["Arn"]
+    for builder in builders:
+        builder(account)
+
+    kms = account.client("kms")
+    for key_id in (k["KeyId"] for k in kms.list_keys()["Keys"]):  # moto also creates an EBS default key
+        kms.enable_key_rotation(KeyId=key_id)
+    return account
+
+
+def build_baseline(account: Account) -> None:
+    c = account.client
+    account.topic_arn = c("sns").create_topic(Name="shop-alerts")["TopicArn"]
+    c("budgets").create_budget(AccountId=ACCOUNT, Budget={
+        "BudgetName": "shop-monthly", "BudgetType": "COST", "TimeUnit": "MONTHLY",
+        "BudgetLimit": {"Amount": "300", "Unit": "USD"}})
+
+
+def secure_bucket(account: Account, name: str) -> None:
+    s3 = account.client("s3")
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    s3.put_bucket_policy(Bucket=name, Policy=_tls_only("s3", [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+                                                       _log_delivery(name)))
+    s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [{
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": account.key_arn},
+        "BucketKeyEnabled": True}]})
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+
+def build_buckets(account: Account) -> None:
+    s3 = account.client("s3")
+    account.buckets.update({"logs": "shop-logs", "audit": "shop-audit-logs", "assets": "shop-assets"})
+    logging_targets = {"shop-logs": "shop-audit-logs", "shop-audit-logs": "shop-logs", "shop-assets": "shop-logs"}
+    for name in logging_targets:
+        secure_bucket(account, name)
+    for name, target in logging_targets.items():
+        s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": target, "TargetPrefix": f"{name}/"}})
+    account.client("cloudtrail").create_trail(Name="shop-trail", S3BucketName="shop-audit-logs",
+                                              IsMultiRegionTrail=True)
+
+
+def build_database(account: Account) -> None:
+    rds = account.client("rds")
+    rds.create_db_parameter_group(DBParameterGroupName="shop-postgres16", DBParameterGroupFamily="postgres16",
+                                  Description="TLS only")
+    rds.modify_db_parameter_group(DBParameterGroupName="shop-postgres16", Parameters=[
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+    secure = dict(
+        DBInstanceClass="db.t4g.micro", PubliclyAccessible=False, DBParameterGroupName="shop-postgres16",
+        DeletionProtection=True, EnableIAMDatabaseAuthentication=True,
+        EnableCloudwatchLogsExports=["postgresql", "upgrade"], MonitoringInterval=60,
+        MonitoringRoleArn=f"arn:aws:iam::{ACCOUNT}:role/rds-monitoring", EnablePerformanceInsights=True,
+        PerformanceInsightsKMSKeyId=account.key_arn, AutoMinorVersionUpgrade=True,
+        CACertificateIdentifier="rds-ca-rsa2048-g1",
+    )
+    rds.create_db_instance(DBInstanceIdentifier=account.db_primary, Engine="postgres", EngineVersion="16.3",
+                           AllocatedStorage=20, MasterUsername="shop", MasterUserPassword="not-a-secret-123",
+                           StorageEncrypted=True, KmsKeyId=account.key_arn, MultiAZ=True, BackupRetentionPeriod=7,
+                           Tags=[{"Key": "backup", "Value": "daily"}], **secure)
+    rds.create_db_instance_read_replica(DBInstanceIdentifier=account.db_replica,
+                                        SourceDBInstanceIdentifier=account.db_primary, **secure)
+
+
+def build_cache(account: Account) -> None:
+    account.client("elasticache").create_replication_group(
+        ReplicationGroupId="shop-cache", ReplicationGroupDescription="sessions", Engine="redis",
+        CacheNodeType="cache.t4g.micro", ReplicasPerNodeGroup=1, AutomaticFailoverEnabled=True, MultiAZEnabled=True,
+        AtRestEncryptionEnabled=True, TransitEncryptionEnabled=True, AuthToken="a-long-enough-auth-token-1234",
+        SnapshotRetentionLimit=3)
+
+
+def build_queues(account: Account) -> None:
+    sqs = account.client("sqs")
+    for name in ("orders-dlq", "orders"):
+        url = sqs.create_queue(QueueName=name, Attributes={"SqsManagedSseEnabled": "true"})["QueueUrl"]
+        account.queue_urls[name] = url
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": _tls_only("sqs", [arn])})
+    dlq_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-dlq"
+    sqs.set_queue_attributes(QueueUrl=account.queue_urls["orders"], Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5})})
+
+
+def _web_acl(account: Account, scope: str, name: str) -> str:
+    client = account.session.client("wafv2", region_name="us-east-1" if scope == "CLOUDFRONT" else REGION)
+    return client.create_web_acl(Name=name, Scope=scope, DefaultAction={"Allow": {}}, VisibilityConfig={
+        "SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name})["Summary"]["ARN"]
+
+
+def build_cdn(account: Account) -> None:
+    acl = _web_acl(account, "CLOUDFRONT", "shop-cdn")
+    distribution = account.client("cloudfront").create_distribution(DistributionConfig={
+        "CallerReference": "shop", "Comment": "shop", "Enabled": True, "DefaultRootObject": "index.html",
+        "WebACLId": acl, "HttpVersion": "http2and3",
+        "Origins": {"Quantity": 1, "Items": [{
+            "Id": "origin", "DomainName": "origin.shop.example.vn",
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only",
+                                   "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]}}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "origin", "ViewerProtocolPolicy": "redirect-to-https",
+                                 "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                                 "ResponseHeadersPolicyId": "67f7725c-6f97-4210-82d7-5512b31e9d03"},
+        "ViewerCertificate": {"ACMCertificateArn": f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/shop",
+                              "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"},
+        "Logging": {"Enabled": True, "IncludeCookies": False, "Bucket": "shop-logs.s3.amazonaws.com",
+                    "Prefix": "cdn/"},
+    })["Distribution"]
+    account.distribution_id = distribution["Id"]
+
+
+def build_web_tier(account: Account) -> None:
+    ec2, elbv2 = account.client("ec2"), account.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")
+               ["Subnet"]["SubnetId"] for i, zone in enumerate("ab")]
+    lb = elbv2.create_load_balancer(Name="shop-web", Subnets=subnets, Scheme="internet-facing",
+                                    Type="application")["LoadBalancers"][0]
+    account.load_balancer_arn = lb["LoadBalancerArn"]
+    elbv2.modify_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"], Attributes=[
+        {"Key": "deletion_protection.enabled", "Value": "true"},
+        {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+        {"Key": "routing.http.desync_mitigation_mode", "Value": "strictest"},
+        {"Key": "access_logs.s3.enabled", "Value": "true"},
+        {"Key": "access_logs.s3.bucket", "Value": "shop-logs"}])
+    group = elbv2.create_target_group(Name="shop-web", Protocol="HTTP", Port=8080, VpcId=vpc)["TargetGroups"][0]
+    account.listener_arns["http"] = elbv2.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80, DefaultActions=[{
+            "Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}],
+    )["Listeners"][0]["ListenerArn"]
+    account.listener_arns["https"] = elbv2.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTPS", Port=443,
+        SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06",
+        Certificates=[{"CertificateArn": account.client("acm").request_certificate(
+            DomainName="shop.example.vn")["CertificateArn"]}],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}],
+    )["Listeners"][0]["ListenerArn"]
+    acl = _web_acl(account, "REGIONAL", "shop-web")
+    account.client("wafv2").associate_web_acl(WebACLArn=acl, ResourceArn=lb["LoadBalancerArn"])
+
+    template = ec2.create_launch_template(LaunchTemplateName="shop-web", LaunchTemplateData={
+        "ImageId": "ami-12c6146b", "InstanceType": "t4g.small",
+        "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
+        "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}],
+        "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True, "VolumeSize": 20,
+                                                                   "VolumeType": "gp3"}}],
+    })["LaunchTemplate"]
+    account.launch_template_id = template["LaunchTemplateId"]
+    account.client("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="shop-web", MinSize=2, MaxSize=4, DesiredCapacity=2,
+        LaunchTemplate={"LaunchTemplateId": template["LaunchTemplateId"], "Version": "$Default"},
+        VPCZoneIdentifier=",".join(subnets), TargetGroupARNs=[group["TargetGroupArn"]], HealthCheckType="ELB",
+        HealthCheckGracePeriod=120)
+
+
+def build_iam(account: Account) -> None:
+    iam = account.client("iam")
+    iam.create_role(RoleName=account.role_name, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName=account.role_name, PolicyName="orders-producer", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage"],
+                                                "Resource": f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"}]}))
+
+
+def build_observability(account: Account) -> None:
+    logs = account.client("logs")
+    logs.create_log_group(logGroupName=account.log_group, kmsKeyId=account.key_arn)
+    logs.put_retention_policy(logGroupName=account.log_group, retentionInDays=365)
+    account.client("cloudwatch").put_metric_alarm(
+        AlarmName="shop-web-5xx", MetricName="HTTPCode_Target_5XX_Count", Namespace="AWS/ApplicationELB",
+        Statistic="Sum", Period=60, EvaluationPeriods=5, Threshold=10, ComparisonOperator="GreaterThanThreshold",
+        AlarmActions=[account.topic_arn], ActionsEnabled=True)
+    amp = account.client("amp")
+    workspace = amp.create_workspace(alias="shop", kmsKeyArn=account.key_arn)
+    group_arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{account.log_group}:*"
+    amp.create_logging_configuration(workspaceId=workspace["workspaceId"], logGroupArn=group_arn)
+
+
+def build_backup(account: Account) -> None:
+    backup = account.client("backup")
+    backup.create_backup_vault(BackupVaultName="shop-vault", EncryptionKeyArn=account.key_arn)
+    backup.create_backup_plan(BackupPlan={"BackupPlanName": "shop-daily", "Rules": [{
+        "RuleName": "daily", "TargetBackupVaultName": "shop-vault", "ScheduleExpression": "cron(0 17 * * ? *)",
+        "Lifecycle": {"DeleteAfterDays": 35}}]})
+
+
+BUILDERS: tuple[Callable[[Account], None], ...] = (
+    build_baseline, build_buckets, build_database, build_cache, build_queues, build_cdn, build_web_tier, build_iam,
+    build_observability, build_backup,
+)
