@@ -63,15 +63,6 @@ def test_svg_is_well_formed_and_marks_added_nodes():
     assert sum(1 for e in root.iter("{http://www.w3.org/2000/svg}rect") if e.get("fill") == "#dafbe1") == 5
 
 
-def test_cli_writes_svg_and_explains_png(tmp_path: Path):
-    out = tmp_path / "d.svg"
-    result = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-p", "2", "-f", "svg", "-o", str(out), "-q"])
-    assert result.exit_code == 0, result.output
-    ET.fromstring(out.read_text())
-    png = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-f", "png", "-q"])
-    assert png.exit_code == 2 and "give --output FILE" in png.stderr
-
-
 @pytest.mark.parametrize("phase", range(1, 7))
 def test_mermaid_of_each_phase_of_the_example_stack_matches_its_golden_file(phase: int):
     """Regenerate after an intended change with UPDATE_GOLDEN=1 and review the diff."""
