@@ -1,6 +1,6 @@
 """Phase 4: queues per workload, optional event stream, backup of every data store, per-flow outputs."""
 
-from phase_standins import run
+from tests.phases.phase_standins import run
 
 import phases.phase4_async as phase4
 

@@ -1,6 +1,6 @@
 """Phase 5: alarms and panels only for the components that exist at the phase."""
 
-from phase_standins import run
+from tests.phases.phase_standins import run
 
 import phases.phase5_observability as phase5
 

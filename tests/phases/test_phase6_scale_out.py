@@ -2,7 +2,7 @@
 
 import json
 
-from phase_standins import run
+from tests.phases.phase_standins import run
 
 import phases.phase6_scale_out as phase6
 
@@ -39,7 +39,7 @@ def test_instances_may_assume_the_queue_roles_and_read_the_db_secret(synth):
 
 def test_services_take_the_size_preset():
     from phases.config import parse_config
-    from phase_standins import BASE
+    from tests.phases.phase_standins import BASE
 
     config = parse_config({**BASE, "size": "large"})
     assert [s.instance_type for s in phase6.services(config)] == ["m7g.large", "m7g.large"]

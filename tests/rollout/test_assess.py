@@ -7,7 +7,7 @@ import asyncio
 import pytest
 import trustme
 
-from assess_servers import SiteApp, free_port, running
+from tests.rollout.assess_servers import SiteApp, free_port, running
 from rollout import assess
 from rollout.assess import AssessOptions, Sample
 from rollout.errors import UserError

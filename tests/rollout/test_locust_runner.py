@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assess_servers import SiteApp, free_port, running
+from tests.rollout.assess_servers import SiteApp, free_port, running
 from rollout import locust_runner
 from rollout.cli import app
 from rollout.errors import MissingToolError

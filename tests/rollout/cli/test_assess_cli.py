@@ -13,10 +13,8 @@ import pytest
 import trustme
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/rollout: the shared test servers
-
-from assess_servers import SiteApp, free_port, running  # noqa: E402
-from rollout.cli import app  # noqa: E402
+from rollout.cli import app
+from tests.rollout.assess_servers import SiteApp, free_port, running
 
 REPO = Path(__file__).resolve().parents[3]
 
