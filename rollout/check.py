@@ -202,7 +202,7 @@ def check_program(program_dir: Path, stack: str, *, phase: int | None = None, co
     validate_waivers(settings.waivers, CONTROLS, stack_file.display_path)
     progress(f"running {stack_file.project_name} ({stack}) offline")
     inventory = synthesize(program_dir, stack, phase=phase, stack_file=stack_file)
-    progress(f"checking {len(inventory)} resources against {len(CONTROLS)} controls")
+    progress(f"checking {len(inventory.custom_resources())} resources against {len(CONTROLS)} controls")
     result = run_check(inventory, policy_config=merge_policy_config(stack_config, file_config),
                        waivers=settings.waivers, today=today, controls=CONTROLS)
     return result, stack_file, inventory

@@ -282,7 +282,8 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         table.add_row("[green]+[/green]", escape(entry.name), short_type(entry.type), "")
     for mark, entries in (("[magenta]±[/magenta]", changes.replaced), ("[yellow]~[/yellow]", changes.updated)):
         for entry in entries:
-            detail = "\n".join(f"{escape(c.path)}: {escape(_plain(c.old))} → {escape(_plain(c.new))}" for c in entry.changes)
+            detail = "\n".join(f"{escape(c.path)}: {escape(_short(_plain(c.old)))} → {escape(_short(_plain(c.new)))}"
+                               for c in entry.changes)
             if entry.replace_paths:
                 detail += f"\n[magenta]replaced because {escape(', '.join(entry.replace_paths))} changed[/magenta]"
             table.add_row(mark + (" [red bold]data loss[/red bold]" if entry.data_loss else ""), escape(entry.name),
@@ -300,6 +301,11 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "
                       "replaced or removed: " + escape(", ".join(e.name for e in (*changes.replaced, *changes.removed)
                                                                  if e.data_loss)))
+
+
+def _short(text: str, limit: int = 100) -> str:
+    """Long values (policy documents, dashboard bodies) are cut in tables; --format json keeps them whole."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
 def _plain(value: Any) -> str:
