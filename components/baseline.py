@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 
 from components import kms
 from components._args import Args
+from components.private_bucket import secure_bucket_settings
 
 CLOUDTRAIL_PREFIX = "cloudtrail"
 ACCESS_LOG_PREFIX = "s3-access/"
@@ -178,16 +179,7 @@ class Baseline(pulumi.ComponentResource):
 
     def _create_log_bucket_settings(self) -> None:
         bucket = self.log_bucket.id
-        aws.s3.BucketPublicAccessBlock(f"{self._name}-logs-public-access", bucket=bucket, block_public_acls=True,
-                                       block_public_policy=True, ignore_public_acls=True,
-                                       restrict_public_buckets=True, opts=self._child())
-        aws.s3.BucketOwnershipControls(f"{self._name}-logs-ownership", bucket=bucket,
-                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=self._child())
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{self._name}-logs-encryption", bucket=bucket,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}], opts=self._child())
-        aws.s3.BucketVersioning(f"{self._name}-logs-versioning", bucket=bucket,
-                                versioning_configuration={"status": "Enabled"}, opts=self._child())
+        secure_bucket_settings(f"{self._name}-logs", self.log_bucket, self)  # SSE-S3: log delivery needs it
         days = self._args.log_expiration_days
         aws.s3.BucketLifecycleConfiguration(
             f"{self._name}-logs-lifecycle", bucket=bucket,

@@ -17,6 +17,7 @@ import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field
 
 from components.kms import LOGS_SERVICE, customer_managed_key
+from components.private_bucket import secure_bucket_settings
 
 PARTITION_PREFIX = "events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
 ERROR_PREFIX = "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
@@ -105,17 +106,7 @@ class EventStream(pulumi.ComponentResource):
 
     def _create_bucket_settings(self) -> None:
         name = f"{self._name}-data"
-        aws.s3.BucketPublicAccessBlock(name, bucket=self.bucket.id, block_public_acls=True, block_public_policy=True,
-                                       ignore_public_acls=True, restrict_public_buckets=True, opts=self._child())
-        aws.s3.BucketOwnershipControls(name, bucket=self.bucket.id,
-                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=self._child())
-        aws.s3.BucketServerSideEncryptionConfiguration(name, bucket=self.bucket.id, rules=[{
-            "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms",
-                                                        "kms_master_key_id": self.key.arn},
-            "bucket_key_enabled": True,
-        }], opts=self._child())
-        aws.s3.BucketVersioning(name, bucket=self.bucket.id,
-                                versioning_configuration={"status": "Enabled"}, opts=self._child())
+        secure_bucket_settings(name, self.bucket, self, kms_key_arn=self.key.arn)
         aws.s3.BucketPolicy(name, bucket=self.bucket.id, policy=self.bucket.arn.apply(tls_only_bucket_policy),
                             opts=self._child())
         aws.s3.BucketLifecycleConfiguration(name, bucket=self.bucket.id, rules=[{

@@ -31,6 +31,7 @@ from pydantic import Field, field_validator
 from components import kms
 from components._args import Args, StrInput
 from components.baseline import ACCESS_LOG_PREFIX, deny_insecure_transport
+from components.private_bucket import secure_bucket_settings
 
 
 class StaticSiteArgs(Args):
@@ -89,18 +90,7 @@ class StaticSite(pulumi.ComponentResource):
 
     def _create_bucket_settings(self) -> None:
         bucket = self.bucket.id
-        aws.s3.BucketPublicAccessBlock(f"{self._name}-public-access", bucket=bucket, block_public_acls=True,
-                                       block_public_policy=True, ignore_public_acls=True,
-                                       restrict_public_buckets=True, opts=self._child())
-        aws.s3.BucketOwnershipControls(f"{self._name}-ownership", bucket=bucket,
-                                       rule={"object_ownership": "BucketOwnerEnforced"}, opts=self._child())
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{self._name}-encryption", bucket=bucket,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms",
-                                                                "kms_master_key_id": self.key.arn},
-                    "bucket_key_enabled": True}], opts=self._child())
-        aws.s3.BucketVersioning(f"{self._name}-versioning", bucket=bucket,
-                                versioning_configuration={"status": "Enabled"}, opts=self._child())
+        secure_bucket_settings(self._name, self.bucket, self, kms_key_arn=self.key.arn)
         aws.s3.BucketLifecycleConfiguration(
             f"{self._name}-lifecycle", bucket=bucket,
             rules=[{"id": "expire-old-versions", "status": "Enabled", "filter": {"prefix": ""},

@@ -23,8 +23,10 @@ from pulumi_policy import (  # noqa: E402
     PolicyConfigSchema,
     PolicyPack,
     ResourceValidationPolicy,
-    Severity as PolicySeverity,
     StackValidationPolicy,
+)
+from pulumi_policy import (
+    Severity as PolicySeverity,
 )
 
 from policies.core import Control, Subject  # noqa: E402

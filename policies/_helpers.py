@@ -15,7 +15,6 @@ from typing import Any
 from policies.core import Subject, UnknownValueError
 
 
-
 def get(props: Any, *path: str | int, default: Any = None) -> Any:
     """The value at `path` under props, or `default` when a key is absent or an intermediate value is None."""
     value = props

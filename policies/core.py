@@ -11,6 +11,7 @@ This module must not construct a PolicyPack (that starts a gRPC server and block
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -155,10 +156,7 @@ def evaluate(
         if level is Enforcement.DISABLED:
             continue
 
-        def finding(subject: Subject, message: str, status: str) -> Finding:
-            return Finding(control.id, control.severity, level, subject.urn, subject.type, subject.name, message,
-                           status)
-
+        finding = functools.partial(_finding, control, level)
         if control.stack:
             findings.extend(_run_stack(control, subjects, thresholds, finding))
             continue
@@ -173,6 +171,10 @@ def evaluate(
             findings.extend(finding(subject, m, "violation") for m in messages)
     findings.sort(key=lambda f: (f.control, f.urn, f.message))
     return findings
+
+
+def _finding(control: Control, level: Enforcement, subject: Subject, message: str, status: str) -> Finding:
+    return Finding(control.id, control.severity, level, subject.urn, subject.type, subject.name, message, status)
 
 
 def _run_stack(control: Control, subjects: Sequence[Subject], thresholds: Mapping[str, Any],

@@ -8,8 +8,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from policies._helpers import (
-    actions, as_list, each, get, is_allow, items, of_type, policy_statements, principal_is_public,
-    refers_to, resources,
+    actions,
+    as_list,
+    each,
+    get,
+    is_allow,
+    items,
+    of_type,
+    policy_statements,
+    principal_is_public,
+    refers_to,
+    resources,
 )
 from policies.core import Control, Enforcement, Severity, Subject
 

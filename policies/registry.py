@@ -6,8 +6,21 @@ from __future__ import annotations
 from collections import Counter
 
 from policies import (
-    autoscaling, backup, cloudflare, cloudfront, cloudwatch, ec2, elasticache, iam, kms, lb, observability, rds,
-    s3, secretsmanager, sqs,
+    autoscaling,
+    backup,
+    cloudflare,
+    cloudfront,
+    cloudwatch,
+    ec2,
+    elasticache,
+    iam,
+    kms,
+    lb,
+    observability,
+    rds,
+    s3,
+    secretsmanager,
+    sqs,
 )
 from policies.core import Control
 

@@ -8,8 +8,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from policies._helpers import (
-    condition_values, denies_insecure_transport, each, get, is_allow, items, of_type, policy_statements,
-    principal_is_public, refers_to, truthy,
+    condition_values,
+    denies_insecure_transport,
+    each,
+    get,
+    is_allow,
+    items,
+    of_type,
+    policy_statements,
+    principal_is_public,
+    refers_to,
+    truthy,
 )
 from policies.core import Control, Enforcement, Severity, Subject
 

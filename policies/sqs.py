@@ -7,10 +7,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from policies._helpers import (
-    actions, denies_insecure_transport, each, get, is_allow, of_type, plain, policy_statements, principal_is_public,
-    to_int, truthy,
+    actions,
+    denies_insecure_transport,
+    each,
+    get,
+    is_allow,
+    of_type,
+    plain,
+    policy_statements,
+    principal_is_public,
+    to_int,
+    truthy,
 )
-from policies.core import Control, Enforcement, Severity, Subject
+from policies.core import Control, Severity, Subject
 
 QUEUE = "aws:sqs/queue:Queue"
 QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"

@@ -704,7 +704,7 @@ def render_markdown(report: Mapping[str, Any], comparison: list[dict[str, Any]] 
              + (f", target {report['target_rate']:g}/s, achieved {report['achieved_rate']:g}/s" if report["target_rate"] else "")
              + f"), {report['errors']} errors (rate {report['error_rate']}), status codes {report['status_codes']}"
              + (" — interrupted" if report.get("interrupted") else ""), "",
-             f"| phase | p50 | p90 | p95 | p99 | max | samples |", "|---|---|---|---|---|---|---|"]
+             "| phase | p50 | p90 | p95 | p99 | max | samples |", "|---|---|---|---|---|---|---|"]
     for name, dist in report["latency_ms"].items():
         lines.append(f"| {name} | " + " | ".join(_ms(dist[k]) for k in ("p50", "p90", "p95", "p99", "max"))
                      + f" | {dist['samples']} |")

@@ -96,7 +96,7 @@ def open_session(region: str | None = None, profile: str | None = None) -> Any:
     try:
         session = boto3.Session(profile_name=profile or None)
     except ProfileNotFound as error:
-        raise UserError(f"AWS profile {error.kwargs.get('profile', profile)!r} is not in the shared config files")
+        raise UserError(f"AWS profile {error.kwargs.get('profile', profile)!r} is not in the shared config files") from None
     chosen = region or os.environ.get("AWS_REGION") or session.region_name
     if not chosen:
         raise UserError("no AWS region: pass --region or set AWS_REGION (or a region in the profile)")
@@ -113,9 +113,9 @@ def caller_account(session: Any) -> str:
     try:
         return session.client("sts", config=client_config()).get_caller_identity()["Account"]
     except (NoCredentialsError, PartialCredentialsError) as error:
-        raise UserError(f"AWS credentials are incomplete: {error}")
+        raise UserError(f"AWS credentials are incomplete: {error}") from None
     except ClientError as error:
-        raise UserError(f"AWS rejected the credentials ({error_code(error)}): {error_message(error)}")
+        raise UserError(f"AWS rejected the credentials ({error_code(error)}): {error_message(error)}") from None
 
 
 def error_code(error: Exception) -> str:

@@ -73,7 +73,7 @@ def source_instance(rds: Any, identifier: str) -> dict[str, Any]:
         return rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "DBInstanceNotFound":
-            raise UserError(f"--db-instance: no RDS instance {identifier!r} in region {rds.meta.region_name}")
+            raise UserError(f"--db-instance: no RDS instance {identifier!r} in region {rds.meta.region_name}") from None
         raise
 
 
@@ -178,7 +178,7 @@ def run_backup_drill(rds: Any, db_instance: str, *, snapshot: str | None = None,
         report = DrillReport(db_instance, picked["DBSnapshotIdentifier"], picked["SnapshotCreateTime"],
                              snapshot is None, restored_id, kept=keep)
         progress(f"restoring {restore_from['DBSnapshotIdentifier']} into {restored_id}")
-        started_at, started = dt.datetime.now(dt.timezone.utc), clock()
+        started_at, started = dt.datetime.now(dt.UTC), clock()
         rds.restore_db_instance_from_db_snapshot(**_restore_params(source, restore_from, restored_id))
         created.append(("instance", restored_id))
         _wait(rds, "db_instance_available", {"DBInstanceIdentifier": restored_id}, timeout, poll_seconds)

@@ -13,7 +13,6 @@ import re
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from rollout.errors import UserError
 from rollout.inventory import UNKNOWN, Inventory, Secret

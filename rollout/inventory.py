@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -114,8 +115,13 @@ class Inventory:
         return len(self.resources)
 
     @property
-    def by_urn(self) -> dict[str, Resource]:
-        return {r.urn: r for r in self.resources}
+    def by_urn(self) -> Mapping[str, Resource]:
+        """URN → resource, built once per inventory (plans look parents up for every resource)."""
+        index = self.__dict__.get("_by_urn")
+        if index is None:
+            index = MappingProxyType({r.urn: r for r in self.resources})
+            object.__setattr__(self, "_by_urn", index)
+        return index
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]

@@ -94,7 +94,8 @@ def phase_summary(inventory: Inventory, added: tuple[str, ...] = ()) -> list[dic
     """Per phase: its title (from the phase component), resource count and how many of those are new."""
     titles = {r.inputs.get("phase"): r.inputs.get("title") for r in inventory if ":phases:" in r.type}
     counts = Counter(r.phase for r in inventory.custom_resources())
-    new = Counter(r.phase for r in inventory.custom_resources() if r.urn in set(added))
+    added_urns = set(added)
+    new = Counter(r.phase for r in inventory.custom_resources() if r.urn in added_urns)
     phases = sorted(k for k in counts if k is not None) + ([None] if None in counts else [])
     return [{"number": p, "title": titles.get(p), "resources": counts[p], "added": new[p]} for p in phases]
 

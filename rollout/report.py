@@ -144,7 +144,7 @@ def _added_by_component(plan: Plan) -> list[str]:
 
 
 def _data_loss_markdown(changes: Any) -> list[str]:
-    lines = [f"> [!CAUTION]", f"> **Data loss:** {len(changes.data_loss)} stateful resource(s) would be replaced or "
+    lines = ["> [!CAUTION]", f"> **Data loss:** {len(changes.data_loss)} stateful resource(s) would be replaced or "
              "removed. Take a backup or restore plan first, or keep the old inputs.", ">"]
     at_risk = set(changes.data_loss)
     for entry in (*changes.replaced, *changes.removed):

@@ -27,8 +27,9 @@ def test_every_command_module_has_a_cli_test(name: str) -> None:
 
 
 def test_every_listed_command_exists() -> None:
-    from rollout.cli import COMMANDS, app
     from typer.main import get_command
+
+    from rollout.cli import COMMANDS, app
 
     registered = set(get_command(app).commands)
     assert {name for name, _ in COMMANDS} <= registered

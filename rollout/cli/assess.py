@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -22,13 +22,13 @@ Thresholds = Annotated[list[str], typer.Option(
                               "'error_rate<0.01'. Exit 1 when one is missed. Defaults to none.")]
 MaxRps = Annotated[float, typer.Option(
     help="Refuse a --rate above this (a guard against typos that would turn a test into an attack). Defaults to 200.")]
-Save = Annotated[Optional[Path], typer.Option(help="Write the report as a JSON baseline to this file.", dir_okay=False)]
-Compare = Annotated[Optional[Path], typer.Option(
+Save = Annotated[Path | None, typer.Option(help="Write the report as a JSON baseline to this file.", dir_okay=False)]
+Compare = Annotated[Path | None, typer.Option(
     help="A baseline written by --save: show the change against it (e.g. before and after a phase).",
     dir_okay=False)]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format. Defaults to table.")]
 P95Target = Annotated[float, typer.Option(help="The p95 latency target in ms for the verdict. Defaults to 300.")]
-CaBundle = Annotated[Optional[Path], typer.Option(
+CaBundle = Annotated[Path | None, typer.Option(
     help="PEM file of CA certificates to trust instead of the certifi bundle (e.g. an internal CA).",
     exists=True, dir_okay=False)]
 Timeout = Annotated[float, typer.Option(help="Seconds to wait for each request. Defaults to 10.")]
@@ -38,8 +38,8 @@ def assess(
     url: Annotated[str, typer.Argument(help="The page to measure, e.g. https://shop.example.vn/.")],
     requests: Annotated[int, typer.Option("--requests", "-n", help="Requests in probe mode (no --rate), each on a new connection. Defaults to 20.")] = 20,
     concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Requests in flight at once (probe workers, or the connection pool under --rate). Defaults to 4.")] = 4,
-    rate: Annotated[Optional[float], typer.Option(help="Constant arrival rate in requests per second (latency counted from each request's intended start). Defaults to probe mode.")] = None,
-    duration: Annotated[Optional[float], typer.Option(help="Seconds to run at --rate. Defaults to 10.")] = None,
+    rate: Annotated[float | None, typer.Option(help="Constant arrival rate in requests per second (latency counted from each request's intended start). Defaults to probe mode.")] = None,
+    duration: Annotated[float | None, typer.Option(help="Seconds to run at --rate. Defaults to 10.")] = None,
     format: FormatOption = ReportFormat.table,
     save: Save = None,
     compare: Compare = None,
@@ -48,7 +48,7 @@ def assess(
     max_rps: MaxRps = 200.0,
     timeout: Timeout = 10.0,
     ca_bundle: CaBundle = None,
-    http_url: Annotated[Optional[str], typer.Option(help="Plain-http URL expected to redirect to https. Defaults to the URL's host on port 80.")] = None,
+    http_url: Annotated[str | None, typer.Option(help="Plain-http URL expected to redirect to https. Defaults to the URL's host on port 80.")] = None,
     quiet: Quiet = False,
 ) -> None:
     """Measure a site's latency (DNS, connect, TLS, TTFB, total: p50-p99), errors, protocol, TLS, CDN, cache and

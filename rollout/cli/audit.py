@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -17,9 +17,9 @@ class AuditFormat(str, Enum):
     sarif = "sarif"
 
 
-Region = Annotated[Optional[str], typer.Option("--region", help="AWS region. Defaults to AWS_REGION, "
+Region = Annotated[str | None, typer.Option("--region", help="AWS region. Defaults to AWS_REGION, "
                                                                 "AWS_DEFAULT_REGION or the profile's region.")]
-Profile = Annotated[Optional[str], typer.Option("--profile", help="Named profile from the shared AWS config files. "
+Profile = Annotated[str | None, typer.Option("--profile", help="Named profile from the shared AWS config files. "
                                                                   "Defaults to AWS_PROFILE or the default profile.")]
 
 
@@ -27,9 +27,9 @@ def audit(
     region: Region = None,
     profile: Profile = None,
     output: Annotated[AuditFormat, typer.Option("--format", "-f", help="table, json or sarif (for code scanning).")] = AuditFormat.table,
-    phase: Annotated[Optional[int], typer.Option(
+    phase: Annotated[int | None, typer.Option(
         "--phase", "-p", min=1, max=6, help="Also report which components of phases 1..N are missing (readiness).")] = None,
-    config: Annotated[Optional[Path], typer.Option(
+    config: Annotated[Path | None, typer.Option(
         "--config", dir_okay=False, help="Policy config FILE in the --policy-pack-config shape, e.g. "
                                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}.")] = None,
     quiet: Quiet = False,

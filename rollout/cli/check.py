@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,7 @@ def check(
     stack: Stack = "example",
     phase: Phase = None,
     output: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json or sarif (for code scanning).")] = CheckFormat.table,
-    config: Annotated[Optional[Path], typer.Option(
+    config: Annotated[Path | None, typer.Option(
         "--config", help="Policy config FILE in the --policy-pack-config shape, e.g. "
                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}; beats the stack's rollout:policy.",
         dir_okay=False)] = None,

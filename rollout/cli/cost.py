@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -32,14 +32,14 @@ def cost(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    compare_phase: Annotated[Optional[int], typer.Option(
+    compare_phase: Annotated[int | None, typer.Option(
         "--compare-phase", "-m", min=1, max=6,
         help="Phase to compare with. Defaults to the phase before --phase (nothing before phase 1).")] = None,
-    currency: Annotated[Optional[Currency], typer.Option(
+    currency: Annotated[Currency | None, typer.Option(
         "--currency", help="USD or VND (dated rate from the catalog or rollout:usage.vndPerUsd). "
                            "Defaults to rollout:report.currency, else USD.", case_sensitive=False)] = None,
     output_format: Annotated[CostFormat, typer.Option("--format", "-f", help="Output format.")] = CostFormat.table,
-    catalog: Annotated[Optional[Path], typer.Option(
+    catalog: Annotated[Path | None, typer.Option(
         "--catalog", help="Price catalog file. Defaults to the packaged rollout/data/prices.json.",
         dir_okay=False)] = None,
     quiet: Quiet = False,

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from rollout.cli._options import Program, Quiet, Stack
 
-TargetPhase = Annotated[Optional[int], typer.Option("--phase", "-p", min=1, max=6, help="Phase 1-6 to apply (sets <project>:phase for the run). Defaults to the stack's configured phase.")]
-PolicyPack = Annotated[Optional[Path], typer.Option("--policy-pack", file_okay=False, help="Policy pack directory. Defaults to policies/ in the program.")]
+TargetPhase = Annotated[int | None, typer.Option("--phase", "-p", min=1, max=6, help="Phase 1-6 to apply (sets <project>:phase for the run). Defaults to the stack's configured phase.")]
+PolicyPack = Annotated[Path | None, typer.Option("--policy-pack", file_okay=False, help="Policy pack directory. Defaults to policies/ in the program.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (CI).")]
 
 
@@ -58,7 +58,7 @@ def destroy(program: Program = Path("."), stack: Stack = "example", policy_pack:
     typer.echo(f"destroy: {stack}: {_summary(result.summary.resource_changes or {})}")
 
 
-def _open(program: Path, stack: str, policy_pack: Optional[Path]) -> Any:
+def _open(program: Path, stack: str, policy_pack: Path | None) -> Any:
     from rollout.deploy import Deployment, require_cli
 
     require_cli()

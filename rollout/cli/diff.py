@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -14,8 +14,8 @@ def diff(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    from_phase: Annotated[Optional[int], typer.Option("--from-phase", min=1, max=6, help="Compare with phase M of the same stack.")] = None,
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", dir_okay=False, help="Compare with an inventory written by `rollout plan --save FILE` (e.g. on main).")] = None,
+    from_phase: Annotated[int | None, typer.Option("--from-phase", min=1, max=6, help="Compare with phase M of the same stack.")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", dir_okay=False, help="Compare with an inventory written by `rollout plan --save FILE` (e.g. on main).")] = None,
     fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed.")] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
@@ -73,7 +73,7 @@ def load_baseline(path: Path, stack: str) -> Any:
     raise UserError(f"--baseline {path}: holds no inventory of stack {stack!r} (found: {found})")
 
 
-def _label(before: Any, baseline: Optional[Path]) -> str:
+def _label(before: Any, baseline: Path | None) -> str:
     phase = f"phase {before.phase}" if before.phase is not None else "configured phase"
     return f"baseline {baseline.name} ({phase})" if baseline is not None else phase
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,7 +26,7 @@ class DrillFormat(str, Enum):
 @app.command("backup")
 def backup(
     db_instance: Annotated[str, typer.Option("--db-instance", help="Identifier of the source RDS instance.")],
-    snapshot: Annotated[Optional[str], typer.Option(
+    snapshot: Annotated[str | None, typer.Option(
         "--snapshot", help="Snapshot to restore: an identifier, or 'latest'. Defaults to taking a new snapshot.")] = None,
     keep: Annotated[bool, typer.Option("--keep", help="Keep the restored instance (and drill snapshots) afterwards.")] = False,
     region: Region = None,

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from rollout.cli._options import Quiet
-from rollout.cli.assess import CaBundle, Compare, FormatOption, MaxRps, P95Target, ReportFormat, Save, Thresholds, Timeout
+from rollout.cli.assess import (
+    CaBundle,
+    Compare,
+    FormatOption,
+    MaxRps,
+    P95Target,
+    ReportFormat,
+    Save,
+    Thresholds,
+    Timeout,
+)
 
 
 class Role(str, Enum):
@@ -22,8 +32,8 @@ def loadtest(
     url: Annotated[str, typer.Argument(help="The page to load, e.g. https://shop.example.vn/.")],
     rate: Annotated[float, typer.Option(help="Target total requests per second across all users and workers.")] = 10.0,
     duration: Annotated[float, typer.Option(help="Seconds to run. Defaults to 30.")] = 30.0,
-    users: Annotated[Optional[int], typer.Option("--users", "-u", help="Simulated users. Defaults to rate/2 (each at most 2 requests/s), at least 1.")] = None,
-    spawn_rate: Annotated[Optional[float], typer.Option(help="Users started per second. Defaults to all within 1 s.")] = None,
+    users: Annotated[int | None, typer.Option("--users", "-u", help="Simulated users. Defaults to rate/2 (each at most 2 requests/s), at least 1.")] = None,
+    spawn_rate: Annotated[float | None, typer.Option(help="Users started per second. Defaults to all within 1 s.")] = None,
     path: Annotated[list[str], typer.Option("--path", help="More paths on the same host each user requests in turn, repeatable. Defaults to the URL's path only.")] = [],  # noqa: B006
     workers: Annotated[int, typer.Option(help="Start a Locust master and this many workers on this machine (0: one standalone process).")] = 0,
     role: Annotated[Role, typer.Option(help="Distributed role: 'master' waits for --expect-workers workers and reports; 'worker' connects to --master-host and generates load. Defaults to standalone.")] = Role.standalone,

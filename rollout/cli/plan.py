@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,7 +16,7 @@ def plan(
     phase: Phase = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     detail: Annotated[bool, typer.Option("--detail", help="List every resource, not counts per component.")] = False,
-    save: Annotated[Optional[Path], typer.Option("--save", help="Also write the inventory to FILE (a baseline for `rollout diff --baseline`).", dir_okay=False)] = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for `rollout diff --baseline`).", dir_okay=False)] = None,
     quiet: Quiet = False,
 ) -> None:
     """Show the resources of phase N and what it adds, changes and removes compared with phase N-1."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,7 +20,7 @@ def refresh(
     source: Annotated[str, typer.Option(
         "--from", help="A directory of AWS offer files (*.json), or the price-list base URL, "
                        "e.g. https://pricing.us-east-1.amazonaws.com.")],
-    catalog: Annotated[Optional[Path], typer.Option(
+    catalog: Annotated[Path | None, typer.Option(
         "--catalog", help="Catalog file to update. Defaults to the packaged rollout/data/prices.json.",
         dir_okay=False)] = None,
     quiet: Quiet = False,

@@ -5,7 +5,14 @@ import json
 import pytest
 
 from components.observability import (
-    Dashboards, DashboardsArgs, Observability, ObservabilityArgs, SloAlarms, SloAlarmsArgs, Watched, alarm_inputs,
+    Dashboards,
+    DashboardsArgs,
+    Observability,
+    ObservabilityArgs,
+    SloAlarms,
+    SloAlarmsArgs,
+    Watched,
+    alarm_inputs,
     slo_signals,
 )
 from phases.config import SloConfig

@@ -5,7 +5,14 @@ import json
 import pytest
 
 from components.web_tier import (
-    TLS_POLICY, ServiceSpec, WebTier, WebTierArgs, architecture, instance_distribution, instance_policy, routing,
+    TLS_POLICY,
+    ServiceSpec,
+    WebTier,
+    WebTierArgs,
+    architecture,
+    instance_distribution,
+    instance_policy,
+    routing,
 )
 
 SERVICES = [ServiceSpec(name="web"), ServiceSpec(name="api", path_patterns=["/api/*"], spot_percent=50)]

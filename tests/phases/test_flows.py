@@ -2,7 +2,7 @@
 
 import pytest
 
-from phases.config import FlowConfig, QueueConfig, parse_config, ConfigError
+from phases.config import ConfigError, FlowConfig, QueueConfig, parse_config
 from phases.flows import Endpoints, FlowPlan, flow_environment, flow_plan
 
 QUEUES = [QueueConfig(name="orders", consistency="strong"), QueueConfig(name="email")]

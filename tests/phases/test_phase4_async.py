@@ -1,8 +1,7 @@
 """Phase 4: queues per workload, optional event stream, backup of every data store, per-flow outputs."""
 
-from tests.phases.phase_standins import run
-
 import phases.phase4_async as phase4
+from tests.phases.phase_standins import run
 
 
 def test_declares_what_it_is():

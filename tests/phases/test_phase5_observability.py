@@ -1,8 +1,7 @@
 """Phase 5: alarms and panels only for the components that exist at the phase."""
 
-from tests.phases.phase_standins import run
-
 import phases.phase5_observability as phase5
+from tests.phases.phase_standins import run
 
 
 def _alarm_keys(inventory):

@@ -2,9 +2,8 @@
 
 import json
 
-from tests.phases.phase_standins import run
-
 import phases.phase6_scale_out as phase6
+from tests.phases.phase_standins import run
 
 
 def test_declares_what_it_is():

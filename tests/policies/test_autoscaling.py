@@ -1,7 +1,7 @@
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE as UA
 
 from policies.autoscaling import GROUP
+from policies.core import UNKNOWN_STRING_VALUE as U
 
 GOOD = {"launchTemplate": {"id": "lt-1", "version": "$Latest"}, "minSize": 2, "maxSize": 6,
         "healthCheckType": "ELB", "targetGroupArns": ["arn:tg"], "vpcZoneIdentifiers": ["subnet-a", "subnet-b"]}

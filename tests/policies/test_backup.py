@@ -1,7 +1,7 @@
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UN
 
 from policies.backup import PLAN, SELECTION, VAULT
+from policies.core import UNKNOWN_STRING_VALUE as U
 from policies.rds import INSTANCE
 
 PLAN_PROPS = {"name": "daily", "rules": [

@@ -1,7 +1,14 @@
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 
-from policies.cloudflare import CLOUDFLARE_MANAGED_RULESET, FREE_MANAGED_RULESET, OWASP_RULESET, RULESET, ZONE, ZONE_SETTING
+from policies.cloudflare import (
+    CLOUDFLARE_MANAGED_RULESET,
+    FREE_MANAGED_RULESET,
+    OWASP_RULESET,
+    RULESET,
+    ZONE,
+    ZONE_SETTING,
+)
+from policies.core import UNKNOWN_STRING_VALUE as U
 
 
 def setting(res, name, setting_id, value, deps=None):

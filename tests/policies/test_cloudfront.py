@@ -1,7 +1,7 @@
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 
 from policies.cloudfront import DISTRIBUTION, RESPONSE_HEADERS_POLICY
+from policies.core import UNKNOWN_STRING_VALUE as U
 
 GOOD = {
     "defaultRootObject": "index.html",

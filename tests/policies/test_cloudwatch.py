@@ -1,7 +1,8 @@
-from policies.core import UNKNOWN_STRING_VALUE as U
-from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE as UA, UNKNOWN_NUMBER_VALUE as UN
+from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE as UA
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UN
 
 from policies.cloudwatch import LOG_GROUP, METRIC_ALARM
+from policies.core import UNKNOWN_STRING_VALUE as U
 
 GROUP = {"retentionInDays": 365, "kmsKeyId": "arn:aws:kms:k"}
 ALARM = {"comparisonOperator": "GreaterThanThreshold", "evaluationPeriods": 3, "alarmActions": ["arn:aws:sns:t"]}

@@ -1,7 +1,6 @@
 import json
 
 from policies.core import UNKNOWN_STRING_VALUE as U
-
 from policies.iam import ATTACHMENT, POLICY, ROLE, ROLE_POLICY, is_read_only
 
 

@@ -1,8 +1,8 @@
 import json
 
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 
+from policies.core import UNKNOWN_STRING_VALUE as U
 from policies.kms import KEY
 
 ROOT = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "kms:*", "Resource": "*"}

@@ -1,6 +1,6 @@
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 
+from policies.core import UNKNOWN_STRING_VALUE as U
 from policies.lb import WEB_ACL_ASSOCIATION
 
 LISTENER = "aws:lb/listener:Listener"

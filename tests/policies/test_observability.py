@@ -1,5 +1,4 @@
 from policies.core import UNKNOWN_STRING_VALUE as U
-
 from policies.observability import AMP_WORKSPACE, GRAFANA_WORKSPACE
 
 AMP = {"alias": "prom", "kmsKeyArn": "arn:aws:kms:k", "loggingConfiguration": {"logGroupArn": "arn:aws:logs:g:*"}}

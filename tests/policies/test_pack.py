@@ -8,9 +8,10 @@ import yaml
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
 import policies.__main__ as pack
+from policies import s3
 from policies.core import UNKNOWN_STRING_VALUE
 from policies.registry import CONTROLS
-from policies import s3
+
 
 def test_build_policies_registers_each_control_once_with_its_metadata():
     policies = pack.build_policies()

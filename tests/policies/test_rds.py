@@ -1,6 +1,7 @@
-from policies.core import UNKNOWN_STRING_VALUE as U
-from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB, UNKNOWN_NUMBER_VALUE as UN
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UN
 
+from policies.core import UNKNOWN_STRING_VALUE as U
 from policies.core import evaluate
 from policies.rds import INSTANCE, PARAMETER_GROUP, engine_family
 from policies.registry import BY_ID

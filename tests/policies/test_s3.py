@@ -1,9 +1,9 @@
 import json
 
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 
 from policies import s3
+from policies.core import UNKNOWN_STRING_VALUE as U
 
 TLS_DENY = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}

@@ -1,6 +1,6 @@
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UN
 
+from policies.core import UNKNOWN_STRING_VALUE as U
 from policies.secretsmanager import ROTATION, SECRET
 
 

@@ -1,8 +1,8 @@
 import json
 
-from policies.core import UNKNOWN_STRING_VALUE as U
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 
+from policies.core import UNKNOWN_STRING_VALUE as U
 from policies.sqs import QUEUE, QUEUE_POLICY, REDRIVE_POLICY
 
 TLS_DENY = {"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "arn:aws:sqs:r:1:q",

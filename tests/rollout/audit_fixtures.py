@@ -7,8 +7,8 @@ Call them inside `moto.mock_aws()` with fake credentials in the environment.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3

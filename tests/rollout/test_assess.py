@@ -7,10 +7,10 @@ import asyncio
 import pytest
 import trustme
 
-from tests.rollout.assess_servers import SiteApp, free_port, running
 from rollout import assess
 from rollout.assess import AssessOptions, Sample
 from rollout.errors import UserError
+from tests.rollout.assess_servers import SiteApp, free_port, running
 
 # ------------------------------------------------------------------------------------------- pure decisions
 

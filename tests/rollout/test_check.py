@@ -6,7 +6,13 @@ import pytest
 from policies.core import UNKNOWN_STRING_VALUE, Enforcement
 from policies.registry import BY_ID, CONTROLS
 from rollout.check import (
-    apply_waivers, load_config_file, merge_policy_config, policy_value, run_check, subjects_of, validate_policy_config,
+    apply_waivers,
+    load_config_file,
+    merge_policy_config,
+    policy_value,
+    run_check,
+    subjects_of,
+    validate_policy_config,
     validate_waivers,
 )
 from rollout.errors import UserError

@@ -7,9 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from rollout.cli import app
 from rollout.diagram import architecture, mermaid, svg
 from rollout.inventory import Inventory, Resource
 from rollout.synth import synthesize

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.rollout.assess_servers import SiteApp, free_port, running
 from rollout import locust_runner
 from rollout.cli import app
 from rollout.errors import MissingToolError
 from rollout.locust_runner import LocustPlan
+from tests.rollout.assess_servers import SiteApp, free_port, running
 
 STATS_CSV = """\
 Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
