@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from components import sizing
 from components.cache import Cache, CacheArgs
-from components.cdn_cloudflare import CloudflareCdn, CloudflareCdnArgs
-from components.cdn_cloudfront import CloudFrontCdn, CloudFrontCdnArgs
 from components.network import Network, NetworkArgs
 
 if TYPE_CHECKING:
@@ -83,7 +81,10 @@ def finish(ctx: Context) -> None:
         raise ValueError("cdn: is required from phase 2")  # StackConfig already enforces it
     static_site = ctx.components.get("static_site")
     opts = ctx.opts(NUMBER)
+    # Each provider's SDK is imported only when the stack uses it: pulumi_cloudflare alone costs seconds to import.
     if cdn_config.provider == "cloudfront":
+        from components.cdn_cloudfront import CloudFrontCdn, CloudFrontCdnArgs
+
         cdn = CloudFrontCdn("cdn", CloudFrontCdnArgs(
             domain=config.site.domain,
             origin=origin(ctx),
@@ -102,6 +103,8 @@ def finish(ctx: Context) -> None:
         if cdn.certificate_validation is not None:
             ctx.outputs["certificateValidationRecord"] = cdn.certificate_validation
     else:
+        from components.cdn_cloudflare import CloudflareCdn, CloudflareCdnArgs
+
         prefixes = [static_site.path_pattern.rstrip("*")] if static_site else []
         cdn = CloudflareCdn("cdn", CloudflareCdnArgs(
             domain=config.site.domain,

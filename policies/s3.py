@@ -14,6 +14,7 @@ from policies._helpers import (
     get,
     is_allow,
     items,
+    known,
     of_type,
     policy_statements,
     principal_is_public,
@@ -38,8 +39,38 @@ _PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
 
 
 def settings_of(bucket: Subject, subjects: Sequence[Subject], setting_type: str, prop: str = "bucket") -> list[Subject]:
-    """The settings resources of one type whose `bucket` input came from this bucket."""
-    return [s for s in of_type(subjects, setting_type) if refers_to(s, prop, bucket, "bucket")]
+    """The settings resources of one type whose `bucket` input came from this bucket (same join as `refers_to`:
+    a property dependency on the bucket's URN, or the bucket's literal name), looked up in an index built once per
+    evaluation so that a stack of N buckets costs O(N), not O(N²)."""
+    by_urn, by_name = _settings_index(subjects, setting_type, prop)
+    found = list(by_urn.get(bucket.urn, ()))
+    name = known(bucket.props, "bucket")
+    if isinstance(name, str) and name:
+        found += [s for s in by_name.get(name, ()) if s not in found]
+    return sorted(found, key=lambda s: s.urn)
+
+
+_index_cache: dict[tuple[int, str, str], tuple[Sequence[Subject], tuple[dict, dict]]] = {}
+
+
+def _settings_index(subjects: Sequence[Subject], setting_type: str,
+                    prop: str) -> tuple[dict[str, list[Subject]], dict[str, list[Subject]]]:
+    key = (id(subjects), setting_type, prop)
+    cached = _index_cache.get(key)
+    if cached is not None and cached[0] is subjects:
+        return cached[1]
+    by_urn: dict[str, list[Subject]] = {}
+    by_name: dict[str, list[Subject]] = {}
+    for setting in of_type(subjects, setting_type):
+        for urn in setting.property_dependencies.get(prop, ()):
+            by_urn.setdefault(urn, []).append(setting)
+        value = known(setting.props, prop)
+        if isinstance(value, str) and value:
+            by_name.setdefault(value, []).append(setting)
+    if len(_index_cache) > 64:
+        _index_cache.clear()
+    _index_cache[key] = (subjects, (by_urn, by_name))
+    return by_urn, by_name
 
 
 def public_access_block(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
