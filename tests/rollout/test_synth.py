@@ -103,3 +103,14 @@ def test_inventory_round_trips_through_json(program) -> None:
     assert [r.to_json() for r in again] == [r.to_json() for r in inventory]
     db = next(r for r in again if r.name == "db")
     assert db.inputs["password"] == Secret(UNKNOWN)
+
+
+def test_runs_after_an_earlier_asyncio_run_closed_the_loop(program) -> None:
+    """`asyncio.run` (an HTTP client, another tool) leaves the thread without a usable loop; synth must cope."""
+    import asyncio
+
+    async def nothing() -> None:
+        return None
+
+    asyncio.run(nothing())
+    assert len(synthesize(program, "dev").custom_resources()) == 4
