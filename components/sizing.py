@@ -12,7 +12,7 @@ DbEngine = Literal["postgres", "mysql"]
 
 CACHE_NODE_TYPES: dict[str, str] = {"small": "cache.t4g.small", "medium": "cache.t4g.medium",
                                     "large": "cache.m7g.large"}
-DB_INSTANCE_CLASSES: dict[str, str] = {"small": "db.t4g.small", "medium": "db.t4g.large", "large": "db.m7g.xlarge"}
+DB_INSTANCE_CLASSES: dict[str, str] = {"small": "db.t4g.small", "medium": "db.t4g.medium", "large": "db.m7g.large"}
 EC2_INSTANCE_TYPES: dict[str, str] = {"small": "t4g.small", "medium": "t4g.medium", "large": "m7g.large"}
 """Graviton (arm64) everywhere: about 20% cheaper than x86 for the same work; burstable below large."""
 

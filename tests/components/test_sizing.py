@@ -7,8 +7,8 @@ from components import sizing
 
 @pytest.mark.parametrize(("size", "cache", "db", "ec2"), [
     ("small", "cache.t4g.small", "db.t4g.small", "t4g.small"),
-    ("medium", "cache.t4g.medium", "db.t4g.large", "t4g.medium"),
-    ("large", "cache.m7g.large", "db.m7g.xlarge", "m7g.large"),
+    ("medium", "cache.t4g.medium", "db.t4g.medium", "t4g.medium"),
+    ("large", "cache.m7g.large", "db.m7g.large", "m7g.large"),
 ])
 def test_size_presets(size, cache, db, ec2):
     assert sizing.cache_node_type(size) == cache
