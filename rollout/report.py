@@ -29,7 +29,7 @@ def short_type(type_token: str) -> str:
     return f"{module}.{parts[2]}" if module not in ("index", "") else f"{parts[0]}.{parts[2]}"
 
 
-def plan_table(plan: Plan, console: Any, *, detail: bool = False) -> None:
+def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[Any, Any] | None = None) -> None:
     from rich.table import Table
 
     current = plan.current
@@ -41,12 +41,21 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False) -> None:
     summary.add_column("Title")
     summary.add_column("Resources", justify="right")
     summary.add_column("New in this plan", justify="right")
+    before, after = costs if costs is not None else (None, None)
+    if after is not None:
+        summary.add_column("USD/month", justify="right")
     rows = phase_summary(current, plan.added)
     for row in rows:
-        summary.add_row(str(row["number"] if row["number"] is not None else "–"), row["title"] or "",
-                        str(row["resources"]), f"+{row['added']}" if row["added"] else "")
+        cells = [str(row["number"] if row["number"] is not None else "–"), row["title"] or "",
+                 str(row["resources"]), f"+{row['added']}" if row["added"] else ""]
+        if after is not None:
+            cells.append(f"${after.by_phase.get(row['number'], 0.0):,.2f}")
+        summary.add_row(*cells)
     summary.add_section()
-    summary.add_row("", "total", str(sum(r["resources"] for r in rows)), f"+{len(plan.added)}")
+    totals = ["", "total", str(sum(r["resources"] for r in rows)), f"+{len(plan.added)}"]
+    if after is not None:
+        totals.append(f"${after.total_monthly:,.2f}")
+    summary.add_row(*totals)
     console.print(summary)
 
     resources = Table(title="Resources by phase and component" + ("" if detail else " (use --detail for each)"),
@@ -82,6 +91,12 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False) -> None:
         console.print(changes)
     console.print(f"Plan: [green]+{len(plan.added)} to add[/green], [yellow]~{len(plan.changed)} to change[/yellow], "
                   f"[red]-{len(plan.removed)} to remove[/red] (offline: nothing was applied).")
+    if after is not None:
+        priced, unknown = after.lines
+        change = f" ({after.total_monthly - before.total_monthly:+,.2f} vs phase {plan.previous.phase})" \
+            if before is not None and plan.previous is not None else ""
+        console.print(f"Monthly cost: ${after.total_monthly:,.2f}{change}; prices as of {after.catalog_date}, "
+                      f"{unknown} of {priced + unknown} cost lines price unknown (see `rollout cost`).")
 
 
 def plan_markdown(plan: Plan, *, cost: Any = GATHER, findings: Any = GATHER, diagram: Any = GATHER) -> str:
@@ -183,16 +198,37 @@ def _cell(text: str) -> str:
 # Optional sections: cost (rollout.cost) and compliance (rollout.check)
 
 
-def gather_cost(plan: Plan) -> Any:
-    """The cost change from phase N-1 to N, or None when rollout.cost is not installed."""
-    try:
-        from rollout import cost
-    except ImportError:
-        return None
+def plan_costs(plan: Plan) -> tuple[Any, Any]:
+    """The CostReports of phase N and (when there is one) phase N-1, priced with the stack's usage settings."""
+    from rollout import cost
+
     settings = plan.stack_file.settings
     after = cost.price_inventory(plan.current, settings, plan.stack_file.region)
     before = cost.price_inventory(plan.previous, settings, plan.stack_file.region) if plan.previous else None
-    return cost.compare(before, after)
+    return before, after
+
+
+def gather_cost(plan: Plan) -> Any:
+    """The cost change from phase N-1 to N."""
+    from rollout import cost
+
+    return cost.compare(*plan_costs(plan))
+
+
+def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
+    """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added."""
+    priced, unknown = after.lines
+    return {
+        "currency": "USD",
+        "catalog_date": after.catalog_date,
+        "total_monthly": round(after.total_monthly, 2),
+        "previous_total_monthly": round(before.total_monthly, 2) if before is not None else None,
+        "diff_monthly": round(after.total_monthly - (before.total_monthly if before is not None else 0.0), 2),
+        "by_phase": {str(phase): round(total, 2) for phase, total in sorted(
+            after.by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
+        "lines_priced": priced,
+        "lines_price_unknown": unknown,
+    }
 
 
 def cost_markdown(cost: Any, plan: Plan) -> list[str]:

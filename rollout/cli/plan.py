@@ -34,13 +34,14 @@ def plan(
         save_inventory([result.current], str(save))
     if output is Format.json:
         from rollout.cli._render import print_json
+        from rollout.report import plan_cost_json, plan_costs
 
-        print_json(result.to_json())
+        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result))})
     elif output is Format.markdown:
         from rollout.report import plan_markdown
 
         typer.echo(plan_markdown(result))
     else:
-        from rollout.report import plan_table
+        from rollout.report import plan_costs, plan_table
 
-        plan_table(result, console(), detail=detail)
+        plan_table(result, console(), detail=detail, costs=plan_costs(result))

@@ -24,6 +24,12 @@ def test_json_has_the_documented_shape(tmp_path) -> None:
     assert {"urn", "type", "name", "parent", "phase", "protect", "inputs"} <= set(resource)
     assert resource["inputs"]["password"] == {"$secret": "[secret]"}
     assert resource["urn"] in document["added"]
+    cost = document["cost"]
+    assert cost["currency"] == "USD" and cost["catalog_date"] == "2026-09-25"
+    assert set(cost["by_phase"]) == {"1", "2"}
+    assert cost["total_monthly"] == round(sum(cost["by_phase"].values()), 2)
+    assert cost["diff_monthly"] == round(cost["total_monthly"] - cost["previous_total_monthly"], 2)
+    assert cost["by_phase"]["2"] > 0  # the queue and the database of phase 2 are priced in us-east-1
 
 
 def test_table_and_save(tmp_path) -> None:
@@ -32,6 +38,7 @@ def test_table_and_save(tmp_path) -> None:
     result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet", "--save", str(saved)])
     assert result.exit_code == 0, result.output
     assert "Plan: +2 to add, ~0 to change, -0 to remove" in result.stdout
+    assert "USD/month" in result.stdout and "Monthly cost: $" in result.stdout
     [restored] = [Inventory.from_json(doc) for doc in json.loads(saved.read_text())]
     assert len(restored.custom_resources()) == 4
 
