@@ -73,15 +73,10 @@ def _root(
 
 
 def _register() -> None:
-    """A module's `app` (a typer group) becomes `rollout NAME ...`; otherwise its function named NAME (or `command`)
-    becomes `rollout NAME`. Modules not written yet are skipped."""
+    """A module's `app` (a typer group) becomes `rollout NAME ...`; otherwise its function named NAME (or
+    `command`) becomes `rollout NAME`."""
     for name, module_name in COMMANDS:
-        try:
-            module = importlib.import_module(f"rollout.cli.{module_name}")
-        except ModuleNotFoundError as missing:
-            if missing.name == f"rollout.cli.{module_name}":
-                continue
-            raise
+        module = importlib.import_module(f"rollout.cli.{module_name}")
         group = getattr(module, "app", None)
         if isinstance(group, typer.Typer):
             app.add_typer(group, name=name)
