@@ -266,12 +266,16 @@ def _recording_monitor_class() -> type:
                 retain_on_delete=bool(request.retainOnDelete),
                 dependencies=tuple(request.dependencies),
                 property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
-                provider=request.provider.split("::", 1)[0] + "::" + request.provider.split("::")[-2]
-                if request.provider.count("::") >= 4 else (request.provider or None),
+                provider=_provider_urn(request.provider),
             ))
             return response
 
     return RecordingMonitor
+
+
+def _provider_urn(reference: str) -> str | None:
+    """A provider reference is `<provider URN>::<provider id>`; the inventory keeps the URN."""
+    return reference.rsplit("::", 1)[0] if reference else None
 
 
 def _decode_struct(struct: Any) -> dict[str, Any]:

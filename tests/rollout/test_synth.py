@@ -114,3 +114,17 @@ def test_runs_after_an_earlier_asyncio_run_closed_the_loop(program) -> None:
 
     asyncio.run(nothing())
     assert len(synthesize(program, "dev").custom_resources()) == 4
+
+
+def test_explicit_provider_is_recorded_by_urn(synth) -> None:
+    import pulumi
+    import pulumi_aws as aws
+
+    def program() -> None:
+        singapore = aws.Provider("singapore", region="ap-southeast-1")
+        aws.sqs.Queue("jobs", opts=pulumi.ResourceOptions(provider=singapore))
+        aws.sqs.Queue("default")
+
+    by_name = {r.name: r for r in synth(program)}
+    assert by_name["jobs"].provider == by_name["singapore"].urn == "urn:pulumi:test::test::pulumi:providers:aws::singapore"
+    assert by_name["default"].provider is None
