@@ -26,6 +26,8 @@ from components.private_bucket import secure_bucket_settings
 
 CLOUDTRAIL_PREFIX = "cloudtrail"
 ACCESS_LOG_PREFIX = "s3-access/"
+ALB_LOG_PREFIX = "alb/"
+ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
 """Where S3 server access logs of the stack's buckets go inside the log bucket."""
 
 
@@ -41,8 +43,10 @@ class BaselineArgs(Args):
                                                     "Defaults to none.")
     anomaly_threshold_usd: float = Field(20, gt=0, description="Cost anomalies with at least this total impact "
                                                                "are sent to the topic. Defaults to 20.")
-    log_expiration_days: int = Field(365, ge=90, le=3650, description="Days log objects are kept (CloudTrail and "
+    log_expiration_days: int = Field(365, ge=91, le=3650, description="Days log objects are kept (CloudTrail and "
                                                                       "access logs). Defaults to 365.")
+    region: str = Field("ap-southeast-1", description="The stack's region (decides how ALB log delivery is "
+                                                      "allowed into the log bucket). Defaults to ap-southeast-1.")
     production: bool = Field(False, description="Protect the log bucket from deletion (protect=True). "
                                                 "Defaults to false.")
 
@@ -194,7 +198,7 @@ class Baseline(pulumi.ComponentResource):
     def _create_log_bucket_policy(self) -> aws.s3.BucketPolicy:
         """TLS only; CloudTrail, S3 access logging and CloudFront log delivery may write only under their prefix."""
         def document(values: list[str]) -> str:
-            bucket_arn, account_id = values
+            bucket_arn, account_id, elb_principal = values
             same_account = {"StringEquals": {"aws:SourceAccount": account_id}}
             owner_full_control = {"StringEquals": {"aws:SourceAccount": account_id,
                                                    "s3:x-amz-acl": "bucket-owner-full-control"}}
@@ -208,20 +212,44 @@ class Baseline(pulumi.ComponentResource):
                 {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
                  "Action": "s3:PutObject", "Resource": f"{bucket_arn}/{ACCESS_LOG_PREFIX}*",
                  "Condition": same_account},
+                {"Sid": "AlbAccessLogs", "Effect": "Allow", "Principal": elb_principal, "Action": "s3:PutObject",
+                 "Resource": f"{bucket_arn}/{ALB_LOG_PREFIX}*/AWSLogs/{account_id}/*"},
                 {"Sid": "CloudFrontLogDelivery", "Effect": "Allow",
                  "Principal": {"Service": "delivery.logs.amazonaws.com"}, "Action": "s3:PutObject",
                  "Resource": f"{bucket_arn}/AWSLogs/{account_id}/CloudFront/*", "Condition": owner_full_control},
             ]})
 
         return aws.s3.BucketPolicy(f"{self._name}-logs-policy", bucket=self.log_bucket.id,
-                                   policy=pulumi.Output.all(self.log_bucket.arn, self._account_id).apply(document),
+                                   policy=pulumi.Output.all(self.log_bucket.arn, self._account_id,
+                                                            self._elb_log_principal()).apply(document),
                                    opts=self._child())
+
+    def _elb_log_principal(self) -> pulumi.Output[dict[str, Any]]:
+        """Who delivers ALB access logs: the region's ELB account in older regions, a service principal in newer
+        ones (the ELB account data source does not know the newer regions)."""
+        if elb_logs_from_account(self._args.region):
+            account = aws.elb.get_service_account_output(opts=pulumi.InvokeOutputOptions(parent=self))
+            return account.arn.apply(lambda arn: {"AWS": arn})
+        return pulumi.Output.from_input({"Service": ELB_LOG_DELIVERY_SERVICE})
 
     def _create_trail(self, bucket_policy: aws.s3.BucketPolicy) -> aws.cloudtrail.Trail:
         return aws.cloudtrail.Trail(
             f"{self._name}-trail", s3_bucket_name=self.log_bucket.id, s3_key_prefix=CLOUDTRAIL_PREFIX,
             is_multi_region_trail=True, include_global_service_events=True, enable_log_file_validation=True,
             enable_logging=True, kms_key_id=self.key.arn, opts=self._child(depends_on=[bucket_policy]))
+
+
+def elb_logs_from_account(region: str) -> bool:
+    """Regions opened before Jakarta (ap-southeast-3, December 2021) deliver ALB logs from an ELB account of theirs;
+    later ones from the `logdelivery.elasticloadbalancing.amazonaws.com` service principal (AWS ELB docs)."""
+    return region in _ELB_ACCOUNT_REGIONS
+
+
+_ELB_ACCOUNT_REGIONS = frozenset({
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1", "ap-northeast-1",
+    "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "eu-central-1",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1", "me-south-1", "sa-east-1",
+})
 
 
 def deny_insecure_transport(bucket_arn: str) -> dict[str, Any]:

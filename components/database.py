@@ -179,9 +179,7 @@ class Database(pulumi.ComponentResource):
             "publicly_accessible": False,
             "deletion_protection": True,
             "iam_database_authentication_enabled": True,
-            "performance_insights_enabled": True,
-            "performance_insights_kms_key_id": self.key.arn,
-            "performance_insights_retention_period": 7,
+            **self._performance_insights(),
             "monitoring_interval": MONITORING_INTERVAL_SECONDS,
             "monitoring_role_arn": self.monitoring_role.arn,
             "enabled_cloudwatch_logs_exports": sizing.DB_LOG_EXPORTS[self._args.engine],
@@ -190,6 +188,13 @@ class Database(pulumi.ComponentResource):
             "copy_tags_to_snapshot": True,
             "apply_immediately": False,
         }
+
+    def _performance_insights(self) -> dict:
+        """On wherever RDS supports it (not MySQL on micro/small burstable classes, where creation would fail)."""
+        if not sizing.performance_insights_supported(self._args.engine, self._args.instance_class):
+            return {"performance_insights_enabled": False}
+        return {"performance_insights_enabled": True, "performance_insights_kms_key_id": self.key.arn,
+                "performance_insights_retention_period": 7}
 
     def _create_primary(self) -> aws.rds.Instance:
         args = self._args

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field
 
+from components.baseline import ACCESS_LOG_PREFIX
 from components.kms import LOGS_SERVICE, customer_managed_key
 from components.private_bucket import secure_bucket_settings
 
@@ -116,7 +117,7 @@ class EventStream(pulumi.ComponentResource):
         }], opts=self._child())
         if self.args.access_log_bucket is not None:
             aws.s3.BucketLogging(name, bucket=self.bucket.id, target_bucket=self.args.access_log_bucket,
-                                 target_prefix=f"s3/{self._name}-data/", opts=self._child())
+                                 target_prefix=f"{ACCESS_LOG_PREFIX}{self._name}-data/", opts=self._child())
 
     def _create_logs(self) -> tuple[aws.cloudwatch.LogGroup, aws.cloudwatch.LogStream]:
         group = aws.cloudwatch.LogGroup(f"{self._name}-delivery", name=f"/aws/kinesisfirehose/{self._name}",

@@ -22,6 +22,10 @@ DB_TLS_PARAMETERS: dict[str, tuple[str, str]] = {"postgres": ("rds.force_ssl", "
 DB_LOG_EXPORTS: dict[str, list[str]] = {"postgres": ["postgresql", "upgrade"],
                                         "mysql": ["audit", "error", "general", "slowquery"]}
 DB_PORTS: dict[str, int] = {"postgres": 5432, "mysql": 3306}
+PERFORMANCE_INSIGHTS_UNSUPPORTED: dict[str, frozenset[str]] = {
+    "mysql": frozenset({"db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"})}
+"""RDS for MySQL rejects Performance Insights on these classes (AWS RDS user guide, "DB engine, Region, and
+instance class support for Database Insights"); RDS for PostgreSQL supports every class."""
 
 
 def cache_node_type(size: Size, override: str | None = None) -> str:
@@ -67,6 +71,11 @@ def db_parameter_family(engine: DbEngine, version: str) -> str:
     """The parameter-group family of a major version: postgres16, mysql8.0 (postgres 16.3 → postgres16)."""
     major = version.split(".")[0] if engine == "postgres" else ".".join(version.split(".")[:2])
     return f"{engine}{major}"
+
+
+def performance_insights_supported(engine: DbEngine, instance_class: str) -> bool:
+    """Whether RDS accepts `performance_insights_enabled=True` for this engine and class."""
+    return instance_class not in PERFORMANCE_INSIGHTS_UNSUPPORTED.get(engine, frozenset())
 
 
 def replica_identifiers(primary: str, replicas: int) -> list[str]:

@@ -25,6 +25,8 @@ from rollout.inventory import UNKNOWN, Inventory, Resource, Secret
 from rollout.stackfile import SECURE_PLACEHOLDER, StackFile, load_stack
 
 ACCOUNT_ID = "123456789012"
+ELB_ACCOUNT_ID = "000000000000"
+"""Offline stand-in for the region's Elastic Load Balancing account (the real one comes from the data source)."""
 PHASE_MODULE = "phases"
 """A component of type `<package>:phases:<Name>` with a `phase` input marks its descendants' phase."""
 
@@ -463,6 +465,8 @@ def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, A
         return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
     if token == "aws:index/getPartition:getPartition":
         return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+    if token == "aws:elb/getServiceAccount:getServiceAccount":
+        return {"arn": f"arn:aws:iam::{ELB_ACCOUNT_ID}:root", "id": ELB_ACCOUNT_ID}
     if token == "aws:ec2/getAmi:getAmi":
         return {"id": "ami-0123456789abcdef0", "imageId": "ami-0123456789abcdef0", "architecture": "arm64", **args}
     if token == "aws:iam/getPolicyDocument:getPolicyDocument":

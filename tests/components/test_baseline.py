@@ -5,7 +5,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from components.baseline import Baseline, BaselineArgs
+from components.baseline import Baseline, BaselineArgs, elb_logs_from_account
 
 
 def _build(synth, **overrides):
@@ -107,9 +107,29 @@ def test_bucket_policy_is_tls_only_and_scopes_each_writer(inventory):
     assert write["Resource"].endswith("/cloudtrail/AWSLogs/123456789012/*")
     assert write["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
     for statement in policy["Statement"]:
-        if statement["Effect"] == "Allow":
+        if statement["Effect"] == "Allow" and statement["Sid"] != "AlbAccessLogs":
             assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
             assert statement["Principal"] != "*"
+    # ALB access logs come from the region's ELB account (Singapore predates the service principal), and only
+    # under alb/<load balancer>/AWSLogs/<this account>/.
+    alb = statements["AlbAccessLogs"]
+    assert alb["Principal"] == {"AWS": "arn:aws:iam::000000000000:root"} and alb["Action"] == "s3:PutObject"
+    assert alb["Resource"].endswith("/alb/*/AWSLogs/123456789012/*")
+
+
+def test_newer_regions_let_the_elb_service_principal_deliver_alb_logs(synth):
+    inventory = _build(synth, region="ap-southeast-7")
+    policy = json.loads(_one(inventory, "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    alb = next(s for s in policy["Statement"] if s["Sid"] == "AlbAccessLogs")
+    assert alb["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+
+
+@pytest.mark.parametrize(("region", "from_account"), [
+    ("ap-southeast-1", True), ("us-east-1", True), ("eu-west-1", True),
+    ("ap-southeast-3", False), ("ap-southeast-7", False), ("mx-central-1", False),
+])
+def test_elb_log_delivery_principal_by_region(region, from_account):
+    assert elb_logs_from_account(region) is from_account
 
 
 def test_trail_is_multi_region_validated_encrypted_and_waits_for_the_policy(inventory):
@@ -141,6 +161,7 @@ def test_log_bucket_is_not_protected_outside_production(synth):
     {"health_check_path": "healthz"},
     {"monthly_budget_usd": 0},
     {"log_expiration_days": 30},
+    {"log_expiration_days": 90},  # must outlive the 90-day Glacier IR transition
     {"unknown": 1},
 ])
 def test_bad_args_are_rejected(bad):

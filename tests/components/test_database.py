@@ -124,6 +124,14 @@ def test_mysql_uses_its_tls_parameter_and_logs(synth):
     (primary,) = inventory.of_type(INSTANCE)
     assert primary.inputs["port"] == 3306 and "slowquery" in primary.inputs["enabledCloudwatchLogsExports"]
     assert primary.protect is False and primary.inputs["multiAz"] is False
+    # RDS for MySQL rejects Performance Insights on db.t4g.small (the default class)
+    assert primary.inputs["performanceInsightsEnabled"] is False
+    assert "performanceInsightsKmsKeyId" not in primary.inputs
+
+
+def test_mysql_keeps_performance_insights_on_classes_that_support_it(synth):
+    (primary,) = _build(synth, engine="mysql", instance_class="db.t4g.medium").of_type(INSTANCE)
+    assert primary.inputs["performanceInsightsEnabled"] is True and primary.inputs["performanceInsightsKmsKeyId"]
 
 
 def test_adopting_an_instance_keeps_its_identifier(synth):

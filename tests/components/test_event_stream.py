@@ -38,7 +38,10 @@ def test_data_bucket_is_private_encrypted_versioned_and_tls_only(synth):
         "status": "Enabled"}
     (statement,) = json.loads(_one(inventory, "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])["Statement"]
     assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert _one(inventory, "aws:s3/bucketLogging:BucketLogging").inputs["targetBucket"] == "logs"
+    logging = _one(inventory, "aws:s3/bucketLogging:BucketLogging").inputs
+    assert logging["targetBucket"] == "logs"
+    # the baseline log bucket only lets S3 server access logging write under ACCESS_LOG_PREFIX
+    assert logging["targetPrefix"].startswith("s3-access/")
     log_group = _one(inventory, "aws:cloudwatch/logGroup:LogGroup").inputs
     assert log_group["retentionInDays"] == 365 and log_group["kmsKeyId"]
 

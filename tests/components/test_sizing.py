@@ -101,3 +101,10 @@ def test_tls_parameters_and_log_exports_per_engine():
     assert sizing.DB_TLS_PARAMETERS == {"postgres": ("rds.force_ssl", "1"), "mysql": ("require_secure_transport", "1")}
     assert sizing.DB_LOG_EXPORTS["postgres"] == ["postgresql", "upgrade"]
     assert sizing.DB_PORTS == {"postgres": 5432, "mysql": 3306}
+
+
+@pytest.mark.parametrize(("engine", "instance_class", "supported"), [
+    ("postgres", "db.t4g.small", True), ("postgres", "db.t4g.micro", True), ("mysql", "db.t4g.small", False),
+    ("mysql", "db.t3.micro", False), ("mysql", "db.t4g.medium", True), ("mysql", "db.m7g.large", True)])
+def test_performance_insights_support_follows_rds(engine, instance_class, supported):
+    assert sizing.performance_insights_supported(engine, instance_class) is supported
