@@ -116,6 +116,7 @@ class CloudFrontCdn(pulumi.ComponentResource):
         self.origin_access_control = self._create_origin_access_control()
         self.distribution = self._create_distribution()
         self._create_access_logs()
+        self._create_additional_metrics()
         self._create_alias_records()
 
         self.distribution_arn = self.distribution.arn
@@ -212,6 +213,15 @@ class CloudFrontCdn(pulumi.ComponentResource):
         return {"target_origin_id": origin_id, "viewer_protocol_policy": "redirect-to-https", "compress": True,
                 "allowed_methods": methods, "cached_methods": ["GET", "HEAD"],
                 "cache_policy_id": cache_policy.id, "response_headers_policy_id": self.headers_policy.id, **extra}
+
+    def _create_additional_metrics(self) -> aws.cloudfront.MonitoringSubscription:
+        """OriginLatency (the edge's p95 SLO signal) and the per-status error rates are published only with
+        CloudFront's additional metrics (billed as CloudWatch custom metrics, about $2.40/month per distribution)."""
+        return aws.cloudfront.MonitoringSubscription(
+            f"{self._name}-metrics", distribution_id=self.distribution.id,
+            monitoring_subscription={"realtime_metrics_subscription_config": {
+                "realtime_metrics_subscription_status": "Enabled"}},
+            opts=self._child())
 
     def _create_distribution(self) -> aws.cloudfront.Distribution:
         args = self._args

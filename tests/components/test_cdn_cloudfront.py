@@ -111,6 +111,14 @@ def test_access_logs_are_delivered_to_the_log_bucket(full):
     assert all("aws-us-east-1" in r.provider for r in (source, destination, delivery))
 
 
+def test_additional_metrics_publish_origin_latency(full):
+    subscription = _one(full, "aws:cloudfront/monitoringSubscription:MonitoringSubscription")
+    distribution = _one(full, "aws:cloudfront/distribution:Distribution")
+    assert subscription.inputs["monitoringSubscription"] == {
+        "realtimeMetricsSubscriptionConfig": {"realtimeMetricsSubscriptionStatus": "Enabled"}}
+    assert subscription.property_dependencies["distributionId"] == (distribution.urn,)
+
+
 def test_children_are_parented_to_the_component(full):
     (component,) = full.of_type("sme-rollout:cdn:CloudFrontCdn")
     assert {r.parent for r in full.custom_resources()} == {component.urn}
