@@ -344,7 +344,10 @@ def _dig(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
 
 def parse_target(url: str) -> str:
     """The URL to probe, normalised; raises UserError unless it is an absolute http(s) URL with a host."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as error:  # e.g. an unclosed [IPv6] bracket
+        raise UserError(f"URL {url!r}: not a valid URL ({error})") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise UserError(f"URL {url!r}: must start with http:// or https://")
     try:
@@ -425,7 +428,11 @@ def ssl_context(ca_bundle: str | None = None):
 
     import certifi
 
-    return ssl.create_default_context(cafile=ca_bundle or certifi.where())
+    try:
+        return ssl.create_default_context(cafile=ca_bundle or certifi.where())
+    except (ssl.SSLError, OSError) as error:
+        reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+        raise UserError(f"--ca-bundle {ca_bundle}: not a readable PEM file of CA certificates ({reason})") from None
 
 
 def _resolve_failed(error: Exception) -> Exception:

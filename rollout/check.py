@@ -129,13 +129,15 @@ def load_config_file(path: Path) -> dict[str, Any]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UserError(f"--config: {path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"--config: {path}: cannot read ({error})") from None
+        raise UserError(f"--config {path}: file not found") from None
+    except OSError as error:
+        raise UserError(f"--config {path}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"--config {path}: not a policy config (not UTF-8 text)") from None
     except yaml.YAMLError as error:
-        raise UserError(f"--config: {path}: not valid JSON or YAML ({str(error).splitlines()[0]})") from None
+        raise UserError(f"--config {path}: not valid JSON or YAML ({str(error).splitlines()[0]})") from None
     if not isinstance(document, Mapping):
-        raise UserError(f"--config: {path}: must be a mapping of control ids (and 'all') to settings")
+        raise UserError(f"--config {path}: must be a mapping of control ids (and 'all') to settings")
     return dict(document)
 
 

@@ -92,9 +92,11 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     else:
         source = str(path)
         try:
-            text = Path(path).read_text()
+            text = Path(path).read_text(encoding="utf-8")
         except OSError as error:
             raise UserError(f"{source}: cannot read the price catalog ({error.strerror})") from None
+        except UnicodeDecodeError:
+            raise UserError(f"{source}: not a price catalog (not UTF-8 text)") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -119,6 +121,24 @@ def catalog_problems(data: Any) -> list[str]:
     if not isinstance(data, dict):
         return ["the catalog must be a JSON object"]
     problems = [f"missing key {key}" for key in ("catalog_date", "regions") if key not in data]
+    if "catalog_date" in data and not isinstance(data["catalog_date"], str):
+        problems.append("catalog_date: must be a date string")
+    for key in ("regions", "global", "edge_groups", "exchange_rates"):
+        if key in data and not isinstance(data[key], dict):
+            problems.append(f"{key}: must be a JSON object")
+    if not isinstance(data.get("free_tiers", []), list):
+        problems.append("free_tiers: must be a list")
+    else:
+        for index, tier in enumerate(data.get("free_tiers", [])):
+            if (not isinstance(tier, dict) or not isinstance(tier.get("keys"), list)
+                    or not isinstance(tier.get("quantity"), (int, float)) or "name" not in tier or "unit" not in tier):
+                problems.append(f"free_tiers[{index}]: needs name, keys (a list), quantity (a number) and unit")
+    for code, rate in (data.get("exchange_rates") or {}).items():
+        if (not isinstance(rate, dict) or not isinstance(rate.get("per_usd"), (int, float))
+                or "source" not in rate or "as_of" not in rate):
+            problems.append(f"exchange_rates.{code}: needs per_usd (a number), source and as_of")
+    if problems:
+        return problems
     sections = [(f"global.{k}", v) for k, v in data.get("global", {}).items()]
     for code, region in (data.get("regions") or {}).items():
         if not isinstance(region, dict) or not isinstance(region.get("prices"), dict):

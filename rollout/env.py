@@ -25,7 +25,8 @@ def flow_settings(inventory: Inventory, flow: str) -> dict[str, str]:
     """The environment of `flow` from an inventory's `flows` output; UserError naming the known flows otherwise."""
     flows = inventory.outputs.get("flows")
     if not isinstance(flows, Mapping) or not flows:
-        raise UserError(f"stack {inventory.stack} (phase {inventory.phase}) exports no per-flow settings: declare "
+        at = f" (phase {inventory.phase})" if inventory.phase is not None else ""
+        raise UserError(f"stack {inventory.stack}{at} exports no per-flow settings (no `flows` output): declare "
                         f"sme-rollout:flows and build phase 4 or later")
     if flow not in flows:
         raise UserError(f"unknown flow {flow!r} in stack {inventory.stack}; known flows: {', '.join(sorted(flows))}")

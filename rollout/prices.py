@@ -166,7 +166,10 @@ def read_offer(stream: IO[bytes], region: str, result: RefreshResult, source: st
                 if value in matched:
                     _read_term(value, term, matched[value], meta, result)
     except ijson.JSONError as error:
-        raise UserError(f"{source}: not valid JSON ({error})") from None
+        reason = " ".join(str(error).split())  # the parser's message spans several lines
+        raise UserError(f"{source}: not valid JSON ({reason})") from None
+    except (AttributeError, TypeError, ValueError, KeyError) as error:
+        raise UserError(f"{source}: not an AWS offer file (unexpected product or term layout: {error})") from None
     if not seen_products:
         result.skipped["files without products"] += 1
         return
@@ -285,7 +288,7 @@ def _refresh_from_url(region: str, base: str, result: RefreshResult) -> None:
         raise UserError(f"{error.request.url}: HTTP {error.response.status_code}") from None
     except httpx.HTTPError as error:
         raise UserError(f"{base}: {error.__class__.__name__}: {error}") from None
-    except (ValueError, KeyError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise UserError(f"{base}: unexpected region index ({error})") from None
 
 

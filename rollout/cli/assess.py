@@ -81,6 +81,7 @@ def assess(
     if not (timeout > 0):
         problems.append(f"--timeout {timeout:g}: must be a positive number of seconds")
     thresholds, baseline = parse_thresholds_and_baseline(threshold, compare, problems)
+    problems += ca_bundle_problems(ca_bundle)
     problems += save_problems(save)
     if problems:
         raise UserError(*problems)
@@ -111,9 +112,25 @@ def parse_thresholds_and_baseline(expressions: list[str], compare: Path | None, 
             baseline = lib.load_baseline(compare.read_text(encoding="utf-8"), str(compare))
         except OSError as error:
             problems.append(f"--compare {compare}: {error.strerror}")
+        except UnicodeDecodeError:
+            problems.append(f"--compare {compare}: not a baseline written by --save (not UTF-8 text)")
         except UserError as error:
             problems += error.problems
     return thresholds, baseline
+
+
+def ca_bundle_problems(ca_bundle: Path | None) -> list[str]:
+    """Refuse a --ca-bundle that holds no CA certificate before any request is made."""
+    from rollout import assess as lib
+    from rollout.errors import UserError
+
+    if ca_bundle is None:
+        return []
+    try:
+        lib.ssl_context(str(ca_bundle))
+    except UserError as error:
+        return error.problems
+    return []
 
 
 def save_problems(save: Path | None) -> list[str]:
@@ -166,6 +183,7 @@ def emit(report: dict[str, Any], *, format: ReportFormat, save: Path | None, bas
     from rich.console import Console
 
     from rollout import assess as lib
+    from rollout.cli._render import write_output
 
     report["thresholds"] = lib.evaluate_thresholds(report, thresholds)
     comparison = lib.compare(baseline, report) if baseline is not None else None
@@ -173,7 +191,7 @@ def emit(report: dict[str, Any], *, format: ReportFormat, save: Path | None, bas
         report["comparison"] = comparison
     if save is not None:
         saved = {k: v for k, v in report.items() if k != "comparison"}
-        save.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+        write_output(save, json.dumps(saved, indent=2) + "\n", "--save")
     if format is ReportFormat.json:
         typer.echo(json.dumps(report, indent=2))
     elif format is ReportFormat.markdown:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +23,20 @@ Region = Annotated[str | None, typer.Option("--region", help="AWS region. Defaul
                                                                 "AWS_DEFAULT_REGION or the profile's region.")]
 Profile = Annotated[str | None, typer.Option("--profile", help="Named profile from the shared AWS config files. "
                                                                   "Defaults to AWS_PROFILE or the default profile.")]
+
+
+@contextmanager
+def unreachable_endpoint_is_bad_input(session: Any) -> Iterator[None]:
+    """No route to AWS at all (an unknown --region, no network): one line and exit 2, not a traceback."""
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+
+    from rollout.errors import UserError
+
+    try:
+        yield
+    except (EndpointConnectionError, ConnectTimeoutError) as error:
+        raise UserError(f"cannot reach AWS in region {session.region_name} ({error}): check --region and the "
+                        "network") from None
 
 
 def audit(
@@ -47,7 +63,7 @@ def audit(
     pack_config = load_config_file(config) if config is not None else {}
     validate_policy_config(pack_config, f"--config {config}", CONTROLS)
     session = open_session(region, profile)
-    with progress_reporter(quiet) as progress:
+    with progress_reporter(quiet) as progress, unreachable_endpoint_is_bad_input(session):
         result = run_audit(session, CONTROLS, pack_config=pack_config, phase=phase,
                            progress=lambda service: progress(f"reading {service}"))
     if not quiet:

@@ -215,8 +215,8 @@ def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int 
         out.width = max(out.width, 160)  # files and CI logs: keep each component on one line
     currency = report.currency
     changes = _changes(diff)
-    title = (f"{report.project} · stack {report.stack} · phase {report.phase} · {report.region} · "
-             f"{currency}")
+    phase = f" · phase {report.phase}" if report.phase is not None else ""
+    title = f"{report.project} · stack {report.stack}{phase} · {report.region} · {currency}"
     table = Table(title=title, box=None, pad_edge=False, show_edge=False, title_justify="left")
     table.add_column("Name", overflow="fold")
     table.add_column("Monthly Qty", justify="right")
@@ -263,7 +263,8 @@ def render_markdown(report: CostReport, diff: CostDiff | None, previous_phase: i
     """A pull-request comment: totals, per-resource table with changes, then the component details."""
     currency = report.currency
     changes = _changes(diff)
-    lines = [f"### Monthly cost: {report.project} · {report.stack} · phase {report.phase}", "",
+    phase = f" · phase {report.phase}" if report.phase is not None else ""
+    lines = [f"### Monthly cost: {report.project} · {report.stack}{phase}", "",
              f"**Total: {money(report.total_monthly, currency)} per month**", ""]
     lines += [f"- {line}" for line in _summary_lines(report, diff, previous_phase)]
     lines += ["", "| | Resource | Type | Monthly | Change |", "|---|---|---|---:|---:|"]

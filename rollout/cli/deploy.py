@@ -61,8 +61,9 @@ def destroy(program: Program = Path("."), stack: Stack = "example", policy_pack:
 def _open(program: Path, stack: str, policy_pack: Path | None) -> Any:
     from rollout.deploy import Deployment, require_cli
 
+    deployment = Deployment(program, stack, policy_pack)  # offline: bad --program/--stack/--policy-pack first
     require_cli()
-    return Deployment(program, stack, policy_pack)
+    return deployment
 
 
 def _show_plan(program: Path, stack: str, phase: int, quiet: bool) -> None:

@@ -26,13 +26,14 @@ def diagram(
     quiet: Quiet = False,
 ) -> None:
     """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability."""
-    from rollout.cli._render import progress_reporter
+    from rollout.cli._render import check_writable, progress_reporter, write_output
     from rollout.diagram import mermaid, svg, svg_to_png
     from rollout.errors import UserError
     from rollout.synth import synthesize
 
     if output_format is DiagramFormat.png and output is None:
         raise UserError("--format png writes binary data: give --output FILE")
+    check_writable(output, "--output")
     with progress_reporter(quiet) as progress:
         progress(f"running {stack}" + (f" at phase {phase}" if phase else ""))
         inventory = synthesize(program, stack, phase=phase)
@@ -45,8 +46,8 @@ def diagram(
             data = svg_to_png(text)
         except RuntimeError as error:
             raise UserError(f"--format png: {error}") from None
-        output.write_bytes(data)  # type: ignore[union-attr]
+        write_output(output, data, "--output")
     elif output is not None:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text, "--output")
     else:
         typer.echo(text, nl=False)

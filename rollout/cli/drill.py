@@ -43,10 +43,15 @@ def backup(
 
     from rollout.audit import caller_account, client_config, describe_failure, open_session
     from rollout.cli._render import print_json, progress_reporter
+    from rollout.cli.audit import unreachable_endpoint_is_bad_input
     from rollout.drill import run_backup_drill
+    from rollout.errors import UserError
 
+    if not db_instance.strip():
+        raise UserError("--db-instance: give the identifier of the source RDS instance")
     session = open_session(region, profile)
-    caller_account(session)
+    with unreachable_endpoint_is_bad_input(session):
+        caller_account(session)
     rds = session.client("rds", config=client_config())
     with progress_reporter(quiet) as progress:
         try:

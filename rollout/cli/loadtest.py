@@ -62,7 +62,7 @@ def loadtest(
 
     from rollout import assess as lib
     from rollout import load, locust_runner
-    from rollout.cli.assess import emit, parse_thresholds_and_baseline, save_problems
+    from rollout.cli.assess import ca_bundle_problems, emit, parse_thresholds_and_baseline, save_problems
     from rollout.errors import UserError
 
     problems = []
@@ -83,12 +83,15 @@ def loadtest(
         problems.append("--workers starts a local master and workers: use it without --role")
     if not 1 <= expect_workers <= 1000:
         problems.append(f"--expect-workers {expect_workers}: must be between 1 and 1000")
+    if role is Role.worker and not master_host.strip():
+        problems.append("--master-host: must name the master's address, e.g. 10.0.0.5")
     if not 1 <= master_port <= 65535:
         problems.append(f"--master-port {master_port}: must be between 1 and 65535")
     for extra in path:
         if not extra.startswith("/"):
             problems.append(f"--path {extra!r}: must start with /")
     thresholds, baseline = parse_thresholds_and_baseline(threshold, compare, problems)
+    problems += ca_bundle_problems(ca_bundle)
     problems += save_problems(save)
     if problems:
         raise UserError(*problems)

@@ -20,18 +20,22 @@ def plan(
     quiet: Quiet = False,
 ) -> None:
     """Show the resources of phase N and what it adds, changes and removes compared with phase N-1."""
-    from rollout.cli._render import console, progress_reporter
+    from rollout.cli._render import check_writable, console, progress_reporter
     from rollout.errors import UserError
     from rollout.plan import make_plan
 
     if output is Format.sarif:
         raise UserError("--format: sarif is for `rollout check`; plan supports table, json and markdown")
+    check_writable(save, "--save")
     with progress_reporter(quiet) as progress:
         result = make_plan(program, stack, phase, progress=progress)
     if save is not None:
         from rollout.inventory import save as save_inventory
 
-        save_inventory([result.current], str(save))
+        try:
+            save_inventory([result.current], str(save))
+        except OSError as error:
+            raise UserError(f"--save {save}: cannot write ({error.strerror})") from None
     if output is Format.json:
         from rollout.cli._render import print_json
         from rollout.report import plan_cost_json, plan_costs

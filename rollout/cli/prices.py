@@ -37,9 +37,13 @@ def refresh(
 
     path = catalog or PACKAGED_CATALOG
     try:
-        current = json.loads(path.read_text())
+        current = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(f"--catalog {path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UserError(f"--catalog {path}: not a price catalog (not UTF-8 text)") from None
+    except OSError as error:
+        raise UserError(f"--catalog {path}: cannot read ({error.strerror})") from None
     except json.JSONDecodeError as error:
         raise UserError(f"--catalog {path}: not valid JSON ({error.msg} at line {error.lineno})") from None
     problems = catalog_problems(current)
@@ -50,7 +54,10 @@ def refresh(
     with progress.status(f"Reading offer files for {region} from {source}"):
         result = prices.refresh(region, source)
     updated = prices.merge(current, result)
-    prices.write_catalog(path, updated)
+    try:
+        prices.write_catalog(path, updated)
+    except OSError as error:
+        raise UserError(f"--catalog {path}: cannot write ({error.strerror})") from None
 
     for key in sorted(result.prices):
         entry = result.prices[key]

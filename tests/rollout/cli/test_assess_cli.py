@@ -100,6 +100,7 @@ def test_table_output_names_verdicts_and_phases(sites):
     (["http://x/", "--threshold", "p97<3"], "--threshold 'p97<3'"),
     (["http://x/", "--p95-target", "-1"], "--p95-target -1"),
     (["http://x/", "--http-url", "gopher://x"], "--http-url: URL 'gopher://x'"),
+    (["http://[::1/"], "URL 'http://[::1/': not a valid URL (Invalid IPv6 URL)"),
 ])
 def test_bad_arguments_exit_2_with_one_line(args, message):
     result = invoke("assess", *args)
@@ -155,3 +156,36 @@ def test_ctrl_c_stops_and_reports_what_was_measured(sites):
     assert report["interrupted"] is True
     assert 1 <= report["requests"] < 1200
     assert "interrupted: reporting" in stderr
+
+
+def test_compare_with_a_binary_file_exits_2(tmp_path):
+    other = tmp_path / "other.json"
+    other.write_bytes(b"\xff\xfe\x00")
+    result = invoke("assess", "http://127.0.0.1:1/", "--compare", str(other))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: --compare {other}: not a baseline written by --save (not UTF-8 text)"
+
+
+def test_ca_bundle_without_certificates_exits_2_before_any_request(tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not a certificate\n")
+    result = invoke("assess", "http://127.0.0.1:1/", "--ca-bundle", str(bundle))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --ca-bundle {bundle}: not a readable PEM file of CA certificates")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_failed_save_keeps_the_previous_baseline(sites, tmp_path, monkeypatch):
+    import os
+
+    baseline = tmp_path / "b.json"
+    baseline.write_text('{"previous": true}\n')
+
+    def refuse(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = invoke("assess", sites["http"] + "/plain/json", "-n", "2", "--save", str(baseline), "-q")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: --save {baseline}: cannot write (No space left on device)"
+    assert baseline.read_text() == '{"previous": true}\n'

@@ -95,3 +95,13 @@ def test_unknown_profile_and_bad_config_are_exit_2(aws, tmp_path):
     bad.write_text(json.dumps({"NOPE-01": "mandatory"}))
     result = runner.invoke(app, ["audit", "--config", str(bad)])
     assert result.exit_code == 2 and result.stderr.startswith("error: --config")
+
+
+def test_unreachable_aws_endpoint_is_one_line_and_exit_2(monkeypatch):
+    fx.fake_aws_environment(monkeypatch)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")  # nothing listens there: no route to AWS
+    result = runner.invoke(app, ["audit", "--region", "ap-southeast-1", "--quiet", "--format", "json"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: cannot reach AWS in region ap-southeast-1 (")
+    assert result.stderr.count("\n") == 1

@@ -162,3 +162,15 @@ def test_bad_stack_config_and_format_exit_2(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "rollout:policy.config: RDS-04.minDays: must be int" in result.stderr
     assert run("--program", str(program), "--format", "markdown").exit_code == 2
     assert run("--program", str(program), "--stack", "missing").exit_code == 2
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"\xff\xfe\x00", "not a policy config (not UTF-8 text)"),
+    (b"[1, 2]", "must be a mapping of control ids (and 'all') to settings"),
+])
+def test_config_file_problems_name_the_option_and_file(program, tmp_path, content, problem):
+    config = tmp_path / "policy.json"
+    config.write_bytes(content)
+    result = run("--program", str(program), "--config", str(config))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: --config {config}: {problem}"

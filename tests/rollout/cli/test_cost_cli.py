@@ -163,3 +163,29 @@ def test_unknown_region_prices_nothing_and_says_so(shop):
     assert document["total_monthly"] == 0
     assert document["lines"]["priced"] == 0
     assert "no prices for region ap-southeast-7" in document["notes"][0]
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"\xff\xfe\x00", "not a price catalog (not UTF-8 text)"),
+    (b'{"catalog_date": "2026-01-01", "regions": []}', "regions: must be a JSON object"),
+    (b'{"catalog_date": "2026-01-01", "regions": {}, "global": []}', "global: must be a JSON object"),
+    (b'{"catalog_date": "2026-01-01", "regions": {}, "free_tiers": [{"name": "x"}]}',
+     "free_tiers[0]: needs name, keys (a list), quantity (a number) and unit"),
+    (b'{"catalog_date": "2026-01-01", "regions": {}, "exchange_rates": {"VND": 25000}}',
+     "exchange_rates.VND: needs per_usd (a number), source and as_of"),
+])
+def test_malformed_catalog_exits_2_naming_the_file(shop, tmp_path, content, problem):
+    catalog = tmp_path / "catalog.json"
+    catalog.write_bytes(content)
+    result = run("--program", str(shop), "--stack", "test", "--catalog", str(catalog), "--currency", "VND")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"error: {catalog}: {problem}"
+
+
+@pytest.mark.parametrize("output", ["table", "markdown"])
+def test_program_without_phases_prints_no_phase_none(tmp_path, output):
+    program = write_program(tmp_path / "plain", "import pulumi\npulumi.export('a', 1)\n", stacks={"dev": "config: {}\n"})
+    result = run("--program", str(program), "--stack", "dev", "--format", output)
+    assert result.exit_code == 0, result.output
+    assert "shopfront · stack dev · " in result.stdout or "shopfront · dev" in result.stdout
+    assert "phase None" not in result.stdout

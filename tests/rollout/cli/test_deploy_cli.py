@@ -68,3 +68,12 @@ def test_preview_and_destroy(tmp_path: Path, monkeypatch):
     destroy = runner.invoke(app, ["destroy", "-C", str(program), "-s", "dev", "--yes", "-q"])
     assert destroy.exit_code == 0 and "destroy: dev: 3 create" in destroy.stdout
     assert any(c[0] == "destroy" for c in calls(log))
+
+
+@pytest.mark.parametrize("command", [["preview"], ["up", "--yes"], ["destroy", "--yes"]])
+def test_a_missing_stack_is_named_before_the_missing_cli(tmp_path: Path, monkeypatch, command):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    program = phased_project(tmp_path / "p")
+    result = runner.invoke(app, [*command, "-C", str(program), "-s", "nope"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0].startswith(f"error: {program / 'stacks' / 'Pulumi.nope.yaml'}: stack file not found")

@@ -26,3 +26,27 @@ def test_mermaid_on_stdout_and_bad_format():
     assert result.exit_code == 0 and result.stdout.lstrip().startswith("flowchart")
     bad = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-f", "gif", "-q"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_output_into_a_missing_folder_exits_2(tmp_path: Path):
+    target = tmp_path / "missing" / "d.mmd"
+    result = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-p", "1", "-o", str(target), "-q"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: --output {target}: folder {target.parent} does not exist"
+
+
+def test_failed_write_keeps_the_previous_file_whole(tmp_path: Path, monkeypatch):
+    import os
+
+    target = tmp_path / "d.mmd"
+    target.write_text("previous diagram\n")
+
+    def refuse(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-p", "1", "-o", str(target), "-q"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: --output {target}: cannot write (No space left on device)"
+    assert target.read_text() == "previous diagram\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["d.mmd"]  # no temporary file left behind

@@ -47,3 +47,19 @@ def test_drill_backup_table(aws):
     assert result.exit_code == 0, result.output
     for text in ("RPO (snapshot age)", "RTO (restore time)", "check storageEncrypted", "passed", "deleted instance"):
         assert text in result.stdout
+
+
+def test_drill_refuses_an_empty_instance_identifier(aws):
+    # an empty DBInstanceIdentifier would make describe_db_instances list every instance
+    result = runner.invoke(app, ["drill", "backup", "--db-instance", " ", "--quiet"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --db-instance: give the identifier of the source RDS instance"
+
+
+def test_drill_unreachable_aws_endpoint_is_one_line_and_exit_2(monkeypatch):
+    fx.fake_aws_environment(monkeypatch)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+    result = runner.invoke(app, ["drill", "backup", "--db-instance", "shop-db", "--quiet"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot reach AWS in region ")
+    assert result.stderr.count("\n") == 1

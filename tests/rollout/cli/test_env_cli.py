@@ -60,3 +60,12 @@ def test_bad_flow_config_of_our_program_is_exit_2(tmp_path, project_root):
     assert result.exit_code == 2
     assert "sme-rollout: flows: checkout: a strong flow needs a FIFO queue, but queue 'email' is eventual" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_program_without_flows_says_so_without_phase_none(tmp_path):
+    root = _program(tmp_path / "p")
+    (root / "__main__.py").write_text("import pulumi\npulumi.export('site', 'x')\n")
+    result = CliRunner().invoke(app, ["env", "-C", str(root), "-s", "dev", "-F", "checkout"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: stack dev exports no per-flow settings (no `flows` output): declare "
+                                     "sme-rollout:flows and build phase 4 or later")

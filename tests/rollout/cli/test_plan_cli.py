@@ -59,3 +59,12 @@ def test_bad_arguments_exit_2_without_traceback(tmp_path) -> None:
 def test_program_that_is_not_a_project(tmp_path) -> None:
     result = runner.invoke(app, ["plan", "-C", str(tmp_path), "--quiet"])
     assert result.exit_code == 2 and "no Pulumi.yaml here" in result.output
+
+
+def test_save_into_a_missing_folder_exits_2_before_running(tmp_path) -> None:
+    program = write_program(tmp_path / "proj", PHASED_PROGRAM, stacks={"dev": PHASED_STACK})
+    (program / "__main__.py").write_text("raise RuntimeError('the program must not run')\n")
+    target = tmp_path / "missing" / "baseline.json"
+    result = runner.invoke(app, ["plan", "--program", str(program), "--stack", "dev", "--save", str(target), "--quiet"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: --save {target}: folder {target.parent} does not exist"

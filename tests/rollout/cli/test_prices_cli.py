@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from rollout import prices
@@ -43,4 +44,31 @@ def test_cli_bad_source_and_region_exit_2(tmp_path):
                                   "--catalog", str(catalog)])
     assert nothing.exit_code == 2
     assert "no on-demand prices for region eu-west-9" in nothing.stderr
+    assert catalog.read_bytes() == PACKAGED.read_bytes()
+
+
+def test_cli_catalog_that_is_not_text_exits_2(tmp_path):
+    catalog = tmp_path / "prices.json"
+    catalog.write_bytes(b"\xff\xfe\x00")
+    result = CliRunner().invoke(app, ["prices", "refresh", "--region", REGION, "--from", str(OFFERS),
+                                      "--catalog", str(catalog)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: --catalog {catalog}: not a price catalog (not UTF-8 text)"
+
+
+@pytest.mark.parametrize(("offer", "problem"), [
+    ('{"products": {"SKU1": 5}}', "not an AWS offer file (unexpected product or term layout"),
+    ('{"products": [1,\n', "not valid JSON ("),
+])
+def test_cli_malformed_offer_file_exits_2_in_one_line_and_keeps_the_catalog(tmp_path, offer, problem):
+    catalog = tmp_path / "prices.json"
+    shutil.copy(PACKAGED, catalog)
+    offers = tmp_path / "offers"
+    offers.mkdir()
+    (offers / "bad.json").write_text(offer)
+    result = CliRunner().invoke(app, ["prices", "refresh", "--region", REGION, "--from", str(offers),
+                                      "--catalog", str(catalog)])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(f"error: {offers / 'bad.json'}: {problem}")
     assert catalog.read_bytes() == PACKAGED.read_bytes()
