@@ -192,19 +192,13 @@ def reveal(value: Any) -> Any:
     return value
 
 
-def save(inventories: Iterable[Inventory], path: str) -> None:
-    """Write inventories atomically (a temp file renamed into place), so a failed run loses nothing."""
-    import os
-    import tempfile
+def dumps(inventories: Iterable[Inventory]) -> str:
+    """The baseline file's text (what `rollout plan --save` writes and `rollout diff --baseline` reads)."""
+    return json.dumps([inventory.to_json() for inventory in inventories], indent=1)
 
-    payload = json.dumps([inv.to_json() for inv in inventories], indent=1, sort_keys=False)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".rollout-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+def save(inventories: Iterable[Inventory], path: str) -> None:
+    """Write inventories atomically, so a failed run loses nothing."""
+    from rollout.files import write_atomically
+
+    write_atomically(path, dumps(inventories))

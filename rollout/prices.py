@@ -9,8 +9,6 @@ dimensions. Every price keeps the offer's version and publicationDate; the catal
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -308,14 +306,7 @@ def merge(catalog: dict[str, Any], result: RefreshResult) -> dict[str, Any]:
 
 
 def write_catalog(path: Path, catalog: Mapping[str, Any]) -> None:
-    """Write atomically (temp file in the same directory, then rename), so a failed run leaves the old file."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".prices-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(catalog, handle, indent=1)
-            handle.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    """Write atomically, so a failed run leaves the old file."""
+    from rollout.files import write_atomically
+
+    write_atomically(path, json.dumps(catalog, indent=1) + "\n")

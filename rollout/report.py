@@ -91,6 +91,9 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
         console.print(changes)
     console.print(f"Plan: [green]+{len(plan.added)} to add[/green], [yellow]~{len(plan.changed)} to change[/yellow], "
                   f"[red]-{len(plan.removed)} to remove[/red] (offline: nothing was applied).")
+    if plan.phase is not None and all(r.phase is None for r in current.custom_resources()):
+        console.print(f"Note: this program marks no phases (no `<package>:phases:<Name>` components), so phase "
+                      f"{plan.phase} was only passed as {current.project}:phase config.")
     if after is not None:
         priced, unknown = after.lines
         change = f" ({after.total_monthly - before.total_monthly:+,.2f} vs phase {plan.previous.phase})" \

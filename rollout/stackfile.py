@@ -160,6 +160,20 @@ def _project_defaults(section: Any, project: str, path: Path) -> dict[str, Any]:
     return defaults
 
 
+def _tool_read_problems(config: Mapping[str, Any], project: str) -> list[tuple[str, str]]:
+    """The keys the tool itself reads from any program's config must have the right type, or they would be
+    silently ignored (a wrong region prices nothing; a wrong phase compares nothing)."""
+    problems = []
+    for key in (f"{project}:region", "aws:region"):
+        value = config.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problems.append((key, "must be a region name such as ap-southeast-1"))
+    phase = config.get(f"{project}:phase")
+    if phase is not None and (isinstance(phase, bool) or not isinstance(phase, int)):
+        problems.append((f"{project}:phase", "must be a whole number"))
+    return problems
+
+
 def load_stack(program_dir: Path | str, stack: str) -> StackFile:
     """The stack's config merged over the project's defaults, as `pulumi up` would see it."""
     project = load_project(program_dir)
@@ -183,6 +197,9 @@ def load_stack(program_dir: Path | str, stack: str) -> StackFile:
             secure.add(full_key)
             value = SECURE_PLACEHOLDER
         config[full_key] = value
+    problems = [f"{path}: {key}: {message}" for key, message in _tool_read_problems(config, project.name)]
+    if problems:
+        raise UserError(*problems)
     stack_file = StackFile(project, stack, path, config, frozenset(secure))
     stack_file.settings  # validate the tool's own settings up front: a typo there is bad input too
     return stack_file

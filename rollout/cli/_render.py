@@ -45,38 +45,12 @@ def check_writable(path: Any, option: str) -> None:
 
 
 def write_output(path: Any, data: str | bytes, option: str) -> None:
-    """Write `data` to `path` atomically (a temp file renamed into place): an interrupted or failed write leaves
-    any previous file whole. An unwritable path is bad input naming the option."""
-    import os
-    import tempfile
-
+    """Write `data` to `path` atomically; an unwritable path is bad input naming the option."""
     from rollout.errors import UserError
+    from rollout.files import write_atomically
 
     check_writable(path, option)
     try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_atomically(path, data)
     except OSError as error:
         raise UserError(f"{option} {path}: cannot write ({error.strerror})") from None
-    try:
-        os.chmod(temporary, _file_mode(path))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise UserError(f"{option} {path}: cannot write ({error.strerror})") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def _file_mode(path: Any) -> int:
-    """The existing file's permissions, else what open() would give a new file (mkstemp's are 0600)."""
-    import os
-    import stat
-
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

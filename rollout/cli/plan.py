@@ -30,12 +30,10 @@ def plan(
     with progress_reporter(quiet) as progress:
         result = make_plan(program, stack, phase, progress=progress)
     if save is not None:
-        from rollout.inventory import save as save_inventory
+        from rollout.cli._render import write_output
+        from rollout.inventory import dumps
 
-        try:
-            save_inventory([result.current], str(save))
-        except OSError as error:
-            raise UserError(f"--save {save}: cannot write ({error.strerror})") from None
+        write_output(save, dumps([result.current]), "--save")
     if output is Format.json:
         from rollout.cli._render import print_json
         from rollout.report import plan_cost_json, plan_costs

@@ -70,3 +70,16 @@ def test_main_may_be_a_directory(tmp_path) -> None:
     (program / "app" / "__main__.py").write_text("")
     (program / "Pulumi.yaml").write_text("name: shopfront\nruntime: {name: python}\nmain: app\n")
     assert load_project(program).main == program / "app" / "__main__.py"
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("aws:region: 5", "aws:region: must be a region name such as ap-southeast-1"),
+    ("shopfront:region: ''", "shopfront:region: must be a region name such as ap-southeast-1"),
+    ("shopfront:phase: abc", "shopfront:phase: must be a whole number"),
+    ("shopfront:phase: true", "shopfront:phase: must be a whole number"),
+])
+def test_keys_the_tool_reads_must_have_their_type(tmp_path, line, message) -> None:
+    program = write_program(tmp_path, "", stacks={"dev": f"config:\n  {line}\n"})
+    with pytest.raises(UserError) as error:
+        load_stack(program, "dev")
+    assert error.value.problems == [f"{program}/stacks/Pulumi.dev.yaml: {message}"]

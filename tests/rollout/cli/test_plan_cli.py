@@ -68,3 +68,12 @@ def test_save_into_a_missing_folder_exits_2_before_running(tmp_path) -> None:
     result = runner.invoke(app, ["plan", "--program", str(program), "--stack", "dev", "--save", str(target), "--quiet"])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: --save {target}: folder {target.parent} does not exist"
+
+
+def test_a_program_without_phases_says_so(tmp_path) -> None:
+    main = "import pulumi_aws as aws\naws.sqs.Queue('jobs')\n"
+    program = write_program(tmp_path / "flat", main)
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--phase", "3", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "this program marks no phases" in result.stdout
+    assert "Plan: +0 to add" in result.stdout  # phases 2 and 3 of a flat program are the same
