@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Program, Stack
+from rollout.cli._options import Program, Quiet, Stack
 
 
 class EnvFormat(str, Enum):
@@ -22,9 +22,14 @@ def env(
     program: Program = Path("."),
     stack: Stack = "example",
     output: Annotated[EnvFormat, typer.Option("--format", "-f", help="dotenv, shell (export lines) or json.")] = EnvFormat.dotenv,
+    quiet: Quiet = False,
 ) -> None:
     """Print a flow's settings (endpoints, cache TTL, queue URL; secrets as Secrets Manager ARNs) from the stack's
     per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed."""
+    from rollout.cli._render import progress_reporter
     from rollout.env import environment, render
 
-    typer.echo(render(environment(program, stack, flow), output.value))
+    with progress_reporter(quiet) as progress:
+        progress(f"running the program for stack {stack} offline")
+        settings = environment(program, stack, flow)
+    typer.echo(render(settings, output.value))

@@ -69,3 +69,11 @@ def test_program_without_flows_says_so_without_phase_none(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.strip() == ("error: stack dev exports no per-flow settings (no `flows` output): declare "
                                      "sme-rollout:flows and build phase 4 or later")
+
+
+def test_progress_goes_to_stderr_and_quiet_silences_it(tmp_path):
+    program = str(_program(tmp_path / "p"))
+    loud = CliRunner().invoke(app, ["env", "-C", program, "-s", "dev", "-F", "checkout", "-f", "json"])
+    quiet = CliRunner().invoke(app, ["env", "-C", program, "-s", "dev", "-F", "checkout", "-f", "json", "--quiet"])
+    assert "running the program" in loud.stderr and quiet.stderr == ""
+    assert json.loads(loud.stdout) == json.loads(quiet.stdout)
