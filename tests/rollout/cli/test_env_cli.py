@@ -36,7 +36,7 @@ def test_shell_format(tmp_path):
 
 
 def test_unknown_flow_is_one_line_and_exit_2(tmp_path):
-    result = CliRunner().invoke(app, ["env", "-C", str(_program(tmp_path / "p")), "-s", "dev", "-F", "payment"])
+    result = CliRunner().invoke(app, ["env", "-C", str(_program(tmp_path / "p")), "-s", "dev", "-F", "payment", "-q"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: unknown flow 'payment' in stack dev; known flows: checkout"
 
@@ -65,7 +65,7 @@ def test_bad_flow_config_of_our_program_is_exit_2(tmp_path, project_root):
 def test_program_without_flows_says_so_without_phase_none(tmp_path):
     root = _program(tmp_path / "p")
     (root / "__main__.py").write_text("import pulumi\npulumi.export('site', 'x')\n")
-    result = CliRunner().invoke(app, ["env", "-C", str(root), "-s", "dev", "-F", "checkout"])
+    result = CliRunner().invoke(app, ["env", "-C", str(root), "-s", "dev", "-F", "checkout", "-q"])
     assert result.exit_code == 2
     assert result.stderr.strip() == ("error: stack dev exports no per-flow settings (no `flows` output): declare "
                                      "sme-rollout:flows and build phase 4 or later")
