@@ -28,6 +28,7 @@ class CheckResult:
     controls: list[Control]  # the controls evaluated (not disabled)
     resources_evaluated: int
     expired_waivers: list[Waiver] = field(default_factory=list)
+    unmatched_waivers: list[Waiver] = field(default_factory=list)  # name no resource of this inventory
 
     @property
     def failed(self) -> bool:
@@ -185,7 +186,10 @@ def run_check(inventory: Inventory, *, policy_config: Mapping[str, Any] | None =
     subjects = subjects_of(inventory)
     findings = evaluate(enabled, subjects, policy_config)
     findings, expired = apply_waivers(findings, waivers, today or dt.date.today())
-    return CheckResult(findings=findings, controls=enabled, resources_evaluated=len(subjects), expired_waivers=expired)
+    names = {s.urn for s in subjects} | {s.name for s in subjects}
+    unmatched = [w for w in waivers if w not in expired and w.resource not in names]
+    return CheckResult(findings=findings, controls=enabled, resources_evaluated=len(subjects), expired_waivers=expired,
+                       unmatched_waivers=unmatched)
 
 
 def check_program(program_dir: Path, stack: str, *, phase: int | None = None, config_file: Path | None = None,

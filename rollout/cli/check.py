@@ -42,6 +42,9 @@ def check(
     if not quiet:
         for waiver in result.expired_waivers:
             typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)
+        for waiver in result.unmatched_waivers:
+            typer.echo(f"note: waiver for {waiver.control} names {waiver.resource!r}, which is no resource of this "
+                       "stack at this phase (not built yet, or a typo)", err=True)
     if output is CheckFormat.json:
         print_json(findings_json(result.findings, controls=result.controls,
                                  resources_evaluated=result.resources_evaluated,

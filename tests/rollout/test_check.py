@@ -119,6 +119,13 @@ def test_waivers_match_urn_or_name_and_expire():
     assert expired == [waivers[2]]
 
 
+def test_waivers_naming_no_resource_are_reported():
+    waivers = [Waiver(control="RDS-05", resource="a", reason="demo database"),
+               Waiver(control="RDS-05", resource="typo-db", reason="demo database")]
+    result = run_check(inventory(db("a", deletionProtection=False)), waivers=waivers, today=TODAY)
+    assert result.unmatched_waivers == [waivers[1]]
+
+
 def test_waived_mandatory_violation_does_not_fail():
     waiver = Waiver(control="RDS-04", resource="a", reason="restored from snapshot")
     only_rds04 = [BY_ID["RDS-04"]]
