@@ -1,9 +1,9 @@
 """Human renderings of plans and diffs: rich tables for terminals and Markdown for pull-request comments.
 
 The pull-request comment (`plan_markdown`) brings together what a reviewer needs before a phase is applied:
-resources added and changed per phase, the monthly cost and its change (when `rollout.cost` is present), the
-compliance summary with the top findings (when `rollout.check` is present), data-loss warnings (`rollout.diff`)
-and the architecture diagram (Mermaid, which GitHub renders).
+resources added and changed per phase, the monthly cost and its change (`rollout.cost`), the compliance summary
+with the top findings (`rollout.check`), data-loss warnings (`rollout.diff`) and the architecture diagram (Mermaid,
+which GitHub renders).
 """
 
 from __future__ import annotations
@@ -254,12 +254,9 @@ def cost_markdown(cost: Any, plan: Plan) -> list[str]:
 
 
 def gather_findings(plan: Plan) -> Any:
-    """Findings of `rollout check` for phase N (stack policy settings and waivers applied) as JSON objects, or
-    None when rollout.check is not installed."""
-    try:
-        from rollout.check import merge_policy_config, run_check
-    except ImportError:
-        return None
+    """Findings of `rollout check` for phase N (stack policy settings and waivers applied) as JSON objects."""
+    from rollout.check import merge_policy_config, run_check
+
     settings = plan.stack_file.settings
     result = run_check(plan.current, policy_config=merge_policy_config(settings.policy.config),
                        waivers=settings.waivers)
