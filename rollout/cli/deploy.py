@@ -72,15 +72,11 @@ def _show_plan(program: Path, stack: str, phase: int, quiet: bool) -> None:
 
     from rollout.cli._render import progress_reporter
     from rollout.plan import make_plan
-    from rollout.report import cost_markdown, gather_cost, plan_table
+    from rollout.report import plan_costs, plan_table
 
     with progress_reporter(quiet) as progress:
         plan = make_plan(program, stack, phase, progress=progress)
-    err = Console(stderr=True, highlight=False)
-    plan_table(plan, err)
-    cost = gather_cost(plan)
-    if cost is not None:
-        err.print("\n".join(line for line in cost_markdown(cost, plan)[2:3]).replace("**", ""))
+    plan_table(plan, Console(stderr=True, highlight=False), costs=plan_costs(plan))
 
 
 def _confirm(question: str, yes: bool) -> None:
