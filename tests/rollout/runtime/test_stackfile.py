@@ -47,7 +47,7 @@ def test_region_defaults_to_singapore(tmp_path) -> None:
     (lambda p: (p / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  a: [\n"), "invalid YAML"),
     (lambda p: (p / "stacks" / "Pulumi.dev.yaml").unlink(), "stack file not found (stacks here: none)"),
     (lambda p: (p / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  rollout:usage: {profile: huge}\n"),
-     "rollout:usage.profile: Input should be 'small', 'medium' or 'large'"),
+     "rollout:usage.profile: must be small, medium or large, not huge"),
     (lambda p: (p / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  rollout:report:\n    secure: v1:a\n"),
      "rollout:report: must be a plain value, not secure"),
 ])
