@@ -30,10 +30,16 @@ def _quiet(_message: str) -> None:
     """The progress callback when nobody listens."""
 
 
-def _run(program: Path | str, stack: str, phase: int | None, stack_file: StackFile) -> Inventory:
+def _run(program: Path | str, stack: str, phase: int | None, stack_file: StackFile,
+         time_limit: float | None = None) -> Inventory:
     from rollout.runtime.synth import synthesize
 
-    return synthesize(program, stack, phase=phase, stack_file=stack_file)
+    return synthesize(program, stack, phase=phase, stack_file=stack_file, time_limit=time_limit)
+
+
+def stack_warnings(stack_file: StackFile) -> list[str]:
+    """What the user should know about how the stack was read (e.g. a region assumed, not configured)."""
+    return [w for w in (stack_file.region_warning,) if w]
 
 
 def previous_phase(phase: int | None) -> int | None:
@@ -45,16 +51,17 @@ def previous_phase(phase: int | None) -> int | None:
 # plan
 
 
-def plan_stack(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet) -> Plan:
+def plan_stack(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet, *,
+               time_limit: float | None = None) -> Plan:
     """Run phase N (default: the stack's configured phase) and, when N > 1, phase N-1 to compare against."""
     stack_file = load_stack(program, stack)
     phase = phase if phase is not None else stack_file.phase
     progress(f"running {stack_file.project_name} for stack {stack}" + (f" at phase {phase}" if phase else ""))
-    current = _run(program, stack, phase, stack_file)
+    current = _run(program, stack, phase, stack_file, time_limit)
     previous = None
     if previous_phase(phase) is not None:
         progress(f"running phase {previous_phase(phase)} to compare")
-        previous = _run(program, stack, previous_phase(phase), stack_file)
+        previous = _run(program, stack, previous_phase(phase), stack_file, time_limit)
     added, changed, removed = compare(previous, current)
     return Plan(stack_file, current, previous, added, changed, removed)
 
@@ -101,9 +108,19 @@ class CheckRun:
     stack_file: StackFile
     inventory: Inventory
 
+    @property
+    def warnings(self) -> list[str]:
+        """The stack's warnings, then waivers that expired or name no resource (both are likely mistakes)."""
+        lines = stack_warnings(self.stack_file)
+        lines += [f"waiver for {w.control} on {w.resource} expired on {w.expires}" for w in self.result.expired_waivers]
+        lines += [f"waiver for {w.control} names {w.resource}, which is no resource of this stack at this phase "
+                  f"(not built yet, or a typo)" for w in self.result.unmatched_waivers]
+        return lines
+
 
 def check_stack(program: Path | str, stack: str, *, phase: int | None = None, config_file: Path | None = None,
-                today: dt.date | None = None, progress: Progress = _quiet) -> CheckRun:
+                today: dt.date | None = None, progress: Progress = _quiet,
+                time_limit: float | None = None) -> CheckRun:
     """Validate the policy config and waivers first (bad input fails before the program runs), then run and check."""
     from policies.registry import CONTROLS
     from rollout.analysis.check import (
@@ -122,7 +139,7 @@ def check_stack(program: Path | str, stack: str, *, phase: int | None = None, co
     validate_policy_config(file_config, f"--config {config_file}", CONTROLS)
     validate_waivers(settings.waivers, CONTROLS, stack_file.display_path)
     progress(f"running {stack_file.project_name} ({stack}) offline")
-    inventory = _run(program, stack, phase, stack_file)
+    inventory = _run(program, stack, phase, stack_file, time_limit)
     progress(f"checking {len(inventory.custom_resources())} resources against {len(CONTROLS)} controls")
     result = run_check(inventory, policy_config=merge_policy_config(stack_config, file_config),
                        waivers=settings.waivers, today=today, controls=CONTROLS)
@@ -142,10 +159,12 @@ class CostRun:
     diff: CostDiff | None
     compared_phase: int | None
     catalog_path: str
+    warnings: tuple[str, ...] = ()
 
 
 def cost_stack(program: Path | str, stack: str, *, phase: int | None = None, compare_phase: int | None = None,
-               currency: str | None = None, catalog: Path | None = None, progress: Progress = _quiet) -> CostRun:
+               currency: str | None = None, catalog: Path | None = None, progress: Progress = _quiet,
+               time_limit: float | None = None) -> CostRun:
     """Price phase N and the phase it is compared with (N-1 by default), in USD or the chosen currency."""
     from rollout.analysis.cost import compare as compare_costs
     from rollout.analysis.cost import exchange_rate, in_currency, load_catalog, price_inventory
@@ -158,13 +177,13 @@ def cost_stack(program: Path | str, stack: str, *, phase: int | None = None, com
     region = stack_file.region
 
     progress(f"running {stack_file.project_name} ({stack}) offline" + (f" at phase {phase}" if phase else ""))
-    inventory = _run(program, stack, phase, stack_file)
+    inventory = _run(program, stack, phase, stack_file, time_limit)
     current = inventory.phase
     compared = compare_phase if compare_phase is not None else previous_phase(current)
     before = None
     if compared is not None:
         progress(f"running phase {compared} to compare")
-        before = price_inventory(_run(program, stack, compared, stack_file), settings, region, prices)
+        before = price_inventory(_run(program, stack, compared, stack_file, time_limit), settings, region, prices)
     progress("pricing")
     after = price_inventory(inventory, settings, region, prices)
     if chosen != "USD":
@@ -172,7 +191,7 @@ def cost_stack(program: Path | str, stack: str, *, phase: int | None = None, com
         before = in_currency(before, chosen, rate, rate_source) if before else None
     # Phase 1 is compared with nothing (everything is added); a program without phases is not compared.
     diff = compare_costs(before, after) if before is not None or current == 1 else None
-    return CostRun(after, before, diff, compared, prices.path)
+    return CostRun(after, before, diff, compared, prices.path, tuple(stack_warnings(stack_file)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -187,10 +206,12 @@ class DiffRun:
     after: Inventory
     diff: Diff
     title: str
+    warnings: tuple[str, ...] = ()
 
 
 def diff_stack(program: Path | str, stack: str, *, phase: int | None = None, from_phase: int | None = None,
-               baseline: Path | None = None, progress: Progress = _quiet) -> DiffRun:
+               baseline: Path | None = None, progress: Progress = _quiet,
+               time_limit: float | None = None) -> DiffRun:
     """Compare phase N with phase M (`from_phase`) or with a baseline file: exactly one of the two."""
     from rollout.analysis.diff import diff_inventories
 
@@ -200,15 +221,15 @@ def diff_stack(program: Path | str, stack: str, *, phase: int | None = None, fro
     stack_file = load_stack(program, stack)
     if before is None:
         progress(f"running {stack} at phase {from_phase}")
-        before = _run(program, stack, from_phase, stack_file)
+        before = _run(program, stack, from_phase, stack_file, time_limit)
     target = phase if phase is not None else stack_file.phase
     progress(f"running {stack}" + (f" at phase {target}" if target is not None else ""))
-    after = _run(program, stack, phase, stack_file)
+    after = _run(program, stack, phase, stack_file, time_limit)
     since = f"phase {before.phase}" if before.phase is not None else "configured phase"
     if baseline is not None:
         since = f"baseline {baseline.name} ({since})"
     title = f"{after.stack}: {since} → " + (f"phase {after.phase}" if after.phase is not None else "configured phase")
-    return DiffRun(before, after, diff_inventories(before, after), title)
+    return DiffRun(before, after, diff_inventories(before, after), title, tuple(stack_warnings(stack_file)))
 
 
 def load_baseline(path: Path, stack: str) -> Inventory:
@@ -238,15 +259,17 @@ def load_baseline(path: Path, stack: str) -> Inventory:
 # diagram and env
 
 
-def inventory_of(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet) -> Inventory:
+def inventory_of(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet, *,
+                 time_limit: float | None = None) -> Inventory:
     """One run of the program at phase N (default: the stack's configured phase), for the diagram and env."""
     stack_file = load_stack(program, stack)
     progress(f"running {stack_file.project_name} ({stack}) offline" + (f" at phase {phase}" if phase else ""))
-    return _run(program, stack, phase, stack_file)
+    return _run(program, stack, phase, stack_file, time_limit)
 
 
-def env_of(program: Path | str, stack: str, flow: str, progress: Progress = _quiet) -> dict[str, str]:
+def env_of(program: Path | str, stack: str, flow: str, progress: Progress = _quiet, *,
+           time_limit: float | None = None) -> dict[str, str]:
     """A business flow's connection settings from the stack's per-flow outputs."""
     from rollout.analysis.env import flow_settings
 
-    return flow_settings(inventory_of(program, stack, progress=progress), flow)
+    return flow_settings(inventory_of(program, stack, progress=progress, time_limit=time_limit), flow)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack
+from rollout.cli._options import Phase, Program, Quiet, Stack, Timeout
 
 
 class CheckFormat(str, Enum):
@@ -27,36 +27,33 @@ def check(
                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}; beats the stack's rollout:policy.",
         dir_okay=False)] = None,
     quiet: Quiet = False,
+    timeout: Timeout = None,
 ) -> None:
     """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation."""
     import sys
     from importlib import metadata
 
     from rollout.app import check_stack
-    from rollout.cli._render import console, print_json, progress_reporter
+    from rollout.cli._render import console, print_json, progress_reporter, warn
     from rollout.render.findings import findings_json, findings_sarif, render_table
 
     with progress_reporter(quiet) as progress:
-        run = check_stack(program, stack, phase=phase, config_file=config, progress=progress)
+        run = check_stack(program, stack, phase=phase, config_file=config, progress=progress, time_limit=timeout)
     result, stack_file, inventory = run.result, run.stack_file, run.inventory
-    if not quiet:
-        for waiver in result.expired_waivers:
-            typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)
-        for waiver in result.unmatched_waivers:
-            typer.echo(f"note: waiver for {waiver.control} names {waiver.resource!r}, which is no resource of this "
-                       "stack at this phase (not built yet, or a typo)", err=True)
+    warnings = run.warnings
+    warn(warnings)
     if output is CheckFormat.json:
         print_json(findings_json(result.findings, controls=result.controls,
                                  resources_evaluated=result.resources_evaluated,
                                  extra={"project": inventory.project, "stack": inventory.stack,
-                                        "phase": inventory.phase}))
+                                        "phase": inventory.phase, "warnings": warnings}))
     elif output is CheckFormat.sarif:
         try:
             version = metadata.version("sme-rollout")
         except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
             version = "0.0.0"
         print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
-                                  tool_version=version, artifact_uri=stack_file.display_path))
+                                  tool_version=version, artifact_uri=stack_file.source_uri, warnings=warnings))
     else:
         from rollout.analysis.findings import summarize
 

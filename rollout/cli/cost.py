@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack
+from rollout.cli._options import Phase, Program, Quiet, Stack, Timeout
 
 
 class CostFormat(str, Enum):
@@ -37,20 +37,24 @@ def cost(
         "--catalog", help="Price catalog file. Defaults to the packaged rollout/data/prices.json.",
         dir_okay=False)] = None,
     quiet: Quiet = False,
+    timeout: Timeout = None,
 ) -> None:
     """Monthly cost of a phase per resource and cost component (hourly x 730 plus assumed usage), and its change
     from the previous phase, priced offline from the dated catalog."""
     from rollout.app import cost_stack
-    from rollout.cli._render import progress_reporter
+    from rollout.cli._render import progress_reporter, warn
     from rollout.render.cost import cost_document, render_markdown, render_table
 
     with progress_reporter(quiet) as progress:
         run = cost_stack(program, stack, phase=phase, compare_phase=compare_phase,
-                         currency=currency.value if currency else None, catalog=catalog, progress=progress)
+                         currency=currency.value if currency else None, catalog=catalog, progress=progress,
+                         time_limit=timeout)
+    warn(run.warnings)
     if output_format is CostFormat.json:
         from rollout.cli._render import print_json
 
-        print_json(cost_document(run.after, run.diff, run.compared_phase, run.catalog_path))
+        print_json({**cost_document(run.after, run.diff, run.compared_phase, run.catalog_path),
+                    "warnings": list(run.warnings)})
     elif output_format is CostFormat.markdown:
         typer.echo(render_markdown(run.after, run.diff, run.compared_phase))
     else:

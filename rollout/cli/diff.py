@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rollout.cli._options import Format, Phase, Program, Quiet, Stack
+from rollout.cli._options import Format, Phase, Program, Quiet, Stack, Timeout
 
 
 def diff(
@@ -19,9 +19,10 @@ def diff(
     fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed.")] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
+    timeout: Timeout = None,
 ) -> None:
     """Compare phase N of a stack with phase M (--from-phase) or with a saved baseline (--baseline)."""
-    from rollout.cli._render import progress_reporter
+    from rollout.cli._render import progress_reporter, warn
     from rollout.errors import UserError
 
     if output is Format.sarif:
@@ -29,18 +30,23 @@ def diff(
     from rollout.app import diff_stack
 
     with progress_reporter(quiet) as progress:
-        run = diff_stack(program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress)
+        run = diff_stack(program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress,
+                         time_limit=timeout)
+    warn(run.warnings)
     result = run.diff
-    _render(result, output, run.title)
+    _render(run, output)
     if fail_on_data_loss and result.data_loss:
         raise typer.Exit(1)
 
 
-def _render(result: Any, output: Format, title: str) -> None:
+def _render(run: Any, output: Format) -> None:
+    result, title = run.diff, run.title
     if output is Format.json:
         from rollout.cli._render import print_json
 
-        print_json(result.to_json())
+        print_json({"project": run.after.project, "stack": run.after.stack, "phase": run.after.phase,
+                    "from": {"phase": run.before.phase, "stack": run.before.stack}, **result.to_json(),
+                    "warnings": list(run.warnings)})
     elif output is Format.markdown:
         from rollout.render.report import diff_markdown
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Format, Phase, Program, Quiet, Stack
+from rollout.cli._options import Format, Phase, Program, Quiet, Stack, Timeout
 
 
 def plan(
@@ -18,17 +18,20 @@ def plan(
     detail: Annotated[bool, typer.Option("--detail", help="List every resource, not counts per component.")] = False,
     save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for `rollout diff --baseline`).", dir_okay=False)] = None,
     quiet: Quiet = False,
+    timeout: Timeout = None,
 ) -> None:
     """Show the resources of phase N and what it adds, changes and removes compared with phase N-1."""
-    from rollout.app import plan_stack
-    from rollout.cli._render import check_writable, console, progress_reporter
+    from rollout.app import plan_stack, stack_warnings
+    from rollout.cli._render import check_writable, console, progress_reporter, warn
     from rollout.errors import UserError
 
     if output is Format.sarif:
         raise UserError("--format: sarif is for `rollout check`; plan supports table, json and markdown")
     check_writable(save, "--save")
     with progress_reporter(quiet) as progress:
-        result = plan_stack(program, stack, phase, progress=progress)
+        result = plan_stack(program, stack, phase, progress=progress, time_limit=timeout)
+    warnings = stack_warnings(result.stack_file)
+    warn(warnings)
     if save is not None:
         from rollout.cli._render import write_output
         from rollout.model.inventory import dumps
@@ -39,7 +42,7 @@ def plan(
         from rollout.cli._render import print_json
         from rollout.render.report import plan_cost_json
 
-        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result))})
+        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result)), "warnings": warnings})
     elif output is Format.markdown:
         from rollout.app import plan_comment
 

@@ -36,6 +36,9 @@ def refresh(
     from rollout.live import prices
 
     path = catalog or PACKAGED_CATALOG
+    from rollout.cli._render import check_writable
+
+    check_writable(path, "--catalog")  # a FIFO or device would block the read, or be replaced by the write
     try:
         current = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -73,6 +73,19 @@ class StackFile:
         return display_path(self.path)
 
     @property
+    def source_uri(self) -> str:
+        """The stack file as a URI relative to the repository root (the nearest folder with `.git`), else to the
+        project: what SARIF consumers such as code scanning resolve against the checkout."""
+        from urllib.parse import quote
+
+        path = self.path.resolve()
+        root = next((folder for folder in path.parents if (folder / ".git").exists()), self.project.directory)
+        try:
+            return quote(path.relative_to(root.resolve()).as_posix())
+        except ValueError:
+            return quote(path.as_posix())
+
+    @property
     def phase(self) -> int | None:
         return whole_number(self.config.get(f"{self.project.name}:phase"))
 
