@@ -92,8 +92,9 @@ def plan_comment(plan: Plan) -> str:
     from rollout.analysis.diagram import mermaid
     from rollout.render.report import plan_markdown
 
-    return plan_markdown(plan, cost=compare_costs(*plan_costs(plan)), findings=plan_findings(plan),
-                         diagram=mermaid(plan.current))
+    before, after = plan_costs(plan)
+    return plan_markdown(plan, cost=compare_costs(before, after), findings=plan_findings(plan),
+                         diagram=mermaid(plan.current), cost_report=after)
 
 
 # ---------------------------------------------------------------------------------------------------------------

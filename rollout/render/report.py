@@ -13,6 +13,7 @@ from typing import Any
 
 from rollout.analysis.plan import Plan, component_of, components_by_phase, phase_summary
 from rollout.model.inventory import short_type
+from rollout.render.cost import cents, is_lower_bound, rounded_parts, unpriced_summary
 
 """Default of the optional sections: compute them from the plan when the module that provides them exists."""
 
@@ -36,16 +37,18 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
     if after is not None:
         summary.add_column("USD/month", justify="right")
     rows = phase_summary(current, plan.added)
+    phase_costs = rounded_parts(dict(after.by_phase)) if after is not None else {}
+    partial = _partial_phases(after)
     for row in rows:
         cells = [str(row["number"] if row["number"] is not None else "–"), row["title"] or "",
                  str(row["resources"]), f"+{row['added']}" if row["added"] else ""]
         if after is not None:
-            cells.append(f"${after.by_phase.get(row['number'], 0.0):,.2f}")
+            cells.append(("≥ " if row["number"] in partial else "") + f"${phase_costs.get(row['number'], 0.0):,.2f}")
         summary.add_row(*cells)
     summary.add_section()
     totals = ["", "total", str(sum(r["resources"] for r in rows)), f"+{len(plan.added)}"]
     if after is not None:
-        totals.append(f"${after.total_monthly:,.2f}")
+        totals.append(("≥ " if is_lower_bound(after) else "") + f"${cents(after.total_monthly):,.2f}")
     summary.add_row(*totals)
     console.print(summary)
 
@@ -87,13 +90,16 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
                       f"{plan.phase} was only passed as {current.project}:phase config.")
     if after is not None:
         priced, unknown = after.lines
-        change = f" ({after.total_monthly - before.total_monthly:+,.2f} vs phase {plan.previous.phase})" \
+        change = f" ({rounded_change(before, after):+,.2f} vs phase {plan.previous.phase})" \
             if before is not None and plan.previous is not None else ""
-        console.print(f"Monthly cost: ${after.total_monthly:,.2f}{change}; prices as of {after.catalog_date}, "
-                      f"{unknown} of {priced + unknown} cost lines price unknown (see `rollout cost`).")
+        floor = f"; at least: it leaves out {unpriced_summary(after)}" if is_lower_bound(after) else ""
+        console.print(f"Monthly cost: {'≥ ' if is_lower_bound(after) else ''}${cents(after.total_monthly):,.2f}"
+                      f"{change}; prices as of {after.catalog_date}, {unknown} of {priced + unknown} cost lines "
+                      f"price unknown{floor} (see `rollout cost`).", markup=False)
 
 
-def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram: str | None = None) -> str:
+def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram: str | None = None,
+                  cost_report: Any = None) -> str:
     """One pull-request comment for phase N. `cost` is a rollout.analysis.cost CostDiff, `findings` a list of finding
     objects as `rollout check --format json` prints them and `diagram` Mermaid text; None omits a section
     (`rollout.app.plan_comment` gathers all three)."""
@@ -118,7 +124,7 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
         lines += ["<details><summary>Changes to what is already deployed</summary>", ""]
         lines += _changes_markdown(changes) + ["</details>", ""]
     if cost is not None:
-        lines += cost_markdown(cost, plan)
+        lines += cost_markdown(cost, plan, cost_report)
     if findings is not None:
         lines += findings_markdown(findings)
     if diagram:
@@ -188,27 +194,51 @@ def _cell(text: str) -> str:
 
 
 def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
-    """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added."""
+    """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added. The
+    per-phase figures add up to the total, and the change is the difference of the two totals shown."""
     priced, unknown = after.lines
+    by_phase = rounded_parts(dict(after.by_phase))
     return {
         "currency": "USD",
         "catalog_date": after.catalog_date,
-        "total_monthly": round(after.total_monthly, 2),
-        "previous_total_monthly": round(before.total_monthly, 2) if before is not None else None,
-        "diff_monthly": round(after.total_monthly - (before.total_monthly if before is not None else 0.0), 2),
-        "by_phase": {str(phase): round(total, 2) for phase, total in sorted(
-            after.by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
+        "total_monthly": cents(after.total_monthly),
+        "total_is_lower_bound": is_lower_bound(after),
+        "previous_total_monthly": cents(before.total_monthly) if before is not None else None,
+        "previous_total_is_lower_bound": is_lower_bound(before) if before is not None else None,
+        "diff_monthly": rounded_change(before, after),
+        "by_phase": {str(phase): total for phase, total in sorted(
+            by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
+        "phases_lower_bound": sorted(str(p) for p in _partial_phases(after)),
         "lines_priced": priced,
         "lines_price_unknown": unknown,
+        "unpriced_types": dict(after.unpriced_types),
     }
 
 
-def cost_markdown(cost: Any, plan: Plan) -> list[str]:
-    amount = cost.amount
+def rounded_change(before: Any, after: Any) -> float:
+    """The change between two totals as shown (each rounded to cents), so that `$a → $b` and `+c` agree."""
+    return round(cents(after.total_monthly) - (cents(before.total_monthly) if before is not None else 0.0), 2)
+
+
+def _partial_phases(report: Any) -> set[int | None]:
+    """Phases whose cost leaves something out: a component of unknown price (unpriced types have no phase in the
+    report, so they make only the total a floor)."""
+    if report is None:
+        return set()
+    return {r.phase for r in report.resources if not r.complete}
+
+
+def cost_markdown(cost: Any, plan: Plan, after: Any = None) -> list[str]:
+    """The cost section of the plan comment; `after` (the CostReport of phase N) says whether the total is a floor."""
+    amount = round(cents(cost.after_total) - cents(cost.before_total), 2)
     sign = "+" if amount >= 0 else "-"
     percent = f", {cost.percent:+.1f}%" if cost.percent is not None else ""
+    floor = is_lower_bound(after)
     lines = ["#### Monthly cost", "",
-             f"**${cost.after_total:,.2f}/month** ({sign}${abs(amount):,.2f}{percent} vs phase {_previous_label(plan)}).", ""]
+             f"**{'≥ ' if floor else ''}${cents(cost.after_total):,.2f}/month** ({sign}${abs(amount):,.2f}{percent} vs "
+             f"phase {_previous_label(plan)}).", ""]
+    if floor:
+        lines += [f"At least: the total leaves out {unpriced_summary(after)} (see `rollout cost`).", ""]
     moved = sorted((c for c in cost.changes if c.change != "unchanged" and round(c.diff, 2) != 0),
                    key=lambda c: (-abs(c.diff), c.name))
     if moved:

@@ -116,14 +116,15 @@ def test_table_is_a_breakdown_tree_with_totals(shop):
     # 0.215 + 80.38 + 39.99 = 120.585, shown as $120.58 (binary float just below .585)
     assert "$74.46" in out and "OVERALL TOTAL" in out and "$120.58" in out
     assert "Monthly cost change (phase 2 → 3): Amount: +$120.37 ($0.21 → $120.58)" in out
-    assert "price unknown: not found for ap-southeast-1" in out
+    assert "price unknown: not in the price catalog yet for ap-southeast-1" in out
+    assert "≥ $120.58" in out and "The total is a floor (at least): it leaves out" in out
     assert "Prices as of 2026-09-25" in out
 
 
 def test_markdown_for_pull_requests(shop):
     result = run("--program", str(shop), "--stack", "test", "--phase", "3", "--format", "markdown")
     assert result.exit_code == 0, result.output
-    assert "**Total: $120.58 per month**" in result.stdout
+    assert "**Total: at least $120.58 per month**" in result.stdout  # an SNS topic has no pricing rule
     assert "| + | `db` | `aws:rds/instance:Instance` | $80.38 | +$80.38 |" in result.stdout
 
 

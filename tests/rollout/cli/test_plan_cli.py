@@ -38,7 +38,7 @@ def test_table_and_save(tmp_path) -> None:
     result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet", "--save", str(saved)])
     assert result.exit_code == 0, result.output
     assert "Plan: +2 to add, ~0 to change, -0 to remove" in result.stdout
-    assert "USD/month" in result.stdout and "Monthly cost: $" in result.stdout
+    assert "USD/month" in result.stdout and "Monthly cost: $" in result.stdout.replace("≥ ", "")
     [restored] = [Inventory.from_json(doc) for doc in json.loads(saved.read_text())]
     assert len(restored.custom_resources()) == 4
 
@@ -77,3 +77,17 @@ def test_a_program_without_phases_says_so(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "this program marks no phases" in result.stdout
     assert "Plan: +0 to add" in result.stdout  # phases 2 and 3 of a flat program are the same
+
+
+def test_sample_stack_totals_say_at_least_and_rows_add_up() -> None:
+    """prod phase 2: the cache is of unknown price, so every total is a floor; rows sum to the total, and the
+    newest phase's row is the plan's change."""
+    result = runner.invoke(app, ["plan", "--stack", "prod", "--phase", "2", "--quiet", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    cost = json.loads(result.stdout)["cost"]
+    assert cost["total_is_lower_bound"] is True and "2" in cost["phases_lower_bound"]
+    assert round(sum(cost["by_phase"].values()), 2) == cost["total_monthly"]
+    assert cost["by_phase"]["2"] == cost["diff_monthly"]
+    comment = runner.invoke(app, ["plan", "--stack", "prod", "--phase", "2", "--quiet", "--format", "markdown"])
+    assert f"**≥ ${cost['total_monthly']:,.2f}/month**" in comment.stdout
+    assert "At least: the total leaves out" in comment.stdout
