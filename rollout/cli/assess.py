@@ -18,7 +18,7 @@ class ReportFormat(str, Enum):
 
 
 Thresholds = Annotated[list[str], typer.Option(
-    "--threshold", "-t", help="k6-style pass condition, repeatable: 'p95<300' (total ms), 'ttfb.p99<=800', "
+    "--threshold", "-t", metavar="CONDITION", help="k6-style pass condition, repeatable: 'p95<300' (total ms), 'ttfb.p99<=800', "
                               "'error_rate<0.01'. Exit 1 when one is missed. Defaults to none.")]
 MaxRps = Annotated[float, typer.Option(
     help="Refuse a --rate above this (a guard against typos that would turn a test into an attack). Defaults to 200.")]
@@ -58,6 +58,13 @@ def assess(
     --duration seconds (no coordinated omission). Ctrl-C stops and reports what was measured, then exits 130 (a
     second Ctrl-C ends at once). Exit codes: 0 ok, 1 a --threshold was missed, 2 bad input or unreachable site,
     130 interrupted.
+
+    \b
+    Examples:
+      rollout assess https://shop.example.vn/
+      rollout assess https://shop.example.vn/ --rate 5 --duration 30 -t 'p95<300'
+      rollout assess https://shop.example.vn/ --save before.json
+      rollout assess https://shop.example.vn/ --compare before.json
     """
     from rollout.errors import UserError
     from rollout.live import assess as lib

@@ -29,7 +29,14 @@ def check(
     quiet: Quiet = False,
     timeout: Timeout = None,
 ) -> None:
-    """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation."""
+    """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation.
+
+    \b
+    Examples:
+      rollout check --stack prod
+      rollout check -s prod -p 6 --format sarif > rollout.sarif
+      rollout check -s prod --config policy.json --format json
+    """
     import sys
     from importlib import metadata
 

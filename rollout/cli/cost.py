@@ -40,7 +40,14 @@ def cost(
     timeout: Timeout = None,
 ) -> None:
     """Monthly cost of a phase per resource and cost component (hourly x 730 plus assumed usage), and its change
-    from the previous phase, priced offline from the dated catalog."""
+    from the previous phase, priced offline from the dated catalog.
+
+    \b
+    Examples:
+      rollout cost --stack prod --phase 3
+      rollout cost -s prod -p 6 --compare-phase 2
+      rollout cost -s prod --currency VND --format markdown
+    """
     from rollout.app import cost_stack
     from rollout.cli._render import progress_reporter, warn
     from rollout.render.cost import cost_document, render_markdown, render_table

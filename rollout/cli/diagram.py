@@ -26,7 +26,14 @@ def diagram(
     quiet: Quiet = False,
     timeout: Timeout = None,
 ) -> None:
-    """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability."""
+    """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability.
+
+    \b
+    Examples:
+      rollout diagram --stack prod --phase 3 > phase3.mmd
+      rollout diagram -s prod -p 6 --format svg -o phase6.svg
+      rollout diagram -s prod -p 6 --format png -o phase6.png   # needs cairosvg
+    """
     from rollout.analysis.diagram import mermaid, svg, svg_to_png
     from rollout.app import inventory_of
     from rollout.cli._render import check_writable, progress_reporter, write_output

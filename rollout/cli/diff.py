@@ -21,7 +21,14 @@ def diff(
     quiet: Quiet = False,
     timeout: Timeout = None,
 ) -> None:
-    """Compare phase N of a stack with phase M (--from-phase) or with a saved baseline (--baseline)."""
+    """Compare phase N of a stack with phase M (--from-phase) or with a saved baseline (--baseline).
+
+    \b
+    Examples:
+      rollout diff --stack prod --phase 4 --from-phase 3
+      rollout diff -s prod --baseline baseline.json --fail-on-data-loss
+      rollout diff -s prod -p 4 --from-phase 3 --format json
+    """
     from rollout.cli._render import progress_reporter, warn
     from rollout.errors import UserError
 

@@ -26,7 +26,13 @@ def env(
     timeout: Timeout = None,
 ) -> None:
     """Print a flow's settings (endpoints, cache TTL, queue URL; secrets as Secrets Manager ARNs) from the stack's
-    per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed."""
+    per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed.
+
+    \b
+    Examples:
+      rollout env --stack prod --flow checkout
+      rollout env -s prod -F catalog --format shell >> .env.sh
+    """
     from rollout.analysis.env import render
     from rollout.app import env_of
     from rollout.cli._render import progress_reporter

@@ -20,7 +20,16 @@ def plan(
     quiet: Quiet = False,
     timeout: Timeout = None,
 ) -> None:
-    """Show the resources of phase N and what it adds, changes and removes compared with phase N-1."""
+    """Show the resources of phase N and what it adds, changes and removes compared with phase N-1.
+
+    \b
+    Examples:
+      rollout plan --stack prod --phase 3
+      rollout plan -s prod -p 3 --detail
+      rollout plan -s prod -p 3 --format markdown > comment.md
+      rollout plan -s prod --save baseline.json   # the baseline for rollout diff
+      rollout plan -C ../shop-infra -s dev        # any Pulumi Python program
+    """
     from rollout.app import plan_stack, stack_warnings
     from rollout.cli._render import check_writable, console, progress_reporter, warn
     from rollout.errors import UserError

@@ -26,7 +26,13 @@ def refresh(
     quiet: Quiet = False,
 ) -> None:
     """Rebuild a region's AWS prices from the public bulk price-list offer files (streamed), keeping every other
-    entry; each price records the offer's version and publication date."""
+    entry; each price records the offer's version and publication date.
+
+    \b
+    Examples:
+      rollout prices refresh --region ap-southeast-1 --from ./offers
+      rollout prices refresh -r ap-southeast-1 --from https://pricing.us-east-1.amazonaws.com --catalog prices.json
+    """
     import json
 
     from rich.console import Console

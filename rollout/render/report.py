@@ -106,8 +106,8 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
     from rollout.analysis.diff import diff_inventories
 
     current = plan.current
-    phase = plan.phase if plan.phase is not None else "–"
-    lines = [f"### rollout plan: `{current.stack}` phase {phase}", ""]
+    phase = f" phase {plan.phase}" if plan.phase is not None else " (configured phase)"
+    lines = [f"### rollout plan: `{current.stack}`{phase}", ""]
     lines += [f"Region `{plan.stack_file.region}` · **+{len(plan.added)}** to add, **~{len(plan.changed)}** to change, "
               f"**-{len(plan.removed)}** to remove compared with phase {_previous_label(plan)} "
               "(offline plan: nothing was applied).", ""]

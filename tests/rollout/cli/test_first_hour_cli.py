@@ -191,3 +191,14 @@ def test_duplicate_keys_in_a_stack_file_are_rejected(phased) -> None:
     stack.write_text(stack.read_text() + "  aws:region: eu-west-1\n")
     result = runner.invoke(app, ["plan", "-C", str(phased), "-s", "dev", "-q"])
     assert result.exit_code == 2 and "key aws:region is given twice (first on line 4)" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["plan"], ["check"], ["cost"], ["diff"], ["diagram"], ["preview"], ["up"],
+                                     ["destroy"], ["env"], ["assess"], ["loadtest"], ["audit"],
+                                     ["prices", "refresh"], ["drill", "backup"]])
+def test_every_command_has_short_help_with_examples_and_no_type_placeholders(command) -> None:
+    short = runner.invoke(app, [*command, "-h"])
+    assert short.exit_code == 0, short.output
+    assert short.stdout == runner.invoke(app, [*command, "--help"]).stdout
+    assert "Examples:" in short.stdout and f"rollout {' '.join(command)} " in short.stdout
+    assert "list[" not in short.stdout and "<list" not in short.stdout
