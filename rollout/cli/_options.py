@@ -24,6 +24,10 @@ Timeout = Annotated[
     float | None, typer.Option("--timeout", min=0, metavar="SECONDS", envvar="ROLLOUT_TIMEOUT",
                                help="Stop a program run that takes longer (0: no limit). Defaults to 300."),
 ]
+NoCache = Annotated[bool, typer.Option(
+    "--no-cache", envvar="ROLLOUT_NO_CACHE",
+    help="Run the program even when an identical earlier run is cached (the cache is keyed by the program's files, "
+         "the stack config, the phase and the installed SDKs).")]
 
 
 class Format(str, Enum):

@@ -47,14 +47,20 @@ def check_writable(path: Any, option: str) -> None:
     """Refuse an output path whose folder is missing, or that is a folder or special file, before minutes of work
     are spent producing it."""
     from rollout.errors import UserError
-    from rollout.files import write_target
+    from rollout.files import NotARegularFile, write_target
 
     if path is None:
         return
+    from pathlib import Path
+
     try:
         target = write_target(path)
+    except NotARegularFile as error:
+        if not Path(path).is_dir():  # a folder option (`rollout ci --out`) checks its own kind
+            raise UserError(f"{option} {path}: {error.strerror}; give a file name") from None
+        target = Path(path)
     except OSError as error:
-        raise UserError(f"{option} {path}: {error.strerror}; give a file name") from None
+        raise UserError(f"{option} {path}: {error.strerror}") from None
     if not target.parent.is_dir():
         raise UserError(f"{option} {path}: folder {target.parent} does not exist")
 

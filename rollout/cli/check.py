@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack, Timeout
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 class CheckFormat(str, Enum):
@@ -27,6 +27,7 @@ def check(
                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}; beats the stack's rollout:policy.",
         dir_okay=False)] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
     timeout: Timeout = None,
 ) -> None:
     """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation.
@@ -42,10 +43,12 @@ def check(
 
     from rollout.app import check_stack
     from rollout.cli._render import console, print_json, progress_reporter, warn
+    from rollout.runtime.sandbox import runs_limited_to
     from rollout.render.findings import findings_json, findings_sarif, render_table
 
-    with progress_reporter(quiet) as progress:
-        run = check_stack(program, stack, phase=phase, config_file=config, progress=progress, time_limit=timeout)
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
+        run = check_stack(program, stack, phase=phase, config_file=config, progress=progress,
+                          cache=not no_cache)
     result, stack_file, inventory = run.result, run.stack_file, run.inventory
     warnings = run.warnings
     warn(warnings)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack, Timeout
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 class CostFormat(str, Enum):
@@ -37,6 +37,7 @@ def cost(
         "--catalog", help="Price catalog file. Defaults to the packaged rollout/data/prices.json.",
         dir_okay=False)] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
     timeout: Timeout = None,
 ) -> None:
     """Monthly cost of a phase per resource and cost component (hourly x 730 plus assumed usage), and its change
@@ -50,12 +51,13 @@ def cost(
     """
     from rollout.app import cost_stack
     from rollout.cli._render import progress_reporter, warn
+    from rollout.runtime.sandbox import runs_limited_to
     from rollout.render.cost import cost_document, render_markdown, render_table
 
-    with progress_reporter(quiet) as progress:
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         run = cost_stack(program, stack, phase=phase, compare_phase=compare_phase,
                          currency=currency.value if currency else None, catalog=catalog, progress=progress,
-                         time_limit=timeout)
+                         cache=not no_cache)
     warn(run.warnings)
     if output_format is CostFormat.json:
         from rollout.cli._render import print_json

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rollout.cli._options import Format, Phase, Program, Quiet, Stack, Timeout
+from rollout.cli._options import Format, NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 def diff(
@@ -19,6 +19,7 @@ def diff(
     fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed.")] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
     timeout: Timeout = None,
 ) -> None:
     """Compare phase N of a stack with phase M (--from-phase) or with a saved baseline (--baseline).
@@ -31,14 +32,15 @@ def diff(
     """
     from rollout.cli._render import progress_reporter, warn
     from rollout.errors import UserError
+    from rollout.runtime.sandbox import runs_limited_to
 
     if output is Format.sarif:
         raise UserError("--format: sarif is for `rollout check`; diff supports table, json and markdown")
     from rollout.app import diff_stack
 
-    with progress_reporter(quiet) as progress:
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         run = diff_stack(program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress,
-                         time_limit=timeout)
+                         cache=not no_cache)
     warn(run.warnings)
     result = run.diff
     _render(run, output)

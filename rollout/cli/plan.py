@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Format, Phase, Program, Quiet, Stack, Timeout
+from rollout.cli._options import Format, NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 def plan(
@@ -18,6 +18,7 @@ def plan(
     detail: Annotated[bool, typer.Option("--detail", help="List every resource, not counts per component.")] = False,
     save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for `rollout diff --baseline`).", dir_okay=False)] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
     timeout: Timeout = None,
 ) -> None:
     """Show the resources of phase N and what it adds, changes and removes compared with phase N-1.
@@ -32,13 +33,14 @@ def plan(
     """
     from rollout.app import plan_stack, stack_warnings
     from rollout.cli._render import check_writable, console, progress_reporter, warn
+    from rollout.runtime.sandbox import runs_limited_to
     from rollout.errors import UserError
 
     if output is Format.sarif:
         raise UserError("--format: sarif is for `rollout check`; plan supports table, json and markdown")
     check_writable(save, "--save")
-    with progress_reporter(quiet) as progress:
-        result = plan_stack(program, stack, phase, progress=progress, time_limit=timeout)
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
+        result = plan_stack(program, stack, phase, progress=progress, cache=not no_cache)
     warnings = stack_warnings(result.stack_file)
     warn(warnings)
     if save is not None:

@@ -10,6 +10,7 @@ re-raises, and a hung callback may never finish), the process ends with exit cod
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import signal
 import sys
@@ -31,8 +32,25 @@ class RunTimeout(BaseException):  # noqa: N818 - it is raised into the program, 
         super().__init__(f"did not finish within {seconds:g} s")
 
 
+_CHOSEN_LIMIT: contextvars.ContextVar[float | None] = contextvars.ContextVar("rollout_time_limit", default=None)
+
+
+@contextlib.contextmanager
+def runs_limited_to(seconds: float | None) -> Iterator[None]:
+    """Every program run inside takes at most `seconds` (the `--timeout` a command was given; None: the default)."""
+    token = _CHOSEN_LIMIT.set(seconds)
+    try:
+        yield
+    finally:
+        _CHOSEN_LIMIT.reset(token)
+
+
 def time_limit_from_env(default: float = DEFAULT_TIME_LIMIT) -> float:
-    """ROLLOUT_TIMEOUT if set (seconds; 0 means no limit), else the default. Raises ValueError naming it."""
+    """The limit chosen with `runs_limited_to` (a command's --timeout), else ROLLOUT_TIMEOUT if set (seconds; 0
+    means no limit), else the default. Raises ValueError naming the variable."""
+    chosen = _CHOSEN_LIMIT.get()
+    if chosen is not None:
+        return chosen
     raw = os.environ.get("ROLLOUT_TIMEOUT", "").strip()
     if not raw:
         return default
