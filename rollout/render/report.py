@@ -169,7 +169,8 @@ def _changes_markdown(changes: Any) -> list[str]:
     lines = ["| | Resource | Type | Inputs |", "|---|---|---|---|"]
     for mark, entries in (("±", changes.replaced), ("~", changes.updated), ("-", changes.removed)):
         for entry in entries:
-            detail = "<br>".join(f"`{c.path}`: {_value(c.old)} → {_value(c.new)}" for c in entry.changes[:6])
+            detail = "<br>".join(f"`{c.path}`: " + " → ".join(f"`{_cell(v)}`" for v in around_difference(
+                _plain(c.old), _plain(c.new), 60)) for c in entry.changes[:6])
             if len(entry.changes) > 6:
                 detail += f"<br>… {len(entry.changes) - 6} more"
             flag = " ⚠️ data loss" if entry.data_loss else ""
@@ -177,12 +178,6 @@ def _changes_markdown(changes: Any) -> list[str]:
     return lines + [""]
 
 
-def _value(value: Any) -> str:
-    import json
-
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    text = text if len(text) <= 60 else text[:57] + "…"
-    return f"`{_cell(text)}`"
 
 
 def _cell(text: str) -> str:
@@ -307,7 +302,8 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         table.add_row("[green]+[/green]", escape(entry.name), short_type(entry.type), "")
     for mark, entries in (("[magenta]±[/magenta]", changes.replaced), ("[yellow]~[/yellow]", changes.updated)):
         for entry in entries:
-            detail = "\n".join(f"{escape(c.path)}: {escape(_short(_plain(c.old)))} → {escape(_short(_plain(c.new)))}"
+            detail = "\n".join(f"{escape(c.path)}: " + " → ".join(escape(v) for v in around_difference(
+                _plain(c.old), _plain(c.new), 100))
                                for c in entry.changes)
             if entry.replace_paths:
                 detail += f"\n[magenta]replaced because {escape(', '.join(entry.replace_paths))} changed[/magenta]"
@@ -328,9 +324,26 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
                                                                  if e.data_loss)))
 
 
-def _short(text: str, limit: int = 100) -> str:
-    """Long values (policy documents, dashboard bodies) are cut in tables; --format json keeps them whole."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+def around_difference(old: str, new: str, limit: int = 100, context: int = 24) -> tuple[str, str]:
+    """Two long values (policy documents, dashboard bodies) cut to the part where they differ, not to a prefix
+    they share: a window of at most `limit` characters starting `context` characters before the first difference,
+    marked with … and the position. --format json keeps them whole."""
+    if len(old) <= limit and len(new) <= limit:
+        return old, new
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    start = max(0, prefix - context)
+
+    def cut(text: str) -> str:
+        window = text[start:start + limit]
+        head = f"(at character {start + 1}) …" if start > 0 else ""
+        tail = f"… ({len(text) - start - len(window)} more characters)" if start + len(window) < len(text) else ""
+        return head + window + tail
+
+    return cut(old), cut(new)
+
+
 
 
 def _plain(value: Any) -> str:
