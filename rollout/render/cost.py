@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
+from rollout.model.inventory import short_type
+
 if TYPE_CHECKING:
     from rollout.analysis.cost import CostDiff, CostReport
 
@@ -155,7 +157,8 @@ def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: in
     if diff is not None:
         label = f"phase {previous_phase} → {report.phase}" if previous_phase else f"nothing → phase {report.phase}"
         percent = "n/a" if diff.percent is None else f"{diff.percent:+.0f}%"
-        lines.append(f"Monthly cost change ({label}): Amount: {signed(diff.amount, currency)} "
+        amount = round(cents(diff.after_total) - cents(diff.before_total), 2) if currency == "USD" else diff.amount
+        lines.append(f"Monthly cost change ({label}): Amount: {signed(amount, currency)} "
                      f"({money(diff.before_total, currency)} → {money(diff.after_total, currency)})  "
                      f"Percent: {percent}")
     priced, unknown = report.lines
@@ -182,31 +185,55 @@ def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: in
     return lines
 
 
-def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int | None) -> None:
-    """An Infracost-like breakdown tree per resource."""
+class _CompactRows:
+    """The cost tree in three columns (name, quantity with unit, monthly): add_row takes the five wide cells."""
+
+    def __init__(self, title: str) -> None:
+        from rich.table import Table
+
+        self.table = Table(title=title, box=None, pad_edge=False, show_edge=False, title_justify="left")
+        self.table.add_column("Name", overflow="fold", ratio=1)
+        self.table.add_column("Monthly Qty", justify="right", no_wrap=True)
+        self.table.add_column("Monthly Cost", justify="right", no_wrap=True)
+
+    def add_row(self, name: Any, qty: str, unit: str, _price: str, monthly: Any) -> None:
+        self.table.add_row(name, f"{qty} {unit}".strip(), monthly)
+
+    def __rich__(self) -> Any:
+        return self.table
+
+
+def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int | None,
+                 console: Console | None = None) -> None:
+    """An Infracost-like breakdown tree per resource, as wide as the terminal (compact under 110 columns)."""
     from rich.table import Table
     from rich.text import Text
 
-    out = Console(highlight=False, soft_wrap=False)
-    if not out.is_terminal:
+    out = console or Console(highlight=False, soft_wrap=False)
+    if console is None and not out.is_terminal:
         out.width = max(out.width, 160)  # files and CI logs: keep each component on one line
     currency = report.currency
     changes = _changes(diff)
     phase = f" · phase {report.phase}" if report.phase is not None else ""
     title = f"{report.project} · stack {report.stack}{phase} · {report.region} · {currency}"
+    # Under 110 columns (an 80-column terminal) quantity and unit share a column and the unit price is left to
+    # --format json/markdown, so that names and amounts do not fold; wider terminals get every column.
+    compact = out.width < 110
     table = Table(title=title, box=None, pad_edge=False, show_edge=False, title_justify="left")
-    table.add_column("Name", overflow="fold")
+    table.add_column("Name", overflow="fold", ratio=1 if compact else None)
     table.add_column("Monthly Qty", justify="right")
     table.add_column("Unit")
     table.add_column("Price", justify="right")
     table.add_column("Monthly Cost", justify="right")
+    if compact:
+        table = _CompactRows(title)
     for resource in report.resources:
         change = changes.get(resource.urn)
         mark = CHANGE_MARKS[change.change] if change else " "
         total = money(resource.monthly, currency)
         if change and change.change == "changed":
             total += f" ({signed(change.diff, currency)})"
-        table.add_row(Text(f"{mark} {resource.name}  ({resource.type})", style="bold"), "", "", "", total)
+        table.add_row(Text(f"{mark} {resource.name}  ({short_type(resource.type) if compact else resource.type})", style="bold"), "", "", "", total)
         for index, component in enumerate(resource.components):
             branch = "└─" if index == len(resource.components) - 1 and not resource.note else "├─"
             name = f"  {branch} {component.name}{' *' if component.usage_based else ''}"

@@ -108,14 +108,23 @@ def render_table(findings: Sequence[Finding], summary: Mapping[str, Any], *, tit
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_lines=False, expand=False)
-    for column in ("Control", "Severity", "Level", "Status", "Resource", "Message"):
-        table.add_column(column, overflow="fold")
+    from rollout.model.inventory import short_type
+
+    # Four columns (severity, level and status share one; the type is short), so that 80 columns stay readable.
+    table = Table(title=title, show_lines=False, expand=False, title_justify="left")
+    table.add_column("Control", no_wrap=True)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Resource", overflow="fold", ratio=1)
+    table.add_column("Message", overflow="fold", ratio=2)
     for finding in findings:
         status = "waived" if finding.waived else finding.status
         message = finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else "")
-        table.add_row(finding.control, Text(finding.severity.value, style=_STYLE[finding.severity]),
-                      finding.enforcement.value, status, f"{finding.name}\n[dim]{finding.type}[/dim]", message)
+        severity = Text(finding.severity.value, style=_STYLE[finding.severity])
+        severity.append(f"\n{finding.enforcement.value}" + ("" if status == "violation" else f"\n{status}"),
+                        style="dim")
+        resource = Text(finding.name)
+        resource.append(f"\n{short_type(finding.type)}", style="dim")
+        table.add_row(finding.control, severity, resource, Text(message))
     by_severity = ", ".join(f"{k} {v}" for k, v in summary["by_severity"].items())
     footer = Text(
         f"{summary['violations']} open violation(s) ({summary['mandatory_violations']} mandatory; {by_severity}), "

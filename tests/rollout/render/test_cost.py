@@ -82,3 +82,25 @@ def test_a_total_with_unknown_or_unpriced_lines_is_a_lower_bound() -> None:
     assert total_money(153.14, "USD", True) == "≥ $153.14" and total_money(153.14, "USD", False) == "$153.14"
     assert unpriced_summary(unknown) == "2 cost lines of unknown price"
     assert unpriced_summary(unpriced) == "3 resources of types with no pricing rule"
+
+
+def test_the_cost_tree_fits_80_columns_and_uses_a_wider_terminal() -> None:
+    from rich.console import Console
+
+    from rollout.analysis.cost import CostComponent, CostReport, ResourceCost
+    from rollout.render.cost import render_table
+
+    component = CostComponent("Storage (ingest x 365 days / 30, uncompressed upper bound)", "GB-month", 12.1667,
+                              0.03, 0.365, usage_based=True)
+    report = CostReport("shop", "prod", 2, "ap-southeast-1", "2026-09-25", (ResourceCost(
+        "urn:a", "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs", 2, (component,)),))
+    narrow = Console(width=80, force_terminal=True, color_system=None, record=True)
+    render_table(report, None, None, console=narrow)
+    text = narrow.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "(cloudwatch.LogGroup)" in text
+    assert "12.1667 GB-month" in text and "$0.36" in text and "  Price  " not in text.splitlines()[1]
+    wide = Console(width=160, force_terminal=True, color_system=None, record=True)
+    render_table(report, None, None, console=wide)
+    wide_text = wide.export_text()
+    assert "Price" in wide_text.splitlines()[1] and "$0.03" in wide_text
