@@ -54,7 +54,7 @@ def test_comment_sections(plan):
     assert "**$31.50/month** (+$31.30, +15650.0% vs phase 1)" in text
     assert "❌ 1 mandatory violation(s) · 2 finding(s) (1 high, 1 medium) · 1 waived" in text
     assert text.index("RDS-01") < text.index("RDS-04") and "SQS-01" not in text
-    assert "```mermaid\nflowchart LR" in text and "Data loss" not in text
+    assert "```mermaid\n---\ntitle: shopfront · stack dev · phase 2\n---\nflowchart LR" in text and "Data loss" not in text
     bare = plan_markdown(plan, cost=None, findings=None, diagram=None)
     assert "Monthly cost" not in bare and "Compliance" not in bare and "mermaid" not in bare
 
