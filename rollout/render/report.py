@@ -75,13 +75,27 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
     previous = plan.previous.by_urn if plan.previous is not None else {}
     if plan.changed or plan.removed:
         changes = Table(title=f"Changes to what phase {(plan.phase or 1) - 1} already has", title_justify="left")
+        from rich.markup import escape
+
+        from rollout.analysis.diff import diff_inventories
+
+        delta = diff_inventories(plan.previous, current) if plan.previous is not None else None
+        what = {e.urn: e for e in (*delta.updated, *delta.replaced)} if delta is not None else {}
         changes.add_column("")
         changes.add_column("Resource")
         changes.add_column("Type")
+        changes.add_column("What changes", overflow="fold")
         for urn in plan.changed:
-            changes.add_row("[yellow]~[/yellow]", by_urn[urn].name, short_type(by_urn[urn].type))
+            entry = what.get(urn)
+            detail = "\n".join(f"{escape(c.path)}: " + " → ".join(escape(v) for v in around_difference(
+                _plain(c.old), _plain(c.new), 60)) for c in entry.changes[:4]) if entry else ""
+            if entry and len(entry.changes) > 4:
+                detail += f"\n… {len(entry.changes) - 4} more (rollout diff shows all)"
+            if entry and entry.replace_paths:
+                detail = f"[magenta]replaced[/magenta] because of {escape(', '.join(entry.replace_paths))}\n" + detail
+            changes.add_row("[yellow]~[/yellow]", by_urn[urn].name, short_type(by_urn[urn].type), detail)
         for urn in plan.removed:
-            changes.add_row("[red]-[/red]", previous[urn].name, short_type(previous[urn].type))
+            changes.add_row("[red]-[/red]", previous[urn].name, short_type(previous[urn].type), "removed")
         console.print(changes)
     console.print(f"Plan: [green]+{len(plan.added)} to add[/green], [yellow]~{len(plan.changed)} to change[/yellow], "
                   f"[red]-{len(plan.removed)} to remove[/red] (offline: nothing was applied).")

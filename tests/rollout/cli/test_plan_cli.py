@@ -91,3 +91,27 @@ def test_sample_stack_totals_say_at_least_and_rows_add_up() -> None:
     comment = runner.invoke(app, ["plan", "--stack", "prod", "--phase", "2", "--quiet", "--format", "markdown"])
     assert f"**≥ ${cost['total_monthly']:,.2f}/month**" in comment.stdout
     assert "At least: the total leaves out" in comment.stdout
+
+
+def test_the_change_list_says_what_changes(tmp_path) -> None:
+    main = '''
+import pulumi
+import pulumi_aws as aws
+
+phase = pulumi.Config().get_int("phase") or 1
+
+
+class Phase(pulumi.ComponentResource):
+    def __init__(self, number):
+        super().__init__("shopfront:phases:Phase", f"phase{number}", {"phase": number})
+
+
+first = Phase(1)
+aws.sqs.Queue("jobs", visibility_timeout_seconds=30 if phase < 2 else 90, opts=pulumi.ResourceOptions(parent=first))
+if phase >= 2:
+    aws.sqs.Queue("mail", opts=pulumi.ResourceOptions(parent=Phase(2)))
+'''
+    program = write_program(tmp_path / "p", main, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "-p", "2", "-q"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "What changes" in result.stdout and "visibilityTimeoutSeconds: 30 → 90" in result.stdout
