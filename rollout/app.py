@@ -289,7 +289,7 @@ def load_baseline(path: Path, stack: str) -> Inventory:
         if inventory.stack == stack:
             return inventory
     found = ", ".join(sorted({i.stack for i in inventories})) or "none"
-    raise UserError(f"--baseline {path}: holds no inventory of stack {stack!r} (found: {found})")
+    raise UserError(f"--baseline {path}: holds no inventory of stack {stack} (found: {found})")
 
 
 # ---------------------------------------------------------------------------------------------------------------

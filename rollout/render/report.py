@@ -38,7 +38,7 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
         summary.add_column("USD/month", justify="right")
     rows = phase_summary(current, plan.added)
     phase_costs = rounded_parts(dict(after.by_phase)) if after is not None else {}
-    partial = _partial_phases(after)
+    partial = _partial_phases(after, current)
     for row in rows:
         cells = [str(row["number"] if row["number"] is not None else "–"), row["title"] or "",
                  str(row["resources"]), f"+{row['added']}" if row["added"] else ""]
@@ -202,7 +202,7 @@ def _cell(text: str) -> str:
 # Optional sections: cost (rollout.analysis.cost) and compliance (rollout.analysis.check)
 
 
-def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
+def plan_cost_json(before: Any, after: Any, inventory: Any = None) -> dict[str, Any]:
     """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added. The
     per-phase figures add up to the total, and the change is the difference of the two totals shown."""
     priced, unknown = after.lines
@@ -217,7 +217,7 @@ def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
         "diff_monthly": rounded_change(before, after),
         "by_phase": {str(phase): total for phase, total in sorted(
             by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
-        "phases_lower_bound": sorted(str(p) for p in _partial_phases(after)),
+        "phases_lower_bound": sorted(str(p) for p in _partial_phases(after, inventory)),
         "lines_priced": priced,
         "lines_price_unknown": unknown,
         "unpriced_types": dict(after.unpriced_types),
@@ -229,12 +229,15 @@ def rounded_change(before: Any, after: Any) -> float:
     return round(cents(after.total_monthly) - (cents(before.total_monthly) if before is not None else 0.0), 2)
 
 
-def _partial_phases(report: Any) -> set[int | None]:
-    """Phases whose cost leaves something out: a component of unknown price (unpriced types have no phase in the
-    report, so they make only the total a floor)."""
+def _partial_phases(report: Any, inventory: Any = None) -> set[int | None]:
+    """Phases whose cost leaves something out: a component of unknown price, or (given the inventory) a resource
+    of a type with no pricing rule, such as an interface VPC endpoint."""
     if report is None:
         return set()
-    return {r.phase for r in report.resources if not r.complete}
+    partial = {r.phase for r in report.resources if not r.complete}
+    if inventory is not None:
+        partial |= {r.phase for r in inventory.custom_resources() if r.type in report.unpriced_types}
+    return partial
 
 
 def cost_markdown(cost: Any, plan: Plan, after: Any = None) -> list[str]:

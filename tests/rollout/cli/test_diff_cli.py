@@ -73,7 +73,7 @@ def test_baseline_of_another_stack_is_refused(program: Path, tmp_path: Path):
     baseline.write_text(json.dumps([{"schemaVersion": 1, "project": "shopfront", "stack": "prod", "phase": 1,
                                      "resources": []}]))
     result = run("-C", str(program), "-s", "dev", "--baseline", str(baseline))
-    assert result.exit_code == 2 and "no inventory of stack 'dev' (found: prod)" in result.stderr
+    assert result.exit_code == 2 and "no inventory of stack dev (found: prod)" in result.stderr
 
 
 @pytest.mark.parametrize("args", [[], ["--from-phase", "1", "--baseline", "x.json"]])
