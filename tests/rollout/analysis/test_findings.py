@@ -4,6 +4,7 @@ from policies.core import Enforcement, Finding, Severity
 from policies.registry import CONTROLS
 from rollout.analysis.findings import counts_against, summarize
 
+
 def finding(control="RDS-02", severity=Severity.CRITICAL, enforcement=Enforcement.MANDATORY, status="violation",
             waived=False, name="db"):
     return Finding(control, severity, enforcement, f"urn:pulumi:s::p::aws:rds/instance:Instance::{name}",
