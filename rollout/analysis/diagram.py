@@ -240,7 +240,8 @@ def mermaid(inventory: Inventory, phase: int | None = None) -> str:
 
 _NODE_W, _NODE_H, _GAP, _PAD, _TITLE_H, _COL_GAP = 220, 40, 8, 10, 24, 56
 _BOX_PAD, _BOX_TITLE = 14, 26
-_CHAR_W = {13: 7.9, 11: 6.3}  # bold 13 px and regular 11 px  # average glyph width of Helvetica at these sizes, to keep labels inside their node
+# Average glyph width of Helvetica, bold 13 px and regular 11 px, to keep labels inside their node.
+_CHAR_W = {13: 7.9, 11: 6.3}
 
 Rect = tuple[int, int, int, int]
 

@@ -53,7 +53,8 @@ def plan(
         from rollout.cli._render import print_json
         from rollout.render.report import plan_cost_json
 
-        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result), result.current), "warnings": warnings})
+        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result), result.current),
+                    "warnings": warnings})
     elif output is Format.markdown:
         from rollout.app import plan_comment
 

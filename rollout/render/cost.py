@@ -233,7 +233,8 @@ def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int 
         total = money(resource.monthly, currency)
         if change and change.change == "changed":
             total += f" ({signed(change.diff, currency)})"
-        table.add_row(Text(f"{mark} {resource.name}  ({short_type(resource.type) if compact else resource.type})", style="bold"), "", "", "", total)
+        shown_type = short_type(resource.type) if compact else resource.type
+        table.add_row(Text(f"{mark} {resource.name}  ({shown_type})", style="bold"), "", "", "", total)
         for index, component in enumerate(resource.components):
             branch = "└─" if index == len(resource.components) - 1 and not resource.note else "├─"
             name = f"  {branch} {component.name}{' *' if component.usage_based else ''}"

@@ -247,7 +247,8 @@ def cost_markdown(cost: Any, plan: Plan, after: Any = None) -> list[str]:
     percent = f", {cost.percent:+.1f}%" if cost.percent is not None else ""
     floor = is_lower_bound(after)
     lines = ["#### Monthly cost", "",
-             f"**{'≥ ' if floor else ''}${cents(cost.after_total):,.2f}/month** ({sign}${abs(amount):,.2f}{percent} vs "
+             f"**{'≥ ' if floor else ''}${cents(cost.after_total):,.2f}/month** "
+             f"({sign}${abs(amount):,.2f}{percent} vs "
              f"phase {_previous_label(plan)}).", ""]
     if floor:
         lines += [f"At least: the total leaves out {unpriced_summary(after)} (see `rollout cost`).", ""]
