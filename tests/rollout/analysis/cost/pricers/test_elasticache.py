@@ -1,0 +1,24 @@
+"""Pricing rules of rollout.analysis.cost.pricers.elasticache on hand-built inventories."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rollout.analysis.cost.builders import US, price, res
+
+
+def test_elasticache_missing_in_singapore_and_priced_in_us_east():
+    group = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache",
+                {"nodeType": "cache.t4g.small", "numCacheClusters": 2, "engine": "redis"})
+    sg = price(group)
+    assert not sg.resources[0].components[0].price_known
+    assert "not found" in sg.resources[0].components[0].note
+    assert sg.total_monthly == 0
+    # 2 nodes x 730 h x 0.032 = 46.72
+    assert price(group, region=US).total_monthly == pytest.approx(46.72)
+    valkey = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache",
+                 {"nodeType": "cache.t4g.small", "numCacheClusters": 2, "engine": "valkey"})
+    component = price(valkey, region=US).resources[0].components[0]
+    # 2 x 730 x 0.0256 = 37.376, derived from the Redis price
+    assert component.monthly == pytest.approx(37.376)
+    assert component.derived
