@@ -37,6 +37,8 @@ def price_inventory(inventory: Inventory, settings: RolloutSettings | UsageSetti
     notes = () if catalog.has_region(region) else (
         f"no prices for region {region} in the catalog: every line is price unknown "
         f"(regions: {', '.join(sorted(catalog.regions))}; add one with `rollout prices refresh`)",)
+    if inventory.remote_note():
+        notes += (f"{inventory.remote_note()}: their cost is not included",)
     return CostReport(inventory.project, inventory.stack, inventory.phase, region, catalog.date, tuple(priced),
                       dict(sorted(free.items())), dict(sorted(unpriced.items())), usage.profile,
                       tuple(ctx.assumptions), tuple(used), notes)

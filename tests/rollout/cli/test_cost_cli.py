@@ -189,3 +189,13 @@ def test_program_without_phases_prints_no_phase_none(tmp_path, output):
     assert result.exit_code == 0, result.output
     assert "shopfront · stack dev · " in result.stdout or "shopfront · dev" in result.stdout
     assert "phase None" not in result.stdout
+
+
+def test_remote_components_are_a_note_of_the_cost_report(tmp_path) -> None:
+    from tests.rollout.programs import REMOTE_PROGRAM, write_program
+
+    program = write_program(tmp_path / "remote", REMOTE_PROGRAM, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = run("-C", str(program), "-s", "dev", "--format", "json")
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)["notes"]
+    assert any("1 remote component (1 of awsx)" in n and "their cost is not included" in n for n in notes)
