@@ -10,13 +10,17 @@ from rollout.model.inventory import Resource
 
 
 def _metric_alarm(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
-    queries = inputs.get("metricQueries") or []
-    metrics = sum(1 for q in queries if isinstance(q, Mapping) and q.get("metric")) if queries else 1
+    queries = [q for q in inputs.get("metricQueries") or [] if isinstance(q, Mapping)]
+    metrics = sum(1 for q in queries if q.get("metric")) if queries else 1
     period = inputs.get("period")
-    if isinstance(period, (int, float)) and period < 60:
-        return Priced([ctx.line("High-resolution alarm metrics", "cloudwatch:alarm:high-resolution", "month",
-                                 max(metrics, 1))])
-    return Priced([ctx.line("Standard alarm metrics", "cloudwatch:alarm:standard", "month", max(metrics, 1))])
+    resolution = "high-resolution" if isinstance(period, (int, float)) and period < 60 else "standard"
+    label = "High-resolution" if resolution == "high-resolution" else "Standard"
+    if any("ANOMALY_DETECTION_BAND" in str(q.get("expression") or "") for q in queries):
+        # An anomaly detection alarm is billed as three alarm metrics: the metric and the band's upper and lower
+        # bounds (Amazon CloudWatch pricing, alarms).
+        return Priced([ctx.line(f"{label} anomaly detection alarm (3 metrics)", f"cloudwatch:alarm:{resolution}",
+                                "month", 3 * max(metrics, 1))])
+    return Priced([ctx.line(f"{label} alarm metrics", f"cloudwatch:alarm:{resolution}", "month", max(metrics, 1))])
 
 
 def _log_group(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +11,7 @@ from rollout.analysis.cost.report import CostComponent
 from rollout.model.inventory import Resource, reveal
 
 
-def _instance_components(ctx: PricingContext, instance_type: Any, volumes: list[Mapping[str, Any]], count: float,
+def instance_components(ctx: PricingContext, instance_type: Any, volumes: list[Mapping[str, Any]], count: float,
                          public_ip: bool) -> list[CostComponent]:
     """Instance-hours plus EBS GB-months (and public IPv4 hours) for `count` identical instances."""
     name = f"Instance usage (Linux, on-demand, {instance_type})"
@@ -31,12 +32,12 @@ def _instance_components(ctx: PricingContext, instance_type: Any, volumes: list[
     return components
 
 
-def _template_volumes(template_inputs: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def template_volumes(template_inputs: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [m.get("ebs") or {} for m in template_inputs.get("blockDeviceMappings") or [] if isinstance(m, Mapping)
             and m.get("ebs")]
 
 
-def _template_public_ip(template_inputs: Mapping[str, Any]) -> bool:
+def template_public_ip(template_inputs: Mapping[str, Any]) -> bool:
     interfaces = template_inputs.get("networkInterfaces") or []
     return any(isinstance(i, Mapping) and str(i.get("associatePublicIpAddress")).lower() == "true"
                for i in interfaces)
@@ -59,21 +60,51 @@ def _autoscaling_group(resource: Resource, inputs: dict[str, Any], ctx: PricingC
     if template is None:
         return Priced([ctx.unknown("Instance usage", "hour", "launch template not found in the inventory",
                                     desired * HOURS_PER_MONTH)], note=f"desired {desired} (min {low} - max {high})")
-    volumes, public_ip = _template_volumes(template_inputs), _template_public_ip(template_inputs)
-    components = _instance_components(ctx, instance_type, volumes, desired, public_ip)
-    per_instance = _instance_components(ctx, instance_type, volumes, 1, public_ip)
+    volumes, public_ip = template_volumes(template_inputs), template_public_ip(template_inputs)
+    weight = _weight(overrides[0]) if overrides else 1.0
+    if weight is None:
+        return Priced([ctx.unknown("Instance usage", "hour", "weightedCapacity unknown before apply")])
+    # With weights, capacities count units, not instances: desired 4 with weight 2 launches 2 instances of the
+    # first override (the prioritized strategy's pick); AWS rounds up to cover the capacity.
+    count, low_count, high_count = (math.ceil(v / weight) if v else 0 for v in (desired, low, high))
+    on_demand, spot = count, 0
+    distribution = mixed.get("instancesDistribution") or {}
+    share = distribution.get("onDemandPercentageAboveBaseCapacity")
+    if mixed and isinstance(share, (int, float)) and share < 100:
+        base = min(count, int(distribution.get("onDemandBaseCapacity") or 0))
+        on_demand = base + math.ceil((count - base) * share / 100)
+        spot = count - on_demand
+    components = instance_components(ctx, instance_type, volumes, on_demand, public_ip)
+    if spot:
+        components.append(ctx.unknown(f"Spot instance usage ({instance_type}) x {spot}", "hour",
+                                      "spot prices vary by the hour", spot * HOURS_PER_MONTH))
+    per_instance = instance_components(ctx, instance_type, volumes, 1, public_ip)
     unit_monthly = sum(c.monthly for c in per_instance if c.monthly is not None)
     note = f"desired {desired} (min {low} - max {high}); launch template {template.name}"
+    if weight != 1.0:
+        note += f"; weighted capacity: {count} x {instance_type} (weight {weight:g})"
     if not volumes:
         note += "; root volume size comes from the AMI: not priced"
-    return Priced(components, note=note, monthly_range=(unit_monthly * (low or 0), unit_monthly * (high or 0)))
+    return Priced(components, note=note,
+                  monthly_range=(unit_monthly * low_count, unit_monthly * high_count))
+
+
+def _weight(override: Any) -> float | None:
+    value = override.get("weightedCapacity") if isinstance(override, Mapping) else None
+    if value is None:
+        return 1.0
+    try:
+        weight = float(value)
+    except (TypeError, ValueError):
+        return None
+    return weight if weight > 0 else None
 
 
 def _ec2_instance(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
     root = inputs.get("rootBlockDevice") or {}
     volumes = [v for v in [root, *(inputs.get("ebsBlockDevices") or [])] if isinstance(v, Mapping) and v]
     note = "" if root else "root volume size comes from the AMI: not priced"
-    return Priced(_instance_components(ctx, inputs.get("instanceType"), volumes, 1,
+    return Priced(instance_components(ctx, inputs.get("instanceType"), volumes, 1,
                                         inputs.get("associatePublicIpAddress") is True), note=note)
 
 

@@ -10,6 +10,12 @@ from rollout.model.inventory import Resource
 
 def _load_balancer(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
     kind = inputs.get("loadBalancerType") or "application"
+    if kind == "network":
+        return Priced([
+            ctx.line("Network load balancer", "elb:network:hour", "hour", HOURS_PER_MONTH),
+            ctx.line("Load balancer capacity units (NLCU)", "elb:network:lcu", "LCU-hour",
+                     ctx.usage(resource, "averageLcus") * HOURS_PER_MONTH, usage_based=True),
+        ])
     if kind != "application":
         return Priced([ctx.line(f"Load balancer ({kind})", f"elb:{kind}:hour", "hour", HOURS_PER_MONTH)])
     components = [

@@ -40,6 +40,15 @@ def _rds_instance(resource: Resource, inputs: dict[str, Any], ctx: PricingContex
     else:
         components.append(ctx.line(storage_name, f"rds:storage:{storage_type}:{az}", "GB-month", float(storage_gb)))
 
+    iops = inputs.get("iops") or inherited.get("iops")
+    if storage_type in ("io1", "io2") and isinstance(iops, (int, float)) and iops:
+        components.append(ctx.line(f"Provisioned IOPS ({storage_type}, {deployment})",
+                                   f"rds:iops:{storage_type}:{az}", "IOPS-month", float(iops)))
+    version = str(inputs.get("engineVersion") or inherited.get("engineVersion") or "")
+    if _in_extended_support(engine, version) and instance_class and not is_unknown(instance_class):
+        vcpus = _vcpus(str(instance_class)) * (2 if multi_az is True else 1)
+        components.append(ctx.line(f"Extended support (year 1, {engine} {version}, {vcpus} vCPU)",
+                                   "rds:extended-support:year1", "vCPU-hour", vcpus * HOURS_PER_MONTH))
     if not source_db:
         components.append(ctx.line("Backup storage beyond the database size", "rds:backup", "GB-month",
                                    ctx.usage(resource, "backupStorageGb"), usage_based=True))
@@ -52,3 +61,26 @@ def _rds_instance(resource: Resource, inputs: dict[str, Any], ctx: PricingContex
 PRICERS = {
     "aws:rds/instance:Instance": _rds_instance,
 }
+
+
+EXTENDED_SUPPORT: dict[str, tuple[str, ...]] = {"postgres": ("11", "12"), "mysql": ("5.7",)}
+"""Major versions billed RDS Extended Support (as the Infracost golden test db_instance_test of 2026-08-21 bills
+them: postgres 11 and 12, mysql 5.7); a version not listed is in standard support."""
+
+
+def _in_extended_support(engine: Any, version: str) -> bool:
+    majors = EXTENDED_SUPPORT.get(str(engine or "").lower(), ())
+    return any(version == major or version.startswith(major + ".") for major in majors)
+
+
+_VCPUS = {"micro": 2, "small": 2, "medium": 2, "large": 2, "xlarge": 4}
+
+
+def _vcpus(instance_class: str) -> int:
+    """vCPUs of an RDS instance class from its size: micro..large 2, xlarge 4, Nxlarge 4N (db.t3.large: 2)."""
+    size = instance_class.rsplit(".", 1)[-1]
+    if size in _VCPUS:
+        return _VCPUS[size]
+    if size.endswith("xlarge") and size[:-6].isdigit():
+        return 4 * int(size[:-6])
+    return 2

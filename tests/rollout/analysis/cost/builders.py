@@ -25,3 +25,16 @@ def price(*resources: Resource, region: str = SG, usage: UsageSettings | None = 
 
 def line(report, name_start: str, resource: int = 0):
     return next(c for c in report.resources[resource].components if c.name.startswith(name_start))
+
+
+def breakdown(report) -> list[tuple[str, str, float | None, str, float | None]]:
+    """An Infracost-style breakdown: (resource, component, monthly quantity, unit, monthly cost), cents rounded;
+    None for a price unknown."""
+    return [(r.name, c.name, None if c.quantity is None else round(c.quantity, 4), c.unit,
+             None if c.monthly is None else round(c.monthly, 2))
+            for r in report.resources for c in r.components]
+
+
+def golden(synth, program, usage: UsageSettings | None = None, region: str = US):
+    """Run `program` (a small Pulumi program) under the offline runtime and price it: the report."""
+    return price_inventory(synth(program, region=region), usage or UsageSettings(), region)

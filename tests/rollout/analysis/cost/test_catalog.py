@@ -20,7 +20,10 @@ def test_packaged_catalog_is_dated_and_sourced():
             assert entry.get("missing") or (entry["source"] and entry["as_of"]), key
     # PRICES.md spot checks: derived and missing rows keep their marks
     assert catalog.price(SG, "ec2:instance:t4g.micro", "hour").derived
-    assert catalog.price(SG, "elasticache:node:redis:cache.t4g.micro", "node-hour").usd is None
+    assert catalog.price(SG, "sqs:requests:standard", "1M requests").usd is None  # still not found for Singapore
+    valkey = catalog.price(SG, "elasticache:node:valkey:cache.t4g.micro", "node-hour")
+    assert valkey.derived and valkey.usd == 0.0192  # Redis OSS 0.024 x 0.8
+    assert "OLD DATA" in catalog.price(SG, "elasticache:node:redis:cache.t4g.micro", "node-hour").source
     assert catalog.price(US, "rds:instance:postgres:db.t4g.small:multi-az", "hour").usd == 0.065
     assert HOURS_PER_MONTH == 730
 

@@ -19,20 +19,20 @@ def test_secret_kms_backup_and_s3():
 
 
 def test_prices_the_catalog_lacks_are_unknown_never_guessed():
-    report = price(res("aws:route53/healthCheck:HealthCheck", "uptime", {"type": "HTTPS"}),
-                   res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "logs"),
-                   res("aws:backup/plan:Plan", "p"), region=US)
-    assert [c.price_known for r in report.resources for c in r.components] == [False, False, False]
-    assert report.total_monthly == 0
-    assert report.lines == (0, 3)
+    report = price(res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "logs"),
+                   res("aws:backup/plan:Plan", "p"), res("aws:sns/topic:Topic", "alerts"), region=SG)
+    assert [c.price_known for r in report.resources for c in r.components] == [False, True, False]
+    # only the backup line is priced: 20 GB x 0.095
+    assert report.total_monthly == pytest.approx(1.90)
+    assert report.lines == (1, 2)
 
 
 def test_unknown_and_free_types_are_listed_not_priced():
-    report = price(res("aws:ec2/vpc:Vpc", "vpc"), res("aws:sns/topic:Topic", "alerts"),
-                   res("aws:sns/topic:Topic", "alerts2"), res("sme-rollout:cache:Cache", "c", custom=False))
+    report = price(res("aws:ec2/vpc:Vpc", "vpc"), res("aws:glue/job:Job", "etl"),
+                   res("aws:glue/job:Job", "etl2"), res("sme-rollout:cache:Cache", "c", custom=False))
     assert report.resources == ()
     assert report.free_types == {"aws:ec2/vpc:Vpc": 1}
-    assert report.unpriced_types == {"aws:sns/topic:Topic": 2}
+    assert report.unpriced_types == {"aws:glue/job:Job": 2}
 
 
 def test_unknown_region_makes_every_line_unknown_with_a_note():

@@ -41,11 +41,14 @@ def test_rds_multi_az_is_its_own_price_not_a_multiplier():
     assert line(report, "Database instance").monthly == pytest.approx(47.45)
 
 
-def test_rds_default_storage_type_gp2_is_not_in_the_catalog_so_unknown():
+def test_rds_default_storage_type_gp2_is_unknown_in_singapore_and_priced_in_us_east():
     report = price(res(RDS, "db", {"engine": "postgres", "instanceClass": "db.t4g.micro", "allocatedStorage": 20}))
     storage = line(report, "Storage (gp2")
     assert (storage.price_known, storage.monthly, storage.quantity) == (False, None, 20)
-    assert "rds:storage:gp2:single-az" in storage.note
+    assert "not found for ap-southeast-1" in storage.note
+    us = price(res(RDS, "db", {"engine": "postgres", "instanceClass": "db.t4g.micro", "allocatedStorage": 20}),
+               region=US)
+    assert line(us, "Storage (gp2").monthly == pytest.approx(20 * 0.115)
     # 730 x 0.025 = 18.25 is still counted
     assert report.total_monthly == pytest.approx(18.25)
 
