@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rollout.model.settings import UsageSettings
-from tests.rollout.analysis.cost.builders import price, res
+from tests.rollout.analysis.cost.builders import US, price, res
 
 
 def test_cloudwatch_alarms_dashboards_and_logs_after_free_tier():
@@ -26,3 +26,19 @@ def test_metric_math_alarm_is_billed_per_metric():
         {"id": "e", "expression": "m1/m2"}, {"id": "m1", "metric": {"metricName": "5xx"}},
         {"id": "m2", "metric": {"metricName": "Requests"}}]})
     assert price(alarm).resources[0].components[0].quantity == 2
+
+
+def test_high_resolution_and_anomaly_detection_alarms():
+    alarm = "aws:cloudwatch/metricAlarm:MetricAlarm"
+    high = res(alarm, "p95", {"period": 10})
+    band = res(alarm, "band", {"metricQueries": [
+        {"id": "m1", "metric": {"metricName": "Latency", "namespace": "AWS/ELB", "period": 60, "stat": "p95"}},
+        {"id": "ad1", "expression": "ANOMALY_DETECTION_BAND(m1, 2)"}]})
+    report = price(high, band, region=US)
+    # Infracost: high resolution 1 metric = 0.30 (no free tier); anomaly detection = 3 standard metrics x 0.10,
+    # all three inside the 10 free standard alarm metrics
+    assert [(r.name, r.components[0].name, r.components[0].quantity, r.components[0].price, r.monthly)
+            for r in report.resources] == [
+        ("p95", "High-resolution alarm metrics", 1, 0.30, pytest.approx(0.30)),
+        ("band", "Standard anomaly detection alarm (3 metrics)", 3, 0.10, 0.0)]
+    assert report.resources[1].components[0].free_quantity == 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rollout.model.inventory import UNKNOWN
-from tests.rollout.analysis.cost.builders import line, price, res
+from tests.rollout.analysis.cost.builders import US, line, price, res
 
 
 def _web_tier(spec: dict, deps: dict | None = None):
@@ -56,3 +56,23 @@ def test_ec2_instance_with_root_volume_and_public_ip_uses_derived_price():
 def test_eip_is_public_ipv4_hours():
     # 730 x 0.005 = 3.65
     assert price(res("aws:ec2/eip:Eip", "ip")).total_monthly == pytest.approx(3.65)
+
+
+def test_mixed_instances_group_by_weighted_capacity_and_spot_share():
+    template = res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {"name": "lt-1", "instanceType": "t3.large"})
+    mixed = {"launchTemplate": {"launchTemplateSpecification": {"launchTemplateName": "lt-1"},
+                                "overrides": [{"instanceType": "m5.xlarge", "weightedCapacity": "2"},
+                                              {"instanceType": "m5.large", "weightedCapacity": "1"}]},
+             "instancesDistribution": {"onDemandBaseCapacity": 1, "onDemandPercentageAboveBaseCapacity": 50}}
+    group = res("aws:autoscaling/group:Group", "web", {"desiredCapacity": 8, "minSize": 2, "maxSize": 12,
+                                                       "mixedInstancesPolicy": mixed})
+    report = price(template, group, region=US)
+    resource = next(r for r in report.resources if r.name == "web")
+    # capacity 8 units / weight 2 = 4 x m5.xlarge: base 1 on-demand + 50 % of the other 3 (rounded up) = 3
+    # on-demand x 730 x 0.192 = 420.48; 1 spot instance: price unknown
+    assert [(c.name, c.quantity, c.monthly) for c in resource.components] == [
+        ("Instance usage (Linux, on-demand, m5.xlarge)", 2190, pytest.approx(420.48)),
+        ("Spot instance usage (m5.xlarge) x 1", 730, None)]
+    assert "weighted capacity: 4 x m5.xlarge (weight 2)" in resource.note
+    # min 2 / 2 = 1 instance, max 12 / 2 = 6 instances, at 140.16 each
+    assert resource.monthly_range == pytest.approx((140.16, 840.96))

@@ -58,3 +58,19 @@ def test_unknown_instance_class_before_apply_is_price_unknown():
                                    "storageType": "gp3"}))
     assert not line(report, "Database instance").price_known
     assert report.lines == (2, 1)
+
+
+def test_io1_iops_and_extended_support_for_old_engine_versions():
+    db = res(RDS, "db", {"engine": "postgres", "engineVersion": "12.19", "instanceClass": "db.t3.large",
+                         "allocatedStorage": 100, "storageType": "io1", "iops": 1000})
+    report = price(db, region=US)
+    # Infracost: 730 x 0.145 = 105.85; 100 GB io1 x 0.125 = 12.50; 1,000 IOPS x 0.10 = 100.00;
+    # extended support year 1: 2 vCPU x 730 h x 0.10 = 146.00
+    assert [(c.name, c.monthly) for c in report.resources[0].components][:4] == [
+        ("Database instance (primary, Single-AZ, db.t3.large)", pytest.approx(105.85)),
+        ("Storage (io1, Single-AZ)", pytest.approx(12.50)),
+        ("Provisioned IOPS (io1, Single-AZ)", pytest.approx(100.0)),
+        ("Extended support (year 1, postgres 12.19, 2 vCPU)", pytest.approx(146.0))]
+    current = res(RDS, "db", {"engine": "postgres", "engineVersion": "16.4", "instanceClass": "db.t3.large",
+                              "allocatedStorage": 20, "storageType": "gp3"})
+    assert not any("Extended" in c.name for c in price(current, region=US).resources[0].components)
