@@ -66,7 +66,7 @@ class Resource:
     remote: bool = False
     """A multi-language (remote) component: its children are built by its provider plugin, unseen offline."""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
         return {
             "urn": self.urn,
             "type": self.type,
@@ -79,7 +79,7 @@ class Resource:
             "provider": self.provider,
             "dependencies": list(self.dependencies),
             "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
-            "inputs": encode_value(self.inputs),
+            "inputs": encode_value(self.inputs, reveal_secrets=reveal_secrets),
             **({"remote": True} if self.remote else {}),
         }
 
@@ -153,14 +153,15 @@ class Inventory:
         return (f"{total} remote component{'s' if total != 1 else ''} ({packages}): the resources they create are "
                 f"built by their provider plugins and not seen offline (run `pulumi preview` to see them)")
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
+        """The inventory as JSON; secret values are masked unless `reveal_secrets` (the run cache needs them)."""
         return {
             "schemaVersion": SCHEMA_VERSION,
             "project": self.project,
             "stack": self.stack,
             "phase": self.phase,
-            "outputs": encode_value(self.outputs),
-            "resources": [r.to_json() for r in self.resources],
+            "outputs": encode_value(self.outputs, reveal_secrets=reveal_secrets),
+            "resources": [r.to_json(reveal_secrets=reveal_secrets) for r in self.resources],
         }
 
     @classmethod

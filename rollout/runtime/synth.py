@@ -100,6 +100,9 @@ def _record(program: Callable[[], Any], *, project: str, stack: str, config: dic
 
     `stack_references` answers StackReference outputs (stack name -> outputs); `limits` collects what the offline
     runtime could not answer (data sources without a declared result type), to explain a failure."""
+    from rollout.runtime import lazy_sdk
+
+    lazy_sdk.install()
     from pulumi.runtime import mocks as pulumi_mocks
     from pulumi.runtime import settings as pulumi_settings
     from pulumi.runtime.config import set_all_config
