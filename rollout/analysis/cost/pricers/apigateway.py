@@ -1,10 +1,11 @@
-"""API Gateway: REST APIs (per request), HTTP APIs (per request), WebSocket APIs (messages, connection minutes)."""
+"""API Gateway: REST APIs (per request), HTTP APIs (per request), WebSocket APIs (messages, connection minutes), and
+REST stages with a cache cluster (per hour)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rollout.analysis.cost.context import PricingContext, Priced
+from rollout.analysis.cost.context import HOURS_PER_MONTH, PricingContext, Priced
 from rollout.model.inventory import Resource
 
 
@@ -25,7 +26,15 @@ def _api(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Pri
                             ctx.usage(resource, "monthlyRequests") / 1e6, usage_based=True)])
 
 
+def _stage(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    if inputs.get("cacheClusterEnabled") is not True:
+        return Priced([], note="no cache cluster: a stage has no charge of its own")
+    size = inputs.get("cacheClusterSize") or "0.5"  # the API's default cache size (GB)
+    return Priced([ctx.line(f"Cache cluster ({size} GB)", f"apigateway:cache:{size}", "hour", HOURS_PER_MONTH)])
+
+
 PRICERS = {
+    "aws:apigateway/stage:Stage": _stage,
     "aws:apigateway/restApi:RestApi": _rest_api,
     "aws:apigatewayv2/api:Api": _api,
 }

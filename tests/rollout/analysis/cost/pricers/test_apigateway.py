@@ -23,3 +23,14 @@ def test_rest_http_and_websocket_apis(synth):
         ("ws", "Messages (first 1B)", 1000.0, "1M messages", 1000.0),
         ("ws", "Connection duration", 10.0, "1M minutes", 2.5),
     ]
+
+
+def test_a_stage_costs_only_with_a_cache_cluster():
+    from tests.rollout.analysis.cost.builders import price, res
+
+    plain = price(res("aws:apigateway/stage:Stage", "prod", {"stageName": "prod"}))
+    assert plain.resources[0].components == () and "no charge of its own" in plain.resources[0].note
+    cached = price(res("aws:apigateway/stage:Stage", "prod", {"cacheClusterEnabled": True, "cacheClusterSize": "1.6"}))
+    component = cached.resources[0].components[0]
+    # no sourced cache-cluster price: price unknown, 730 hours still shown
+    assert (component.name, component.quantity, component.price_known) == ("Cache cluster (1.6 GB)", 730, False)
