@@ -42,8 +42,9 @@ INTERRUPT_GRACE_SECONDS = 2.0
 
 
 class RolloutGroup(TyperGroup):
-    """Turns bad input into one line per problem on stderr and exit code 2, never a traceback; Ctrl-C into exit
-    130; a reader that went away (`rollout plan | head`) into a quiet exit 0."""
+    """Turns bad input into one line per problem on stderr and exit code 2 (3 for a limit of the offline runtime:
+    OfflineLimitError), never a traceback; Ctrl-C into exit 130; a reader that went away (`rollout plan | head`)
+    into a quiet exit 0."""
 
     def invoke(self, ctx):  # noqa: ANN001 - click's signature
         _broken_pipe_is_an_error_not_an_exit()
@@ -53,7 +54,7 @@ class RolloutGroup(TyperGroup):
             lines = getattr(error, "problems", None) or [str(error)]
             for line in lines:
                 typer.echo(f"error: {line}", err=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(getattr(error, "exit_code", 2)) from None
         except KeyboardInterrupt:
             _say("interrupted")
             raise typer.Exit(INTERRUPTED) from None

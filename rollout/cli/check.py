@@ -50,13 +50,16 @@ def check(
         run = check_stack(program, stack, phase=phase, config_file=config, progress=progress,
                           cache=not no_cache)
     result, stack_file, inventory = run.result, run.stack_file, run.inventory
-    warnings = run.warnings
+    warnings = run.warnings + ([f"{inventory.remote_note()}: they are not checked"]
+                               if inventory.remote_note() else [])
     warn(warnings)
     if output is CheckFormat.json:
         print_json(findings_json(result.findings, controls=result.controls,
                                  resources_evaluated=result.resources_evaluated,
                                  extra={"project": inventory.project, "stack": inventory.stack,
-                                        "phase": inventory.phase, "warnings": warnings}))
+                                        "phase": inventory.phase, "warnings": warnings,
+                                        **({"remoteComponents": inventory.remote_components()}
+                                           if inventory.remote_components() else {})}))
     elif output is CheckFormat.sarif:
         try:
             version = metadata.version("sme-rollout")

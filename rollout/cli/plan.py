@@ -41,7 +41,8 @@ def plan(
     check_writable(save, "--save")
     with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         result = plan_stack(program, stack, phase, progress=progress, cache=not no_cache)
-    warnings = stack_warnings(result.stack_file)
+    warnings = stack_warnings(result.stack_file) + ([result.current.remote_note()]
+                                                    if result.current.remote_note() else [])
     warn(warnings)
     if save is not None:
         from rollout.cli._render import write_output
