@@ -161,10 +161,6 @@ def safe_trust(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
         conditions = _conditions(statement)
         if principal_is_public(statement.get("Principal")):
             yield "assumeRolePolicy trusts Principal '*' (anyone can assume the role)"
-        accounts = _account_principals(statement)
-        if accounts and not any(key in _NARROWING_KEYS for key, _ in conditions):
-            yield (f"assumeRolePolicy trusts the whole account {', '.join(accounts)} (any principal there allowed "
-                   "sts:AssumeRole can assume it); name the role ARNs or add an aws:PrincipalArn/sts:ExternalId condition")
         if _is_web_identity(statement):
             subs = [v for key, values in conditions if key.endswith(":sub") for v in values]
             if not any(key.endswith(":aud") for key, _ in conditions) or not subs:
@@ -173,6 +169,20 @@ def safe_trust(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
                 reason = _unsafe_sub(value)
                 if reason:
                     yield f"OIDC trust {reason}"
+
+
+def no_account_trust(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    try:
+        statements = policy_statements(get(subject.props, "assumeRolePolicy"))
+    except ValueError as error:
+        yield f"assumeRolePolicy: {error}"
+        return
+    for statement in statements:
+        accounts = _account_principals(statement)
+        if is_allow(statement) and accounts and not any(key in _NARROWING_KEYS for key, _ in _conditions(statement)):
+            yield (f"assumeRolePolicy trusts the whole account {', '.join(accounts)} (any principal there allowed "
+                   "sts:AssumeRole can assume it); name the role ARNs or add an aws:PrincipalArn/sts:ExternalId "
+                   "condition")
 
 
 def managed_policy_arns(subject: Subject) -> list[str]:
@@ -243,13 +253,25 @@ CONTROLS = (
     Control(
         id="IAM-04", title="Role trust policies are not open", severity=Severity.HIGH, resource_types=(ROLE,),
         check=safe_trust,
-        description="assumeRolePolicy must not trust '*', nor a whole account (a 12-digit id or :root) unless an "
-                    "aws:PrincipalArn, sts:ExternalId, aws:SourceArn or aws:SourceAccount condition narrows it (Checkov "
-                    "CKV_AWS_61 fails those too); OIDC (web identity) trust needs aud and sub conditions, and a sub "
-                    "that names one repository (not '*', 'repo:*', 'repo:org*' or a workflow/environment/ref claim).",
-        remediation="Name the trusted role ARNs (or add sts:ExternalId for a third party); add token.actions...:aud "
-                    "and a :sub of the form repo:owner/name:ref:refs/heads/main for OIDC.",
-        sources=("CKV_AWS_60", "CKV_AWS_61", "CKV_AWS_358", "CKV_AWS_393"),
+        description="assumeRolePolicy must not trust '*'; OIDC (web identity) trust needs aud and sub conditions, "
+                    "and a sub that names one repository (not '*', 'repo:*', 'repo:org*' or a workflow/environment/"
+                    "ref claim, as CKV_AWS_358/393 judge it). Whole-account trust is IAM-07.",
+        remediation="Name the trusted service or role; add token.actions...:aud and a :sub of the form "
+                    "repo:owner/name:ref:refs/heads/main for OIDC.",
+        sources=("CKV_AWS_60", "CKV_AWS_358", "CKV_AWS_393"),
+    ),
+    Control(
+        id="IAM-07", title="Role trust names principals, not whole accounts", severity=Severity.HIGH,
+        resource_types=(ROLE,), check=no_account_trust, enforcement=Enforcement.ADVISORY,
+        description="A trust policy naming an account (a 12-digit id or arn:aws:iam::ID:root) lets every principal "
+                    "of that account that its IAM policies allow sts:AssumeRole assume the role; accepted only with "
+                    "an aws:PrincipalArn, sts:ExternalId, aws:SourceArn or aws:SourceAccount condition. Advisory: "
+                    "the queue and event-stream roles trust their own account by default (its IAM policies decide "
+                    "who) until the app's role is known. Checkov CKV_AWS_61 fails every account principal, "
+                    "conditions or not.",
+        remediation="List the app's role ARNs as the trusted principals (QueueArgs.trusted_principal_arns), or add "
+                    "sts:ExternalId for a third party's account.",
+        sources=("CKV_AWS_61",),
     ),
     Control(
         id="IAM-05", title="No broad AWS managed policies", severity=Severity.HIGH, resource_types=_ATTACH_TYPES,

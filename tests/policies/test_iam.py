@@ -109,6 +109,12 @@ def test_iam04_safe_trust(res, assert_exact):
         "fail_oidc_sub_org_prefix": res(ROLE, "d5", {"assumeRolePolicy": doc({**oidc, "Condition": sub("repo:shop*")})}),
         "fail_oidc_sub_environment": res(ROLE, "d6", {"assumeRolePolicy": doc({**oidc, "Condition": sub("environment:prod")})}),
         "pass_oidc_sub_org_repos": res(ROLE, "d7", {"assumeRolePolicy": doc({**oidc, "Condition": sub("repo:shop/*")})}),
+        "unknown_trust": res(ROLE, "e", {"assumeRolePolicy": U}),
+    })
+
+
+def test_iam07_no_whole_account_trust(res, assert_exact):
+    assert_exact("IAM-07", {
         "fail_whole_account_root": res(ROLE, "f", {"assumeRolePolicy": doc(
             {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"})}),
         "fail_whole_account_id": res(ROLE, "g", {"assumeRolePolicy": doc(
@@ -121,7 +127,9 @@ def test_iam04_safe_trust(res, assert_exact):
         "pass_deny_account": res(ROLE, "j", {"assumeRolePolicy": doc(
             {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
             {"Effect": "Deny", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"})}),
-        "unknown_trust": res(ROLE, "e", {"assumeRolePolicy": U}),
+        "pass_service": res(ROLE, "k", {"assumeRolePolicy": TRUST_EC2}),
+        "fail_not_json": res(ROLE, "l", {"assumeRolePolicy": "{"}),
+        "unknown_trust": res(ROLE, "m", {"assumeRolePolicy": U}),
     })
 
 
