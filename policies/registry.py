@@ -21,11 +21,12 @@ from policies import (
     s3,
     secretsmanager,
     sqs,
+    vpc,
 )
 from policies.core import Control
 
 MODULES = (cloudfront, s3, elasticache, rds, sqs, ec2, autoscaling, lb, iam, observability, cloudwatch, backup,
-           secretsmanager, kms, cloudflare)
+           secretsmanager, kms, cloudflare, vpc)
 
 # The ids of ../shared/CONTROLS.md, in its order: the registry must hold exactly these.
 CATALOG_IDS = (
@@ -49,6 +50,8 @@ CATALOG_IDS = (
 
 # Controls beyond the catalog: what a security reviewer expects and Checkov checks (issue 17; docs/controls.md).
 REVIEW_IDS = (
+    "SG-01", "SG-02", "SG-03", "VPC-01", "VPC-02",
+    "EC2-01",
     "IAM-07",
 )
 
