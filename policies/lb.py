@@ -12,6 +12,7 @@ from policies.core import Control, Enforcement, Severity, Subject
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+CLASSIC = "aws:elb/loadBalancer:LoadBalancer"
 DEFAULT_TLS_POLICIES = [
     "ELBSecurityPolicy-TLS13-1-2-2021-06",
     "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
@@ -34,7 +35,21 @@ def _protocol(props: Mapping[str, Any]) -> str:
     return str(get(props, "protocol", default="HTTP")).upper()
 
 
+def _classic_listeners(subject: Subject) -> list[tuple[str, Any]]:
+    return [(f"listeners[{get(listener, 'lbPort', default=i)}]", listener)
+            for i, listener in enumerate(items(get(subject.props, "listeners")))]
+
+
 def http_redirects(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == CLASSIC:
+        if truthy(get(subject.props, "internal")):
+            return
+        for where, listener in _classic_listeners(subject):
+            protocol = str(get(listener, "lbProtocol", default="")).upper()
+            if protocol in ("HTTP", "TCP"):
+                yield (f"classic ELB {where} accepts plain {protocol} and cannot redirect it to HTTPS; use an ALB "
+                       "with an HTTP->HTTPS redirect")
+        return
     if _protocol(subject.props) != "HTTP":
         return
     actions = items(get(subject.props, "defaultActions"))
@@ -60,6 +75,11 @@ def _is_application(props: Mapping[str, Any]) -> bool:
 
 
 def header_hygiene(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == CLASSIC:  # classic load balancers have desync mitigation but no header dropping
+        mode = get(subject.props, "desyncMitigationMode", default="defensive")
+        if mode not in {"defensive", "strictest"}:
+            yield f"desyncMitigationMode is {mode!r}; use defensive or strictest"
+        return
     if not _is_application(subject.props):
         return
     if not truthy(get(subject.props, "dropInvalidHeaderFields")):
@@ -71,7 +91,9 @@ def header_hygiene(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
 
 def access_logs(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
     logs = get(subject.props, "accessLogs")
-    if not truthy(get(logs, "enabled")) or not get(logs, "bucket"):
+    # a classic ELB's access_logs block is enabled unless it says otherwise (aws_elb access_logs.enabled default true)
+    enabled = get(logs, "enabled", default=subject.type == CLASSIC and logs is not None)
+    if not truthy(enabled) or not get(logs, "bucket"):
         yield "accessLogs are not enabled with a bucket"
 
 
@@ -94,11 +116,14 @@ def waf_association(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Ite
 
 CONTROLS = (
     Control(
-        id="ALB-01", title="HTTP listeners only redirect to HTTPS", severity=Severity.HIGH, resource_types=LISTENERS,
-        check=http_redirects,
-        description="A plain-HTTP listener must have exactly one default action: a redirect to HTTPS.",
+        id="ALB-01", title="HTTP listeners only redirect to HTTPS", severity=Severity.HIGH,
+        resource_types=LISTENERS + (CLASSIC,), check=http_redirects,
+        description="A plain-HTTP listener must have exactly one default action: a redirect to HTTPS. An "
+                    "internet-facing classic ELB cannot redirect, so any HTTP or TCP listener on it fails (Checkov "
+                    "CKV_AWS_127 fails any classic listener without an ACM certificate, internal ones too).",
         remediation="defaultActions=[{type: redirect, redirect: {protocol: HTTPS, port: '443', statusCode: HTTP_301}}].",
-        sources=("FSBP ELB.1", "CKV2_AWS_20", "CKV_AWS_2", "awsguard alb-http-to-https-redirection"),
+        sources=("FSBP ELB.1", "FSBP ELB.3", "CKV2_AWS_20", "CKV_AWS_2", "CKV_AWS_127",
+                 "awsguard alb-http-to-https-redirection"),
     ),
     Control(
         id="ALB-02", title="HTTPS listeners use a TLS 1.2+ policy", severity=Severity.HIGH, resource_types=LISTENERS,
@@ -109,7 +134,7 @@ CONTROLS = (
     ),
     Control(
         id="ALB-03", title="ALBs drop invalid headers and mitigate desync", severity=Severity.MEDIUM,
-        resource_types=LOAD_BALANCERS, check=header_hygiene,
+        resource_types=LOAD_BALANCERS + (CLASSIC,), check=header_hygiene,
         description="Dropping invalid header fields and desync mitigation block HTTP request smuggling.",
         remediation="Set dropInvalidHeaderFields=true; keep desyncMitigationMode defensive or strictest.",
         sources=("FSBP ELB.4", "FSBP ELB.12", "CKV_AWS_131", "CKV_AWS_328"),
@@ -117,10 +142,10 @@ CONTROLS = (
     ),
     Control(
         id="ALB-04", title="Load balancer access logs are on", severity=Severity.MEDIUM,
-        resource_types=LOAD_BALANCERS, check=access_logs,
+        resource_types=LOAD_BALANCERS + (CLASSIC,), check=access_logs,
         description="Access logs record every request for incident analysis.",
         remediation="Set accessLogs={enabled: true, bucket: log_bucket.id}.",
-        sources=("FSBP ELB.5", "CKV_AWS_91", "AwsSolutions-ELB2", "awsguard elb-logging-enabled"),
+        sources=("FSBP ELB.5", "CKV_AWS_91", "CKV_AWS_92", "AwsSolutions-ELB2", "awsguard elb-logging-enabled"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(

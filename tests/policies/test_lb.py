@@ -81,3 +81,31 @@ def test_alb06_waf(res, variant, assert_exact):
                                             res(WEB_ACL_ASSOCIATION, "c-waf", {"resourceArn": "x"}, {"resourceArn": [other.urn]})],
         "unknown_internal": with_waf("d", {"internal": UB}, associate=False),
     })
+
+
+def test_classic_load_balancers(res, assert_exact):
+    from policies.lb import CLASSIC
+
+    https = {"lbPort": 443, "lbProtocol": "https", "instancePort": 8080, "instanceProtocol": "http",
+             "sslCertificateId": "arn:aws:acm:ap-southeast-1:1:certificate/c"}
+    plain = {"lbPort": 80, "lbProtocol": "http", "instancePort": 8080, "instanceProtocol": "http"}
+
+    def elb(name, *listeners, **props):
+        return res(CLASSIC, name, {"availabilityZones": ["ap-southeast-1a"], "listeners": list(listeners), **props})
+
+    assert_exact("ALB-01", {
+        "pass_https_only": elb("a", https),
+        "pass_internal_http": elb("a2", plain, internal=True),
+        "fail_public_http": elb("b", https, plain),
+        "fail_public_tcp": elb("c", {**plain, "lbProtocol": "tcp"}),
+        "unknown_protocol": elb("d", {**plain, "lbProtocol": U}),
+    })
+    assert_exact("ALB-03", {
+        "pass_default_desync": elb("a", https),
+        "fail_monitor_desync": elb("b", https, desyncMitigationMode="monitor"),
+    })
+    assert_exact("ALB-04", {
+        "pass_logs_block": elb("a", https, accessLogs={"bucket": "logs", "interval": 60}),
+        "fail_no_logs": elb("b", https),
+        "fail_logs_disabled": elb("c", https, accessLogs={"bucket": "logs", "enabled": False}),
+    })
