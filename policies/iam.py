@@ -3,6 +3,7 @@ broad AWS managed policies, one way of attaching policies per role (IAM-01..06).
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -117,6 +118,25 @@ _REPO_VALUE = re.compile(r"^[A-Za-z0-9_.${}-]+/[^/]+")
 def _federated(statement: Mapping[str, Any]) -> list[str]:
     principal = statement.get("Principal")
     return [str(f) for f in as_list(principal.get("Federated"))] if isinstance(principal, Mapping) else []
+
+
+# Reads that hand over data or credentials wholesale when allowed on Resource '*' (cloudsplaining's data-exfiltration
+# list, which Checkov CKV_AWS_288 applies).
+EXFILTRATION_ACTIONS = ("s3:GetObject", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+                        "secretsmanager:GetSecretValue")
+
+
+def _matches(pattern: str, action: str) -> bool:
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def no_exfiltration_reads(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    for where, statement in _allow_statements(subject):
+        if isinstance(statement, str) or "*" not in resources(statement):
+            continue
+        granted = sorted({a for a in EXFILTRATION_ACTIONS for p in actions(statement) if _matches(p, a)})
+        if granted:
+            yield f"{where} allows {', '.join(granted)} on Resource '*'; name the buckets, parameters and secrets"
 
 
 def _is_web_identity(statement: Mapping[str, Any]) -> bool:
@@ -248,7 +268,8 @@ CONTROLS = (
                     "and kms:Decrypt/ReEncrypt* must name resources; read-only verbs (Get/List/Describe...) and the "
                     "configured actions that only support '*' are accepted.",
         remediation="Replace Resource '*' with the ARNs the actions apply to.",
-        sources=("FSBP KMS.1", "FSBP KMS.2", "CKV_AWS_286-290", "CKV_AWS_355", "CKV_AWS_356", "AwsSolutions-IAM5"),
+        sources=("FSBP KMS.1", "FSBP KMS.2", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_289", "CKV_AWS_290",
+                 "CKV_AWS_355", "CKV_AWS_356", "AwsSolutions-IAM5"),
     ),
     Control(
         id="IAM-04", title="Role trust policies are not open", severity=Severity.HIGH, resource_types=(ROLE,),
@@ -259,6 +280,15 @@ CONTROLS = (
         remediation="Name the trusted service or role; add token.actions...:aud and a :sub of the form "
                     "repo:owner/name:ref:refs/heads/main for OIDC.",
         sources=("CKV_AWS_60", "CKV_AWS_358", "CKV_AWS_393"),
+    ),
+    Control(
+        id="IAM-08", title="No secret or object reads on Resource '*'", severity=Severity.HIGH,
+        resource_types=_POLICY_TYPES, check=no_exfiltration_reads,
+        description="s3:GetObject, ssm:GetParameter(s/ByPath) and secretsmanager:GetSecretValue on Resource '*' "
+                    "(directly or through wildcards such as s3:Get*, ssm:*, *) read every object, parameter and "
+                    "secret of the account.",
+        remediation="Scope the statement to the app's bucket prefix, parameter path and secret ARNs.",
+        sources=("CKV_AWS_288",),
     ),
     Control(
         id="IAM-07", title="Role trust names principals, not whole accounts", severity=Severity.HIGH,

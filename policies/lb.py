@@ -13,6 +13,8 @@ LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 CLASSIC = "aws:elb/loadBalancer:LoadBalancer"
+TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
+LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 DEFAULT_TLS_POLICIES = [
     "ELBSecurityPolicy-TLS13-1-2-2021-06",
     "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
@@ -102,6 +104,42 @@ def deletion_protection(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[s
         yield "enableDeletionProtection is not true"
 
 
+def _forwards_to(actions: Any, holder: Subject, prop: str, group: Subject) -> bool:
+    """A forward action of `holder` whose target group came from `group` (through the holder's property deps)."""
+    return any(get(action, "type") == "forward" for action in items(actions)) \
+        and group.urn in holder.property_dependencies.get(prop, ())
+
+
+def tls_to_targets(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    listeners = of_type(subjects, *LISTENERS)
+    rules = of_type(subjects, *LISTENER_RULES)
+
+    def check(group: Subject) -> Iterator[str]:
+        if get(group.props, "targetType") in ("lambda", "alb"):
+            return  # no protocol of their own
+        if str(get(group.props, "protocol", default="")).upper() != "HTTP":
+            return
+        front = [listener for listener in listeners if _forwards_to(get(listener.props, "defaultActions"), listener,
+                                                                    "defaultActions", group)]
+        front += [listener for rule in rules if _forwards_to(get(rule.props, "actions"), rule, "actions", group)
+                  for listener in listeners if listener.urn in rule.property_dependencies.get("listenerArn", ())]
+        if not front:
+            yield "HTTP target group that no HTTPS listener forwards to (plain HTTP from the client to the target)"
+        for listener in front:
+            if _protocol(listener.props) == "HTTP":
+                yield f"HTTP target group behind the plain-HTTP listener {listener.name} (no TLS anywhere on the path)"
+
+    def check_classic(balancer: Subject) -> Iterator[str]:
+        for where, listener in _classic_listeners(balancer):
+            front = str(get(listener, "lbProtocol", default="")).upper()
+            back = str(get(listener, "instanceProtocol", default="")).upper()
+            if front in ("HTTP", "TCP") and back in ("HTTP", "TCP"):
+                yield f"classic ELB {where} carries plain {front} from clients to instances"
+
+    yield from each(subjects, TARGET_GROUPS, check)
+    yield from each(subjects, [CLASSIC], check_classic)
+
+
 def waf_association(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     associations = of_type(subjects, WEB_ACL_ASSOCIATION)
 
@@ -163,6 +201,20 @@ CONTROLS = (
                     "depends on it.",
         remediation="Add aws.wafv2.WebAclAssociation(resource_arn=alb.arn, web_acl_arn=acl.arn).",
         sources=("FSBP ELB.16", "CKV2_AWS_28"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="TG-01", title="Plain-HTTP targets only behind HTTPS listeners", severity=Severity.MEDIUM,
+        resource_types=TARGET_GROUPS + LISTENERS + LISTENER_RULES + (CLASSIC,), check=tls_to_targets, stack=True,
+        description="An HTTP target group must be reached only through HTTPS listeners (TLS ends at the load "
+                    "balancer, inside the VPC): a plain-HTTP listener forwarding to it, or no HTTPS listener at all, "
+                    "carries client traffic unencrypted end to end; joined through the forward actions' "
+                    "targetGroupArn and listener rules' listenerArn. Classic ELB listeners with HTTP/TCP on both "
+                    "sides fail too. Checkov CKV_AWS_378 reads the same join; CKV_AWS_376 fails every classic "
+                    "listener with a plain instanceProtocol, even behind an HTTPS front.",
+        remediation="Forward to the target group from the HTTPS listener only, and make the HTTP listener a redirect "
+                    "(ALB-01); for end-to-end TLS use protocol HTTPS on the target group.",
+        sources=("CKV_AWS_378", "CKV_AWS_376"),
         enforcement=Enforcement.ADVISORY,
     ),
 )

@@ -15,6 +15,7 @@ PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 CLUSTER = "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+SNAPSHOTS = ("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot", "aws:rds/snapshotCopy:SnapshotCopy")
 DEFAULT_LOG_EXPORTS = {
     "postgres": ["postgresql", "upgrade"],
     "mysql": ["audit", "error", "general", "slowquery"],
@@ -136,6 +137,12 @@ def patching(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
     allowed = list(cfg.get("allowedCaCerts") or DEFAULT_CA_CERTS)
     if certificate is not None and certificate not in allowed:
         yield f"caCertIdentifier {certificate!r} is not one of {allowed}"
+
+
+def private_snapshots(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    # sharedAccounts "all" makes a manual snapshot public (RDS ModifyDBSnapshotAttribute, attribute restore)
+    if "all" in [str(a).lower() for a in items(get(subject.props, "sharedAccounts"))]:
+        yield "sharedAccounts contains 'all': anyone can restore this snapshot (the whole database)"
 
 
 def source_of(replica: Subject, instances: Sequence[Subject]) -> Subject | None:
@@ -302,5 +309,13 @@ CONTROLS = (
         remediation="Give replicas the source's parameterGroupName and monitoringInterval, publiclyAccessible=false.",
         sources=("FSBP RDS.2/RDS.3 applied to replicas", "awsguard checkReadReplicas"),
         enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="RDS-11", title="RDS snapshots are not public", severity=Severity.CRITICAL, resource_types=SNAPSHOTS,
+        check=private_snapshots, waivable=False,
+        description="A manual DB or cluster snapshot (or snapshot copy) shared with 'all' can be restored by any "
+                    "AWS account.",
+        remediation="Remove 'all' from shared_accounts; share with named account ids only.",
+        sources=("FSBP RDS.1", "CKV_AWS_302"),
     ),
 )

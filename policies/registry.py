@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import Counter
 
 from policies import (
+    acm,
     autoscaling,
     backup,
     cloudflare,
     cloudfront,
+    cloudtrail,
     cloudwatch,
     ec2,
     elasticache,
@@ -20,13 +22,15 @@ from policies import (
     rds,
     s3,
     secretsmanager,
+    sns,
     sqs,
     vpc,
+    wafv2,
 )
 from policies.core import Control
 
 MODULES = (cloudfront, s3, elasticache, rds, sqs, ec2, autoscaling, lb, iam, observability, cloudwatch, backup,
-           secretsmanager, kms, cloudflare, vpc)
+           secretsmanager, kms, cloudflare, vpc, sns, cloudtrail, wafv2, acm)
 
 # The ids of ../shared/CONTROLS.md, in its order: the registry must hold exactly these.
 CATALOG_IDS = (
@@ -51,8 +55,9 @@ CATALOG_IDS = (
 # Controls beyond the catalog: what a security reviewer expects and Checkov checks (issue 17; docs/controls.md).
 REVIEW_IDS = (
     "SG-01", "SG-02", "SG-03", "VPC-01", "VPC-02",
-    "EC2-01",
-    "IAM-07",
+    "EC2-01", "RDS-11", "TG-01",
+    "IAM-07", "IAM-08",
+    "SNS-01", "SNS-02", "CT-01", "CT-02", "CT-03", "CT-04", "WAF-01", "WAF-02", "ACM-01", "ACM-02",
 )
 
 

@@ -171,3 +171,16 @@ def test_iam06_one_way_of_attaching(res, assert_exact):
                                              res(ATTACHMENT, "d-att", {"role": "app", "policyArn": "arn:y"})],
         "unknown_managed": role("e", {"managedPolicyArns": U}),
     })
+
+
+def test_iam08_no_exfiltration_reads(res, assert_exact):
+    assert_exact("IAM-08", {
+        "pass_scoped_get_object": res(POLICY, "a", {"policy": doc(allow("s3:GetObject", "arn:aws:s3:::shop-assets/*"))}),
+        "pass_list_on_star": res(POLICY, "a2", {"policy": doc(allow("s3:ListAllMyBuckets", "*"))}),
+        "fail_get_object_on_star": res(POLICY, "b", {"policy": doc(allow("s3:GetObject", "*"))}),
+        "fail_get_wildcard_on_star": res(ROLE_POLICY, "c", {"role": "r", "policy": doc(allow("s3:Get*", "*"))}),
+        "fail_parameters_on_star": res(USER_POLICY, "d", {"user": "u", "policy": doc(allow("ssm:GetParameter*", "*"))}),
+        "fail_secret_value_on_star": res(GROUP_POLICY, "e", {"group": "g", "policy": doc(allow("secretsmanager:GetSecretValue", "*"))}),
+        "fail_star_on_star": res(PERMISSION_SET_POLICY, "f", {"inlinePolicy": doc(allow("*", "*"))}),
+        "unknown_policy": res(POLICY, "g", {"policy": U}),
+    })

@@ -109,3 +109,35 @@ def test_classic_load_balancers(res, assert_exact):
         "fail_no_logs": elb("b", https),
         "fail_logs_disabled": elb("c", https, accessLogs={"bucket": "logs", "enabled": False}),
     })
+
+
+def test_tg01_tls_to_targets(res, assert_exact):
+    from policies.lb import CLASSIC
+
+    def path(name, listener_protocol="HTTPS", group_protocol="HTTP", via_rule=False, target_type="instance"):
+        group = res("aws:lb/targetGroup:TargetGroup", name, {"protocol": group_protocol, "port": 8080,
+                                                            "targetType": target_type, "vpcId": "v"})
+        forward = [{"type": "forward", "targetGroupArn": "mock"}]
+        if via_rule:
+            listener = res("aws:lb/listener:Listener", f"{name}-l", {"protocol": listener_protocol, "port": 443,
+                                                                    "defaultActions": [{"type": "fixed-response"}]})
+            rule = res("aws:lb/listenerRule:ListenerRule", f"{name}-r", {"listenerArn": "mock", "actions": forward},
+                       {"listenerArn": [listener.urn], "actions": [group.urn]})
+            return [group, listener, rule]
+        listener = res("aws:lb/listener:Listener", f"{name}-l", {"protocol": listener_protocol, "port": 443,
+                                                                "defaultActions": forward}, {"defaultActions": [group.urn]})
+        return [group, listener]
+
+    assert_exact("TG-01", {
+        "pass_behind_https": path("a"),
+        "pass_behind_https_rule": path("a2", via_rule=True),
+        "pass_https_target_group": path("a3", listener_protocol="HTTP", group_protocol="HTTPS"),
+        "pass_lambda_targets": [res("aws:lb/targetGroup:TargetGroup", "a4", {"targetType": "lambda"})],
+        "fail_behind_http": path("b", listener_protocol="HTTP"),
+        "fail_unattached": [res("aws:lb/targetGroup:TargetGroup", "c", {"protocol": "HTTP", "port": 80, "vpcId": "v"})],
+        "fail_classic_plain_both_sides": [res(CLASSIC, "d", {"listeners": [
+            {"lbPort": 80, "lbProtocol": "http", "instancePort": 80, "instanceProtocol": "http"}]})],
+        "pass_classic_https_front": [res(CLASSIC, "e", {"listeners": [
+            {"lbPort": 443, "lbProtocol": "https", "instancePort": 80, "instanceProtocol": "http", "sslCertificateId": "c"}]})],
+        "unknown_protocol": [res("aws:lb/targetGroup:TargetGroup", "f", {"protocol": U})],
+    })

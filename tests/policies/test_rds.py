@@ -255,3 +255,17 @@ def test_rds06_clusters_and_engines(res, variant, assert_exact):
         "pass_oracle_not_judged": db(res, variant, "g", {"engine": "oracle-se2", "parameterGroupName": variant.DELETE}),
         "unknown_cluster_parameter": with_cluster_group("h", {"parameters.0.value": U}),
     })
+
+
+def test_rds11_private_snapshots(res, assert_exact):
+    from policies.rds import SNAPSHOTS
+
+    snapshot, cluster_snapshot, copy = SNAPSHOTS
+    assert_exact("RDS-11", {
+        "pass_private": res(snapshot, "a", {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s"}),
+        "pass_shared_with_account": res(cluster_snapshot, "a2", {"dbClusterIdentifier": "c", "sharedAccounts": ["123456789012"]}),
+        "fail_public": res(snapshot, "b", {"dbInstanceIdentifier": "db", "sharedAccounts": ["all"]}),
+        "fail_public_cluster_snapshot": res(cluster_snapshot, "c", {"dbClusterIdentifier": "c", "sharedAccounts": ["ALL"]}),
+        "fail_public_copy": res(copy, "d", {"sourceDbSnapshotIdentifier": "s", "sharedAccounts": ["1", "all"]}),
+        "unknown_accounts": res(snapshot, "e", {"dbInstanceIdentifier": "db", "sharedAccounts": [U]}),
+    })
