@@ -61,6 +61,8 @@ def auth(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
         return  # Memcached has no authentication; group members are judged through their group
     if not get(subject.props, "authToken") and not items(get(subject.props, "userGroupIds")):
         yield "neither authToken nor userGroupIds is set (no client authentication)"
+    elif not truthy(get(subject.props, "transitEncryptionEnabled")):
+        yield "transitEncryptionEnabled is not true: the AUTH token or RBAC password crosses the network in clear"
 
 
 def node_count(props: Mapping[str, Any]) -> int:
@@ -117,7 +119,8 @@ CONTROLS = (
     Control(
         id="EC-03", title="ElastiCache authenticates clients", severity=Severity.HIGH, resource_types=_TYPES,
         check=auth,
-        description="Redis AUTH (authToken) or RBAC user groups must be required.",
+        description="Redis AUTH (authToken) or RBAC user groups must be required, over TLS (ElastiCache accepts "
+                    "AUTH only with in-transit encryption; CKV_AWS_31 asks for both too).",
         remediation="Set authToken from a secret, or userGroupIds with an RBAC user group.",
         sources=("FSBP ElastiCache.6", "CKV_AWS_31", "AwsSolutions-AEC6"),
     ),

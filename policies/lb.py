@@ -34,6 +34,9 @@ DEFAULT_TLS_POLICIES = [
 
 
 def _protocol(props: Mapping[str, Any]) -> str:
+    """A listener's protocol; a Gateway Load Balancer listener has neither protocol nor port (GENEVE)."""
+    if get(props, "protocol") is None and get(props, "port") is None:
+        return "GENEVE"
     return str(get(props, "protocol", default="HTTP")).upper()
 
 

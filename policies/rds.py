@@ -90,10 +90,11 @@ def backups(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
     if not _primary(subject) and not cfg.get("checkReadReplicas", False):
         return
     minimum = int(cfg.get("minDays", 7))
-    default = 1 if subject.type == CLUSTER else 0  # a cluster keeps 1 day unless told otherwise
     days = to_int(get(subject.props, "backupRetentionPeriod"))
-    days = default if days is None else days
-    if days < minimum:
+    days = 1 if days is None else days  # the RDS API default (CreateDBInstance/CreateDBCluster BackupRetentionPeriod)
+    if days > 35:
+        yield f"backupRetentionPeriod is {days}; RDS keeps automated backups at most 35 days (the API rejects more)"
+    elif days < minimum:
         yield f"backupRetentionPeriod is {days}; keep at least {minimum} days"
 
 
@@ -122,8 +123,13 @@ def monitoring(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
             yield f"enabledCloudwatchLogsExports lacks {missing}"
     if subject.type == CLUSTER:  # monitoring and Performance Insights are set on the cluster's instances
         return
-    if (to_int(get(props, "monitoringInterval")) or 0) <= 0:
+    interval = to_int(get(props, "monitoringInterval")) or 0
+    if interval <= 0:
         yield "monitoringInterval is 0 (enhanced monitoring off)"
+    elif interval not in (1, 5, 10, 15, 30, 60):  # the values CreateDBInstance MonitoringInterval accepts
+        yield f"monitoringInterval is {interval}; use 1, 5, 10, 15, 30 or 60 seconds"
+    elif not get(props, "monitoringRoleArn"):
+        yield "monitoringInterval is set without monitoringRoleArn (RDS needs the role to publish the metrics)"
     if not truthy(get(props, "performanceInsightsEnabled")):
         yield "performanceInsightsEnabled is not true"
     elif cfg.get("requirePerformanceInsightsKms", True) and not get(props, "performanceInsightsKmsKeyId"):
@@ -244,9 +250,9 @@ CONTROLS = (
     Control(
         id="RDS-04", title="RDS keeps backups long enough", severity=Severity.MEDIUM, resource_types=_WITH_CLUSTERS,
         check=backups, config_defaults={"minDays": 7, "checkReadReplicas": False},
-        description="Automated backups must be kept at least minDays (default 7), on instances and clusters (whose "
-                    "default is 1 day); replicas only with checkReadReplicas. Checkov CKV_AWS_133 only asks for more "
-                    "than 0 days.",
+        description="Automated backups must be kept at least minDays (default 7) and at most 35 days (the RDS "
+                    "maximum), on instances and clusters (unset means the API default of 1 day); replicas only with "
+                    "checkReadReplicas. Checkov CKV_AWS_133 asks for 1..35 days: with minDays 1 the two agree.",
         remediation="Set backupRetentionPeriod to at least 7.",
         sources=("FSBP RDS.11", "CKV_AWS_133", "AwsSolutions-RDS13", "AwsSolutions-RDS14",
                  "awsguard rds-instance-backup-enabled"),

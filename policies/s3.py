@@ -166,6 +166,29 @@ def no_public_access(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> It
                            "aws:SourceArn, aws:PrincipalArn, aws:SourceVpce, aws:VpceAccount...)")
 
     yield from each(subjects, [BUCKET], check)
+    yield from each(subjects, [POLICY, ACL], lambda setting: _orphan_public(setting, subjects))
+
+
+def _orphan_public(setting: Subject, subjects: Sequence[Subject]) -> Iterator[str]:
+    """A bucket policy or ACL for a bucket that is not in the stack (an existing bucket) is judged on itself: the
+    stack is what makes that bucket public."""
+    if any(refers_to(setting, "bucket", bucket, "bucket") for bucket in of_type(subjects, BUCKET)):
+        return
+    if setting.type == ACL:
+        if get(setting.props, "acl") in _PUBLIC_ACLS:
+            yield f"grants {get(setting.props, 'acl')} on a bucket outside this stack"
+        for grantee in _public_grants(setting):
+            yield f"grants access to {grantee} on a bucket outside this stack"
+        return
+    try:
+        statements = policy_statements(get(setting.props, "policy"))
+    except ValueError as error:
+        yield f"policy: {error}"
+        return
+    for statement in statements:
+        if is_allow(statement) and principal_is_public(statement.get("Principal")) \
+                and not _restricted(statement, f"BucketPolicy {setting.name}", setting, subjects):
+            yield "allows Principal '*' on a bucket outside this stack without a condition restricting it"
 
 
 def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
@@ -252,7 +275,8 @@ CONTROLS = (
                     "allow Principal '*' (or an arn:aws:iam::*: principal) only under a condition S3 does not count "
                     "as public: fixed aws:SourceArn (CloudFront origin access control), aws:PrincipalArn, "
                     "aws:SourceVpce, aws:VpceAccount, aws:SourceVpc, aws:SourceAccount, aws:PrincipalOrgID, or "
-                    "aws:SourceIp CIDRs. " + _S,
+                    "aws:SourceIp CIDRs. A BucketPolicy or BucketAcl for a bucket outside the stack is judged on "
+                    "itself. " + _S,
         remediation="Add BucketOwnershipControls(rule.objectOwnership=BucketOwnerEnforced), drop public ACLs, and "
                     "scope public-principal statements to the distribution with aws:SourceArn.",
         sources=("FSBP S3.2", "FSBP S3.3", "FSBP S3.12", "CKV2_AWS_65", "CKV_AWS_20", "CKV_AWS_57", "CKV_AWS_70",

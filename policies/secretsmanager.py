@@ -16,11 +16,20 @@ ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
 def rotation(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     maximum = int(cfg.get("maxDays", 90))
     rotations = of_type(subjects, ROTATION)
+    secrets = of_type(subjects, SECRET)
 
     def check(secret: Subject) -> Iterator[str]:
         linked = [r for r in rotations if refers_to(r, "secretId", secret, "name")]
         if not linked:
             yield "has no SecretRotation"
+        yield from schedule_problems(linked)
+
+    def check_orphan(rotation_subject: Subject) -> Iterator[str]:
+        # a rotation of a secret outside the stack (an existing secret) is judged on itself
+        if not any(refers_to(rotation_subject, "secretId", secret, "name") for secret in secrets):
+            yield from schedule_problems([rotation_subject])
+
+    def schedule_problems(linked: list[Subject]) -> Iterator[str]:
         for item in linked:
             days = to_int(get(item.props, "rotationRules", "automaticallyAfterDays"))
             expression = get(item.props, "rotationRules", "scheduleExpression") if days is None else None
@@ -36,6 +45,7 @@ def rotation(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tu
                 yield f"SecretRotation {item.name} rotates every {days} days; rotate at least every {maximum}"
 
     yield from each(subjects, [SECRET], check)
+    yield from each(subjects, [ROTATION], check_orphan)
 
 
 _RATE = re.compile(r"^rate\(\s*(\d+)\s+(hours?|days?)\s*\)$", re.I)
@@ -110,7 +120,8 @@ CONTROLS = (
     Control(
         id="SEC-01", title="Secrets rotate at least every 90 days", severity=Severity.MEDIUM,
         resource_types=(SECRET, ROTATION), check=rotation, stack=True, config_defaults={"maxDays": 90},
-        description="Each secret has a SecretRotation (joined through secretId) rotating within maxDays, given as "
+        description="Each secret has a SecretRotation (joined through secretId; a rotation of a secret outside the "
+                    "stack is judged on itself) rotating within maxDays, given as "
                     "automaticallyAfterDays or a scheduleExpression (rate(N days|hours), or a cron() whose month "
                     "field bounds the wait: every quarter can wait more than 90 days).",
         remediation="Add aws.secretsmanager.SecretRotation with rotationRules.automaticallyAfterDays <= 90 or "

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policies._helpers import each, get, items, known, of_type, to_int, truthy
+from policies._helpers import each, get, items, of_type, to_int, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
@@ -49,7 +49,10 @@ class Ingress:
     def all_ports(self) -> bool:
         if self.protocol in _ALL_PROTOCOLS:
             return True
-        return self.protocol in ("tcp", "6", "udp", "17") and (self.low or 0) <= 0 and (self.high or 0) >= 65535
+        if self.protocol not in ("tcp", "6", "udp", "17"):
+            return False
+        # -1 on a TCP/UDP rule means no port restriction; 0-65535 is every port
+        return self.low == -1 or self.high == -1 or ((self.low or 0) <= 0 and (self.high or 0) >= 65535)
 
     def covers(self, port: int) -> bool:
         if self.all_ports():
@@ -109,17 +112,28 @@ def no_world_admin_ports(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[s
 
 def default_group_closed(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     defaults = of_type(subjects, DEFAULT_SECURITY_GROUP)
+    rule_resources = of_type(subjects, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE)
+
+    def rules_of(group: Subject) -> list[str]:
+        """Why the default group allows something: inline rules, or rule resources attached to it."""
+        found = [f"{prop} rules" for prop in ("ingress", "egress") if items(get(group.props, prop))]
+        found += [f"rule {r.name}" for r in rule_resources
+                  if group.urn in r.property_dependencies.get("securityGroupId", ())]
+        return found
 
     def check_vpc(vpc: Subject) -> Iterator[str]:
-        if not any(vpc.urn in d.property_dependencies.get("vpcId", ()) or
-                   (known(d.props, "vpcId") and known(d.props, "vpcId") == known(vpc.props, "id")) for d in defaults):
+        adopted = [d for d in defaults if vpc.urn in d.property_dependencies.get("vpcId", ())]
+        if not adopted:
             yield ("the VPC's default security group keeps AWS's allow-within-group rules; adopt it with "
                    "aws.ec2.DefaultSecurityGroup(vpc_id=vpc.id, ingress=[], egress=[])")
+        for group in adopted:
+            rules = rules_of(group)
+            if rules:
+                yield f"the VPC's default security group {group.name} has {', '.join(rules)}; it must allow nothing"
 
     def check_default(group: Subject) -> Iterator[str]:
-        for prop in ("ingress", "egress"):
-            if items(get(group.props, prop)):
-                yield f"the default security group has {prop} rules; it must allow nothing"
+        for rule in rules_of(group):
+            yield f"the default security group has {rule}; it must allow nothing"
 
     yield from each(subjects, [VPC], check_vpc)
     yield from each(subjects, [DEFAULT_SECURITY_GROUP], check_default)
@@ -154,7 +168,7 @@ def port_80_redirects(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> I
     groups = of_type(subjects, SECURITY_GROUP)
 
     def check(subject: Subject) -> Iterator[str]:
-        open_80 = [r for r in ingress_of(subject) if r.from_world() and not r.all_ports() and r.covers(80)]
+        open_80 = [r for r in ingress_of(subject) if r.from_world() and r.covers(80)]
         if not open_80:
             return
         group = subject if subject.type == SECURITY_GROUP else _group_of(subject, groups)
@@ -198,9 +212,11 @@ CONTROLS = (
     ),
     Control(
         id="SG-02", title="The default security group allows nothing", severity=Severity.HIGH,
-        resource_types=(VPC, DEFAULT_SECURITY_GROUP), check=default_group_closed, stack=True,
+        resource_types=(VPC, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE),
+        check=default_group_closed, stack=True,
         description="Every VPC of the stack adopts its default security group with an aws.ec2.DefaultSecurityGroup "
-                    "(joined through vpcId) that has no ingress and no egress rules, so nothing uses it by accident.",
+                    "(joined through vpcId) that has no ingress and no egress rules, inline or as separate rule "
+                    "resources joined through securityGroupId, so nothing uses it by accident.",
         remediation="Add aws.ec2.DefaultSecurityGroup(vpc_id=vpc.id, ingress=[], egress=[]).",
         sources=("FSBP EC2.2", "CIS 5.4", "CKV2_AWS_12"),
     ),

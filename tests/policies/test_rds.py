@@ -11,6 +11,7 @@ PRIMARY = {
     "publiclyAccessible": False, "multiAz": True, "backupRetentionPeriod": 7, "deletionProtection": True,
     "skipFinalSnapshot": False, "iamDatabaseAuthenticationEnabled": True, "parameterGroupName": "pg-tls",
     "enabledCloudwatchLogsExports": ["postgresql", "upgrade"], "monitoringInterval": 60,
+    "monitoringRoleArn": "arn:aws:iam::1:role/rds-monitoring",
     "performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": "arn:aws:kms:k",
     "caCertIdentifier": "rds-ca-rsa2048-g1", "identifier": "shop-db",
 }
@@ -128,6 +129,8 @@ def test_rds08_monitoring(res, variant, assert_exact):
         "fail_no_performance_insights": db(res, variant, "d", {"performanceInsightsEnabled": False}),
         "fail_performance_insights_without_kms": db(res, variant, "e", {"performanceInsightsKmsKeyId": variant.DELETE}),
         "unknown_interval": db(res, variant, "f", {"monitoringInterval": UN}),
+        "fail_interval_without_role": db(res, variant, "g", {"monitoringRoleArn": variant.DELETE}),
+        "fail_invalid_interval": db(res, variant, "h", {"monitoringInterval": 7}),
     })
 
 
@@ -172,6 +175,7 @@ CLUSTER_OK = {
 }
 CLUSTER_MEMBER = {"clusterIdentifier": "shop-aurora", "engine": "aurora-postgresql", "instanceClass": "db.r6g.large",
                   "publiclyAccessible": False, "autoMinorVersionUpgrade": True, "monitoringInterval": 60,
+                  "monitoringRoleArn": "arn:aws:iam::1:role/rds-monitoring",
                   "performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": "arn:aws:kms:k",
                   "caCertIdentifier": "rds-ca-rsa2048-g1"}
 CLUSTER_TLS = {"name": "apg-tls", "family": "aurora-postgresql16", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}
