@@ -51,7 +51,8 @@ CONTROLS = (
         resource_types=(GROUP, ATTACHMENT), check=health_and_zones, stack=True,
         description="Behind a load balancer (targetGroupArns, loadBalancers, or an aws.autoscaling.Attachment "
                     "joined through autoscalingGroupName), unhealthy instances are replaced only with ELB health "
-                    "checks; two or more subnets (AZs) survive an AZ outage.",
+                    "checks; two or more subnets (AZs) survive an AZ outage. Checkov CKV2_AWS_15 also asks the target "
+                    "group or ELB to declare a health_check block; unset, the target group's defaults apply.",
         remediation="Set healthCheckType=ELB when targetGroupArns is set, and at least 2 vpcZoneIdentifiers.",
         sources=("FSBP AutoScaling.1", "FSBP AutoScaling.2", "CKV2_AWS_15", "AwsSolutions-AS2"),
         enforcement=Enforcement.ADVISORY,

@@ -63,7 +63,7 @@ CONTROLS = (
                     "includeManagementEvents=false or readWriteType other than All; advanced selectors without "
                     "eventCategory=Management). Checkov CKV_AWS_67 reads isMultiRegionTrail only.",
         remediation="Set is_multi_region_trail=True and keep management events (read and write) selected.",
-        sources=("FSBP CloudTrail.1", "CIS 3.1", "CKV_AWS_67"),
+        sources=("FSBP CloudTrail.1", "CIS 3.1", "CKV_AWS_67", "CKV_AWS_251"),
     ),
     Control(
         id="CT-02", title="CloudTrail validates its log files", severity=Severity.HIGH, resource_types=_TYPES,
@@ -84,7 +84,8 @@ CONTROLS = (
         check=cloudwatch_delivery,
         description="Delivery to a log group lets metric filters and alarms react to root logins, policy changes "
                     "and console sign-in failures. Advisory: CloudWatch Logs ingestion of every API call has a "
-                    "monthly cost an SME may decide against.",
+                    "monthly cost an SME may decide against. Both the group and the role are needed for delivery "
+                    "(Checkov CKV2_AWS_10 accepts the group alone).",
         remediation="Set cloud_watch_logs_group_arn (the group's ARN with ':*') and cloud_watch_logs_role_arn.",
         sources=("FSBP CloudTrail.5", "CKV2_AWS_10"),
         enforcement=Enforcement.ADVISORY,

@@ -156,7 +156,8 @@ CONTROLS = (
                     "encrypted; a device restored from a snapshot inherits the snapshot's encryption (config "
                     "requireKmsKey demands a CMK).",
         remediation="Set blockDeviceMappings[].ebs.encrypted='true' (a string in pulumi-aws v7).",
-        sources=("FSBP EC2.3", "FSBP EC2.7", "CIS 5.1.1", "CKV_AWS_8", "CKV_AWS_3", "AwsSolutions-EC26",
+        sources=("FSBP EC2.3", "FSBP EC2.7", "CIS 5.1.1", "CKV_AWS_8", "CKV_AWS_3", "CKV_AWS_189 (requireKmsKey)",
+                 "AwsSolutions-EC26",
                  "compliance-policies ec2-launchtemplate-disallow-unencrypted-block-device"),
     ),
     Control(

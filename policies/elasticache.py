@@ -127,7 +127,8 @@ CONTROLS = (
     Control(
         id="EC-04", title="ElastiCache fails over across AZs", severity=Severity.MEDIUM, resource_types=_TYPES,
         check=high_availability,
-        description="Automatic failover and multi-AZ need at least two nodes per shard.",
+        description="Automatic failover and multi-AZ need at least two nodes per shard (Checkov CKV2_AWS_50 only "
+                    "asks for automatic failover, not multiAzEnabled).",
         remediation="Set automaticFailoverEnabled=true, multiAzEnabled=true and numCacheClusters>=2.",
         sources=("FSBP ElastiCache.3", "CKV2_AWS_50", "AwsSolutions-AEC4"),
         enforcement=Enforcement.ADVISORY,

@@ -205,6 +205,15 @@ def no_account_trust(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]
                    "condition")
 
 
+def not_on_users(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == POLICY_ATTACHMENT:
+        users = items(get(subject.props, "users"))
+        if users:
+            yield f"attaches the policy to users {', '.join(map(str, users))}; attach it to a group or role"
+        return
+    yield f"gives permissions to user {get(subject.props, 'user')}; put the user in a group and grant the group"
+
+
 def managed_policy_arns(subject: Subject) -> list[str]:
     if subject.type == ROLE:
         return [str(a) for a in items(get(subject.props, "managedPolicyArns"))]
@@ -266,7 +275,9 @@ CONTROLS = (
         config_defaults={"allowedActions": DEFAULT_WILDCARD_RESOURCE_ACTIONS},
         description="Write, permissions-management and privilege-escalation actions (iam:PassRole, iam:*Policy*) "
                     "and kms:Decrypt/ReEncrypt* must name resources; read-only verbs (Get/List/Describe...) and the "
-                    "configured actions that only support '*' are accepted.",
+                    "configured actions that only support '*' are accepted. Checkov CKV_AWS_355 also fails read-only "
+                    "actions such as ec2:Describe* on '*' (they support no resource-level permissions); a policy "
+                    "that is not valid JSON is IAM-01's finding, not this one's (CKV_AWS_290 fails it here).",
         remediation="Replace Resource '*' with the ARNs the actions apply to.",
         sources=("FSBP KMS.1", "FSBP KMS.2", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_289", "CKV_AWS_290",
                  "CKV_AWS_355", "CKV_AWS_356", "AwsSolutions-IAM5"),
@@ -276,7 +287,8 @@ CONTROLS = (
         check=safe_trust,
         description="assumeRolePolicy must not trust '*'; OIDC (web identity) trust needs aud and sub conditions, "
                     "and a sub that names one repository (not '*', 'repo:*', 'repo:org*' or a workflow/environment/"
-                    "ref claim, as CKV_AWS_358/393 judge it). Whole-account trust is IAM-07.",
+                    "ref claim, as CKV_AWS_358/393 judge it). Whole-account trust is IAM-07. Unlike CKV_AWS_393, "
+                    "an OIDC trust without an aud condition fails even when its sub is safe.",
         remediation="Name the trusted service or role; add token.actions...:aud and a :sub of the form "
                     "repo:owner/name:ref:refs/heads/main for OIDC.",
         sources=("CKV_AWS_60", "CKV_AWS_358", "CKV_AWS_393"),
@@ -289,6 +301,15 @@ CONTROLS = (
                     "secret of the account.",
         remediation="Scope the statement to the app's bucket prefix, parameter path and secret ARNs.",
         sources=("CKV_AWS_288",),
+    ),
+    Control(
+        id="IAM-09", title="Users get permissions through groups or roles", severity=Severity.LOW,
+        resource_types=(USER_POLICY, USER_ATTACHMENT, POLICY_ATTACHMENT), check=not_on_users,
+        enforcement=Enforcement.ADVISORY,
+        description="UserPolicy, UserPolicyAttachment and PolicyAttachment.users grant permissions to one person; "
+                    "groups and roles keep them reviewable and revocable in one place.",
+        remediation="Attach the policy to an aws.iam.Group and add the user with aws.iam.UserGroupMembership.",
+        sources=("FSBP IAM.2", "CIS 1.14", "CKV_AWS_40"),
     ),
     Control(
         id="IAM-07", title="Role trust names principals, not whole accounts", severity=Severity.HIGH,

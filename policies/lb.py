@@ -169,7 +169,9 @@ CONTROLS = (
     Control(
         id="ALB-02", title="HTTPS listeners use a TLS 1.2+ policy", severity=Severity.HIGH, resource_types=LISTENERS,
         check=modern_tls, config_defaults={"allowedPolicies": DEFAULT_TLS_POLICIES},
-        description="HTTPS/TLS listeners must use a security policy from the TLS 1.2+/1.3 allowlist.",
+        description="HTTPS/TLS listeners must use a security policy from the TLS 1.2+/1.3 allowlist. A listener with "
+                    "neither protocol nor port is read as a Gateway Load Balancer listener and not judged (Checkov "
+                    "CKV_AWS_103 looks up the load balancer's type).",
         remediation="Set sslPolicy=ELBSecurityPolicy-TLS13-1-2-2021-06.",
         sources=("CKV_AWS_103", "CKV2_AWS_74", "compliance-policies lb-listener-configure-secure-tls"),
     ),
@@ -201,7 +203,8 @@ CONTROLS = (
         id="ALB-06", title="Internet-facing ALBs have a WAF", severity=Severity.MEDIUM,
         resource_types=LOAD_BALANCERS + (WEB_ACL_ASSOCIATION,), check=waf_association, stack=True,
         description="An internet-facing application load balancer needs a WAFv2 WebAclAssociation whose resourceArn "
-                    "depends on it.",
+                    "depends on it; a WAF Classic (wafregional) association does not count, where Checkov "
+                    "CKV2_AWS_28 accepts it (WAF Classic reached end of support in September 2025).",
         remediation="Add aws.wafv2.WebAclAssociation(resource_arn=alb.arn, web_acl_arn=acl.arn).",
         sources=("FSBP ELB.16", "CKV2_AWS_28"),
         enforcement=Enforcement.ADVISORY,

@@ -272,7 +272,9 @@ CONTROLS = (
         description="The instance's parameterGroupName (a cluster's dbClusterParameterGroupName) must lead to a group "
                     "in the stack setting rds.force_ssl=1 (PostgreSQL, Aurora PostgreSQL, SQL Server) or "
                     "require_secure_transport=1 (MySQL, MariaDB, Aurora MySQL); joined through property "
-                    "dependencies. Oracle (option group SSL) and Db2 are not judged.",
+                    "dependencies. Oracle (option group SSL) and Db2 are not judged (Checkov CKV2_AWS_69 judges "
+                    "Db2); a parameterGroupName naming a group outside the stack fails here, as unverifiable, where "
+                    "CKV2_AWS_69 passes it.",
         remediation="Create an aws.rds.ParameterGroup with rds.force_ssl=1 / require_secure_transport=1 and set "
                     "parameterGroupName to it.",
         sources=("FSBP RDS.38", "FSBP RDS.39", "CKV2_AWS_69"),
@@ -291,7 +293,12 @@ CONTROLS = (
         config_defaults={"logExports": DEFAULT_LOG_EXPORTS, "clusterLogExports": DEFAULT_CLUSTER_LOG_EXPORTS,
                          "requirePerformanceInsightsKms": True},
         description="Export the engine's logs to CloudWatch (instances and clusters), enable enhanced monitoring and "
-                    "Performance Insights encrypted with a KMS key (instances and cluster instances).",
+                    "Performance Insights encrypted with a KMS key (instances and cluster instances); a monitoring "
+                    "interval needs monitoringRoleArn (the RDS API rejects it otherwise) and one of 1, 5, 10, 15, 30, "
+                    "60. Differences from Checkov: CKV_AWS_118 does not ask for the role and fails an interval given "
+                    "as a string; CKV_AWS_129 accepts any one export where the engine's set is asked here (MySQL: "
+                    "audit, error, general, slowquery); CKV_AWS_324 fails a cluster that names no engine, which is "
+                    "not judged here.",
         remediation="Set enabledCloudwatchLogsExports (postgresql, upgrade), monitoringInterval>0 with a monitoring "
                     "role, performanceInsightsEnabled=true and performanceInsightsKmsKeyId.",
         sources=("FSBP RDS.9", "FSBP RDS.36", "FSBP RDS.34", "FSBP RDS.6", "CKV_AWS_129", "CKV_AWS_324",
@@ -303,7 +310,8 @@ CONTROLS = (
         id="RDS-09", title="RDS is patched and uses a current CA", severity=Severity.HIGH,
         resource_types=_WITH_CLUSTER_INSTANCES,
         check=patching, config_defaults={"allowedCaCerts": DEFAULT_CA_CERTS},
-        description="Minor version upgrades stay on; caCertIdentifier, when set, must be a current RDS CA.",
+        description="Minor version upgrades stay on; caCertIdentifier, when set, must be a current RDS CA. An unset "
+                    "autoMinorVersionUpgrade is the API default, true (Checkov CKV_AWS_226 fails it).",
         remediation="Leave autoMinorVersionUpgrade true and use caCertIdentifier rds-ca-rsa2048-g1 (or newer).",
         sources=("FSBP RDS.13", "CIS 2.2.2", "CKV_AWS_226", "CKV_AWS_211"),
     ),

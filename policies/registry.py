@@ -14,6 +14,7 @@ from policies import (
     cloudtrail,
     cloudwatch,
     ec2,
+    efs,
     elasticache,
     iam,
     kms,
@@ -30,7 +31,7 @@ from policies import (
 from policies.core import Control
 
 MODULES = (cloudfront, s3, elasticache, rds, sqs, ec2, autoscaling, lb, iam, observability, cloudwatch, backup,
-           secretsmanager, kms, cloudflare, vpc, sns, cloudtrail, wafv2, acm)
+           secretsmanager, kms, cloudflare, vpc, sns, cloudtrail, wafv2, acm, efs)
 
 # The ids of ../shared/CONTROLS.md, in its order: the registry must hold exactly these.
 CATALOG_IDS = (
@@ -54,9 +55,9 @@ CATALOG_IDS = (
 
 # Controls beyond the catalog: what a security reviewer expects and Checkov checks (issue 17; docs/controls.md).
 REVIEW_IDS = (
-    "SG-01", "SG-02", "SG-03", "VPC-01", "VPC-02",
+    "SG-01", "SG-02", "SG-03", "SG-04", "VPC-01", "VPC-02", "EFS-01",
     "EC2-01", "RDS-11", "TG-01",
-    "IAM-07", "IAM-08",
+    "IAM-07", "IAM-08", "IAM-09",
     "SNS-01", "SNS-02", "CT-01", "CT-02", "CT-03", "CT-04", "WAF-01", "WAF-02", "ACM-01", "ACM-02",
 )
 

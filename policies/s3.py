@@ -256,7 +256,8 @@ CONTROLS = (
         id="S3-01", title="Every bucket blocks public access", severity=Severity.CRITICAL,
         resource_types=(BUCKET, PUBLIC_ACCESS_BLOCK), check=public_access_block, stack=True, waivable=False,
         description="Each bucket needs a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
-                    "ignorePublicAcls and restrictPublicBuckets all true. " + _S,
+                    "ignorePublicAcls and restrictPublicBuckets all true (Checkov CKV2_AWS_6 accepts a block that "
+                    "sets only some of them). " + _S,
         remediation="Add aws.s3.BucketPublicAccessBlock(bucket=bucket.id) with all four flags true.",
         sources=("FSBP S3.8", "FSBP S3.1", "CIS 2.1.4", "CKV2_AWS_6", "CKV_AWS_53-56", "AwsSolutions-S2"),
     ),
@@ -276,7 +277,9 @@ CONTROLS = (
                     "as public: fixed aws:SourceArn (CloudFront origin access control), aws:PrincipalArn, "
                     "aws:SourceVpce, aws:VpceAccount, aws:SourceVpc, aws:SourceAccount, aws:PrincipalOrgID, or "
                     "aws:SourceIp CIDRs. A BucketPolicy or BucketAcl for a bucket outside the stack is judged on "
-                    "itself. " + _S,
+                    "itself. Checkov differences: CKV_AWS_57 only fails public WRITE grants (READ fails here too); "
+                    "in the CKV_AWS_20 and CKV_AWS_70 fixtures every bucket and policy shares one literal bucket "
+                    "name, so the name join here ties them all together while Checkov judges each alone. " + _S,
         remediation="Add BucketOwnershipControls(rule.objectOwnership=BucketOwnerEnforced), drop public ACLs, and "
                     "scope public-principal statements to the distribution with aws:SourceArn.",
         sources=("FSBP S3.2", "FSBP S3.3", "FSBP S3.12", "CKV2_AWS_65", "CKV_AWS_20", "CKV_AWS_57", "CKV_AWS_70",
@@ -286,7 +289,8 @@ CONTROLS = (
         id="S3-04", title="Buckets are encrypted with KMS", severity=Severity.MEDIUM,
         resource_types=(BUCKET, ENCRYPTION), check=encryption, stack=True, config_defaults={"allowAes256": False},
         description="Each bucket needs a BucketServerSideEncryptionConfiguration using aws:kms (config allowAes256 "
-                    "accepts SSE-S3 for public assets). " + _S,
+                    "accepts SSE-S3 for public assets). A bucket without any configuration fails even though S3 "
+                    "applies SSE-S3 to new buckets since January 2023 (Checkov CKV_AWS_19 passes it). " + _S,
         remediation="Add BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (and a KMS key).",
         sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies s3-bucket-enable-server-side-encryption"),
     ),

@@ -181,6 +181,19 @@ def port_80_redirects(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> I
     yield from each(subjects, [SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE], check)
 
 
+def described(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
+        if subject.type == SECURITY_GROUP and not get(subject.props, "description"):
+            yield "has no description (AWS sets 'Managed by Pulumi')"
+        for prop in ("ingress", "egress"):
+            for index, rule in enumerate(items(get(subject.props, prop))):
+                if not get(rule, "description"):
+                    yield f"{prop}[{index}] has no description"
+        return
+    if not get(subject.props, "description"):
+        yield "rule has no description"
+
+
 def flow_logs(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     logs = of_type(subjects, FLOW_LOG)
 
@@ -204,7 +217,10 @@ CONTROLS = (
         config_defaults={"ports": DEFAULT_PORTS}, waivable=False,
         description="No ingress from 0.0.0.0/0 or ::/0 on SSH, RDP, database, cache, search or file-share ports "
                     "(config ports), nor on all ports (protocol -1 or 0-65535); read on inline ingress blocks, "
-                    "SecurityGroupRule and vpc.SecurityGroupIngressRule. A range covering a listed port counts.",
+                    "SecurityGroupRule and vpc.SecurityGroupIngressRule. A range covering a listed port counts; "
+                    "TCP -1 counts as all ports. Differences from Checkov CKV_AWS_24/25/277: TCP 0-0 is port 0 here "
+                    "(Checkov reads it as all ports), a rule with no CIDR at all is not world-open here, and a world "
+                    "CIDR fails even when the rule also sets self.",
         remediation="Reach instances with SSM Session Manager instead of SSH/RDP; let only the app's security group "
                     "reach the database and cache (referenced_security_group_id).",
         sources=("FSBP EC2.13", "FSBP EC2.14", "FSBP EC2.18", "FSBP EC2.19", "FSBP EC2.53", "FSBP EC2.54",
@@ -226,9 +242,19 @@ CONTROLS = (
         check=port_80_redirects, stack=True,
         description="Ingress from 0.0.0.0/0 or ::/0 on port 80 is accepted only on a security group of a load "
                     "balancer (joined through securityGroups) whose port-80 listeners all redirect to HTTPS. "
-                    "Checkov CKV_AWS_260 fails every world-open port 80, redirect or not.",
+                    "Checkov CKV_AWS_260 fails every world-open port 80, redirect or not, reads TCP 0-0 as all ports "
+                    "and fails rules without any source.",
         remediation="Open port 80 only on the ALB's group and give it a listener redirecting to HTTPS (ALB-01).",
         sources=("CKV_AWS_260",),
+    ),
+    Control(
+        id="SG-04", title="Security groups and rules say why they exist", severity=Severity.LOW,
+        resource_types=(SECURITY_GROUP, DEFAULT_SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE),
+        check=described, enforcement=Enforcement.ADVISORY,
+        description="Every security group and rule has a description, so a reviewer can tell an intended opening "
+                    "from a leftover.",
+        remediation="Set description on the group and on each ingress/egress rule.",
+        sources=("CKV_AWS_23",),
     ),
     Control(
         id="VPC-01", title="VPC flow logs are on", severity=Severity.MEDIUM, resource_types=(VPC, FLOW_LOG),

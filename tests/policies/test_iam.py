@@ -184,3 +184,13 @@ def test_iam08_no_exfiltration_reads(res, assert_exact):
         "fail_star_on_star": res(PERMISSION_SET_POLICY, "f", {"inlinePolicy": doc(allow("*", "*"))}),
         "unknown_policy": res(POLICY, "g", {"policy": U}),
     })
+
+
+def test_iam09_not_on_users(res, assert_exact):
+    assert_exact("IAM-09", {
+        "pass_attachment_to_groups": res(POLICY_ATTACHMENT, "a", {"groups": ["ops"], "policyArn": "arn:aws:iam::1:policy/p"}),
+        "fail_user_policy": res(USER_POLICY, "b", {"user": "ci", "policy": doc(allow("s3:GetObject"))}),
+        "fail_user_attachment": res(USER_ATTACHMENT, "c", {"user": "ci", "policyArn": "arn:aws:iam::1:policy/p"}),
+        "fail_attachment_to_users": res(POLICY_ATTACHMENT, "d", {"users": ["ci"], "policyArn": "arn:aws:iam::1:policy/p"}),
+        "unknown_users": res(POLICY_ATTACHMENT, "e", {"users": U, "policyArn": "arn:aws:iam::1:policy/p"}),
+    })

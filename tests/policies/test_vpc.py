@@ -120,3 +120,17 @@ def test_vpc02_no_public_ip_on_launch(res, assert_exact):
         "fail_true": res(SUBNET, "b", {"vpcId": "v", "cidrBlock": "10.0.3.0/24", "mapPublicIpOnLaunch": True}),
         "unknown_flag": res(SUBNET, "c", {"vpcId": "v", "cidrBlock": "10.0.4.0/24", "mapPublicIpOnLaunch": UB}),
     })
+
+
+def test_sg04_described(res, assert_exact):
+    described_rule = {**ingress(443), "description": "HTTPS from the CDN"}
+    assert_exact("SG-04", {
+        "pass_all_described": res(SECURITY_GROUP, "a", {"description": "ALB", "ingress": [described_rule]}),
+        "pass_rule_resource": res(INGRESS_RULE, "a2", {"securityGroupId": "sg", "ipProtocol": "tcp", "fromPort": 443,
+                                                       "toPort": 443, "cidrIpv4": "10.0.0.0/8", "description": "app"}),
+        "fail_group_without_description": res(SECURITY_GROUP, "b", {"ingress": [described_rule]}),
+        "fail_rule_without_description": res(SECURITY_GROUP, "c", {"description": "x", "ingress": [ingress(443)]}),
+        "fail_rule_resource_without_description": res(SECURITY_GROUP_RULE, "d", {"type": "ingress", "protocol": "tcp",
+                                                                                 "fromPort": 443, "toPort": 443}),
+        "unknown_description": res(INGRESS_RULE, "e", {"securityGroupId": "sg", "description": U}),
+    })
