@@ -88,7 +88,8 @@ def account_with(*builders: Callable[[Account], None]) -> Account:
 
 def build_baseline(account: Account) -> None:
     c = account.client
-    account.topic_arn = c("sns").create_topic(Name="shop-alerts")["TopicArn"]
+    account.topic_arn = c("sns").create_topic(Name="shop-alerts",
+                                              Attributes={"KmsMasterKeyId": account.key_arn})["TopicArn"]
     c("budgets").create_budget(AccountId=ACCOUNT, Budget={
         "BudgetName": "shop-monthly", "BudgetType": "COST", "TimeUnit": "MONTHLY",
         "BudgetLimit": {"Amount": "300", "Unit": "USD"}})
@@ -117,8 +118,18 @@ def build_buckets(account: Account) -> None:
     for name, target in logging_targets.items():
         s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
             "TargetBucket": target, "TargetPrefix": f"{name}/"}})
-    account.client("cloudtrail").create_trail(Name="shop-trail", S3BucketName="shop-audit-logs",
-                                              IsMultiRegionTrail=True)
+    logs, iam = account.client("logs"), account.client("iam")
+    logs.create_log_group(logGroupName="/shop/cloudtrail", kmsKeyId=account.key_arn)
+    logs.put_retention_policy(logGroupName="/shop/cloudtrail", retentionInDays=365)
+    group_arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/shop/cloudtrail:*"
+    role_arn = iam.create_role(RoleName="shop-cloudtrail-logs", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "cloudtrail.amazonaws.com"}}]}))["Role"]["Arn"]
+    cloudtrail = account.client("cloudtrail")
+    cloudtrail.create_trail(Name="shop-trail", S3BucketName="shop-audit-logs", IsMultiRegionTrail=True,
+                            EnableLogFileValidation=True, KmsKeyId=account.key_arn,
+                            CloudWatchLogsLogGroupArn=group_arn, CloudWatchLogsRoleArn=role_arn)
+    cloudtrail.start_logging(Name="shop-trail")
 
 
 def build_database(account: Account) -> None:

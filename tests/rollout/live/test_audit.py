@@ -173,6 +173,21 @@ def _viewer_http_allowed(account: fx.Account) -> None:
     cloudfront.update_distribution(Id=account.distribution_id, IfMatch=current["ETag"], DistributionConfig=config)
 
 
+def _topic_plain_and_public(account: fx.Account) -> None:
+    sns = account.client("sns")
+    sns.set_topic_attributes(TopicArn=account.topic_arn, AttributeName="KmsMasterKeyId", AttributeValue="")
+    sns.set_topic_attributes(TopicArn=account.topic_arn, AttributeName="Policy", AttributeValue=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+                                                "Resource": account.topic_arn}]}))
+
+
+def _trail_weakened(account: fx.Account) -> None:
+    cloudtrail = account.client("cloudtrail")
+    cloudtrail.update_trail(Name="shop-trail", IsMultiRegionTrail=False, EnableLogFileValidation=False)
+    cloudtrail.put_event_selectors(TrailName="shop-trail", EventSelectors=[
+        {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+
+
 def _key_rotation_off(account: fx.Account) -> None:
     account.client("kms").disable_key_rotation(KeyId=account.key_arn)
 
@@ -189,7 +204,13 @@ DRIFTS = [
      {("ALB-01", "shop-web:HTTP:80"), ("ALB-05", "shop-web"), ("ALB-06", "shop-web")}),
     ("launch-template-weakened", (fx.build_web_tier,), _launch_template_weakened,
      {("LT-01", "shop-web"), ("LT-03", "shop-web"), ("LT-04", "shop-web")}),
-    ("admin-inline-policy", (fx.build_iam,), _admin_inline_policy, {("IAM-01", "shop-web:break-glass")}),
+    ("topic-plain-and-public", (fx.build_baseline,), _topic_plain_and_public,
+     {("SNS-01", "shop-alerts"), ("SNS-02", "shop-alerts")}),
+    ("trail-weakened", (fx.build_buckets,), _trail_weakened, {("CT-01", "shop-trail"), ("CT-02", "shop-trail")}),
+    # Action '*' on Resource '*' is also every service wildcard (IAM-02), every write (IAM-03) and every secret read
+    # (IAM-08)
+    ("admin-inline-policy", (fx.build_iam,), _admin_inline_policy,
+     {(c, "shop-web:break-glass") for c in ("IAM-01", "IAM-02", "IAM-03", "IAM-08")}),
     ("logs-and-alarms-muted", (fx.build_baseline, fx.build_observability), _logs_and_alarms_muted,
      {("CW-01", "/shop/web"), ("CW-02", "shop-web-5xx")}),
     ("plaintext-cache", (fx.build_cache,), _plaintext_cache,
