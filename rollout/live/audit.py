@@ -64,6 +64,12 @@ GRAFANA_WORKSPACE = "aws:grafana/workspace:Workspace"
 BUDGET = "aws:budgets/budget:Budget"
 TRAIL = "aws:cloudtrail/trail:Trail"
 TOPIC = "aws:sns/topic:Topic"
+VPC = "aws:ec2/vpc:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+NETWORK_TYPES = (VPC, SUBNET, FLOW_LOG, SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
 
 #: botocore client settings: standard retry mode (exponential backoff with jitter on throttling and transient
 #: errors), bounded timeouts so that an unreachable endpoint fails one service quickly.
@@ -492,6 +498,14 @@ def collect_cloudfront(reader: Reader, out: Collection) -> None:
 # --- load balancers, WAF ------------------------------------------------------------------------------------------
 
 
+def security_group_arn(region: str, account: str, group_id: str) -> str:
+    return f"arn:aws:ec2:{region}:{account}:security-group/{group_id}"
+
+
+def vpc_arn(region: str, account: str, vpc_id: str) -> str:
+    return f"arn:aws:ec2:{region}:{account}:vpc/{vpc_id}"
+
+
 def normalize_load_balancer(lb: Mapping[str, Any], attributes: Iterable[Mapping[str, str]]) -> Subject:
     attrs = {a["Key"]: a["Value"] for a in attributes}
     props = {
@@ -507,7 +521,10 @@ def normalize_load_balancer(lb: Mapping[str, Any], attributes: Iterable[Mapping[
         "subnets": [z["SubnetId"] for z in lb.get("AvailabilityZones", []) if "SubnetId" in z],
         "securityGroups": lb.get("SecurityGroups", []),
     }
-    return _subject(LOAD_BALANCER, lb["LoadBalancerName"], lb["LoadBalancerArn"], props)
+    _, _, _, region, account, _ = lb["LoadBalancerArn"].split(":", 5)
+    groups = [security_group_arn(region, account, g) for g in lb.get("SecurityGroups", [])]
+    return _subject(LOAD_BALANCER, lb["LoadBalancerName"], lb["LoadBalancerArn"], props,
+                    {"securityGroups": groups} if groups else None)
 
 
 def _action(action: Mapping[str, Any]) -> dict[str, Any]:
@@ -642,6 +659,60 @@ def collect_compute(reader: Reader, out: Collection) -> None:
     with out.attempt("autoscaling", (AUTOSCALING_GROUP,)) as found:
         for group in reader.items("autoscaling", "describe_auto_scaling_groups", "AutoScalingGroups[]"):
             found.append(normalize_autoscaling_group(group, reader.account, reader.region))
+
+
+# --- VPC network ----------------------------------------------------------------------------------------------------
+
+
+def _rules(permissions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """EC2 IpPermissions as aws.ec2.SecurityGroup ingress/egress blocks: one block per source, since AWS keeps a
+    description per CIDR, prefix list or group."""
+    rules: list[dict[str, Any]] = []
+    for permission in permissions:
+        base = {"protocol": permission.get("IpProtocol"), "fromPort": permission.get("FromPort"),
+                "toPort": permission.get("ToPort")}
+        for source, key, prop in (("IpRanges", "CidrIp", "cidrBlocks"), ("Ipv6Ranges", "CidrIpv6", "ipv6CidrBlocks"),
+                                  ("UserIdGroupPairs", "GroupId", "securityGroups"),
+                                  ("PrefixListIds", "PrefixListId", "prefixListIds")):
+            for entry in permission.get(source) or []:
+                rules.append({**base, prop: [entry.get(key)], "description": entry.get("Description") or None})
+    return rules
+
+
+def normalize_security_group(group: Mapping[str, Any], account: str, region: str) -> Subject:
+    """A security group; the VPC's `default` group becomes an aws.ec2.DefaultSecurityGroup joined to its VPC."""
+    default = group.get("GroupName") == "default"
+    props = {"name": group.get("GroupName"), "description": group.get("Description"), "vpcId": group.get("VpcId"),
+             "ingress": _rules(group.get("IpPermissions") or []),
+             "egress": _rules(group.get("IpPermissionsEgress") or [])}
+    deps = {"vpcId": [vpc_arn(region, account, group["VpcId"])]} if group.get("VpcId") else None
+    return _subject(DEFAULT_SECURITY_GROUP if default else SECURITY_GROUP, f"{group['GroupName']} ({group['GroupId']})",
+                    security_group_arn(region, account, group["GroupId"]), props, deps)
+
+
+def normalize_flow_log(flow_log: Mapping[str, Any], account: str, region: str) -> Subject:
+    resource = str(flow_log.get("ResourceId", ""))
+    props = {"vpcId": resource if resource.startswith("vpc-") else None,
+             "trafficType": flow_log.get("TrafficType"), "logDestinationType": flow_log.get("LogDestinationType")}
+    deps = {"vpcId": [vpc_arn(region, account, resource)]} if resource.startswith("vpc-") else None
+    return _subject(FLOW_LOG, flow_log["FlowLogId"],
+                    f"arn:aws:ec2:{region}:{account}:vpc-flow-log/{flow_log['FlowLogId']}", props, deps)
+
+
+def collect_network(reader: Reader, out: Collection) -> None:
+    with out.attempt("ec2 network", NETWORK_TYPES) as found:
+        for vpc in reader.items("ec2", "describe_vpcs", "Vpcs[]"):
+            found.append(_subject(VPC, vpc["VpcId"], vpc_arn(reader.region, reader.account, vpc["VpcId"]),
+                                  {"cidrBlock": vpc.get("CidrBlock"), "isDefault": vpc.get("IsDefault")}))
+        for subnet in reader.items("ec2", "describe_subnets", "Subnets[]"):
+            found.append(_subject(SUBNET, subnet["SubnetId"], subnet.get("SubnetArn") or
+                                  f"arn:aws:ec2:{reader.region}:{reader.account}:subnet/{subnet['SubnetId']}",
+                                  {"vpcId": subnet.get("VpcId"), "cidrBlock": subnet.get("CidrBlock"),
+                                   "mapPublicIpOnLaunch": subnet.get("MapPublicIpOnLaunch")}))
+        for flow_log in reader.items("ec2", "describe_flow_logs", "FlowLogs[]"):
+            found.append(normalize_flow_log(flow_log, reader.account, reader.region))
+        for group in reader.items("ec2", "describe_security_groups", "SecurityGroups[]"):
+            found.append(normalize_security_group(group, reader.account, reader.region))
 
 
 # --- S3 -----------------------------------------------------------------------------------------------------------
@@ -1005,6 +1076,7 @@ def collect_observability(reader: Reader, out: Collection) -> None:
 
 COLLECTORS: tuple[Callable[[Reader, Collection], None], ...] = (
     collect_rds, collect_elasticache, collect_sqs, collect_cloudfront, collect_load_balancers, collect_compute,
+    collect_network,
     collect_s3, collect_iam, collect_monitoring, collect_backup, collect_kms, collect_secrets, collect_observability,
 )
 
