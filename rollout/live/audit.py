@@ -708,11 +708,29 @@ def collect_network(reader: Reader, out: Collection) -> None:
             found.append(_subject(SUBNET, subnet["SubnetId"], subnet.get("SubnetArn") or
                                   f"arn:aws:ec2:{reader.region}:{reader.account}:subnet/{subnet['SubnetId']}",
                                   {"vpcId": subnet.get("VpcId"), "cidrBlock": subnet.get("CidrBlock"),
-                                   "mapPublicIpOnLaunch": subnet.get("MapPublicIpOnLaunch")}))
+                                   "mapPublicIpOnLaunch": subnet.get("MapPublicIpOnLaunch"),
+                                   "defaultForAz": subnet.get("DefaultForAz")}))
         for flow_log in reader.items("ec2", "describe_flow_logs", "FlowLogs[]"):
             found.append(normalize_flow_log(flow_log, reader.account, reader.region))
         for group in reader.items("ec2", "describe_security_groups", "SecurityGroups[]"):
             found.append(normalize_security_group(group, reader.account, reader.region))
+
+
+def deployed(subjects: Sequence[Subject]) -> list[Subject]:
+    """The subjects that someone deployed: all but AWS's default VPC, its default subnets and its default group
+    (which every region has, and which the network controls still judge)."""
+    default_vpcs = {s.name for s in subjects if s.type == VPC and s.props.get("isDefault") is True}
+
+    def aws_default(subject: Subject) -> bool:
+        if subject.type == VPC:
+            return subject.name in default_vpcs
+        if subject.type == SUBNET:
+            return subject.props.get("vpcId") in default_vpcs and subject.props.get("defaultForAz") is True
+        if subject.type == DEFAULT_SECURITY_GROUP:
+            return subject.props.get("vpcId") in default_vpcs
+        return False
+
+    return [s for s in subjects if not aws_default(s)]
 
 
 # --- S3 -----------------------------------------------------------------------------------------------------------
