@@ -9,7 +9,6 @@ from typing import Any
 
 from policies._helpers import (
     condition_values,
-    restricting_conditions,
     denies_insecure_transport,
     each,
     get,
@@ -20,6 +19,7 @@ from policies._helpers import (
     policy_statements,
     principal_is_public,
     refers_to,
+    restricting_conditions,
     truthy,
 )
 from policies.core import Control, Enforcement, Severity, Subject

@@ -1,9 +1,9 @@
+import base64
+
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UN
 
 from policies.core import UNKNOWN_STRING_VALUE as U
-import base64
-
 from policies.ec2 import INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, VOLUME
 
 GOOD = {
