@@ -70,6 +70,9 @@ FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 NETWORK_TYPES = (VPC, SUBNET, FLOW_LOG, SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
+DB_SNAPSHOT = "aws:rds/snapshot:Snapshot"
+CERTIFICATE = "aws:acm/certificate:Certificate"
+DB_CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
 
 #: botocore client settings: standard retry mode (exponential backoff with jitter on throttling and transient
 #: errors), bounded timeouts so that an unreachable endpoint fails one service quickly.
@@ -312,6 +315,50 @@ def collect_rds(reader: Reader, out: Collection) -> None:
             group = rds.describe_db_parameter_groups(DBParameterGroupName=name)["DBParameterGroups"][0]
             parameters = reader.items("rds", "describe_db_parameters", "Parameters[]", DBParameterGroupName=name)
             found.append(normalize_parameter_group(group, parameters))
+
+
+def normalize_snapshot(snapshot: Mapping[str, Any], attributes: Iterable[Mapping[str, Any]], cluster: bool) -> Subject:
+    """A manual DB (or cluster) snapshot; the `restore` attribute's values are its sharedAccounts ('all' = public)."""
+    shared = [v for a in attributes if a.get("AttributeName") == "restore" for v in a.get("AttributeValues") or []]
+    if cluster:
+        return _subject(DB_CLUSTER_SNAPSHOT, snapshot["DBClusterSnapshotIdentifier"], snapshot["DBClusterSnapshotArn"],
+                        {"dbClusterIdentifier": snapshot.get("DBClusterIdentifier"), "sharedAccounts": shared})
+    return _subject(DB_SNAPSHOT, snapshot["DBSnapshotIdentifier"], snapshot["DBSnapshotArn"],
+                    {"dbInstanceIdentifier": snapshot.get("DBInstanceIdentifier"), "sharedAccounts": shared})
+
+
+def normalize_certificate(certificate: Mapping[str, Any]) -> Subject:
+    """An ACM certificate from DescribeCertificate: transparency logging preference and key algorithm (an imported
+    certificate's key is its own, marked by a certificateBody placeholder as in aws.acm.Certificate inputs)."""
+    props = {"domainName": certificate.get("DomainName"), "keyAlgorithm": certificate.get("KeyAlgorithm"),
+             "options": {"certificateTransparencyLoggingPreference":
+                         (certificate.get("Options") or {}).get("CertificateTransparencyLoggingPreference")},
+             "certificateBody": SECRET_SET if certificate.get("Type") == "IMPORTED" else None}
+    return _subject(CERTIFICATE, certificate.get("DomainName", certificate["CertificateArn"]),
+                    certificate["CertificateArn"], props)
+
+
+def collect_certificates(reader: Reader, out: Collection) -> None:
+    with out.attempt("acm", (CERTIFICATE,)) as found:
+        acm = reader.client("acm")
+        for summary in reader.items("acm", "list_certificates", "CertificateSummaryList[]"):
+            found.append(normalize_certificate(
+                acm.describe_certificate(CertificateArn=summary["CertificateArn"])["Certificate"]))
+
+
+def collect_rds_snapshots(reader: Reader, out: Collection) -> None:
+    with out.attempt("rds snapshots", (DB_SNAPSHOT, DB_CLUSTER_SNAPSHOT)) as found:
+        rds = reader.client("rds")
+        for snapshot in reader.items("rds", "describe_db_snapshots", "DBSnapshots[]", SnapshotType="manual"):
+            attributes = rds.describe_db_snapshot_attributes(DBSnapshotIdentifier=snapshot["DBSnapshotIdentifier"])
+            found.append(normalize_snapshot(snapshot, attributes["DBSnapshotAttributesResult"].get(
+                "DBSnapshotAttributes", []), cluster=False))
+        for snapshot in reader.items("rds", "describe_db_cluster_snapshots", "DBClusterSnapshots[]",
+                                     SnapshotType="manual"):
+            attributes = rds.describe_db_cluster_snapshot_attributes(
+                DBClusterSnapshotIdentifier=snapshot["DBClusterSnapshotIdentifier"])
+            found.append(normalize_snapshot(snapshot, attributes["DBClusterSnapshotAttributesResult"].get(
+                "DBClusterSnapshotAttributes", []), cluster=True))
 
 
 # --- ElastiCache --------------------------------------------------------------------------------------------------
@@ -1093,8 +1140,8 @@ def collect_observability(reader: Reader, out: Collection) -> None:
 
 
 COLLECTORS: tuple[Callable[[Reader, Collection], None], ...] = (
-    collect_rds, collect_elasticache, collect_sqs, collect_cloudfront, collect_load_balancers, collect_compute,
-    collect_network,
+    collect_rds, collect_rds_snapshots, collect_elasticache, collect_sqs, collect_cloudfront, collect_load_balancers, collect_compute,
+    collect_network, collect_certificates,
     collect_s3, collect_iam, collect_monitoring, collect_backup, collect_kms, collect_secrets, collect_observability,
 )
 

@@ -188,6 +188,18 @@ def _trail_weakened(account: fx.Account) -> None:
         {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
 
 
+def _snapshot_made_public(account: fx.Account) -> None:
+    rds = account.client("rds")
+    rds.create_db_snapshot(DBInstanceIdentifier=account.db_primary, DBSnapshotIdentifier="shop-db-export")
+    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="shop-db-export", AttributeName="restore",
+                                     ValuesToAdd=["all"])
+
+
+def _certificate_unlogged(account: fx.Account) -> None:
+    account.client("acm").request_certificate(DomainName="legacy.shop.example.vn",
+                                              Options={"CertificateTransparencyLoggingPreference": "DISABLED"})
+
+
 def _key_rotation_off(account: fx.Account) -> None:
     account.client("kms").disable_key_rotation(KeyId=account.key_arn)
 
@@ -204,6 +216,9 @@ DRIFTS = [
      {("ALB-01", "shop-web:HTTP:80"), ("ALB-05", "shop-web"), ("ALB-06", "shop-web")}),
     ("launch-template-weakened", (fx.build_web_tier,), _launch_template_weakened,
      {("LT-01", "shop-web"), ("LT-03", "shop-web"), ("LT-04", "shop-web")}),
+    ("certificate-unlogged", (fx.build_web_tier,), _certificate_unlogged,
+     {("ACM-01", "legacy.shop.example.vn")}),
+    ("snapshot-made-public", (fx.build_database,), _snapshot_made_public, {("RDS-11", "shop-db-export")}),
     ("topic-plain-and-public", (fx.build_baseline,), _topic_plain_and_public,
      {("SNS-01", "shop-alerts"), ("SNS-02", "shop-alerts")}),
     ("trail-weakened", (fx.build_buckets,), _trail_weakened, {("CT-01", "shop-trail"), ("CT-02", "shop-trail")}),
@@ -431,3 +446,15 @@ def test_security_group_rules_become_one_block_per_source():
             for r in ingress] == [["0.0.0.0/0"], ["10.0.0.0/8"], ["::/0"], ["sg-2"]]
     assert ingress[0]["description"] == "world" and ingress[1].get("description") is None
     assert group.type == "aws:ec2/securityGroup:SecurityGroup" and group.urn.endswith(":security-group/sg-1")
+
+
+def test_certificate_key_algorithm_and_imported_certificates_are_read():
+    from policies.core import evaluate
+    from policies.registry import BY_ID
+    from rollout.live.audit import normalize_certificate
+
+    weak = normalize_certificate({"CertificateArn": "arn:aws:acm:r:1:certificate/a", "DomainName": "old.example",
+                                  "KeyAlgorithm": "RSA_1024", "Type": "AMAZON_ISSUED"})
+    imported = normalize_certificate({"CertificateArn": "arn:aws:acm:r:1:certificate/b", "DomainName": "own.example",
+                                      "KeyAlgorithm": "RSA_1024", "Type": "IMPORTED"})
+    assert {f.name for f in evaluate([BY_ID["ACM-02"]], [weak, imported])} == {"old.example"}
