@@ -72,7 +72,7 @@ def stats(values: list[float]) -> dict:
 
 def child_synth(program: str, stack: str) -> None:
     """Only the offline runtime (synthesize), to split rollout's cost into recording and analysis."""
-    from rollout.synth import synthesize
+    from rollout.runtime.synth import synthesize
 
     print(json.dumps({"resources": len(synthesize(program, stack))}))
 
@@ -81,13 +81,13 @@ def child_stack(stack: str, phase: int) -> None:
     """`rollout plan` logic twice in one process: cold (imports included) then warm (modules already loaded)."""
     import resource
 
-    from rollout.plan import make_plan
+    from rollout.app import plan_stack
 
-    first = make_plan(ROOT, stack, phase)
+    first = plan_stack(ROOT, stack, phase)
     cold_end = time.time()
     cold_usage = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
-    make_plan(ROOT, stack, phase)
+    plan_stack(ROOT, stack, phase)
     warm = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({

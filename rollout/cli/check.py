@@ -32,13 +32,13 @@ def check(
     import sys
     from importlib import metadata
 
-    from rollout.check import check_program
+    from rollout.app import check_stack
     from rollout.cli._render import console, print_json, progress_reporter
-    from rollout.findings import findings_json, findings_sarif, render_table
+    from rollout.render.findings import findings_json, findings_sarif, render_table
 
     with progress_reporter(quiet) as progress:
-        result, stack_file, inventory = check_program(program, stack, phase=phase, config_file=config,
-                                                      progress=progress)
+        run = check_stack(program, stack, phase=phase, config_file=config, progress=progress)
+    result, stack_file, inventory = run.result, run.stack_file, run.inventory
     if not quiet:
         for waiver in result.expired_waivers:
             typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)
@@ -58,7 +58,7 @@ def check(
         print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
                                   tool_version=version, artifact_uri=stack_file.display_path))
     else:
-        from rollout.findings import summarize
+        from rollout.analysis.findings import summarize
 
         summary = summarize(result.findings, controls=result.controls, resources_evaluated=result.resources_evaluated)
         title = f"rollout check: {inventory.project} / {inventory.stack}"

@@ -37,7 +37,7 @@ def up(program: Program = Path("."), stack: Stack = "example", phase: TargetPhas
     if target is None:
         raise UserError(f"{deployment.stack_file.display_path}: no phase configured; give --phase N")
     deployed = deployment.current_phase()
-    from rollout.deploy import phase_gate
+    from rollout.live.deploy import phase_gate
 
     refusal = phase_gate(deployed, target, force=force)
     if refusal:
@@ -59,7 +59,7 @@ def destroy(program: Program = Path("."), stack: Stack = "example", policy_pack:
 
 
 def _open(program: Path, stack: str, policy_pack: Path | None) -> Any:
-    from rollout.deploy import Deployment, require_cli
+    from rollout.live.deploy import Deployment, require_cli
 
     deployment = Deployment(program, stack, policy_pack)  # offline: bad --program/--stack/--policy-pack first
     require_cli()
@@ -70,12 +70,12 @@ def _show_plan(program: Path, stack: str, phase: int, quiet: bool) -> None:
     """The offline plan (and its monthly cost) of what `up` is about to apply, on stderr."""
     from rich.console import Console
 
+    from rollout.app import plan_costs, plan_stack
     from rollout.cli._render import progress_reporter
-    from rollout.plan import make_plan
-    from rollout.report import plan_costs, plan_table
+    from rollout.render.report import plan_table
 
     with progress_reporter(quiet) as progress:
-        plan = make_plan(program, stack, phase, progress=progress)
+        plan = plan_stack(program, stack, phase, progress=progress)
     plan_table(plan, Console(stderr=True, highlight=False), costs=plan_costs(plan))
 
 
@@ -93,12 +93,12 @@ def _confirm(question: str, yes: bool) -> None:
 
 def _run(operation: Any) -> Any:
     """Run an Automation API call; a failed Pulumi command is reported with its own message, exit 1."""
-    from pulumi.automation import errors
+    from rollout.live.deploy import PulumiFailed, run_pulumi
 
     try:
-        return operation()
-    except errors.CommandError as error:
-        typer.echo(f"error: pulumi failed: {str(error).strip()}", err=True)
+        return run_pulumi(operation)
+    except PulumiFailed as error:
+        typer.echo(f"error: pulumi failed: {error}", err=True)
         raise typer.Exit(1) from None
 
 

@@ -46,7 +46,7 @@ def _args(**overrides):
 
 @pytest.fixture(scope="module")
 def inventory():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     def program():
         tier = WebTier("web", _args())

@@ -1,0 +1,40 @@
+import json
+from pathlib import Path
+
+from policies.core import Enforcement, Finding, Severity
+from policies.registry import CONTROLS
+from rollout.analysis.findings import counts_against, summarize
+
+# The copy keeps the SARIF root under definitions.Root: validate against it (draft-07 ignores $ref siblings).
+SCHEMA = {**json.loads((Path(__file__).parents[2] / "data" / "sarif-schema-2.1.0.json").read_text()),
+          "$ref": "#/definitions/Root"}
+
+
+def finding(control="RDS-02", severity=Severity.CRITICAL, enforcement=Enforcement.MANDATORY, status="violation",
+            waived=False, name="db"):
+    return Finding(control, severity, enforcement, f"urn:pulumi:s::p::aws:rds/instance:Instance::{name}",
+                   "aws:rds/instance:Instance", name, "publiclyAccessible is true", status, waived,
+                   "accepted for the demo" if waived else None)
+
+
+FINDINGS = [
+    finding(),
+    finding("RDS-04", Severity.MEDIUM, Enforcement.MANDATORY, name="db2"),
+    finding("RDS-03", Severity.MEDIUM, Enforcement.ADVISORY),
+    finding("RDS-01", Severity.HIGH, status="unknown"),
+    finding("RDS-05", Severity.MEDIUM, Enforcement.ADVISORY, waived=True),
+]
+
+
+def test_counts_against_only_open_mandatory_violations():
+    assert [counts_against(f) for f in FINDINGS] == [True, True, False, False, False]
+
+
+def test_summary_counts():
+    summary = summarize(FINDINGS, controls=CONTROLS, resources_evaluated=7)
+    assert summary == {
+        "by_severity": {"critical": 1, "high": 0, "medium": 2, "low": 0},
+        "by_enforcement": {"mandatory": 2, "advisory": 1},
+        "violations": 3, "mandatory_violations": 2, "waived": 1, "unknown": 1,
+        "controls_evaluated": 69, "resources_evaluated": 7,
+    }
