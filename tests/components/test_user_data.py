@@ -24,7 +24,7 @@ SPEC = BootSpec(service="web", region="ap-southeast-1", registry="123456789012.d
 @functools.cache
 def _scripts(stack: str) -> dict[str, str]:
     """Service name -> decoded user data of its launch template, at phase 6 of the stack."""
-    from rollout.synth import synthesize
+    from rollout.runtime.synth import synthesize
 
     inventory = synthesize(ROOT, stack, phase=6)
     return {r.name.removeprefix("web-"): base64.b64decode(r.inputs["userData"]).decode()
@@ -32,7 +32,7 @@ def _scripts(stack: str) -> dict[str, str]:
 
 
 def _services(stack: str) -> dict[str, dict]:
-    from rollout.stackfile import load_stack
+    from rollout.model.stackfile import load_stack
 
     config = load_stack(ROOT, stack).config
     return {s["name"]: s for s in config.get("sme-rollout:services", [])}

@@ -161,7 +161,7 @@ def test_repository_per_service_scans_on_push_with_immutable_tags_and_a_lifecycl
 
 
 def test_environment_parameter_holds_plain_values_and_secret_references_only(inventory):
-    from rollout.inventory import Secret
+    from rollout.model.inventory import Secret
 
     raw = {r.inputs["name"]: r.inputs["value"] for r in inventory.of_type("aws:ssm/parameter:Parameter")}
     parameters = {n: json.loads(v.value if isinstance(v, Secret) else v) for n, v in raw.items()}
@@ -209,7 +209,7 @@ def test_desired_capacity_is_left_to_scaling():
 def test_groups_ignore_desired_capacity_changes(monkeypatch):
     import pulumi_aws as aws
 
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     seen = []
     original = aws.autoscaling.Group.__init__
@@ -236,8 +236,8 @@ def test_database_user_arn():
 def test_a_changed_image_updates_the_launch_template_not_the_group():
     import base64
 
-    from rollout.diff import diff_inventories
-    from rollout.synth import synthesize_function
+    from rollout.analysis.diff import diff_inventories
+    from rollout.runtime.synth import synthesize_function
 
     def program(image):
         return lambda: WebTier("web", _args(services=[ServiceSpec(name="web", image_id=AMI, image=image)]))
