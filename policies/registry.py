@@ -16,6 +16,7 @@ from policies import (
     iam,
     kms,
     lb,
+    network,
     observability,
     rds,
     s3,
@@ -25,7 +26,7 @@ from policies import (
 from policies.core import Control
 
 MODULES = (cloudfront, s3, elasticache, rds, sqs, ec2, autoscaling, lb, iam, observability, cloudwatch, backup,
-           secretsmanager, kms, cloudflare)
+           secretsmanager, kms, cloudflare, network)
 
 # The ids of ../shared/CONTROLS.md, in its order: the registry must hold exactly these.
 CATALOG_IDS = (
@@ -44,6 +45,8 @@ CATALOG_IDS = (
     "SEC-01", "SEC-02",
     "KMS-01", "KMS-02", "KMS-03",
     "CFZ-01", "CFZ-02", "CFZ-03", "CFZ-04", "CFZ-05", "CFZ-06", "CFZ-07",
+    # beyond the shared catalog (issue 14): reachability from the whole program, policies/network.py
+    "NET-01", "NET-02",
 )
 
 
