@@ -250,3 +250,10 @@ def env_of(program: Path | str, stack: str, flow: str, progress: Progress = _qui
     from rollout.analysis.env import flow_settings
 
     return flow_settings(inventory_of(program, stack, progress=progress), flow)
+
+
+def reach_of(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet) -> Any:
+    """The reachability matrix of phase N (rollout.analysis.reach.Matrix)."""
+    from rollout.analysis.reach import analyse, matrix
+
+    return matrix(analyse(inventory_of(program, stack, phase, progress=progress)))

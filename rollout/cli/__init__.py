@@ -27,6 +27,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("up", "deploy"),
     ("destroy", "deploy"),
     ("env", "env"),
+    ("reach", "reach"),
     ("assess", "assess"),
     ("loadtest", "loadtest"),
     ("audit", "audit"),
