@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
 
 
 class ReachFormat(str, Enum):
@@ -24,6 +24,7 @@ def reach(
     phase: Phase = None,
     output_format: Annotated[ReachFormat, typer.Option("--format", "-f", help="table, json or mermaid (the edges).")] = ReachFormat.table,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Print the reachability matrix of phase N: rows are sources, columns targets, cells the ports admitted
     (security groups, rule resources, group references, prefix lists, exposure, peering and VPN routes)."""
@@ -33,7 +34,7 @@ def reach(
     from rollout.render.reach import reach_table
 
     with progress_reporter(quiet) as progress:
-        result = reach_of(program, stack, phase, progress=progress)
+        result = reach_of(program, stack, phase, progress=progress, cache=not no_cache)
     if output_format is ReachFormat.json:
         print_json({"stack": stack, "phase": phase, **result.to_json()})
     elif output_format is ReachFormat.mermaid:
