@@ -80,3 +80,13 @@ def test_services_need_a_pinned_ami_and_one_kind_of_image_once_built():
         parse_config({**base, "services": [{"name": "web", "imageId": "ami-0a1b2c3d4e5f60718", "image": "latest"}]})
     with pytest.raises(ConfigError, match="from phase 2"):
         parse_config({**base, "phase": 2, "app": {"hosting": "web-tier"}})
+
+
+def test_the_journey_documents_this_table():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "journey.md").read_text()
+    assert "## Where the app runs" in text
+    for app in (EXTERNAL, VPN, EC2, WEB_TIER):
+        for row in hosting.table(app):
+            assert "| " + " | ".join(row) + " |" in text
