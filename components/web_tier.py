@@ -513,7 +513,9 @@ class WebTier(pulumi.ComponentResource):
                 [a.name for a in self.canary_alarms[service.name]])},
             enabled_metrics=["GroupDesiredCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize",
                              "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances"],
-            tags=[{"key": "Service", "value": service.name, "propagate_at_launch": True}],
+            # provider default_tags do not reach autoscaling groups: `rollout deploy status` finds the group by these
+            tags=[{"key": "Service", "value": service.name, "propagate_at_launch": True},
+                  {"key": "Stack", "value": pulumi.get_stack(), "propagate_at_launch": True}],
             **placement,
             opts=self._child(ignore_changes=GROUP_IGNORE_CHANGES))
 

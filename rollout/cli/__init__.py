@@ -26,6 +26,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("preview", "deploy"),
     ("up", "deploy"),
     ("destroy", "deploy"),
+    ("deploy", "canary"),
     ("env", "env"),
     ("reach", "reach"),
     ("assess", "assess"),
