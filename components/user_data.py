@@ -35,7 +35,8 @@ class BootSpec:
     health_check_path: str
     env_parameter: str
     """SSM parameter holding {"env": {NAME: value}, "secrets": {NAME: secret ARN}} as JSON."""
-    log_group: str
+    log_group: str | None
+    """The app log group (phase 5 creates it); before it exists, logs go to the instance's journal."""
 
     def __post_init__(self) -> None:
         if self.image == "latest" or not re.fullmatch(r"sha256:[0-9a-f]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}",
@@ -55,6 +56,16 @@ def render(spec: BootSpec) -> str:
     q = shlex.quote
     port = int(spec.port)
     health = f"http://127.0.0.1:{port}{spec.health_check_path}"
+    if spec.log_group:
+        logging = (f"--log-driver awslogs --log-opt awslogs-region={q(spec.region)} \\\n"
+                   f"  --log-opt awslogs-group={q(spec.log_group)} --log-opt awslogs-stream=\"{spec.service}/$instance_id\"")
+        identity = ("token=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token "
+                    "-H 'X-aws-ec2-metadata-token-ttl-seconds: 60')\n"
+                    "instance_id=$(curl -fsS -H \"X-aws-ec2-metadata-token: $token\" "
+                    "http://169.254.169.254/latest/meta-data/instance-id)\n\n")
+    else:
+        logging = f"--log-driver journald --log-opt tag={q(spec.service)}"
+        identity = ""
     return f"""#!/bin/bash
 # sme-rollout boot script for service {spec.service} (generated; values come from SSM and Secrets Manager at boot).
 set -euo pipefail
@@ -73,16 +84,12 @@ printf '%s' "$parameter" | jq -r '.secrets // {{}} | to_entries[] | "\\(.key) \\
     printf '%s=%s\\n' "$name" "$value" >> {ENV_FILE}
   done
 
-token=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')
-instance_id=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/instance-id)
-
-aws ecr get-login-password | docker login --username AWS --password-stdin {q(spec.registry)}
+{identity}aws ecr get-login-password | docker login --username AWS --password-stdin {q(spec.registry)}
 docker pull {q(spec.image_ref)}
 docker rm -f app 2>/dev/null || true
 docker run -d --name app --restart always \\
   -p {port}:{port} -e PORT={port} --env-file {ENV_FILE} \\
-  --log-driver awslogs --log-opt awslogs-region={q(spec.region)} \\
-  --log-opt awslogs-group={q(spec.log_group)} --log-opt awslogs-stream="{spec.service}/$instance_id" \\
+  {logging} \\
   {q(spec.image_ref)}
 
 for _ in $(seq 1 {HEALTH_WAIT_SECONDS // 5}); do

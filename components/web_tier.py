@@ -92,8 +92,8 @@ class WebTierArgs(BaseModel):
     extra_policy_arns: list[Any] = Field(default_factory=list, description="Customer-managed policies attached to "
                                                                            "the instance role (e.g. the cache's connect policy). Defaults to none.")
     log_group_arn: Any = Field(None, description="Log group the instances write to. Defaults to none.")
-    log_group_name: Any = Field(None, description="Its name (the containers' awslogs driver). Defaults to "
-                                                  "/sme-rollout/<stack>/app.")
+    log_group_name: Any = Field(None, description="Its name (the containers' awslogs driver). Defaults to none: "
+                                                  "the containers log to the instance journal until phase 5.")
     region: str = Field("ap-southeast-1", description="The stack's region (ECR registry, user data). Defaults to "
                                                       "ap-southeast-1.")
     fixed_size: bool = Field(False, description="Before phase 6: min = max = desired = min_size, no scaling "
@@ -461,7 +461,7 @@ class WebTier(pulumi.ComponentResource):
             return base64.b64encode(service.user_data.encode()).decode()
         if service.image is None:
             raise ValueError(f"service {service.name}: give an image (container) or user_data (AMI mode)")
-        log_group = self.args.log_group_name or f"/sme-rollout/{pulumi.get_stack()}/app"
+        log_group = self.args.log_group_name
         return pulumi.Output.all(self._registry(), self.env_parameters[service.name].name, log_group).apply(
             lambda v: base64.b64encode(render(BootSpec(
                 service=service.name, region=self.args.region, registry=v[0], repository=self._repository_name(service),

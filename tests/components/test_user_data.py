@@ -99,6 +99,17 @@ def test_moving_or_malformed_images_are_refused(image):
         BootSpec(**{**SPEC.__dict__, "image": image})
 
 
+@pytest.mark.skipif(shutil.which("shellcheck") is None,
+                    reason="shellcheck is not installed (apt-get install shellcheck; .ci/run installs it)")
+def test_before_the_app_log_group_exists_logs_go_to_the_journal():
+    script = render(BootSpec(**{**SPEC.__dict__, "log_group": None}))
+    assert "--log-driver journald" in script and "awslogs" not in script and "instance_id" not in script
+    assert _bash_n(script).returncode == 0
+    result = subprocess.run(["shellcheck", "--shell=bash", "-"], input=script, text=True, capture_output=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stdout
+
+
 def test_fails_the_boot_when_the_health_check_never_answers():
     script = render(SPEC)
     assert script.rstrip().endswith("exit 1")
