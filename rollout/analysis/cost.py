@@ -756,6 +756,11 @@ FREE_TYPES: frozenset[str] = frozenset({
     "aws:sns/topicSubscription:TopicSubscription",
     "cloudflare:index/zoneSetting:ZoneSetting", "cloudflare:index/ruleset:Ruleset",
     "cloudflare:index/dnsRecord:DnsRecord", "cloudflare:index/zoneSubscription:ZoneSubscription",
+    # The old server's way in: only the VPN connection-hour (priced per connection) and data transfer are billed.
+    "aws:ec2/customerGateway:CustomerGateway", "aws:ec2/vpnGateway:VpnGateway",
+    "aws:ec2/vpnConnectionRoute:VpnConnectionRoute",
+    "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "aws:ecr/lifecyclePolicy:LifecyclePolicy",
 })
 
 
