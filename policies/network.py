@@ -5,7 +5,9 @@ From security groups (inline `ingress`/`egress`, `aws:vpc` ingress/egress rule r
 group rules; sources by CIDR, by referenced group, by prefix list, `self`), what carries which group (load
 balancers, launch templates and instances, ElastiCache groups and clusters, RDS instances, interface VPC
 endpoints), exposure (`internal` load balancers, `publiclyAccessible`, public IPs) and the links into the VPC (a
-peering connection with routes to the peer's range, a site-to-site VPN with propagated or static routes).
+peering connection with routes to the peer's range, a site-to-site VPN with propagated or static routes), and
+subnets: a load balancer or database whose subnets are all in the program and none routes 0.0.0.0/0 to an internet
+gateway is not reachable from the internet, whatever its scheme or flag.
 
 A reference to another resource is resolved through the property dependencies Pulumi records for that input (the
 inventory holds no ids of resources not yet created); a literal `sg-...` id names a group outside the program: with
@@ -40,6 +42,10 @@ VPN_CONNECTION = "aws:ec2/vpnConnection:VpnConnection"
 VPN_ROUTE = "aws:ec2/vpnConnectionRoute:VpnConnectionRoute"
 VPN_PROPAGATION = "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation"
 VPC = "aws:ec2/vpc:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+ROUTE_TABLE_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
+DB_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
 CDNS = ("aws:cloudfront/distribution:Distribution", "cloudflare:index/zone:Zone")
 _LITERAL_GROUP = re.compile(r"sg-[0-9a-f]{8,17}")
 DATA_STORES = frozenset({"cache", "database"})
@@ -180,11 +186,50 @@ def _vpc_cidrs(subjects: Sequence[Subject]) -> list[str]:
     return [c for s in subjects if s.type == VPC for c in [_get(s.props, "cidrBlock")] if isinstance(c, str)]
 
 
+def public_subnets(subjects: Sequence[Subject], by_urn: Mapping[str, Subject]) -> set[str]:
+    """Subnets whose route table sends 0.0.0.0/0 to an internet gateway (inline routes or route resources)."""
+    def deps_of(subject: Subject, key: str, kind: str) -> set[str]:
+        return {u for u in subject.property_dependencies.get(key, ()) if u in by_urn and by_urn[u].type == kind}
+
+    to_internet: set[str] = set()
+    for subject in subjects:
+        if subject.type == ROUTE_TABLE and deps_of(subject, "routes", INTERNET_GATEWAY):
+            routes = _plain(_get(subject.props, "routes", [])) or []
+            if any(r.get("cidrBlock") in ("0.0.0.0/0", "::/0") or r.get("ipv6CidrBlock") == "::/0" for r in routes):
+                to_internet.add(subject.urn)
+        elif subject.type == ROUTE and deps_of(subject, "gatewayId", INTERNET_GATEWAY) and _get(
+                subject.props, "destinationCidrBlock") in ("0.0.0.0/0", None):
+            to_internet |= deps_of(subject, "routeTableId", ROUTE_TABLE)
+    return {u for s in subjects if s.type == ROUTE_TABLE_ASSOCIATION and deps_of(s, "routeTableId", ROUTE_TABLE)
+            & to_internet for u in deps_of(s, "subnetId", SUBNET)}
+
+
+def _in_public_subnet(subject: Subject, keys: Sequence[str], by_urn: Mapping[str, Subject], public: set[str]) -> bool:
+    """False only when every subnet the resource uses is in the program and none routes to the internet."""
+    subnets: set[str] = set()
+    for key in keys:
+        for urn in subject.property_dependencies.get(key, ()):
+            target = by_urn.get(urn)
+            if target is None:
+                continue
+            if target.type == SUBNET:
+                subnets.add(urn)
+            elif target.type == DB_SUBNET_GROUP:
+                subnets |= {u for u in target.property_dependencies.get("subnetIds", ())
+                            if u in by_urn and by_urn[u].type == SUBNET}
+    literal = [v for key in keys for v in _plain(_get(subject.props, key, [])) or []
+               if isinstance(v, str) and v.startswith("subnet-")]
+    if not subnets or literal:
+        return True  # subnets outside the program (or none named): the scheme or flag decides
+    return bool(subnets & public)
+
+
 def nodes(subjects: Sequence[Subject], by_urn: Mapping[str, Subject], found_rules: Sequence[Rule]) -> dict[str, Node]:
     result: dict[str, Node] = {"internet": Node("internet", "internet", "internet", public=True)}
     if any(s.type in CDNS for s in subjects):
         result["cdn"] = Node("cdn", "cdn", "CDN", public=True)
     managed = {s.urn for s in subjects if s.type == SECURITY_GROUP}
+    routed = public_subnets(subjects, by_urn)
     outside = frozenset(g for r in found_rules for g in r.groups if g not in managed)
     for subject in subjects:
         props = subject.props
@@ -213,7 +258,8 @@ def nodes(subjects: Sequence[Subject], by_urn: Mapping[str, Subject], found_rule
         elif subject.type in LOAD_BALANCERS:
             result[subject.urn] = Node(subject.urn, "load-balancer", f"load balancer {subject.name}", subject,
                                        frozenset(_refs(subject, "securityGroups", [SECURITY_GROUP], by_urn)),
-                                       public=not bool(_get(props, "internal", False)))
+                                       public=not bool(_get(props, "internal", False)) and _in_public_subnet(
+                                           subject, ("subnets", "subnetMappings"), by_urn, routed))
         elif subject.type in (LAUNCH_TEMPLATE, INSTANCE):
             key = "networkInterfaces" if subject.type == LAUNCH_TEMPLATE else "vpcSecurityGroupIds"
             groups = _refs(subject, key, [SECURITY_GROUP], by_urn) | _refs(
@@ -229,7 +275,8 @@ def nodes(subjects: Sequence[Subject], by_urn: Mapping[str, Subject], found_rule
         elif subject.type in DATABASES:
             result[subject.urn] = Node(subject.urn, "database", f"database {subject.name}", subject,
                                        frozenset(_refs(subject, "vpcSecurityGroupIds", [SECURITY_GROUP], by_urn)),
-                                       public=bool(_get(props, "publiclyAccessible", False)))
+                                       public=bool(_get(props, "publiclyAccessible", False)) and _in_public_subnet(
+                                           subject, ("dbSubnetGroupName",), by_urn, routed))
         elif subject.type == VPC_ENDPOINT and _get(props, "vpcEndpointType") == "Interface":
             result[subject.urn] = Node(subject.urn, "endpoint", f"endpoint {_get(props, 'serviceName', subject.name)}",
                                        subject, frozenset(_refs(subject, "securityGroupIds", [SECURITY_GROUP], by_urn)))
@@ -359,7 +406,8 @@ def origin_only_from_cdn(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -
 
 
 _TYPES = (SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE, EC2_RULE, *LOAD_BALANCERS, LAUNCH_TEMPLATE, INSTANCE, *CACHES,
-          *DATABASES, VPC_ENDPOINT, PEERING, ROUTE, VPN_CONNECTION, VPN_ROUTE, VPN_PROPAGATION, VPC, *CDNS)
+          *DATABASES, VPC_ENDPOINT, PEERING, ROUTE, VPN_CONNECTION, VPN_ROUTE, VPN_PROPAGATION, VPC, *CDNS, SUBNET,
+          ROUTE_TABLE, ROUTE_TABLE_ASSOCIATION, INTERNET_GATEWAY, DB_SUBNET_GROUP)
 CONTROLS = (
     Control(
         id="NET-01", title="No network path from the internet to a data store", severity=Severity.CRITICAL,

@@ -82,3 +82,26 @@ def test_engine_follows_references_egress_and_links(res):
     unlinked = network.reach([s for s in subjects if s is not route])
     assert unlinked.sources_of(db.urn) == {lt.urn}  # no route to the peer: the peering carries nothing
     assert urn_of(RDS, "db") == db.urn
+
+
+def test_an_internet_facing_balancer_in_private_subnets_is_not_reached(res):
+    igw = res(network.INTERNET_GATEWAY, "igw", {"vpcId": "vpc-1"})
+    public_table = res(network.ROUTE_TABLE, "public", {"routes": [{"cidrBlock": "0.0.0.0/0", "gatewayId": "igw"}]},
+                       {"routes": [igw.urn]})
+    private_table = res(network.ROUTE_TABLE, "private", {"routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "n"}]})
+    subnets = {n: res(network.SUBNET, n, {"cidrBlock": "10.0.0.0/24"}) for n in ("pub", "priv")}
+    associations = [res(network.ROUTE_TABLE_ASSOCIATION, f"{n}-a", {"subnetId": "s", "routeTableId": "t"},
+                        {"subnetId": [subnets[n].urn], "routeTableId": [table.urn]})
+                    for n, table in (("pub", public_table), ("priv", private_table))]
+    group = _group(res, "open", ingress=[{"protocol": "tcp", "fromPort": 443, "toPort": 443,
+                                          "cidrBlocks": ["0.0.0.0/0"]}])
+    base = [igw, public_table, private_table, *subnets.values(), *associations, group]
+
+    def lb(subnet):
+        return res(LB, f"lb-{subnet}", {"internal": False, "securityGroups": ["id"], "subnets": ["s"]},
+                   {"securityGroups": [group.urn], "subnets": [subnets[subnet].urn]})
+
+    assert network.public_subnets(base, {s.urn: s for s in base}) == {subnets["pub"].urn}
+    exposed, hidden = lb("pub"), lb("priv")
+    graph = network.reach([*base, exposed, hidden])
+    assert graph.targets_of("internet") == {exposed.urn}
