@@ -215,7 +215,8 @@ def refresh_preferences(alarm_names: list[Any]) -> dict[str, Any]:
 
 
 def ecr_lifecycle_policy() -> str:
-    """Untagged layers go after a day; of the tagged images the newest 30 stay (the rollback targets)."""
+    """Untagged layers go after a day; of the tagged images the newest 30 stay (the rollback targets). ECR
+    lifecycle policies: a rule with tagStatus `any` must have the highest rulePriority (it is evaluated last)."""
     return json.dumps({"rules": [
         {"rulePriority": 1, "description": "expire untagged images after 1 day",
          "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1},
@@ -397,6 +398,8 @@ class WebTier(pulumi.ComponentResource):
                                        "secrets": dict(zip(secrets, values[len(names):]))}, sort_keys=True))
         return aws.ssm.Parameter(
             f"{self._name}-{service.name}-env", name=f"/sme-rollout/{pulumi.get_stack()}/{service.name}/env",
+            # Intelligent-Tiering: Standard (free, 4 KB) until the value outgrows it, then Advanced (pulumi-aws
+            # ssm.Parameter `tier`: Standard, Advanced, Intelligent-Tiering).
             type="String", tier="Intelligent-Tiering", value=value,
             description=f"{service.name}: environment read at boot (no secret values)", opts=self._child())
 
