@@ -37,6 +37,8 @@ class CacheArgs(Args):
     subnet_ids: list[StrInput] = Field(min_length=2, description="Private subnets (at least 2 AZs). Required.")
     client_security_group_ids: list[StrInput] = Field([], description="Security groups allowed to connect. "
                                                                       "Defaults to none.")
+    client_cidr_blocks: list[str] = Field([], description="Address ranges allowed to connect (the current server "
+                                                          "over a site-to-site VPN). Defaults to none.")
     engine: Literal["valkey", "redis"] = Field("valkey", description="Defaults to valkey.")
     engine_version: str | None = Field(None, description="Defaults to 8.0 (valkey) / 7.1 (redis).")
     node_type: str = Field("cache.t4g.small", description="Node type. Defaults to cache.t4g.small.")
@@ -122,6 +124,10 @@ class Cache(pulumi.ComponentResource):
                                              referenced_security_group_id=client, ip_protocol="tcp",
                                              from_port=PORT, to_port=PORT, description="Cache clients (TLS)",
                                              opts=self._child())
+        for i, cidr in enumerate(self._args.client_cidr_blocks, start=1):
+            aws.vpc.SecurityGroupIngressRule(f"{self._name}-from-range-{i}", security_group_id=group.id,
+                                             cidr_ipv4=cidr, ip_protocol="tcp", from_port=PORT, to_port=PORT,
+                                             description="Cache clients over the VPN (TLS)", opts=self._child())
         return group
 
     def _create_users(self) -> tuple[aws.elasticache.User, aws.elasticache.User]:

@@ -36,6 +36,8 @@ class DatabaseArgs(Args):
     subnet_ids: list[StrInput] = Field(min_length=2, description="Private subnets (at least 2 AZs). Required.")
     client_security_group_ids: list[StrInput] = Field([], description="Security groups allowed to connect. "
                                                                       "Defaults to none.")
+    client_cidr_blocks: list[str] = Field([], description="Address ranges allowed to connect (the current server "
+                                                          "over a site-to-site VPN). Defaults to none.")
     engine: Literal["postgres", "mysql"] = Field("postgres", description="Defaults to postgres.")
     engine_version: str | None = Field(None, description="Defaults to 16 (postgres) / 8.0 (mysql).")
     instance_class: str = Field("db.t4g.small", description="Defaults to db.t4g.small.")
@@ -109,6 +111,8 @@ class Database(pulumi.ComponentResource):
                          enumerate(sizing.replica_identifiers(self.identifier, args.replicas))]
 
         self.writer_endpoint = self.primary.address
+        self.resource_id = self.primary.resource_id
+        """The DbiResourceId in `rds-db:connect` ARNs (IAM database authentication)."""
         self.reader_endpoints = [replica.address for replica in self.replicas]
         self.secret_arn = self.primary.master_user_secrets.apply(lambda s: s[0]["secret_arn"] if s and isinstance(
             s[0], dict) else (s[0].secret_arn if s else None))
@@ -138,6 +142,10 @@ class Database(pulumi.ComponentResource):
                                              referenced_security_group_id=client, ip_protocol="tcp",
                                              from_port=self._port, to_port=self._port,
                                              description="Database clients (TLS)", opts=self._child())
+        for i, cidr in enumerate(self._args.client_cidr_blocks, start=1):
+            aws.vpc.SecurityGroupIngressRule(f"{self._name}-from-range-{i}", security_group_id=group.id,
+                                             cidr_ipv4=cidr, ip_protocol="tcp", from_port=self._port, to_port=self._port,
+                                             description="Database clients over the VPN (TLS)", opts=self._child())
         return group
 
     def _create_parameter_group(self) -> aws.rds.ParameterGroup:

@@ -103,6 +103,9 @@ def build(config: StackConfig, up_to: int | None = None) -> Context:
     for module in PHASES[:up_to]:
         ctx.phase(module.NUMBER)
         module.build(ctx)
+    if up_to >= config.app.moves_at:
+        # after every phase has built (its instances use what phases 2..N add), before the CDN picks its origin
+        phase6_scale_out.build_web_tier(ctx, config.app.moves_at)
     for module in PHASES[:up_to]:
         finish = getattr(module, "finish", None)
         if finish is not None:

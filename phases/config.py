@@ -280,6 +280,136 @@ class ObservabilityConfig(_Section):
         return value
 
 
+HOSTING_CASES = ("external", "ec2-in-account", "web-tier")
+
+
+class AppConfig(_Section):
+    """Where the application runs before it moves onto the web tier, and how it reaches what the phases add.
+
+    - `external` (the default: a VPS or another cloud): the server has no AWS identity and is outside the VPC, so
+      the private data services (cache, database) and the queues are deferred until the phase that moves the app
+      onto the web tier (`webTierPhase`), unless `privateAccess: vpn` reaches them from phase 2 over a managed
+      site-to-site VPN (the tool generates the server's strongSwan configuration; every request to them pays the
+      server-to-region round trip).
+    - `ec2-in-account`: the server is an EC2 instance in this account and region: its VPC is peered with ours
+      (routes both ways), its security group is admitted on the cache and database, and the permissions it needs
+      are attached to its existing role as inline policies (no replacement, no restart).
+    - `web-tier`: the app runs on the web tier from `webTierPhase` (default 2) as a fixed-size group; phase 6
+      scales it out.
+    """
+
+    hosting: Literal["external", "ec2-in-account", "web-tier"] = Field(
+        "external", description="Where the app runs before the web tier: external, ec2-in-account or web-tier. "
+                                "Defaults to external (a server outside AWS).")
+    web_tier_phase: int | None = Field(None, ge=2, le=6, description="Phase from which the app runs on the web "
+                                                                     "tier. Defaults to 2 for web-tier, else 6.")
+    private_access: Literal["defer", "vpn"] = Field(
+        "defer", description="external: defer the private data services until the app moves (defer), or reach "
+                             "them over a site-to-site VPN from phase 2 (vpn). Defaults to defer.")
+    server_ip: str | None = Field(None, description="external + vpn: the server's public IPv4 address (the VPN's "
+                                                    "customer gateway). Required for vpn.")
+    server_cidr: str | None = Field(None, description="external + vpn: the server-side address range the tunnel "
+                                                      "carries. Defaults to serverIp/32.")
+    round_trip_ms: int | None = Field(None, ge=1, le=1000, description="external + vpn: measured round trip from "
+                                                                       "the server to the region (ping), stated in "
+                                                                       "the plan. Defaults to unknown.")
+    vpc_id: str | None = Field(None, description="ec2-in-account: the instance's VPC id. Required there.")
+    vpc_cidr: str | None = Field(None, description="ec2-in-account: that VPC's CIDR (must not overlap "
+                                                   "network.cidr). Required there.")
+    route_table_ids: list[str] = Field(default_factory=list, description="ec2-in-account: route tables of the "
+                                                                         "instance's subnet(s), given the return "
+                                                                         "route to our VPC. Required there.")
+    security_group_id: str | None = Field(None, description="ec2-in-account: the instance's security group, "
+                                                            "admitted on the cache and database. Required there.")
+    instance_role_name: str | None = Field(None, description="ec2-in-account: the name of the instance "
+                                                             "profile's role, given inline policies. Required there.")
+
+    @field_validator("vpc_id")
+    @classmethod
+    def _vpc(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"vpc-[0-9a-f]{8,17}", value):
+            raise ValueError(f"{value!r} is not a VPC id (vpc-...)")
+        return value
+
+    @field_validator("security_group_id")
+    @classmethod
+    def _sg(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"sg-[0-9a-f]{8,17}", value):
+            raise ValueError(f"{value!r} is not a security group id (sg-...)")
+        return value
+
+    @field_validator("route_table_ids")
+    @classmethod
+    def _route_tables(cls, value: list[str]) -> list[str]:
+        for table in value:
+            if not re.fullmatch(r"rtb-[0-9a-f]{8,17}", table):
+                raise ValueError(f"{table!r} is not a route table id (rtb-...)")
+        return value
+
+    @field_validator("instance_role_name")
+    @classmethod
+    def _role(cls, value: str | None) -> str | None:
+        # IAM role names: 1-64 of [\w+=,.@-] (IAM API reference, CreateRole RoleName).
+        if value is not None and not re.fullmatch(r"[\w+=,.@-]{1,64}", value):
+            raise ValueError(f"{value!r} is not an IAM role name")
+        return value
+
+    @field_validator("server_ip")
+    @classmethod
+    def _ip(cls, value: str | None) -> str | None:
+        import ipaddress
+
+        if value is None:
+            return None
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an IPv4 address") from None
+        internal = any(address in ipaddress.ip_network(block) for block in (
+            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+            "0.0.0.0/8", "224.0.0.0/3"))
+        if address.version != 4 or internal:
+            raise ValueError(f"{value!r} must be a public IPv4 address (the VPN's customer gateway)")
+        return value
+
+    @field_validator("server_cidr", "vpc_cidr")
+    @classmethod
+    def _cidr(cls, value: str | None) -> str | None:
+        import ipaddress
+
+        if value is None:
+            return None
+        try:
+            network = ipaddress.ip_network(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a CIDR block") from None
+        if network.version != 4:
+            raise ValueError(f"{value!r} must be an IPv4 block")
+        return value
+
+    @model_validator(mode="after")
+    def _fields_of_the_case(self) -> AppConfig:
+        if self.hosting == "ec2-in-account":
+            missing = [name for name, value in (("vpcId", self.vpc_id), ("vpcCidr", self.vpc_cidr),
+                                                ("securityGroupId", self.security_group_id),
+                                                ("instanceRoleName", self.instance_role_name),
+                                                ("routeTableIds", self.route_table_ids)) if not value]
+            if missing:
+                raise ValueError(f"hosting ec2-in-account needs {', '.join(missing)}")
+        if self.hosting == "external" and self.private_access == "vpn" and self.server_ip is None:
+            raise ValueError("privateAccess vpn needs serverIp (the server's public IPv4 address)")
+        if self.hosting != "external" and (self.server_ip or self.private_access == "vpn"):
+            raise ValueError("serverIp and privateAccess vpn apply to hosting external only")
+        return self
+
+    @property
+    def moves_at(self) -> int:
+        """The phase from which the app runs on the web tier."""
+        if self.web_tier_phase is not None:
+            return self.web_tier_phase
+        return 2 if self.hosting == "web-tier" else 6
+
+
 class ServiceConfig(_Section):
     """Phase 6: one hot service behind the load balancer."""
 
@@ -292,7 +422,35 @@ class ServiceConfig(_Section):
     port: int = Field(8080, ge=1, le=65_535, description="Instance port. Defaults to 8080.")
     health_check_path: str = Field("/healthz", description="Defaults to /healthz.")
     spot_percent: int = Field(0, ge=0, le=100, description="Share of capacity above the base on spot. Defaults to 0.")
-    image_id: str | None = Field(None, description="AMI id. Defaults to the latest Amazon Linux 2023 (arm64).")
+    image_id: str | None = Field(None, description="Pinned AMI id (ami-...): Amazon Linux 2023 for the instance "
+                                                   "type's architecture when `image` is given. Required once the "
+                                                   "service is built (a changed AMI is a canary refresh, never a "
+                                                   "surprise).")
+    image: str | None = Field(None, description="Container image in the service's ECR repository: a tag (1.4.2) "
+                                                "or a digest (sha256:...), never latest. Either this or "
+                                                "userDataFile is required once the service is built.")
+    user_data_file: str | None = Field(None, description="AMI mode: a shell script (path relative to the program) "
+                                                         "the instances run at boot instead of a container. "
+                                                         "Defaults to none.")
+
+    @field_validator("image_id")
+    @classmethod
+    def _ami(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"ami-[0-9a-f]{8,17}", value):
+            raise ValueError(f"{value!r} is not an AMI id (ami-...)")
+        return value
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        # ECR image tags: up to 300 of [a-zA-Z0-9-_.]; digests sha256:<64 hex> (ECR API, ImageIdentifier).
+        if value is None:
+            return None
+        if value == "latest":
+            raise ValueError("pin a version tag or a digest, not latest (a moving tag defeats the canary)")
+        if not (re.fullmatch(r"sha256:[0-9a-f]{64}", value) or re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", value)):
+            raise ValueError(f"{value!r} is not an image tag (1.4.2) or digest (sha256:...)")
+        return value
 
     @field_validator("name")
     @classmethod
@@ -364,8 +522,10 @@ class StackConfig(_Section):
     queues: list[QueueConfig] = Field(default_factory=list, description="Phase 4 workloads. Defaults to none.")
     event_stream: EventStreamConfig = Field(default_factory=EventStreamConfig, description="Phase 4 events.")
     observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig, description="Phase 5.")
-    services: list[ServiceConfig] = Field(default_factory=list, description="Phase 6 hot services. Required "
-                                                                            "(at least one) from phase 6.")
+    app: AppConfig = Field(default_factory=AppConfig, description="Where the app runs and how it reaches the "
+                                                                  "services (hosting). Defaults to external.")
+    services: list[ServiceConfig] = Field(default_factory=list, description="Web tier services. Required (at "
+                                                                            "least one) from app.webTierPhase.")
     flows: list[FlowConfig] = Field(default_factory=list, description="Business flows and their consistency.")
     backup: BackupConfig = Field(default_factory=BackupConfig, description="AWS Backup plan.")
 
@@ -388,8 +548,24 @@ class StackConfig(_Section):
     def _phase_requirements(self) -> StackConfig:
         if self.phase >= 2 and self.cdn is None:
             raise ValueError("cdn: is required from phase 2")
-        if self.phase >= 6 and not self.services:
-            raise ValueError("services: at least one service is required from phase 6")
+        moves_at = self.app.moves_at
+        if self.phase >= moves_at and not self.services:
+            raise ValueError(f"services: at least one service is required from phase {moves_at} (the web tier)")
+        if self.phase >= moves_at:
+            for service in self.services:
+                if service.image_id is None:
+                    raise ValueError(f"services: {service.name}: imageId is required from phase {moves_at}: pin an "
+                                     f"Amazon Linux 2023 AMI (aws ssm get-parameter --name /aws/service/ami-amazon-"
+                                     f"linux-latest/al2023-ami-kernel-default-arm64)")
+                if (service.image is None) == (service.user_data_file is None):
+                    raise ValueError(f"services: {service.name}: give exactly one of image (a container in its ECR "
+                                     f"repository) or userDataFile (an AMI with a boot script)")
+        if self.app.vpc_cidr is not None:
+            import ipaddress
+
+            if ipaddress.ip_network(self.app.vpc_cidr).overlaps(ipaddress.ip_network(self.network.cidr)):
+                raise ValueError(f"app.vpcCidr {self.app.vpc_cidr} overlaps network.cidr {self.network.cidr}: "
+                                 f"peered VPCs need distinct address ranges")
         names = [q.name for q in self.queues]
         if len(names) != len(set(names)):
             raise ValueError("queues: names must be unique")

@@ -53,7 +53,7 @@ def watched(ctx: Any, up_to: int) -> Watched:
     """What the SLO signals watch: the components of phases ≤ up_to, as CloudWatch dimension values."""
     components = ctx.components
     config = ctx.config
-    web_tier = components.get("web_tier") if up_to >= 6 else None
+    web_tier = components.get("web_tier") if up_to >= config.app.moves_at else None
     cdn = components.get("cdn")
     database = components.get("database")
     cache = components.get("cache")
