@@ -82,6 +82,9 @@ class BudgetConfig(_Section):
                                                                       "Defaults to none (topic only).")
     thresholds_percent: list[int] = Field([80, 100], description="Budget alert thresholds in percent of the limit "
                                                                  "(forecast and actual). Defaults to [80, 100].")
+    anomaly_monitor: str = Field("create", description="Cost-anomaly alerts: `create` the AWS services monitor, "
+                                                       "adopt the account's existing one by ARN (an account may "
+                                                       "have only one), or `skip`. Defaults to create.")
 
     @field_validator("alert_emails")
     @classmethod
@@ -90,6 +93,14 @@ class BudgetConfig(_Section):
             if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
                 raise ValueError(f"{email!r} is not an email address")
         return value
+
+    @field_validator("anomaly_monitor")
+    @classmethod
+    def _anomaly_monitor(cls, value: str) -> str:
+        if value in ("create", "skip") or re.fullmatch(r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}", value):
+            return value
+        raise ValueError(f"{value!r}: use create, skip or the ARN of the account's monitor "
+                         "(arn:aws:ce::<account>:anomalymonitor/<id>)")
 
     @field_validator("thresholds_percent")
     @classmethod

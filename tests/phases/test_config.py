@@ -52,6 +52,9 @@ def test_every_shipped_stack_validates(stack: str) -> None:
     ({"site": {"origin": "origin.example.vn"}}, "sme-rollout:site.domain: is required"),
     ({}, "sme-rollout:site: is required"),
     ({**MINIMAL, "phase": 2}, "sme-rollout: cdn: is required from phase 2"),
+    ({**MINIMAL, "budget": {"anomalyMonitor": "adopt"}},
+     "sme-rollout:budget.anomalyMonitor: 'adopt': use create, skip or the ARN of the account's monitor "
+     "(arn:aws:ce::<account>:anomalymonitor/<id>)"),
 ])
 def test_bad_config_names_the_key_path(values: dict, expected: str) -> None:
     assert expected in problems_of(values)
