@@ -132,6 +132,10 @@ class NetworkConfig(_Section):
         return value
 
 
+CLOUDFLARE_MIN_EDGE_TTL_SECONDS = {"free": 7200, "pro": 3600, "business": 1}
+"""developers.cloudflare.com/cache/how-to/edge-browser-cache-ttl (same table as components.cdn_cloudflare)."""
+
+
 class CdnConfig(_Section):
     """Phase 2: the CDN in front of the site."""
 
@@ -149,8 +153,9 @@ class CdnConfig(_Section):
                                                           "exported for your DNS host).")
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         "PriceClass_200", description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.")
-    default_ttl_seconds: int = Field(3600, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
-                                                                            "responses. Defaults to 3600.")
+    default_ttl_seconds: int | None = Field(None, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
+                                            "responses; on Cloudflare at least the plan's minimum (Free 7200, Pro "
+                                            "3600, Business 1). Defaults to 3600, raised to that minimum.")
     rate_limit_per_minute: int = Field(600, ge=10, le=1_000_000, description="Requests per minute per client IP "
                                                                              "before blocking. Defaults to 600.")
 
@@ -158,7 +163,20 @@ class CdnConfig(_Section):
     def _cloudflare_needs_account(self) -> CdnConfig:
         if self.provider == "cloudflare" and not (self.cloudflare_account_id or self.zone_id):
             raise ValueError("cloudflareAccountId or zoneId is required when provider is cloudflare")
+        minimum = CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan]
+        if self.provider == "cloudflare" and self.default_ttl_seconds is not None and self.default_ttl_seconds < minimum:
+            raise ValueError(f"defaultTtlSeconds {self.default_ttl_seconds} is under the Cloudflare {self.plan} "
+                             f"plan's minimum edge TTL of {minimum}")
         return self
+
+    @property
+    def edge_ttl_seconds(self) -> int:
+        """The TTL the CDN gets: the configured one, else 3600 (raised to the Cloudflare plan's minimum)."""
+        if self.default_ttl_seconds is not None:
+            return self.default_ttl_seconds
+        if self.provider == "cloudflare":
+            return max(3600, CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan])
+        return 3600
 
 
 class CacheConfig(_Section):

@@ -52,6 +52,8 @@ def test_every_shipped_stack_validates(stack: str) -> None:
     ({"site": {"origin": "origin.example.vn"}}, "sme-rollout:site.domain: is required"),
     ({}, "sme-rollout:site: is required"),
     ({**MINIMAL, "phase": 2}, "sme-rollout: cdn: is required from phase 2"),
+    ({**MINIMAL, "cdn": {"cloudflareAccountId": "a", "defaultTtlSeconds": 3600}},
+     "sme-rollout:cdn: defaultTtlSeconds 3600 is under the Cloudflare free plan's minimum edge TTL of 7200"),
     ({**MINIMAL, "budget": {"anomalyMonitor": "adopt"}},
      "sme-rollout:budget.anomalyMonitor: 'adopt': use create, skip or the ARN of the account's monitor "
      "(arn:aws:ce::<account>:anomalymonitor/<id>)"),
