@@ -14,6 +14,16 @@ def _one(inventory, type_):
     return resource
 
 
+def test_stream_and_log_group_names_are_scoped_to_the_stack(synth):
+    """Firehose stream and log group names are unique per account and region: two stacks must not collide."""
+    for stack in ("dev", "prod"):
+        inventory = synth(lambda: EventStream("events", EventStreamArgs()), stack=stack)
+        assert _one(inventory, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").inputs["name"] == \
+            f"{stack}-events"
+        assert _one(inventory, "aws:cloudwatch/logGroup:LogGroup").inputs["name"] == \
+            f"/aws/kinesisfirehose/{stack}-events"
+
+
 def test_stream_is_encrypted_with_the_cmk_and_partitions_by_time(synth):
     inventory = _build(synth, buffer_seconds=120)
     key = _one(inventory, "aws:kms/key:Key")
