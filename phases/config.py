@@ -274,16 +274,73 @@ class SloConfig(_Section):
     database_cpu_percent: float = Field(80, ge=1, le=100, description="Database CPU alarm threshold. Defaults to 80.")
 
 
+_IDENTITY_STORE_ID = re.compile(r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-"
+                                r"[A-Fa-f0-9]{12}")
+"""Identity Store API (IAM Identity Center): UserId and GroupId pattern."""
+
+
+class GrafanaSamlConfig(_Section):
+    """SAML sign-in to Grafana: the IdP and the assertion values mapped to admin and editor."""
+
+    idp_metadata_url: str = Field(description="URL of the IdP's SAML metadata. Required.")
+    role_assertion: str = Field("role", description="Assertion attribute with the user's roles. Defaults to role.")
+    admin_role_values: list[str] = Field(min_length=1, description="Role values that make an admin. Required.")
+    editor_role_values: list[str] = Field(min_length=1, description="Role values that make an editor. Required.")
+
+    @field_validator("idp_metadata_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not re.fullmatch(r"https://[^\s]+", value):
+            raise ValueError("must be an https:// URL")
+        return value
+
+
 class ObservabilityConfig(_Section):
     """Phase 5: metrics, logs, dashboards and alerts."""
 
     log_retention_days: int = Field(365, description="CloudWatch log retention (0 = never expire). Defaults to 365.")
     grafana_auth: Literal["AWS_SSO", "SAML"] = Field("AWS_SSO", description="Grafana sign-in. Defaults to AWS_SSO.")
-    grafana_editors: int = Field(1, ge=1, le=1000, description="Grafana editor users (billed). Defaults to 1.")
+    grafana_editors: int = Field(1, ge=1, le=1000, description="Grafana editor licences (billed): at least the "
+                                                               "admin and editor users listed. Defaults to 1.")
     grafana_allowed_cidrs: list[str] = Field(default_factory=list, description="Public CIDRs (office, VPN) allowed "
                                                                                 "to open Grafana. Defaults to none "
                                                                                 "(only through the VPC endpoint).")
+    grafana_admin_users: list[str] = Field(default_factory=list, description="IAM Identity Center user ids with the "
+                                                                         "Grafana ADMIN role (AWS_SSO). Defaults to none.")
+    grafana_admin_groups: list[str] = Field(default_factory=list, description="IAM Identity Center group ids with "
+                                                                          "the ADMIN role (AWS_SSO). Defaults to none.")
+    grafana_editor_users: list[str] = Field(default_factory=list, description="IAM Identity Center user ids with "
+                                                                          "the EDITOR role (AWS_SSO). Defaults to none.")
+    grafana_editor_groups: list[str] = Field(default_factory=list, description="IAM Identity Center group ids with "
+                                                                           "the EDITOR role (AWS_SSO). Defaults to none.")
+    grafana_saml: GrafanaSamlConfig | None = Field(None, description="SAML sign-in (grafanaAuth SAML). Required "
+                                                                     "from phase 5 with SAML.")
+    grafana_provisioning: bool = Field(True, description="Provision Grafana data sources, dashboards and alert "
+                                                         "rules through the workspace API; `pulumi up` must then "
+                                                         "run from grafanaAllowedCidrs or inside the VPC. Defaults "
+                                                         "to true.")
     slo: SloConfig = Field(default_factory=SloConfig, description="Alarm thresholds.")
+
+    @field_validator("grafana_admin_users", "grafana_admin_groups", "grafana_editor_users", "grafana_editor_groups")
+    @classmethod
+    def _identity_ids(cls, value: list[str]) -> list[str]:
+        for identity in value:
+            if not _IDENTITY_STORE_ID.fullmatch(identity):
+                raise ValueError(f"{identity!r} is not an IAM Identity Center user or group id")
+        return value
+
+    def sign_in_problem(self) -> str | None:
+        """Why nobody could sign in to Grafana (checked from phase 5), or None."""
+        if self.grafana_auth == "AWS_SSO" and not (self.grafana_admin_users or self.grafana_admin_groups):
+            return ("observability.grafanaAdminUsers: with AWS_SSO at least one IAM Identity Center admin user or "
+                    "group (grafanaAdminGroups) is required from phase 5, or nobody can sign in")
+        if self.grafana_auth == "SAML" and self.grafana_saml is None:
+            return "observability.grafanaSaml: is required from phase 5 with grafanaAuth SAML"
+        users = len(self.grafana_admin_users) + len(self.grafana_editor_users)
+        if users > self.grafana_editors:
+            return (f"observability.grafanaEditors: {self.grafana_editors} editor licence(s) for {users} admin and "
+                    "editor users listed")
+        return None
 
     @field_validator("log_retention_days")
     @classmethod
@@ -417,6 +474,8 @@ class StackConfig(_Section):
     def _phase_requirements(self) -> StackConfig:
         if self.phase >= 2 and self.cdn is None:
             raise ValueError("cdn: is required from phase 2")
+        if self.phase >= 5 and (problem := self.observability.sign_in_problem()):
+            raise ValueError(problem)
         if self.phase >= 6 and not self.services:
             raise ValueError("services: at least one service is required from phase 6")
         names = [q.name for q in self.queues]

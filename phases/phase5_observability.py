@@ -6,7 +6,15 @@ from typing import Any
 
 import pulumi
 
-from components.observability import Dashboards, DashboardsArgs, Observability, ObservabilityArgs, Watched, slo_signals
+from components.observability import (
+    Dashboards,
+    DashboardsArgs,
+    GrafanaSaml,
+    Observability,
+    ObservabilityArgs,
+    Watched,
+    slo_signals,
+)
 from components.sizing import cache_nodes
 from phases.flows import first_attribute
 
@@ -33,6 +41,13 @@ def build(ctx: Any) -> None:
         vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids, vpc_cidr=config.network.cidr,
         allowed_cidrs=config.observability.grafana_allowed_cidrs,
         grafana_auth=config.observability.grafana_auth,
+        alert_topic_key_arn=ctx.components["baseline"].key_arn,
+        admin_user_ids=config.observability.grafana_admin_users,
+        admin_group_ids=config.observability.grafana_admin_groups,
+        editor_user_ids=config.observability.grafana_editor_users,
+        editor_group_ids=config.observability.grafana_editor_groups,
+        saml=GrafanaSaml(**config.observability.grafana_saml.model_dump()) if config.observability.grafana_saml else None,
+        provisioning=config.observability.grafana_provisioning,
         log_retention_days=config.observability.log_retention_days,
         signals=slo_signals(watched(ctx, up_to=NUMBER), config.observability.slo)), ctx.opts(NUMBER))
 
@@ -46,6 +61,8 @@ def finish(ctx: Any) -> None:
         ctx.opts(NUMBER))
     ctx.outputs["grafanaUrl"] = pulumi.Output.concat("https://", observability.grafana_endpoint)
     ctx.outputs["prometheusEndpoint"] = observability.prometheus_endpoint
+    ctx.outputs["prometheusRemoteWriteUrl"] = observability.prometheus_remote_write_url
+    ctx.outputs["prometheusRemoteWritePolicyArn"] = observability.remote_write_policy_arn
     ctx.outputs["dashboard"] = ctx.components["dashboards"].dashboard_name
 
 

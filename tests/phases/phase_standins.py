@@ -12,6 +12,7 @@ BASE = {
     "cdn": {"provider": "cloudfront"},
     "queues": [{"name": "email"}, {"name": "orders", "consistency": "strong"}],
     "services": [{"name": "web"}, {"name": "api", "pathPatterns": ["/api/*"]}],
+    "observability": {"grafanaAdminGroups": ["90676bc5d1-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"]},
     "flows": [{"name": "checkout", "consistency": "strong", "queue": "orders"},
               {"name": "catalog", "consistency": "eventual", "cacheTtlSeconds": 120}],
 }
@@ -20,6 +21,7 @@ BASE = {
 def upstream(replicas: int = 1) -> dict[str, Any]:
     return {
         "baseline": SimpleNamespace(alert_topic_arn=f"arn:aws:sns:ap-southeast-1:{ACCOUNT}:alerts",
+                                    key_arn=f"arn:aws:kms:ap-southeast-1:{ACCOUNT}:key/baseline",
                                     log_bucket_name="logs"),
         "network": SimpleNamespace(vpc_id="vpc-1", public_subnet_ids=["pub-a", "pub-b"],
                                    private_subnet_ids=["priv-a", "priv-b"], app_security_group_id="sg-app"),

@@ -16,6 +16,8 @@ from rollout.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = {"site": {"domain": "shop.example.vn", "origin": "origin.example.vn"}}
+PHASE5 = {"phase": 5, "cdn": {"provider": "cloudfront"}}
+ADMIN = "90676bc5d1-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 
 
 def problems_of(values: dict, secret_keys: frozenset[str] = frozenset()) -> list[str]:
@@ -54,6 +56,14 @@ def test_every_shipped_stack_validates(stack: str) -> None:
     ({**MINIMAL, "phase": 2}, "sme-rollout: cdn: is required from phase 2"),
     ({**MINIMAL, "cdn": {"cloudflareAccountId": "a", "defaultTtlSeconds": 3600}},
      "sme-rollout:cdn: defaultTtlSeconds 3600 is under the Cloudflare free plan's minimum edge TTL of 7200"),
+    ({**MINIMAL, **PHASE5}, "sme-rollout: observability.grafanaAdminUsers: with AWS_SSO at least one IAM Identity "
+     "Center admin user or group (grafanaAdminGroups) is required from phase 5, or nobody can sign in"),
+    ({**MINIMAL, **PHASE5, "observability": {"grafanaAuth": "SAML"}},
+     "sme-rollout: observability.grafanaSaml: is required from phase 5 with grafanaAuth SAML"),
+    ({**MINIMAL, **PHASE5, "observability": {"grafanaAdminUsers": [ADMIN, ADMIN.replace("a", "b")]}},
+     "sme-rollout: observability.grafanaEditors: 1 editor licence(s) for 2 admin and editor users listed"),
+    ({**MINIMAL, "observability": {"grafanaAdminGroups": ["admins"]}},
+     "sme-rollout:observability.grafanaAdminGroups: 'admins' is not an IAM Identity Center user or group id"),
     ({**MINIMAL, "budget": {"anomalyMonitor": "adopt"}},
      "sme-rollout:budget.anomalyMonitor: 'adopt': use create, skip or the ARN of the account's monitor "
      "(arn:aws:ce::<account>:anomalymonitor/<id>)"),
