@@ -29,8 +29,8 @@ from pulumi_policy import (
     Severity as PolicySeverity,
 )
 
-from policies.core import Control, Subject  # noqa: E402
-from policies.registry import CONTROLS  # noqa: E402
+from policies.core import Control, Enforcement, Severity, Subject  # noqa: E402
+from policies.registry import ALL_CONTROLS  # noqa: E402
 
 PACK_NAME = "sme-rollout"
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
@@ -81,17 +81,25 @@ def _stack_validator(control: Control):
     return validate
 
 
-def build_policies(controls=CONTROLS) -> list:
+def _pack_level(control: Control) -> tuple[EnforcementLevel, PolicySeverity]:
+    """CrossGuard has no "error" severity: an apply rule is critical and always mandatory (the API rejects it)."""
+    if control.severity is Severity.ERROR:
+        return EnforcementLevel.MANDATORY, PolicySeverity.CRITICAL
+    return EnforcementLevel(control.enforcement.value), PolicySeverity(control.severity.value)
+
+
+def build_policies(controls=ALL_CONTROLS) -> list:
     """One ResourceValidationPolicy per resource control and one StackValidationPolicy per (S) control."""
     policies = []
     for control in controls:
+        level, severity = _pack_level(control)
         common = dict(
             name=control.id,
             description=f"{control.title}. {control.description}",
-            enforcement_level=EnforcementLevel(control.enforcement.value),
+            enforcement_level=level,
             config_schema=config_schema(control),
             display_name=control.title,
-            severity=PolicySeverity(control.severity.value),
+            severity=severity,
             tags=[control.id.split("-")[0].lower(), *control.sources],
         )
         if control.stack:
@@ -104,7 +112,8 @@ def build_policies(controls=CONTROLS) -> list:
 
 def main() -> None:
     PolicyPack(name=PACK_NAME, policies=build_policies(), enforcement_level=EnforcementLevel.ADVISORY,
-               description="sme-rollout controls: TLS, no public access, least-privilege IAM, backups, logging.",
+               description="sme-rollout controls: TLS, no public access, least-privilege IAM, backups, logging; "
+                           "apply rules: what the AWS and Cloudflare APIs reject.",
                provider="aws")
 
 

@@ -33,6 +33,8 @@ __all__ = [
 
 
 class Severity(str, Enum):
+    ERROR = "error"
+    """The apply family (policies/apply): what the cloud API rejects. Fails the check whatever the enforcement."""
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -107,6 +109,8 @@ class Control:
             if "enforcementLevel" in own:
                 level = Enforcement(own["enforcementLevel"])
             thresholds.update({k: v for k, v in own.items() if k != "enforcementLevel"})
+        if self.severity is Severity.ERROR:
+            level = Enforcement.MANDATORY  # what the API rejects fails whatever the enforcement config says
         return level, thresholds
 
 

@@ -181,7 +181,7 @@ def run_check(inventory: Inventory, *, policy_config: Mapping[str, Any] | None =
               controls: Sequence[Control] | None = None) -> CheckResult:
     """Evaluate controls on the inventory with an already merged and validated policy config, then waivers."""
     if controls is None:
-        from policies.registry import CONTROLS as controls
+        from policies.registry import ALL_CONTROLS as controls
     enabled = [c for c in controls if c.config(policy_config)[0] is not Enforcement.DISABLED]
     subjects = subjects_of(inventory)
     findings = evaluate(enabled, subjects, policy_config)
@@ -195,7 +195,7 @@ def run_check(inventory: Inventory, *, policy_config: Mapping[str, Any] | None =
 def check_program(program_dir: Path, stack: str, *, phase: int | None = None, config_file: Path | None = None,
                   today: dt.date | None = None, progress: Callable[[str], None] = lambda _m: None):
     """Synthesize the program offline and check it. Returns (CheckResult, StackFile, Inventory)."""
-    from policies.registry import CONTROLS
+    from policies.registry import ALL_CONTROLS as CONTROLS  # the catalog's controls and the apply rules
     from rollout.runtime.stackfile import load_stack
     from rollout.runtime.synth import synthesize
 

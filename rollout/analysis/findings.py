@@ -12,12 +12,19 @@ from policies.core import Control, Enforcement, Finding, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub code scanning reads `security-severity` (0-10) to rank alerts: critical > 9, high 7-8.9, medium 4-6.9.
-SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
+SECURITY_SEVERITY = {Severity.ERROR: "8.5", Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
 
 
 def counts_against(finding: Finding) -> bool:
-    """Whether a finding fails the run: an unwaived mandatory violation."""
-    return finding.status == "violation" and not finding.waived and finding.enforcement is Enforcement.MANDATORY
+    """Whether a finding fails the run: an unwaived mandatory violation, or any unwaived apply error (severity
+    "error": the cloud API would reject it, whatever the enforcement config)."""
+    return finding.status == "violation" and not finding.waived and (
+        finding.enforcement is Enforcement.MANDATORY or finding.severity is Severity.ERROR)
+
+
+def family(finding: Finding | Control) -> str:
+    """`apply` for the apply rules (APL-*, severity error), `security` for the catalog's controls."""
+    return "apply" if finding.severity is Severity.ERROR else "security"
 
 
 def summarize(findings: Sequence[Finding], *, controls: Sequence[Control], resources_evaluated: int) -> dict[str, Any]:
@@ -28,6 +35,7 @@ def summarize(findings: Sequence[Finding], *, controls: Sequence[Control], resou
     return {
         "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
         "by_enforcement": {e.value: by_enforcement.get(e.value, 0) for e in (Enforcement.MANDATORY, Enforcement.ADVISORY)},
+        "by_family": {name: sum(1 for f in open_violations if family(f) == name) for name in ("apply", "security")},
         "violations": len(open_violations),
         "mandatory_violations": sum(1 for f in findings if counts_against(f)),
         "waived": sum(1 for f in findings if f.waived),
@@ -117,7 +125,7 @@ def findings_sarif(findings: Sequence[Finding], *, controls: Sequence[Control], 
     }
 
 
-_STYLE = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan"}
+_STYLE = {Severity.ERROR: "bold magenta", Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan"}
 
 
 def render_table(findings: Sequence[Finding], summary: Mapping[str, Any], *, title: str = "Compliance findings"):
@@ -126,17 +134,24 @@ def render_table(findings: Sequence[Finding], summary: Mapping[str, Any], *, tit
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_lines=False, expand=False)
-    for column in ("Control", "Severity", "Level", "Status", "Resource", "Message"):
-        table.add_column(column, overflow="fold")
-    for finding in findings:
-        status = "waived" if finding.waived else finding.status
-        message = finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else "")
-        table.add_row(finding.control, Text(finding.severity.value, style=_STYLE[finding.severity]),
-                      finding.enforcement.value, status, f"{finding.name}\n[dim]{finding.type}[/dim]", message)
+    def table_of(rows: Sequence[Finding], caption: str) -> Table:
+        table = Table(title=caption, show_lines=False, expand=False)
+        for column in ("Control", "Severity", "Level", "Status", "Resource", "Message"):
+            table.add_column(column, overflow="fold")
+        for finding in rows:
+            status = "waived" if finding.waived else finding.status
+            message = finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else "")
+            table.add_row(finding.control, Text(finding.severity.value, style=_STYLE[finding.severity]),
+                          finding.enforcement.value, status, f"{finding.name}\n[dim]{finding.type}[/dim]", message)
+        return table
+
+    applies = [f for f in findings if family(f) == "apply"]
+    others = [f for f in findings if family(f) != "apply"]
+    tables = ([table_of(applies, "Apply errors (the cloud API would reject these)")] if applies else []) + \
+        ([table_of(others, title)] if others else [])
     by_severity = ", ".join(f"{k} {v}" for k, v in summary["by_severity"].items())
     footer = Text(
         f"{summary['violations']} open violation(s) ({summary['mandatory_violations']} mandatory; {by_severity}), "
         f"{summary['unknown']} unknown, {summary['waived']} waived; {summary['controls_evaluated']} controls on "
         f"{summary['resources_evaluated']} resources.")
-    return Group(table, footer) if findings else Group(Text("No findings."), footer)
+    return Group(*tables, footer) if findings else Group(Text("No findings."), footer)

@@ -16,7 +16,7 @@ from rollout.analysis.plan import Plan, component_of, components_by_phase, phase
 GATHER: Any = object()
 """Default of the optional sections: compute them from the plan when the module that provides them exists."""
 
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+SEVERITY_ORDER = {"error": -1, "critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 TOP_FINDINGS = 5
 
 

@@ -10,14 +10,19 @@ from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 import policies.__main__ as pack
 from policies import s3
 from policies.core import UNKNOWN_STRING_VALUE
-from policies.registry import CONTROLS
+from policies.core import Severity
+from policies.registry import ALL_CONTROLS, APPLY_RULES, CONTROLS
 
 
 def test_build_policies_registers_each_control_once_with_its_metadata():
     policies = pack.build_policies()
-    assert [p.name for p in policies] == [c.id for c in CONTROLS]
-    for policy, control in zip(policies, CONTROLS):
+    assert [p.name for p in policies] == [c.id for c in ALL_CONTROLS]
+    for policy, control in zip(policies, ALL_CONTROLS):
         assert isinstance(policy, StackValidationPolicy if control.stack else ResourceValidationPolicy)
+        if control.severity is Severity.ERROR:  # CrossGuard has no "error": apply rules are critical and mandatory
+            assert policy.severity == pulumi_policy.Severity.CRITICAL
+            assert policy.enforcement_level == pulumi_policy.EnforcementLevel.MANDATORY
+            continue
         assert policy.severity == pulumi_policy.Severity(control.severity.value)
         assert policy.enforcement_level == pulumi_policy.EnforcementLevel(control.enforcement.value)
         assert policy.description.startswith(control.title)
@@ -31,7 +36,7 @@ def test_main_builds_the_pack_without_serving(monkeypatch):
     built = {}
     monkeypatch.setattr(pack, "PolicyPack", lambda **kwargs: built.update(kwargs))
     pack.main()
-    assert built["name"] == "sme-rollout" and len(built["policies"]) == 69
+    assert built["name"] == "sme-rollout" and len(built["policies"]) == len(CONTROLS) + len(APPLY_RULES) == 69 + 49
     assert built["enforcement_level"] == pulumi_policy.EnforcementLevel.ADVISORY
 
 

@@ -36,7 +36,7 @@ def test_counts_against_only_open_mandatory_violations():
 def test_summary_counts():
     summary = summarize(FINDINGS, controls=CONTROLS, resources_evaluated=7)
     assert summary == {
-        "by_severity": {"critical": 1, "high": 0, "medium": 2, "low": 0},
+        "by_severity": {"error": 0, "critical": 1, "high": 0, "medium": 2, "low": 0},
         "by_enforcement": {"mandatory": 2, "advisory": 1},
         "violations": 3, "mandatory_violations": 2, "waived": 1, "unknown": 1,
         "controls_evaluated": 69, "resources_evaluated": 7,

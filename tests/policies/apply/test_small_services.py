@@ -1,0 +1,87 @@
+"""Logs, names, Firehose, SQS, KMS, S3 and CloudFront apply rules."""
+
+import json
+
+from policies.apply import cloudfront, firehose, kms, logs, names, s3, sqs
+
+
+def test_apl_log_01_retention(res, assert_exact):
+    assert_exact("APL-LOG-01", {"pass_365": res(logs.LOG_GROUP, "a", {"retentionInDays": 365}),
+                                "fail_100": res(logs.LOG_GROUP, "b", {"retentionInDays": 100})})
+
+
+def test_apl_log_02_delivery_names(res, assert_exact):
+    assert_exact("APL-LOG-02", {"pass_name": res(logs.DELIVERY_SOURCE, "a", {"name": "dev-cdn-access-logs"}),
+                                "fail_long": res(logs.DELIVERY_DESTINATION, "b", {"name": "x" * 61})})
+
+
+def test_apl_name_01_stack_scoped(res, assert_exact):
+    # fixtures' URNs are of stack "test"
+    assert_exact("APL-NAME-01", {
+        "pass_scoped": res(logs.LOG_GROUP, "a", {"name": "/aws/kinesisfirehose/test-events"}),
+        "pass_auto_named": res(firehose.STREAM, "b", {}),
+        "fail_fixed": res(logs.LOG_GROUP, "c", {"name": "/aws/kinesisfirehose/events"}),
+    })
+
+
+def test_apl_fh_01_stream(res, assert_exact):
+    assert_exact("APL-FH-01", {
+        "pass_bounds": res(firehose.STREAM, "a", {"name": "test-events", "extendedS3Configuration": {
+            "bufferingSize": 64, "bufferingInterval": 300}}),
+        "fail_interval": res(firehose.STREAM, "b", {"extendedS3Configuration": {"bufferingInterval": 1200}}),
+        "fail_partitioning": res(firehose.STREAM, "c", {"extendedS3Configuration": {
+            "bufferingSize": 5, "dynamicPartitioningConfiguration": {"enabled": True}}}),
+    })
+
+
+def test_apl_sqs_01_attributes(res, assert_exact):
+    assert_exact("APL-SQS-01", {
+        "pass_fifo": res(sqs.QUEUE, "a", {"name": "orders.fifo", "fifoQueue": True, "visibilityTimeoutSeconds": 30}),
+        "fail_fifo_name": res(sqs.QUEUE, "b", {"name": "orders", "fifoQueue": True}),
+        "fail_visibility": res(sqs.QUEUE, "c", {"visibilityTimeoutSeconds": 50_000}),
+    })
+
+
+def test_apl_sqs_02_dead_letter_type(res, assert_exact):
+    fifo_dlq = res(sqs.QUEUE, "dlq-fifo", {"fifoQueue": True, "arn": "arn:dlq-fifo"})
+    std_dlq = res(sqs.QUEUE, "dlq", {"arn": "arn:dlq"})
+    policy = lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})  # noqa: E731
+    assert_exact("APL-SQS-02", {
+        "pass_same_type": [res(sqs.QUEUE, "a", {"fifoQueue": True, "redrivePolicy": policy("arn:dlq-fifo")}), fifo_dlq],
+        "fail_mixed": [res(sqs.QUEUE, "b", {"fifoQueue": True, "redrivePolicy": policy("arn:dlq")}), std_dlq],
+    })
+
+
+def test_apl_kms_01_deletion_window(res, assert_exact):
+    assert_exact("APL-KMS-01", {"pass_30": res(kms.KEY, "a", {"deletionWindowInDays": 30}),
+                                "fail_45": res(kms.KEY, "b", {"deletionWindowInDays": 45})})
+
+
+def test_apl_s3_01_bucket_name(res, assert_exact):
+    assert_exact("APL-S3-01", {"pass_name": res(s3.BUCKET, "a", {"bucket": "test-assets"}),
+                               "fail_upper": res(s3.BUCKET, "b", {"bucket": "Test_Assets"}),
+                               "fail_ip": res(s3.BUCKET, "c", {"bucket": "10.0.0.1"})})
+
+
+def test_apl_s3_02_lifecycle(res, assert_exact):
+    def rules(expire, ia=30):
+        return {"rules": [{"id": "r", "transitions": [{"days": ia, "storageClass": "STANDARD_IA"},
+                                                      {"days": 90, "storageClass": "GLACIER_IR"}],
+                           "expiration": {"days": expire}}]}
+    assert_exact("APL-S3-02", {"pass_after": res(s3.LIFECYCLE, "a", rules(365)),
+                               "fail_expire_before_glacier": res(s3.LIFECYCLE, "b", rules(60)),
+                               "fail_ia_too_early": res(s3.LIFECYCLE, "c", rules(365, ia=7))})
+
+
+def test_apl_cfd_01_certificate_region(res, assert_exact):
+    cert = lambda region: {"viewerCertificate": {"acmCertificateArn": f"arn:aws:acm:{region}:1:certificate/c"}}  # noqa: E731
+    assert_exact("APL-CFD-01", {"pass_us_east_1": res(cloudfront.DISTRIBUTION, "a", cert("us-east-1")),
+                                "fail_singapore": res(cloudfront.DISTRIBUTION, "b", cert("ap-southeast-1"))})
+
+
+def test_apl_cfd_02_ttl_order(res, assert_exact):
+    assert_exact("APL-CFD-02", {
+        "pass_ordered": res(cloudfront.CACHE_POLICY, "a", {"minTtl": 0, "defaultTtl": 3600, "maxTtl": 86400}),
+        "fail_default_above_max": res(cloudfront.CACHE_POLICY, "b", {"minTtl": 0, "defaultTtl": 90000, "maxTtl": 86400}),
+    })
+    assert names.ACCOUNT_UNIQUE
