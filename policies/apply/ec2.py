@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from policies._helpers import each, get, items, of_type, refers_to, to_int
+from policies._helpers import each, get, items, known, of_type, refers_to, to_int
 from policies.apply._rule import rule
 from policies.core import Subject
 
@@ -21,19 +21,29 @@ SG_DOCS = "https://www.pulumi.com/registry/packages/aws/api-docs/ec2/securitygro
 EC2_API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
 
 
+def _direction(rule_: Subject) -> str:
+    if rule_.type.endswith("IngressRule"):
+        return "ingress"
+    if rule_.type.endswith("EgressRule"):
+        return "egress"
+    return "ingress" if known(rule_.props, "type") == "ingress" else "egress"
+
+
 def inline_and_separate_rules(subjects: Sequence[Subject], _cfg: Mapping[str, Any]):
-    """The provider documents that inline ingress/egress and separate rule resources on one group fight: each
-    apply removes the other's rules."""
+    """The provider documents that inline rules and separate rule resources for the same direction of one group
+    fight: each apply removes the other's rules. (An inline block left unset is not managed, so inline ingress with
+    separate egress rules is fine.)"""
     rules = of_type(subjects, *SEPARATE_RULES)
 
     def check(group: Subject) -> Iterator[str]:
-        inline = [key for key in ("ingress", "egress") if items(get(group.props, key))]
-        if not inline:
-            return
-        separate = [r.name for r in rules if refers_to(r, "securityGroupId", group, "id")]
-        if separate:
-            yield (f"inline {'/'.join(inline)} rules and separate rule resources ({', '.join(sorted(separate))}) on "
-                   "one group: each apply removes the other's rules")
+        for direction in ("ingress", "egress"):
+            if not items(get(group.props, direction)):
+                continue
+            separate = [r.name for r in rules
+                        if _direction(r) == direction and refers_to(r, "securityGroupId", group, "id")]
+            if separate:
+                yield (f"inline {direction} rules and separate {direction} rule resources "
+                       f"({', '.join(sorted(separate))}) on one group: each apply removes the other's rules")
 
     yield from each(subjects, (SECURITY_GROUP,), check)
 

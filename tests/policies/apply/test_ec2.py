@@ -1,6 +1,8 @@
 from policies.apply.ec2 import LAUNCH_TEMPLATE, PREFIX_LIST, SECURITY_GROUP
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+LEGACY = "aws:ec2/securityGroupRule:SecurityGroupRule"
 
 
 def test_apl_ec2_01_inline_and_separate_rules(res, assert_exact):
@@ -9,7 +11,11 @@ def test_apl_ec2_01_inline_and_separate_rules(res, assert_exact):
         "pass_inline_only": [res(SECURITY_GROUP, "a", inline)],
         "pass_separate_only": [res(SECURITY_GROUP, "b", {"id": "sg-2"}),
                                res(INGRESS, "b-rule", {"securityGroupId": "sg-2"})],
+        "pass_inline_ingress_separate_egress": [res(SECURITY_GROUP, "d", inline),
+                                                res(EGRESS, "d-rule", {"securityGroupId": "sg-1"})],
         "fail_both": [res(SECURITY_GROUP, "c", inline), res(INGRESS, "c-rule", {"securityGroupId": "sg-1"})],
+        "fail_both_legacy_rule": [res(SECURITY_GROUP, "e", inline),
+                                  res(LEGACY, "e-rule", {"securityGroupId": "sg-1", "type": "ingress"})],
     })
 
 

@@ -76,6 +76,9 @@ def test_apl_s3_02_lifecycle(res, assert_exact):
 def test_apl_cfd_01_certificate_region(res, assert_exact):
     cert = lambda region: {"viewerCertificate": {"acmCertificateArn": f"arn:aws:acm:{region}:1:certificate/c"}}  # noqa: E731
     assert_exact("APL-CFD-01", {"pass_us_east_1": res(cloudfront.DISTRIBUTION, "a", cert("us-east-1")),
+                                "pass_computed_from_a_certificate": res(
+                                    cloudfront.DISTRIBUTION, "c", cert("ap-southeast-1"),
+                                    {"viewerCertificate": ["urn:pulumi:test::p::aws:acm/certificate:Certificate::c"]}),
                                 "fail_singapore": res(cloudfront.DISTRIBUTION, "b", cert("ap-southeast-1"))})
 
 
