@@ -28,6 +28,10 @@ from components.private_bucket import secure_bucket_settings
 CLOUDTRAIL_PREFIX = "cloudtrail"
 ACCESS_LOG_PREFIX = "s3-access/"
 ALB_LOG_PREFIX = "alb/"
+MAX_BUDGET_THRESHOLDS = 2
+"""A budget has at most 5 notifications (CreateBudget, NotificationsWithSubscribers); each threshold needs 2."""
+MAX_BUDGET_EMAILS = 10
+"""Each budget notification: one SNS subscriber and at most 10 e-mail subscribers (NotificationWithSubscribers)."""
 ANOMALY_MONITOR_ARN = re.compile(r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}")
 """Cost Explorer anomaly monitor ARNs (the id is a UUID), as GetAnomalyMonitors returns them."""
 ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
@@ -68,7 +72,19 @@ class BaselineArgs(Args):
     def _thresholds(cls, value: list[int]) -> list[int]:
         if any(not 1 <= t <= 500 for t in value):
             raise ValueError("each threshold must be between 1 and 500 percent")
-        return sorted(set(value))
+        value = sorted(set(value))
+        if len(value) > MAX_BUDGET_THRESHOLDS:
+            raise ValueError(f"at most {MAX_BUDGET_THRESHOLDS} thresholds: each makes an actual and a forecast "
+                             "notification, and a budget may have 5 (Budgets API, CreateBudget)")
+        return value
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        if len(value) > MAX_BUDGET_EMAILS:
+            raise ValueError(f"at most {MAX_BUDGET_EMAILS} emails (a budget notification takes 10 e-mail "
+                             "subscribers; subscribe more people to the alert topic)")
+        return value
 
     @field_validator("health_check_path")
     @classmethod

@@ -92,6 +92,9 @@ class BudgetConfig(_Section):
         for email in value:
             if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
                 raise ValueError(f"{email!r} is not an email address")
+        if len(value) > 10:
+            raise ValueError("at most 10 emails (a budget notification takes 10 e-mail subscribers; subscribe more "
+                             "people to the alert topic)")
         return value
 
     @field_validator("anomaly_monitor")
@@ -107,7 +110,11 @@ class BudgetConfig(_Section):
     def _thresholds(cls, value: list[int]) -> list[int]:
         if not value or any(not 1 <= t <= 500 for t in value):
             raise ValueError("each threshold must be between 1 and 500 (percent)")
-        return sorted(set(value))
+        value = sorted(set(value))
+        if len(value) > 2:
+            raise ValueError("at most 2 thresholds: each makes an actual and a forecast notification, and a budget "
+                             "may have 5 (AWS Budgets CreateBudget)")
+        return value
 
 
 class NetworkConfig(_Section):

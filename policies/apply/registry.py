@@ -7,6 +7,7 @@ from collections import Counter
 from policies.apply import (
     autoscaling,
     backup,
+    budgets,
     cloudflare,
     cloudfront,
     costexplorer,
@@ -25,7 +26,7 @@ from policies.apply import (
 )
 from policies.core import Control, Severity
 
-MODULES = (autoscaling, backup, cloudflare, cloudfront, costexplorer, ec2, elasticache, firehose, grafana, kms, lb,
+MODULES = (autoscaling, backup, budgets, cloudflare, cloudfront, costexplorer, ec2, elasticache, firehose, grafana, kms, lb,
            logs, names, rds, s3, sqs, wafv2)
 
 

@@ -196,3 +196,11 @@ def test_anomaly_alerts_can_be_skipped(synth):
 def test_anomaly_monitor_must_be_create_skip_or_an_arn(value):
     with pytest.raises(ValidationError, match="anomalymonitor"):
         BaselineArgs(site_domain="shop.example.vn", anomaly_monitor=value)
+
+
+def test_a_budget_takes_at_most_two_thresholds_and_ten_emails():
+    """Each threshold makes two notifications (actual, forecast); a budget may have five, each with 10 e-mails."""
+    with pytest.raises(ValidationError, match="at most 2 thresholds"):
+        BaselineArgs(site_domain="shop.example.vn", budget_thresholds_percent=[50, 80, 100])
+    with pytest.raises(ValidationError, match="at most 10 emails"):
+        BaselineArgs(site_domain="shop.example.vn", alert_emails=[f"ops{n}@example.vn" for n in range(11)])

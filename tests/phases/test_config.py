@@ -64,6 +64,9 @@ def test_every_shipped_stack_validates(stack: str) -> None:
      "sme-rollout: observability.grafanaEditors: 1 editor licence(s) for 2 admin and editor users listed"),
     ({**MINIMAL, "observability": {"grafanaAdminGroups": ["admins"]}},
      "sme-rollout:observability.grafanaAdminGroups: 'admins' is not an IAM Identity Center user or group id"),
+    ({**MINIMAL, "budget": {"thresholdsPercent": [50, 80, 100]}},
+     "sme-rollout:budget.thresholdsPercent: at most 2 thresholds: each makes an actual and a forecast notification, "
+     "and a budget may have 5 (AWS Budgets CreateBudget)"),
     ({**MINIMAL, "budget": {"anomalyMonitor": "adopt"}},
      "sme-rollout:budget.anomalyMonitor: 'adopt': use create, skip or the ARN of the account's monitor "
      "(arn:aws:ce::<account>:anomalymonitor/<id>)"),
