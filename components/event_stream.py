@@ -141,9 +141,8 @@ class EventStream(pulumi.ComponentResource):
     def _create_stream(self) -> aws.kinesis.FirehoseDeliveryStream:
         return aws.kinesis.FirehoseDeliveryStream(
             self._name,
-            # Unique per account and region (CreateDeliveryStream, DeliveryStreamName: 1-64 of [a-zA-Z0-9_.-]):
-            # scoped to the stack so that two stacks in one account do not collide.
-            name=self._physical,
+            # The stream's name is auto-named (resource name + random suffix), so unique per stack already; its
+            # log group below has a fixed name and carries the stack instead.
             destination="extended_s3",
             server_side_encryption={"enabled": True, "key_type": "CUSTOMER_MANAGED_CMK", "key_arn": self.key.arn},
             extended_s3_configuration={
