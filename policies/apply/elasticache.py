@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -79,6 +80,39 @@ def replication_group_id(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[
                              prop="replicationGroupId", prefix_prop=None)
 
 
+def _window(value: Any) -> tuple[int, int] | None:
+    """Minutes in the week of `hh24:mi-hh24:mi` (daily: day 0) or `ddd:hh24:mi-ddd:hh24:mi`."""
+    days = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+    found = re.fullmatch(r"(?:([a-z]{3}):)?(\d\d):(\d\d)-(?:([a-z]{3}):)?(\d\d):(\d\d)", str(value or "").lower())
+    if not found or (found.group(1) and found.group(1) not in days) or (found.group(4) and found.group(4) not in days):
+        return None
+    d1, h1, m1, d2, h2, m2 = found.groups()
+    start = (days.index(d1) if d1 else 0) * 1440 + int(h1) * 60 + int(m1)
+    end = (days.index(d2) if d2 else 0) * 1440 + int(h2) * 60 + int(m2)
+    return start, end if end > start else end + (7 * 1440 if d1 else 1440)
+
+
+def windows(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    snapshot, maintenance = get(subject.props, "snapshotWindow"), get(subject.props, "maintenanceWindow")
+    parsed_snapshot = _window(snapshot) if snapshot else None
+    parsed_maintenance = _window(maintenance) if maintenance else None
+    if snapshot and parsed_snapshot is None:
+        yield f"snapshotWindow {snapshot!r} is not hh24:mi-hh24:mi (UTC)"
+    if maintenance and parsed_maintenance is None:
+        yield f"maintenanceWindow {maintenance!r} is not ddd:hh24:mi-ddd:hh24:mi (UTC)"
+    for name, parsed in (("snapshotWindow", parsed_snapshot), ("maintenanceWindow", parsed_maintenance)):
+        if parsed and parsed[1] - parsed[0] < 60:
+            yield f"{name} is {parsed[1] - parsed[0]} minutes; ElastiCache needs at least 60"
+    if parsed_snapshot and parsed_maintenance:
+        begin, end = parsed_snapshot
+        m_begin, m_end = parsed_maintenance
+        week = 7 * 1440
+        # the daily snapshot window against every day of the weekly maintenance window
+        if any(begin + day * 1440 + shift < m_end and m_begin < end + day * 1440 + shift
+               for day in range(7) for shift in (-week, 0, week)):
+            yield f"snapshotWindow {snapshot} overlaps maintenanceWindow {maintenance}"
+
+
 CONTROLS = (
     rule("APL-EC-01", "Valkey user groups contain only authenticated users", (USER_GROUP,),
          valkey_group_members_authenticate, stack=True,
@@ -107,6 +141,11 @@ CONTROLS = (
          description="1-40 characters, letters, digits and hyphens, starting with a letter, no two consecutive "
                      "hyphens and no trailing hyphen.",
          remediation="Shorten or rename replicationGroupId (or the resource name it is auto-named from).",
+         sources=("https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/"
+                  "API_CreateReplicationGroup.html",)),
+    rule("APL-EC-06", "Snapshot and maintenance windows are valid and apart", (REPLICATION_GROUP,), windows,
+         description="Both windows are at least 60 minutes (UTC) and the daily snapshot window must not overlap the "
+                     "weekly maintenance window.", remediation="Move one window.",
          sources=("https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/"
                   "API_CreateReplicationGroup.html",)),
 )

@@ -46,3 +46,13 @@ def test_apl_ec_05_ids(res, variant, assert_exact):
         "fail_double_hyphen": res(REPLICATION_GROUP, "c", variant(RG, {"replicationGroupId": "a--b"})),
         "fail_auto_name_too_long": res(REPLICATION_GROUP, "d" * 35, variant(RG, {"replicationGroupId": variant.DELETE})),
     })
+
+
+def test_apl_ec_06_windows(res, variant, assert_exact):
+    windows = {**RG, "snapshotWindow": "18:00-19:00", "maintenanceWindow": "sun:19:30-sun:20:30"}
+    assert_exact("APL-EC-06", {
+        "pass_apart": res(REPLICATION_GROUP, "a", windows),
+        "fail_overlap": res(REPLICATION_GROUP, "b", variant(windows, {"maintenanceWindow": "tue:18:30-tue:19:30"})),
+        "fail_short_snapshot": res(REPLICATION_GROUP, "c", variant(windows, {"snapshotWindow": "18:00-18:30"})),
+        "fail_format": res(REPLICATION_GROUP, "d", variant(windows, {"maintenanceWindow": "sunday 19:30"})),
+    })
