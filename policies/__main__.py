@@ -29,7 +29,7 @@ from pulumi_policy import (
     Severity as PolicySeverity,
 )
 
-from policies.core import Control, Enforcement, Severity, Subject  # noqa: E402
+from policies.core import Control, Severity, Subject  # noqa: E402
 from policies.registry import ALL_CONTROLS  # noqa: E402
 
 PACK_NAME = "sme-rollout"
