@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from policies._helpers import each, get, known, of_type, refers_to
+from policies._helpers import each, get, items, known, of_type, refers_to, to_int
 from policies.apply._rule import rule
 from policies.core import Subject
 
@@ -38,6 +38,23 @@ def distribution_acl_scope(subjects: Sequence[Subject], _cfg: Mapping[str, Any])
     yield from each(subjects, (DISTRIBUTION,), check)
 
 
+def rules(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    listed = items(get(subject.props, "rules"))
+    priorities = [to_int(get(r, "priority")) for r in listed]
+    duplicates = sorted({p for p in priorities if p is not None and priorities.count(p) > 1})
+    if duplicates:
+        yield f"rule priorities {duplicates} are used more than once; each rule needs its own"
+    for rule_ in listed:
+        rate = get(rule_, "statement", "rateBasedStatement")
+        if not rate:
+            continue
+        limit, window = to_int(get(rate, "limit")), to_int(get(rate, "evaluationWindowSec"))
+        if limit is not None and not 10 <= limit <= 2_000_000_000:
+            yield f"rule {get(rule_, 'name')}: rate limit {limit} is outside 10-2000000000"
+        if window is not None and window not in (60, 120, 300, 600):
+            yield f"rule {get(rule_, 'name')}: evaluationWindowSec {window}; use 60, 120, 300 or 600"
+
+
 CONTROLS = (
     rule("APL-WAF-01", "CloudFront web ACLs are created in us-east-1", (WEB_ACL,), cloudfront_scope_region,
          description="A web ACL with scope CLOUDFRONT must be created through the us-east-1 endpoint.",
@@ -49,4 +66,8 @@ CONTROLS = (
     rule("APL-WAF-03", "Distributions use a CLOUDFRONT-scoped web ACL", (DISTRIBUTION,), distribution_acl_scope,
          stack=True, description="A REGIONAL web ACL cannot protect a distribution.",
          remediation="Create the web ACL with scope CLOUDFRONT in us-east-1.", sources=(DOC,)),
+    rule("APL-WAF-04", "Web ACL rules have unique priorities and valid rate limits", (WEB_ACL,), rules,
+         description="Each rule's priority is unique; a rate-based limit is 10-2,000,000,000 requests over a 60, "
+                     "120, 300 or 600 s window.", remediation="Renumber the rules; use an allowed limit and window.",
+         sources=("https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html", DOC)),
 )

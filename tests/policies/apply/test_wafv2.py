@@ -18,3 +18,17 @@ def test_apl_waf_03_distribution_acl_scope(res, assert_exact):
     edge = res(WEB_ACL, "e", {"scope": "CLOUDFRONT", "arn": "arn:e"})
     assert_exact("APL-WAF-03", {"pass_cloudfront_acl": [res(DISTRIBUTION, "a", {"webAclId": "arn:e"}), edge],
                                 "fail_regional_acl": [res(DISTRIBUTION, "b", {"webAclId": "arn:r"}), regional]})
+
+
+def test_apl_waf_04_rules(res, assert_exact):
+    def acl(limit=100, window=60, priorities=(0, 1)):
+        rules = [{"name": f"r{p}", "priority": p} for p in priorities[:-1]]
+        rules.append({"name": "rate", "priority": priorities[-1], "statement": {"rateBasedStatement": {
+            "limit": limit, "evaluationWindowSec": window, "aggregateKeyType": "IP"}}})
+        return {"scope": "REGIONAL", "rules": rules}
+    assert_exact("APL-WAF-04", {
+        "pass_rules": res(WEB_ACL, "a", acl()),
+        "fail_limit": res(WEB_ACL, "b", acl(limit=5)),
+        "fail_window": res(WEB_ACL, "c", acl(window=90)),
+        "fail_duplicate_priority": res(WEB_ACL, "d", acl(priorities=(1, 1))),
+    })
