@@ -1,6 +1,10 @@
 """Cloudflare plan limits and retired APIs (pulumi-cloudflare v6): edge TTLs, rate-limit periods, rule counts,
 features per plan, the brotli setting, proxied records (APL-CFZ-01..06).
 
+Verified against Cloudflare's docs: the minimum edge/browser TTLs by plan, Free's 10 s rate-limit period and
+timeout, the Free Managed Ruleset, the retired settings. The Pro/Business rate-limit period and timeout sets and
+the rule counts per plan follow Cloudflare's plan tables as last published and could not be re-verified here.
+
 The zone's plan is not an input of the zone resource: it is read from the rule config `plan` (default `free`, what a
 new zone gets); set it per stack in `rollout:policy` / `--policy-pack-config` (e.g. `{APL-CFZ-01: {plan: pro}}`)."""
 

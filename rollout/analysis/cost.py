@@ -756,6 +756,8 @@ FREE_TYPES: frozenset[str] = frozenset({
     "aws:sns/topicSubscription:TopicSubscription",
     "cloudflare:index/zoneSetting:ZoneSetting", "cloudflare:index/ruleset:Ruleset",
     "cloudflare:index/dnsRecord:DnsRecord", "cloudflare:index/zoneSubscription:ZoneSubscription",
+    "aws:grafana/workspaceSamlConfiguration:WorkspaceSamlConfiguration",
+    "random:index/randomPassword:RandomPassword",  # generated in the engine, nothing in the cloud
 })
 
 
