@@ -26,6 +26,8 @@ KPIS: tuple[str, ...] = ("MTTR", "p95 latency visible per component", "alerts be
 ADDS: tuple[str, ...] = (
     "Amazon Managed Service for Prometheus workspace (KMS, logging)",
     "Amazon Managed Grafana workspace (SSO/SAML, service-managed, network access control, least-privilege role)",
+    "Grafana sign-in: IAM Identity Center admins/editors by role, or the SAML IdP's role mapping",
+    "Prometheus remote-write URL and a least-privilege aps:RemoteWrite policy for the collector's role",
     "CloudWatch log groups with retention and KMS",
     "SLO alarms (p95 latency, 5xx and error rate, queue age, DLQ depth, replica lag, DB CPU, cache hit ratio, "
     "evictions) on the alert topic, only for components that exist",
