@@ -155,6 +155,9 @@ def evaluate(
 ) -> list[Finding]:
     """Run controls over subjects; disabled controls are skipped. Deterministic order: control id, then URN."""
     findings: list[Finding] = []
+    by_type: dict[str, list[Subject]] = {}
+    for subject in subjects:
+        by_type.setdefault(subject.type, []).append(subject)
     for control in sorted(controls, key=lambda c: c.id):
         level, thresholds = control.config(pack_config)
         if level is Enforcement.DISABLED:
@@ -164,9 +167,7 @@ def evaluate(
         if control.stack:
             findings.extend(_run_stack(control, subjects, thresholds, finding))
             continue
-        for subject in subjects:
-            if subject.type not in control.resource_types:
-                continue
+        for subject in (s for t in control.resource_types for s in by_type.get(t, ())):
             try:
                 messages = list(control.check(subject, thresholds))
             except UnknownValueError as unknown:

@@ -27,7 +27,9 @@ ACCOUNT_UNIQUE = {  # type -> the property holding its account-and-region-unique
 }
 
 
-def stack_scoped(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+def stack_scoped(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not cfg.get("sharedAccount", True):
+        return
     prop = ACCOUNT_UNIQUE[subject.type]
     name = get(subject.props, prop)
     stack = stack_of(subject)
@@ -40,6 +42,8 @@ CONTROLS = (
          description="Log groups, log deliveries, Firehose streams, dashboards, alarms, queues, topics, roles, "
                      "Grafana workspaces, prefix lists, cache and database ids are unique per account and region; a "
                      "fixed name makes the second stack's `pulumi up` fail with AlreadyExists.",
-         remediation="Build the name from pulumi.get_stack() (or leave it to auto-naming).",
+         remediation="Build the name from pulumi.get_stack() (or leave it to auto-naming). Where every stack has an "
+                     "account of its own, set the rule's sharedAccount to false.",
+         config_defaults={"sharedAccount": True},
          sources=("https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming",)),
 )

@@ -3,6 +3,7 @@
 import json
 
 from policies.apply import cloudfront, firehose, kms, logs, names, s3, sqs
+from tests.policies.conftest import outcomes
 
 
 def test_apl_log_01_retention(res, assert_exact):
@@ -22,6 +23,11 @@ def test_apl_name_01_stack_scoped(res, assert_exact):
         "pass_auto_named": res(firehose.STREAM, "b", {}),
         "fail_fixed": res(logs.LOG_GROUP, "c", {"name": "/aws/kinesisfirehose/events"}),
     })
+    # Where every stack has its own account, fixed names cannot collide: the rule's threshold turns it off.
+    fixed = {"fixed": res(logs.LOG_GROUP, "c", {"name": "/aws/kinesisfirehose/events"})}
+    assert outcomes("APL-NAME-01", fixed, {"sharedAccount": False})["pass"] == {"fixed"}
+    assert outcomes("APL-NAME-01", fixed)["fail"] == {"fixed"}
+
 
 
 def test_apl_fh_01_stream(res, assert_exact):
