@@ -1,3 +1,5 @@
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UN
+
 from policies.apply.autoscaling import GROUP
 
 ASG = {"minSize": 2, "maxSize": 4, "desiredCapacity": 2, "launchTemplate": {"id": "lt"},
@@ -12,6 +14,7 @@ def test_apl_asg_01_refresh_percentages(res, variant, assert_exact):
                                                       "instanceRefresh.preferences.maxHealthyPercentage": 200})),
         "fail_90_200": res(GROUP, "c", variant(ASG, {"instanceRefresh.preferences.maxHealthyPercentage": 200})),
         "fail_max_below_100": res(GROUP, "d", variant(ASG, {"instanceRefresh.preferences.maxHealthyPercentage": 95})),
+        "unknown_min": res(GROUP, "e", variant(ASG, {"instanceRefresh.preferences.minHealthyPercentage": UN})),
     })
 
 

@@ -1,5 +1,7 @@
 import json
 
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as U
+
 from policies.apply.lb import BUCKET, BUCKET_POLICY, BUCKET_SSE, CERTIFICATE, CERTIFICATE_VALIDATION, LISTENER, \
     LOAD_BALANCER, TARGET_GROUP
 from tests.policies.conftest import urn_of
@@ -15,6 +17,7 @@ def test_apl_alb_01_target_group_names(res, assert_exact):
         "fail_auto_name_overflows": res(TARGET_GROUP, "web-checkout-and-payments1", {}),
         "fail_long_prefix": res(TARGET_GROUP, "y", {"namePrefix": "webtier-"}),
         "fail_trailing_hyphen": res(TARGET_GROUP, "z", {"name": "web-"}),
+        "unknown_name": res(TARGET_GROUP, "u", {"name": U}),
     })
 
 
