@@ -52,9 +52,16 @@ def _thresholds(control: Control, config: Mapping[str, Any] | None) -> dict[str,
     return {**control.config_defaults, **dict(config or {})}
 
 
+def _provider_props(resource) -> Mapping[str, Any] | None:
+    """The props of the resource's provider (its region, for the apply rules), when the engine passes them."""
+    provider = getattr(resource, "provider", None)
+    return provider.props if provider is not None else None
+
+
 def _resource_validator(control: Control):
     def validate(args, report_violation) -> None:
-        subject = Subject(type=args.resource_type, name=args.name, urn=args.urn, props=args.props)
+        provider = _provider_props(args)
+        subject = Subject(type=args.resource_type, name=args.name, urn=args.urn, props=args.props, provider=provider)
         for message in control.check(subject, _thresholds(control, args.get_config())):
             report_violation(message, args.urn)
 
@@ -67,6 +74,7 @@ def _subject_of(resource) -> Subject:
         property_dependencies={k: [d.urn for d in v] for k, v in resource.property_dependencies.items()},
         dependencies=[d.urn for d in resource.dependencies],
         parent=resource.parent.urn if resource.parent is not None else None,
+        provider=_provider_props(resource),
     )
 
 

@@ -62,6 +62,8 @@ class Subject:
     property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
     dependencies: Sequence[str] = ()
     parent: str | None = None
+    provider: Mapping[str, Any] | None = None
+    """The inputs of the provider the resource is created with (e.g. its `region`), when known."""
 
     @classmethod
     def of(cls, type: str, name: str, urn: str, props: Mapping[str, Any], **rest: Any) -> Subject:

@@ -16,7 +16,8 @@ DOC = "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html
 
 
 def cloudfront_scope_region(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
-    region = get(subject.props, "region")
+    """The region is the resource's own `region` input (pulumi-aws v7) or its provider's."""
+    region = get(subject.props, "region") or (subject.provider or {}).get("region")
     if get(subject.props, "scope") == "CLOUDFRONT" and isinstance(region, str) and region != "us-east-1":
         yield f"scope CLOUDFRONT in {region}; CloudFront web ACLs exist only in us-east-1"
 

@@ -103,3 +103,16 @@ def test_stack_policy_joins_through_property_dependencies():
 
     policy.validate(StackArgs, lambda message, urn=None: reported.append((message, urn)))
     assert reported == [("bad: has no BucketPublicAccessBlock", bad.urn)]
+
+
+def test_apply_rules_see_the_resource_providers_region():
+    """A CLOUDFRONT web ACL created through a Singapore provider is rejected; through us-east-1 it is not."""
+    policy = next(p for p in pack.build_policies() if p.name == "APL-WAF-01")
+    reported = []
+    for region in ("ap-southeast-1", "us-east-1"):
+        args = _Args("aws:wafv2/webAcl:WebAcl", {"scope": "CLOUDFRONT"})
+        args.provider = pulumi_policy.policy.PolicyProviderResource("pulumi:providers:aws", {"region": region},
+                                                                    "urn:pulumi:s::p::pulumi:providers:aws::p", "p")
+        policy.validate(args, lambda message, urn=None, region=region: reported.append((region, message)))
+    assert reported == [("ap-southeast-1", "scope CLOUDFRONT in ap-southeast-1; CloudFront web ACLs exist only in "
+                                           "us-east-1")]

@@ -32,3 +32,13 @@ def test_apl_waf_04_rules(res, assert_exact):
         "fail_window": res(WEB_ACL, "c", acl(window=90)),
         "fail_duplicate_priority": res(WEB_ACL, "d", acl(priorities=(1, 1))),
     })
+
+
+def test_apl_waf_01_reads_the_provider_region(assert_exact):
+    from policies.core import Subject
+    from tests.policies.conftest import urn_of
+
+    def acl(name, region):
+        return Subject.of(WEB_ACL, name, urn_of(WEB_ACL, name), {"scope": "CLOUDFRONT"}, provider={"region": region})
+    assert_exact("APL-WAF-01", {"pass_us_east_1_provider": acl("a", "us-east-1"),
+                                "fail_singapore_provider": acl("b", "ap-southeast-1")})
