@@ -80,12 +80,23 @@ def test_apl_s3_02_lifecycle(res, assert_exact):
 
 
 def test_apl_cfd_01_certificate_region(res, assert_exact):
+    from policies.core import Subject
+    from tests.policies.conftest import urn_of
+
     cert = lambda region: {"viewerCertificate": {"acmCertificateArn": f"arn:aws:acm:{region}:1:certificate/c"}}  # noqa: E731
-    assert_exact("APL-CFD-01", {"pass_us_east_1": res(cloudfront.DISTRIBUTION, "a", cert("us-east-1")),
-                                "pass_computed_from_a_certificate": res(
-                                    cloudfront.DISTRIBUTION, "c", cert("ap-southeast-1"),
-                                    {"viewerCertificate": ["urn:pulumi:test::p::aws:acm/certificate:Certificate::c"]}),
-                                "fail_singapore": res(cloudfront.DISTRIBUTION, "b", cert("ap-southeast-1"))})
+
+    def issued(name, region):
+        return Subject.of(cloudfront.CERTIFICATE_VALIDATION, name, urn_of(cloudfront.CERTIFICATE_VALIDATION, name),
+                          {"certificateArn": "arn:aws:acm:x:1:certificate/c"}, provider={"region": region})
+    east, singapore = issued("east", "us-east-1"), issued("sg", "ap-southeast-1")
+    assert_exact("APL-CFD-01", {
+        "pass_us_east_1": res(cloudfront.DISTRIBUTION, "a", cert("us-east-1")),
+        "pass_computed_from_a_us_east_1_certificate": [res(
+            cloudfront.DISTRIBUTION, "c", cert("ap-southeast-1"), {"viewerCertificate": [east.urn]}), east],
+        "fail_singapore": res(cloudfront.DISTRIBUTION, "b", cert("ap-southeast-1")),
+        "fail_computed_from_a_singapore_certificate": [res(
+            cloudfront.DISTRIBUTION, "d", cert("ap-southeast-1"), {"viewerCertificate": [singapore.urn]}), singapore],
+    })
 
 
 def test_apl_cfd_02_ttl_order(res, assert_exact):
