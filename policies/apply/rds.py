@@ -1,5 +1,5 @@
-"""RDS: Performance Insights per engine and class, identifiers, windows, passwords, parameter families, replicas
-(APL-RDS-01..06)."""
+"""RDS: Performance Insights per engine and class, identifiers, windows, passwords, parameter families, replicas,
+log exports and option groups per engine and version (APL-RDS-01..08)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,18 @@ from policies.core import Subject
 
 INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+OPTION_GROUP = "aws:rds/optionGroup:OptionGroup"
+LOG_EXPORTS = {
+    "postgres": {"postgresql", "upgrade", "iam-db-auth-error"},
+    "mysql": {"audit", "error", "general", "slowquery", "iam-db-auth-error"},
+    "mariadb": {"audit", "error", "general", "slowquery", "iam-db-auth-error"},
+    "sqlserver-ee": {"agent", "error"}, "sqlserver-se": {"agent", "error"}, "sqlserver-ex": {"agent", "error"},
+    "sqlserver-web": {"agent", "error"},
+    "oracle-ee": {"alert", "audit", "listener", "trace", "oemagent"},
+    "oracle-se2": {"alert", "audit", "listener", "trace", "oemagent"},
+}
+"""Log types each engine can publish to CloudWatch Logs (CreateDBInstance, EnableCloudwatchLogsExports; RDS user
+guide "Publishing database logs to Amazon CloudWatch Logs")."""
 API = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
 PI_UNSUPPORTED = {engine: {"db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"}
                   for engine in ("mysql", "mariadb")}
@@ -109,6 +121,35 @@ def replica_source_backups(subjects: Sequence[Subject], _cfg: Mapping[str, Any])
     yield from each(subjects, (INSTANCE,), check)
 
 
+def log_exports(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    engine = str(get(subject.props, "engine", default="")).lower()
+    allowed = LOG_EXPORTS.get(engine)
+    if allowed is None:
+        return
+    wrong = sorted({str(x) for x in (get(subject.props, "enabledCloudwatchLogsExports") or [])} - allowed)
+    if wrong:
+        yield f"enabledCloudwatchLogsExports {wrong} are not log types of {engine} ({sorted(allowed)})"
+
+
+def option_group_matches(subjects: Sequence[Subject], _cfg: Mapping[str, Any]):
+    groups = of_type(subjects, OPTION_GROUP)
+
+    def check(instance: Subject) -> Iterator[str]:
+        engine = str(get(instance.props, "engine", default="")).lower()
+        version = str(get(instance.props, "engineVersion", default=""))
+        for group in groups:
+            if not refers_to(instance, "optionGroupName", group, "name", "id"):
+                continue
+            group_engine = str(known(group.props, "engineName") or "").lower()
+            group_version = str(known(group.props, "majorEngineVersion") or "")
+            if engine and group_engine and group_engine != engine:
+                yield f"option group {group.name} is for {group_engine}, the instance runs {engine}"
+            if version and group_version and not (version == group_version or version.startswith(f"{group_version}.")):
+                yield f"option group {group.name} is for version {group_version}, the instance runs {version}"
+
+    yield from each(subjects, (INSTANCE,), check)
+
+
 CONTROLS = (
     rule("APL-RDS-01", "Performance Insights only where the engine and class support it", (INSTANCE,),
          performance_insights,
@@ -135,4 +176,14 @@ CONTROLS = (
          stack=True, description="Creating a read replica needs backupRetentionPeriod >= 1 on the source.",
          remediation="Keep automated backups on the primary.",
          sources=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html",)),
+    rule("APL-RDS-07", "CloudWatch log exports are log types of the engine", (INSTANCE,), log_exports,
+         description="PostgreSQL publishes postgresql and upgrade logs, MySQL and MariaDB audit, error, general "
+                     "and slowquery; another type is refused.", remediation="Export only the engine's log types.",
+         sources=(API, "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural."
+                       "UploadtoCloudWatch.html")),
+    rule("APL-RDS-08", "Option groups match the instance's engine and major version", (INSTANCE,),
+         option_group_matches, stack=True,
+         description="An option group is created for one engine and major version; an instance of another is "
+                     "refused.", remediation="Create the option group with the instance's engine and major version.",
+         sources=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithOptionGroups.html",)),
 )

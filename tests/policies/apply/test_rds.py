@@ -47,3 +47,24 @@ def test_apl_rds_06_replica_source_backups(res, variant, assert_exact):
         "pass_source_backed_up": [res(INSTANCE, "r1", {"replicateSourceDb": "dev-db"}), source],
         "fail_source_without_backups": [res(INSTANCE, "r2", {"replicateSourceDb": "dev-db0"}), no_backups],
     })
+
+
+def test_apl_rds_07_log_exports(res, variant, assert_exact):
+    assert_exact("APL-RDS-07", {
+        "pass_postgres": res(INSTANCE, "a", variant(DB, {"enabledCloudwatchLogsExports": ["postgresql", "upgrade"]})),
+        "pass_mysql": res(INSTANCE, "b", variant(DB, {"engine": "mysql", "engineVersion": "8.0",
+                                                      "enabledCloudwatchLogsExports": ["error", "slowquery"]})),
+        "fail_mysql_type_on_postgres": res(INSTANCE, "c", variant(DB, {"enabledCloudwatchLogsExports": ["slowquery"]})),
+    })
+
+
+def test_apl_rds_08_option_group(res, variant, assert_exact):
+    from policies.apply.rds import OPTION_GROUP
+
+    mysql = variant(DB, {"engine": "mysql", "engineVersion": "8.0.39", "optionGroupName": "og"})
+    good = res(OPTION_GROUP, "og80", {"name": "og", "engineName": "mysql", "majorEngineVersion": "8.0"})
+    old = res(OPTION_GROUP, "og57", {"name": "og", "engineName": "mysql", "majorEngineVersion": "5.7"})
+    other = res(OPTION_GROUP, "ogmaria", {"name": "og", "engineName": "mariadb", "majorEngineVersion": "8.0"})
+    assert_exact("APL-RDS-08", {"pass_matching": [res(INSTANCE, "a", mysql), good],
+                                "fail_old_major": [res(INSTANCE, "b", mysql), old],
+                                "fail_other_engine": [res(INSTANCE, "c", mysql), other]})
