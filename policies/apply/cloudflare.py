@@ -5,21 +5,23 @@ Verified against Cloudflare's docs: the minimum edge/browser TTLs by plan, Free'
 timeout, the Free Managed Ruleset, the retired settings. The Pro/Business rate-limit period and timeout sets and
 the rule counts per plan follow Cloudflare's plan tables as last published and could not be re-verified here.
 
-The zone's plan is not an input of the zone resource: it is read from the rule config `plan` (default `free`, what a
-new zone gets); set it per stack in `rollout:policy` / `--policy-pack-config` (e.g. `{APL-CFZ-01: {plan: pro}}`)."""
+The zone's plan is not an input of the zone resource: it is the rate plan of the program's `ZoneSubscription` for
+that zone when there is one, else the rule config `plan` (default `free`, what a new zone gets); set it per stack in
+`rollout:policy` / `--policy-pack-config` (e.g. `{APL-CFZ-01: {plan: pro}}`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from policies._helpers import get, items, to_int
+from policies._helpers import each, get, items, known, of_type, to_int
 from policies.apply._rule import rule
 from policies.core import Subject
 
 ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting"
 RULESET = "cloudflare:index/ruleset:Ruleset"
 DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
+ZONE_SUBSCRIPTION = "cloudflare:index/zoneSubscription:ZoneSubscription"
 PLANS = ("free", "pro", "business", "enterprise")
 MIN_EDGE_TTL = {"free": 7200, "pro": 3600, "business": 1, "enterprise": 1}
 RATE_LIMIT_PERIODS = {"free": {10}, "pro": {10, 60}, "business": {10, 60, 600},
@@ -45,6 +47,27 @@ RATE_DOC = "https://developers.cloudflare.com/waf/rate-limiting-rules/"
 def _plan(cfg: Mapping[str, Any]) -> str:
     plan = str(cfg.get("plan", "free")).lower()
     return plan if plan in PLANS else "free"
+
+
+def _zone_key(subject: Subject) -> tuple[Any, ...]:
+    """What identifies the zone a resource belongs to: the resources its zoneId came from, or the literal id."""
+    deps = tuple(sorted(subject.property_dependencies.get("zoneId", ())))
+    return deps or (known(subject.props, "zoneId"),)
+
+
+def per_zone_plan(check: Callable[[Subject, Mapping[str, Any]], Iterable[str]], types: Sequence[str]):
+    """A stack check running `check` with `plan` set to the rate plan of the zone's ZoneSubscription, if any."""
+    def stack_check(subjects: Sequence[Subject], cfg: Mapping[str, Any]):
+        plans = {}
+        for subscription in of_type(subjects, ZONE_SUBSCRIPTION):
+            rate_plan = known(subscription.props, "ratePlan")
+            plan = str(get(rate_plan, "id", default="")).lower() if rate_plan else ""
+            if plan in PLANS:
+                plans[_zone_key(subscription)] = plan
+        yield from each(subjects, types,
+                        lambda s: check(s, {**cfg, "plan": plans.get(_zone_key(s), cfg.get("plan", "free"))}))
+
+    return stack_check
 
 
 def edge_ttl_minimum(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
@@ -125,24 +148,24 @@ def proxied_records(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
 
 _PLAN = {"plan": "free"}
 CONTROLS = (
-    rule("APL-CFZ-01", "Cache rule TTLs respect the plan's minimum", (RULESET,), edge_ttl_minimum,
-         config_defaults=_PLAN,
+    rule("APL-CFZ-01", "Cache rule TTLs respect the plan's minimum", (RULESET,),
+         per_zone_plan(edge_ttl_minimum, (RULESET,)), stack=True, config_defaults=_PLAN,
          description="Edge and browser TTLs set by cache rules: at least 2 hours on Free, 1 hour on Pro, 1 second "
                      "on Business and Enterprise.",
          remediation="Raise the TTL to the plan's minimum or leave the origin's Cache-Control in charge.",
          sources=(TTL_DOC,)),
-    rule("APL-CFZ-02", "Rate-limit periods and timeouts are ones the plan offers", (RULESET,), rate_limit_periods,
-         config_defaults=_PLAN,
+    rule("APL-CFZ-02", "Rate-limit periods and timeouts are ones the plan offers", (RULESET,),
+         per_zone_plan(rate_limit_periods, (RULESET,)), stack=True, config_defaults=_PLAN,
          description="Free counts over 10 s and blocks for 10 s; Pro counts over 10 or 60 s; Business adds 10 min.",
          remediation="Use a counting period and mitigation timeout of the plan.", sources=(RATE_DOC,)),
-    rule("APL-CFZ-03", "Rulesets hold no more rules than the plan allows", (RULESET,), rule_counts,
-         config_defaults=_PLAN,
+    rule("APL-CFZ-03", "Rulesets hold no more rules than the plan allows", (RULESET,),
+         per_zone_plan(rule_counts, (RULESET,)), stack=True, config_defaults=_PLAN,
          description="Rate limiting: Free 1, Pro 2, Business 5; custom rules: 5/20/100; cache rules: 10/25/50.",
          remediation="Merge rules or move to a plan that allows more.",
          sources=(RATE_DOC, "https://developers.cloudflare.com/waf/custom-rules/",
                   "https://developers.cloudflare.com/cache/how-to/cache-rules/")),
-    rule("APL-CFZ-04", "Zone features are ones the plan includes", (ZONE_SETTING, RULESET), plan_features,
-         config_defaults=_PLAN,
+    rule("APL-CFZ-04", "Zone features are ones the plan includes", (ZONE_SETTING, RULESET),
+         per_zone_plan(plan_features, (ZONE_SETTING, RULESET)), stack=True, config_defaults=_PLAN,
          description="Polish and Mirage need Pro, image resizing Business; Free zones cannot deploy the Cloudflare "
                      "Managed, OWASP or exposed-credentials rulesets (they run the Free Managed Ruleset).",
          remediation="Leave the feature off or use a plan that includes it.",

@@ -47,3 +47,16 @@ def test_apl_cfz_06_proxied_records(res, assert_exact):
         "fail_proxied_mx": res(DNS_RECORD, "b", {"type": "MX", "proxied": True, "ttl": 1}),
         "fail_proxied_ttl": res(DNS_RECORD, "c", {"type": "A", "proxied": True, "ttl": 300}),
     })
+
+
+def test_the_zone_subscription_decides_the_plan(res, assert_exact):
+    """A program that subscribes its zone to Pro is judged by Pro's limits, whatever the rule config says."""
+    from policies.apply.cloudflare import ZONE_SUBSCRIPTION
+
+    zone = "urn:pulumi:test::proj::cloudflare:index/zone:Zone::z"
+    pro = res(ZONE_SUBSCRIPTION, "sub", {"ratePlan": {"id": "pro"}, "zoneId": "z1"}, {"zoneId": [zone]})
+    polish = {"settingId": "polish", "value": "lossless", "zoneId": "z1"}
+    assert_exact("APL-CFZ-04", {
+        "pass_polish_on_pro": [res(ZONE_SETTING, "a", polish, {"zoneId": [zone]}), pro],
+        "fail_polish_on_another_free_zone": [res(ZONE_SETTING, "b", {**polish, "zoneId": "z2"}), pro],
+    })
