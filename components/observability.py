@@ -41,7 +41,7 @@ from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from components.kms import LOGS_SERVICE, customer_managed_key
 
@@ -358,6 +358,14 @@ class ObservabilityArgs(BaseModel):
     signals: list[Any] = Field(default_factory=list, description="Signals of the components existing so far: "
                                                                   "in-region ones become CloudWatch alarms, the others "
                                                                   "Grafana alert rules. Defaults to none.")
+
+    @field_validator("admin_user_ids", "admin_group_ids", "editor_user_ids", "editor_group_ids")
+    @classmethod
+    def _identity_ids(cls, value: list[str]) -> list[str]:
+        for identity in value:
+            if not IDENTITY_STORE_ID.fullmatch(identity):
+                raise ValueError(f"{identity!r} is not an IAM Identity Center user or group id")
+        return value
 
 
 def grafana_role_policy(workspace_arn: str, topic_arn: str, topic_key_arn: str | None = None) -> str:

@@ -208,3 +208,10 @@ def test_collectors_get_a_remote_write_policy_for_this_workspace_only(synth):
     (policy,) = inventory.of_type("aws:iam/policy:Policy")
     (statement,) = json.loads(policy.inputs["policy"])["Statement"]
     assert statement["Action"] == ["aps:RemoteWrite"] and statement["Resource"].startswith("arn:aws:amp:")
+
+
+def test_identity_center_ids_are_checked():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="not an IAM Identity Center user or group id"):
+        ObservabilityArgs(alert_topic_arn=TOPIC, vpc_id="vpc-1", subnet_ids=["a"], admin_group_ids=["admins"])
