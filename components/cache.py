@@ -10,11 +10,12 @@ mandatory `default` user is switched off (`off -@all`). A Valkey user group acce
 with a password or IAM ("A user group configured for the VALKEY engine can only contain users with an
 authentication mechanism", docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html), and IAM needs
 user id = user name, which the reserved id `default` rules out: so the disabled `default` user gets a random
-32-character password (pulumi-random, secret in state) that no client is ever given; `off` refuses it anyway. Clients sign a short-lived token (SigV4) with their role;
-the component exports a least-privilege IAM policy (`elasticache:Connect` on this group and user) to attach to
-the application's role. So no auth token exists to leak from state, config or logs, nothing needs rotating,
-and a stolen token expires in 15 minutes. (A static `auth_token` would live in Pulumi state, and the project adds
-no random-password provider.) Requires Valkey 7.2+/Redis 7+ (the defaults below).
+32-character password (pulumi-random, secret in state) that no client is ever given; `off` refuses it anyway.
+Clients sign a short-lived token (SigV4) with their role; the component exports a least-privilege IAM policy
+(`elasticache:Connect` on this group and user) to attach to the application's role. So no credential that opens
+the cache exists to leak from state, config or logs (the default user's password opens nothing: the user is
+off), nothing needs rotating, and a stolen token expires in 15 minutes. Requires Valkey 7.2+/Redis 7+ (the
+defaults below).
 """
 
 from __future__ import annotations
