@@ -10,6 +10,7 @@ from policies.apply import (
     budgets,
     cloudflare,
     cloudfront,
+    cloudwatch,
     costexplorer,
     ec2,
     elasticache,
@@ -26,7 +27,7 @@ from policies.apply import (
 )
 from policies.core import Control, Severity
 
-MODULES = (autoscaling, backup, budgets, cloudflare, cloudfront, costexplorer, ec2, elasticache, firehose, grafana, kms, lb,
+MODULES = (autoscaling, backup, budgets, cloudflare, cloudfront, cloudwatch, costexplorer, ec2, elasticache, firehose, grafana, kms, lb,
            logs, names, rds, s3, sqs, wafv2)
 
 

@@ -30,6 +30,11 @@ def attributes(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
             yield f"{key} {value} is outside {low}-{high}"
     if truthy(get(subject.props, "contentBasedDeduplication")) and not fifo:
         yield "contentBasedDeduplication on a standard queue; only FIFO queues deduplicate"
+    scope, limit = get(subject.props, "deduplicationScope"), get(subject.props, "fifoThroughputLimit")
+    if (scope or limit) and not fifo:
+        yield "deduplicationScope/fifoThroughputLimit on a standard queue; they are FIFO attributes"
+    if scope == "messageGroup" and limit is not None and limit != "perMessageGroupId":
+        yield "deduplicationScope messageGroup needs fifoThroughputLimit perMessageGroupId (high throughput FIFO)"
 
 
 def dead_letter_type(subjects: Sequence[Subject], _cfg: Mapping[str, Any]):
@@ -57,7 +62,8 @@ def dead_letter_type(subjects: Sequence[Subject], _cfg: Mapping[str, Any]):
 CONTROLS = (
     rule("APL-SQS-01", "Queue names and attributes are ones SQS accepts", (QUEUE,), attributes,
          description="FIFO names end with .fifo (80 characters at most); visibility 0-43200 s, retention "
-                     "60-1209600 s, delay 0-900 s, wait 0-20 s; deduplication on FIFO only.",
+                     "60-1209600 s, delay 0-900 s, wait 0-20 s; deduplication settings on FIFO only, and "
+                     "messageGroup scope with the perMessageGroupId throughput limit.",
          remediation="Use values within the bounds.", sources=(API,)),
     rule("APL-SQS-02", "Dead-letter queues have the source queue's type", (QUEUE,), dead_letter_type, stack=True,
          description="The dead-letter queue of a FIFO queue must be FIFO, of a standard queue standard.",

@@ -122,3 +122,13 @@ def test_apl_s3_03_access_logs_admitted(res, assert_exact):
         "fail_outside_prefix": [logging("c", "data-logs/"), logs, policy],
         "fail_policy_admits_nothing": [logging("d", "s3-access/data/"), logs, closed],
     })
+
+
+def test_apl_sqs_01_fifo_throughput(res, assert_exact):
+    assert_exact("APL-SQS-01", {
+        "pass_high_throughput": res(sqs.QUEUE, "a", {"fifoQueue": True, "deduplicationScope": "messageGroup",
+                                                      "fifoThroughputLimit": "perMessageGroupId"}),
+        "fail_scope_without_limit": res(sqs.QUEUE, "b", {"fifoQueue": True, "deduplicationScope": "messageGroup",
+                                                          "fifoThroughputLimit": "perQueue"}),
+        "fail_on_standard": res(sqs.QUEUE, "c", {"deduplicationScope": "queue"}),
+    })
