@@ -203,3 +203,10 @@ def test_an_apply_error_fails_the_check_whatever_the_enforcement_config(tmp_path
     assert document["summary"]["by_family"]["apply"] == 1
     table = run("--program", str(root), "--config", str(config))
     assert table.exit_code == 1 and "Apply errors" in table.stdout
+    sarif = run("--program", str(root), "--config", str(config), "--format", "sarif")
+    document = json.loads(sarif.stdout)
+    jsonschema.validate(document, SCHEMA)
+    (result,) = [r for r in document["runs"][0]["results"] if r["ruleId"] == "APL-ASG-01"]
+    assert result["level"] == "error"
+    (rule,) = [r for r in document["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "APL-ASG-01"]
+    assert rule["properties"]["tags"][0] == "apply" and rule["properties"]["severity"] == "error"
