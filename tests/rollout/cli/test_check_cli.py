@@ -210,3 +210,13 @@ def test_an_apply_error_fails_the_check_whatever_the_enforcement_config(tmp_path
     assert result["level"] == "error"
     (rule,) = [r for r in document["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "APL-ASG-01"]
     assert rule["properties"]["tags"][0] == "apply" and rule["properties"]["severity"] == "error"
+
+
+def test_remote_components_are_named_as_unchecked(tmp_path) -> None:
+    from tests.rollout.programs import REMOTE_PROGRAM, write_program
+
+    program = write_program(tmp_path / "remote", REMOTE_PROGRAM, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = CliRunner().invoke(app, ["check", "-C", str(program), "-s", "dev", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["remoteComponents"] == {"awsx": 1}
+    assert "remote component (1 of awsx)" in result.stderr and "they are not checked" in result.stderr
