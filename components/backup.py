@@ -20,9 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from components.kms import customer_managed_key
 
-DAILY_SCHEDULE = "cron(0 18 * * ? *)"
-"""Daily at 18:00 UTC = 01:00 in Vietnam (UTC+7), the quietest hour of an SME shop."""
-MONTHLY_SCHEDULE = "cron(0 19 1 * ? *)"
+DAILY_SCHEDULE = "cron(30 21 * * ? *)"
+"""Daily at 21:30 UTC = 04:30 in Vietnam (UTC+7), still the quiet night of an SME shop, and clear of the database's
+windows: RDS automated backups run 18:00-19:00 and maintenance Sun 19:30-20:30 UTC (components.database). AWS
+Backup advises not to start a backup of an RDS instance within an hour of its automated backup or maintenance
+window, where the job can fail or be postponed (AWS Backup developer guide, "Creating a backup plan", backup
+window considerations for Amazon RDS); `schedule_clear_of` proves the gap."""
+MONTHLY_SCHEDULE = "cron(30 22 1 * ? *)"
+START_WINDOW_MINUTES = 60
+CLEARANCE_MINUTES = 60
 BACKUP_POLICIES = (
     "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
     "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
@@ -47,7 +53,7 @@ def plan_rules(vault_name: Any, args: BackupArgs) -> list[dict[str, Any]]:
     """The daily and monthly rules (pure: tested with tables)."""
     def rule(name: str, schedule: str, days: int) -> dict[str, Any]:
         body: dict[str, Any] = {"rule_name": name, "target_vault_name": vault_name, "schedule": schedule,
-                                "start_window": 60, "completion_window": 360, "lifecycle": {"delete_after": days},
+                                "start_window": START_WINDOW_MINUTES, "completion_window": 360, "lifecycle": {"delete_after": days},
                                 "recovery_point_tags": {"Rule": name}}
         if args.copy_to_vault_arn is not None:
             body["copy_actions"] = [{"destination_vault_arn": args.copy_to_vault_arn,
@@ -56,6 +62,34 @@ def plan_rules(vault_name: Any, args: BackupArgs) -> list[dict[str, Any]]:
 
     return [rule("daily", DAILY_SCHEDULE, args.daily_retention_days),
             rule("monthly", MONTHLY_SCHEDULE, args.monthly_retention_days)]
+
+
+def cron_start_minute(schedule: str) -> int:
+    """Minute of the day (UTC) an AWS Backup `cron(m h ...)` expression starts at."""
+    minute, hour = schedule.removeprefix("cron(").split()[:2]
+    return int(hour) * 60 + int(minute)
+
+
+def window_minutes(window: str) -> tuple[int, int]:
+    """Start and end minute of the day of an RDS window `hh:mm-hh:mm` or `ddd:hh:mm-ddd:hh:mm` (day ignored)."""
+    start, end = (part.split(":")[-2:] for part in window.split("-"))
+    return int(start[0]) * 60 + int(start[1]), int(end[0]) * 60 + int(end[1])
+
+
+def schedule_clear_of(schedule: str, windows: list[str], start_window: int = START_WINDOW_MINUTES,
+                      clearance: int = CLEARANCE_MINUTES) -> bool:
+    """Whether a backup that may start any time in [schedule, schedule + start_window] stays `clearance` minutes
+    away from every window (circular over the day)."""
+    start = cron_start_minute(schedule)
+    job = (start, start + start_window)
+    for window in windows:
+        begin, end = window_minutes(window)
+        if end < begin:
+            end += 24 * 60
+        for shift in (-24 * 60, 0, 24 * 60):
+            if job[0] < end + shift + clearance and begin + shift - clearance < job[1]:
+                return False
+    return True
 
 
 def backup_trust_policy() -> str:

@@ -28,6 +28,10 @@ from components._args import Args, StrInput
 CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 MONITORING_INTERVAL_SECONDS = 60
 
+BACKUP_WINDOW = "18:00-19:00"
+"""RDS automated backups, UTC (01:00-02:00 in Vietnam); AWS Backup's rules start at least an hour later."""
+MAINTENANCE_WINDOW = "sun:19:30-sun:20:30"
+
 
 class DatabaseArgs(Args):
     """The database's engine, size, replicas and where it lives."""
@@ -224,8 +228,8 @@ class Database(pulumi.ComponentResource):
             db_subnet_group_name=self.subnet_group.name,
             multi_az=args.multi_az,
             backup_retention_period=args.backup_retention_days,
-            backup_window="18:00-19:00",
-            maintenance_window="sun:19:30-sun:20:30",
+            backup_window=BACKUP_WINDOW,
+            maintenance_window=MAINTENANCE_WINDOW,
             skip_final_snapshot=False,
             final_snapshot_identifier=rds_identifier(self.identifier, "final", limit=255),
             delete_automated_backups=False,

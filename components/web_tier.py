@@ -11,6 +11,7 @@ rebalancing. What varies per service (size, ports, paths, spot share) comes from
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from typing import Any
@@ -116,6 +117,23 @@ class WebTierArgs(BaseModel):
     canary_p95_ms: int = Field(300, ge=1, description="Canary alarm: target p95 above this rolls back. Defaults to 300.")
     canary_5xx_percent: float = Field(0.5, gt=0, le=100, description="Canary alarm: target 5xx rate above this "
                                                                      "rolls back. Defaults to 0.5.")
+
+
+TARGET_GROUP_NAME_MAX = 32
+"""Elastic Load Balancing: a target group name has at most 32 characters (CreateTargetGroup, Name)."""
+AUTONAME_SUFFIX = 8
+"""Pulumi auto-names a target group `<resource name>-<7 random hex>` and refuses names over the maximum."""
+
+
+def target_group_resource_name(component: str, service: str) -> str:
+    """The target group's resource name: `<component>-<service>` when the auto-name fits in 32 characters (so
+    existing stacks keep their URNs), else shortened to 24 characters with a stable hash keeping names distinct."""
+    name = f"{component}-{service}"
+    limit = TARGET_GROUP_NAME_MAX - AUTONAME_SUFFIX
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+    return f"{name[:limit - len(digest) - 1].rstrip('-')}-{digest}"
 
 
 def architecture(instance_type: str) -> str:
@@ -344,7 +362,7 @@ class WebTier(pulumi.ComponentResource):
 
     def _create_target_group(self, service: ServiceSpec) -> aws.lb.TargetGroup:
         return aws.lb.TargetGroup(
-            f"{self._name}-{service.name}", vpc_id=self.args.vpc_id, port=service.port, protocol="HTTP",
+            target_group_resource_name(self._name, service.name), vpc_id=self.args.vpc_id, port=service.port, protocol="HTTP",
             target_type="instance", deregistration_delay=30, slow_start=30,
             health_check={"enabled": True, "path": service.health_check_path, "protocol": "HTTP",
                           "matcher": "200-399", "interval": 15, "timeout": 5, "healthy_threshold": 2,

@@ -82,6 +82,9 @@ class BudgetConfig(_Section):
                                                                       "Defaults to none (topic only).")
     thresholds_percent: list[int] = Field([80, 100], description="Budget alert thresholds in percent of the limit "
                                                                  "(forecast and actual). Defaults to [80, 100].")
+    anomaly_monitor: str = Field("create", description="Cost-anomaly alerts: `create` the AWS services monitor, "
+                                                       "adopt the account's existing one by ARN (an account may "
+                                                       "have only one), or `skip`. Defaults to create.")
 
     @field_validator("alert_emails")
     @classmethod
@@ -89,14 +92,29 @@ class BudgetConfig(_Section):
         for email in value:
             if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
                 raise ValueError(f"{email!r} is not an email address")
+        if len(value) > 10:
+            raise ValueError("at most 10 emails (a budget notification takes 10 e-mail subscribers; subscribe more "
+                             "people to the alert topic)")
         return value
+
+    @field_validator("anomaly_monitor")
+    @classmethod
+    def _anomaly_monitor(cls, value: str) -> str:
+        if value in ("create", "skip") or re.fullmatch(r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}", value):
+            return value
+        raise ValueError(f"{value!r}: use create, skip or the ARN of the account's monitor "
+                         "(arn:aws:ce::<account>:anomalymonitor/<id>)")
 
     @field_validator("thresholds_percent")
     @classmethod
     def _thresholds(cls, value: list[int]) -> list[int]:
         if not value or any(not 1 <= t <= 500 for t in value):
             raise ValueError("each threshold must be between 1 and 500 (percent)")
-        return sorted(set(value))
+        value = sorted(set(value))
+        if len(value) > 2:
+            raise ValueError("at most 2 thresholds: each makes an actual and a forecast notification, and a budget "
+                             "may have 5 (AWS Budgets CreateBudget)")
+        return value
 
 
 class NetworkConfig(_Section):
@@ -121,6 +139,10 @@ class NetworkConfig(_Section):
         return value
 
 
+CLOUDFLARE_MIN_EDGE_TTL_SECONDS = {"free": 7200, "pro": 3600, "business": 1}
+"""developers.cloudflare.com/cache/how-to/edge-browser-cache-ttl (same table as components.cdn_cloudflare)."""
+
+
 class CdnConfig(_Section):
     """Phase 2: the CDN in front of the site."""
 
@@ -138,8 +160,9 @@ class CdnConfig(_Section):
                                                           "exported for your DNS host).")
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         "PriceClass_200", description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.")
-    default_ttl_seconds: int = Field(3600, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
-                                                                            "responses. Defaults to 3600.")
+    default_ttl_seconds: int | None = Field(None, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
+                                            "responses; on Cloudflare at least the plan's minimum (Free 7200, Pro "
+                                            "3600, Business 1). Defaults to 3600, raised to that minimum.")
     rate_limit_per_minute: int = Field(600, ge=10, le=1_000_000, description="Requests per minute per client IP "
                                                                              "before blocking. Defaults to 600.")
 
@@ -147,7 +170,20 @@ class CdnConfig(_Section):
     def _cloudflare_needs_account(self) -> CdnConfig:
         if self.provider == "cloudflare" and not (self.cloudflare_account_id or self.zone_id):
             raise ValueError("cloudflareAccountId or zoneId is required when provider is cloudflare")
+        minimum = CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan]
+        if self.provider == "cloudflare" and self.default_ttl_seconds is not None and self.default_ttl_seconds < minimum:
+            raise ValueError(f"defaultTtlSeconds {self.default_ttl_seconds} is under the Cloudflare {self.plan} "
+                             f"plan's minimum edge TTL of {minimum}")
         return self
+
+    @property
+    def edge_ttl_seconds(self) -> int:
+        """The TTL the CDN gets: the configured one, else 3600 (raised to the Cloudflare plan's minimum)."""
+        if self.default_ttl_seconds is not None:
+            return self.default_ttl_seconds
+        if self.provider == "cloudflare":
+            return max(3600, CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan])
+        return 3600
 
 
 class CacheConfig(_Section):
@@ -245,16 +281,73 @@ class SloConfig(_Section):
     database_cpu_percent: float = Field(80, ge=1, le=100, description="Database CPU alarm threshold. Defaults to 80.")
 
 
+_IDENTITY_STORE_ID = re.compile(r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-"
+                                r"[A-Fa-f0-9]{12}")
+"""Identity Store API (IAM Identity Center): UserId and GroupId pattern."""
+
+
+class GrafanaSamlConfig(_Section):
+    """SAML sign-in to Grafana: the IdP and the assertion values mapped to admin and editor."""
+
+    idp_metadata_url: str = Field(description="URL of the IdP's SAML metadata. Required.")
+    role_assertion: str = Field("role", description="Assertion attribute with the user's roles. Defaults to role.")
+    admin_role_values: list[str] = Field(min_length=1, description="Role values that make an admin. Required.")
+    editor_role_values: list[str] = Field(min_length=1, description="Role values that make an editor. Required.")
+
+    @field_validator("idp_metadata_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not re.fullmatch(r"https://[^\s]+", value):
+            raise ValueError("must be an https:// URL")
+        return value
+
+
 class ObservabilityConfig(_Section):
     """Phase 5: metrics, logs, dashboards and alerts."""
 
     log_retention_days: int = Field(365, description="CloudWatch log retention (0 = never expire). Defaults to 365.")
     grafana_auth: Literal["AWS_SSO", "SAML"] = Field("AWS_SSO", description="Grafana sign-in. Defaults to AWS_SSO.")
-    grafana_editors: int = Field(1, ge=1, le=1000, description="Grafana editor users (billed). Defaults to 1.")
+    grafana_editors: int = Field(1, ge=1, le=1000, description="Grafana editor licences (billed): at least the "
+                                                               "admin and editor users listed. Defaults to 1.")
     grafana_allowed_cidrs: list[str] = Field(default_factory=list, description="Public CIDRs (office, VPN) allowed "
                                                                                 "to open Grafana. Defaults to none "
                                                                                 "(only through the VPC endpoint).")
+    grafana_admin_users: list[str] = Field(default_factory=list, description="IAM Identity Center user ids with the "
+                                                                         "Grafana ADMIN role (AWS_SSO). Defaults to none.")
+    grafana_admin_groups: list[str] = Field(default_factory=list, description="IAM Identity Center group ids with "
+                                                                          "the ADMIN role (AWS_SSO). Defaults to none.")
+    grafana_editor_users: list[str] = Field(default_factory=list, description="IAM Identity Center user ids with "
+                                                                          "the EDITOR role (AWS_SSO). Defaults to none.")
+    grafana_editor_groups: list[str] = Field(default_factory=list, description="IAM Identity Center group ids with "
+                                                                           "the EDITOR role (AWS_SSO). Defaults to none.")
+    grafana_saml: GrafanaSamlConfig | None = Field(None, description="SAML sign-in (grafanaAuth SAML). Required "
+                                                                     "from phase 5 with SAML.")
+    grafana_provisioning: bool = Field(True, description="Provision Grafana data sources, dashboards and alert "
+                                                         "rules through the workspace API; `pulumi up` must then "
+                                                         "run from grafanaAllowedCidrs or inside the VPC. Defaults "
+                                                         "to true.")
     slo: SloConfig = Field(default_factory=SloConfig, description="Alarm thresholds.")
+
+    @field_validator("grafana_admin_users", "grafana_admin_groups", "grafana_editor_users", "grafana_editor_groups")
+    @classmethod
+    def _identity_ids(cls, value: list[str]) -> list[str]:
+        for identity in value:
+            if not _IDENTITY_STORE_ID.fullmatch(identity):
+                raise ValueError(f"{identity!r} is not an IAM Identity Center user or group id")
+        return value
+
+    def sign_in_problem(self) -> str | None:
+        """Why nobody could sign in to Grafana (checked from phase 5), or None."""
+        if self.grafana_auth == "AWS_SSO" and not (self.grafana_admin_users or self.grafana_admin_groups):
+            return ("observability.grafanaAdminUsers: with AWS_SSO at least one IAM Identity Center admin user or "
+                    "group (grafanaAdminGroups) is required from phase 5, or nobody can sign in")
+        if self.grafana_auth == "SAML" and self.grafana_saml is None:
+            return "observability.grafanaSaml: is required from phase 5 with grafanaAuth SAML"
+        users = len(self.grafana_admin_users) + len(self.grafana_editor_users)
+        if users > self.grafana_editors:
+            return (f"observability.grafanaEditors: {self.grafana_editors} editor licence(s) for {users} admin and "
+                    "editor users listed")
+        return None
 
     @field_validator("log_retention_days")
     @classmethod
@@ -548,6 +641,8 @@ class StackConfig(_Section):
     def _phase_requirements(self) -> StackConfig:
         if self.phase >= 2 and self.cdn is None:
             raise ValueError("cdn: is required from phase 2")
+        if self.phase >= 5 and (problem := self.observability.sign_in_problem()):
+            raise ValueError(problem)
         moves_at = self.app.moves_at
         if self.phase >= moves_at and not self.services:
             raise ValueError(f"services: at least one service is required from phase {moves_at} (the web tier)")

@@ -178,7 +178,7 @@ def finish(ctx: Context) -> None:
             certificate_arn=cdn_config.certificate_arn,
             hosted_zone_id=cdn_config.route53_zone_id,
             price_class=cdn_config.price_class,
-            default_ttl_seconds=cdn_config.default_ttl_seconds,
+            default_ttl_seconds=cdn_config.edge_ttl_seconds,
             rate_limit_per_minute=cdn_config.rate_limit_per_minute,
             log_bucket_arn=ctx.components["baseline"].log_bucket_arn,
             static_bucket_domain_name=static_site.bucket_regional_domain_name if static_site else None,
@@ -200,7 +200,7 @@ def finish(ctx: Context) -> None:
             plan=cdn_config.plan,
             account_id=cdn_config.cloudflare_account_id,
             zone_id=cdn_config.zone_id,
-            default_ttl_seconds=cdn_config.default_ttl_seconds,
+            default_ttl_seconds=cdn_config.edge_ttl_seconds,
             rate_limit_per_minute=cdn_config.rate_limit_per_minute,
             static_path_prefixes=prefixes,
         ), opts)

@@ -79,4 +79,10 @@ def build_registry(modules=MODULES, expected_ids=CATALOG_IDS + REVIEW_IDS + EXTR
 
 
 CONTROLS: tuple[Control, ...] = build_registry()
-BY_ID: dict[str, Control] = {c.id: c for c in CONTROLS}
+"""The 69 security and durability controls of the catalog."""
+
+from policies.apply.registry import RULES as APPLY_RULES  # noqa: E402
+
+ALL_CONTROLS: tuple[Control, ...] = CONTROLS + APPLY_RULES
+"""The catalog's controls, then the apply rules (APL-*, severity error): what the pack and `rollout check` run."""
+BY_ID: dict[str, Control] = {c.id: c for c in ALL_CONTROLS}

@@ -139,7 +139,8 @@ class CheckRun:
 
 def check_stack(program: Path | str, stack: str, *, phase: int | None = None, config_file: Path | None = None,
                 today: dt.date | None = None, progress: Progress = _quiet, cache: bool = True) -> CheckRun:
-    """Validate the policy config and waivers first (bad input fails before the program runs), then run and check."""
+    """Validate the policy config and waivers first (bad input fails before the program runs), then run and check.
+    The catalog's controls and the apply rules (APL-*) both run; an apply error fails whatever the enforcement."""
     stack_file = load_stack(program, stack)
     policy = policy_inputs(stack_file, config_file)
     progress(f"running {stack_file.project_name} ({stack}) offline")
@@ -156,7 +157,7 @@ class PolicyInputs:
 
 
 def policy_inputs(stack_file: StackFile, config_file: Path | None) -> PolicyInputs:
-    from policies.registry import CONTROLS
+    from policies.registry import ALL_CONTROLS as CONTROLS  # the catalog and the apply rules
     from rollout.analysis.check import load_config_file, merge_policy_config, validate_policy_config, validate_waivers
 
     settings = stack_file.settings
@@ -169,7 +170,7 @@ def policy_inputs(stack_file: StackFile, config_file: Path | None) -> PolicyInpu
 
 
 def _check(inventory: Inventory, policy: PolicyInputs, today: dt.date | None, progress: Progress) -> CheckResult:
-    from policies.registry import CONTROLS
+    from policies.registry import ALL_CONTROLS as CONTROLS  # the catalog and the apply rules
     from rollout.analysis.check import run_check
 
     progress(f"checking {len(inventory.custom_resources())} resources against {len(CONTROLS)} controls")

@@ -17,7 +17,7 @@ from rollout.render.cost import cents, is_lower_bound, rounded_parts, unpriced_s
 
 """Default of the optional sections: compute them from the plan when the module that provides them exists."""
 
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+SEVERITY_ORDER = {"error": -1, "critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 TOP_FINDINGS = 5
 
 

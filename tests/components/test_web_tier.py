@@ -1,6 +1,7 @@
 """Web tier: ALB hardening, WAF, routing, launch templates, autoscaling groups, scaling and least privilege."""
 
 import json
+import re
 
 import pytest
 
@@ -278,3 +279,21 @@ def test_args_need_a_service():
     with pytest.raises(ValueError):
         WebTierArgs(vpc_id="v", public_subnet_ids=[], private_subnet_ids=[], services=[], domain="a.vn",
                     access_log_bucket="logs")
+
+
+@pytest.mark.parametrize("service", ["web", "api", "a" * 20, "checkout-and-payments-1", "x" * 24])
+def test_target_group_auto_names_fit_in_32_characters(service):
+    """Pulumi appends `-` and 7 random characters; ELB refuses target group names over 32 characters."""
+    from components.web_tier import target_group_resource_name
+
+    name = target_group_resource_name("web", service)
+    assert len(name) + 8 <= 32 and re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?", name)
+    if len(f"web-{service}") <= 24:
+        assert name == f"web-{service}"  # unchanged for existing stacks: no new URN, no replacement
+
+
+def test_long_service_names_keep_distinct_target_groups():
+    from components.web_tier import target_group_resource_name
+
+    names = {target_group_resource_name("web", f"checkout-and-payments-{n}") for n in range(5)}
+    assert len(names) == 5

@@ -16,6 +16,7 @@ BASE = {
             "instanceRoleName": "shop-server"},
     "services": [{"name": "web", "imageId": "ami-0a1b2c3d4e5f60718", "image": "1.0.0"},
                  {"name": "api", "pathPatterns": ["/api/*"], "imageId": "ami-0a1b2c3d4e5f60718", "image": "1.0.0"}],
+    "observability": {"grafanaAdminGroups": ["90676bc5d1-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"]},
     "flows": [{"name": "checkout", "consistency": "strong", "queue": "orders"},
               {"name": "catalog", "consistency": "eventual", "cacheTtlSeconds": 120}],
 }
@@ -24,6 +25,7 @@ BASE = {
 def upstream(replicas: int = 1) -> dict[str, Any]:
     return {
         "baseline": SimpleNamespace(alert_topic_arn=f"arn:aws:sns:ap-southeast-1:{ACCOUNT}:alerts",
+                                    key_arn=f"arn:aws:kms:ap-southeast-1:{ACCOUNT}:key/baseline",
                                     log_bucket_name="logs"),
         "network": SimpleNamespace(vpc_id="vpc-1", public_subnet_ids=["pub-a", "pub-b"],
                                    private_subnet_ids=["priv-a", "priv-b"], app_security_group_id="sg-app"),

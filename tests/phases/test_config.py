@@ -17,6 +17,8 @@ from rollout.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = {"site": {"domain": "shop.example.vn", "origin": "origin.example.vn"}}
+PHASE5 = {"phase": 5, "cdn": {"provider": "cloudfront"}}
+ADMIN = "90676bc5d1-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
 
 
 def problems_of(values: dict, secret_keys: frozenset[str] = frozenset()) -> list[str]:
@@ -53,6 +55,22 @@ def test_every_shipped_stack_validates(stack: str) -> None:
     ({"site": {"origin": "origin.example.vn"}}, "sme-rollout:site.domain: is required"),
     ({}, "sme-rollout:site: is required"),
     ({**MINIMAL, "phase": 2}, "sme-rollout: cdn: is required from phase 2"),
+    ({**MINIMAL, "cdn": {"cloudflareAccountId": "a", "defaultTtlSeconds": 3600}},
+     "sme-rollout:cdn: defaultTtlSeconds 3600 is under the Cloudflare free plan's minimum edge TTL of 7200"),
+    ({**MINIMAL, **PHASE5}, "sme-rollout: observability.grafanaAdminUsers: with AWS_SSO at least one IAM Identity "
+     "Center admin user or group (grafanaAdminGroups) is required from phase 5, or nobody can sign in"),
+    ({**MINIMAL, **PHASE5, "observability": {"grafanaAuth": "SAML"}},
+     "sme-rollout: observability.grafanaSaml: is required from phase 5 with grafanaAuth SAML"),
+    ({**MINIMAL, **PHASE5, "observability": {"grafanaAdminUsers": [ADMIN, ADMIN.replace("a", "b")]}},
+     "sme-rollout: observability.grafanaEditors: 1 editor licence(s) for 2 admin and editor users listed"),
+    ({**MINIMAL, "observability": {"grafanaAdminGroups": ["admins"]}},
+     "sme-rollout:observability.grafanaAdminGroups: 'admins' is not an IAM Identity Center user or group id"),
+    ({**MINIMAL, "budget": {"thresholdsPercent": [50, 80, 100]}},
+     "sme-rollout:budget.thresholdsPercent: at most 2 thresholds: each makes an actual and a forecast notification, "
+     "and a budget may have 5 (AWS Budgets CreateBudget)"),
+    ({**MINIMAL, "budget": {"anomalyMonitor": "adopt"}},
+     "sme-rollout:budget.anomalyMonitor: 'adopt': use create, skip or the ARN of the account's monitor "
+     "(arn:aws:ce::<account>:anomalymonitor/<id>)"),
     ({**MINIMAL, "phase": None}, "sme-rollout:phase: is empty; give a value or remove the key"),
     ({**MINIMAL, "environment": "qa"}, "sme-rollout:environment: must be dev, staging or prod, not qa"),
     ({**MINIMAL, "budget": {"alertEmails": "ops@example.vn"}}, "sme-rollout:budget.alertEmails: must be a list"),

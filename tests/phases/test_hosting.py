@@ -71,7 +71,8 @@ def test_bad_hosting_config_is_one_line_with_its_key(app, message):
 
 def test_services_need_a_pinned_ami_and_one_kind_of_image_once_built():
     base = {"site": {"domain": "shop.example.vn", "origin": "o.example.vn"}, "phase": 6,
-            "cdn": {"provider": "cloudfront"}}
+            "cdn": {"provider": "cloudfront"},
+            "observability": {"grafanaAdminGroups": ["90676bc5d1-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"]}}
     with pytest.raises(ConfigError, match="imageId is required from phase 6"):
         parse_config({**base, "services": [{"name": "web", "image": "1.0"}]})
     with pytest.raises(ConfigError, match="exactly one of image"):
