@@ -20,7 +20,7 @@ SERVICES = [ServiceSpec(name="web"), ServiceSpec(name="api", path_patterns=["/ap
 
 @pytest.fixture(scope="module")
 def inventory():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(lambda: WebTier("web", WebTierArgs(
         vpc_id="vpc-1", public_subnet_ids=["pub-a", "pub-b"], private_subnet_ids=["priv-a", "priv-b"],
