@@ -63,6 +63,8 @@ class Resource:
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     provider: str | None = None
     phase: int | None = None
+    ignore_changes: tuple[str, ...] = ()
+    import_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +80,8 @@ class Resource:
             "dependencies": list(self.dependencies),
             "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
             "inputs": encode_value(self.inputs),
+            **({"ignoreChanges": list(self.ignore_changes)} if self.ignore_changes else {}),
+            **({"importId": self.import_id} if self.import_id else {}),
         }
 
     @classmethod
@@ -95,6 +99,8 @@ class Resource:
             dependencies=tuple(data.get("dependencies", ())),
             property_dependencies={k: tuple(v) for k, v in data.get("propertyDependencies", {}).items()},
             inputs=decode_value(data.get("inputs", {})),
+            ignore_changes=tuple(data.get("ignoreChanges", ())),
+            import_id=data.get("importId"),
         )
 
 

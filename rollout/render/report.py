@@ -297,6 +297,9 @@ def diff_markdown(changes: Any, title: str) -> str:
              f"**±{len(changes.replaced)}** replaced, **-{len(changes.removed)}** removed.", ""]
     if changes.data_loss:
         lines += _data_loss_markdown(changes)
+    if changes.warnings:
+        lines += ["**What AWS or the engine would do instead:**", ""]
+        lines += [f"- **{risk.kind}** `{entry.name}`: {risk.message}" for entry, risk in changes.warnings] + [""]
     if changes.updated or changes.replaced or changes.removed:
         lines += _changes_markdown(changes)
     if changes.added:
@@ -333,6 +336,9 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         console.print(table)
     console.print(f"Diff: [green]+{len(changes.added)}[/green] added, [yellow]~{len(changes.updated)}[/yellow] updated, "
                   f"[magenta]±{len(changes.replaced)}[/magenta] replaced, [red]-{len(changes.removed)}[/red] removed.")
+    for entry, risk in changes.warnings:
+        style = "red bold" if risk.kind == "fails" else "yellow"
+        console.print(f"[{style}]{risk.kind}:[/{style}] {escape(entry.name)}: {escape(risk.message)}")
     if changes.data_loss:
         console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "
                       "replaced or removed: " + escape(", ".join(e.name for e in (*changes.replaced, *changes.removed)

@@ -27,7 +27,7 @@ def test_json_lists_what_phase_two_adds(program: Path):
     result = run("-C", str(program), "-s", "dev", "--from-phase", "1", "--phase", "2", "--format", "json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert set(document) == {"added", "updated", "replaced", "removed", "data_loss"}
+    assert set(document) == {"added", "updated", "replaced", "removed", "data_loss", "failures", "warnings"}
     assert sorted(e["name"] for e in document["added"]) == ["db", "jobs"]
     assert {"urn", "type", "name"} <= set(document["added"][0])
 
