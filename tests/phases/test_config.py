@@ -16,6 +16,8 @@ from rollout.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = {"site": {"domain": "shop.example.vn", "origin": "origin.example.vn"}}
+SOURCE = {"engine": "postgres", "host": "203.0.113.10", "database": "shop", "user": "dms",
+          "secretArn": "arn:aws:secretsmanager:ap-southeast-1:111122223333:secret:shop-AbCdEf"}
 
 
 def problems_of(values: dict, secret_keys: frozenset[str] = frozenset()) -> list[str]:
@@ -52,9 +54,21 @@ def test_every_shipped_stack_validates(stack: str) -> None:
     ({"site": {"origin": "origin.example.vn"}}, "sme-rollout:site.domain: is required"),
     ({}, "sme-rollout:site: is required"),
     ({**MINIMAL, "phase": 2}, "sme-rollout: cdn: is required from phase 2"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "engine": "mysql"}}},
+     "sme-rollout:database: migrateFrom.engine 'mysql' differs from engine 'postgres'"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "tls": "none"}}}, "sme-rollout:database.migrateFrom.tls:"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "tls": "verify-full"}}},
+     "sme-rollout:database.migrateFrom: tls verify-full needs caCertificatePem"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "host": "not a host"}}},
+     "sme-rollout:database.migrateFrom.host: 'not a host' is not a host name or IPv4 address"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "secretArn": "shop-password"}}},
+     "sme-rollout:database.migrateFrom.secretArn: 'shop-password' is not a Secrets Manager secret ARN"),
+    ({**MINIMAL, "database": {"adoptKmsKeyArn": "arn:aws:kms:ap-southeast-1:111122223333:key/k"}},
+     "sme-rollout:database: adoptKmsKeyArn needs adoptIdentifier"),
+    ({**MINIMAL, "backup": {"copyToRegion": "ap-southeast-1"}}, "sme-rollout: backup.copyToRegion: must differ"),
 ])
 def test_bad_config_names_the_key_path(values: dict, expected: str) -> None:
-    assert expected in problems_of(values)
+    assert any(problem.startswith(expected) for problem in problems_of(values)), problems_of(values)
 
 
 def test_secure_value_where_a_plain_one_is_needed() -> None:

@@ -114,3 +114,12 @@ def test_cloudfront_variant(synth):
 def test_origin_is_the_load_balancer_once_it_exists(components, expected):
     ctx = SimpleNamespace(components=components, config=_config())
     assert phase2_quick_wins.origin(ctx) == expected
+
+
+@pytest.mark.parametrize(("environment", "protected"), [("prod", True), ("dev", False)])
+def test_the_zone_and_the_distribution_are_protected_in_production(synth, environment, protected):
+    zone_stack = synth(_program(_config(environment=environment)), stack=environment)
+    (zone,) = zone_stack.of_type("cloudflare:index/zone:Zone")
+    front = synth(_program(_config(environment=environment, cdn=CLOUDFRONT)), stack=environment)
+    (distribution,) = front.of_type("aws:cloudfront/distribution:Distribution")
+    assert zone.protect is protected and distribution.protect is protected
