@@ -702,7 +702,35 @@ def _firehose(resource: Resource, inputs: dict[str, Any], ctx: _Context) -> _Pri
                              usage_based=True)])
 
 
+# DMS bills the replication instance by the hour and its storage beyond what the class includes (Infracost's
+# aws_dms_replication_instance resource: 50 GB for t2/t3, 100 GB for c4/r4/r5); endpoints and tasks cost nothing.
+DMS_INCLUDED_STORAGE_GB: dict[str, int] = {"t2": 50, "t3": 50, "c4": 100, "c5": 100, "r4": 100, "r5": 100}
+
+
+def _dms_replication_instance(resource: Resource, inputs: dict[str, Any], ctx: _Context) -> _Priced:
+    instance_class = inputs.get("replicationInstanceClass")
+    multi_az = inputs.get("multiAz") is True
+    az = "multi-az" if multi_az else "single-az"
+    deployment = "Multi-AZ" if multi_az else "Single-AZ"
+    storage = inputs.get("allocatedStorage")
+    if _is_unknown(instance_class) or not isinstance(instance_class, str) or instance_class.count(".") < 2:
+        return _Priced([ctx.unknown("Replication instance", "hour", "replicationInstanceClass unknown before apply",
+                                    HOURS_PER_MONTH)])
+    size = instance_class.split(".", 1)[1]
+    components = [ctx.line(f"Replication instance ({size}, {deployment})", f"dms:instance:{size}:{az}", "hour",
+                           HOURS_PER_MONTH)]
+    included = DMS_INCLUDED_STORAGE_GB.get(size.split(".")[0], 0)
+    if _is_unknown(storage):
+        components.append(ctx.unknown("Storage (gp2)", "GB-month", "allocatedStorage unknown before apply"))
+    else:
+        billed = max(0.0, float(storage or 50) - included)
+        components.append(ctx.line(f"Storage (gp2) beyond the {included} GB included", f"dms:storage:gp2:{az}",
+                                   "GB-month", billed))
+    return _Priced(components, note="while the migration runs: remove migrateFrom after the cutover")
+
+
 PRICERS: dict[str, Pricer] = {
+    "aws:dms/replicationInstance:ReplicationInstance": _dms_replication_instance,
     "aws:rds/instance:Instance": _rds_instance,
     "aws:elasticache/replicationGroup:ReplicationGroup": _elasticache_replication_group,
     "aws:elasticache/cluster:Cluster": _elasticache_cluster,
@@ -756,6 +784,8 @@ FREE_TYPES: frozenset[str] = frozenset({
     "aws:sns/topicSubscription:TopicSubscription",
     "cloudflare:index/zoneSetting:ZoneSetting", "cloudflare:index/ruleset:Ruleset",
     "cloudflare:index/dnsRecord:DnsRecord", "cloudflare:index/zoneSubscription:ZoneSubscription",
+    "aws:dms/endpoint:Endpoint", "aws:dms/replicationTask:ReplicationTask", "aws:dms/certificate:Certificate",
+    "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup",
 })
 
 

@@ -26,7 +26,7 @@ class Rule:
     """Maps products of one offer and product family to a catalog key (None = not this rule's product)."""
 
     offer: str
-    family: str
+    family: str | None  # None: any product family of the offer
     offer_unit: str
     unit: str
     key: Callable[[Mapping[str, str]], str | None]
@@ -74,6 +74,18 @@ def _sqs(a: Mapping[str, str]) -> str | None:
     return "sqs:requests:fifo" if kind.startswith("FIFO") else "sqs:requests:standard" if kind == "Standard" else None
 
 
+def _dms_instance(a: Mapping[str, str]) -> str | None:
+    """Attributes as Infracost filters them (instanceType t3.small, availabilityZone Single/Multiple)."""
+    az = {"Single": "single-az", "Multiple": "multi-az"}.get(a.get("availabilityZone", ""))
+    return f"dms:instance:{a['instanceType']}:{az}" if az and a.get("instanceType") and not a.get("storageMedia") \
+        else None
+
+
+def _dms_storage(a: Mapping[str, str]) -> str | None:
+    az = {"Single": "single-az", "Multiple": "multi-az"}.get(a.get("availabilityZone", ""))
+    return f"dms:storage:gp2:{az}" if az and a.get("storageMedia") == "SSD" else None
+
+
 RULES: tuple[Rule, ...] = (
     Rule("AmazonEC2", "Compute Instance", "Hrs", "hour", _ec2_instance),
     Rule("AmazonEC2", "Storage", "GB-Mo", "GB-month",
@@ -89,6 +101,9 @@ RULES: tuple[Rule, ...] = (
     Rule("AmazonRDS", "Storage Snapshot", "GB-Mo", "GB-month",
          lambda a: "rds:backup" if _ends(a, "ChargedBackupUsage") else None),
     Rule("AmazonElastiCache", "Cache Instance", "Hrs", "node-hour", _cache_node),
+    # DMS's product families are not documented; match on the attributes alone (family None = any).
+    Rule("AWSDatabaseMigrationSvc", None, "Hrs", "hour", _dms_instance),
+    Rule("AWSDatabaseMigrationSvc", None, "GB-Mo", "GB-month", _dms_storage),
     Rule("AWSELB", "Load Balancer-Application", "Hrs", "hour",
          lambda a: "elb:alb:hour" if _ends(a, "LoadBalancerUsage") else None),
     Rule("AWSELB", "Load Balancer-Application", "LCU-Hrs", "LCU-hour",
@@ -185,7 +200,7 @@ def _match_product(sku: str, product: Mapping[str, Any], offer: str, region: str
         result.skipped["ExtendedSupport surcharge SKUs"] += 1
         return
     for rule in RULES:
-        if rule.offer == offer and rule.family == product.get("productFamily"):
+        if rule.offer == offer and rule.family in (None, product.get("productFamily")):
             key = rule.key(attributes)
             if key:
                 matched[sku] = (key, rule)

@@ -388,3 +388,28 @@ def test_bad_catalog_file_is_a_user_error(tmp_path):
     path.write_text("{")
     with pytest.raises(UserError, match="not valid JSON"):
         load_catalog(path)
+
+
+DMS = "aws:dms/replicationInstance:ReplicationInstance"
+
+
+def test_dms_instance_hours_and_storage_beyond_what_the_class_includes():
+    report = price(res(DMS, "migration", {"replicationInstanceClass": "dms.t2.micro", "allocatedStorage": 70,
+                                          "multiAz": True}), region=US)
+    # 730 h x 0.036 = 26.28; (70 - 50 included) GB x 0.23 = 4.60: Infracost's own golden figures
+    assert line(report, "Replication instance (t2.micro, Multi-AZ)").monthly == pytest.approx(26.28)
+    assert line(report, "Storage (gp2) beyond the 50 GB").quantity == 20
+    assert line(report, "Storage (gp2) beyond the 50 GB").monthly == pytest.approx(4.60)
+    assert "remove migrateFrom" in report.resources[0].note
+
+
+def test_dms_t3_small_in_singapore_is_price_unknown_never_guessed():
+    report = price(res(DMS, "migration", {"replicationInstanceClass": "dms.t3.small", "allocatedStorage": 50}))
+    instance = line(report, "Replication instance (t3.small, Single-AZ)")
+    assert instance.monthly is None and not instance.price_known and instance.price_key == "dms:instance:t3.small:single-az"
+    assert line(report, "Storage (gp2)").quantity == 0
+
+
+def test_dms_endpoints_and_tasks_are_free():
+    report = price(res("aws:dms/endpoint:Endpoint", "source"), res("aws:dms/replicationTask:ReplicationTask", "task"))
+    assert report.total_monthly == 0 and all(not r.components for r in report.resources)
