@@ -31,6 +31,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("loadtest", "loadtest"),
     ("audit", "audit"),
     ("drill", "drill"),
+    ("migrate", "migrate"),
+    ("sync", "sync"),
 ]
 
 
