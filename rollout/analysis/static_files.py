@@ -24,9 +24,12 @@ from typing import Any
 IMMUTABLE = "public, max-age=31536000, immutable"
 """For fingerprinted names (app.3f9a1c2b.js): the name changes when the content does."""
 DEFAULT_MAX_AGE = 3600
-# A content hash in the name: 8+ hex characters, or a base-36/64 hash of 8+ characters, between dots or after -/_.
-_FINGERPRINT = re.compile(r"[.\-_](?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-zA-Z])[A-Za-z0-9]{8,}\.[A-Za-z0-9]+$")
-_HEX_FINGERPRINT = re.compile(r"[.\-_][0-9a-f]{8,}\.[A-Za-z0-9]+$")
+# A content hash in the name, conservatively (a wrong "immutable" serves a stale file for a year): 8+ hex
+# characters with both a digit and a letter (app.3f9a1c2b.js, not report-20240101.css), or 8+ characters mixing
+# upper case, lower case and digits as Vite/Rollup write them (index-BkX9z2Qa.js, not thumbnail2.png).
+_HEX_FINGERPRINT = re.compile(r"[.\-_](?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\.[A-Za-z0-9]+$")
+_FINGERPRINT = re.compile(r"[.\-_](?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{8,}"
+                          r"\.[A-Za-z0-9]+$")
 # Types mimetypes misses or gets wrong on some systems (IANA media types; RFC 9239 for JavaScript).
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".json": "application/json",
           ".map": "application/json", ".svg": "image/svg+xml", ".webp": "image/webp", ".avif": "image/avif",
