@@ -32,21 +32,18 @@ def migrate() -> None:
 def _target(program: Path, stack: str, region: str | None, task: str | None) -> tuple[str, str]:
     """(region, task) from the options, else from the stack file."""
     from rollout.live.migrate import task_identifier
-    from rollout.runtime.stackfile import load_stack
+    from rollout.model.stackfile import load_stack
 
     stack_file = load_stack(program, stack)
     return region or stack_file.region, task or task_identifier(stack)
 
 
 def _clients(region: str, profile: str | None) -> Any:
-    from rollout.cli._aws import reachable_session
-    from rollout.live.audit import client_config
+    from rollout.live.aws import client, reachable_session
     from rollout.live.migrate import Clients
 
     session = reachable_session(region, profile)
-    return Clients(dms=session.client("dms", config=client_config()),
-                   cloudwatch=session.client("cloudwatch", config=client_config()),
-                   rds=session.client("rds", config=client_config()))
+    return Clients(dms=client(session, "dms"), cloudwatch=client(session, "cloudwatch"), rds=client(session, "rds"))
 
 
 @app.command("status")
@@ -60,18 +57,17 @@ def status(
 ) -> None:
     """Read the DMS task: state, tables loaded, validation state per table, CDC latency; the cutover gates. Exit
     1 while a gate of the ready step fails."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from rollout.cli._render import print_json
-    from rollout.live.audit import describe_failure
+    from rollout.live.aws import AwsFailure, aws_failures
     from rollout.live.migrate import read_status, ready_gates
 
     region, task_id = _target(program, stack, region, task)
     clients = _clients(region, profile)
     try:
-        result = read_status(clients, task_id)
-    except (ClientError, BotoCoreError) as error:
-        typer.echo(f"error: cannot read task {task_id}: {describe_failure(error)}", err=True)
+        with aws_failures(f"cannot read task {task_id}"):
+            result = read_status(clients, task_id)
+    except AwsFailure as error:
+        typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     if output is MigrateFormat.json:
         print_json(result.to_json())
@@ -107,11 +103,9 @@ def cutover(
     """Walk the cutover checklist: ready (task running, tables loaded, nothing failed), freeze writes (confirmed),
     drain (lag at most --max-lag, every table validated), switch the app's connection settings (written to
     --env-file, confirmed), stop the task. Refuses at the first failing gate: exit 1, and the step says why."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from rollout.cli._render import print_json, progress_reporter
     from rollout.files import write_atomically
-    from rollout.live.audit import describe_failure
+    from rollout.live.aws import AwsFailure, aws_failures
     from rollout.live.migrate import cutover as run_cutover
     from rollout.live.migrate import database_identifier
 
@@ -128,11 +122,12 @@ def cutover(
 
     with progress_reporter(quiet) as progress:
         try:
-            report = run_cutover(clients, task_id, db_instance or database_identifier(stack), confirm=confirm,
-                                 write_settings=write_settings, max_lag_seconds=max_lag, timeout=timeout,
-                                 interval=interval, progress=progress)
-        except (ClientError, BotoCoreError) as error:
-            typer.echo(f"error: cutover stopped: {describe_failure(error)}", err=True)
+            with aws_failures("cutover stopped"):
+                report = run_cutover(clients, task_id, db_instance or database_identifier(stack), confirm=confirm,
+                                     write_settings=write_settings, max_lag_seconds=max_lag, timeout=timeout,
+                                     interval=interval, progress=progress)
+        except AwsFailure as error:
+            typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
     if output is MigrateFormat.json:
         print_json(report.to_json())

@@ -44,14 +44,11 @@ def static(
 ) -> None:
     """Upload new and changed files (content type, cache-control, SHA-256 verified by S3); skip unchanged ones;
     never delete. With --dry-run, exit 1 when the bucket is not in sync (a gate for the static-path switch)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from rollout.analysis.static_files import key_prefix
-    from rollout.cli._aws import reachable_session
     from rollout.cli._render import print_json, progress_reporter
-    from rollout.live.audit import client_config, describe_failure
+    from rollout.live.aws import AwsFailure, aws_failures, client, reachable_session
     from rollout.live.sync import sync_static
-    from rollout.runtime.stackfile import load_stack
+    from rollout.model.stackfile import load_stack
 
     stack_file = load_stack(program, stack)
     if prefix is None:
@@ -59,12 +56,14 @@ def static(
                                                                                                  "/static/*")
         prefix = key_prefix(str(pattern))
     session = reachable_session(region or stack_file.region, profile)
-    s3 = session.client("s3", config=client_config())
+    s3 = client(session, "s3")
     with progress_reporter(quiet) as progress:
         try:
-            report = sync_static(s3, bucket, source, prefix, dry_run=dry_run, max_age=max_age, progress=progress)
-        except (ClientError, BotoCoreError) as error:
-            typer.echo(f"error: sync stopped: {describe_failure(error)}", err=True)
+            with aws_failures("sync stopped"):
+                report = sync_static(s3, bucket, source, prefix, dry_run=dry_run, max_age=max_age,
+                                     progress=progress)
+        except AwsFailure as error:
+            typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
     plan = report.plan
     if output is SyncFormat.json:

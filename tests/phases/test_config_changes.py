@@ -49,7 +49,7 @@ IN_PLACE: dict[str, frozenset[str]] = {
 
 
 def _stack_file(stack: str):
-    from rollout.runtime.stackfile import load_stack
+    from rollout.model.stackfile import load_stack
 
     return load_stack(ROOT, stack)
 
