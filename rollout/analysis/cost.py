@@ -724,8 +724,9 @@ def _dms_replication_instance(resource: Resource, inputs: dict[str, Any], ctx: _
         components.append(ctx.unknown("Storage (gp2)", "GB-month", "allocatedStorage unknown before apply"))
     else:
         billed = max(0.0, float(storage or 50) - included)
-        components.append(ctx.line(f"Storage (gp2) beyond the {included} GB included", f"dms:storage:gp2:{az}",
-                                   "GB-month", billed))
+        if billed:  # nothing to bill (and nothing unknown) within what the class includes
+            components.append(ctx.line(f"Storage (gp2) beyond the {included} GB included",
+                                       f"dms:storage:gp2:{az}", "GB-month", billed))
     return _Priced(components, note="while the migration runs: remove migrateFrom after the cutover")
 
 
