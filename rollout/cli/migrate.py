@@ -29,13 +29,15 @@ def migrate() -> None:
     """The database move into RDS: status of the DMS task, and the cutover checklist."""
 
 
-def _target(program: Path, stack: str, region: str | None, task: str | None) -> tuple[str, str]:
-    """(region, task) from the options, else from the stack file."""
-    from rollout.live.migrate import task_identifier
+def _target(program: Path, stack: str, region: str | None, task: str | None) -> tuple[str, str, str]:
+    """(region, task, primary) from the options, else from the stack file (an adopted primary keeps its id)."""
+    from rollout.live.migrate import database_identifier, task_identifier
     from rollout.model.stackfile import load_stack
 
     stack_file = load_stack(program, stack)
-    return region or stack_file.region, task or task_identifier(stack)
+    database = stack_file.namespace(stack_file.project_name).get("database") or {}
+    primary = database.get("adoptIdentifier") if isinstance(database, dict) else None
+    return region or stack_file.region, task or task_identifier(stack), primary or database_identifier(stack)
 
 
 def _clients(region: str, profile: str | None) -> Any:
@@ -61,7 +63,7 @@ def status(
     from rollout.live.aws import AwsFailure, aws_failures
     from rollout.live.migrate import read_status, ready_gates
 
-    region, task_id = _target(program, stack, region, task)
+    region, task_id, _primary = _target(program, stack, region, task)
     clients = _clients(region, profile)
     try:
         with aws_failures(f"cannot read task {task_id}"):
@@ -83,7 +85,7 @@ def cutover(
     stack: Stack = "example",
     task: Task = None,
     db_instance: Annotated[str | None, typer.Option("--db-instance", help="The new primary. Defaults to "
-                                                                         "<stack>-database.")] = None,
+                                                                         "<stack>-database (or adoptIdentifier).")] = None,
     region: Region = None,
     profile: Profile = None,
     max_lag: Annotated[float, typer.Option("--max-lag", min=0, help="Seconds of CDC lag (source + target) that "
@@ -107,9 +109,8 @@ def cutover(
     from rollout.files import write_atomically
     from rollout.live.aws import AwsFailure, aws_failures
     from rollout.live.migrate import cutover as run_cutover
-    from rollout.live.migrate import database_identifier
 
-    region, task_id = _target(program, stack, region, task)
+    region, task_id, primary = _target(program, stack, region, task)
     clients = _clients(region, profile)
     target = env_file or Path(f"cutover-{stack}.env")
 
@@ -123,7 +124,7 @@ def cutover(
     with progress_reporter(quiet) as progress:
         try:
             with aws_failures("cutover stopped"):
-                report = run_cutover(clients, task_id, db_instance or database_identifier(stack), confirm=confirm,
+                report = run_cutover(clients, task_id, db_instance or primary, confirm=confirm,
                                      write_settings=write_settings, max_lag_seconds=max_lag, timeout=timeout,
                                      interval=interval, progress=progress)
         except AwsFailure as error:
