@@ -262,6 +262,10 @@ def _major(version: Any) -> str | None:
     return ".".join(parts[:2]) if parts[0] in {"5", "8"} else parts[0]
 
 
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
 def _update_warnings(old: Resource, new: Resource, changes: tuple[Change, ...], *, replaced: bool) -> Iterator[Risk]:
     paths = {_top_key(c.path) for c in changes}
     if replaced and new.protect and old.protect:
@@ -273,10 +277,13 @@ def _update_warnings(old: Resource, new: Resource, changes: tuple[Change, ...], 
                                 "old group cannot be deleted while an instance still uses it")
     if new.type == "aws:rds/instance:Instance" and not replaced:
         before, after = _major(old.inputs.get("engineVersion")), _major(new.inputs.get("engineVersion"))
-        if "engineVersion" in paths and before and after and before != after \
+        if "engineVersion" in paths and before and after and _version_key(after) < _version_key(before):
+            yield Risk(FAILS, f"engine {before} → {after} is a downgrade: RDS cannot downgrade an instance (restore a "
+                              "dump or snapshot into a new one instead)")
+        elif "engineVersion" in paths and before and after and before != after \
                 and new.inputs.get("allowMajorVersionUpgrade") is not True:
             yield Risk(FAILS, f"engine {before} → {after} is a major version upgrade: RDS rejects it without "
-                                 "allowMajorVersionUpgrade (config database.allowMajorVersionUpgrade: true)")
+                              "allowMajorVersionUpgrade (config database.allowMajorVersionUpgrade: true)")
     deferred = sorted(paths & DEFERRED_UNLESS_IMMEDIATE.get(new.type, frozenset()))
     if deferred and not replaced and new.inputs.get("applyImmediately") is not True:
         window = new.inputs.get("maintenanceWindow") or new.inputs.get("preferredMaintenanceWindow") or "its window"

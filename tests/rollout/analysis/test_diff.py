@@ -175,6 +175,12 @@ def test_a_major_version_change_without_the_flag_fails(old, new, allowed, fails)
     assert (result.failures == [res("db").urn]) is fails
 
 
+def test_a_downgrade_fails_whatever_the_flag_says():
+    result = diff_inventories(inv(res("db", engineVersion="16", applyImmediately=True)),
+                              inv(res("db", engineVersion="15", applyImmediately=True, allowMajorVersionUpgrade=True)))
+    assert kinds(result) == [("db", FAILS)] and "downgrade" in result.warnings[0][1].message
+
+
 def test_a_class_change_without_apply_immediately_is_deferred_to_the_window():
     before = inv(res("db", instanceClass="db.t4g.small", maintenanceWindow="sun:19:30-sun:20:30"))
     later = diff_inventories(before, inv(res("db", instanceClass="db.t4g.large",
