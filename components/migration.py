@@ -193,10 +193,13 @@ class Migration(pulumi.ComponentResource):
             preferred_maintenance_window="sun:19:30-sun:20:30", opts=self._child(protect=args.production))
 
     def _create_target_secret(self) -> aws.secretsmanager.Secret:
+        args = self._args
         return aws.secretsmanager.Secret(
-            f"{self._name}-target", kms_key_id=self._args.kms_key_arn, recovery_window_in_days=7,
-            description=f"{self._name}: DMS target credentials for a migration user on the new primary "
-                        '(JSON: username, password, host, port)', opts=self._child())
+            f"{self._name}-target", kms_key_id=args.kms_key_arn, recovery_window_in_days=7,
+            description=pulumi.Output.concat(
+                f"{self._name}: DMS target credentials of a migration user on the new primary (JSON: username, "
+                "password, host, port; host ", args.target_address, f", port {args.target_port})"),
+            opts=self._child())
 
     def _create_secrets_role(self) -> aws.iam.Role:
         """DMS reads the two secrets (and decrypts them) through this role; nothing else."""

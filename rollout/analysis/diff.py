@@ -275,6 +275,9 @@ def _update_warnings(old: Resource, new: Resource, changes: tuple[Change, ...], 
         yield Risk(SETTINGS, "a new parameter group replaces this one: the database's settings (TLS-only and "
                                 "any tuned parameter) take effect on the new group only after a reboot, and the "
                                 "old group cannot be deleted while an instance still uses it")
+    if replaced and new.type == "aws:dms/replicationTask:ReplicationTask":
+        yield Risk(SETTINGS, "a new replication task starts its full load again into tables that already hold the "
+                             "copied rows: change the task only before it starts or after the cutover")
     if new.type == "aws:rds/instance:Instance" and not replaced:
         before, after = _major(old.inputs.get("engineVersion")), _major(new.inputs.get("engineVersion"))
         if "engineVersion" in paths and before and after and _version_key(after) < _version_key(before):

@@ -51,6 +51,8 @@ def test_endpoints_use_tls_and_read_credentials_from_secrets(synth):
     assert source["databaseName"] == "shop" and source["engineName"] == "postgres"
     assert target["sslMode"] == "require" and target["databaseName"] == "app"
     assert target["secretsManagerArn"].startswith("arn:aws:secretsmanager:")
+    secret = _one(inventory, "aws:secretsmanager/secret:Secret").inputs
+    assert "host db.internal, port 5432" in secret["description"] and secret["kmsKeyId"] == BASE["kms_key_arn"]
     for endpoint in (source, target):
         assert "password" not in endpoint and "username" not in endpoint
         assert endpoint["secretsManagerAccessRoleArn"].startswith("arn:aws:iam::")

@@ -155,6 +155,13 @@ def test_newly_covered_types_are_replaced(type_, key, old, new):
     assert bool(result.data_loss) is (type_ in STATEFUL_TYPES)
 
 
+def test_replacing_a_running_migration_task_warns_that_the_full_load_starts_again():
+    task = "aws:dms/replicationTask:ReplicationTask"
+    result = diff_inventories(inv(res("task", task, sourceEndpointArn="arn:a")),
+                              inv(res("task", task, sourceEndpointArn="arn:b")))
+    assert kinds(result) == [("task", SETTINGS)] and "full load again" in result.warnings[0][1].message
+
+
 def test_a_parameter_group_family_change_warns_that_the_settings_move_to_a_new_group():
     result = diff_inventories(inv(res("tls", PARAMETER_GROUP, family="postgres16")),
                               inv(res("tls", PARAMETER_GROUP, family="postgres17")))
