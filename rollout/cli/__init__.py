@@ -33,6 +33,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("drill", "drill"),
     ("migrate", "migrate"),
     ("sync", "sync"),
+    ("ci", "ci"),
 ]
 
 
