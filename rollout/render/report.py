@@ -108,6 +108,8 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
     changes = diff_inventories(plan.previous, current) if plan.previous is not None else None
     if changes is not None and changes.data_loss:
         lines += _data_loss_markdown(changes)
+    if changes is not None and changes.warnings:
+        lines += _risks_markdown(changes)
     lines += ["| Phase | Title | Resources | New |", "|---:|---|---:|---:|"]
     for row in phase_summary(current, plan.added):
         lines.append(f"| {row['number'] if row['number'] is not None else '–'} | {row['title'] or ''} | "
@@ -145,6 +147,12 @@ def _added_by_component(plan: Plan) -> list[str]:
         counts = ", ".join(f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"| {_cell(component)} | {counts} |")
     return lines + ["", "</details>", ""]
+
+
+def _risks_markdown(changes: Any) -> list[str]:
+    """What AWS or the engine would do other than the diff suggests: fail the apply, defer it, reset settings."""
+    lines = ["**What AWS or the engine would do instead:**", ""]
+    return lines + [f"- **{risk.kind}** `{entry.name}`: {risk.message}" for entry, risk in changes.warnings] + [""]
 
 
 def _data_loss_markdown(changes: Any) -> list[str]:
@@ -257,8 +265,7 @@ def diff_markdown(changes: Any, title: str) -> str:
     if changes.data_loss:
         lines += _data_loss_markdown(changes)
     if changes.warnings:
-        lines += ["**What AWS or the engine would do instead:**", ""]
-        lines += [f"- **{risk.kind}** `{entry.name}`: {risk.message}" for entry, risk in changes.warnings] + [""]
+        lines += _risks_markdown(changes)
     if changes.updated or changes.replaced or changes.removed:
         lines += _changes_markdown(changes)
     if changes.added:
