@@ -26,7 +26,7 @@ class MigrateFormat(str, Enum):
 
 @app.callback()
 def migrate() -> None:
-    """The database move into RDS: status of the DMS task, and the cutover checklist."""
+    """The database move into RDS: start the DMS task, follow it, and the cutover checklist."""
 
 
 def _target(program: Path, stack: str, region: str | None, task: str | None) -> tuple[str, str, str]:
@@ -46,6 +46,40 @@ def _clients(region: str, profile: str | None) -> Any:
 
     session = reachable_session(region, profile)
     return Clients(dms=client(session, "dms"), cloudwatch=client(session, "cloudwatch"), rds=client(session, "rds"))
+
+
+@app.command("start")
+def start(
+    program: Program = Path("."),
+    stack: Stack = "example",
+    task: Task = None,
+    region: Region = None,
+    profile: Profile = None,
+    timeout: Annotated[int, typer.Option("--timeout", min=10, help="Seconds to wait for the connection tests. "
+                                                                   "Defaults to 300.")] = 300,
+    quiet: Quiet = False,
+) -> None:
+    """Test the replication instance's connections to the source and the new primary, then start the full load and
+    change capture. Refuses (exit 1) while a connection fails or the task is not ready."""
+    from rollout.cli._render import progress_reporter
+    from rollout.live.aws import AwsFailure, aws_failures
+    from rollout.live.migrate import start as start_task
+
+    region, task_id, _primary = _target(program, stack, region, task)
+    clients = _clients(region, profile)
+    with progress_reporter(quiet) as progress:
+        progress(f"testing the connections of {task_id}")
+        try:
+            with aws_failures(f"cannot start task {task_id}"):
+                gates, state = start_task(clients, task_id, timeout=timeout)
+        except AwsFailure as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from None
+    for gate in gates:
+        typer.echo(f"{'ok  ' if gate.passed else 'FAIL'} {gate.name}: {gate.detail}")
+    if not all(g.passed for g in gates):
+        raise typer.Exit(1)
+    typer.echo(f"task {task_id} is {state}: follow it with `rollout migrate status --stack {stack}`")
 
 
 @app.command("status")

@@ -1,6 +1,7 @@
 """The database move, read and driven on the live account: `rollout migrate status` and `rollout migrate cutover`.
 
-Status reads the stack's DMS task (`<stack>-migration`, as components/migration.py names it): the task's state
+Start tests the replication instance's connections to both databases and starts a ready task (never a stopped
+one: it may already be cut over). Status reads the stack's DMS task (`<stack>-migration`, as components/migration.py names it): the task's state
 and full-load progress (DescribeReplicationTasks), per-table load and validation state (DescribeTableStatistics),
 and the change-capture latency (CloudWatch AWS/DMS CDCLatencySource and CDCLatencyTarget, the newest datapoint of
 the last 15 minutes). Gates are pure functions of that status, so `cutover` can refuse with a reason per gate.
@@ -236,6 +237,48 @@ def read_status(clients: Clients, task: str, now: Callable[[], dt.datetime] | No
                            full_load_percent=int(percent) if percent is not None else None, tables=tables,
                            latency_source=source, latency_target=target, read_at=read_at,
                            stop_reason=found.get("StopReason", ""))
+
+
+# --- starting the task ---------------------------------------------------------------------------------------------
+
+
+def test_connections(dms: Any, task: dict[str, Any], *, timeout: float = 300.0, interval: float = 10.0,
+                     sleep: Callable[[float], None] = time.sleep,
+                     monotonic: Callable[[], float] = time.monotonic) -> list[Gate]:
+    """TestConnection from the replication instance to the source and the target, waited on (bounded)."""
+    instance = task["ReplicationInstanceArn"]
+    endpoints = {"source": task["SourceEndpointArn"], "target": task["TargetEndpointArn"]}
+    for arn in endpoints.values():
+        dms.test_connection(ReplicationInstanceArn=instance, EndpointArn=arn)
+    deadline = monotonic() + timeout
+    while True:
+        found = dms.describe_connections(Filters=[{"Name": "endpoint-arn", "Values": list(endpoints.values())},
+                                                  {"Name": "replication-instance-arn", "Values": [instance]}])
+        status = {c["EndpointArn"]: c for c in found.get("Connections", [])
+                  if c.get("ReplicationInstanceArn") == instance}
+        states = {role: (status.get(arn) or {}).get("Status", "testing") for role, arn in endpoints.items()}
+        if all(state != "testing" for state in states.values()) or monotonic() + interval > deadline:
+            return [Gate(f"{role} reachable", states[role] == "successful",
+                         f"connection {states[role]}" + (f": {status[arn].get('LastFailureMessage')}"
+                                                         if states[role] == "failed" and arn in status else ""))
+                    for role, arn in endpoints.items()]
+        sleep(interval)
+
+
+def start(clients: Clients, task: str, **waits: Any) -> tuple[list[Gate], str]:
+    """Start a ready task once both endpoints connect; (gates, status after). A stopped task is not restarted."""
+    found = find_task(clients.dms, task)
+    state = found.get("Status", "")
+    gates = [Gate("task ready", state == "ready",
+                  f"task is {state}" + ("" if state == "ready" else
+                                        " (a stopped task is resumed only by hand: it may already be cut over)"))]
+    if gates[0].passed:
+        gates += test_connections(clients.dms, found, **waits)
+    if not all(g.passed for g in gates):
+        return gates, state
+    clients.dms.start_replication_task(ReplicationTaskArn=found["ReplicationTaskArn"],
+                                       StartReplicationTaskType="start-replication")
+    return gates, find_task(clients.dms, found["ReplicationTaskArn"]).get("Status", "")
 
 
 # --- the new connection settings -----------------------------------------------------------------------------------

@@ -89,3 +89,11 @@ def test_unknown_task_is_one_line_and_exit_2(aws):
 def test_unknown_stack_is_bad_input(aws):
     result = runner.invoke(app, ["migrate", "status", "-C", str(ROOT), "--stack", "nosuch"])
     assert result.exit_code == 2 and "nosuch" in result.stderr and "Traceback" not in result.output
+
+
+def test_start_runs_the_connection_tests_and_starts(aws):
+    make_migration(aws, start=False)
+    result = run("start", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "ok   source reachable: connection successful" in result.stdout and "is running" in result.stdout
+    assert run("start", "--quiet").exit_code == 1  # running already: not started twice

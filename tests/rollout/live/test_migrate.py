@@ -48,6 +48,11 @@ def make_migration(aws, *, migration_type="full-load-and-cdc", start=True) -> st
     if start:
         dms.start_replication_task(ReplicationTaskArn=task["ReplicationTaskArn"],
                                    StartReplicationTaskType="start-replication")
+    else:  # DMS makes a created task "ready"; moto 5.2.5 leaves it "creating" until started
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dms.models import dms_backends
+
+        dms_backends[DEFAULT_ACCOUNT_ID][REGION].replication_tasks[task["ReplicationTaskArn"]].ready()
     aws["rds"].create_db_instance(DBInstanceIdentifier="prod-database", Engine="postgres", DBName="app",
                                   DBInstanceClass="db.t4g.small", AllocatedStorage=20, MasterUsername="app_admin",
                                   ManageMasterUserPassword=True)
@@ -203,3 +208,40 @@ def test_unknown_task_and_instance_are_bad_input(aws):
                                                  ("9x", "db-9x-database")])
 def test_names_follow_the_program(stack, expected):
     assert migrate.database_identifier(stack) == expected and migrate.task_identifier(stack) == f"{stack}-migration"
+
+
+def test_start_tests_both_connections_then_starts_a_ready_task(aws):
+    make_migration(aws, start=False)
+    dms = aws["dms"]
+    task = dms.describe_replication_tasks()["ReplicationTasks"][0]
+    assert task["Status"] == "ready"
+    gates, status = migrate.start(clients(aws, None), "prod-migration", interval=1, sleep=lambda s: None)
+    assert [(g.name, g.passed) for g in gates] == [("task ready", True), ("source reachable", True),
+                                                   ("target reachable", True)]
+    assert status == "running"
+    again, state = migrate.start(clients(aws, None), "prod-migration")
+    assert [(g.name, g.passed) for g in again] == [("task ready", False)] and state == "running"
+
+
+def test_start_refuses_when_the_source_cannot_be_reached():
+    """A failed connection (moto's connections always succeed): DescribeConnections through Stubber."""
+    task = {"ReplicationTaskArn": "arn:aws:dms:ap-southeast-1:123456789012:task:T", "Status": "ready",
+            "ReplicationTaskIdentifier": "prod-migration",
+            "ReplicationInstanceArn": "arn:aws:dms:ap-southeast-1:123456789012:rep:R",
+            "SourceEndpointArn": "arn:aws:dms:ap-southeast-1:123456789012:endpoint:S",
+            "TargetEndpointArn": "arn:aws:dms:ap-southeast-1:123456789012:endpoint:T"}
+    client = boto3.client("dms", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(client) as stubber:
+        stubber.add_response("describe_replication_tasks", {"ReplicationTasks": [task]})
+        for endpoint in ("S", "T"):
+            stubber.add_response("test_connection", {"Connection": {"Status": "testing"}})
+        stubber.add_response("describe_connections", {"Connections": [
+            {"ReplicationInstanceArn": task["ReplicationInstanceArn"], "EndpointArn": task["SourceEndpointArn"],
+             "Status": "failed", "LastFailureMessage": "Test connection failed: timeout to 203.0.113.10:5432"},
+            {"ReplicationInstanceArn": task["ReplicationInstanceArn"], "EndpointArn": task["TargetEndpointArn"],
+             "Status": "successful"}]})
+        gates, status = migrate.start(migrate.Clients(dms=client, cloudwatch=None), "prod-migration")
+        stubber.assert_no_pending_responses()
+    assert [(g.name, g.passed) for g in gates] == [("task ready", True), ("source reachable", False),
+                                                   ("target reachable", True)]
+    assert "timeout to 203.0.113.10:5432" in gates[1].detail and status == "ready"
