@@ -121,10 +121,14 @@ def check_every_stateful_change_is_reported(before, after) -> None:
     removed = {e.urn: e for e in result.removed}
     new = after.by_urn
     for resource in before.custom_resources():
+        if resource.urn not in new and (resource.inputs.get("deletionProtection") is True or resource.protect):
+            assert resource.urn in result.failures, f"deleting {resource.name} fails, and is not reported"
         if resource.type not in STATEFUL_TYPES:
             continue
         if resource.urn not in new:
             assert resource.urn in removed, resource.urn
+            if resource.inputs.get("deletionProtection") is True or resource.protect:
+                assert resource.urn in result.failures, f"deleting {resource.name} fails, and is not reported"
             if holds_data(resource) and not resource.retain_on_delete:
                 assert resource.urn in result.data_loss, f"deleting {resource.name} is not reported as data loss"
             continue

@@ -245,3 +245,28 @@ def test_start_refuses_when_the_source_cannot_be_reached():
     assert [(g.name, g.passed) for g in gates] == [("task ready", True), ("source reachable", False),
                                                    ("target reachable", True)]
     assert "timeout to 203.0.113.10:5432" in gates[1].detail and status == "ready"
+
+
+def test_full_load_progress_comes_from_the_task_statistics():
+    """ReplicationTaskStats (moto returns none): DescribeReplicationTasks through Stubber."""
+    task = {"ReplicationTaskArn": "arn:aws:dms:ap-southeast-1:123456789012:task:T", "Status": "running",
+            "ReplicationTaskIdentifier": "prod-migration", "MigrationType": "full-load-and-cdc",
+            "ReplicationInstanceArn": "arn:aws:dms:ap-southeast-1:123456789012:rep:R",
+            "ReplicationTaskStats": {"FullLoadProgressPercent": 64, "TablesLoaded": 2, "TablesLoading": 1}}
+    client = boto3.client("dms", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(client) as stubber:
+        stubber.add_response("describe_replication_tasks", {"ReplicationTasks": [task]})
+        stubber.add_response("describe_replication_instances", {"ReplicationInstances": [
+            {"ReplicationInstanceIdentifier": "prod-migration"}]})
+        stubber.add_response("describe_table_statistics", {"TableStatistics": [
+            {"SchemaName": "public", "TableName": "orders", "TableState": "Full load", "ValidationState": "Pending records"}]})
+        watch = boto3.client("cloudwatch", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+        with Stubber(watch) as metrics:
+            for _ in migrate.LATENCY_METRICS:
+                metrics.add_response("get_metric_statistics", {"Datapoints": [
+                    {"Timestamp": NOW, "Maximum": 3.0}]})
+            status = migrate.read_status(migrate.Clients(dms=client, cloudwatch=watch), "prod-migration",
+                                         now=lambda: NOW)
+    assert status.full_load_percent == 64 and status.lag_seconds == 6.0
+    gates = {g.name: g for g in migrate.ready_gates(status)}
+    assert not gates["tables loaded"].passed and "full load 64%" in gates["tables loaded"].detail
