@@ -183,7 +183,7 @@ class Entry:
         if self.replace_paths:
             data["replaceBecause"] = list(self.replace_paths)
         if self.warnings:
-            data["warnings"] = [w.to_json() for w in self.warnings]
+            data["risks"] = [w.to_json() for w in self.warnings]
         return data
 
 
@@ -219,7 +219,7 @@ class Diff:
             "removed": [e.to_json(with_changes=False) for e in self.removed],
             "data_loss": self.data_loss,
             "failures": self.failures,
-            "warnings": [{"urn": e.urn, "name": e.name, **w.to_json()} for e, w in self.warnings],
+            "risks": [{"urn": e.urn, "name": e.name, **w.to_json()} for e, w in self.warnings],
         }
 
 

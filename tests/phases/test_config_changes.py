@@ -204,4 +204,4 @@ def test_fail_on_data_loss_exits_1_when_an_apply_would_fail(tmp_path: Path):
     assert result.exit_code == 1, result.output
     document = json.loads(result.stdout)
     assert document["data_loss"] == [] and document["failures"]
-    assert any(w["name"] == "database-replica-2" and w["kind"] == "fails" for w in document["warnings"])
+    assert any(w["name"] == "database-replica-2" and w["kind"] == "fails" for w in document["risks"])
