@@ -7,6 +7,10 @@ vault encrypted with its own key, optionally copied to a second region.
 
 Fixed in code: the vault's customer-managed KMS key, a daily rule (RPO ≤ 24 h) and a monthly rule, both with a
 completion window, and a backup role with only the AWS-managed backup and restore policies.
+
+Cross-region copies (`copy_provider`, an AWS provider for the second region): a second vault there with its own
+key in that region (a KMS key never leaves its region), and a copy action on both rules keeping copies as long as
+the originals. `protect=True` on both vaults in production.
 """
 
 from __future__ import annotations
@@ -46,7 +50,11 @@ class BackupArgs(BaseModel):
                                                                         "back up. Defaults to none.")
     daily_retention_days: int = Field(35, ge=7, le=3650, description="Daily points kept. Defaults to 35.")
     monthly_retention_days: int = Field(365, ge=30, le=36_500, description="Monthly points kept. Defaults to 365.")
-    copy_to_vault_arn: Any = Field(None, description="Vault in another region receiving copies. Defaults to none.")
+    copy_to_vault_arn: Any = Field(None, description="Existing vault in another region receiving copies. "
+                                                     "Defaults to none.")
+    copy_provider: Any = Field(None, description="AWS provider of the region to copy into: creates the copy vault "
+                                                 "there. Defaults to none (no copies).")
+    production: bool = Field(False, description="protect=True on the vaults. Defaults to false.")
 
 
 def plan_rules(vault_name: Any, args: BackupArgs) -> list[dict[str, Any]]:
@@ -107,6 +115,9 @@ class Backup(pulumi.ComponentResource):
 
         self.key = customer_managed_key(name, f"{name}: AWS Backup vault", self)
         self.vault = self._create_vault()
+        self.copy_vault = self._create_copy_vault()
+        if self.copy_vault is not None:
+            self.args = self.args.model_copy(update={"copy_to_vault_arn": self.copy_vault.arn})
         self.plan = self._create_plan()
         self.role = self._create_role()
         self.selection = self._create_selection()
@@ -120,7 +131,17 @@ class Backup(pulumi.ComponentResource):
 
     def _create_vault(self) -> aws.backup.Vault:
         return aws.backup.Vault(f"{self._name}-vault", kms_key_arn=self.key.arn, force_destroy=False,
-                                opts=self._child())
+                                opts=self._child(protect=self.args.production))
+
+    def _create_copy_vault(self) -> aws.backup.Vault | None:
+        """The second region's vault, encrypted with a key of that region."""
+        provider = self.args.copy_provider
+        if provider is None or self.args.copy_to_vault_arn is not None:
+            return None
+        key = customer_managed_key(f"{self._name}-copy", f"{self._name}: AWS Backup copy vault", self,
+                                   provider=provider)
+        return aws.backup.Vault(f"{self._name}-copy-vault", kms_key_arn=key.arn, force_destroy=False,
+                                opts=self._child(provider=provider, protect=self.args.production))
 
     def _create_plan(self) -> aws.backup.Plan:
         return aws.backup.Plan(f"{self._name}-plan", rules=plan_rules(self.vault.name, self.args),

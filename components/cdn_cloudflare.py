@@ -130,6 +130,8 @@ class CloudflareCdnArgs(Args):
                                                                              "before blocking. Defaults to 600.")
     static_path_prefixes: list[str] = Field([], description="Extra path prefixes cached like static files "
                                                             "(e.g. /static/). Defaults to none.")
+    production: bool = Field(False, description="protect=True on the zone (deleting it deletes every DNS record, "
+                                                "mail included). Defaults to false.")
 
     @field_validator("static_path_prefixes")
     @classmethod
@@ -178,7 +180,8 @@ class CloudflareCdn(pulumi.ComponentResource):
         if self._args.zone_id:
             return self._args.zone_id
         zone = cloudflare.Zone(f"{self._name}-zone", name=self._args.zone_name, type="full",
-                               account={"id": self._args.account_id}, opts=self._child())
+                               account={"id": self._args.account_id},
+                               opts=self._child(protect=self._args.production))
         return zone.id
 
     def _create_zone_settings(self, zone_id: pulumi.Input[str]) -> list[cloudflare.ZoneSetting]:

@@ -65,6 +65,8 @@ class CloudFrontCdnArgs(Args):
                                                                          "asset bucket (phase 3). Defaults to none.")
     static_path_pattern: str = Field("/static/*", description="Paths served from the asset bucket. "
                                                               "Defaults to /static/*.")
+    production: bool = Field(False, description="protect=True on the distribution (deleting it takes the site "
+                                                "off the air). Defaults to false.")
 
     @field_validator("certificate_arn")
     @classmethod
@@ -247,7 +249,7 @@ class CloudFrontCdn(pulumi.ComponentResource):
                                 "minimum_protocol_version": "TLSv1.2_2021"},
             restrictions={"geo_restriction": {"restriction_type": "none"}},
             web_acl_id=self.web_acl.arn,
-            opts=self._child())
+            opts=self._child(protect=args.production))
 
     def _create_access_logs(self) -> None:
         """CloudFront standard logging v2 into the log bucket (sources and destinations live in us-east-1)."""

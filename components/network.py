@@ -87,6 +87,7 @@ class Network(pulumi.ComponentResource):
         internet_gateway = self._create_internet_gateway()
         self.public_route_table = self._create_public_routes(internet_gateway)
         nat_gateways = self._create_nat_gateways()
+        self.nat_public_ips = [gateway.public_ip for gateway in nat_gateways]  # what outside firewalls admit
         private_route_tables = self._create_private_routes(nat_gateways)
         self.private_route_tables = private_route_tables
         self._create_s3_endpoint(private_route_tables)

@@ -57,6 +57,7 @@ class Context:
     components: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
     _us_east_1: aws.Provider | None = None
+    _regions: dict[str, aws.Provider] = field(default_factory=dict)
 
     def phase(self, number: int) -> Phase:
         """The parent component of phase `number` (created on first use)."""
@@ -69,6 +70,15 @@ class Context:
     def opts(self, number: int, **options: Any) -> pulumi.ResourceOptions:
         """Options for a component of phase `number`: parented to that phase (and so its provider)."""
         return pulumi.ResourceOptions(parent=self.phase(number), **options)
+
+    def region_provider(self, region: str) -> aws.Provider:
+        """An AWS provider for a second region (cross-region backup copies), one per region."""
+        if region == "us-east-1":
+            return self.us_east_1
+        if region not in self._regions:
+            self._regions[region] = aws.Provider(f"aws-{region}", region=region,
+                                                 default_tags={"tags": default_tags(self.config)})
+        return self._regions[region]
 
     @property
     def us_east_1(self) -> aws.Provider:

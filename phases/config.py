@@ -204,6 +204,94 @@ class CacheConfig(_Section):
         return value
 
 
+class MigrateFromConfig(_Section):
+    """Phase 3: the shop's existing database, copied into the new primary by AWS DMS (full load, then CDC)."""
+
+    engine: Literal["postgres", "mysql"] = Field(description="Source engine (same as database.engine). Required.")
+    host: str = Field(description="Source host name or IPv4 address, as the replication instance reaches it. "
+                                  "Required.")
+    port: int | None = Field(None, ge=1, le=65_535, description="Source port. Defaults to 5432 (postgres) / "
+                                                                "3306 (mysql).")
+    database: str = Field(description="Source database name. Required.")
+    user: str = Field(description="Source user with replication rights (documented; DMS reads it from the "
+                                  "secret). Required.")
+    secret_arn: str = Field(description="Secrets Manager secret holding the source's username, password, host "
+                                        "and port (the JSON keys DMS reads). Required.")
+    tls: Literal["require", "verify-ca", "verify-full"] = Field("require", description="DMS ssl_mode towards "
+                                                                                       "the source (never none)."
+                                                                                       " Defaults to require.")
+    ca_certificate_pem: str | None = Field(None, description="PEM of the CA that signed the source's server "
+                                                             "certificate (needed for verify-ca/verify-full). "
+                                                             "Defaults to none.")
+    source_cidr: str | None = Field(None, description="Where the source lives, as a CIDR, for the replication "
+                                                      "instance's egress rule. Defaults to host/32 when host "
+                                                      "is an address, else 0.0.0.0/0 on the port only.")
+    instance_class: str = Field("dms.t3.small", description="Replication instance class. Defaults to "
+                                                            "dms.t3.small.")
+    storage_gb: int = Field(50, ge=5, le=6144, description="Replication instance storage (CDC cache, logs). "
+                                                          "Defaults to 50.")
+    schemas: list[str] = Field(default_factory=lambda: ["%"], description="Schema name patterns to migrate "
+                                                                          "(DMS selection rules). Defaults "
+                                                                          "to all (%).")
+    create_dms_vpc_role: bool = Field(True, description="Create the account-wide dms-vpc-role DMS needs (set "
+                                                        "false if the account has it). Defaults to true.")
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        import ipaddress
+
+        try:
+            ipaddress.IPv4Address(value)
+            return value
+        except ValueError:
+            pass
+        if not _HOSTNAME.fullmatch(value.lower()):
+            raise ValueError(f"{value!r} is not a host name or IPv4 address")
+        return value
+
+    @field_validator("secret_arn")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        if not re.fullmatch(r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+", value):
+            raise ValueError(f"{value!r} is not a Secrets Manager secret ARN")
+        return value
+
+    @field_validator("instance_class")
+    @classmethod
+    def _class(cls, value: str) -> str:
+        if not re.fullmatch(r"dms\.[a-z0-9]+\.[a-z0-9]+", value):
+            raise ValueError(f"{value!r} is not a DMS replication instance class (e.g. dms.t3.small)")
+        return value
+
+    @field_validator("source_cidr")
+    @classmethod
+    def _cidr(cls, value: str | None) -> str | None:
+        import ipaddress
+
+        if value is not None:
+            try:
+                ipaddress.IPv4Network(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an IPv4 CIDR block") from None
+        return value
+
+    @field_validator("schemas")
+    @classmethod
+    def _schemas(cls, value: list[str]) -> list[str]:
+        if not value or any(not re.fullmatch(r"[A-Za-z0-9_%$]{1,63}", item) for item in value):
+            raise ValueError("give 1 or more schema names or patterns (letters, digits, _, %)")
+        return value
+
+    @model_validator(mode="after")
+    def _tls(self) -> MigrateFromConfig:
+        if self.tls in ("verify-ca", "verify-full") and not self.ca_certificate_pem:
+            raise ValueError(f"tls {self.tls} needs caCertificatePem (the CA DMS verifies the source against)")
+        if self.ca_certificate_pem and "BEGIN CERTIFICATE" not in self.ca_certificate_pem:
+            raise ValueError("caCertificatePem is not a PEM certificate")
+        return self
+
+
 class DatabaseConfig(_Section):
     """Phase 3: the relational database and its read replicas."""
 
@@ -218,6 +306,24 @@ class DatabaseConfig(_Section):
     backup_retention_days: int = Field(7, ge=7, le=35, description="Automated backup retention. Defaults to 7.")
     adopt_identifier: str | None = Field(None, description="Adopt an existing DB instance by identifier "
                                                            "(import) instead of creating one. Defaults to none.")
+    adopt_kms_key_arn: str | None = Field(None, description="The adopted instance's storage KMS key ARN (kept, "
+                                                            "never replaced). Defaults to none: whatever key it "
+                                                            "has is kept (ignore_changes).")
+    database_name: str | None = Field(None, description="Initial database name (for an adopted instance: its "
+                                                        "name). Defaults to app, or the adopted instance's.")
+    master_username: str | None = Field(None, description="Master user name (for an adopted instance: its "
+                                                          "user). Defaults to app_admin, or the adopted "
+                                                          "instance's.")
+    allow_major_version_upgrade: bool = Field(False, description="Allow RDS to upgrade the engine by a major "
+                                                                 "version when engineVersion is raised (RDS "
+                                                                 "rejects the change without it). Defaults to "
+                                                                 "false.")
+    apply_immediately: bool = Field(False, description="Apply class, storage and version changes now instead of "
+                                                       "in the next maintenance window (a restart during "
+                                                       "business hours). Defaults to false.")
+    migrate_from: MigrateFromConfig | None = Field(None, description="Bring the shop's existing database into "
+                                                                     "the new primary with AWS DMS (full load + "
+                                                                     "change capture). Defaults to none.")
 
     @field_validator("instance_class")
     @classmethod
@@ -226,10 +332,29 @@ class DatabaseConfig(_Section):
             raise ValueError(f"{value!r} is not an RDS instance class (e.g. db.t4g.small)")
         return value
 
+    @field_validator("database_name", "master_username")
+    @classmethod
+    def _sql_identifier(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9_]{0,62}", value):
+            raise ValueError(f"{value!r} must start with a letter and contain only letters, digits and _")
+        return value
+
+    @field_validator("adopt_kms_key_arn")
+    @classmethod
+    def _kms_arn(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+", value):
+            raise ValueError(f"{value!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)")
+        return value
+
     @model_validator(mode="after")
     def _storage_bounds(self) -> DatabaseConfig:
         if self.max_storage_gb is not None and self.max_storage_gb < self.storage_gb:
             raise ValueError("maxStorageGb must be at least storageGb")
+        if self.adopt_kms_key_arn and not self.adopt_identifier:
+            raise ValueError("adoptKmsKeyArn needs adoptIdentifier (it describes the adopted instance)")
+        if self.migrate_from is not None and self.migrate_from.engine != self.engine:
+            raise ValueError(f"migrateFrom.engine {self.migrate_from.engine!r} differs from engine "
+                             f"{self.engine!r}: DMS here migrates like to like (no schema conversion)")
         return self
 
 
@@ -661,6 +786,9 @@ class StackConfig(_Section):
             if ipaddress.ip_network(self.app.vpc_cidr).overlaps(ipaddress.ip_network(self.network.cidr)):
                 raise ValueError(f"app.vpcCidr {self.app.vpc_cidr} overlaps network.cidr {self.network.cidr}: "
                                  f"peered VPCs need distinct address ranges")
+        if self.backup.copy_to_region is not None and self.backup.copy_to_region == self.region:
+            raise ValueError("backup.copyToRegion: must differ from region (a copy in the same region survives "
+                             "nothing a regional outage takes)")
         names = [q.name for q in self.queues]
         if len(names) != len(set(names)):
             raise ValueError("queues: names must be unique")

@@ -183,6 +183,7 @@ def finish(ctx: Context) -> None:
             log_bucket_arn=ctx.components["baseline"].log_bucket_arn,
             static_bucket_domain_name=static_site.bucket_regional_domain_name if static_site else None,
             static_path_pattern=static_site.path_pattern if static_site else "/static/*",
+            production=config.production,
         ), ctx.us_east_1, opts)
         if static_site is not None:
             static_site.allow_reads(cdn.distribution_arn)
@@ -203,6 +204,7 @@ def finish(ctx: Context) -> None:
             default_ttl_seconds=cdn_config.edge_ttl_seconds,
             rate_limit_per_minute=cdn_config.rate_limit_per_minute,
             static_path_prefixes=prefixes,
+            production=config.production,
         ), opts)
         if static_site is not None:
             static_site.allow_reads(None)

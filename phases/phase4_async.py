@@ -47,7 +47,9 @@ def build(ctx: Any) -> None:
     ctx.components["backup"] = Backup("backup", BackupArgs(
         resource_arns=data_store_arns(ctx.components),
         daily_retention_days=config.backup.daily_retention_days,
-        monthly_retention_days=config.backup.monthly_retention_days), ctx.opts(NUMBER))
+        monthly_retention_days=config.backup.monthly_retention_days,
+        copy_provider=ctx.region_provider(config.backup.copy_to_region) if config.backup.copy_to_region else None,
+        production=config.production), ctx.opts(NUMBER))
 
 
 def app_role_arns(ctx: Any) -> list[Any]:

@@ -25,6 +25,10 @@ ACCOUNT_UNIQUE = {  # type -> the property holding its account-and-region-unique
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
     "aws:rds/instance:Instance": "identifier",
 }
+SERVICE_FIXED_NAMES = frozenset({"dms-vpc-role", "dms-cloudwatch-logs-role", "dms-access-for-endpoint"})
+"""Roles a service looks up by this exact name, once per account: AWS DMS requires `dms-vpc-role` (and uses the other
+two) before it can create a replication instance (DMS User Guide, "Creating the IAM roles to use with AWS DMS").
+A second stack must not create them again (the migration component's createDmsVpcRole: false)."""
 
 
 def stack_scoped(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
@@ -33,6 +37,8 @@ def stack_scoped(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
     prop = ACCOUNT_UNIQUE[subject.type]
     name = get(subject.props, prop)
     stack = stack_of(subject)
+    if isinstance(name, str) and name in SERVICE_FIXED_NAMES and subject.type == "aws:iam/role:Role":
+        return
     if isinstance(name, str) and name and stack and stack.lower() not in name.lower():
         yield f"{prop} {name!r} does not include the stack name {stack!r}: a second stack in the account collides"
 

@@ -33,6 +33,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("loadtest", "loadtest"),
     ("audit", "audit"),
     ("drill", "drill"),
+    ("migrate", "migrate"),
+    ("sync", "sync"),
     ("ci", "ci"),
 ]
 

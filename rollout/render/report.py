@@ -128,6 +128,8 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
     changes = diff_inventories(plan.previous, current) if plan.previous is not None else None
     if changes is not None and changes.data_loss:
         lines += _data_loss_markdown(changes)
+    if changes is not None and changes.warnings:
+        lines += _risks_markdown(changes)
     lines += ["| Phase | Title | Resources | New |", "|---:|---|---:|---:|"]
     for row in phase_summary(current, plan.added):
         lines.append(f"| {row['number'] if row['number'] is not None else '–'} | {row['title'] or ''} | "
@@ -165,6 +167,12 @@ def _added_by_component(plan: Plan) -> list[str]:
         counts = ", ".join(f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"| {_cell(component)} | {counts} |")
     return lines + ["", "</details>", ""]
+
+
+def _risks_markdown(changes: Any) -> list[str]:
+    """What AWS or the engine would do other than the diff suggests: fail the apply, defer it, reset settings."""
+    lines = ["**What AWS or the engine would do instead:**", ""]
+    return lines + [f"- **{risk.kind}** `{entry.name}`: {risk.message}" for entry, risk in changes.warnings] + [""]
 
 
 def _data_loss_markdown(changes: Any) -> list[str]:
@@ -299,6 +307,8 @@ def diff_markdown(changes: Any, title: str) -> str:
              f"**±{len(changes.replaced)}** replaced, **-{len(changes.removed)}** removed.", ""]
     if changes.data_loss:
         lines += _data_loss_markdown(changes)
+    if changes.warnings:
+        lines += _risks_markdown(changes)
     if changes.updated or changes.replaced or changes.removed:
         lines += _changes_markdown(changes)
     if changes.added:
@@ -336,6 +346,9 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         console.print(table)
     console.print(f"Diff: [green]+{len(changes.added)}[/green] added, [yellow]~{len(changes.updated)}[/yellow] updated, "
                   f"[magenta]±{len(changes.replaced)}[/magenta] replaced, [red]-{len(changes.removed)}[/red] removed.")
+    for entry, risk in changes.warnings:
+        style = "red bold" if risk.kind == "fails" else "yellow"
+        console.print(f"[{style}]{risk.kind}:[/{style}] {escape(entry.name)}: {escape(risk.message)}")
     if changes.data_loss:
         console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "
                       "replaced or removed: " + escape(", ".join(e.name for e in (*changes.replaced, *changes.removed)

@@ -185,3 +185,12 @@ def test_swanctl_config_names_both_tunnels_and_the_ranges():
     assert text.count("version = 2") == 2 and "remote_addrs = 203.0.113.2" in text
     assert "local_ts = 198.51.100.20/32" in text and "remote_ts = 10.40.0.0/16" in text
     assert 'secret = "k1"' in text and "aes256-sha256-modp2048" in text
+
+
+@pytest.mark.parametrize(("environment", "protected"), [("prod", True), ("dev", False)])
+def test_the_zone_and_the_distribution_are_protected_in_production(synth, environment, protected):
+    zone_stack = synth(_program(_config(environment=environment)), stack=environment)
+    (zone,) = zone_stack.of_type("cloudflare:index/zone:Zone")
+    front = synth(_program(_config(environment=environment, cdn=CLOUDFRONT)), stack=environment)
+    (distribution,) = front.of_type("aws:cloudfront/distribution:Distribution")
+    assert zone.protect is protected and distribution.protect is protected

@@ -42,7 +42,7 @@ def cloudfront():
 
 def test_declares_itself():
     assert phase3_decouple.NUMBER == 3 and phase3_decouple.TITLE == "Decouple"
-    assert "LCP" in phase3_decouple.KPIS and len(phase3_decouple.ADDS) == 4
+    assert "LCP" in phase3_decouple.KPIS and len(phase3_decouple.ADDS) == 5
 
 
 def test_phase_3_adds_database_and_assets_under_its_phase(cloudfront):
@@ -121,3 +121,39 @@ def test_an_external_server_gets_the_database_over_vpn_but_uploads_wait(synth):
     (rule,) = [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
                if r.name.startswith("database-from-range")]
     assert rule["cidrIpv4"] == "198.51.100.20/32" and rule["fromPort"] == 5432
+
+
+SOURCE = {"engine": "postgres", "host": "203.0.113.10", "database": "shop", "user": "dms",
+          "secretArn": "arn:aws:secretsmanager:ap-southeast-1:111122223333:secret:shop-AbCdEf"}
+
+
+def test_migrate_from_adds_dms_into_the_new_primary_and_says_what_the_source_must_admit(synth):
+    inventory = synth(_program(_config(database={"migrateFrom": SOURCE})), stack="example")
+    (component,) = inventory.of_type("sme-rollout:migration:Migration")
+    assert component.phase == 3
+    (task,) = inventory.of_type("aws:dms/replicationTask:ReplicationTask")
+    assert task.inputs["migrationType"] == "full-load-and-cdc" and task.phase == 3
+    (database_group,) = [r for r in inventory.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name == "database-sg"]
+    (into,) = [r for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+               if r.name == "migration-into-target"]
+    assert database_group.urn in into.property_dependencies["securityGroupId"]
+    target = next(r for r in inventory.of_type("aws:dms/endpoint:Endpoint") if r.inputs["endpointType"] == "target")
+    assert target.inputs["databaseName"] == "app"
+    allowlist = inventory.outputs["migrationSourceAllowlist"]
+    assert allowlist["port"] == 5432 and allowlist["addresses"] and "203.0.113.10" in allowlist["note"]
+    assert inventory.outputs["migrationTaskArn"].startswith("arn:aws:dms:")
+
+
+def test_without_migrate_from_there_is_no_dms(cloudfront):
+    assert not [r for r in cloudfront if r.type.startswith("aws:dms/")]
+    assert "migrationTaskArn" not in cloudfront.outputs
+
+
+def test_adopting_passes_the_instance_facts_to_the_database(synth):
+    key = "arn:aws:kms:ap-southeast-1:111122223333:key/legacy"
+    inventory = synth(_program(_config(database={"adoptIdentifier": "legacy-db", "adoptKmsKeyArn": key,
+                                                 "databaseName": "shop", "masterUsername": "owner"})),
+                      stack="example")
+    primary = next(r for r in inventory.of_type("aws:rds/instance:Instance") if r.name == "database-db")
+    assert primary.import_id == "legacy-db" and primary.inputs["kmsKeyId"] == key
+    assert primary.inputs["dbName"] == "shop" and "dbName" not in primary.ignore_changes

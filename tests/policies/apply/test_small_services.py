@@ -22,6 +22,8 @@ def test_apl_name_01_stack_scoped(res, assert_exact):
         "pass_scoped": res(logs.LOG_GROUP, "a", {"name": "/aws/kinesisfirehose/test-events"}),
         "pass_auto_named": res(firehose.STREAM, "b", {}),
         "fail_fixed": res(logs.LOG_GROUP, "c", {"name": "/aws/kinesisfirehose/events"}),
+        "pass_dms_service_role": res("aws:iam/role:Role", "d", {"name": "dms-vpc-role"}),
+        "fail_fixed_role": res("aws:iam/role:Role", "e", {"name": "shop-app"}),
     })
     # Where every stack has its own account, fixed names cannot collide: the rule's threshold turns it off.
     fixed = {"fixed": res(logs.LOG_GROUP, "c", {"name": "/aws/kinesisfirehose/events"})}
