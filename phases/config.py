@@ -211,7 +211,8 @@ class QueueConfig(_Section):
     name: str = Field(description="Workload name, e.g. email, reports, images, orders. Required.")
     consistency: Literal["strong", "eventual"] = Field("eventual", description="strong → FIFO with deduplication. "
                                                                                "Defaults to eventual.")
-    visibility_timeout_seconds: int = Field(60, ge=0, le=43_200, description="Defaults to 60.")
+    visibility_timeout_seconds: int = Field(60, ge=0, le=43_200, description="Seconds a received message stays "
+                                            "hidden from other consumers. Defaults to 60.")
     retention_days: int = Field(4, ge=1, le=14, description="Message retention. Defaults to 4.")
     max_receive_count: int = Field(5, ge=1, le=100, description="Receives before a message goes to the DLQ. "
                                                                 "Defaults to 5.")
@@ -286,11 +287,12 @@ class ServiceConfig(_Section):
     name: str = Field(description="Service name, e.g. web, api. Required.")
     path_patterns: list[str] = Field(["/*"], description="ALB path patterns routed here. Defaults to ['/*'].")
     instance_type: str | None = Field(None, description="EC2 instance type. Defaults to the size preset's.")
-    min_size: int = Field(2, ge=1, le=100, description="Defaults to 2 (one per AZ).")
-    max_size: int = Field(4, ge=1, le=500, description="Defaults to 4.")
-    desired_capacity: int | None = Field(None, ge=1, le=500, description="Defaults to minSize.")
+    min_size: int = Field(2, ge=1, le=100, description="Fewest instances. Defaults to 2 (one per AZ).")
+    max_size: int = Field(4, ge=1, le=500, description="Most instances autoscaling may run. Defaults to 4.")
+    desired_capacity: int | None = Field(None, ge=1, le=500, description="Instances at creation. Defaults to minSize.")
     port: int = Field(8080, ge=1, le=65_535, description="Instance port. Defaults to 8080.")
-    health_check_path: str = Field("/healthz", description="Defaults to /healthz.")
+    health_check_path: str = Field("/healthz", description="Path the load balancer's health check requests. "
+                                                          "Defaults to /healthz.")
     spot_percent: int = Field(0, ge=0, le=100, description="Share of capacity above the base on spot. Defaults to 0.")
     image_id: str | None = Field(None, description="AMI id. Defaults to the latest Amazon Linux 2023 (arm64).")
 
@@ -363,7 +365,7 @@ class StackConfig(_Section):
     static_assets: StaticAssetsConfig = Field(default_factory=StaticAssetsConfig, description="Phase 3 static assets.")
     queues: list[QueueConfig] = Field(default_factory=list, description="Phase 4 workloads. Defaults to none.")
     event_stream: EventStreamConfig = Field(default_factory=EventStreamConfig, description="Phase 4 events.")
-    observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig, description="Phase 5.")
+    observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig, description="Phase 5 metrics, logs, dashboards and alarms.")
     services: list[ServiceConfig] = Field(default_factory=list, description="Phase 6 hot services. Required "
                                                                             "(at least one) from phase 6.")
     flows: list[FlowConfig] = Field(default_factory=list, description="Business flows and their consistency.")

@@ -74,7 +74,8 @@ StackCheck = Callable[[Sequence[Subject], Mapping[str, Any]], Iterable[tuple[Sub
 
 @dataclass(frozen=True)
 class Control:
-    """One control of ../shared/CONTROLS.md: metadata plus one pure check function."""
+    """One control of the catalog (docs/controls.md, generated from this metadata): metadata plus one pure
+    check function."""
 
     id: str
     title: str

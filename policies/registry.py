@@ -1,5 +1,5 @@
-"""The one registry of controls: every module's CONTROLS, sorted by id, checked against the catalog's 69 ids
-(../shared/CONTROLS.md). Importing it never constructs a PolicyPack."""
+"""The one registry of controls: every module's CONTROLS, sorted by id, checked against the catalog ids
+(docs/controls.md is generated from them by `scripts/docs`). Importing it never constructs a PolicyPack."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from policies.core import Control
 MODULES = (cloudfront, s3, elasticache, rds, sqs, ec2, autoscaling, lb, iam, observability, cloudwatch, backup,
            secretsmanager, kms, cloudflare)
 
-# The ids of ../shared/CONTROLS.md, in its order: the registry must hold exactly these.
+# The catalog's ids, in its order (docs/controls.md follows it): the registry must hold exactly these.
+# A new control adds its id here, then `scripts/docs` regenerates the catalog.
 CATALOG_IDS = (
     "CFD-01", "CFD-02", "CFD-03", "CFD-04", "CFD-05", "CFD-06", "CFD-07", "CFD-08",
     "S3-01", "S3-02", "S3-03", "S3-04", "S3-05", "S3-06",

@@ -1,4 +1,4 @@
-"""The layout promise of DESIGN.md: every component, phase, module, control and command has its test."""
+"""The layout promise of the README: every component, phase, module, control and command has its test."""
 
 from __future__ import annotations
 
@@ -53,3 +53,27 @@ def test_every_phase_module_declares_itself() -> None:
     assert [m.NUMBER for m in PHASES] == [1, 2, 3, 4, 5, 6]
     for module in PHASES:
         assert module.TITLE and module.GOAL and module.KPIS and module.ADDS, module.__name__
+
+
+# Spelled in pieces so that this file does not match itself.
+_OUTSIDE = ("../" + "shared", "/work/" + "shared", "PRICES" + ".md", "CONTROLS" + ".md", "DESIGN" + ".md")
+
+
+def test_no_file_refers_to_documents_outside_the_project() -> None:
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True, timeout=60).stdout.decode().split("\0")
+    offenders = []
+    for name in filter(None, listed):
+        path = ROOT / name
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if any(needle in line for needle in _OUTSIDE):
+                offenders.append(f"{name}:{number}: {line.strip()[:80]}")
+    assert not offenders, "files refer to documents outside the project:\n" + "\n".join(offenders)

@@ -1,7 +1,8 @@
-"""Rebuild catalog prices from AWS's public bulk price-list offer files (format in ../shared/PRICES.md).
+"""Rebuild catalog prices from AWS's public bulk price-list offer files (the AWS Price List bulk API:
+`/offers/v1.0/aws/index.json`, then per offer `current/region_index.json` -> the region's `currentVersionUrl`).
 
 Offer files are large (the EC2 regional file is about 350 MB), so they are streamed with ijson: products are kept
-only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters from PRICES.md:
+only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters (as the offer files need them):
 only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied"
 dimensions. Every price keeps the offer's version and publicationDate; the catalog is written atomically.
 """
@@ -261,7 +262,7 @@ class _ChunkReader:
 
 
 def _refresh_from_url(region: str, base: str, result: RefreshResult) -> None:
-    """Follow PRICES.md: /offers/v1.0/aws/<offer>/current/region_index.json -> the region's currentVersionUrl."""
+    """The bulk API's index: /offers/v1.0/aws/<offer>/current/region_index.json -> the region's currentVersionUrl."""
     import httpx
 
     base = base.rstrip("/") + "/"
