@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import socket
+from importlib import resources
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from rollout.live import drill
 from rollout.errors import UserError
+from rollout.live import drill
 from tests.rollout.audit_fixtures import fake_aws_environment
 
 REGION = "ap-southeast-1"
@@ -141,3 +143,15 @@ def test_probe_skips_cleanly_when_unreachable_or_without_driver():
         result = drill.probe_database("127.0.0.1", port, "postgres", "shop", timeout=1)
     assert result in ("skipped: reachable, but the psycopg driver is not installed",
                       f"skipped: reachable, but {drill.PASSWORD_ENV} is not set")
+
+
+def test_drill_policy_scopes_destructive_actions_to_drill_resources():
+    policy = json.loads(resources.files("rollout").joinpath("data/drill-policy.json").read_text())
+    for statement in policy["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if any(a.startswith(("rds:Delete", "rds:Modify")) for a in actions):
+            assert all(":rollout-drill-*" in r for r in statement["Resource"])
+        if "rds:RestoreDBInstanceFromDBSnapshot" in actions:
+            assert "arn:aws:rds:*:*:db:rollout-drill-*" in statement["Resource"]
+            assert not any(r.endswith(":db:*") for r in statement["Resource"])
+

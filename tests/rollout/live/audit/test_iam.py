@@ -1,0 +1,17 @@
+"""The IAM collector: roles with their inline and attached policies."""
+
+from __future__ import annotations
+
+import json
+
+from tests.rollout import audit_fixtures as fx
+
+
+def test_an_admin_inline_policy_is_found(aws):
+    def drift(account):
+        account.client("iam").put_role_policy(RoleName=account.role_name, PolicyName="break-glass",
+                                              PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                                                  {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+
+    added, _ = fx.drift_adds((fx.build_iam,), drift)
+    assert added == {("IAM-01", "shop-web:break-glass")}
