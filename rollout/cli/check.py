@@ -32,13 +32,13 @@ def check(
     import sys
     from importlib import metadata
 
-    from rollout.analysis.check import check_program
+    from rollout.app import check_stack
     from rollout.cli._render import console, print_json, progress_reporter
-    from rollout.analysis.findings import findings_json, findings_sarif, render_table
+    from rollout.render.findings import findings_json, findings_sarif, render_table
 
     with progress_reporter(quiet) as progress:
-        result, stack_file, inventory = check_program(program, stack, phase=phase, config_file=config,
-                                                      progress=progress)
+        run = check_stack(program, stack, phase=phase, config_file=config, progress=progress)
+    result, stack_file, inventory = run.result, run.stack_file, run.inventory
     if not quiet:
         for waiver in result.expired_waivers:
             typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)

@@ -26,17 +26,16 @@ def diagram(
     quiet: Quiet = False,
 ) -> None:
     """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability."""
-    from rollout.cli._render import check_writable, progress_reporter, write_output
     from rollout.analysis.diagram import mermaid, svg, svg_to_png
+    from rollout.app import inventory_of
+    from rollout.cli._render import check_writable, progress_reporter, write_output
     from rollout.errors import UserError
-    from rollout.runtime.synth import synthesize
 
     if output_format is DiagramFormat.png and output is None:
         raise UserError("--format png writes binary data: give --output FILE")
     check_writable(output, "--output")
     with progress_reporter(quiet) as progress:
-        progress(f"running {stack}" + (f" at phase {phase}" if phase else ""))
-        inventory = synthesize(program, stack, phase=phase)
+        inventory = inventory_of(program, stack, phase, progress=progress)
     if output_format is DiagramFormat.mermaid:
         text = mermaid(inventory)
     else:

@@ -26,10 +26,10 @@ def env(
 ) -> None:
     """Print a flow's settings (endpoints, cache TTL, queue URL; secrets as Secrets Manager ARNs) from the stack's
     per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed."""
+    from rollout.analysis.env import render
+    from rollout.app import env_of
     from rollout.cli._render import progress_reporter
-    from rollout.analysis.env import environment, render
 
     with progress_reporter(quiet) as progress:
-        progress(f"running the program for stack {stack} offline")
-        settings = environment(program, stack, flow)
+        settings = env_of(program, stack, flow, progress=progress)
     typer.echo(render(settings, output.value))

@@ -202,3 +202,12 @@ def save(inventories: Iterable[Inventory], path: str) -> None:
     from rollout.files import write_atomically
 
     write_atomically(path, dumps(inventories))
+
+
+def short_type(type_token: str) -> str:
+    """`aws:rds/instance:Instance` → `rds.Instance` (enough to recognise it in a table)."""
+    parts = type_token.split(":")
+    if len(parts) != 3:
+        return type_token
+    module = parts[1].split("/")[0]
+    return f"{module}.{parts[2]}" if module not in ("index", "") else f"{parts[0]}.{parts[2]}"

@@ -22,7 +22,7 @@ from typing import Any
 
 from rollout.errors import ProgramError, UserError
 from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
-from rollout.runtime.stackfile import SECURE_PLACEHOLDER, StackFile, load_stack
+from rollout.model.stackfile import SECURE_PLACEHOLDER, StackFile, load_stack
 
 ACCOUNT_ID = "123456789012"
 ELB_ACCOUNT_ID = "000000000000"
