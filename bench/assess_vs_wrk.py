@@ -53,19 +53,20 @@ def start_server(port: int) -> subprocess.Popen:
 
 async def assess_at(url: str, rate: float, duration: float, concurrency: int = 50) -> dict:
     """One constant-rate run with the same code `rollout assess --rate` uses (no inspection requests)."""
-    from rollout.live import assess, load
+    from rollout.live import load
+    from rollout.live.assess import network, stats
 
-    tls = assess.ssl_context(None)
-    async with assess.make_client(tls, concurrency=concurrency, timeout=10) as client:
+    tls = network.ssl_context(None)
+    async with network.make_client(tls, concurrency=concurrency, timeout=10) as client:
         async def send(intended):
-            sample, _ = await assess.measure(client, url, intended_start=intended)
+            sample, _ = await network.measure(client, url, intended_start=intended)
             return sample
 
         started = time.perf_counter()
         samples = await load.run_constant_rate(send, rate=rate, duration=duration, stop=asyncio.Event(),
                                                max_in_flight=concurrency)
         elapsed = time.perf_counter() - started
-    summary = assess.summarize(samples, queueing=True)
+    summary = stats.summarize(samples, queueing=True)
     return {"rate": rate, "achieved": len(samples) / max(elapsed, duration), "errors": summary["errors"],
             "p50": summary["latency_ms"]["total"]["p50"], "p95": summary["latency_ms"]["total"]["p95"],
             "queue_p95": summary["latency_ms"]["queue"]["p95"]}

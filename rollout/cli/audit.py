@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from rollout.cli._options import Quiet
+from rollout.cli._options import Profile, Quiet, Region
 
 
 class AuditFormat(str, Enum):
     table = "table"
     json = "json"
     sarif = "sarif"
-
-
-Region = Annotated[str | None, typer.Option("--region", help="AWS region. Defaults to AWS_REGION, "
-                                                                "AWS_DEFAULT_REGION or the profile's region.")]
-Profile = Annotated[str | None, typer.Option("--profile", help="Named profile from the shared AWS config files. "
-                                                                  "Defaults to AWS_PROFILE or the default profile.")]
-
-
-@contextmanager
-def unreachable_endpoint_is_bad_input(session: Any) -> Iterator[None]:
-    """No route to AWS at all (an unknown --region, no network): one line and exit 2, not a traceback."""
-    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
-
-    from rollout.errors import UserError
-
-    try:
-        yield
-    except (EndpointConnectionError, ConnectTimeoutError) as error:
-        raise UserError(f"cannot reach AWS in region {session.region_name} ({error}): check --region and the "
-                        "network") from None
 
 
 def audit(
@@ -58,7 +36,8 @@ def audit(
     from rollout.analysis.check import load_config_file, validate_policy_config
     from rollout.analysis.findings import counts_against
     from rollout.cli._render import print_json, progress_reporter
-    from rollout.live.audit import open_session, run_audit
+    from rollout.live.audit.evaluation import run_audit
+    from rollout.live.session import open_session, unreachable_endpoint_is_bad_input
     from rollout.render.findings import findings_json
 
     pack_config = load_config_file(config) if config is not None else {}

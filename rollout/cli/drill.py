@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Quiet
-from rollout.cli.audit import Profile, Region
+from rollout.cli._options import Profile, Quiet, Region
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -39,29 +38,17 @@ def backup(
     """Restore a snapshot of an RDS instance into a temporary private, encrypted instance, check it, report RPO
     (snapshot age) and RTO (restore time), then delete it unless --keep. Never modifies the source. Exit 1 if a
     check fails or a step times out."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from rollout.cli._render import print_json, progress_reporter
-    from rollout.cli.audit import unreachable_endpoint_is_bad_input
-    from rollout.errors import UserError
-    from rollout.live.audit import caller_account, client_config, describe_failure, open_session
-    from rollout.live.drill import run_backup_drill
+    from rollout.live.drill import DrillFailed, drill_account
+    from rollout.live.session import open_session
 
-    if not db_instance.strip():
-        raise UserError("--db-instance: give the identifier of the source RDS instance")
     session = open_session(region, profile)
-    with unreachable_endpoint_is_bad_input(session):
-        caller_account(session)
-    rds = session.client("rds", config=client_config())
     with progress_reporter(quiet) as progress:
         try:
-            report = run_backup_drill(rds, db_instance, snapshot=snapshot, keep=keep, timeout=timeout,
-                                      progress=progress)
-        except TimeoutError as error:
-            typer.echo(f"error: drill timed out: {error}", err=True)
-            raise typer.Exit(1) from None
-        except (ClientError, BotoCoreError) as error:
-            typer.echo(f"error: drill failed: {describe_failure(error)}", err=True)
+            report = drill_account(session, db_instance, snapshot=snapshot, keep=keep, timeout=timeout,
+                                   progress=progress)
+        except DrillFailed as error:
+            typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
     if output is DrillFormat.json:
         print_json(report.to_json())

@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Quiet
-from rollout.cli.assess import (
+from rollout.cli._options import (
     CaBundle,
     Compare,
     FormatOption,
     MaxRps,
     P95Target,
+    Quiet,
     ReportFormat,
     Save,
     Thresholds,
@@ -60,14 +60,16 @@ def loadtest(
     import tempfile
     from urllib.parse import urlsplit, urlunsplit
 
-    from rollout.cli.assess import ca_bundle_problems, emit, parse_thresholds_and_baseline, save_problems
+    from rollout.cli._assess import emit, run_locust_with_progress
     from rollout.errors import UserError
-    from rollout.live import assess as lib
     from rollout.live import load, locust_runner
+    from rollout.live.assess.inputs import ca_bundle_problems, save_problems, thresholds_and_baseline
+    from rollout.live.assess.network import inspect_url
+    from rollout.live.assess.targets import parse_target
 
     problems = []
     try:
-        target = lib.parse_target(url)
+        target = parse_target(url)
     except UserError as error:
         problems += error.problems
         target = None
@@ -90,7 +92,8 @@ def loadtest(
     for extra in path:
         if not extra.startswith("/"):
             problems.append(f"--path {extra!r}: must start with /")
-    thresholds, baseline = parse_thresholds_and_baseline(threshold, compare, problems)
+    thresholds, baseline, more = thresholds_and_baseline(threshold, compare)
+    problems += more
     problems += ca_bundle_problems(ca_bundle)
     problems += save_problems(save)
     if problems:
@@ -107,47 +110,12 @@ def loadtest(
 
     site = None
     if role is not Role.worker:
-        site = _inspect(target, str(ca_bundle) if ca_bundle else None, timeout)
+        site = inspect_url(target, str(ca_bundle) if ca_bundle else None, timeout)
     with tempfile.TemporaryDirectory(prefix="rollout-loadtest-") as workdir:
-        stats = _run_with_progress(plan, Path(workdir), quiet=quiet)
+        stats = run_locust_with_progress(plan, Path(workdir), quiet=quiet)
     if role is Role.worker:
         typer.echo(f"worker finished (exit code {stats['worker_exit_code']})")
         return
     report = locust_runner.build_report(plan, site, stats, url=target, p95_target_ms=p95_target)
     emit(report, format=format, save=save, baseline=baseline, thresholds=thresholds)
 
-
-def _inspect(url: str, ca_bundle: str | None, timeout: float) -> dict:
-    """The same protocol/TLS/CDN/cache inspection as `rollout assess` (a handful of requests)."""
-    import asyncio
-
-    from rollout.live import assess as lib
-
-    async def main() -> dict:
-        async with lib.make_client(lib.ssl_context(ca_bundle), concurrency=2, timeout=timeout) as client:
-            return await lib.inspect_site(client, url)
-
-    return asyncio.run(main())
-
-
-def _run_with_progress(plan, workdir: Path, *, quiet: bool) -> dict:
-    """Run Locust with a time-based progress bar on stderr; the first Ctrl-C stops Locust and keeps its results."""
-    import signal
-
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from rollout.live import locust_runner
-
-    console = Console(stderr=True)
-    progress = Progress(TextColumn("locust"), BarColumn(), TimeElapsedColumn(), console=console,
-                        disable=quiet or not console.is_terminal, transient=True)
-    task = progress.add_task("locust", total=plan.duration)
-    asked_to_stop = []
-    previous = signal.signal(signal.SIGINT, lambda *_: asked_to_stop.append(True))
-    try:
-        with progress:
-            return locust_runner.run(plan, workdir, on_tick=lambda seconds: progress.update(task, completed=seconds),
-                                     interrupted=lambda: bool(asked_to_stop))
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -209,15 +209,16 @@ def build_report(plan: LocustPlan, site: Mapping[str, Any], stats: Mapping[str, 
     """The assess report for a Locust run: Locust's statistics plus the site inspection and the findings."""
     from dataclasses import asdict
 
-    from rollout.live import assess
+    from rollout.live.assess.run import cache_summary, site_fields
+    from rollout.live.assess.verdicts import findings
 
     report: dict[str, Any] = {
         "url": url, "mode": "locust", "target_rate": plan.rate, "duration_s": plan.duration,
         "users": plan.users, "workers": plan.workers, "interrupted": stats.get("interrupted", False),
         **{k: v for k, v in stats.items() if k != "interrupted"},
         "percentile_method": "locust (rounded histogram)",
-        **assess.site_fields(site),
-        "cache": assess.cache_summary(site, []),
+        **site_fields(site),
+        "cache": cache_summary(site, []),
     }
-    report["findings"] = [asdict(f) for f in assess.findings(report, p95_target_ms=p95_target_ms)]
+    report["findings"] = [asdict(f) for f in findings(report, p95_target_ms=p95_target_ms)]
     return report

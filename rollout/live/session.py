@@ -4,6 +4,8 @@ account, botocore client settings, and one line saying why a call failed."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rollout.errors import UserError
@@ -91,3 +93,15 @@ def read_errors() -> tuple[type[BaseException], ...]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     return (ClientError, BotoCoreError, NotImplementedError)
+
+
+@contextmanager
+def unreachable_endpoint_is_bad_input(session: Any) -> Iterator[None]:
+    """No route to AWS at all (an unknown --region, no network): one line and exit 2, not a traceback."""
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+
+    try:
+        yield
+    except (EndpointConnectionError, ConnectTimeoutError) as error:
+        raise UserError(f"cannot reach AWS in region {session.region_name} ({error}): check --region and the "
+                        "network") from None

@@ -10,12 +10,9 @@ as the (S) controls join them. Then `policies.core.evaluate` runs the registry's
 A service that cannot be read (access denied, throttled past the retries, not implemented by the endpoint) is
 reported as not evaluated, and every control that reads one of its resource types is skipped: never a pass.
 The audit only calls Describe*/Get*/List* operations (rollout/data/audit-policy.json lists them).
+
+Modules: reading.py (clients, paginated reads, per-service collections), one collector per service (rds,
+elasticache, sqs, cloudfront, lb, compute, s3, iam, monitoring, backup, kms, secrets, observability),
+readiness.py (which phase components the account has) and evaluation.py (`run_audit`). Sessions and error lines
+are in rollout/live/session.py, shared with the drill.
 """
-
-
-# Entry points the commands call (the modules: session handling in rollout/live/session.py, one collector module
-# per service, reading.py, readiness.py, evaluation.py).
-from rollout.live.audit.evaluation import AuditResult, run_audit  # noqa: E402
-from rollout.live.session import caller_account, client_config, describe_failure, open_session  # noqa: E402
-
-__all__ = ["AuditResult", "caller_account", "client_config", "describe_failure", "open_session", "run_audit"]

@@ -155,3 +155,27 @@ def test_drill_policy_scopes_destructive_actions_to_drill_resources():
             assert "arn:aws:rds:*:*:db:rollout-drill-*" in statement["Resource"]
             assert not any(r.endswith(":db:*") for r in statement["Resource"])
 
+
+
+def test_drill_account_checks_input_and_turns_aws_errors_into_one_line(rds, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from rollout.live.session import open_session
+
+    session = open_session()
+    with pytest.raises(UserError, match="--db-instance: give the identifier"):
+        drill.drill_account(session, "  ")
+
+    def refused(*_args, **_kwargs):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no rds:CreateDBSnapshot"}}, "CreateDBSnapshot")
+
+    monkeypatch.setattr(drill, "run_backup_drill", refused)
+    with pytest.raises(drill.DrillFailed, match=r"^drill failed: access denied \(AccessDenied\): no rds:CreateDBSnapshot"):
+        drill.drill_account(session, "shop-db")
+
+    def slow(*_args, **_kwargs):
+        raise TimeoutError("snapshot not available after 60 s")
+
+    monkeypatch.setattr(drill, "run_backup_drill", slow)
+    with pytest.raises(drill.DrillFailed, match="^drill timed out: snapshot not available after 60 s$"):
+        drill.drill_account(session, "shop-db")
