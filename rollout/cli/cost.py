@@ -42,7 +42,7 @@ def cost(
     from the previous phase, priced offline from the dated catalog."""
     from rollout.app import cost_stack
     from rollout.cli._render import progress_reporter
-    from rollout.render.cost import cost_document, render_markdown, render_table
+    from rollout.render.cost import render_markdown, render_table
 
     with progress_reporter(quiet) as progress:
         run = cost_stack(program, stack, phase=phase, compare_phase=compare_phase,
@@ -50,7 +50,7 @@ def cost(
     if output_format is CostFormat.json:
         from rollout.cli._render import print_json
 
-        print_json(cost_document(run.after, run.diff, run.compared_phase, run.catalog_path))
+        print_json(run.after.to_json(run.diff, compare_phase=run.compared_phase, catalog_path=run.catalog_path))
     elif output_format is CostFormat.markdown:
         typer.echo(render_markdown(run.after, run.diff, run.compared_phase))
     else:

@@ -35,11 +35,12 @@ def plan(
 
         write_output(save, dumps([result.current]), "--save")
     if output is Format.json:
+        from rollout.analysis.cost import compare
         from rollout.app import plan_costs
         from rollout.cli._render import print_json
-        from rollout.render.report import plan_cost_json
 
-        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result))})
+        before, after = plan_costs(result)
+        print_json({**result.to_json(), "cost": after.summary_json(compare(before, after))})
     elif output is Format.markdown:
         from rollout.app import plan_comment
 

@@ -42,55 +42,6 @@ def _changes(diff: CostDiff | None) -> dict[str, Any]:
     return {change.urn: change for change in diff.changes} if diff else {}
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
-def cost_document(report: CostReport, diff: CostDiff | None, previous_phase: int | None,
-                  catalog_path: str) -> dict[str, Any]:
-    """The `--format json` document (one object)."""
-    changes = _changes(diff)
-    priced, unknown = report.lines
-    resources = []
-    for resource in report.resources:
-        change = changes.get(resource.urn)
-        resources.append({
-            "urn": resource.urn, "type": resource.type, "name": resource.name, "phase": resource.phase,
-            "monthly": _round(resource.monthly), "complete": resource.complete,
-            "monthly_range": [_round(v) for v in resource.monthly_range] if resource.monthly_range else None,
-            "note": resource.note,
-            "change": change.change if change else None,
-            "previous_monthly": _round(change.before) if change else None,
-            "components": [{
-                "name": c.name, "unit": c.unit, "quantity": _round(c.quantity), "price": _round(c.price),
-                "monthly": _round(c.monthly), "usage_based": c.usage_based, "price_known": c.price_known,
-                "derived": c.derived, "free_quantity": _round(c.free_quantity), "price_key": c.price_key,
-                "note": c.note} for c in resource.components],
-        })
-    return {
-        "project": report.project, "stack": report.stack, "region": report.region,
-        "phase": report.phase, "compare_phase": previous_phase,
-        "currency": report.currency,
-        "exchange_rate": None if report.currency == "USD" else {"per_usd": report.rate, "source": report.rate_source},
-        "catalog_date": report.catalog_date, "catalog": catalog_path,
-        "total_monthly": _round(report.total_monthly),
-        "previous_total_monthly": _round(diff.before_total) if diff else None,
-        "diff_monthly": _round(diff.amount) if diff else None,
-        "diff_percent": _round(diff.percent) if diff else None,
-        "by_phase": {str(k): _round(v) for k, v in report.by_phase.items()},
-        "lines": {"priced": priced, "price_unknown": unknown},
-        "resources": resources,
-        "removed": [{"urn": c.urn, "type": c.type, "name": c.name, "previous_monthly": _round(c.before)}
-                    for c in (diff.changes if diff else ()) if c.change == "removed"],
-        "free_types": dict(report.free_types), "unpriced_types": dict(report.unpriced_types),
-        "usage": {"profile": report.usage_profile,
-                  "assumed": [{"urn": a.urn, "key": a.key, "value": a.value, "origin": a.origin}
-                              for a in report.assumptions]},
-        "free_tiers_used": [{"name": n, "quantity": q, "unit": u} for n, q, u in report.free_tiers_used],
-        "notes": list(report.notes),
-    }
-
-
 def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: int | None) -> list[str]:
     currency = report.currency
     lines = []

@@ -97,15 +97,13 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
     """One pull-request comment for phase N. `cost` is a rollout.analysis.cost CostDiff, `findings` a list of finding
     objects as `rollout check --format json` prints them and `diagram` Mermaid text; None omits a section
     (`rollout.app.plan_comment` gathers all three)."""
-    from rollout.analysis.diff import diff_inventories
-
     current = plan.current
     phase = plan.phase if plan.phase is not None else "–"
     lines = [f"### rollout plan: `{current.stack}` phase {phase}", ""]
     lines += [f"Region `{plan.stack_file.region}` · **+{len(plan.added)}** to add, **~{len(plan.changed)}** to change, "
               f"**-{len(plan.removed)}** to remove compared with phase {_previous_label(plan)} "
               "(offline plan: nothing was applied).", ""]
-    changes = diff_inventories(plan.previous, current) if plan.previous is not None else None
+    changes = plan.changes if plan.previous is not None else None
     if changes is not None and changes.data_loss:
         lines += _data_loss_markdown(changes)
     lines += ["| Phase | Title | Resources | New |", "|---:|---|---:|---:|"]
@@ -185,22 +183,6 @@ def _cell(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Optional sections: cost (rollout.analysis.cost) and compliance (rollout.analysis.check)
-
-
-def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
-    """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added."""
-    priced, unknown = after.lines
-    return {
-        "currency": "USD",
-        "catalog_date": after.catalog_date,
-        "total_monthly": round(after.total_monthly, 2),
-        "previous_total_monthly": round(before.total_monthly, 2) if before is not None else None,
-        "diff_monthly": round(after.total_monthly - (before.total_monthly if before is not None else 0.0), 2),
-        "by_phase": {str(phase): round(total, 2) for phase, total in sorted(
-            after.by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
-        "lines_priced": priced,
-        "lines_price_unknown": unknown,
-    }
 
 
 def cost_markdown(cost: Any, plan: Plan) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 
 from rollout.analysis.cost import (
     HOURS_PER_MONTH,
+    catalog_problems,
     compare,
     exchange_rate,
     in_currency,
@@ -393,6 +394,7 @@ def test_bad_catalog_file_is_a_user_error(tmp_path):
 
 def test_every_catalog_entry_names_a_defined_source_and_a_date(tmp_path):
     data = json.loads(resources.files("rollout").joinpath("data/prices.json").read_text())
+    assert catalog_problems(data) == [] and {"S1", "NONE"} <= set(data["sources"])
     path = tmp_path / "prices.json"
     missing_unsourced = {"unit": "hour", "usd": None, "missing": True}
     path.write_text(json.dumps({"catalog_date": "2026-01-01", "sources": {"S1": "an offer file"},
@@ -408,3 +410,28 @@ def test_every_catalog_entry_names_a_defined_source_and_a_date(tmp_path):
         f"{path}: free_tiers[0]: needs a source and an as_of date",
         f"{path}: regions.x-1.prices.j: source [S9] is not defined in the catalog's sources",
     ]
+
+
+_NAT = Resource(urn="urn:pulumi:test::proj::aws:ec2/natGateway:NatGateway::nat", type="aws:ec2/natGateway:NatGateway",
+                name="nat", inputs={}, phase=1)
+_EIP = Resource(urn="urn:pulumi:test::proj::aws:ec2/eip:Eip::ip", type="aws:ec2/eip:Eip", name="ip", inputs={},
+                phase=2)
+
+
+def test_json_document_has_the_summary_then_every_component():
+    before = price_inventory(Inventory("proj", "test", 1, (_NAT,)), UsageSettings(), "ap-southeast-1")
+    after = price_inventory(Inventory("proj", "test", 2, (_NAT, _EIP)), UsageSettings(), "ap-southeast-1")
+    diff = compare(before, after)
+    document = after.to_json(diff, compare_phase=1, catalog_path="catalog.json")
+    assert document["phase"] == 2 and document["compare_phase"] == 1 and document["catalog"] == "catalog.json"
+    assert document["total_monthly"] == round(after.total_monthly, 6)
+    assert document["diff_monthly"] == pytest.approx(3.65)  # one public IPv4 address: 730 h x $0.005
+    added = next(r for r in document["resources"] if r["name"] == "ip")
+    assert added["change"] == "added" and added["components"][0]["unit"]
+    # the summary is the same object `rollout plan --format json` prints as its `cost`
+    summary = after.summary_json(diff)
+    assert {k: document[k] for k in summary} == summary
+    assert set(summary) == {"currency", "exchange_rate", "catalog_date", "total_monthly", "previous_total_monthly",
+                            "diff_monthly", "diff_percent", "by_phase", "lines"}
+    assert list(summary["by_phase"]) == ["1", "2"] and summary["lines"]["priced"] >= 2
+    assert after.summary_json()["diff_monthly"] is None

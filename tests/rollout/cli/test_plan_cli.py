@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from rollout.cli import app
@@ -27,8 +28,9 @@ def test_json_has_the_documented_shape(tmp_path) -> None:
     cost = document["cost"]
     assert cost["currency"] == "USD" and cost["catalog_date"] == "2026-09-25"
     assert set(cost["by_phase"]) == {"1", "2"}
-    assert cost["total_monthly"] == round(sum(cost["by_phase"].values()), 2)
-    assert cost["diff_monthly"] == round(cost["total_monthly"] - cost["previous_total_monthly"], 2)
+    assert cost["total_monthly"] == pytest.approx(sum(cost["by_phase"].values()), abs=1e-5)
+    assert cost["diff_monthly"] == pytest.approx(cost["total_monthly"] - cost["previous_total_monthly"], abs=1e-5)
+    assert cost["lines"]["priced"] > 0 and "lines_priced" not in cost  # the cost summary of `rollout cost`
     assert cost["by_phase"]["2"] > 0  # the queue and the database of phase 2 are priced in us-east-1
 
 

@@ -11,6 +11,7 @@ import pytest
 from rollout.analysis.cost import CostDiff, ResourceChange
 from rollout.analysis.diagram import mermaid
 from rollout.analysis.diff import diff_inventories
+from rollout.analysis.plan import Plan
 from rollout.app import plan_comment, plan_stack
 from rollout.model.inventory import Inventory
 from rollout.render.report import diff_markdown, findings_markdown, plan_markdown
@@ -69,9 +70,22 @@ def test_comment_warns_about_data_loss(plan):
     db = previous.by_urn[DB]
     before = dataclasses.replace(previous, resources=tuple(
         dataclasses.replace(r, inputs={**r.inputs, "engine": "mysql"}) if r.urn == db.urn else r for r in previous))
-    text = plan_markdown(dataclasses.replace(plan, previous=before), cost=None, findings=None, diagram=None)
+    text = plan_markdown(Plan.of(plan.stack_file, plan.current, before), cost=None, findings=None, diagram=None)
     assert "> [!CAUTION]" in text and "> - `db` (rds.Instance): replaced because `engine` changed" in text
     assert "`engine`: `mysql` → `postgres`" in text
+
+
+def test_comment_counts_and_rows_come_from_one_engine(plan):
+    """A protect-only change is one change: counted as `~1 to change` and shown as a row with its path."""
+    previous: Inventory = plan.current
+    unprotected = dataclasses.replace(previous, resources=tuple(
+        dataclasses.replace(r, protect=not r.protect) if r.urn == DB else r for r in previous))
+    protect_only = Plan.of(plan.stack_file, plan.current, unprotected)
+    assert protect_only.changed == (DB,) and protect_only.added == protect_only.removed == ()
+    text = plan_markdown(protect_only, cost=None, findings=None, diagram=None)
+    assert "**+0** to add, **~1** to change, **-0** to remove" in text
+    flipped = plan.current.by_urn[DB].protect
+    assert f"| ~ | `db` | rds.Instance | `protect`: `{str(not flipped).lower()}` → `{str(flipped).lower()}` |" in text
 
 
 def test_findings_without_violations():
