@@ -28,7 +28,6 @@ __all__ = [
     "Subject",
     "UnknownValueError",
     "evaluate",
-    "unknown_checking_proxy",
 ]
 
 
@@ -81,7 +80,7 @@ class Control:
     title: str
     severity: Severity
     resource_types: tuple[str, ...]
-    check: Callable[..., Iterable[Any]]
+    check: ResourceCheck | StackCheck  # StackCheck when `stack`
     description: str
     remediation: str
     sources: tuple[str, ...] = ()

@@ -17,16 +17,19 @@ Stack = Annotated[
     str, typer.Option("--stack", "-s", envvar="ROLLOUT_STACK", help="Stack name (stacks/Pulumi.<stack>.yaml). Defaults to example."),
 ]
 Phase = Annotated[
-    int | None, typer.Option("--phase", "-p", min=1, max=6, help="Phase 1-6 to analyse. Defaults to the stack's configured phase."),
+    int | None, typer.Option("--phase", "-p", min=1, help="Phase N to analyse (the program decides how many it has; "
+                                                          "sme-rollout has 1-6). Defaults to the stack's "
+                                                          "configured phase."),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 
 
 class Format(str, Enum):
+    """Formats of plan and diff (SARIF is for findings: `rollout check` and `rollout audit`)."""
+
     table = "table"
     json = "json"
     markdown = "markdown"
-    sarif = "sarif"
 
 
 # --- AWS (audit, drill) -------------------------------------------------------------------------------------------

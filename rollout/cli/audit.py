@@ -66,16 +66,9 @@ def audit(
 
 def _sarif(result: Any) -> dict[str, Any]:
     """The `rollout check` SARIF, plus the services not evaluated as tool notifications (never as passes)."""
-    from importlib import metadata
-
     from rollout.render.findings import findings_sarif
 
-    try:
-        version = metadata.version("sme-rollout")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-        version = "0.0.0"
-    document = findings_sarif(result.findings, controls=result.controls, tool_name="rollout-audit",
-                              tool_version=version)
+    document = findings_sarif(result.findings, controls=result.controls, tool_name="rollout-audit")
     run = document["runs"][0]
     run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
         {"level": "warning", "message": {"text": f"{gap.service} not evaluated: {gap.reason}"}}

@@ -30,7 +30,6 @@ def check(
 ) -> None:
     """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation."""
     import sys
-    from importlib import metadata
 
     from rollout.app import check_stack
     from rollout.cli._render import console, print_json, progress_reporter
@@ -51,12 +50,8 @@ def check(
                                  extra={"project": inventory.project, "stack": inventory.stack,
                                         "phase": inventory.phase}))
     elif output is CheckFormat.sarif:
-        try:
-            version = metadata.version("sme-rollout")
-        except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-            version = "0.0.0"
         print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
-                                  tool_version=version, artifact_uri=stack_file.display_path))
+                                  artifact_uri=stack_file.display_path))
     else:
         from rollout.analysis.findings import summarize
 

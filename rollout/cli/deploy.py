@@ -13,7 +13,9 @@ import typer
 
 from rollout.cli._options import Program, Quiet, Stack
 
-TargetPhase = Annotated[int | None, typer.Option("--phase", "-p", min=1, max=6, help="Phase 1-6 to apply (sets <project>:phase for the run). Defaults to the stack's configured phase.")]
+TargetPhase = Annotated[int | None, typer.Option(
+    "--phase", "-p", min=1, help="Phase N to apply (sets <project>:phase for the run; the program decides how many "
+                                 "it has). Defaults to the stack's configured phase.")]
 PolicyPack = Annotated[Path | None, typer.Option("--policy-pack", file_okay=False, help="Policy pack directory. Defaults to policies/ in the program.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (CI).")]
 

@@ -14,19 +14,15 @@ def diff(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    from_phase: Annotated[int | None, typer.Option("--from-phase", min=1, max=6, help="Compare with phase M of the same stack.")] = None,
+    from_phase: Annotated[int | None, typer.Option("--from-phase", min=1, help="Compare with phase M of the same stack.")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", dir_okay=False, help="Compare with an inventory written by `rollout plan --save FILE` (e.g. on main).")] = None,
     fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed.")] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
 ) -> None:
     """Compare phase N of a stack with phase M (--from-phase) or with a saved baseline (--baseline)."""
-    from rollout.cli._render import progress_reporter
-    from rollout.errors import UserError
-
-    if output is Format.sarif:
-        raise UserError("--format: sarif is for `rollout check`; diff supports table, json and markdown")
     from rollout.app import diff_stack
+    from rollout.cli._render import progress_reporter
 
     with progress_reporter(quiet) as progress:
         run = diff_stack(program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress)

@@ -22,10 +22,7 @@ def plan(
     """Show the resources of phase N and what it adds, changes and removes compared with phase N-1."""
     from rollout.app import plan_stack
     from rollout.cli._render import check_writable, console, progress_reporter
-    from rollout.errors import UserError
 
-    if output is Format.sarif:
-        raise UserError("--format: sarif is for `rollout check`; plan supports table, json and markdown")
     check_writable(save, "--save")
     with progress_reporter(quiet) as progress:
         result = plan_stack(program, stack, phase, progress=progress)

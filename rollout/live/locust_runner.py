@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rollout.errors import MissingToolError
+from rollout.errors import MissingToolError, ToolError
 
 INSTALL_HINT = "pip install 'sme-rollout[load]'"
 
@@ -142,8 +142,8 @@ def run(plan: LocustPlan, workdir: Path, *, on_tick: Callable[[float], Any] | No
     stats = prefix.with_name("locust_stats.csv")
     if not stats.exists():
         output = (workdir / "locust-0.log").read_text(encoding="utf-8", errors="replace").strip().splitlines()
-        raise RuntimeError(f"Locust exited with code {processes[0].returncode} without statistics: "
-                           f"{output[-1] if output else 'no output'}")
+        raise ToolError(f"Locust exited with code {processes[0].returncode} without statistics: "
+                        f"{output[-1] if output else 'no output'}")
     failures = prefix.with_name("locust_failures.csv")
     result = parse_stats(stats.read_text(encoding="utf-8"),
                          failures.read_text(encoding="utf-8") if failures.exists() else "")

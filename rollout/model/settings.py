@@ -114,7 +114,9 @@ class ReportSettings(_Settings):
     """How reports look by default."""
 
     currency: Literal["USD", "VND"] = Field("USD", description="Currency of cost figures. Defaults to USD.")
-    top_findings: int = Field(10, ge=1, le=1000, description="Findings listed in Markdown reports. Defaults to 10.")
+    top_findings: int = Field(5, ge=1, le=1000, description="Findings listed in the compliance section of the "
+                                                            "pull-request comment (`rollout plan --format markdown`). "
+                                                            "Defaults to 5.")
 
 
 class RolloutSettings(_Settings):

@@ -75,19 +75,27 @@ def _result(finding: Finding, rule_index: int, artifact_uri: str | None) -> dict
     return result
 
 
-def findings_sarif(findings: Sequence[Finding], *, controls: Sequence[Control], tool_name: str, tool_version: str,
-                   artifact_uri: str | None = None) -> dict[str, Any]:
+def findings_sarif(findings: Sequence[Finding], *, controls: Sequence[Control], tool_name: str,
+                   tool_version: str | None = None, artifact_uri: str | None = None,
+                   information_uri: str | None = None) -> dict[str, Any]:
     """SARIF 2.1.0: one rule per control, one result per finding (with the URN as logical location and, when
-    `artifact_uri` is given, the stack file or program as physical location)."""
+    `artifact_uri` is given, the stack file or program as physical location). The tool's version defaults to
+    the package's, its `informationUri` to the repository URL of pyproject's `[project.urls]` (omitted, as SARIF
+    allows, when the package metadata names none)."""
+    from rollout import __version__, repository_url
+
+    version = tool_version or __version__
+    uri = information_uri or repository_url()
     ordered = sorted(controls, key=lambda c: c.id)
     index = {c.id: i for i, c in enumerate(ordered)}
+    driver: dict[str, Any] = {"name": tool_name, "version": version, "semanticVersion": version}
+    if uri:
+        driver["informationUri"] = uri
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": tool_name, "version": tool_version, "semanticVersion": tool_version,
-                                "informationUri": "https://github.com/sme-rollout/sme-rollout",
-                                "rules": [_rule(c) for c in ordered]}},
+            "tool": {"driver": {**driver, "rules": [_rule(c) for c in ordered]}},
             "results": [_result(f, index[f.control], artifact_uri) for f in findings if f.control in index],
             "columnKind": "unicodeCodePoints",
         }],

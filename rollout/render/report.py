@@ -118,7 +118,7 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
     if cost is not None:
         lines += cost_markdown(cost, plan)
     if findings is not None:
-        lines += findings_markdown(findings)
+        lines += findings_markdown(findings, top=plan.stack_file.settings.report.top_findings)
     if diagram:
         lines += ["<details open><summary>Architecture (highlighted: added in this phase)</summary>", "",
                   "```mermaid", diagram.rstrip("\n"), "```", "", "</details>", ""]
@@ -204,7 +204,9 @@ def cost_markdown(cost: Any, plan: Plan) -> list[str]:
     return lines
 
 
-def findings_markdown(findings: Sequence[Mapping[str, Any]]) -> list[str]:
+def findings_markdown(findings: Sequence[Mapping[str, Any]], top: int = TOP_FINDINGS) -> list[str]:
+    """The compliance section: verdict, counts by severity, and the `top` most important findings (mandatory
+    first, then by severity); the stack's `rollout:report.topFindings` sets `top` in a plan comment."""
     active = [f for f in findings if not f.get("waived")]
     mandatory = [f for f in active if f.get("enforcement") == "mandatory" and f.get("status", "violation") == "violation"]
     counts: dict[str, int] = {}
@@ -216,7 +218,7 @@ def findings_markdown(findings: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = ["#### Compliance", "", f"{verdict} · {len(active)} finding(s)" + (f" ({by_severity})" if by_severity else "")
              + (f" · {waived} waived" if waived else ""), ""]
     top = sorted(active, key=lambda f: (f.get("enforcement") != "mandatory", SEVERITY_ORDER.get(str(f.get("severity")), 9),
-                                        str(f.get("control")), str(f.get("name"))))[:TOP_FINDINGS]
+                                        str(f.get("control")), str(f.get("name"))))[:top]
     if top:
         lines += ["| Control | Severity | Enforcement | Resource | Finding |", "|---|---|---|---|---|"]
         for f in top:

@@ -54,12 +54,6 @@ def synthesize(program_dir: Path | str, stack: str, *, phase: int | None = None,
     return _run(stack_file, overrides)
 
 
-def synthesize_phases(program_dir: Path | str, stack: str, phases: list[int]) -> dict[int, Inventory]:
-    """The same stack at several phases (one run each, one process), e.g. N-1 and N for a plan."""
-    stack_file = load_stack(program_dir, stack)
-    return {n: synthesize(program_dir, stack, phase=n, stack_file=stack_file) for n in phases}
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Running a program
 

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from rollout.errors import UserError
+from rollout import __version__
+from rollout.errors import ToolError, UserError
 from rollout.live.assess.headers import cache_status, cert_days_left, detect_cdn, http3_advertised
 from rollout.live.assess.stats import Sample
 from rollout.live.assess.targets import plain_http_url
 
 ENCODINGS = ("br", "gzip", "zstd")
-USER_AGENT = "sme-rollout-assess/0.1 (+rollout assess)"
+USER_AGENT = f"sme-rollout-assess/{__version__} (+rollout assess)"
 
 
 _CONNECTION_TIMINGS: ContextVar[dict[str, float] | None] = ContextVar("connection_timings", default=None)
@@ -118,7 +119,8 @@ def make_client(tls, *, http2: bool = True, keep_alive: bool = True, concurrency
     transport = httpx.AsyncHTTPTransport(http2=http2, verify=tls, limits=limits)
     pool = getattr(transport, "_pool", None)
     if not isinstance(pool, httpcore.AsyncConnectionPool):  # httpx has no public hook for the network backend
-        raise RuntimeError("this httpx version does not expose its connection pool; cannot time DNS and connect")
+        raise ToolError(f"httpx {httpx.__version__} does not expose its connection pool, so DNS and connect cannot "
+                        "be timed: install a supported httpx (pip install 'httpx>=0.28')")
     pool._network_backend = _timed_backend()
     return httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False,
                              headers={"user-agent": USER_AGENT})

@@ -48,9 +48,9 @@ def test_table_and_save(tmp_path) -> None:
 def test_bad_arguments_exit_2_without_traceback(tmp_path) -> None:
     program = write_program(tmp_path / "p", PHASED_PROGRAM, stacks={"dev": PHASED_STACK})
     for args, message in [
-        (["--phase", "7"], "Invalid value for '--phase'"),
+        (["--phase", "0"], "Invalid value for '--phase'"),
         (["--stack", "prod"], "stack file not found (stacks here: dev)"),
-        (["--format", "sarif"], "sarif is for `rollout check`"),
+        (["--format", "sarif"], "'sarif' is not one of"),
         (["--format", "yaml"], "'yaml' is not one of"),
     ]:
         result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet", *args])
@@ -79,3 +79,29 @@ def test_a_program_without_phases_says_so(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "this program marks no phases" in result.stdout
     assert "Plan: +0 to add" in result.stdout  # phases 2 and 3 of a flat program are the same
+
+
+EIGHT_PHASES = """
+import pulumi
+import pulumi_aws as aws
+
+phase = pulumi.Config().get_int("phase") or 1
+for number in range(1, phase + 1):
+    component = pulumi.ComponentResource("shopfront:phases:Phase", f"phase{number}", {"phase": number})
+    aws.sqs.Queue(f"q{number}", opts=pulumi.ResourceOptions(parent=component))
+"""
+
+
+def test_phase_is_not_capped_at_six_for_other_programs(tmp_path) -> None:
+    program = write_program(tmp_path / "p", EIGHT_PHASES, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--phase", "8", "--format", "json", "--quiet"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["phase"] == 8 and [p["number"] for p in document["phases"]] == list(range(1, 9))
+    assert len(document["changed"]) == 0 and len(document["added"]) == 1  # q8, against phase 7
+
+
+def test_our_program_refuses_a_seventh_phase_as_bad_config() -> None:
+    result = runner.invoke(app, ["plan", "-s", "example", "--phase", "7", "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert "sme-rollout:phase" in result.output and "Traceback" not in result.output

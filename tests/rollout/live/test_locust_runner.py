@@ -111,3 +111,21 @@ def test_real_locust_master_with_a_local_worker(site, tmp_path):
     stats = locust_runner.run(plan, tmp_path)
     assert stats["requests"] > 0 and stats["interrupted"] is False
     assert Path(tmp_path / "rollout_scenario.py").exists()
+
+
+def test_locust_without_statistics_is_one_line_not_a_traceback(site, monkeypatch, tmp_path):
+    """A Locust that dies at start (here a stand-in that prints an import error) reports its last log line."""
+    import sys
+
+    from rollout.errors import ToolError
+
+    fake = tmp_path / "fake_locust.py"
+    fake.write_text("import sys\nprint('ImportError: cannot import name gevent')\nsys.exit(3)\n")
+    monkeypatch.setattr(locust_runner, "locust_executable", lambda: [sys.executable, str(fake)])
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    with pytest.raises(ToolError, match=r"^Locust exited with code 3 without statistics: ImportError: cannot import"):
+        locust_runner.run(LocustPlan(host="http://127.0.0.1:1", duration=1), workdir)
+    result = CliRunner().invoke(app, ["loadtest", site + "/plain/nostats", "--duration", "1", "-q"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "error: Locust exited with code 3 without statistics" in result.stderr

@@ -83,3 +83,17 @@ def test_table_lists_findings_and_summary():
     console = Console(record=True, width=200)
     console.print(render_table([], summarize([], controls=CONTROLS, resources_evaluated=0)))
     assert "No findings." in console.export_text()
+
+
+def test_sarif_names_the_package_version_and_the_repository_of_pyproject():
+    import tomllib
+    from pathlib import Path
+
+    import rollout
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[3] / "pyproject.toml").read_text())
+    driver = findings_sarif(FINDINGS[:1], controls=CONTROLS, tool_name="t")["runs"][0]["tool"]["driver"]
+    assert driver["version"] == driver["semanticVersion"] == rollout.__version__
+    assert driver["informationUri"] == pyproject["project"]["urls"]["Repository"] == rollout.repository_url()
+    assert "informationUri" in findings_sarif(FINDINGS[:1], controls=CONTROLS, tool_name="t",
+                                              information_uri="https://example.org/x")["runs"][0]["tool"]["driver"]

@@ -98,3 +98,15 @@ def test_diff_markdown_masks_secrets(plan):
         dataclasses.replace(r, inputs={**r.inputs, "username": "admin2"}) if r.urn == DB else r for r in before))
     text = diff_markdown(diff_inventories(before, after), "dev: test")
     assert "**±1** replaced" in text and "`username`" in text and "**Data loss:**" in text
+
+
+def test_top_findings_setting_caps_the_compliance_rows(plan, monkeypatch):
+    findings = [{"control": f"X-{i:02d}", "severity": "high", "enforcement": "mandatory", "name": f"r{i}",
+                 "message": "m", "status": "violation"} for i in range(12)]
+    settings = plan.stack_file.settings.model_copy(update={"report": plan.stack_file.settings.report.model_copy(
+        update={"top_findings": 3})})
+    monkeypatch.setattr(type(plan.stack_file), "settings", property(lambda _self: settings))
+    text = plan_markdown(plan, findings=findings)
+    assert sum(1 for line in text.splitlines() if line.startswith("| X-")) == 3
+    assert "… 9 more: run `rollout check`" in text
+    assert sum(1 for line in findings_markdown(findings) if line.startswith("| X-")) == 5  # the default

@@ -25,3 +25,18 @@ def test_unreachable_sites_fail_with_one_line(sites, url_of, kind, message):
     assert sample.error == kind and message in sample.message and "\n" not in sample.message
     with pytest.raises(UserError, match=message):
         assess_report(url=url_of(sites), requests=1)
+
+
+def test_an_httpx_without_the_pool_hook_is_one_line(monkeypatch):
+    import httpx
+
+    from rollout.errors import ToolError
+
+    class NoPool(httpx.AsyncHTTPTransport):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pool = None
+
+    monkeypatch.setattr(httpx, "AsyncHTTPTransport", NoPool)
+    with pytest.raises(ToolError, match=r"does not expose its connection pool.*pip install 'httpx>=0\.28'"):
+        network.make_client(network.ssl_context(None))
