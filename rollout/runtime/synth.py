@@ -116,12 +116,67 @@ def _ensure_event_loop() -> None:
     (an HTTP client, another tool) left it with none or a closed one."""
     import asyncio
 
+    _track_event_loops()
     try:
         loop = asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:
         loop = None
     if loop is None or loop.is_closed():
         asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+# --- event loops: closed at exit ---------------------------------------------------------------------------------
+# The SDK awaits RPCs with `run_in_executor`, and in each executor thread its `_sync_await` creates an event loop
+# that nobody closes. Garbage-collected during interpreter shutdown, after their self-pipe sockets were finalized,
+# such loops print "Exception ignored in BaseEventLoop.__del__ ... Invalid file descriptor: -1" on stderr (about
+# one run in 25). So every loop created once the runtime is used is recorded, and closed at exit (atexit runs
+# after the executor threads were joined and before finalization). Loops are never closed between runs: a worker
+# thread would keep its closed loop as its current one.
+
+_event_loops: Any = None  # a WeakSet of the loops created since the runtime was first used
+
+
+def _track_event_loops() -> None:
+    """Install (once) an event-loop policy that records the loops it creates, and the exit-time cleanup."""
+    global _event_loops
+    if _event_loops is not None:
+        return
+    import asyncio
+    import atexit
+    import weakref
+
+    _event_loops = weakref.WeakSet()
+    loops = _event_loops
+
+    class _RecordingPolicy(type(asyncio.get_event_loop_policy())):  # type: ignore[misc]
+        def new_event_loop(self):  # noqa: ANN202 - the policy's signature
+            loop = super().new_event_loop()
+            loops.add(loop)
+            return loop
+
+    previous = asyncio.get_event_loop_policy()
+    current = getattr(getattr(previous, "_local", None), "_loop", None)  # this thread's loop, if it has one
+    policy = _RecordingPolicy()
+    asyncio.set_event_loop_policy(policy)
+    if current is not None and not current.is_closed():
+        loops.add(current)
+        policy.set_event_loop(current)
+    atexit.register(close_event_loops)
+
+
+def close_event_loops() -> int:
+    """Close every recorded loop that is not running; returns how many were closed."""
+    closed = 0
+    for loop in list(_event_loops or ()):
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+            closed += 1
+    return closed
+
+
+def open_event_loops() -> int:
+    """How many recorded loops are still open (for tests)."""
+    return sum(1 for loop in list(_event_loops or ()) if not loop.is_closed())
 
 
 def _configured_phase(stack_file: StackFile, overrides: Mapping[str, Any]) -> int | None:
