@@ -774,6 +774,31 @@ def _firehose(resource: Resource, inputs: dict[str, Any], ctx: _Context) -> _Pri
                              usage_based=True)])
 
 
+def _vpc_endpoint(resource: Resource, inputs: dict[str, Any], ctx: _Context) -> _Priced:
+    # Gateway endpoints (S3, DynamoDB) have no charge; interface endpoints are billed per endpoint-AZ hour and per
+    # GB processed (aws.amazon.com/privatelink/pricing), prices the catalog does not hold yet.
+    if (inputs.get("vpcEndpointType") or "Gateway") == "Gateway":
+        return _Priced([], note="gateway endpoint: no charge")
+    zones = len(inputs.get("subnetIds") or []) or 1
+    return _Priced([
+        ctx.unknown(f"Interface endpoint ({zones} AZ)", "endpoint-AZ-hour", "no catalog price for interface endpoints",
+                    HOURS_PER_MONTH * zones),
+        ctx.unknown("Data processed", "GB", "no catalog price for interface endpoints", usage_based=True),
+    ])
+
+
+def _vended_logs(resource: Resource, inputs: dict[str, Any], ctx: _Context) -> _Priced:
+    # Flow logs and log deliveries are CloudWatch "vended logs", billed per GB delivered (tiered); not in the catalog.
+    return _Priced([ctx.unknown("Vended logs delivered", "GB", "no catalog price for CloudWatch vended logs",
+                                usage_based=True)])
+
+
+def _cloudfront_metrics(resource: Resource, inputs: dict[str, Any], ctx: _Context) -> _Priced:
+    # Additional CloudFront metrics are billed as CloudWatch metrics per distribution; not in the catalog.
+    return _Priced([ctx.unknown("Additional distribution metrics", "month",
+                                "no catalog price for additional CloudFront metrics", 1)])
+
+
 PRICERS: dict[str, Pricer] = {
     "aws:rds/instance:Instance": _rds_instance,
     "aws:elasticache/replicationGroup:ReplicationGroup": _elasticache_replication_group,
@@ -800,6 +825,10 @@ PRICERS: dict[str, Pricer] = {
     "aws:route53/healthCheck:HealthCheck": _health_check,
     "aws:s3/bucket:Bucket": _s3_bucket,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": _firehose,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
+    "aws:ec2/flowLog:FlowLog": _vended_logs,
+    "aws:cloudwatch/logDelivery:LogDelivery": _vended_logs,
+    "aws:cloudfront/monitoringSubscription:MonitoringSubscription": _cloudfront_metrics,
 }
 
 FREE_TYPES: frozenset[str] = frozenset({
@@ -828,6 +857,21 @@ FREE_TYPES: frozenset[str] = frozenset({
     "aws:sns/topicSubscription:TopicSubscription",
     "cloudflare:index/zoneSetting:ZoneSetting", "cloudflare:index/ruleset:Ruleset",
     "cloudflare:index/dnsRecord:DnsRecord", "cloudflare:index/zoneSubscription:ZoneSubscription",
+    "aws:ec2/managedPrefixList:ManagedPrefixList", "aws:elasticache/user:User", "aws:elasticache/userGroup:UserGroup",
+    "aws:route53/record:Record", "aws:sns/topicPolicy:TopicPolicy",
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",  # the LogDelivery between them is billed
+    # Free services: Cost Anomaly Detection; budgets without actions; a trail's first copy of management events.
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor", "aws:costexplorer/anomalySubscription:AnomalySubscription",
+    "aws:budgets/budget:Budget", "aws:cloudtrail/trail:Trail",
+    # SNS within its free tier (1M publishes, 1,000 e-mail deliveries a month), which alerts stay well inside.
+    "aws:sns/topic:Topic",
+    # Inside a Managed Grafana workspace (billed per user through the workspace).
+    "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount",
+    "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken",
+    "grafana:alerting/contactPoint:ContactPoint", "grafana:alerting/notificationPolicy:NotificationPolicy",
+    "grafana:alerting/ruleGroup:RuleGroup", "grafana:oss/dashboard:Dashboard", "grafana:oss/dataSource:DataSource",
+    "grafana:oss/folder:Folder",
 })
 
 

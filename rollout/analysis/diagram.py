@@ -57,6 +57,42 @@ PLACEMENT: dict[str, tuple[str, bool]] = {
     "aws:costexplorer/anomalyMonitor:AnomalyMonitor": ("observability", False),
 }
 
+# Types the diagram leaves out on purpose: wiring, settings and identities of what it draws (a bucket's policy,
+# a subnet, a role), not parts of the architecture. A type in neither table is a gap (tests/test_type_tables.py).
+NOT_DRAWN: frozenset[str] = frozenset({
+    "aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation",
+    "aws:autoscaling/policy:Policy", "aws:backup/plan:Plan", "aws:backup/selection:Selection",
+    "aws:cloudfront/cachePolicy:CachePolicy", "aws:cloudfront/monitoringSubscription:MonitoringSubscription",
+    "aws:cloudfront/originAccessControl:OriginAccessControl",
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "aws:cloudtrail/trail:Trail",
+    "aws:cloudwatch/logDelivery:LogDelivery", "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+    "aws:costexplorer/anomalySubscription:AnomalySubscription",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/eip:Eip", "aws:ec2/flowLog:FlowLog",
+    "aws:ec2/internetGateway:InternetGateway", "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/managedPrefixList:ManagedPrefixList", "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc", "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:elasticache/subnetGroup:SubnetGroup", "aws:elasticache/user:User", "aws:elasticache/userGroup:UserGroup",
+    "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount",
+    "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken",
+    "aws:iam/instanceProfile:InstanceProfile", "aws:iam/policy:Policy", "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:kms/key:Key",
+    "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule", "aws:lb/targetGroup:TargetGroup",
+    "aws:rds/parameterGroup:ParameterGroup", "aws:rds/subnetGroup:SubnetGroup", "aws:route53/record:Record",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLogging:BucketLogging",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketVersioning:BucketVersioning", "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sns/topicSubscription:TopicSubscription", "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:wafv2/webAclAssociation:WebAclAssociation",
+    "cloudflare:index/dnsRecord:DnsRecord", "grafana:alerting/contactPoint:ContactPoint",
+    "grafana:alerting/notificationPolicy:NotificationPolicy", "grafana:alerting/ruleGroup:RuleGroup",
+    "grafana:oss/dashboard:Dashboard", "grafana:oss/dataSource:DataSource", "grafana:oss/folder:Folder",
+})
+
 ADDED_STYLE = "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px"
 
 

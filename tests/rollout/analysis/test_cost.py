@@ -281,11 +281,11 @@ def test_prices_the_catalog_lacks_are_unknown_never_guessed():
 
 
 def test_unknown_and_free_types_are_listed_not_priced():
-    report = price(res("aws:ec2/vpc:Vpc", "vpc"), res("aws:sns/topic:Topic", "alerts"),
-                   res("aws:sns/topic:Topic", "alerts2"), res("sme-rollout:cache:Cache", "c", custom=False))
+    report = price(res("aws:ec2/vpc:Vpc", "vpc"), res("aws:dynamodb/table:Table", "orders"),
+                   res("aws:dynamodb/table:Table", "carts"), res("sme-rollout:cache:Cache", "c", custom=False))
     assert report.resources == ()
     assert report.free_types == {"aws:ec2/vpc:Vpc": 1}
-    assert report.unpriced_types == {"aws:sns/topic:Topic": 2}
+    assert report.unpriced_types == {"aws:dynamodb/table:Table": 2}
 
 
 def test_unknown_region_makes_every_line_unknown_with_a_note():

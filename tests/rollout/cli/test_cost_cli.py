@@ -81,8 +81,8 @@ def test_json_has_totals_diff_and_components(shop):
     assert document["currency"] == "USD" and document["catalog_date"] == "2026-09-25"
     assert set(by_name["db"]["components"][0]) >= {"name", "unit", "quantity", "price", "monthly", "usage_based",
                                                    "price_known"}
-    assert document["unpriced_types"] == {"aws:sns/topic:Topic": 1}
-    assert document["free_types"] == {"aws:ec2/vpc:Vpc": 1}
+    assert document["unpriced_types"] == {}  # SNS within its free tier is declared free
+    assert document["free_types"] == {"aws:ec2/vpc:Vpc": 1, "aws:sns/topic:Topic": 1}
     # priced: bucket 3 + db 4 + replica 2; unknown: valkey cache nodes and SQS (not in the catalog for Singapore)
     assert document["lines"] == {"priced": 9, "price_unknown": 2}
 
