@@ -30,10 +30,27 @@ def _quiet(_message: str) -> None:
     """The progress callback when nobody listens."""
 
 
-def _run(program: Path | str, stack: str, phase: int | None, stack_file: StackFile) -> Inventory:
-    from rollout.runtime.synth import synthesize
+def _run(program: Path | str, stack: str, phase: int | None, stack_file: StackFile, *, cache: bool = True,
+         progress: Progress = _quiet) -> Inventory:
+    """One run of the program, served from the run cache when nothing it depends on changed (rollout.runtime.cache).
+    The SDK is imported only when the program really runs."""
+    from rollout.runtime.cache import cached_run
 
-    return synthesize(program, stack, phase=phase, stack_file=stack_file)
+    def run() -> Inventory:
+        from rollout.runtime import worker
+
+        if worker.wanted():
+            inventory = worker.run_in_worker(stack_file, phase)
+            if inventory is not None:
+                return inventory
+        from rollout.runtime.synth import synthesize
+
+        return synthesize(program, stack, phase=phase, stack_file=stack_file)
+
+    inventory, cached = cached_run(stack_file, phase, run, use_cache=cache)
+    if cached:
+        progress("nothing it reads changed since an earlier run: cached inventory used (--no-cache runs it)")
+    return inventory
 
 
 def previous_phase(phase: int | None) -> int | None:
@@ -45,16 +62,17 @@ def previous_phase(phase: int | None) -> int | None:
 # plan
 
 
-def plan_stack(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet) -> Plan:
+def plan_stack(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet, *,
+               cache: bool = True) -> Plan:
     """Run phase N (default: the stack's configured phase) and, when N > 1, phase N-1 to compare against."""
     stack_file = load_stack(program, stack)
     phase = phase if phase is not None else stack_file.phase
     progress(f"running {stack_file.project_name} for stack {stack}" + (f" at phase {phase}" if phase else ""))
-    current = _run(program, stack, phase, stack_file)
+    current = _run(program, stack, phase, stack_file, cache=cache, progress=progress)
     previous = None
     if previous_phase(phase) is not None:
         progress(f"running phase {previous_phase(phase)} to compare")
-        previous = _run(program, stack, previous_phase(phase), stack_file)
+        previous = _run(program, stack, previous_phase(phase), stack_file, cache=cache, progress=progress)
     return Plan.of(stack_file, current, previous)
 
 
@@ -78,13 +96,15 @@ def plan_findings(plan: Plan) -> list[dict[str, Any]]:
     return [finding.to_json() for finding in result.findings]
 
 
-def plan_comment(plan: Plan) -> str:
-    """The pull-request comment of a plan: changes, cost, compliance and the diagram, gathered here."""
+def plan_comment(plan: Plan, findings: list[dict[str, Any]] | None = None) -> str:
+    """The pull-request comment of a plan: changes, cost, compliance and the diagram, gathered here. `findings`
+    (as `rollout check --format json` gives them) replaces the stack-policy check of phase N when given."""
     from rollout.analysis.cost import compare as compare_costs
     from rollout.analysis.diagram import mermaid
     from rollout.render.report import plan_markdown
 
-    return plan_markdown(plan, cost=compare_costs(*plan_costs(plan)), findings=plan_findings(plan),
+    return plan_markdown(plan, cost=compare_costs(*plan_costs(plan)),
+                         findings=plan_findings(plan) if findings is None else findings,
                          diagram=mermaid(plan.current))
 
 
@@ -102,30 +122,43 @@ class CheckRun:
 
 
 def check_stack(program: Path | str, stack: str, *, phase: int | None = None, config_file: Path | None = None,
-                today: dt.date | None = None, progress: Progress = _quiet) -> CheckRun:
+                today: dt.date | None = None, progress: Progress = _quiet, cache: bool = True) -> CheckRun:
     """Validate the policy config and waivers first (bad input fails before the program runs), then run and check."""
-    from policies.registry import CONTROLS
-    from rollout.analysis.check import (
-        load_config_file,
-        merge_policy_config,
-        run_check,
-        validate_policy_config,
-        validate_waivers,
-    )
-
     stack_file = load_stack(program, stack)
+    policy = policy_inputs(stack_file, config_file)
+    progress(f"running {stack_file.project_name} ({stack}) offline")
+    inventory = _run(program, stack, phase, stack_file, cache=cache, progress=progress)
+    return CheckRun(_check(inventory, policy, today, progress), stack_file, inventory)
+
+
+@dataclass(frozen=True)
+class PolicyInputs:
+    """The merged policy config (stack, then --config) and the stack's waivers, validated."""
+
+    config: dict[str, Any]
+    waivers: tuple[Any, ...]
+
+
+def policy_inputs(stack_file: StackFile, config_file: Path | None) -> PolicyInputs:
+    from policies.registry import CONTROLS
+    from rollout.analysis.check import load_config_file, merge_policy_config, validate_policy_config, validate_waivers
+
     settings = stack_file.settings
     stack_config = settings.policy.config
     validate_policy_config(stack_config, f"{stack_file.display_path}: rollout:policy.config", CONTROLS)
     file_config = load_config_file(config_file) if config_file is not None else {}
     validate_policy_config(file_config, f"--config {config_file}", CONTROLS)
     validate_waivers(settings.waivers, CONTROLS, stack_file.display_path)
-    progress(f"running {stack_file.project_name} ({stack}) offline")
-    inventory = _run(program, stack, phase, stack_file)
+    return PolicyInputs(merge_policy_config(stack_config, file_config), tuple(settings.waivers))
+
+
+def _check(inventory: Inventory, policy: PolicyInputs, today: dt.date | None, progress: Progress) -> CheckResult:
+    from policies.registry import CONTROLS
+    from rollout.analysis.check import run_check
+
     progress(f"checking {len(inventory.custom_resources())} resources against {len(CONTROLS)} controls")
-    result = run_check(inventory, policy_config=merge_policy_config(stack_config, file_config),
-                       waivers=settings.waivers, today=today, controls=CONTROLS)
-    return CheckRun(result, stack_file, inventory)
+    return run_check(inventory, policy_config=policy.config, waivers=list(policy.waivers), today=today,
+                     controls=CONTROLS)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -144,7 +177,8 @@ class CostRun:
 
 
 def cost_stack(program: Path | str, stack: str, *, phase: int | None = None, compare_phase: int | None = None,
-               currency: str | None = None, catalog: Path | None = None, progress: Progress = _quiet) -> CostRun:
+               currency: str | None = None, catalog: Path | None = None, progress: Progress = _quiet,
+               cache: bool = True) -> CostRun:
     """Price phase N and the phase it is compared with (N-1 by default), in USD or the chosen currency."""
     from rollout.analysis.cost import compare as compare_costs
     from rollout.analysis.cost import exchange_rate, in_currency, load_catalog, price_inventory
@@ -157,13 +191,14 @@ def cost_stack(program: Path | str, stack: str, *, phase: int | None = None, com
     region = stack_file.region
 
     progress(f"running {stack_file.project_name} ({stack}) offline" + (f" at phase {phase}" if phase else ""))
-    inventory = _run(program, stack, phase, stack_file)
+    inventory = _run(program, stack, phase, stack_file, cache=cache, progress=progress)
     current = inventory.phase
     compared = compare_phase if compare_phase is not None else previous_phase(current)
     before = None
     if compared is not None:
         progress(f"running phase {compared} to compare")
-        before = price_inventory(_run(program, stack, compared, stack_file), settings, region, prices)
+        before = price_inventory(_run(program, stack, compared, stack_file, cache=cache, progress=progress),
+                                 settings, region, prices)
     progress("pricing")
     after = price_inventory(inventory, settings, region, prices)
     if chosen != "USD":
@@ -189,25 +224,29 @@ class DiffRun:
 
 
 def diff_stack(program: Path | str, stack: str, *, phase: int | None = None, from_phase: int | None = None,
-               baseline: Path | None = None, progress: Progress = _quiet) -> DiffRun:
+               baseline: Path | None = None, progress: Progress = _quiet, cache: bool = True) -> DiffRun:
     """Compare phase N with phase M (`from_phase`) or with a baseline file: exactly one of the two."""
-    from rollout.analysis.diff import diff_inventories
-
     if (from_phase is None) == (baseline is None):
         raise UserError("give exactly one of --from-phase M or --baseline FILE")
     before = load_baseline(baseline, stack) if baseline is not None else None
     stack_file = load_stack(program, stack)
     if before is None:
         progress(f"running {stack} at phase {from_phase}")
-        before = _run(program, stack, from_phase, stack_file)
+        before = _run(program, stack, from_phase, stack_file, cache=cache, progress=progress)
     target = phase if phase is not None else stack_file.phase
     progress(f"running {stack}" + (f" at phase {target}" if target is not None else ""))
-    after = _run(program, stack, phase, stack_file)
-    since = f"phase {before.phase}" if before.phase is not None else "configured phase"
-    if baseline is not None:
-        since = f"baseline {baseline.name} ({since})"
-    title = f"{after.stack}: {since} → " + (f"phase {after.phase}" if after.phase is not None else "configured phase")
-    return DiffRun(before, after, diff_inventories(before, after), title)
+    after = _run(program, stack, phase, stack_file, cache=cache, progress=progress)
+    return _diff(before, after, baseline)
+
+
+def _diff(before: Inventory, after: Inventory, baseline: Path | None) -> DiffRun:
+    from rollout.analysis.diff import diff_inventories
+
+    def label(inventory: Inventory) -> str:
+        return f"phase {inventory.phase}" if inventory.phase is not None else "configured phase"
+
+    since = f"baseline {baseline.name} ({label(before)})" if baseline is not None else label(before)
+    return DiffRun(before, after, diff_inventories(before, after), f"{after.stack}: {since} → {label(after)}")
 
 
 def load_baseline(path: Path, stack: str) -> Inventory:
@@ -237,15 +276,48 @@ def load_baseline(path: Path, stack: str) -> Inventory:
 # diagram and env
 
 
-def inventory_of(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet) -> Inventory:
+def inventory_of(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet, *,
+                 cache: bool = True) -> Inventory:
     """One run of the program at phase N (default: the stack's configured phase), for the diagram and env."""
     stack_file = load_stack(program, stack)
     progress(f"running {stack_file.project_name} ({stack}) offline" + (f" at phase {phase}" if phase else ""))
-    return _run(program, stack, phase, stack_file)
+    return _run(program, stack, phase, stack_file, cache=cache, progress=progress)
 
 
-def env_of(program: Path | str, stack: str, flow: str, progress: Progress = _quiet) -> dict[str, str]:
+def env_of(program: Path | str, stack: str, flow: str, progress: Progress = _quiet, *,
+           cache: bool = True) -> dict[str, str]:
     """A business flow's connection settings from the stack's per-flow outputs."""
     from rollout.analysis.env import flow_settings
 
-    return flow_settings(inventory_of(program, stack, progress=progress), flow)
+    return flow_settings(inventory_of(program, stack, progress=progress, cache=cache), flow)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# ci: everything a pull request needs from one run of each phase
+
+
+@dataclass(frozen=True)
+class CiRun:
+    """Phase N and N-1 run once; the check, the plan comment and the diff against a baseline all come from them."""
+
+    plan: Plan
+    check: CheckRun
+    comment: str
+    diff: DiffRun | None
+
+
+def ci_stack(program: Path | str, stack: str, *, phase: int | None = None, baseline: Path | None = None,
+             config_file: Path | None = None, today: dt.date | None = None, progress: Progress = _quiet,
+             cache: bool = True) -> CiRun:
+    """What `rollout check`, `rollout plan --format markdown` and `rollout diff --baseline` give, from one run of
+    phase N (and N-1 for the plan). Bad input (policy config, waivers, baseline) fails before anything runs."""
+
+    stack_file = load_stack(program, stack)
+    policy = policy_inputs(stack_file, config_file)
+    before = load_baseline(baseline, stack) if baseline is not None else None
+    plan = plan_stack(program, stack, phase, progress=progress, cache=cache)
+    result = _check(plan.current, policy, today, progress)
+    progress("writing the plan comment")
+    comment = plan_comment(plan, findings=[finding.to_json() for finding in result.findings])
+    diff = _diff(before, plan.current, baseline) if before is not None else None
+    return CiRun(plan, CheckRun(result, stack_file, plan.current), comment, diff)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
 
 
 class CostFormat(str, Enum):
@@ -37,6 +37,7 @@ def cost(
         "--catalog", help="Price catalog file. Defaults to the packaged rollout/data/prices.json.",
         dir_okay=False)] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Monthly cost of a phase per resource and cost component (hourly x 730 plus assumed usage), and its change
     from the previous phase, priced offline from the dated catalog."""
@@ -46,7 +47,8 @@ def cost(
 
     with progress_reporter(quiet) as progress:
         run = cost_stack(program, stack, phase=phase, compare_phase=compare_phase,
-                         currency=currency.value if currency else None, catalog=catalog, progress=progress)
+                         currency=currency.value if currency else None, catalog=catalog, progress=progress,
+                         cache=not no_cache)
     if output_format is CostFormat.json:
         from rollout.cli._render import print_json
 

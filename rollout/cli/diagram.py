@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
 
 
 class DiagramFormat(str, Enum):
@@ -24,6 +24,7 @@ def diagram(
     output_format: Annotated[DiagramFormat, typer.Option("--format", "-f", help="mermaid (text), svg (drawn here) or png (needs cairosvg).")] = DiagramFormat.mermaid,
     output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write to FILE instead of stdout (required for png).")] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability."""
     from rollout.analysis.diagram import mermaid, svg, svg_to_png
@@ -35,7 +36,7 @@ def diagram(
         raise UserError("--format png writes binary data: give --output FILE")
     check_writable(output, "--output")
     with progress_reporter(quiet) as progress:
-        inventory = inventory_of(program, stack, phase, progress=progress)
+        inventory = inventory_of(program, stack, phase, progress=progress, cache=not no_cache)
     if output_format is DiagramFormat.mermaid:
         text = mermaid(inventory)
     else:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rollout.cli._options import Format, Phase, Program, Quiet, Stack
+from rollout.cli._options import Format, NoCache, Phase, Program, Quiet, Stack
 
 
 def diff(
@@ -19,13 +19,15 @@ def diff(
     fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed.")] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Compare phase N of a stack with phase M (--from-phase) or with a saved baseline (--baseline)."""
     from rollout.app import diff_stack
     from rollout.cli._render import progress_reporter
 
     with progress_reporter(quiet) as progress:
-        run = diff_stack(program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress)
+        run = diff_stack(program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress,
+                         cache=not no_cache)
     result = run.diff
     _render(result, output, run.title)
     if fail_on_data_loss and result.data_loss:

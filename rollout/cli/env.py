@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Program, Quiet, Stack
+from rollout.cli._options import NoCache, Program, Quiet, Stack
 
 
 class EnvFormat(str, Enum):
@@ -23,6 +23,7 @@ def env(
     stack: Stack = "example",
     output: Annotated[EnvFormat, typer.Option("--format", "-f", help="dotenv, shell (export lines) or json.")] = EnvFormat.dotenv,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Print a flow's settings (endpoints, cache TTL, queue URL; secrets as Secrets Manager ARNs) from the stack's
     per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed."""
@@ -31,5 +32,5 @@ def env(
     from rollout.cli._render import progress_reporter
 
     with progress_reporter(quiet) as progress:
-        settings = env_of(program, stack, flow, progress=progress)
+        settings = env_of(program, stack, flow, progress=progress, cache=not no_cache)
     typer.echo(render(settings, output.value))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Format, Phase, Program, Quiet, Stack
+from rollout.cli._options import Format, NoCache, Phase, Program, Quiet, Stack
 
 
 def plan(
@@ -18,6 +18,7 @@ def plan(
     detail: Annotated[bool, typer.Option("--detail", help="List every resource, not counts per component.")] = False,
     save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for `rollout diff --baseline`).", dir_okay=False)] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Show the resources of phase N and what it adds, changes and removes compared with phase N-1."""
     from rollout.app import plan_stack
@@ -25,7 +26,7 @@ def plan(
 
     check_writable(save, "--save")
     with progress_reporter(quiet) as progress:
-        result = plan_stack(program, stack, phase, progress=progress)
+        result = plan_stack(program, stack, phase, progress=progress, cache=not no_cache)
     if save is not None:
         from rollout.cli._render import write_output
         from rollout.model.inventory import dumps

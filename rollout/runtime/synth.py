@@ -88,6 +88,9 @@ def synthesize_function(program: Callable[[], Any], *, project: str = "test", st
 def _record(program: Callable[[], Any], *, project: str, stack: str, config: dict[str, str],
             secret_keys: list[str], region: str) -> tuple[tuple[Resource, ...], dict[str, Any]]:
     """Reset the SDK's global state, run `program` under the recording mocks, await everything it started."""
+    from rollout.runtime import lazy_sdk
+
+    lazy_sdk.install()
     from pulumi.runtime import mocks as pulumi_mocks
     from pulumi.runtime import settings as pulumi_settings
     from pulumi.runtime.config import set_all_config
