@@ -79,7 +79,8 @@ def max_sustained(url: str) -> tuple[float, list[dict]]:
         runs.append(result)
         ok = result["achieved"] >= 0.97 * rate and result["errors"] == 0 and result["queue_p95"] < 5
         print(f"  rate {rate:>5}/s: achieved {result['achieved']:7.1f}/s, p50 {result['p50']:.2f} ms, "
-              f"p95 {result['p95']:.2f} ms, queue p95 {result['queue_p95']:.2f} ms -> {'sustained' if ok else 'NOT sustained'}",
+              f"p95 {result['p95']:.2f} ms, queue p95 {result['queue_p95']:.2f} ms -> "
+              f"{'sustained' if ok else 'NOT sustained'}",
               flush=True)
         if not ok:
             break
@@ -126,7 +127,8 @@ def main() -> None:
             theirs = wrk_at(url, rate, args.duration) if shutil.which("wrk") else None
             rows.append({"assess": ours, "wrk": {k: v for k, v in (theirs or {}).items() if k != "raw"}})
             print(f"rate {rate:g}/s  assess: achieved {ours['achieved']:.1f}/s p50 {ours['p50']:.3f} ms "
-                  f"p95 {ours['p95']:.3f} ms | wrk: " + (f"achieved {theirs['achieved']:.1f}/s p50 {theirs['p50']:.3f} ms "
+                  f"p95 {ours['p95']:.3f} ms | wrk: "
+                  f"" + (f"achieved {theirs['achieved']:.1f}/s p50 {theirs['p50']:.3f} ms "
                   f"p95 {theirs['p95']:.3f} ms" if theirs else "not installed"), flush=True)
         print(json.dumps({"max_sustained_rps": best, "ramp": runs, "comparison": rows}, indent=2))
     finally:

@@ -103,5 +103,11 @@ class Backup(pulumi.ComponentResource):
     def _create_selection(self) -> aws.backup.Selection | None:
         if not self.args.resource_arns:
             return None
-        return aws.backup.Selection(f"{self._name}-data", name=f"{self._name}-data", plan_id=self.plan.id, iam_role_arn=self.role.arn,
-                                    resources=self.args.resource_arns, opts=self._child())
+        return aws.backup.Selection(
+            f"{self._name}-data",
+            name=f"{self._name}-data",
+            plan_id=self.plan.id,
+            iam_role_arn=self.role.arn,
+            resources=self.args.resource_arns,
+            opts=self._child(),
+        )

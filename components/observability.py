@@ -85,7 +85,8 @@ def slo_signals(watched: Watched, slo: Any) -> list[Signal]:
         signals += [
             Signal("cdn-5xx", "CDN 5xx rate (%)", (Metric("a", "AWS/CloudFront", "5xxErrorRate", cf, "Average"),),
                    slo.five_xx_rate_percent, "GreaterThanThreshold", region="us-east-1", component="cdn"),
-            Signal("cdn-errors", "CDN error rate (%)", (Metric("a", "AWS/CloudFront", "TotalErrorRate", cf, "Average"),),
+            Signal("cdn-errors", "CDN error rate "
+                                 "(%)", (Metric("a", "AWS/CloudFront", "TotalErrorRate", cf, "Average"),),
                    slo.error_rate_percent, "GreaterThanThreshold", region="us-east-1", component="cdn"),
             Signal("cdn-origin-p95", "CDN origin latency p95 (ms)",
                    (Metric("a", "AWS/CloudFront", "OriginLatency", cf, "p95"),),
@@ -256,7 +257,11 @@ def alarm_inputs(signal: Signal, topic_arn: Any) -> dict[str, Any]:
     }
     if signal.expression is None and len(signal.metrics) == 1:
         metric = signal.metrics[0]
-        stat = {"extended_statistic": metric.stat} if re.fullmatch(r"p\d+(\.\d+)?", metric.stat) else {"statistic": metric.stat}
+        stat = (
+            {"extended_statistic": metric.stat}
+            if re.fullmatch(r"p\d+(\.\d+)?", metric.stat)
+            else {"statistic": metric.stat}
+        )
         return {**common, "namespace": metric.namespace, "metric_name": metric.name, "dimensions": metric.dimensions,
                 "period": PERIOD_SECONDS, **stat}
     queries = [{"id": "x", "expression": signal.expression, "label": signal.title, "return_data": True}]
@@ -295,7 +300,8 @@ class ObservabilityArgs(BaseModel):
     alert_topic_arn: Any = Field(description="SNS topic for alarms and Grafana notifications. Required.")
     vpc_id: Any = Field(description="VPC of the Grafana VPC endpoint. Required.")
     subnet_ids: Any = Field(description="Private subnets of the Grafana VPC endpoint. Required.")
-    vpc_cidr: str = Field("10.40.0.0/16", description="VPC CIDR allowed to reach the endpoint. Defaults to 10.40.0.0/16.")
+    vpc_cidr: str = Field("10.40.0.0/16", description="VPC CIDR allowed to reach the endpoint. Defaults "
+                                                      "to 10.40.0.0/16.")
     allowed_cidrs: list[str] = Field(default_factory=list, description="Public CIDRs (offices, VPN) allowed to open "
                                                                        "Grafana. Defaults to none (VPC endpoint only).")
     grafana_auth: Literal["AWS_SSO", "SAML"] = Field("AWS_SSO", description="Grafana sign-in. Defaults to AWS_SSO.")
@@ -364,7 +370,8 @@ class Observability(pulumi.ComponentResource):
 
     def _create_grafana_role(self) -> aws.iam.Role:
         role = aws.iam.Role(f"{self._name}-grafana", assume_role_policy=self._account.apply(grafana_trust_policy),
-                            description="Managed Grafana: query this Prometheus, read CloudWatch, notify the alert topic.",
+                            description="Managed Grafana: query this Prometheus, read CloudWatch, notify "
+                                        "the alert topic.",
                             opts=self._child())
         policy = pulumi.Output.all(self.prometheus.arn, self.args.alert_topic_arn).apply(
             lambda arns: grafana_role_policy(arns[0], arns[1]))
@@ -373,7 +380,8 @@ class Observability(pulumi.ComponentResource):
 
     def _create_grafana_network(self) -> dict[str, Any]:
         endpoint_group = aws.ec2.SecurityGroup(
-            f"{self._name}-grafana-endpoint", vpc_id=self.args.vpc_id, description="Grafana VPC endpoint: HTTPS from the VPC",
+            f"{self._name}-grafana-endpoint", vpc_id=self.args.vpc_id, description="Grafana VPC endpoint: "
+                                                                                   "HTTPS from the VPC",
             ingress=[{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": [self.args.vpc_cidr],
                       "description": "HTTPS from the VPC"}], opts=self._child())
         endpoint = aws.ec2.VpcEndpoint(

@@ -66,15 +66,18 @@ class WebTierArgs(BaseModel):
                                                    "a DNS-validated one issued for the domain.")
     access_log_bucket: Any = Field(description="Bucket (name) receiving the ALB access logs. Required.")
     rate_limit_per_5_minutes: int = Field(3000, ge=100, le=2_000_000_000, description="Requests per client IP per "
-                                                                                      "5 minutes before WAF blocks. Defaults to 3000.")
+                                                                                      "5 minutes before WAF blocks. "
+                                                                                      "Defaults to 3000.")
     extra_security_group_ids: list[Any] = Field(default_factory=list, description="Security groups instances also "
-                                                                                  "join (e.g. the one the database admits). Defaults to none.")
+                                                                                  "join (e.g. the one the database "
+                                                                                  "admits). Defaults to none.")
     secret_arns: list[Any] = Field(default_factory=list, description="Secrets the instances may read (e.g. the "
                                                                      "database password). Defaults to none.")
     assumable_role_arns: list[Any] = Field(default_factory=list, description="Roles the instances may assume (e.g. "
                                                                              "queue producers). Defaults to none.")
     extra_policy_arns: list[Any] = Field(default_factory=list, description="Customer-managed policies attached to "
-                                                                           "the instance role (e.g. the cache's connect policy). Defaults to none.")
+                                                                           "the instance role (e.g. the cache's "
+                                                                           "connect policy). Defaults to none.")
     log_group_arn: Any = Field(None, description="Log group the instances write to. Defaults to none.")
 
 
@@ -180,12 +183,30 @@ class WebTier(pulumi.ComponentResource):
     def _create_instance_security_group(self) -> aws.ec2.SecurityGroup:
         ports = sorted({s.port for s in self.args.services})
         group = aws.ec2.SecurityGroup(
-            f"{self._name}-instances", vpc_id=self.args.vpc_id, description="Service instances: traffic from the ALB only",
-            ingress=[{"protocol": "tcp", "from_port": port, "to_port": port,
-                      "security_groups": [self.alb_security_group.id], "description": "from the ALB"} for port in ports],
-            egress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"],
-                     "description": "AWS APIs, database, cache and updates via NAT"}],
-            opts=self._child())
+            f"{self._name}-instances",
+            vpc_id=self.args.vpc_id,
+            description="Service instances: traffic from the ALB only",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "security_groups": [self.alb_security_group.id],
+                    "description": "from the ALB",
+                }
+                for port in ports
+            ],
+            egress=[
+                {
+                    "protocol": "-1",
+                    "from_port": 0,
+                    "to_port": 0,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                    "description": "AWS APIs, database, cache and updates via NAT",
+                }
+            ],
+            opts=self._child(),
+        )
         aws.vpc.SecurityGroupEgressRule(
             f"{self._name}-alb-to-instances", security_group_id=self.alb_security_group.id,
             referenced_security_group_id=group.id, ip_protocol="tcp", from_port=min(ports), to_port=max(ports),
@@ -273,8 +294,9 @@ class WebTier(pulumi.ComponentResource):
             aws.iam.RolePolicyAttachment(f"{self._name}-instance-extra-{number}", role=role.name,
                                          policy_arn=policy_arn, opts=self._child())
         if args.secret_arns or args.assumable_role_arns or args.log_group_arn is not None:
-            policy = pulumi.Output.all(pulumi.Output.all(*args.secret_arns), pulumi.Output.all(*args.assumable_role_arns),
-                                       args.log_group_arn).apply(lambda v: instance_policy(list(v[0]), list(v[1]), v[2]))
+            policy = pulumi.Output.all(
+                pulumi.Output.all(*args.secret_arns), pulumi.Output.all(*args.assumable_role_arns), args.log_group_arn
+            ).apply(lambda v: instance_policy(list(v[0]), list(v[1]), v[2]))
             aws.iam.RolePolicy(f"{self._name}-instance", role=role.id, policy=policy, opts=self._child())
         profile = aws.iam.InstanceProfile(f"{self._name}-instance", role=role.name, opts=self._child())
         return role, profile

@@ -124,9 +124,11 @@ class NetworkConfig(_Section):
 class CdnConfig(_Section):
     """Phase 2: the CDN in front of the site."""
 
-    provider: Literal["cloudflare", "cloudfront"] = Field("cloudflare", description="CDN provider. Defaults to cloudflare.")
+    provider: Literal["cloudflare", "cloudfront"] = Field("cloudflare", description="CDN provider. "
+                                                                                    "Defaults to cloudflare.")
     plan: Literal["free", "pro", "business"] = Field("free", description="Cloudflare plan (decides image "
-                                                                         "optimisation and rate-limit limits). Defaults to free.")
+                                                                         "optimisation and rate-limit limits). "
+                                                                         "Defaults to free.")
     cloudflare_account_id: str | None = Field(None, description="Cloudflare account id (to create the zone). "
                                                                 "Required for cloudflare unless zoneId is given.")
     zone_id: str | None = Field(None, description="Adopt an existing Cloudflare zone by id. Defaults to creating one.")
@@ -137,7 +139,8 @@ class CdnConfig(_Section):
                                                           "are created there. Defaults to none (validation record "
                                                           "exported for your DNS host).")
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
-        "PriceClass_200", description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.")
+        "PriceClass_200", description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults "
+                                      "to PriceClass_200.")
     default_ttl_seconds: int = Field(3600, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
                                                                             "responses. Defaults to 3600.")
     rate_limit_per_minute: int = Field(600, ge=10, le=1_000_000, description="Requests per minute per client IP "
@@ -235,12 +238,14 @@ class EventStreamConfig(_Section):
 class SloConfig(_Section):
     """Phase 5: the service level objectives the alarms watch."""
 
-    p95_latency_ms: int = Field(300, ge=50, le=10_000, description="p95 latency target at the edge/ALB. Defaults to 300.")
+    p95_latency_ms: int = Field(300, ge=50, le=10_000, description="p95 latency target at the edge/ALB. "
+                                                                   "Defaults to 300.")
     error_rate_percent: float = Field(1.0, gt=0, le=50, description="Error rate alarm threshold. Defaults to 1.")
     five_xx_rate_percent: float = Field(0.5, gt=0, le=50, description="5xx rate alarm threshold. Defaults to 0.5.")
     queue_age_seconds: int = Field(300, ge=10, le=1_209_600, description="Oldest message age alarm. Defaults to 300.")
     replica_lag_seconds: int = Field(30, ge=1, le=3600, description="RDS replica lag alarm. Defaults to 30.")
-    cache_hit_ratio_percent: float = Field(80, ge=1, le=100, description="Alarm below this cache hit ratio. Defaults to 80.")
+    cache_hit_ratio_percent: float = Field(80, ge=1, le=100, description="Alarm below this cache hit "
+                                                                         "ratio. Defaults to 80.")
     cache_evictions: int = Field(100, ge=0, le=10_000_000, description="Alarm above this many evictions per 5 "
                                                                       "minutes. Defaults to 100.")
     database_cpu_percent: float = Field(80, ge=1, le=100, description="Database CPU alarm threshold. Defaults to 80.")
@@ -365,7 +370,9 @@ class StackConfig(_Section):
     static_assets: StaticAssetsConfig = Field(default_factory=StaticAssetsConfig, description="Phase 3 static assets.")
     queues: list[QueueConfig] = Field(default_factory=list, description="Phase 4 workloads. Defaults to none.")
     event_stream: EventStreamConfig = Field(default_factory=EventStreamConfig, description="Phase 4 events.")
-    observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig, description="Phase 5 metrics, logs, dashboards and alarms.")
+    observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig, description="Phase 5 metrics, "
+                                                                                                "logs, dashboards and "
+                                                                                                "alarms.")
     services: list[ServiceConfig] = Field(default_factory=list, description="Phase 6 hot services. Required "
                                                                             "(at least one) from phase 6.")
     flows: list[FlowConfig] = Field(default_factory=list, description="Business flows and their consistency.")
@@ -461,7 +468,9 @@ def _bounds_message(loc: tuple[Any, ...]) -> str | None:
             return None
         annotation = field.annotation
         inner = [a for a in getattr(annotation, "__args__", ()) if isinstance(a, type) and issubclass(a, BaseModel)]
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else (inner or [model])[0]
+        model = (
+            annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else (inner or [model])[0]
+        )
     if field is None:
         return None
     low = next((getattr(m, "ge", None) for m in field.metadata if getattr(m, "ge", None) is not None), None)

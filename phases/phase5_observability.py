@@ -60,7 +60,9 @@ def watched(ctx: Any, up_to: int) -> Watched:
     return Watched(
         load_balancer=web_tier.alb_arn_suffix if web_tier is not None else None,
         target_groups=dict(web_tier.target_group_arn_suffixes) if web_tier is not None else {},
-        distribution_id=_distribution_id(cdn) if config.cdn is not None and config.cdn.provider == "cloudfront" else None,
+        distribution_id=_distribution_id(cdn)
+        if config.cdn is not None and config.cdn.provider == "cloudfront"
+        else None,
         queues={name: (q.queue_name, q.dead_letter_queue_name) for name, q in components.get("queues", {}).items()},
         database=_database_identifier(database),
         replicas=tuple(_replica_identifiers(database)),

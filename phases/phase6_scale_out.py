@@ -31,19 +31,26 @@ def build(ctx: Any) -> None:
     config = ctx.config
     network = ctx.components["network"]
     baseline = ctx.components["baseline"]
-    web_tier = WebTier("web", WebTierArgs(
-        vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
-        private_subnet_ids=network.private_subnet_ids,
-        services=services(config),
-        domain=config.site.domain,
-        access_log_bucket=baseline.log_bucket_name,
-        rate_limit_per_5_minutes=config.cdn.rate_limit_per_minute * 5 if config.cdn else 3000,
-        extra_security_group_ids=[s for s in [first_attribute(network, "app_security_group_id")] if s is not None],
-        secret_arns=secret_arns(ctx.components),
-        assumable_role_arns=workload_role_arns(ctx.components),
-        extra_policy_arns=[a for a in [first_attribute(ctx.components.get("cache"), "connect_policy_arn")] if a is not None],
-        log_group_arn=first_attribute(ctx.components.get("observability"), "app_log_group_arn"),
-    ), ctx.opts(NUMBER))
+    web_tier = WebTier(
+        "web",
+        WebTierArgs(
+            vpc_id=network.vpc_id,
+            public_subnet_ids=network.public_subnet_ids,
+            private_subnet_ids=network.private_subnet_ids,
+            services=services(config),
+            domain=config.site.domain,
+            access_log_bucket=baseline.log_bucket_name,
+            rate_limit_per_5_minutes=config.cdn.rate_limit_per_minute * 5 if config.cdn else 3000,
+            extra_security_group_ids=[s for s in [first_attribute(network, "app_security_group_id")] if s is not None],
+            secret_arns=secret_arns(ctx.components),
+            assumable_role_arns=workload_role_arns(ctx.components),
+            extra_policy_arns=[
+                a for a in [first_attribute(ctx.components.get("cache"), "connect_policy_arn")] if a is not None
+            ],
+            log_group_arn=first_attribute(ctx.components.get("observability"), "app_log_group_arn"),
+        ),
+        ctx.opts(NUMBER),
+    )
     ctx.components["web_tier"] = web_tier
     signals = slo_signals(Watched(load_balancer=web_tier.alb_arn_suffix,
                                   target_groups=dict(web_tier.target_group_arn_suffixes)), config.observability.slo)

@@ -179,7 +179,8 @@ def _finding(control: Control, level: Enforcement, subject: Subject, message: st
 
 def _run_stack(control: Control, subjects: Sequence[Subject], thresholds: Mapping[str, Any],
                finding: Callable[[Subject, str, str], Finding]) -> list[Finding]:
-    """A stack control reports per subject; it yields status "unknown" itself by yielding `(subject, UnknownValueError)`."""
+    """A stack control reports per subject; it yields status "unknown" itself by yielding
+    `(subject, UnknownValueError)`."""
     out: list[Finding] = []
     for subject, result in control.check(subjects, thresholds):
         if isinstance(result, UnknownValueError):

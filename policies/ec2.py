@@ -66,7 +66,8 @@ CONTROLS = (
         check=no_public_ip,
         description="Instances of the web tier live in private subnets behind the load balancer.",
         remediation="Set networkInterfaces[].associatePublicIpAddress=false (or leave it unset in private subnets).",
-        sources=("FSBP EC2.25", "FSBP AutoScaling.5", "CKV_AWS_88", "compliance-policies ec2-launchtemplate-disallow-public-ip"),
+        sources=("FSBP EC2.25", "FSBP AutoScaling.5", "CKV_AWS_88", "compliance-policies "
+                                                                    "ec2-launchtemplate-disallow-public-ip"),
     ),
     Control(
         id="LT-04", title="Launch template volumes are encrypted", severity=Severity.HIGH, resource_types=_TYPES,

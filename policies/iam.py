@@ -92,7 +92,9 @@ def no_wildcard_resource_writes(subject: Subject, cfg: Mapping[str, Any]) -> Ite
 
 
 def _is_web_identity(statement: Mapping[str, Any]) -> bool:
-    federated = statement.get("Principal", {}).get("Federated") if isinstance(statement.get("Principal"), Mapping) else None
+    federated = (
+        statement.get("Principal", {}).get("Federated") if isinstance(statement.get("Principal"), Mapping) else None
+    )
     return "sts:AssumeRoleWithWebIdentity" in actions(statement) or any("oidc" in str(f) for f in as_list(federated))
 
 
@@ -151,7 +153,8 @@ CONTROLS = (
     Control(
         id="IAM-01", title="No IAM policy grants full admin", severity=Severity.CRITICAL, resource_types=_POLICY_TYPES,
         check=no_admin,
-        description="No Allow statement may have Action '*' with Resource '*' (Policy, RolePolicy, Role.inlinePolicies).",
+        description="No Allow statement may have Action '*' with Resource '*' (Policy, RolePolicy, "
+                    "Role.inlinePolicies).",
         remediation="Grant the specific actions on the specific resources the workload needs.",
         sources=("FSBP IAM.1", "CIS 1.15", "CKV_AWS_62", "CKV_AWS_1", "CKV2_AWS_40", "AwsSolutions-IAM5"),
     ),

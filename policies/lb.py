@@ -97,7 +97,8 @@ CONTROLS = (
         id="ALB-01", title="HTTP listeners only redirect to HTTPS", severity=Severity.HIGH, resource_types=LISTENERS,
         check=http_redirects,
         description="A plain-HTTP listener must have exactly one default action: a redirect to HTTPS.",
-        remediation="defaultActions=[{type: redirect, redirect: {protocol: HTTPS, port: '443', statusCode: HTTP_301}}].",
+        remediation="defaultActions=[{type: redirect, redirect: {protocol: HTTPS, port: '443', "
+                    "statusCode: HTTP_301}}].",
         sources=("FSBP ELB.1", "CKV2_AWS_20", "CKV_AWS_2", "awsguard alb-http-to-https-redirection"),
     ),
     Control(

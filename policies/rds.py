@@ -151,10 +151,13 @@ def replicas_match_source(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) 
         source = source_of(replica, instances)
         if source is None:
             return
-        if {g.urn for g in parameter_groups_of(replica, subjects)} != {g.urn for g in parameter_groups_of(source, subjects)} \
-                or (get(replica.props, "parameterGroupName") is None) != (get(source.props, "parameterGroupName") is None):
+        if {g.urn for g in parameter_groups_of(replica, subjects)} != {
+            g.urn for g in parameter_groups_of(source, subjects)
+        } or (get(replica.props, "parameterGroupName") is None) != (get(source.props, "parameterGroupName") is None):
             yield f"parameter group differs from its source {source.name} (TLS enforcement may differ)"
-        if (to_int(get(replica.props, "monitoringInterval")) or 0) != (to_int(get(source.props, "monitoringInterval")) or 0):
+        if (to_int(get(replica.props, "monitoringInterval")) or 0) != (
+            to_int(get(source.props, "monitoringInterval")) or 0
+        ):
             yield f"monitoringInterval differs from its source {source.name}"
         if (to_int(get(source.props, "backupRetentionPeriod")) or 0) <= 0:
             yield f"source {source.name} has backupRetentionPeriod 0 (replicas need source backups)"
@@ -165,37 +168,63 @@ def replicas_match_source(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) 
 _TYPES = (INSTANCE,)
 CONTROLS = (
     Control(
-        id="RDS-01", title="RDS storage is encrypted", severity=Severity.HIGH, resource_types=_TYPES,
+        id="RDS-01",
+        title="RDS storage is encrypted",
+        severity=Severity.HIGH,
+        resource_types=_TYPES,
         check=storage_encrypted,
         description="Primary instances must set storageEncrypted. Same-region replicas inherit encryption and ignore "
-                    "the field; a cross-region replica needs its own kmsKeyId.",
-        remediation="Set storageEncrypted=true (and kmsKeyId for a customer managed key); kmsKeyId on cross-region replicas.",
+        "the field; a cross-region replica needs its own kmsKeyId.",
+        remediation="Set storageEncrypted=true (and kmsKeyId for a customer managed key); kmsKeyId on "
+        "cross-region replicas.",
         sources=("FSBP RDS.3", "CIS 2.2.1", "CKV_AWS_16", "AwsSolutions-RDS2", "awsguard rds-storage-encrypted"),
     ),
     Control(
-        id="RDS-02", title="RDS is not publicly accessible", severity=Severity.CRITICAL, resource_types=_TYPES,
-        check=not_public, waivable=False,
+        id="RDS-02",
+        title="RDS is not publicly accessible",
+        severity=Severity.CRITICAL,
+        resource_types=_TYPES,
+        check=not_public,
+        waivable=False,
         description="Databases, replicas included, must only be reachable from inside the VPC.",
         remediation="Set publiclyAccessible=false and place the instance in private subnets.",
         sources=("FSBP RDS.2", "CIS 2.2.3", "CKV_AWS_17", "awsguard rds-instance-public-access"),
     ),
     Control(
-        id="RDS-03", title="RDS primaries are multi-AZ", severity=Severity.MEDIUM, resource_types=_TYPES,
-        check=multi_az, config_defaults={"required": True},
+        id="RDS-03",
+        title="RDS primaries are multi-AZ",
+        severity=Severity.MEDIUM,
+        resource_types=_TYPES,
+        check=multi_az,
+        config_defaults={"required": True},
         description="A standby in a second AZ survives an AZ outage. Set config required=false for dev stacks.",
         remediation="Set multiAz=true on primary instances.",
-        sources=("FSBP RDS.5", "CIS 2.2.4", "CKV_AWS_157", "AwsSolutions-RDS3", "awsguard rds-instance-multi-az-enabled"),
+        sources=(
+            "FSBP RDS.5",
+            "CIS 2.2.4",
+            "CKV_AWS_157",
+            "AwsSolutions-RDS3",
+            "awsguard rds-instance-multi-az-enabled",
+        ),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-04", title="RDS keeps backups long enough", severity=Severity.MEDIUM, resource_types=_TYPES,
-        check=backups, config_defaults={"minDays": 7, "checkReadReplicas": False},
-        description="Automated backups must be kept at least minDays (default 7); replicas only with checkReadReplicas.",
+        id="RDS-04",
+        title="RDS keeps backups long enough",
+        severity=Severity.MEDIUM,
+        resource_types=_TYPES,
+        check=backups,
+        config_defaults={"minDays": 7, "checkReadReplicas": False},
+        description="Automated backups must be kept at least minDays (default 7); replicas only with "
+        "checkReadReplicas.",
         remediation="Set backupRetentionPeriod to at least 7.",
         sources=("FSBP RDS.11", "CKV_AWS_133", "AwsSolutions-RDS13", "awsguard rds-instance-backup-enabled"),
     ),
     Control(
-        id="RDS-05", title="RDS is protected from deletion", severity=Severity.MEDIUM, resource_types=_TYPES,
+        id="RDS-05",
+        title="RDS is protected from deletion",
+        severity=Severity.MEDIUM,
+        resource_types=_TYPES,
         check=deletion_safety,
         description="Deletion protection on, and primaries take a final snapshot when deleted.",
         remediation="Set deletionProtection=true and skipFinalSnapshot=false (with finalSnapshotIdentifier).",
@@ -203,45 +232,72 @@ CONTROLS = (
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-06", title="RDS forces TLS through its parameter group", severity=Severity.HIGH,
-        resource_types=(INSTANCE, PARAMETER_GROUP), check=tls_parameter_group, stack=True,
+        id="RDS-06",
+        title="RDS forces TLS through its parameter group",
+        severity=Severity.HIGH,
+        resource_types=(INSTANCE, PARAMETER_GROUP),
+        check=tls_parameter_group,
+        stack=True,
         description="The instance's parameterGroupName must lead to a group in the stack setting rds.force_ssl=1 "
-                    "(PostgreSQL) or require_secure_transport=1 (MySQL/MariaDB); joined through property dependencies.",
+        "(PostgreSQL) or require_secure_transport=1 (MySQL/MariaDB); joined through property dependencies.",
         remediation="Create an aws.rds.ParameterGroup with rds.force_ssl=1 / require_secure_transport=1 and set "
-                    "parameterGroupName to it.",
+        "parameterGroupName to it.",
         sources=("FSBP RDS.38", "FSBP RDS.39", "CKV2_AWS_69"),
     ),
     Control(
-        id="RDS-07", title="RDS allows IAM authentication", severity=Severity.MEDIUM, resource_types=_TYPES,
-        check=iam_auth, enforcement=Enforcement.ADVISORY,
+        id="RDS-07",
+        title="RDS allows IAM authentication",
+        severity=Severity.MEDIUM,
+        resource_types=_TYPES,
+        check=iam_auth,
+        enforcement=Enforcement.ADVISORY,
         description="IAM database authentication avoids long-lived passwords in applications (advisory).",
         remediation="Set iamDatabaseAuthenticationEnabled=true.",
         sources=("FSBP RDS.10", "CKV_AWS_161"),
     ),
     Control(
-        id="RDS-08", title="RDS logs and monitoring are on", severity=Severity.MEDIUM, resource_types=_TYPES,
+        id="RDS-08",
+        title="RDS logs and monitoring are on",
+        severity=Severity.MEDIUM,
+        resource_types=_TYPES,
         check=monitoring,
         config_defaults={"logExports": DEFAULT_LOG_EXPORTS, "requirePerformanceInsightsKms": True},
         description="Export the engine's logs to CloudWatch, enable enhanced monitoring and Performance Insights "
-                    "(encrypted with a KMS key).",
+        "(encrypted with a KMS key).",
         remediation="Set enabledCloudwatchLogsExports (postgresql, upgrade), monitoringInterval>0 with a monitoring "
-                    "role, performanceInsightsEnabled=true and performanceInsightsKmsKeyId.",
-        sources=("FSBP RDS.9", "FSBP RDS.36", "FSBP RDS.6", "CKV_AWS_129", "CKV_AWS_118", "CKV_AWS_353", "CKV_AWS_354",
-                 "compliance-policies rds-instance-enable-performance-insights"),
+        "role, performanceInsightsEnabled=true and performanceInsightsKmsKeyId.",
+        sources=(
+            "FSBP RDS.9",
+            "FSBP RDS.36",
+            "FSBP RDS.6",
+            "CKV_AWS_129",
+            "CKV_AWS_118",
+            "CKV_AWS_353",
+            "CKV_AWS_354",
+            "compliance-policies rds-instance-enable-performance-insights",
+        ),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-09", title="RDS is patched and uses a current CA", severity=Severity.HIGH, resource_types=_TYPES,
-        check=patching, config_defaults={"allowedCaCerts": DEFAULT_CA_CERTS},
+        id="RDS-09",
+        title="RDS is patched and uses a current CA",
+        severity=Severity.HIGH,
+        resource_types=_TYPES,
+        check=patching,
+        config_defaults={"allowedCaCerts": DEFAULT_CA_CERTS},
         description="Minor version upgrades stay on; caCertIdentifier, when set, must be a current RDS CA.",
         remediation="Leave autoMinorVersionUpgrade true and use caCertIdentifier rds-ca-rsa2048-g1 (or newer).",
         sources=("FSBP RDS.13", "CIS 2.2.2", "CKV_AWS_226", "CKV_AWS_211"),
     ),
     Control(
-        id="RDS-10", title="Read replicas match their source", severity=Severity.MEDIUM,
-        resource_types=(INSTANCE, PARAMETER_GROUP), check=replicas_match_source, stack=True,
+        id="RDS-10",
+        title="Read replicas match their source",
+        severity=Severity.MEDIUM,
+        resource_types=(INSTANCE, PARAMETER_GROUP),
+        check=replicas_match_source,
+        stack=True,
         description="A replica is private, uses the same (TLS) parameter group and monitoring as its source, and its "
-                    "source keeps backups; joined through replicateSourceDb.",
+        "source keeps backups; joined through replicateSourceDb.",
         remediation="Give replicas the source's parameterGroupName and monitoringInterval, publiclyAccessible=false.",
         sources=("FSBP RDS.2/RDS.3 applied to replicas", "awsguard checkReadReplicas"),
         enforcement=Enforcement.ADVISORY,

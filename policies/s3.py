@@ -165,7 +165,9 @@ def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[
 
 def versioning(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     def check(bucket: Subject) -> Iterator[str]:
-        statuses = [get(v.props, "versioningConfiguration", "status") for v in settings_of(bucket, subjects, VERSIONING)]
+        statuses = [
+            get(v.props, "versioningConfiguration", "status") for v in settings_of(bucket, subjects, VERSIONING)
+        ]
         if "Enabled" not in statuses:
             yield f"versioning is {statuses or 'not configured'}; enable it"
         elif cfg.get("requireLifecycle") and not settings_of(bucket, subjects, LIFECYCLE):
@@ -210,7 +212,8 @@ CONTROLS = (
         id="S3-03", title="Buckets enforce owner, no public ACL or policy", severity=Severity.CRITICAL,
         resource_types=(BUCKET, OWNERSHIP, ACL, POLICY), check=no_public_access, stack=True, waivable=False,
         description="Object ownership must be BucketOwnerEnforced, no ACL may grant public access, and a policy may "
-                    "allow Principal '*' only under a CloudFront aws:SourceArn condition (origin access control). " + _S,
+                    "allow Principal '*' only under a CloudFront aws:SourceArn condition (origin "
+                    "access control). " + _S,
         remediation="Add BucketOwnershipControls(rule.objectOwnership=BucketOwnerEnforced), drop public ACLs, and "
                     "scope public-principal statements to the distribution with aws:SourceArn.",
         sources=("FSBP S3.2", "FSBP S3.3", "FSBP S3.12", "CKV2_AWS_65", "CKV_AWS_20", "CKV_AWS_57", "CKV_AWS_70",
@@ -222,7 +225,8 @@ CONTROLS = (
         description="Each bucket needs a BucketServerSideEncryptionConfiguration using aws:kms (config allowAes256 "
                     "accepts SSE-S3 for public assets). " + _S,
         remediation="Add BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (and a KMS key).",
-        sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies s3-bucket-enable-server-side-encryption"),
+        sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies "
+                                                            "s3-bucket-enable-server-side-encryption"),
     ),
     Control(
         id="S3-05", title="Buckets are versioned", severity=Severity.LOW,

@@ -144,7 +144,11 @@ def architecture(inventory: Inventory, phase: int | None = None) -> Architecture
             replicas.append((node.id, resource))
     for index, ((tier_id, type_token), members) in enumerate(sorted(counted.items()), start=1):
         new = sum(1 for r in members if highlight is not None and r.phase == highlight)
-        label = (f"{len(members)}× " if len(members) > 1 else "") + short_type(type_token) + (f" (+{new} new)" if new and new < len(members) else "")
+        label = (
+            (f"{len(members)}× " if len(members) > 1 else "")
+            + short_type(type_token)
+            + (f" (+{new} new)" if new and new < len(members) else "")
+        )
         tiers[tier_id].nodes.append(Node(f"c{index}", label, "", added=new > 0))
     present = {t.id for t in tiers.values() if t.nodes}
     edges = _tier_edges(present)

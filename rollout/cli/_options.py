@@ -10,11 +10,13 @@ import typer
 
 Program = Annotated[
     Path,
-    typer.Option("--program", "-C", help="Pulumi project directory to analyse (any Python program). Defaults to the current directory.",
+    typer.Option("--program", "-C", help="Pulumi project directory to analyse (any Python program). Defaults to the "
+                                         "current directory.",
                  file_okay=False),
 ]
 Stack = Annotated[
-    str, typer.Option("--stack", "-s", envvar="ROLLOUT_STACK", help="Stack name (stacks/Pulumi.<stack>.yaml). Defaults to example."),
+    str, typer.Option("--stack", "-s", envvar="ROLLOUT_STACK", help="Stack name (stacks/Pulumi.<stack>.yaml). "
+                                                                    "Defaults to example."),
 ]
 Phase = Annotated[
     int | None, typer.Option("--phase", "-p", min=1, help="Phase N to analyse (the program decides how many it has; "

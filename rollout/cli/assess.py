@@ -22,9 +22,14 @@ from rollout.cli._options import (
 
 def assess(
     url: Annotated[str, typer.Argument(help="The page to measure, e.g. https://shop.example.vn/.")],
-    requests: Annotated[int, typer.Option("--requests", "-n", help="Requests in probe mode (no --rate), each on a new connection. Defaults to 20.")] = 20,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Requests in flight at once (probe workers, or the connection pool under --rate). Defaults to 4.")] = 4,
-    rate: Annotated[float | None, typer.Option(help="Constant arrival rate in requests per second (latency counted from each request's intended start). Defaults to probe mode.")] = None,
+    requests: Annotated[int, typer.Option("--requests", "-n", help="Requests in probe mode (no --rate), each on a new "
+                                                                   "connection. Defaults to 20.")] = 20,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Requests in flight at once (probe workers, "
+                                                                         "or the connection pool under "
+                                                                         "--rate). Defaults to 4.")] = 4,
+    rate: Annotated[float | None, typer.Option(help="Constant arrival rate in requests per second (latency counted "
+                                                    "from each request's intended start). "
+                                                    "Defaults to probe mode.")] = None,
     duration: Annotated[float | None, typer.Option(help="Seconds to run at --rate. Defaults to 10.")] = None,
     format: FormatOption = ReportFormat.table,
     save: Save = None,
@@ -34,7 +39,8 @@ def assess(
     max_rps: MaxRps = 200.0,
     timeout: Timeout = 10.0,
     ca_bundle: CaBundle = None,
-    http_url: Annotated[str | None, typer.Option(help="Plain-http URL expected to redirect to https. Defaults to the URL's host on port 80.")] = None,
+    http_url: Annotated[str | None, typer.Option(help="Plain-http URL expected to redirect to https. Defaults to the "
+                                                      "URL's host on port 80.")] = None,
     quiet: Quiet = False,
 ) -> None:
     """Measure a site's latency (DNS, connect, TLS, TTFB, total: p50-p99), errors, protocol, TLS, CDN, cache and

@@ -20,9 +20,11 @@ class AuditFormat(str, Enum):
 def audit(
     region: Region = None,
     profile: Profile = None,
-    output: Annotated[AuditFormat, typer.Option("--format", "-f", help="table, json or sarif (for code scanning).")] = AuditFormat.table,
+    output: Annotated[AuditFormat, typer.Option("--format", "-f", help="table, json or sarif "
+                                                                       "(for code scanning).")] = AuditFormat.table,
     phase: Annotated[int | None, typer.Option(
-        "--phase", "-p", min=1, max=6, help="Also report which components of phases 1..N are missing (readiness).")] = None,
+        "--phase", "-p", min=1, max=6, help="Also report which components of phases 1..N are "
+                                            "missing (readiness).")] = None,
     config: Annotated[Path | None, typer.Option(
         "--config", dir_okay=False, help="Policy config FILE in the --policy-pack-config shape, e.g. "
                                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}.")] = None,

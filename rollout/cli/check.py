@@ -21,7 +21,8 @@ def check(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json or sarif (for code scanning).")] = CheckFormat.table,
+    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json or sarif "
+                                                                       "(for code scanning).")] = CheckFormat.table,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Policy config FILE in the --policy-pack-config shape, e.g. "
                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}; beats the stack's rollout:policy.",

@@ -14,9 +14,13 @@ def diff(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    from_phase: Annotated[int | None, typer.Option("--from-phase", min=1, help="Compare with phase M of the same stack.")] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", dir_okay=False, help="Compare with an inventory written by `rollout plan --save FILE` (e.g. on main).")] = None,
-    fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed.")] = False,
+    from_phase: Annotated[int | None, typer.Option("--from-phase", min=1, help="Compare with phase M "
+                                                                               "of the same stack.")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", dir_okay=False, help="Compare with an inventory "
+                                                                                     "written by `rollout plan --save "
+                                                                                     "FILE` (e.g. on main).")] = None,
+    fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would "
+                                                                                "be replaced or removed.")] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
     no_cache: NoCache = False,

@@ -26,8 +26,10 @@ class DrillFormat(str, Enum):
 def backup(
     db_instance: Annotated[str, typer.Option("--db-instance", help="Identifier of the source RDS instance.")],
     snapshot: Annotated[str | None, typer.Option(
-        "--snapshot", help="Snapshot to restore: an identifier, or 'latest'. Defaults to taking a new snapshot.")] = None,
-    keep: Annotated[bool, typer.Option("--keep", help="Keep the restored instance (and drill snapshots) afterwards.")] = False,
+        "--snapshot", help="Snapshot to restore: an identifier, or 'latest'. Defaults to "
+                           "taking a new snapshot.")] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the restored instance (and drill "
+                                                      "snapshots) afterwards.")] = False,
     region: Region = None,
     profile: Profile = None,
     timeout: Annotated[int, typer.Option("--timeout", min=60, help="Seconds to wait for each snapshot and the "

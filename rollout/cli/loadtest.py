@@ -32,13 +32,22 @@ def loadtest(
     url: Annotated[str, typer.Argument(help="The page to load, e.g. https://shop.example.vn/.")],
     rate: Annotated[float, typer.Option(help="Target total requests per second across all users and workers.")] = 10.0,
     duration: Annotated[float, typer.Option(help="Seconds to run. Defaults to 30.")] = 30.0,
-    users: Annotated[int | None, typer.Option("--users", "-u", help="Simulated users. Defaults to rate/2 (each at most 2 requests/s), at least 1.")] = None,
-    spawn_rate: Annotated[float | None, typer.Option(help="Users started per second. Defaults to all within 1 s.")] = None,
-    path: Annotated[list[str], typer.Option("--path", help="More paths on the same host each user requests in turn, repeatable. Defaults to the URL's path only.")] = [],  # noqa: B006
-    workers: Annotated[int, typer.Option(help="Start a Locust master and this many workers on this machine (0: one standalone process).")] = 0,
-    role: Annotated[Role, typer.Option(help="Distributed role: 'master' waits for --expect-workers workers and reports; 'worker' connects to --master-host and generates load. Defaults to standalone.")] = Role.standalone,
-    expect_workers: Annotated[int, typer.Option(help="Master only: workers to wait for before starting. Defaults to 1.")] = 1,
-    master_host: Annotated[str, typer.Option(help="Worker only: the master's address. Defaults to 127.0.0.1.")] = "127.0.0.1",
+    users: Annotated[int | None, typer.Option("--users", "-u", help="Simulated users. Defaults to rate/2 (each at most "
+                                                                    "2 requests/s), at least 1.")] = None,
+    spawn_rate: Annotated[float | None, typer.Option(help="Users started per second. Defaults "
+                                                          "to all within 1 s.")] = None,
+    path: Annotated[list[str], typer.Option("--path", help="More paths on the same host each user requests in turn, "
+                                                           "repeatable. Defaults to the "
+                                                           "URL's path only.")] = [],  # noqa: B006
+    workers: Annotated[int, typer.Option(help="Start a Locust master and this many workers on this machine (0: one "
+                                              "standalone process).")] = 0,
+    role: Annotated[Role, typer.Option(help="Distributed role: 'master' waits for --expect-workers workers and "
+                                            "reports; 'worker' connects to --master-host and generates load. "
+                                            "Defaults to standalone.")] = Role.standalone,
+    expect_workers: Annotated[int, typer.Option(help="Master only: workers to wait for before "
+                                                     "starting. Defaults to 1.")] = 1,
+    master_host: Annotated[str, typer.Option(help="Worker only: the master's address. "
+                                                  "Defaults to 127.0.0.1.")] = "127.0.0.1",
     master_port: Annotated[int, typer.Option(help="The master's port. Defaults to 5557.")] = 5557,
     format: FormatOption = ReportFormat.table,
     save: Save = None,

@@ -16,7 +16,8 @@ def plan(
     phase: Phase = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     detail: Annotated[bool, typer.Option("--detail", help="List every resource, not counts per component.")] = False,
-    save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for `rollout diff --baseline`).", dir_okay=False)] = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for "
+                                                             "`rollout diff --baseline`).", dir_okay=False)] = None,
     quiet: Quiet = False,
     no_cache: NoCache = False,
 ) -> None:

@@ -115,7 +115,9 @@ def run(plan: LocustPlan, workdir: Path, *, on_tick: Callable[[float], Any] | No
     env = dict(os.environ)
     if plan.ca_bundle:
         env["REQUESTS_CA_BUNDLE"] = plan.ca_bundle
-    logs = [(workdir / f"locust-{i}.log").open("w") for i in range(len(locust_commands(plan, scenario, prefix, executable)))]
+    logs = [
+        (workdir / f"locust-{i}.log").open("w") for i in range(len(locust_commands(plan, scenario, prefix, executable)))
+    ]
     processes = [subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
                  for command, log in zip(locust_commands(plan, scenario, prefix, executable), logs)]
     started, stopped = time.monotonic(), False

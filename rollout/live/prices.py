@@ -2,9 +2,9 @@
 `/offers/v1.0/aws/index.json`, then per offer `current/region_index.json` -> the region's `currentVersionUrl`).
 
 Offer files are large (the EC2 regional file is about 350 MB), so they are streamed with ijson: products are kept
-only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters (as the offer files need them):
-only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied"
-dimensions. Every price keeps the offer's version and publicationDate; the catalog is written atomically.
+only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters (as the offer
+files need them): only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance
+applied" dimensions. Every price keeps the offer's version and publicationDate; the catalog is written atomically.
 """
 
 from __future__ import annotations

@@ -36,7 +36,8 @@ def open_session(region: str | None = None, profile: str | None = None) -> Any:
     try:
         session = boto3.Session(profile_name=profile or None)
     except ProfileNotFound as error:
-        raise UserError(f"AWS profile {error.kwargs.get('profile', profile)!r} is not in the shared config files") from None
+        raise UserError(f"AWS profile {error.kwargs.get('profile', profile)!r} is not in the "
+                        f"shared config files") from None
     chosen = region or os.environ.get("AWS_REGION") or session.region_name
     if not chosen:
         raise UserError("no AWS region: pass --region or set AWS_REGION (or a region in the profile)")

@@ -132,7 +132,8 @@ def load_project(directory: Path | str = ".") -> Project:
     runtime = document.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, Mapping) else runtime
     if runtime_name != "python":
-        raise UserError(f"{path}: runtime: {runtime_name!r} is not supported offline (only python programs run in-process)")
+        raise UserError(f"{path}: runtime: {runtime_name!r} is not supported offline (only python "
+                        f"programs run in-process)")
     main = directory / str(document.get("main") or "")
     if main.is_dir() or not str(document.get("main") or ""):
         main = main / "__main__.py"

@@ -10,7 +10,8 @@ def render_markdown(report: Mapping[str, Any], comparison: list[dict[str, Any]] 
     """The report as Markdown (for a pull request or a ticket)."""
     lines = [f"## Assessment of {report['url']}", "",
              f"{report['requests']} requests ({report['mode']}"
-             + (f", target {report['target_rate']:g}/s, achieved {report['achieved_rate']:g}/s" if report["target_rate"] else "")
+             + (f", target {report['target_rate']:g}/s, achieved "
+                f"{report['achieved_rate']:g}/s" if report["target_rate"] else "")
              + f"), {report['errors']} errors (rate {report['error_rate']}), status codes {report['status_codes']}"
              + (" — interrupted" if report.get("interrupted") else ""), "",
              "| phase | p50 | p90 | p95 | p99 | max | samples |", "|---|---|---|---|---|---|---|"]

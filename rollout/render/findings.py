@@ -1,4 +1,5 @@
-"""Findings as documents and tables: the JSON of `rollout check`/`audit`, SARIF 2.1.0 for code scanning, a rich table."""
+"""Findings as documents and tables: the JSON of `rollout check`/`audit`, SARIF 2.1.0 for code scanning, a rich
+table."""
 
 from __future__ import annotations
 
@@ -29,12 +30,15 @@ def _rule(control: Control) -> dict[str, Any]:
     help_text = f"{control.description}\n\nRemediation: {control.remediation}\n\nSources: {', '.join(control.sources)}"
     return {
         "id": control.id,
-        "name": "".join(word.capitalize() for word in control.title.replace("-", " ").split() if word.isalnum()) or control.id,
+        "name": "".join(word.capitalize() for word in control.title.replace("-", " ").split() if word.isalnum())
+        or control.id,
         "shortDescription": {"text": control.title},
         "fullDescription": {"text": control.description},
-        "help": {"text": help_text,
-                 "markdown": f"{control.description}\n\n**Remediation:** {control.remediation}\n\n"
-                             f"**Sources:** {', '.join(control.sources)}"},
+        "help": {
+            "text": help_text,
+            "markdown": f"{control.description}\n\n**Remediation:** {control.remediation}\n\n"
+            f"**Sources:** {', '.join(control.sources)}",
+        },
         "defaultConfiguration": {"level": level},
         "properties": {
             "security-severity": SECURITY_SEVERITY[control.severity],
@@ -71,7 +75,9 @@ def _result(finding: Finding, rule_index: int, artifact_uri: str | None) -> dict
                        "enforcement": finding.enforcement.value},
     }
     if finding.waived:
-        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": finding.waiver_reason or ""}]
+        result["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": finding.waiver_reason or ""}
+        ]
     return result
 
 

@@ -1,9 +1,9 @@
 """Human renderings of plans and diffs: rich tables for terminals and Markdown for pull-request comments.
 
 The pull-request comment (`plan_markdown`) brings together what a reviewer needs before a phase is applied:
-resources added and changed per phase, the monthly cost and its change (`rollout.analysis.cost`), the compliance summary
-with the top findings (`rollout.analysis.check`), data-loss warnings (`rollout.analysis.diff`) and the architecture diagram (Mermaid,
-which GitHub renders).
+resources added and changed per phase, the monthly cost and its change (`rollout.analysis.cost`), the compliance
+summary with the top findings (`rollout.analysis.check`), data-loss warnings (`rollout.analysis.diff`) and the
+architecture diagram (Mermaid, which GitHub renders).
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
             resources.add_row(str(resource.phase or "–"), component_of(current, resource) or "–",
                               mark + short_type(resource.type), resource.name)
     else:
-        for phase, components in sorted(components_by_phase(current).items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+        for phase, components in sorted(
+            components_by_phase(current).items(), key=lambda kv: (kv[0] is None, kv[0] or 0)
+        ):
             for component, types in components.items():
                 counts = ", ".join(f"{n}× {short_type(t)}" if n > 1 else short_type(t) for t, n in types.most_common())
                 resources.add_row(str(phase or "–"), component or "–", counts)
@@ -140,7 +142,9 @@ def _added_by_component(plan: Plan) -> list[str]:
         types[short_type(resource.type)] = types.get(short_type(resource.type), 0) + 1
     lines = ["<details><summary>What this phase adds</summary>", "", "| Component | Resources |", "|---|---|"]
     for component, types in by_component.items():
-        counts = ", ".join(f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        counts = ", ".join(
+            f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         lines.append(f"| {_cell(component)} | {counts} |")
     return lines + ["", "</details>", ""]
 
@@ -190,7 +194,8 @@ def cost_markdown(cost: Any, plan: Plan) -> list[str]:
     sign = "+" if amount >= 0 else "-"
     percent = f", {cost.percent:+.1f}%" if cost.percent is not None else ""
     lines = ["#### Monthly cost", "",
-             f"**${cost.after_total:,.2f}/month** ({sign}${abs(amount):,.2f}{percent} vs phase {_previous_label(plan)}).", ""]
+             f"**${cost.after_total:,.2f}/month** ({sign}${abs(amount):,.2f}{percent} vs phase "
+             f"{_previous_label(plan)}).", ""]
     moved = sorted((c for c in cost.changes if c.change != "unchanged" and round(c.diff, 2) != 0),
                    key=lambda c: (-abs(c.diff), c.name))
     if moved:
@@ -208,17 +213,27 @@ def findings_markdown(findings: Sequence[Mapping[str, Any]], top: int = TOP_FIND
     """The compliance section: verdict, counts by severity, and the `top` most important findings (mandatory
     first, then by severity); the stack's `rollout:report.topFindings` sets `top` in a plan comment."""
     active = [f for f in findings if not f.get("waived")]
-    mandatory = [f for f in active if f.get("enforcement") == "mandatory" and f.get("status", "violation") == "violation"]
+    mandatory = [
+        f for f in active if f.get("enforcement") == "mandatory" and f.get("status", "violation") == "violation"
+    ]
     counts: dict[str, int] = {}
     for finding in active:
         counts[str(finding.get("severity", "unknown"))] = counts.get(str(finding.get("severity", "unknown")), 0) + 1
     verdict = "✅ no mandatory violations" if not mandatory else f"❌ {len(mandatory)} mandatory violation(s)"
     by_severity = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9)))
     waived = len(findings) - len(active)
-    lines = ["#### Compliance", "", f"{verdict} · {len(active)} finding(s)" + (f" ({by_severity})" if by_severity else "")
+    lines = ["#### Compliance", "", f"{verdict} · "
+                                    f"{len(active)} finding(s)" + (f" ({by_severity})" if by_severity else "")
              + (f" · {waived} waived" if waived else ""), ""]
-    top = sorted(active, key=lambda f: (f.get("enforcement") != "mandatory", SEVERITY_ORDER.get(str(f.get("severity")), 9),
-                                        str(f.get("control")), str(f.get("name"))))[:top]
+    top = sorted(
+        active,
+        key=lambda f: (
+            f.get("enforcement") != "mandatory",
+            SEVERITY_ORDER.get(str(f.get("severity")), 9),
+            str(f.get("control")),
+            str(f.get("name")),
+        ),
+    )[:top]
     if top:
         lines += ["| Control | Severity | Enforcement | Resource | Finding |", "|---|---|---|---|---|"]
         for f in top:
@@ -274,7 +289,8 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         console.print(f"{escape(title)}: no changes.")
     else:
         console.print(table)
-    console.print(f"Diff: [green]+{len(changes.added)}[/green] added, [yellow]~{len(changes.updated)}[/yellow] updated, "
+    console.print(f"Diff: [green]+{len(changes.added)}[/green] added, "
+                  f"[yellow]~{len(changes.updated)}[/yellow] updated, "
                   f"[magenta]±{len(changes.replaced)}[/magenta] replaced, [red]-{len(changes.removed)}[/red] removed.")
     if changes.data_loss:
         console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "

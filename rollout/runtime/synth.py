@@ -108,7 +108,8 @@ def _record(program: Callable[[], Any], *, project: str, stack: str, config: dic
     root = pulumi_settings.get_root_resource()
     outputs = _sync_await(_resolve_outputs(getattr(root, "outputs", {})))
     if monitor.duplicates:
-        raise ProgramError(f"duplicate URNs (the engine would reject them): {', '.join(sorted(set(monitor.duplicates)))}")
+        raise ProgramError(f"duplicate URNs (the engine would reject them): "
+                           f"{', '.join(sorted(set(monitor.duplicates)))}")
     if diagnostics.errors:
         raise ProgramError("the program logged errors: " + "; ".join(diagnostics.errors))
     return tuple(_in_tree_order(_with_phases(monitor.records))), outputs
@@ -452,7 +453,11 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
     physical = inputs.get("name") or inputs.get("bucket") or inputs.get("identifier") \
         or inputs.get("replicationGroupId") or f"{name}-{_suffix(type_, name)}"
     physical = physical if isinstance(physical, str) else f"{name}-{_suffix(type_, name)}"
-    resource_id = physical if service in {"s3", "sqs", "rds", "elasticache", "iam", "lb"} else f"{name}-{_suffix(type_, name, 'id')}"
+    resource_id = (
+        physical
+        if service in {"s3", "sqs", "rds", "elasticache", "iam", "lb"}
+        else f"{name}-{_suffix(type_, name, 'id')}"
+    )
     host = f"{physical}.{_suffix(type_, name, 'host')}.{region}.example.internal"
     arn = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{physical}"
     if service == "sqs":
@@ -468,7 +473,9 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
         "identifier": physical if service in {"rds", "neptune", "docdb"} else None,
         "endpoint": f"{host}:443",
         "address": host,
-        "url": f"https://{host}/" if service != "sqs" else f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{physical}",
+        "url": f"https://{host}/"
+        if service != "sqs"
+        else f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{physical}",
         "dnsName": host,
         "domainName": host,
         "hostedZoneId": "Z1MOCKZONE",
@@ -481,8 +488,13 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
         "keyId": f"{_suffix(type_, name, 'key')}-key",
         "arnSuffix": f"app/{physical}/{_suffix(type_, name, 'lb')}",
         "resourceId": f"db-{_suffix(type_, name, 'res').upper()}",
-        "masterUserSecrets": [{"secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!{physical}",
-                               "kmsKeyId": "", "secretStatus": "active"}],
+        "masterUserSecrets": [
+            {
+                "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!{physical}",
+                "kmsKeyId": "",
+                "secretStatus": "active",
+            }
+        ],
         "latestVersion": 1,
         "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{physical}/",
         "workspaceId": f"ws-{_suffix(type_, name, 'ws')}",

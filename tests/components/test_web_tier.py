@@ -105,7 +105,9 @@ def test_instance_policy_is_least_privilege(inventory):
     assert statements["ReadAppSecrets"]["Resource"] == [
         "arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:db"]
     assert statements["AssumeWorkloadRoles"]["Action"] == ["sts:AssumeRole"]
-    assert statements["WriteAppLogs"]["Resource"] == "arn:aws:logs:ap-southeast-1:123456789012:log-group:app:log-stream:*"
+    assert (
+        statements["WriteAppLogs"]["Resource"] == "arn:aws:logs:ap-southeast-1:123456789012:log-group:app:log-stream:*"
+    )
     assert all(s["Resource"] != "*" for s in statements.values())
 
 

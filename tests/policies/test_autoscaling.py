@@ -12,14 +12,20 @@ def asg(res, variant, name, changes=None):
 
 
 def test_asg01_launch_template(res, variant, assert_exact):
-    assert_exact("ASG-01", {
-        "pass_launch_template": asg(res, variant, "a"),
-        "pass_mixed_instances": asg(res, variant, "a2", {"launchTemplate": variant.DELETE,
-                                                         "mixedInstancesPolicy": {"launchTemplate": {}}}),
-        "fail_launch_configuration": asg(res, variant, "b", {"launchTemplate": variant.DELETE, "launchConfiguration": "lc"}),
-        "fail_nothing": asg(res, variant, "c", {"launchTemplate": variant.DELETE}),
-        "unknown_configuration": asg(res, variant, "d", {"launchConfiguration": U}),
-    })
+    assert_exact(
+        "ASG-01",
+        {
+            "pass_launch_template": asg(res, variant, "a"),
+            "pass_mixed_instances": asg(
+                res, variant, "a2", {"launchTemplate": variant.DELETE, "mixedInstancesPolicy": {"launchTemplate": {}}}
+            ),
+            "fail_launch_configuration": asg(
+                res, variant, "b", {"launchTemplate": variant.DELETE, "launchConfiguration": "lc"}
+            ),
+            "fail_nothing": asg(res, variant, "c", {"launchTemplate": variant.DELETE}),
+            "unknown_configuration": asg(res, variant, "d", {"launchConfiguration": U}),
+        },
+    )
 
 
 def test_asg02_health_and_zones(res, variant, assert_exact):

@@ -32,9 +32,14 @@ def test_lt02_hop_limit(res, variant, assert_exact):
         "fail_two": lt(res, variant, "b", {"metadataOptions.httpPutResponseHopLimit": 2}),
         "unknown_limit": lt(res, variant, "c", {"metadataOptions.httpPutResponseHopLimit": UN}),
     })
-    assert_exact("LT-02", {"pass_two_for_containers": lt(res, variant, "a", {"metadataOptions.httpPutResponseHopLimit": 2}),
-                           "fail_three": lt(res, variant, "b", {"metadataOptions.httpPutResponseHopLimit": 3})},
-                 {"maxHopLimit": 2})
+    assert_exact(
+        "LT-02",
+        {
+            "pass_two_for_containers": lt(res, variant, "a", {"metadataOptions.httpPutResponseHopLimit": 2}),
+            "fail_three": lt(res, variant, "b", {"metadataOptions.httpPutResponseHopLimit": 3}),
+        },
+        {"maxHopLimit": 2},
+    )
 
 
 def test_lt03_no_public_ip(res, variant, assert_exact):
@@ -54,6 +59,11 @@ def test_lt04_encrypted_volumes(res, variant, assert_exact):
         "fail_encryption_unset": lt(res, variant, "c", {"blockDeviceMappings.0.ebs.encrypted": variant.DELETE}),
         "unknown_encrypted": lt(res, variant, "d", {"blockDeviceMappings.0.ebs.encrypted": U}),
     })
-    assert_exact("LT-04", {"pass_cmk": lt(res, variant, "a"),
-                           "fail_no_cmk": lt(res, variant, "b", {"blockDeviceMappings.0.ebs.kmsKeyId": variant.DELETE})},
-                 {"requireKmsKey": True})
+    assert_exact(
+        "LT-04",
+        {
+            "pass_cmk": lt(res, variant, "a"),
+            "fail_no_cmk": lt(res, variant, "b", {"blockDeviceMappings.0.ebs.kmsKeyId": variant.DELETE}),
+        },
+        {"requireKmsKey": True},
+    )

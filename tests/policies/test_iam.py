@@ -65,25 +65,42 @@ def test_iam04_safe_trust(res, assert_exact):
             "Principal": {"Federated": "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"}}
     both = {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
             "StringLike": {"token.actions.githubusercontent.com:sub": "repo:shop/site:ref:refs/heads/main"}}
-    assert_exact("IAM-04", {
-        "pass_service_principal": res(ROLE, "a", {"assumeRolePolicy": TRUST_EC2}),
-        "pass_oidc_with_aud_and_sub": res(ROLE, "a2", {"assumeRolePolicy": doc({**oidc, "Condition": both})}),
-        "fail_star_principal": res(ROLE, "b", {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})}),
-        "fail_aws_star_principal": res(ROLE, "c", {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": {"AWS": "*"},
-                                                                           "Action": "sts:AssumeRole"})}),
-        "fail_oidc_without_sub": res(ROLE, "d", {"assumeRolePolicy": doc({**oidc, "Condition": {"StringEquals": both["StringEquals"]}})}),
-        "unknown_trust": res(ROLE, "e", {"assumeRolePolicy": U}),
-    })
+    assert_exact(
+        "IAM-04",
+        {
+            "pass_service_principal": res(ROLE, "a", {"assumeRolePolicy": TRUST_EC2}),
+            "pass_oidc_with_aud_and_sub": res(ROLE, "a2", {"assumeRolePolicy": doc({**oidc, "Condition": both})}),
+            "fail_star_principal": res(
+                ROLE, "b", {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})}
+            ),
+            "fail_aws_star_principal": res(
+                ROLE,
+                "c",
+                {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"})},
+            ),
+            "fail_oidc_without_sub": res(
+                ROLE, "d", {"assumeRolePolicy": doc({**oidc, "Condition": {"StringEquals": both["StringEquals"]}})}
+            ),
+            "unknown_trust": res(ROLE, "e", {"assumeRolePolicy": U}),
+        },
+    )
 
 
 def test_iam05_no_broad_managed(res, assert_exact):
     fixtures = {
         "pass_customer_policy": res(ATTACHMENT, "a", {"role": "r", "policyArn": "arn:aws:iam::1:policy/app"}),
-        "pass_narrow_aws_policy": res(ATTACHMENT, "a2", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"}),
-        "fail_admin_attachment": res(ATTACHMENT, "b", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
-        "fail_power_user_on_role": res(ROLE, "c", {"assumeRolePolicy": TRUST_EC2,
-                                                   "managedPolicyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}),
-        "fail_iam_full_access": res(ATTACHMENT, "d", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"}),
+        "pass_narrow_aws_policy": res(
+            ATTACHMENT, "a2", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"}
+        ),
+        "fail_admin_attachment": res(
+            ATTACHMENT, "b", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}
+        ),
+        "fail_power_user_on_role": res(
+            ROLE, "c", {"assumeRolePolicy": TRUST_EC2, "managedPolicyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}
+        ),
+        "fail_iam_full_access": res(
+            ATTACHMENT, "d", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"}
+        ),
         "unknown_arn": res(ATTACHMENT, "e", {"role": "r", "policyArn": U}),
     }
     assert_exact("IAM-05", fixtures)

@@ -29,11 +29,16 @@ def test_kms02_deletion(res, assert_exact):
 
 def test_kms03_not_public(res, assert_exact):
     conditioned = {**ROOT, "Principal": "*", "Condition": {"StringEquals": {"kms:CallerAccount": "1"}}}
-    assert_exact("KMS-03", {
-        "pass_account_root": res(KEY, "a", {"policy": json.dumps({"Statement": [ROOT]})}),
-        "pass_no_policy": res(KEY, "a2", {}),
-        "pass_star_with_condition": res(KEY, "a3", {"policy": json.dumps({"Statement": [conditioned]})}),
-        "fail_star_principal": res(KEY, "b", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": "*"}]})}),
-        "fail_aws_star_principal": res(KEY, "c", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": {"AWS": ["*"]}}]})}),
-        "unknown_policy": res(KEY, "d", {"policy": U}),
-    })
+    assert_exact(
+        "KMS-03",
+        {
+            "pass_account_root": res(KEY, "a", {"policy": json.dumps({"Statement": [ROOT]})}),
+            "pass_no_policy": res(KEY, "a2", {}),
+            "pass_star_with_condition": res(KEY, "a3", {"policy": json.dumps({"Statement": [conditioned]})}),
+            "fail_star_principal": res(KEY, "b", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": "*"}]})}),
+            "fail_aws_star_principal": res(
+                KEY, "c", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": {"AWS": ["*"]}}]})}
+            ),
+            "unknown_policy": res(KEY, "d", {"policy": U}),
+        },
+    )

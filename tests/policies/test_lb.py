@@ -73,11 +73,17 @@ def test_alb06_waf(res, variant, assert_exact):
                         {"resourceArn": [lb.urn]})]
 
     other = res(LB, "other", GOOD_LB)
-    assert_exact("ALB-06", {
-        "pass_associated": with_waf("a"),
-        "pass_internal": with_waf("a2", {"internal": True}, associate=False),
-        "fail_no_association": with_waf("b", associate=False),
-        "fail_association_for_another_lb": [res(LB, "c", GOOD_LB), other,
-                                            res(WEB_ACL_ASSOCIATION, "c-waf", {"resourceArn": "x"}, {"resourceArn": [other.urn]})],
-        "unknown_internal": with_waf("d", {"internal": UB}, associate=False),
-    })
+    assert_exact(
+        "ALB-06",
+        {
+            "pass_associated": with_waf("a"),
+            "pass_internal": with_waf("a2", {"internal": True}, associate=False),
+            "fail_no_association": with_waf("b", associate=False),
+            "fail_association_for_another_lb": [
+                res(LB, "c", GOOD_LB),
+                other,
+                res(WEB_ACL_ASSOCIATION, "c-waf", {"resourceArn": "x"}, {"resourceArn": [other.urn]}),
+            ],
+            "unknown_internal": with_waf("d", {"internal": UB}, associate=False),
+        },
+    )

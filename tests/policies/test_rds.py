@@ -25,21 +25,31 @@ def db(res, variant, name, changes=None, base=PRIMARY, deps=None):
 
 
 def test_engine_family():
-    assert [engine_family(e) for e in ("postgres", "postgres16", "mysql8.0", "aurora-mysql", "mariadb", "oracle-ee", None)] \
-        == ["postgres", "postgres", "mysql", "mysql", "mariadb", None, None]
+    assert [
+        engine_family(e) for e in ("postgres", "postgres16", "mysql8.0", "aurora-mysql", "mariadb", "oracle-ee", None)
+    ] == ["postgres", "postgres", "mysql", "mysql", "mariadb", None, None]
 
 
 def test_rds01_storage_encrypted(res, variant, assert_exact):
-    assert_exact("RDS-01", {
-        "pass_encrypted": db(res, variant, "a"),
-        "pass_same_region_replica": db(res, variant, "a2", base=REPLICA),
-        "pass_cross_region_replica_with_key": db(res, variant, "a3", {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x",
-                                                                      "kmsKeyId": "arn:aws:kms:k"}, base=REPLICA),
-        "fail_unencrypted": db(res, variant, "b", {"storageEncrypted": False}),
-        "fail_cross_region_replica_without_key": db(res, variant, "c", {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x"},
-                                                    base=REPLICA),
-        "unknown_flag": db(res, variant, "d", {"storageEncrypted": UB}),
-    })
+    assert_exact(
+        "RDS-01",
+        {
+            "pass_encrypted": db(res, variant, "a"),
+            "pass_same_region_replica": db(res, variant, "a2", base=REPLICA),
+            "pass_cross_region_replica_with_key": db(
+                res,
+                variant,
+                "a3",
+                {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x", "kmsKeyId": "arn:aws:kms:k"},
+                base=REPLICA,
+            ),
+            "fail_unencrypted": db(res, variant, "b", {"storageEncrypted": False}),
+            "fail_cross_region_replica_without_key": db(
+                res, variant, "c", {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x"}, base=REPLICA
+            ),
+            "unknown_flag": db(res, variant, "d", {"storageEncrypted": UB}),
+        },
+    )
 
 
 def test_rds02_not_public(res, variant, assert_exact):
@@ -99,17 +109,22 @@ def with_group(res, variant, name, group_changes=None, db_changes=None, linked=T
 
 def test_rds06_tls_parameter_group(res, variant, assert_exact):
     mysql = {"name": "my", "family": "mysql8.0", "parameters": [{"name": "require_secure_transport", "value": "1"}]}
-    assert_exact("RDS-06", {
-        "pass_postgres_force_ssl": with_group(res, variant, "a"),
-        "pass_mysql_secure_transport": with_group(res, variant, "a2", mysql, {"engine": "mysql"}),
-        "pass_joined_by_literal_name": [db(res, variant, "a3"), res(PARAMETER_GROUP, "a3-pg", TLS_GROUP)],
-        "fail_default_group": db(res, variant, "b", {"parameterGroupName": variant.DELETE}),
-        "fail_force_ssl_off": with_group(res, variant, "c", {"parameters.0.value": "0"}),
-        "fail_parameter_missing": with_group(res, variant, "d", {"parameters": []}),
-        "fail_mysql_group_without_parameter": with_group(res, variant, "e", {**mysql, "parameters": []}, {"engine": "mysql"}),
-        "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
-        "unknown_parameter_value": with_group(res, variant, "g", {"parameters.0.value": U}),
-    })
+    assert_exact(
+        "RDS-06",
+        {
+            "pass_postgres_force_ssl": with_group(res, variant, "a"),
+            "pass_mysql_secure_transport": with_group(res, variant, "a2", mysql, {"engine": "mysql"}),
+            "pass_joined_by_literal_name": [db(res, variant, "a3"), res(PARAMETER_GROUP, "a3-pg", TLS_GROUP)],
+            "fail_default_group": db(res, variant, "b", {"parameterGroupName": variant.DELETE}),
+            "fail_force_ssl_off": with_group(res, variant, "c", {"parameters.0.value": "0"}),
+            "fail_parameter_missing": with_group(res, variant, "d", {"parameters": []}),
+            "fail_mysql_group_without_parameter": with_group(
+                res, variant, "e", {**mysql, "parameters": []}, {"engine": "mysql"}
+            ),
+            "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
+            "unknown_parameter_value": with_group(res, variant, "g", {"parameters.0.value": U}),
+        },
+    )
 
 
 def test_rds07_iam_auth(res, variant, assert_exact):
@@ -146,9 +161,14 @@ def replica_stack(res, variant, name, replica_changes=None, source_changes=None,
     other = res(PARAMETER_GROUP, f"{name}-other", {**TLS_GROUP, "name": "other"})
     source = db(res, variant, f"{name}-src", {"parameterGroupName": "g", **(source_changes or {})},
                 deps={"parameterGroupName": [group.urn]})
-    replica = db(res, variant, name, {"replicateSourceDb": "src-id", "parameterGroupName": "g", **(replica_changes or {})},
-                 base=REPLICA, deps={"replicateSourceDb": [source.urn],
-                                     "parameterGroupName": [(group if same_group else other).urn]})
+    replica = db(
+        res,
+        variant,
+        name,
+        {"replicateSourceDb": "src-id", "parameterGroupName": "g", **(replica_changes or {})},
+        base=REPLICA,
+        deps={"replicateSourceDb": [source.urn], "parameterGroupName": [(group if same_group else other).urn]},
+    )
     return [replica, source, group, other]
 
 

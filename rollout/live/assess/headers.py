@@ -19,7 +19,9 @@ def detect_cdn(headers: Mapping[str, str]) -> str | None:
         return "cloudflare"
     if "x-amz-cf-pop" in h or "x-amz-cf-id" in h or "cloudfront" in x_cache or "cloudfront" in via:
         return "cloudfront"
-    if "x-served-by" in h and ("x-fastly-request-id" in h or "varnish" in via or "fastly" in h.get("x-served-by", "").lower()):
+    if "x-served-by" in h and (
+        "x-fastly-request-id" in h or "varnish" in via or "fastly" in h.get("x-served-by", "").lower()
+    ):
         return "fastly"
     if "akamai" in server or "x-akamai-transformed" in h or "akamai-grn" in h:
         return "akamai"

@@ -28,7 +28,9 @@ class Sample:
     tls: float | None = None
     ttfb: float | None = None
     total: float | None = None
-    queue: float | None = None        # constant rate only: from the intended start to the actual send (incl. waiting for a free connection)
+    queue: float | None = (
+        None  # constant rate only: from the intended start to the actual send (incl. waiting for a free connection)
+    )
     cache: str | None = None          # hit | miss | other cache status the CDN reported
 
     @property

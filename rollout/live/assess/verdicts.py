@@ -49,8 +49,15 @@ def findings(report: Mapping[str, Any], *, p95_target_ms: float = DEFAULT_P95_TA
     result.append(Finding("cache_hit_ratio", cache.get("hit_ratio"), "hits on repeat requests",
                           "good" if hits else "poor", "2"))
     version = report.get("http_version")
-    result.append(Finding("http_version", version, "HTTP/2 or newer",
-                          "unknown" if version is None else ("good" if version in ("HTTP/2", "HTTP/3") else "poor"), "2"))
+    result.append(
+        Finding(
+            "http_version",
+            version,
+            "HTTP/2 or newer",
+            "unknown" if version is None else ("good" if version in ("HTTP/2", "HTTP/3") else "poor"),
+            "2",
+        )
+    )
     result.append(Finding("http3_advertised", report.get("http3_advertised"), "Alt-Svc offers h3",
                           "good" if report.get("http3_advertised") else "needs-improvement", "2"))
     result.append(Finding("compression", report.get("compression"), "br or zstd (gzip at least)",

@@ -17,7 +17,10 @@ def normalize_backup_plan(plan_arn: str, plan: Mapping[str, Any]) -> Subject:
     def lifecycle(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
         if not value:
             return None
-        return {"deleteAfter": value.get("DeleteAfterDays"), "coldStorageAfter": value.get("MoveToColdStorageAfterDays")}
+        return {
+            "deleteAfter": value.get("DeleteAfterDays"),
+            "coldStorageAfter": value.get("MoveToColdStorageAfterDays"),
+        }
 
     rules = [{
         "ruleName": rule.get("RuleName"), "targetVaultName": rule.get("TargetBackupVaultName"),

@@ -66,7 +66,9 @@ class AuditResult:
         return extra
 
 
-def split_controls(controls: Iterable[Control], unavailable: Iterable[Unavailable]) -> tuple[list[Control], dict[str, str]]:
+def split_controls(
+    controls: Iterable[Control], unavailable: Iterable[Unavailable]
+) -> tuple[list[Control], dict[str, str]]:
     """Controls that can be evaluated, and those that read a resource type the audit could not collect."""
     missing: dict[str, Unavailable] = {}
     for gap in unavailable:

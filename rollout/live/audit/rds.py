@@ -20,7 +20,9 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> S
     if groups:
         deps["parameterGroupName"] = [arn_of("rds", region, account, f"pg:{groups[0]}")]
     if source:
-        deps["replicateSourceDb"] = [source if source.startswith("arn:") else arn_of("rds", region, account, f"db:{source}")]
+        deps["replicateSourceDb"] = [
+            source if source.startswith("arn:") else arn_of("rds", region, account, f"db:{source}")
+        ]
     props = {
         "identifier": db["DBInstanceIdentifier"],
         "engine": db.get("Engine"),

@@ -110,7 +110,9 @@ def test_secrets_are_masked_and_never_descended_into():
     after = inv(res("db", password=Secret("swordfish"), options=Secret({"k": "new-secret"})))
     result = diff_inventories(before, after)
     document = json.dumps(result.to_json())
-    assert "hunter2" not in document and "swordfish" not in document and "secret\"" not in document.replace("[secret]", "")
+    assert (
+        "hunter2" not in document and "swordfish" not in document and 'secret"' not in document.replace("[secret]", "")
+    )
     assert [(c.path, c.old, c.new) for c in result.updated[0].changes] == [
         ("password", "[secret]", "[secret]"), ("options", "[secret]", "[secret]")]
 

@@ -68,7 +68,8 @@ def test_json_lists_the_misconfigurations_and_exits_1(program):
     assert mandatory(document) == MANDATORY_HERE
     finding = next(f for f in document["findings"] if f["control"] == "RDS-02")
     assert finding == {**finding, "severity": "critical", "type": "aws:rds/instance:Instance",
-                       "urn": "urn:pulumi:test::shop::aws:rds/instance:Instance::db", "message": "publiclyAccessible is true",
+                       "urn": "urn:pulumi:test::shop::aws:rds/instance:Instance::db", "message": "publiclyAccessible "
+                                                                                                 "is true",
                        "status": "violation", "waived": False}
     summary = document["summary"]
     assert summary["mandatory_violations"] == len(MANDATORY_HERE) and summary["controls_evaluated"] == len(CONTROLS)
@@ -103,7 +104,8 @@ def test_valid_waivers_and_config_file_make_it_pass(tmp_path, monkeypatch):
     program = write(tmp_path / "shop", """
       rollout:waivers:
         - {control: RDS-04, resource: db, reason: restored nightly from the old server}
-        - {control: RDS-06, resource: "urn:pulumi:test::shop::aws:rds/instance:Instance::db", reason: TLS enforced by the app}
+        - {control: RDS-06, resource: "urn:pulumi:test::shop::aws:rds/instance:Instance::db",
+           reason: TLS enforced by the app}
         - {control: SQS-01, resource: jobs, reason: holds no personal data, expires: "2999-12-31"}
     """)
     (tmp_path / "relax.json").write_text(json.dumps(RELAX))
@@ -111,7 +113,8 @@ def test_valid_waivers_and_config_file_make_it_pass(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     waived = {(f["control"], f["name"]): f["waiverReason"] for f in document["findings"] if f["waived"]}
-    assert waived == {("RDS-04", "db"): "restored nightly from the old server", ("RDS-06", "db"): "TLS enforced by the app",
+    assert waived == {("RDS-04", "db"): "restored nightly "
+                                        "from the old server", ("RDS-06", "db"): "TLS enforced by the app",
                       ("SQS-01", "jobs"): "holds no personal data"}
     assert mandatory(document) == set() and document["summary"]["waived"] == 3
 

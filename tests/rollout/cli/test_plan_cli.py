@@ -94,7 +94,9 @@ for number in range(1, phase + 1):
 
 def test_phase_is_not_capped_at_six_for_other_programs(tmp_path) -> None:
     program = write_program(tmp_path / "p", EIGHT_PHASES, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
-    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--phase", "8", "--format", "json", "--quiet"])
+    result = runner.invoke(
+        app, ["plan", "-C", str(program), "-s", "dev", "--phase", "8", "--format", "json", "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["phase"] == 8 and [p["number"] for p in document["phases"]] == list(range(1, 9))

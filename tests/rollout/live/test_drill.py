@@ -170,7 +170,8 @@ def test_drill_account_checks_input_and_turns_aws_errors_into_one_line(rds, monk
         raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no rds:CreateDBSnapshot"}}, "CreateDBSnapshot")
 
     monkeypatch.setattr(drill, "run_backup_drill", refused)
-    with pytest.raises(drill.DrillFailed, match=r"^drill failed: access denied \(AccessDenied\): no rds:CreateDBSnapshot"):
+    with pytest.raises(drill.DrillFailed, match=r"^drill failed: access denied \(AccessDenied\): no "
+                                                r"rds:CreateDBSnapshot"):
         drill.drill_account(session, "shop-db")
 
     def slow(*_args, **_kwargs):

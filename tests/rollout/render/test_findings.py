@@ -34,7 +34,9 @@ def test_findings_json_shape():
     assert list(document) == ["stack", "phase", "findings", "summary"]
     first = document["findings"][0]
     assert {"control", "severity", "enforcement", "urn", "type", "name", "message", "status"} <= set(first)
-    assert document["findings"][4]["waived"] is True and document["findings"][4]["waiverReason"] == "accepted for the demo"
+    assert (
+        document["findings"][4]["waived"] is True and document["findings"][4]["waiverReason"] == "accepted for the demo"
+    )
     json.dumps(document)
 
 

@@ -28,7 +28,8 @@ COST = CostDiff(0.2, 31.5, (
 FINDINGS = [
     {"control": "RDS-04", "severity": "medium", "enforcement": "advisory", "name": "db", "message": "backups < 7 days",
      "status": "violation"},
-    {"control": "RDS-01", "severity": "high", "enforcement": "mandatory", "name": "db", "message": "storage not encrypted",
+    {"control": "RDS-01", "severity": "high", "enforcement": "mandatory", "name": "db", "message": "storage not "
+                                                                                                   "encrypted",
      "status": "violation"},
     {"control": "SQS-01", "severity": "high", "enforcement": "mandatory", "name": "jobs", "message": "no SSE",
      "status": "violation", "waived": True},

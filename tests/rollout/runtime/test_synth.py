@@ -18,7 +18,10 @@ def program(tmp_path):
 def test_records_every_resource_with_engine_style_urns(program) -> None:
     inventory = synthesize(program, "dev")
     urns = {r.urn for r in inventory}
-    assert "urn:pulumi:dev::shopfront::shopfront:phases:Phase$shopfront:storage:Store$aws:s3/bucket:Bucket::assets-bucket" in urns
+    assert (
+        "urn:pulumi:dev::shopfront::shopfront:phases:Phase$shopfront:storage:Store$aws:s3/bucket:Bucket::assets-bucket"
+        in urns
+    )
     assert "urn:pulumi:dev::shopfront::shopfront:phases:Phase$aws:sqs/queue:Queue::jobs" in urns
     assert len(inventory.custom_resources()) == 4
     assert inventory.project == "shopfront" and inventory.stack == "dev" and inventory.phase == 2
@@ -126,7 +129,9 @@ def test_explicit_provider_is_recorded_by_urn(synth) -> None:
         aws.sqs.Queue("default")
 
     by_name = {r.name: r for r in synth(program)}
-    assert by_name["jobs"].provider == by_name["singapore"].urn == "urn:pulumi:test::test::pulumi:providers:aws::singapore"
+    assert (
+        by_name["jobs"].provider == by_name["singapore"].urn == "urn:pulumi:test::test::pulumi:providers:aws::singapore"
+    )
     assert by_name["default"].provider is None
 
 

@@ -72,7 +72,9 @@ def test_constant_rate_latency_includes_queueing_on_a_slow_server(sites):
 
 
 def test_rate_mode_reuses_connections(sites):
-    report = assess_report(url=sites["https"] + "/plain/reuse", rate=20, duration=0.5, concurrency=1, ca_bundle=sites["ca"])
+    report = assess_report(
+        url=sites["https"] + "/plain/reuse", rate=20, duration=0.5, concurrency=1, ca_bundle=sites["ca"]
+    )
     assert report["requests"] == 10
     assert report["latency_ms"]["tls"]["samples"] == 1  # one HTTP/2 connection for all requests
     assert report["latency_ms"]["ttfb"]["samples"] == 10

@@ -36,8 +36,8 @@ def test_findings_name_the_phase_that_fixes_each_problem():
     assert verdicts["error_rate"] == ("poor", "5-6")
 
 
-@pytest.mark.parametrize(("ttfb", "verdict"), [(800.0, "good"), (800.1, "needs-improvement"), (1800.0, "needs-improvement"),
-                                               (1800.1, "poor"), (None, "unknown")])
+@pytest.mark.parametrize(("ttfb", "verdict"), [(800.0, "good"), (800.1, "needs-improvement"),
+                                               (1800.0, "needs-improvement"), (1800.1, "poor"), (None, "unknown")])
 def test_ttfb_uses_web_vitals_bands(ttfb, verdict):
     report = sample_report(latency_ms={"ttfb": {"p50": ttfb}, "total": {"p95": 1.0}})
     assert _verdicts(report)["ttfb_p50_ms"][0] == verdict
