@@ -35,6 +35,17 @@ class CheckResult:
         """Any unwaived mandatory violation: exit code 1."""
         return any(counts_against(f) for f in self.findings)
 
+    def to_json(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The `rollout check --format json` document: `extra` keys (project, stack, phase) first, then the
+        findings and their summary (the shape `rollout audit --format json` shares)."""
+        from rollout.analysis.findings import summarize
+
+        return {
+            **dict(extra or {}),
+            "findings": [f.to_json() for f in self.findings],
+            "summary": summarize(self.findings, controls=self.controls, resources_evaluated=self.resources_evaluated),
+        }
+
 
 # --- Inventory → subjects ---------------------------------------------------------------------------------------
 

@@ -40,7 +40,6 @@ def audit(
     from rollout.cli._render import print_json, progress_reporter
     from rollout.live.audit.evaluation import run_audit
     from rollout.live.session import open_session, unreachable_endpoint_is_bad_input
-    from rollout.render.findings import findings_json
 
     pack_config = load_config_file(config) if config is not None else {}
     validate_policy_config(pack_config, f"--config {config}", CONTROLS)
@@ -55,8 +54,7 @@ def audit(
             typer.echo(f"note: nothing to audit in {result.region} (account {result.account}); "
                        "is this the region you deployed to?", err=True)
     if output is AuditFormat.json:
-        print_json(findings_json(result.findings, controls=result.controls, resources_evaluated=len(result.subjects),
-                                 extra=result.extra_json()))
+        print_json(result.to_json())
     elif output is AuditFormat.sarif:
         print_json(_sarif(result))
     else:

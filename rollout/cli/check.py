@@ -35,7 +35,7 @@ def check(
 
     from rollout.app import check_stack
     from rollout.cli._render import console, print_json, progress_reporter
-    from rollout.render.findings import findings_json, findings_sarif, render_table
+    from rollout.render.findings import findings_sarif, render_table
 
     with progress_reporter(quiet) as progress:
         run = check_stack(program, stack, phase=phase, config_file=config, progress=progress,
@@ -48,10 +48,8 @@ def check(
             typer.echo(f"note: waiver for {waiver.control} names {waiver.resource!r}, which is no resource of this "
                        "stack at this phase (not built yet, or a typo)", err=True)
     if output is CheckFormat.json:
-        print_json(findings_json(result.findings, controls=result.controls,
-                                 resources_evaluated=result.resources_evaluated,
-                                 extra={"project": inventory.project, "stack": inventory.stack,
-                                        "phase": inventory.phase}))
+        print_json(result.to_json({"project": inventory.project, "stack": inventory.stack,
+                                   "phase": inventory.phase}))
     elif output is CheckFormat.sarif:
         print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
                                   artifact_uri=stack_file.display_path))

@@ -8,21 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from policies.core import Control, Enforcement, Finding, Severity
-from rollout.analysis.findings import summarize
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub code scanning reads `security-severity` (0-10) to rank alerts: critical > 9, high 7-8.9, medium 4-6.9.
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
-
-
-def findings_json(findings: Sequence[Finding], *, controls: Sequence[Control], resources_evaluated: int,
-                  extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """One JSON document: `extra` keys (e.g. stack, phase) first, then `findings` and `summary`."""
-    return {
-        **dict(extra or {}),
-        "findings": [f.to_json() for f in findings],
-        "summary": summarize(findings, controls=controls, resources_evaluated=resources_evaluated),
-    }
 
 
 def _rule(control: Control) -> dict[str, Any]:

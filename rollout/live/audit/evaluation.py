@@ -55,6 +55,13 @@ class AuditResult:
     controls: list[Control] = field(default_factory=list)  # the controls evaluated (not skipped, not disabled)
     readiness: list[Component] | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The `rollout audit --format json` document: account, region and what was not evaluated, then the
+        findings and their summary (the shape of `rollout check --format json`)."""
+        from rollout.analysis.check import CheckResult
+
+        return CheckResult(self.findings, self.controls, len(self.subjects)).to_json(self.extra_json())
+
     def extra_json(self) -> dict[str, Any]:
         extra: dict[str, Any] = {
             "account": self.account, "region": self.region,

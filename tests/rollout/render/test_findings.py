@@ -6,7 +6,8 @@ import pytest
 
 from policies.core import Enforcement, Finding, Severity
 from policies.registry import BY_ID, CONTROLS
-from rollout.render.findings import findings_json, findings_sarif, render_table, summarize
+from rollout.analysis.findings import summarize
+from rollout.render.findings import findings_sarif, render_table
 
 # The copy keeps the SARIF root under definitions.Root: validate against it (draft-07 ignores $ref siblings).
 SCHEMA = {**json.loads((Path(__file__).parents[2] / "data" / "sarif-schema-2.1.0.json").read_text()),
@@ -30,7 +31,9 @@ FINDINGS = [
 
 
 def test_findings_json_shape():
-    document = findings_json(FINDINGS, controls=CONTROLS, resources_evaluated=7, extra={"stack": "dev", "phase": 3})
+    from rollout.analysis.check import CheckResult
+
+    document = CheckResult(FINDINGS, list(CONTROLS), 7).to_json({"stack": "dev", "phase": 3})
     assert list(document) == ["stack", "phase", "findings", "summary"]
     first = document["findings"][0]
     assert {"control", "severity", "enforcement", "urn", "type", "name", "message", "status"} <= set(first)
