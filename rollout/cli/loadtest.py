@@ -67,11 +67,10 @@ def loadtest(
     Exit codes: 0 ok, 1 a --threshold was missed, 2 bad input, unreachable site or no Locust.
     """
     import tempfile
-    from urllib.parse import urlsplit, urlunsplit
 
     from rollout.cli._assess import emit, run_locust_with_progress
     from rollout.errors import UserError
-    from rollout.live import load, locust_runner
+    from rollout.live import locust_runner
     from rollout.live.assess.inputs import ca_bundle_problems, save_problems, thresholds_and_baseline
     from rollout.live.assess.network import inspect_url
     from rollout.live.assess.targets import parse_target
@@ -82,39 +81,18 @@ def loadtest(
     except UserError as error:
         problems += error.problems
         target = None
-    problems += load.load_problems(requests=None, concurrency=1, rate=rate, duration=duration, max_rps=max_rps)
-    users = users if users is not None else max(1, round(rate / 2))
-    if not 1 <= users <= load.MAX_CONCURRENCY:
-        problems.append(f"--users {users}: must be between 1 and {load.MAX_CONCURRENCY}")
-    if spawn_rate is not None and not spawn_rate > 0:
-        problems.append(f"--spawn-rate {spawn_rate:g}: must be positive")
-    if not 0 <= workers <= 64:
-        problems.append(f"--workers {workers}: must be between 0 and 64")
-    if workers and role is not Role.standalone:
-        problems.append("--workers starts a local master and workers: use it without --role")
-    if not 1 <= expect_workers <= 1000:
-        problems.append(f"--expect-workers {expect_workers}: must be between 1 and 1000")
-    if role is Role.worker and not master_host.strip():
-        problems.append("--master-host: must name the master's address, e.g. 10.0.0.5")
-    if not 1 <= master_port <= 65535:
-        problems.append(f"--master-port {master_port}: must be between 1 and 65535")
-    for extra in path:
-        if not extra.startswith("/"):
-            problems.append(f"--path {extra!r}: must start with /")
+    plan, more = locust_runner.plan_for(
+        target, rate=rate, duration=duration, users=users, spawn_rate=spawn_rate, paths=path, workers=workers,
+        role=role.value, expect_workers=expect_workers, master_host=master_host, master_port=master_port,
+        ca_bundle=str(ca_bundle) if ca_bundle else None, max_rps=max_rps)
+    problems += more
     thresholds, baseline, more = thresholds_and_baseline(threshold, compare)
     problems += more
     problems += ca_bundle_problems(ca_bundle)
     problems += save_problems(save)
     if problems:
         raise UserError(*problems)
-
-    parts = urlsplit(target)
-    first_path = urlunsplit(("", "", parts.path, parts.query, ""))
-    plan = locust_runner.LocustPlan(
-        host=f"{parts.scheme}://{parts.netloc}", paths=(first_path, *path), rate=rate, users=users,
-        spawn_rate=spawn_rate or float(users), duration=duration, role=role.value, workers=workers,
-        expect_workers=expect_workers, master_host=master_host, master_port=master_port,
-        ca_bundle=str(ca_bundle) if ca_bundle else None)
+    assert plan is not None and target is not None  # no problem: the URL parsed and the plan was built
     locust_runner.locust_executable()  # fail before measuring anything when Locust is missing
 
     site = None

@@ -56,6 +56,44 @@ class LocustPlan:
         return self.rate / self.users / len(self.paths)
 
 
+def plan_for(target: str | None, *, rate: float, duration: float, users: int | None, spawn_rate: float | None,
+             paths: list[str], workers: int, role: str, expect_workers: int, master_host: str, master_port: int,
+             ca_bundle: str | None, max_rps: float) -> tuple[LocustPlan | None, list[str]]:
+    """The Locust run `rollout loadtest` options describe, and every problem with them (one line each, naming the
+    option); the plan is None when there is a problem or no valid `target` URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from rollout.live import load
+
+    problems = load.load_problems(requests=None, concurrency=1, rate=rate, duration=duration, max_rps=max_rps)
+    users = users if users is not None else max(1, round(rate / 2))
+    if not 1 <= users <= load.MAX_CONCURRENCY:
+        problems.append(f"--users {users}: must be between 1 and {load.MAX_CONCURRENCY}")
+    if spawn_rate is not None and not spawn_rate > 0:
+        problems.append(f"--spawn-rate {spawn_rate:g}: must be positive")
+    if not 0 <= workers <= 64:
+        problems.append(f"--workers {workers}: must be between 0 and 64")
+    if workers and role != "standalone":
+        problems.append("--workers starts a local master and workers: use it without --role")
+    if not 1 <= expect_workers <= 1000:
+        problems.append(f"--expect-workers {expect_workers}: must be between 1 and 1000")
+    if role == "worker" and not master_host.strip():
+        problems.append("--master-host: must name the master's address, e.g. 10.0.0.5")
+    if not 1 <= master_port <= 65535:
+        problems.append(f"--master-port {master_port}: must be between 1 and 65535")
+    for extra in paths:
+        if not extra.startswith("/"):
+            problems.append(f"--path {extra!r}: must start with /")
+    if problems or target is None:
+        return None, problems
+    parts = urlsplit(target)
+    first_path = urlunsplit(("", "", parts.path, parts.query, ""))
+    return LocustPlan(host=f"{parts.scheme}://{parts.netloc}", paths=(first_path, *paths), rate=rate, users=users,
+                      spawn_rate=spawn_rate or float(users), duration=duration, role=role, workers=workers,
+                      expect_workers=expect_workers, master_host=master_host, master_port=master_port,
+                      ca_bundle=ca_bundle), problems
+
+
 def scenario_source(plan: LocustPlan) -> str:
     """The locustfile: one user class pacing itself at the plan's per-user rate, requesting each path in turn."""
     requests = "\n".join(f"        self.client.get({path!r}, name={path!r})" for path in plan.paths)

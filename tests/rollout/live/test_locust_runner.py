@@ -142,3 +142,21 @@ def test_locust_without_statistics_is_one_line_not_a_traceback(site, monkeypatch
     result = CliRunner().invoke(app, ["loadtest", site + "/plain/nostats", "--duration", "1", "-q"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "error: Locust exited with code 3 without statistics" in result.stderr
+
+
+def test_plan_for_builds_the_run_or_names_every_bad_option():
+    options = dict(rate=10.0, duration=5.0, users=None, spawn_rate=None, paths=["/cart"], workers=0,
+                   role="standalone", expect_workers=1, master_host="127.0.0.1", master_port=5557, ca_bundle=None,
+                   max_rps=200.0)
+    plan, problems = locust_runner.plan_for("https://shop.example.vn/p?x=1", **options)
+    assert problems == [] and plan.host == "https://shop.example.vn" and plan.paths == ("/p?x=1", "/cart")
+    assert plan.users == 5 and plan.spawn_rate == 5.0  # rate/2 users, all started within a second
+    plan, problems = locust_runner.plan_for(
+        "https://shop.example.vn/", **{**options, "paths": ["cart"], "workers": 2, "role": "worker",
+                                       "master_host": " ", "master_port": 70000})
+    assert plan is None and problems == [
+        "--workers starts a local master and workers: use it without --role",
+        "--master-host: must name the master's address, e.g. 10.0.0.5",
+        "--master-port 70000: must be between 1 and 65535",
+        "--path 'cart': must start with /"]
+    assert locust_runner.plan_for(None, **options) == (None, [])
