@@ -60,6 +60,7 @@ class Plan:
             "changed": list(self.changed),
             "removed": list(self.removed),
             "outputs": encode_value(self.current.outputs),
+            **({"remoteComponents": self.current.remote_components()} if self.current.remote_components() else {}),
         }
 
 

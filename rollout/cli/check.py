@@ -44,12 +44,16 @@ def check(
     if not quiet:
         for waiver in result.expired_waivers:
             typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)
+        if inventory.remote_note():
+            typer.echo(f"note: {inventory.remote_note()}: they are not checked", err=True)
         for waiver in result.unmatched_waivers:
             typer.echo(f"note: waiver for {waiver.control} names {waiver.resource!r}, which is no resource of this "
                        "stack at this phase (not built yet, or a typo)", err=True)
     if output is CheckFormat.json:
         print_json(result.to_json({"project": inventory.project, "stack": inventory.stack,
-                                   "phase": inventory.phase}))
+                                   "phase": inventory.phase,
+                                   **({"remoteComponents": inventory.remote_components()}
+                                      if inventory.remote_components() else {})}))
     elif output is CheckFormat.sarif:
         print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
                                   artifact_uri=stack_file.display_path))

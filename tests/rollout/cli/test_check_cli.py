@@ -201,3 +201,13 @@ def test_quiet_check_leaves_stderr_empty_in_30_runs(tmp_path):
         runs = list(pool.map(once, range(30)))
     assert [stderr for _, stderr in runs if stderr] == []
     assert {code for code, _ in runs} <= {0, 1}  # findings may exit 1; never a crash (2) or a signal
+
+
+def test_remote_components_are_named_as_unchecked(tmp_path) -> None:
+    from tests.rollout.programs import REMOTE_PROGRAM, write_program
+
+    program = write_program(tmp_path / "remote", REMOTE_PROGRAM, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = CliRunner().invoke(app, ["check", "-C", str(program), "-s", "dev", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["remoteComponents"] == {"awsx": 1}
+    assert "remote component (1 of awsx)" in result.stderr and "they are not checked" in result.stderr

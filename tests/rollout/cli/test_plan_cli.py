@@ -107,3 +107,25 @@ def test_our_program_refuses_a_seventh_phase_as_bad_config() -> None:
     result = runner.invoke(app, ["plan", "-s", "example", "--phase", "7", "--quiet"])
     assert result.exit_code == 2, result.output
     assert "sme-rollout:phase" in result.output and "Traceback" not in result.output
+
+
+def test_remote_components_are_counted_not_silently_dropped(tmp_path) -> None:
+    from tests.rollout.programs import REMOTE_PROGRAM
+
+    program = write_program(tmp_path / "remote", REMOTE_PROGRAM, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["remoteComponents"] == {"awsx": 1}
+    assert "note: 1 remote component (1 of awsx): the resources they create are built by their provider" \
+        in result.stderr
+
+
+def test_an_offline_runtime_limit_exits_3_naming_it(tmp_path) -> None:
+    from tests.rollout.programs import LIMIT_PROGRAM
+
+    program = write_program(tmp_path / "limit", LIMIT_PROGRAM)
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet"])
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "the offline runtime cannot answer data source acme:index/getEndpoint:getEndpoint" \
+        in lines[0] and "Traceback" not in result.output
