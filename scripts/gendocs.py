@@ -71,11 +71,13 @@ def _mappings(sources: tuple[str, ...]) -> tuple[str, str, str, str]:
 
 
 def controls_md() -> str:
-    from policies.registry import BY_ID, CATALOG_IDS
+    from policies import registry
 
-    out = [_CONTROLS_INTRO.format(count=len(CATALOG_IDS)), "## Summary", "",
+    ids = registry.CATALOG_IDS + getattr(registry, "REVIEW_IDS", ())  # the catalog's, then the reviewer's
+    BY_ID = registry.BY_ID
+    out = [_CONTROLS_INTRO.format(count=len(ids)), "## Summary", "",
            "| id | title | severity | level | FSBP / SH | CIS | Checkov | other |", "|---|---|---|---|---|---|---|---|"]
-    controls = [BY_ID[i] for i in CATALOG_IDS]
+    controls = [BY_ID[i] for i in ids]
     for c in controls:
         fsbp, cis, checkov, other = _mappings(c.sources)
         stack = " (S)" if c.stack else ""

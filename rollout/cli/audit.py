@@ -39,6 +39,7 @@ def audit(
     from rollout.analysis.findings import counts_against
     from rollout.cli._render import print_json, progress_reporter
     from rollout.live.audit.evaluation import run_audit
+    from rollout.live.audit.network import deployed
     from rollout.live.session import open_session, unreachable_endpoint_is_bad_input
 
     pack_config = load_config_file(config) if config is not None else {}
@@ -50,8 +51,8 @@ def audit(
     if not quiet:
         for gap in result.unavailable:
             typer.echo(f"warning: {gap.service} not evaluated: {gap.reason}", err=True)
-        if not result.subjects:
-            typer.echo(f"note: nothing to audit in {result.region} (account {result.account}); "
+        if not deployed(result.subjects):
+            typer.echo(f"note: nothing deployed to audit in {result.region} (account {result.account}); "
                        "is this the region you deployed to?", err=True)
     if output is AuditFormat.json:
         print_json(result.to_json())

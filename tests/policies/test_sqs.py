@@ -62,13 +62,31 @@ def test_sqs03_queue_policies(res, assert_exact):
             {"queueUrl": "u", "policy": json.dumps({"Version": "2012-10-17", "Statement": list(statements)})},
         )
 
-    assert_exact("SQS-03", {
-        "pass_tls_and_named_principal": qp("a", TLS_DENY, PRODUCER),
-        "pass_inline_queue_policy": qp("a2", TLS_DENY, PRODUCER, kind=QUEUE),
-        "pass_queue_without_policy": res(QUEUE, "a3", {}),
-        "fail_no_tls_deny": qp("b", PRODUCER),
-        "fail_public_without_condition": qp("c", TLS_DENY, {**PRODUCER, "Principal": "*"}),
-        "fail_sqs_star": qp("d", TLS_DENY, {**PRODUCER, "Action": ["sqs:*"]}),
-        "fail_inline_no_tls_deny": qp("e", PRODUCER, kind=QUEUE),
-        "unknown_policy": res(QUEUE_POLICY, "f", {"queueUrl": "u", "policy": U}),
-    })
+    assert_exact(
+        "SQS-03",
+        {
+            "pass_tls_and_named_principal": qp("a", TLS_DENY, PRODUCER),
+            "pass_inline_queue_policy": qp("a2", TLS_DENY, PRODUCER, kind=QUEUE),
+            "pass_queue_without_policy": res(QUEUE, "a3", {}),
+            "fail_no_tls_deny": qp("b", PRODUCER),
+            "fail_public_without_condition": qp("c", TLS_DENY, {**PRODUCER, "Principal": "*"}),
+            "fail_sqs_star": qp("d", TLS_DENY, {**PRODUCER, "Action": ["sqs:*"]}),
+            "fail_inline_no_tls_deny": qp("e", PRODUCER, kind=QUEUE),
+            "unknown_policy": res(QUEUE_POLICY, "f", {"queueUrl": "u", "policy": U}),
+            "fail_wildcard_account_role": qp(
+                "g", TLS_DENY, {**PRODUCER, "Principal": {"AWS": "arn:aws:iam::*:role/producer"}}
+            ),
+            "fail_public_with_unrelated_condition": qp(
+                "h", TLS_DENY, {**PRODUCER, "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
+            ),
+            "pass_public_scoped_to_topic": qp(
+                "i",
+                TLS_DENY,
+                {
+                    **PRODUCER,
+                    "Principal": "*",
+                    "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:ap-southeast-1:123456789012:orders"}},
+                },
+            ),
+        },
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from policies.core import Control, Finding, Subject, evaluate
 from rollout.live.audit import (
+    acm,
     backup,
     cloudfront,
     compute,
@@ -17,6 +18,7 @@ from rollout.live.audit import (
     kms,
     lb,
     monitoring,
+    network,
     observability,
     rds,
     s3,
@@ -28,9 +30,10 @@ from rollout.live.audit.reading import Collection, Reader, Unavailable
 from rollout.live.session import caller_account
 
 COLLECTORS: tuple[Callable[[Reader, Collection], None], ...] = (
-    rds.collect_rds, elasticache.collect_elasticache, sqs.collect_sqs, cloudfront.collect_cloudfront,
-    lb.collect_load_balancers, compute.collect_compute, s3.collect_s3, iam.collect_iam, monitoring.collect_monitoring,
-    backup.collect_backup, kms.collect_kms, secrets.collect_secrets, observability.collect_observability,
+    rds.collect_rds, rds.collect_rds_snapshots, elasticache.collect_elasticache, sqs.collect_sqs,
+    cloudfront.collect_cloudfront, lb.collect_load_balancers, compute.collect_compute, network.collect_network,
+    acm.collect_certificates, s3.collect_s3, iam.collect_iam, monitoring.collect_monitoring, backup.collect_backup,
+    kms.collect_kms, secrets.collect_secrets, observability.collect_observability,
 )
 
 

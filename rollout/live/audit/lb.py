@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from policies.core import Subject
+from rollout.live.audit.network import security_group_arn
 from rollout.live.audit.reading import Collection, Reader, subject
 
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
@@ -28,7 +29,10 @@ def normalize_load_balancer(lb: Mapping[str, Any], attributes: Iterable[Mapping[
         "subnets": [z["SubnetId"] for z in lb.get("AvailabilityZones", []) if "SubnetId" in z],
         "securityGroups": lb.get("SecurityGroups", []),
     }
-    return subject(LOAD_BALANCER, lb["LoadBalancerName"], lb["LoadBalancerArn"], props)
+    _, _, _, region, account, _ = lb["LoadBalancerArn"].split(":", 5)
+    groups = [security_group_arn(region, account, g) for g in lb.get("SecurityGroups", [])]
+    return subject(LOAD_BALANCER, lb["LoadBalancerName"], lb["LoadBalancerArn"], props,
+                    {"securityGroups": groups} if groups else None)
 
 
 def _action(action: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,33 @@ def normalize_alarm(alarm: Mapping[str, Any]) -> Subject:
     return subject(METRIC_ALARM, alarm["AlarmName"], alarm["AlarmArn"], props)
 
 
+def normalize_topic(arn: str, attributes: Mapping[str, str]) -> Subject:
+    """An SNS topic from GetTopicAttributes (KmsMasterKeyId, Policy: the SNS-01/02 inputs)."""
+    name = arn.rsplit(":", 1)[-1]
+    return subject(TOPIC, name, arn, {"name": name, "kmsMasterKeyId": attributes.get("KmsMasterKeyId") or None,
+                                       "policy": attributes.get("Policy") or None})
+
+
+def normalize_trail(trail: Mapping[str, Any], status: Mapping[str, Any], selectors: Mapping[str, Any]) -> Subject:
+    """A trail from DescribeTrails + GetTrailStatus (IsLogging) + GetEventSelectors, in aws.cloudtrail.Trail inputs."""
+    props = {
+        "name": trail["Name"], "s3BucketName": trail.get("S3BucketName"),
+        "isMultiRegionTrail": trail.get("IsMultiRegionTrail"), "kmsKeyId": trail.get("KmsKeyId"),
+        "enableLogFileValidation": trail.get("LogFileValidationEnabled"),
+        "cloudWatchLogsGroupArn": trail.get("CloudWatchLogsLogGroupArn"),
+        "cloudWatchLogsRoleArn": trail.get("CloudWatchLogsRoleArn"),
+        "enableLogging": status.get("IsLogging"),
+        "eventSelectors": [{"includeManagementEvents": s.get("IncludeManagementEvents"),
+                            "readWriteType": s.get("ReadWriteType")} for s in selectors.get("EventSelectors") or []]
+                          or None,
+        "advancedEventSelectors": [
+            {"name": s.get("Name"), "fieldSelectors": [{"field": f.get("Field"), "equals": f.get("Equals")}
+                                                       for f in s.get("FieldSelectors", [])]}
+            for s in selectors.get("AdvancedEventSelectors") or []] or None,
+    }
+    return subject(TRAIL, trail["Name"], trail["TrailARN"], props)
+
+
 def collect_monitoring(reader: Reader, out: Collection) -> None:
     with out.attempt("logs", (LOG_GROUP,)) as found:
         found.extend(normalize_log_group(g) for g in reader.items("logs", "describe_log_groups", "logGroups[]"))
@@ -42,15 +69,16 @@ def collect_monitoring(reader: Reader, out: Collection) -> None:
         found.extend(normalize_alarm(a) for a in reader.items("cloudwatch", "describe_alarms", "MetricAlarms[]",
                                                                AlarmTypes=["MetricAlarm"]))
     with out.attempt("sns", (TOPIC,)) as found:
+        sns = reader.client("sns")
         for topic in reader.items("sns", "list_topics", "Topics[]"):
             arn = topic["TopicArn"]
-            found.append(subject(TOPIC, arn.rsplit(":", 1)[-1], arn, {"name": arn.rsplit(":", 1)[-1]}))
+            found.append(normalize_topic(arn, sns.get_topic_attributes(TopicArn=arn).get("Attributes", {})))
     with out.attempt("cloudtrail", (TRAIL,)) as found:
-        for trail in reader.client("cloudtrail").describe_trails(includeShadowTrails=True).get("trailList", []):
-            found.append(subject(TRAIL, trail["Name"], trail["TrailARN"], {
-                "name": trail["Name"], "s3BucketName": trail.get("S3BucketName"),
-                "isMultiRegionTrail": trail.get("IsMultiRegionTrail"), "kmsKeyId": trail.get("KmsKeyId"),
-                "enableLogFileValidation": trail.get("LogFileValidationEnabled")}))
+        cloudtrail = reader.client("cloudtrail")
+        for trail in cloudtrail.describe_trails(includeShadowTrails=True).get("trailList", []):
+            status = cloudtrail.get_trail_status(Name=trail["TrailARN"])
+            selectors = cloudtrail.get_event_selectors(TrailName=trail["TrailARN"])
+            found.append(normalize_trail(trail, status, selectors))
     with out.attempt("budgets", (BUDGET,)) as found:
         for budget in reader.items("budgets", "describe_budgets", "Budgets[]", AccountId=reader.account):
             limit = budget.get("BudgetLimit") or {}

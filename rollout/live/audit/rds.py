@@ -10,6 +10,8 @@ from rollout.live.audit.reading import Collection, Reader, arn_of, subject, tags
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+DB_SNAPSHOT = "aws:rds/snapshot:Snapshot"
+DB_CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
 TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport")
 
 
@@ -70,3 +72,28 @@ def collect_rds(reader: Reader, out: Collection) -> None:
             group = rds.describe_db_parameter_groups(DBParameterGroupName=name)["DBParameterGroups"][0]
             parameters = reader.items("rds", "describe_db_parameters", "Parameters[]", DBParameterGroupName=name)
             found.append(normalize_parameter_group(group, parameters))
+
+
+def normalize_snapshot(snapshot: Mapping[str, Any], attributes: Iterable[Mapping[str, Any]], cluster: bool) -> Subject:
+    """A manual DB (or cluster) snapshot; the `restore` attribute's values are its sharedAccounts ('all' = public)."""
+    shared = [v for a in attributes if a.get("AttributeName") == "restore" for v in a.get("AttributeValues") or []]
+    if cluster:
+        return subject(DB_CLUSTER_SNAPSHOT, snapshot["DBClusterSnapshotIdentifier"], snapshot["DBClusterSnapshotArn"],
+                        {"dbClusterIdentifier": snapshot.get("DBClusterIdentifier"), "sharedAccounts": shared})
+    return subject(DB_SNAPSHOT, snapshot["DBSnapshotIdentifier"], snapshot["DBSnapshotArn"],
+                    {"dbInstanceIdentifier": snapshot.get("DBInstanceIdentifier"), "sharedAccounts": shared})
+
+
+def collect_rds_snapshots(reader: Reader, out: Collection) -> None:
+    with out.attempt("rds snapshots", (DB_SNAPSHOT, DB_CLUSTER_SNAPSHOT)) as found:
+        rds = reader.client("rds")
+        for snapshot in reader.items("rds", "describe_db_snapshots", "DBSnapshots[]", SnapshotType="manual"):
+            attributes = rds.describe_db_snapshot_attributes(DBSnapshotIdentifier=snapshot["DBSnapshotIdentifier"])
+            found.append(normalize_snapshot(snapshot, attributes["DBSnapshotAttributesResult"].get(
+                "DBSnapshotAttributes", []), cluster=False))
+        for snapshot in reader.items("rds", "describe_db_cluster_snapshots", "DBClusterSnapshots[]",
+                                     SnapshotType="manual"):
+            attributes = rds.describe_db_cluster_snapshot_attributes(
+                DBClusterSnapshotIdentifier=snapshot["DBClusterSnapshotIdentifier"])
+            found.append(normalize_snapshot(snapshot, attributes["DBClusterSnapshotAttributesResult"].get(
+                "DBClusterSnapshotAttributes", []), cluster=True))

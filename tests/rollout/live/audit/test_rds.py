@@ -52,3 +52,21 @@ def test_parameter_group_keeps_only_the_tls_parameters():
         {"ParameterName": "require_secure_transport"}])
     assert [p["name"] for p in subject.props["parameters"]] == ["rds.force_ssl"]
     assert subject.type == rds.RDS_PARAMETER_GROUP
+
+
+def test_a_manual_snapshot_made_public_is_found(aws):
+    def drift(account):
+        rds_client = account.client("rds")
+        rds_client.create_db_snapshot(DBInstanceIdentifier=account.db_primary, DBSnapshotIdentifier="shop-db-export")
+        rds_client.modify_db_snapshot_attribute(DBSnapshotIdentifier="shop-db-export", AttributeName="restore",
+                                                ValuesToAdd=["all"])
+
+    added, _ = fx.drift_adds((fx.build_database,), drift)
+    assert added == {("RDS-11", "shop-db-export")}
+
+
+def test_snapshot_restore_attribute_becomes_its_shared_accounts():
+    snapshot = rds.normalize_snapshot({"DBSnapshotIdentifier": "s", "DBSnapshotArn": "arn:aws:rds:r:1:snapshot:s",
+                                       "DBInstanceIdentifier": "db"},
+                                      [{"AttributeName": "restore", "AttributeValues": ["all", "2"]}], cluster=False)
+    assert snapshot.type == rds.DB_SNAPSHOT and list(snapshot.props["sharedAccounts"]) == ["all", "2"]

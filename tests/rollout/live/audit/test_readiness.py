@@ -9,9 +9,16 @@ from rollout.live.audit.sqs import QUEUE
 from tests.rollout import audit_fixtures as fx
 
 
-def test_empty_region_reports_every_component_missing_and_nothing_violated(aws):
+def test_empty_region_reports_every_component_missing_and_only_the_default_vpc_violated(aws):
+    from rollout.live.audit.network import deployed
+
     result = fx.run(phase=2)
-    assert fx.violations(result) == set()
+    # AWS's default VPC (as moto creates it) has public-IP subnets, an open default group and no flow logs: what
+    # Security Hub reports as EC2.15, EC2.2 and EC2.6 too
+    default_vpc = {s.name for s in result.subjects if s.props.get("isDefault") is True}
+    assert {c for c, _ in fx.violations(result)} == {"SG-02", "SG-04", "VPC-01", "VPC-02"} and len(default_vpc) == 1
+    assert all(f.urn.startswith("arn:aws:ec2:") for f in result.findings if f.status == "violation")
+    assert deployed(result.subjects) == []  # nothing but AWS's defaults: the CLI says nothing is deployed
     assert [(c.phase, c.name, c.status) for c in result.readiness] == [
         (1, "budget", "missing"), (1, "CloudTrail trail", "missing"), (1, "SNS alert topic", "missing"),
         (1, "log bucket", "missing"), (2, "CDN with WAF", "missing"), (2, "Redis cache (ElastiCache)", "missing")]
