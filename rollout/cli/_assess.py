@@ -28,8 +28,19 @@ def run_with_progress(start: Callable[..., Any], *, quiet: bool) -> dict[str, An
     async def main() -> dict[str, Any]:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_interrupt() -> None:
+            if stop.is_set():  # the second Ctrl-C: no report, end now
+                import os
+                import sys
+
+                sys.stderr.write("interrupted\n")
+                sys.stderr.flush()
+                os._exit(130)
+            stop.set()
+
         try:
-            loop.add_signal_handler(signal.SIGINT, stop.set)
+            loop.add_signal_handler(signal.SIGINT, on_interrupt)
             handled = True
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
             handled = False
@@ -42,7 +53,7 @@ def run_with_progress(start: Callable[..., Any], *, quiet: bool) -> dict[str, An
 
     with progress:
         report = asyncio.run(main())
-    if report.get("interrupted") and not quiet:
+    if report.get("interrupted"):  # a warning, not progress: shown with --quiet too
         console.print(f"interrupted: reporting the {report['requests']} requests measured")
     return report
 
@@ -91,5 +102,7 @@ def emit(report: dict[str, Any], *, format: ReportFormat, save: Path | None, bas
         typer.echo(render_markdown(report, comparison), nl=False)
     else:
         render_table(report, Console(width=120), comparison)
+    if report.get("interrupted"):
+        raise typer.Exit(130)
     if thresholds_missed(report):
         raise typer.Exit(1)

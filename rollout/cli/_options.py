@@ -23,7 +23,11 @@ Phase = Annotated[
                                                           "sme-rollout has 1-6). Defaults to the stack's "
                                                           "configured phase."),
 ]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output (warnings and errors still show).")]
+Timeout = Annotated[
+    float | None, typer.Option("--timeout", min=0, metavar="SECONDS", envvar="ROLLOUT_TIMEOUT",
+                               help="Stop a program run that takes longer (0: no limit). Defaults to 300."),
+]
 NoCache = Annotated[bool, typer.Option(
     "--no-cache", envvar="ROLLOUT_NO_CACHE",
     help="Run the program even when an identical earlier run is cached (the cache is keyed by the program's files, "
@@ -56,7 +60,8 @@ class ReportFormat(str, Enum):
 
 
 Thresholds = Annotated[list[str], typer.Option(
-    "--threshold", "-t", help="k6-style pass condition, repeatable: 'p95<300' (total ms), 'ttfb.p99<=800', "
+    "--threshold", "-t", metavar="CONDITION", help="k6-style pass condition, repeatable: 'p95<300' (total ms), "
+                                                   "'ttfb.p99<=800', "
                               "'error_rate<0.01'. Exit 1 when one is missed. Defaults to none.")]
 MaxRps = Annotated[float, typer.Option(
     help="Refuse a --rate above this (a guard against typos that would turn a test into an attack). Defaults to 200.")]
@@ -69,4 +74,4 @@ P95Target = Annotated[float, typer.Option(help="The p95 latency target in ms for
 CaBundle = Annotated[Path | None, typer.Option(
     help="PEM file of CA certificates to trust instead of the certifi bundle (e.g. an internal CA).",
     exists=True, dir_okay=False)]
-Timeout = Annotated[float, typer.Option(help="Seconds to wait for each request. Defaults to 10.")]
+RequestTimeout = Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request. Defaults to 10.")]

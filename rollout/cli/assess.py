@@ -14,9 +14,9 @@ from rollout.cli._options import (
     P95Target,
     Quiet,
     ReportFormat,
+    RequestTimeout,
     Save,
     Thresholds,
-    Timeout,
 )
 
 
@@ -37,7 +37,7 @@ def assess(
     threshold: Thresholds = [],  # noqa: B006 - typer reads the default
     p95_target: P95Target = 300.0,
     max_rps: MaxRps = 200.0,
-    timeout: Timeout = 10.0,
+    timeout: RequestTimeout = 10.0,
     ca_bundle: CaBundle = None,
     http_url: Annotated[str | None, typer.Option(help="Plain-http URL expected to redirect to https. Defaults to the "
                                                       "URL's host on port 80.")] = None,
@@ -47,8 +47,16 @@ def assess(
     compression with bounded traffic, judge each against the roadmap's targets and name the phase that fixes it.
 
     Without --rate: --requests requests from --concurrency workers. With --rate: a constant arrival rate for
-    --duration seconds (no coordinated omission). Ctrl-C stops and reports what was measured. Exit codes: 0 ok,
-    1 a --threshold was missed, 2 bad input or unreachable site.
+    --duration seconds (no coordinated omission). Ctrl-C stops and reports what was measured, then exits 130 (a
+    second Ctrl-C ends at once). Exit codes: 0 ok, 1 a --threshold was missed, 2 bad input or unreachable site,
+    130 interrupted.
+
+    \b
+    Examples:
+      rollout assess https://shop.example.vn/
+      rollout assess https://shop.example.vn/ --rate 5 --duration 30 -t 'p95<300'
+      rollout assess https://shop.example.vn/ --save before.json
+      rollout assess https://shop.example.vn/ --compare before.json
     """
     from rollout.cli._assess import emit, run_with_progress
     from rollout.errors import UserError

@@ -16,9 +16,9 @@ from rollout.cli._options import (
     P95Target,
     Quiet,
     ReportFormat,
+    RequestTimeout,
     Save,
     Thresholds,
-    Timeout,
 )
 
 
@@ -36,7 +36,8 @@ def loadtest(
                                                                     "2 requests/s), at least 1.")] = None,
     spawn_rate: Annotated[float | None, typer.Option(help="Users started per second. Defaults "
                                                           "to all within 1 s.")] = None,
-    path: Annotated[list[str], typer.Option("--path", help="More paths on the same host each user requests in turn, "
+    path: Annotated[list[str], typer.Option("--path", metavar="PATH", help="More paths on the same host each user "
+                                                                           "requests in turn, "
                                                            "repeatable. Defaults to the "
                                                            "URL's path only.")] = [],  # noqa: B006
     workers: Annotated[int, typer.Option(help="Start a Locust master and this many workers on this machine (0: one "
@@ -55,7 +56,7 @@ def loadtest(
     threshold: Thresholds = [],  # noqa: B006
     p95_target: P95Target = 300.0,
     max_rps: MaxRps = 200.0,
-    timeout: Timeout = 10.0,
+    timeout: RequestTimeout = 10.0,
     ca_bundle: CaBundle = None,
     quiet: Quiet = False,
 ) -> None:
@@ -63,8 +64,14 @@ def loadtest(
     subprocesses, standalone or distributed (master/workers), then read Locust's CSV statistics back into the
     `rollout assess` report, with the same findings, thresholds, --save and --compare.
 
-    Needs the optional extra: pip install 'sme-rollout[load]'. Ctrl-C stops Locust and reports what it measured.
+    Needs Locust, the optional `load` extra: from a clone, .venv/bin/pip install -e '.[load]'. Ctrl-C stops
+    Locust and reports what it measured.
     Exit codes: 0 ok, 1 a --threshold was missed, 2 bad input, unreachable site or no Locust.
+
+    \b
+    Examples:
+      rollout loadtest https://shop.example.vn/ --rate 20 --duration 60
+      rollout loadtest https://staging.example.vn/ --rate 200 --workers 2 -t 'p95<500'
     """
     import tempfile
 

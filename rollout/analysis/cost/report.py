@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from rollout.analysis.cost.usage import UsageAssumption
 
@@ -91,61 +90,6 @@ class CostReport:
         known = sum(1 for c in components if c.price_known)
         return known, len(components) - known
 
-    def summary_json(self, diff: CostDiff | None = None) -> dict[str, Any]:
-        """The cost summary, one shape for `rollout cost --format json` (its top level) and the `cost` object of
-        `rollout plan --format json`: totals, the change against `diff`'s earlier report, per phase, line counts.
-        Amounts are rounded to 6 decimals (as every amount of the cost document)."""
-        priced, unknown = self.lines
-        return {
-            "currency": self.currency,
-            "exchange_rate": None if self.currency == "USD" else {"per_usd": self.rate, "source": self.rate_source},
-            "catalog_date": self.catalog_date,
-            "total_monthly": _round(self.total_monthly),
-            "previous_total_monthly": _round(diff.before_total) if diff else None,
-            "diff_monthly": _round(diff.amount) if diff else None,
-            "diff_percent": _round(diff.percent) if diff else None,
-            "by_phase": {str(k): _round(v) for k, v in sorted(self.by_phase.items(),
-                                                               key=lambda kv: (kv[0] is None, kv[0] or 0))},
-            "lines": {"priced": priced, "price_unknown": unknown},
-        }
-
-    def to_json(self, diff: CostDiff | None = None, *, compare_phase: int | None = None,
-                catalog_path: str | None = None) -> dict[str, Any]:
-        """The `rollout cost --format json` document: the summary, then every resource and cost component."""
-        changes = {change.urn: change for change in diff.changes} if diff else {}
-        resources = []
-        for resource in self.resources:
-            change = changes.get(resource.urn)
-            resources.append({
-                "urn": resource.urn, "type": resource.type, "name": resource.name, "phase": resource.phase,
-                "monthly": _round(resource.monthly), "complete": resource.complete,
-                "monthly_range": [_round(v) for v in resource.monthly_range] if resource.monthly_range else None,
-                "note": resource.note,
-                "change": change.change if change else None,
-                "previous_monthly": _round(change.before) if change else None,
-                "components": [{
-                    "name": c.name, "unit": c.unit, "quantity": _round(c.quantity), "price": _round(c.price),
-                    "monthly": _round(c.monthly), "usage_based": c.usage_based, "price_known": c.price_known,
-                    "derived": c.derived, "free_quantity": _round(c.free_quantity), "price_key": c.price_key,
-                    "note": c.note} for c in resource.components],
-            })
-        summary = self.summary_json(diff)
-        return {
-            "project": self.project, "stack": self.stack, "region": self.region,
-            "phase": self.phase, "compare_phase": compare_phase,
-            "currency": summary.pop("currency"), "exchange_rate": summary.pop("exchange_rate"),
-            "catalog_date": summary.pop("catalog_date"), "catalog": catalog_path,
-            **summary,
-            "resources": resources,
-            "removed": [{"urn": c.urn, "type": c.type, "name": c.name, "previous_monthly": _round(c.before)}
-                        for c in (diff.changes if diff else ()) if c.change == "removed"],
-            "free_types": dict(self.free_types), "unpriced_types": dict(self.unpriced_types),
-            "usage": {"profile": self.usage_profile,
-                      "assumed": [{"urn": a.urn, "key": a.key, "value": a.value, "origin": a.origin}
-                                  for a in self.assumptions]},
-            "free_tiers_used": [{"name": n, "quantity": q, "unit": u} for n, q, u in self.free_tiers_used],
-            "notes": list(self.notes),
-        }
 
 
 @dataclass(frozen=True)
@@ -177,8 +121,3 @@ class CostDiff:
     @property
     def percent(self) -> float | None:
         return None if self.before_total == 0 else self.amount / self.before_total * 100
-
-
-def _round(value: float | None) -> float | None:
-    """JSON amounts: 6 decimals keep per-request prices (e.g. 0.0000004 USD) exact enough and drop float noise."""
-    return None if value is None else round(value, 6)

@@ -92,7 +92,7 @@ def test_parse_stats_rejects_other_csv():
 def test_missing_locust_is_one_clear_line(monkeypatch):
     monkeypatch.setattr(locust_runner.importlib.util, "find_spec", lambda name: None)
     monkeypatch.setattr(locust_runner.shutil, "which", lambda name: None)
-    with pytest.raises(MissingToolError, match=r"pip install 'sme-rollout\[load\]'"):
+    with pytest.raises(MissingToolError, match=r"-m pip install -e .*\[load\]"):
         locust_runner.locust_executable()
     result = CliRunner().invoke(app, ["loadtest", "http://127.0.0.1:1/", "--duration", "1"])
     assert result.exit_code == 2 and "Locust, which is not installed" in result.stderr
@@ -160,3 +160,12 @@ def test_plan_for_builds_the_run_or_names_every_bad_option():
         "--master-port 70000: must be between 1 and 65535",
         "--path 'cart': must start with /"]
     assert locust_runner.plan_for(None, **options) == (None, [])
+
+
+def test_the_install_hint_is_right_for_a_clone() -> None:
+    import sys
+
+    from rollout.live.locust_runner import install_hint
+
+    root = Path(__file__).resolve().parents[3]
+    assert install_hint() == f"{sys.executable} -m pip install -e '{root}[load]'"
