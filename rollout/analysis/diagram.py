@@ -79,7 +79,7 @@ NOT_DRAWN: frozenset[str] = frozenset({
     "aws:costexplorer/anomalySubscription:AnomalySubscription",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/eip:Eip", "aws:ec2/flowLog:FlowLog",
     "aws:ec2/internetGateway:InternetGateway", "aws:ec2/launchTemplate:LaunchTemplate",
-    "aws:ec2/managedPrefixList:ManagedPrefixList", "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/managedPrefixList:ManagedPrefixList", "aws:ec2/routeTable:RouteTable",
     "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/securityGroup:SecurityGroup",
     "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc", "aws:ec2/vpcEndpoint:VpcEndpoint",
     "aws:elasticache/subnetGroup:SubnetGroup", "aws:elasticache/user:User", "aws:elasticache/userGroup:UserGroup",
