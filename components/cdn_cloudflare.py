@@ -3,8 +3,13 @@ record that puts Cloudflare in front of the origin.
 
 Zone settings (one `ZoneSetting` each, pulumi-cloudflare v6): ssl=strict (Cloudflare verifies the origin's
 certificate), min_tls_version=1.2, always_use_https=on, HSTS through security_header (one year,
-includeSubdomains, nosniff), http3, brotli, early_hints on every plan; image optimisation (polish=lossless) only
-on Pro and Business, where the plan includes it.
+includeSubdomains, nosniff), http3, early_hints on every plan; image optimisation (polish=lossless) only on Pro
+and Business, where the plan includes it. No `brotli` setting: its API reached end of life on 2024-08-15
+(developers.cloudflare.com/fundamentals/api/reference/deprecations, "Brotli"); Cloudflare now compresses with
+Brotli for every visitor that accepts it, and Compression Rules are the API for changing that.
+`security_header` through ZoneSetting shows a diff on every preview with the v5 Terraform provider that
+pulumi-cloudflare v6 bridges (cloudflare/terraform-provider-cloudflare#6436, #6447): the value is applied; the diff
+is cosmetic and documented in docs/apply-constraints.md.
 
 Rulesets (zone entry points):
 - `http_request_cache_settings`: static file extensions (and the phase 3 asset path) cached at the edge with the
@@ -36,6 +41,10 @@ Plan = Literal["free", "pro", "business"]
 CLOUDFLARE_MANAGED_RULESET = "efb7b8c949ac4650a09736fc376e9aee"
 CLOUDFLARE_FREE_MANAGED_RULESET = "77454fe2d30c4220b5701f6fdfb893ba"
 HSTS_MAX_AGE = 31_536_000
+MIN_EDGE_TTL_SECONDS: dict[str, int] = {"free": 7200, "pro": 3600, "business": 1}
+"""The lowest edge cache TTL a cache rule may set, by plan: Free 2 hours, Pro 1 hour, Business 1 second
+(developers.cloudflare.com/cache/how-to/edge-browser-cache-ttl, "Minimum Edge Cache TTL")."""
+DEFAULT_EDGE_TTL_SECONDS = 3600
 STATIC_EXTENSIONS = ("css", "js", "mjs", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "woff",
                      "woff2", "ttf", "otf", "map")
 
@@ -77,13 +86,24 @@ def zone_settings(plan: Plan) -> dict[str, Any]:
                                                           "include_subdomains": True, "nosniff": True,
                                                           "preload": False}},
         "http3": "on",
-        "brotli": "on",
         "early_hints": "on",
     }
     polish = image_optimisation(plan)
     if polish:
         settings["polish"] = polish
     return settings
+
+
+def edge_ttl(plan: Plan, requested: int | None) -> int:
+    """The edge TTL of the cache rule: the requested one, or 3600 raised to the plan's minimum when none is given.
+
+    A requested TTL under the plan's minimum is refused by the API, so it is an error here (not silently raised)."""
+    minimum = MIN_EDGE_TTL_SECONDS[plan]
+    if requested is None:
+        return max(DEFAULT_EDGE_TTL_SECONDS, minimum)
+    if requested < minimum:
+        raise ValueError(f"edge TTL {requested} s is under the {plan} plan's minimum of {minimum} s")
+    return requested
 
 
 def cache_expression(path_prefixes: list[str]) -> str:
@@ -103,12 +123,15 @@ class CloudflareCdnArgs(Args):
     plan: Plan = Field("free", description="The zone's Cloudflare plan. Defaults to free.")
     account_id: str | None = Field(None, description="Account to create the zone in. Required without zone_id.")
     zone_id: str | None = Field(None, description="Adopt an existing zone by id. Defaults to creating one.")
-    default_ttl_seconds: int = Field(3600, ge=0, le=31_536_000, description="Edge TTL for static files. "
-                                                                            "Defaults to 3600.")
+    default_ttl_seconds: int | None = Field(None, ge=1, le=31_536_000, description="Edge TTL for static files, at "
+                                            "least the plan's minimum (Free 7200, Pro 3600, Business 1). Defaults to "
+                                            "3600, or the plan's minimum when that is higher.")
     rate_limit_per_minute: int = Field(600, ge=10, le=1_000_000, description="Requests per minute per client IP "
                                                                              "before blocking. Defaults to 600.")
     static_path_prefixes: list[str] = Field([], description="Extra path prefixes cached like static files "
                                                             "(e.g. /static/). Defaults to none.")
+    production: bool = Field(False, description="protect=True on the zone (deleting it deletes every DNS record, "
+                                                "mail included). Defaults to false.")
 
     @field_validator("static_path_prefixes")
     @classmethod
@@ -124,6 +147,7 @@ class CloudflareCdnArgs(Args):
             raise ValueError("account_id or zone_id is required")
         if self.domain != self.zone_name and not self.domain.endswith(f".{self.zone_name}"):
             raise ValueError(f"domain {self.domain} is not in zone {self.zone_name}")
+        edge_ttl(self.plan, self.default_ttl_seconds)
         return self
 
 
@@ -156,7 +180,8 @@ class CloudflareCdn(pulumi.ComponentResource):
         if self._args.zone_id:
             return self._args.zone_id
         zone = cloudflare.Zone(f"{self._name}-zone", name=self._args.zone_name, type="full",
-                               account={"id": self._args.account_id}, opts=self._child())
+                               account={"id": self._args.account_id},
+                               opts=self._child(protect=self._args.production))
         return zone.id
 
     def _create_zone_settings(self, zone_id: pulumi.Input[str]) -> list[cloudflare.ZoneSetting]:
@@ -173,7 +198,8 @@ class CloudflareCdn(pulumi.ComponentResource):
                     "action": "set_cache_settings",
                     "action_parameters": {"cache": True,
                                           "edge_ttl": {"mode": "override_origin",
-                                                       "default": self._args.default_ttl_seconds},
+                                                       "default": edge_ttl(self._args.plan,
+                                                                           self._args.default_ttl_seconds)},
                                           "browser_ttl": {"mode": "respect_origin"}}}],
             opts=self._child())
 

@@ -100,6 +100,15 @@ NOT_DRAWN: frozenset[str] = frozenset({
     "cloudflare:index/dnsRecord:DnsRecord", "grafana:alerting/contactPoint:ContactPoint",
     "grafana:alerting/notificationPolicy:NotificationPolicy", "grafana:alerting/ruleGroup:RuleGroup",
     "grafana:oss/dashboard:Dashboard", "grafana:oss/dataSource:DataSource", "grafana:oss/folder:Folder",
+    # issues 14-16: the migration's DMS parts, hosting links to the old server, images and boot settings
+    "aws:dms/endpoint:Endpoint", "aws:dms/replicationInstance:ReplicationInstance",
+    "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup", "aws:dms/replicationTask:ReplicationTask",
+    "aws:ec2/customerGateway:CustomerGateway", "aws:ec2/route:Route",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "aws:ec2/vpnConnection:VpnConnection",
+    "aws:ec2/vpnConnectionRoute:VpnConnectionRoute", "aws:ec2/vpnGateway:VpnGateway",
+    "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation", "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:ecr/repository:Repository", "aws:grafana/roleAssociation:RoleAssociation",
+    "aws:secretsmanager/secret:Secret", "aws:ssm/parameter:Parameter", "random:index/randomPassword:RandomPassword",
 })
 
 ADDED_STYLE = "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px"

@@ -24,7 +24,8 @@ def ci(
     config: Annotated[Path | None, typer.Option(
         "--config", dir_okay=False, help="Policy config FILE, as for `rollout check --config`.")] = None,
     fail_on_data_loss: Annotated[bool, typer.Option(
-        "--fail-on-data-loss", help="Exit 1 when the diff replaces or removes a stateful resource.")] = False,
+        "--fail-on-data-loss", help="Exit 1 when the diff replaces or removes a stateful resource, or holds a change "
+                                    "AWS or the engine would reject (the apply would stop half-way).")] = False,
     quiet: Quiet = False,
     no_cache: NoCache = False,
     timeout: Timeout = None,
@@ -73,7 +74,9 @@ def ci(
         write_output(out / name, text, "--out")
     failing = sum(1 for f in result.findings if counts_against(f))
     lost = len(run.diff.diff.data_loss) if run.diff is not None else 0
+    rejected = len(set(run.diff.diff.failures)) if run.diff is not None else 0
     typer.echo(f"wrote {', '.join(sorted(files))} to {out}: {failing} mandatory violation(s)"
-               + (f", {lost} stateful resource(s) replaced or removed" if run.diff is not None else ""))
-    if result.failed or (fail_on_data_loss and lost):
+               + (f", {lost} stateful resource(s) replaced or removed, {rejected} change(s) AWS would reject"
+                  if run.diff is not None else ""))
+    if result.failed or (fail_on_data_loss and (lost or rejected)):
         raise typer.Exit(1)

@@ -31,7 +31,7 @@ class Rule:
     """Maps products of one offer and product family to a catalog key (None = not this rule's product)."""
 
     offer: str
-    family: str
+    family: str | None  # None: any product family of the offer
     offer_unit: str | tuple[str, ...]  # the offer file's unit spelling(s) for this price
     unit: str
     key: Callable[[Mapping[str, str]], str | None]
@@ -138,7 +138,22 @@ def _lambda_requests(a: Mapping[str, str]) -> str | None:
     return "lambda:requests" if usage.endswith("Request") and "ARM" not in usage and "Edge" not in usage else None
 
 
+def _dms_instance(a: Mapping[str, str]) -> str | None:
+    """DMS replication instances, by the attributes Infracost filters on (instanceType t3.small, availabilityZone
+    Single/Multiple); DMS's product family names are not documented, so the rules match any family."""
+    az = {"Single": "single-az", "Multiple": "multi-az"}.get(a.get("availabilityZone", ""))
+    return f"dms:instance:{a['instanceType']}:{az}" if az and a.get("instanceType") and not a.get("storageMedia") \
+        else None
+
+
+def _dms_storage(a: Mapping[str, str]) -> str | None:
+    az = {"Single": "single-az", "Multiple": "multi-az"}.get(a.get("availabilityZone", ""))
+    return f"dms:storage:gp2:{az}" if az and a.get("storageMedia") == "SSD" else None
+
+
 RULES += (
+    Rule("AWSDatabaseMigrationSvc", None, _HOURS, "hour", _dms_instance),
+    Rule("AWSDatabaseMigrationSvc", None, _GB_MONTH, "GB-month", _dms_storage),
     Rule(
         "AmazonECS", "Compute", _HOURS, "vCPU-hour", _contains("Fargate-vCPU-Hours:perCPU", "ecs:fargate:x86_64:vcpu")
     ),
@@ -294,11 +309,19 @@ def read_offer(stream: IO[bytes], region: str, result: RefreshResult, source: st
         result.skipped["files without products"] += 1
         return
     result.offers[meta.get("offerCode", source)] = {
-        "version": meta.get("version", ""), "publicationDate": meta.get("publicationDate", "")}
+        "version": meta.get("version", ""),
+        "publicationDate": meta.get("publicationDate", ""),
+    }
 
 
-def _match_product(sku: str, product: Mapping[str, Any], offer: str, region: str,
-                   matched: dict[str, tuple[str, Rule]], result: RefreshResult) -> None:
+def _match_product(
+    sku: str,
+    product: Mapping[str, Any],
+    offer: str,
+    region: str,
+    matched: dict[str, tuple[str, Rule]],
+    result: RefreshResult,
+) -> None:
     attributes = product.get("attributes") or {}
     if attributes.get("regionCode", region) != region:
         result.skipped["other regions"] += 1
@@ -307,15 +330,16 @@ def _match_product(sku: str, product: Mapping[str, Any], offer: str, region: str
         result.skipped["ExtendedSupport surcharge SKUs"] += 1
         return
     for rule in RULES:
-        if rule.offer == offer and rule.family == product.get("productFamily"):
+        if rule.offer == offer and rule.family in (None, product.get("productFamily")):
             key = rule.key(attributes)
             if key:
                 matched[sku] = (key, rule)
                 return
 
 
-def _read_term(sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta: Mapping[str, str],
-               result: RefreshResult) -> None:
+def _read_term(
+    sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta: Mapping[str, str], result: RefreshResult
+) -> None:
     key, rule = match
     for offer_term in term.values():
         for dimension in (offer_term.get("priceDimensions") or {}).values():
@@ -324,8 +348,9 @@ def _read_term(sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta:
                 result.skipped["tiered rows beyond the first"] += 1
             elif usd == 0 and "reserved" in str(dimension.get("description", "")).lower():
                 result.skipped["$0 reserved-instance-applied rows"] += 1
-            elif dimension.get("unit") not in ((rule.offer_unit,) if isinstance(rule.offer_unit, str)
-                                               else rule.offer_unit):
+            elif dimension.get("unit") not in (
+                (rule.offer_unit,) if isinstance(rule.offer_unit, str) else rule.offer_unit
+            ):
                 result.skipped["rows in another unit"] += 1
             else:
                 _record(key, rule, usd * rule.scale, sku, meta, result)
@@ -338,10 +363,13 @@ def _record(key: str, rule: Rule, usd: float, sku: str, meta: Mapping[str, str],
         result.ambiguous.add(key)
         return
     result.prices[key] = {
-        "usd": usd, "unit": rule.unit, "derived": False,
+        "usd": usd,
+        "unit": rule.unit,
+        "derived": False,
         "source": f"AWS offer file {meta.get('offerCode', rule.offer)} version {meta.get('version', '?')} (SKU {sku})",
         "as_of": meta.get("publicationDate", "")[:10],
-        "offer_version": meta.get("version", ""), "publication_date": meta.get("publicationDate", ""),
+        "offer_version": meta.get("version", ""),
+        "publication_date": meta.get("publicationDate", ""),
     }
 
 
