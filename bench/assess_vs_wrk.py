@@ -53,19 +53,20 @@ def start_server(port: int) -> subprocess.Popen:
 
 async def assess_at(url: str, rate: float, duration: float, concurrency: int = 50) -> dict:
     """One constant-rate run with the same code `rollout assess --rate` uses (no inspection requests)."""
-    from rollout.live import assess, load
+    from rollout.live import load
+    from rollout.live.assess import network, stats
 
-    tls = assess.ssl_context(None)
-    async with assess.make_client(tls, concurrency=concurrency, timeout=10) as client:
+    tls = network.ssl_context(None)
+    async with network.make_client(tls, concurrency=concurrency, timeout=10) as client:
         async def send(intended):
-            sample, _ = await assess.measure(client, url, intended_start=intended)
+            sample, _ = await network.measure(client, url, intended_start=intended)
             return sample
 
         started = time.perf_counter()
         samples = await load.run_constant_rate(send, rate=rate, duration=duration, stop=asyncio.Event(),
                                                max_in_flight=concurrency)
         elapsed = time.perf_counter() - started
-    summary = assess.summarize(samples, queueing=True)
+    summary = stats.summarize(samples, queueing=True)
     return {"rate": rate, "achieved": len(samples) / max(elapsed, duration), "errors": summary["errors"],
             "p50": summary["latency_ms"]["total"]["p50"], "p95": summary["latency_ms"]["total"]["p95"],
             "queue_p95": summary["latency_ms"]["queue"]["p95"]}
@@ -78,7 +79,8 @@ def max_sustained(url: str) -> tuple[float, list[dict]]:
         runs.append(result)
         ok = result["achieved"] >= 0.97 * rate and result["errors"] == 0 and result["queue_p95"] < 5
         print(f"  rate {rate:>5}/s: achieved {result['achieved']:7.1f}/s, p50 {result['p50']:.2f} ms, "
-              f"p95 {result['p95']:.2f} ms, queue p95 {result['queue_p95']:.2f} ms -> {'sustained' if ok else 'NOT sustained'}",
+              f"p95 {result['p95']:.2f} ms, queue p95 {result['queue_p95']:.2f} ms -> "
+              f"{'sustained' if ok else 'NOT sustained'}",
               flush=True)
         if not ok:
             break
@@ -125,7 +127,8 @@ def main() -> None:
             theirs = wrk_at(url, rate, args.duration) if shutil.which("wrk") else None
             rows.append({"assess": ours, "wrk": {k: v for k, v in (theirs or {}).items() if k != "raw"}})
             print(f"rate {rate:g}/s  assess: achieved {ours['achieved']:.1f}/s p50 {ours['p50']:.3f} ms "
-                  f"p95 {ours['p95']:.3f} ms | wrk: " + (f"achieved {theirs['achieved']:.1f}/s p50 {theirs['p50']:.3f} ms "
+                  f"p95 {ours['p95']:.3f} ms | wrk: "
+                  f"" + (f"achieved {theirs['achieved']:.1f}/s p50 {theirs['p50']:.3f} ms "
                   f"p95 {theirs['p95']:.3f} ms" if theirs else "not installed"), flush=True)
         print(json.dumps({"max_sustained_rps": best, "ramp": runs, "comparison": rows}, indent=2))
     finally:

@@ -22,7 +22,7 @@ KINDS = ("queue", "bucket", "public_access_block", "encryption", "versioning", "
          "security_group", "role", "role_policy")
 
 # Each deliberate misconfiguration: the resource kind that carries it, which units carry it, and what detects it.
-# `rollout` lists control ids of policies/ (../shared/CONTROLS.md); `checkov` lists Checkov check ids.
+# `rollout` lists control ids of policies/ (docs/controls.md); `checkov` lists Checkov check ids.
 MISCONFIGURATIONS: dict[str, dict] = {
     "queue_unencrypted": {"kind": "queue", "every": 4, "offset": 1,
                           "rollout": ["SQS-01"], "checkov": ["CKV_AWS_27"]},

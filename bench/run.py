@@ -116,7 +116,9 @@ def tools(program: Path) -> dict[str, list[str]]:
     return commands
 
 
-def bench_sizes(sizes: list[int], runs: int, checkov: str | None, work: Path, log, *, quick: bool = False) -> list[dict]:
+def bench_sizes(
+    sizes: list[int], runs: int, checkov: str | None, work: Path, log, *, quick: bool = False
+) -> list[dict]:
     """Each run measures every tool back to back; --quick skips the synth-only row and runs Checkov once."""
     results = []
     for size in sizes:
@@ -256,7 +258,8 @@ def fmt(entry: dict, scale: float = 1.0, digits: int = 2) -> str:
 
 def table(result: dict) -> str:
     lines = [f"sme-rollout benchmark · {result['machine']} · runs {result['runs']} · median [min–max]", ""]
-    lines.append(f"{'N':>5} {'tool':<8} {'wall s':<22} {'cpu s':<22} {'peak MB':<22} {'wall/floor':<20} {'cpu/floor':<20}")
+    lines.append(f"{'N':>5} {'tool':<8} {'wall s':<22} {'cpu s':<22} {'peak MB':<22} {'wall/floor':<20} "
+                 f"{'cpu/floor':<20}")
     for row in result["sizes"]:
         for name, entry in row["tools"].items():
             ratio = entry.get("ratio_to_floor")
@@ -264,11 +267,13 @@ def table(result: dict) -> str:
                          f"{fmt(entry['rss_mb'], digits=0):<22} {fmt(ratio['wall']) if ratio else '1':<20} "
                          f"{fmt(ratio['cpu']) if ratio else '1':<20}")
         if "synth_overhead" in row:
-            lines.append(f"{'':>5} recording overhead (synth/floor − 1): wall {fmt(row['synth_overhead']['wall'], 100, 0)} %"
+            lines.append(f"{'':>5} recording overhead (synth/floor − 1): wall "
+                         f"{fmt(row['synth_overhead']['wall'], 100, 0)} %"
                          f", cpu {fmt(row['synth_overhead']['cpu'], 100, 0)} %")
         if "check_plus_cost_overhead" in row:
             o = row["check_plus_cost_overhead"]
-            lines.append(f"{'':>5} check+cost added to floor ((check−floor)+(cost−floor))/floor: wall {fmt(o['wall'], 100, 0)} %"
+            lines.append(f"{'':>5} check+cost added to floor ((check−floor)+(cost−floor))/floor: wall "
+                         f"{fmt(o['wall'], 100, 0)} %"
                          f", cpu {fmt(o['cpu'], 100, 0)} %  (goal ≤ 30 % at 1000)")
         if "rollout_check_vs_checkov" in row:
             o = row["rollout_check_vs_checkov"]
@@ -276,7 +281,8 @@ def table(result: dict) -> str:
         f = row["findings"]
         for tool in ("rollout", "checkov"):
             if tool in f:
-                lines.append(f"{'':>5} {tool} findings: {f[tool]['total_findings']} in all; deliberate misconfigurations "
+                lines.append(f"{'':>5} {tool} findings: {f[tool]['total_findings']} in all; deliberate "
+                             f"misconfigurations "
                              f"detected {f[tool]['detected']}/{f['deliberate']} "
                              + ", ".join(f"{k} {v}" for k, v in f[tool]["by_misconfiguration"].items()))
         lines.append("")
@@ -291,14 +297,16 @@ def table(result: dict) -> str:
                      " floor = the same phases under plain MockMonitor with rollout's computed outputs, no recording)")
         lines.append("")
     for name, row in result["cli"].items():
-        lines.append(f"{name:<30} wall {fmt(row['wall'])} s, cpu {fmt(row['cpu'])} s, peak {row['rss_mb']['median']:.0f} MB")
+        lines.append(f"{name:<30} wall {fmt(row['wall'])} s, cpu {fmt(row['cpu'])} s, peak "
+                     f"{row['rss_mb']['median']:.0f} MB")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmarks of rollout plan/check/cost (see bench/README.md).")
     parser.add_argument("--quick", action="store_true",
-                        help="sizes 100,1000, 3 runs (Checkov, stacks at phase 6 and the example plan once; no synth-only row): "
+                        help="sizes 100,1000, 3 runs (Checkov, stacks at phase 6 and the example plan once; no "
+                             "synth-only row): "
                              "about 3 minutes, a smoke check below the ≥5 runs rule")
     parser.add_argument("--sizes", help="comma-separated program sizes (default 100,1000,3000)")
     parser.add_argument("--runs", type=int, help="runs per figure (default 5)")
@@ -310,7 +318,9 @@ def main() -> None:
         mode, *rest = args.child
         child_synth(*rest) if mode == "synth" else child_stack(rest[0], int(rest[1]))
         return
-    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([100, 1000] if args.quick else [100, 1000, 3000])
+    sizes = (
+        [int(s) for s in args.sizes.split(",")] if args.sizes else ([100, 1000] if args.quick else [100, 1000, 3000])
+    )
     runs = args.runs or (3 if args.quick else 5)
     phases = [6] if args.quick else list(PHASES)
 

@@ -60,16 +60,25 @@ class BackupArgs(BaseModel):
 def plan_rules(vault_name: Any, args: BackupArgs) -> list[dict[str, Any]]:
     """The daily and monthly rules (pure: tested with tables)."""
     def rule(name: str, schedule: str, days: int) -> dict[str, Any]:
-        body: dict[str, Any] = {"rule_name": name, "target_vault_name": vault_name, "schedule": schedule,
-                                "start_window": START_WINDOW_MINUTES, "completion_window": 360, "lifecycle": {"delete_after": days},
-                                "recovery_point_tags": {"Rule": name}}
+        body: dict[str, Any] = {
+            "rule_name": name,
+            "target_vault_name": vault_name,
+            "schedule": schedule,
+            "start_window": START_WINDOW_MINUTES,
+            "completion_window": 360,
+            "lifecycle": {"delete_after": days},
+            "recovery_point_tags": {"Rule": name},
+        }
         if args.copy_to_vault_arn is not None:
-            body["copy_actions"] = [{"destination_vault_arn": args.copy_to_vault_arn,
-                                     "lifecycle": {"delete_after": days}}]
+            body["copy_actions"] = [
+                {"destination_vault_arn": args.copy_to_vault_arn, "lifecycle": {"delete_after": days}}
+            ]
         return body
 
-    return [rule("daily", DAILY_SCHEDULE, args.daily_retention_days),
-            rule("monthly", MONTHLY_SCHEDULE, args.monthly_retention_days)]
+    return [
+        rule("daily", DAILY_SCHEDULE, args.daily_retention_days),
+        rule("monthly", MONTHLY_SCHEDULE, args.monthly_retention_days),
+    ]
 
 
 def cron_start_minute(schedule: str) -> int:
@@ -84,8 +93,9 @@ def window_minutes(window: str) -> tuple[int, int]:
     return int(start[0]) * 60 + int(start[1]), int(end[0]) * 60 + int(end[1])
 
 
-def schedule_clear_of(schedule: str, windows: list[str], start_window: int = START_WINDOW_MINUTES,
-                      clearance: int = CLEARANCE_MINUTES) -> bool:
+def schedule_clear_of(
+    schedule: str, windows: list[str], start_window: int = START_WINDOW_MINUTES, clearance: int = CLEARANCE_MINUTES
+) -> bool:
     """Whether a backup that may start any time in [schedule, schedule + start_window] stays `clearance` minutes
     away from every window (circular over the day)."""
     start = cron_start_minute(schedule)
@@ -101,8 +111,14 @@ def schedule_clear_of(schedule: str, windows: list[str], start_window: int = STA
 
 
 def backup_trust_policy() -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
 
 
 class Backup(pulumi.ComponentResource):
@@ -130,33 +146,52 @@ class Backup(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, **extra)
 
     def _create_vault(self) -> aws.backup.Vault:
-        return aws.backup.Vault(f"{self._name}-vault", kms_key_arn=self.key.arn, force_destroy=False,
-                                opts=self._child(protect=self.args.production))
+        return aws.backup.Vault(
+            f"{self._name}-vault",
+            kms_key_arn=self.key.arn,
+            force_destroy=False,
+            opts=self._child(protect=self.args.production),
+        )
 
     def _create_copy_vault(self) -> aws.backup.Vault | None:
         """The second region's vault, encrypted with a key of that region."""
         provider = self.args.copy_provider
         if provider is None or self.args.copy_to_vault_arn is not None:
             return None
-        key = customer_managed_key(f"{self._name}-copy", f"{self._name}: AWS Backup copy vault", self,
-                                   provider=provider)
-        return aws.backup.Vault(f"{self._name}-copy-vault", kms_key_arn=key.arn, force_destroy=False,
-                                opts=self._child(provider=provider, protect=self.args.production))
+        key = customer_managed_key(
+            f"{self._name}-copy", f"{self._name}: AWS Backup copy vault", self, provider=provider
+        )
+        return aws.backup.Vault(
+            f"{self._name}-copy-vault",
+            kms_key_arn=key.arn,
+            force_destroy=False,
+            opts=self._child(provider=provider, protect=self.args.production),
+        )
 
     def _create_plan(self) -> aws.backup.Plan:
-        return aws.backup.Plan(f"{self._name}-plan", rules=plan_rules(self.vault.name, self.args),
-                               opts=self._child())
+        return aws.backup.Plan(f"{self._name}-plan", rules=plan_rules(self.vault.name, self.args), opts=self._child())
 
     def _create_role(self) -> aws.iam.Role:
-        role = aws.iam.Role(f"{self._name}-role", assume_role_policy=backup_trust_policy(),
-                            description="AWS Backup: back up and restore the stack's data stores.", opts=self._child())
+        role = aws.iam.Role(
+            f"{self._name}-role",
+            assume_role_policy=backup_trust_policy(),
+            description="AWS Backup: back up and restore the stack's data stores.",
+            opts=self._child(),
+        )
         for number, policy_arn in enumerate(BACKUP_POLICIES, start=1):
-            aws.iam.RolePolicyAttachment(f"{self._name}-role-{number}", role=role.name, policy_arn=policy_arn,
-                                         opts=self._child())
+            aws.iam.RolePolicyAttachment(
+                f"{self._name}-role-{number}", role=role.name, policy_arn=policy_arn, opts=self._child()
+            )
         return role
 
     def _create_selection(self) -> aws.backup.Selection | None:
         if not self.args.resource_arns:
             return None
-        return aws.backup.Selection(f"{self._name}-data", name=f"{self._name}-data", plan_id=self.plan.id, iam_role_arn=self.role.arn,
-                                    resources=self.args.resource_arns, opts=self._child())
+        return aws.backup.Selection(
+            f"{self._name}-data",
+            name=f"{self._name}-data",
+            plan_id=self.plan.id,
+            iam_role_arn=self.role.arn,
+            resources=self.args.resource_arns,
+            opts=self._child(),
+        )

@@ -179,39 +179,80 @@ class Database(pulumi.ComponentResource):
                                              from_port=self._port, to_port=self._port,
                                              description="Database clients (TLS)", opts=self._child())
         for i, cidr in enumerate(self._args.client_cidr_blocks, start=1):
-            aws.vpc.SecurityGroupIngressRule(f"{self._name}-from-range-{i}", security_group_id=group.id,
-                                             cidr_ipv4=cidr, ip_protocol="tcp", from_port=self._port, to_port=self._port,
-                                             description="Database clients over the VPN (TLS)", opts=self._child())
+            aws.vpc.SecurityGroupIngressRule(
+                f"{self._name}-from-range-{i}",
+                security_group_id=group.id,
+                cidr_ipv4=cidr,
+                ip_protocol="tcp",
+                from_port=self._port,
+                to_port=self._port,
+                description="Database clients over the VPN (TLS)",
+                opts=self._child(),
+            )
         return group
 
     def _create_parameter_group(self) -> aws.rds.ParameterGroup:
         """TLS-only connections, for the primary and every replica."""
         parameter, value = sizing.DB_TLS_PARAMETERS[self._args.engine]
         return aws.rds.ParameterGroup(
-            f"{self._name}-tls", family=sizing.db_parameter_family(self._args.engine, self._version),
+            f"{self._name}-tls",
+            family=sizing.db_parameter_family(self._args.engine, self._version),
             description=f"{self._name}: TLS-only connections",
             parameters=[{"name": parameter, "value": value, "apply_method": "pending-reboot"}],
-            opts=self._child())
+            opts=self._child(),
+        )
 
     def _create_monitoring_role(self) -> aws.iam.Role:
         """Enhanced monitoring: write the RDSOSMetrics log group only (the AWS managed policy, narrowed)."""
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         role = aws.iam.Role(
             f"{self._name}-monitoring",
-            assume_role_policy=account_id.apply(lambda account: json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"},
-                "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": account}}}]})),
-            opts=self._child())
+            assume_role_policy=account_id.apply(
+                lambda account: json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "monitoring.rds.amazonaws.com"},
+                                "Action": "sts:AssumeRole",
+                                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                            }
+                        ],
+                    }
+                )
+            ),
+            opts=self._child(),
+        )
         aws.iam.RolePolicy(
-            f"{self._name}-monitoring", role=role.id,
-            policy=account_id.apply(lambda account: json.dumps({"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
-                 "Resource": f"arn:aws:logs:*:{account}:log-group:RDS*"},
-                {"Effect": "Allow",
-                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
-                            "logs:GetLogEvents"],
-                 "Resource": f"arn:aws:logs:*:{account}:log-group:RDS*:log-stream:*"}]})),
-            opts=self._child())
+            f"{self._name}-monitoring",
+            role=role.id,
+            policy=account_id.apply(
+                lambda account: json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+                                "Resource": f"arn:aws:logs:*:{account}:log-group:RDS*",
+                            },
+                            {
+                                "Effect": "Allow",
+                                "Action": [
+                                    "logs:CreateLogStream",
+                                    "logs:PutLogEvents",
+                                    "logs:DescribeLogStreams",
+                                    "logs:GetLogEvents",
+                                ],
+                                "Resource": f"arn:aws:logs:*:{account}:log-group:RDS*:log-stream:*",
+                            },
+                        ],
+                    }
+                )
+            ),
+            opts=self._child(),
+        )
         return role
 
     def _common(self) -> dict:
@@ -237,8 +278,11 @@ class Database(pulumi.ComponentResource):
         """On wherever RDS supports it (not MySQL on micro/small burstable classes, where creation would fail)."""
         if not sizing.performance_insights_supported(self._args.engine, self._args.instance_class):
             return {"performance_insights_enabled": False}
-        return {"performance_insights_enabled": True, "performance_insights_kms_key_id": self.key.arn,
-                "performance_insights_retention_period": 7}
+        return {
+            "performance_insights_enabled": True,
+            "performance_insights_kms_key_id": self.key.arn,
+            "performance_insights_retention_period": 7,
+        }
 
     def _create_primary(self) -> aws.rds.Instance:
         args = self._args
@@ -270,8 +314,9 @@ class Database(pulumi.ComponentResource):
             port=self._port,
             allow_major_version_upgrade=args.allow_major_version_upgrade,
             **self._common(),
-            opts=self._child(protect=args.production, import_=adopt,
-                             ignore_changes=adoption_ignore_changes(args, explicit) or None),
+            opts=self._child(
+                protect=args.production, import_=adopt, ignore_changes=adoption_ignore_changes(args, explicit) or None
+            ),
         )
 
     def _create_replica(self, number: int, identifier: str) -> aws.rds.Instance:

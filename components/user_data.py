@@ -57,12 +57,16 @@ def render(spec: BootSpec) -> str:
     port = int(spec.port)
     health = f"http://127.0.0.1:{port}{spec.health_check_path}"
     if spec.log_group:
-        logging = (f"--log-driver awslogs --log-opt awslogs-region={q(spec.region)} \\\n"
-                   f"  --log-opt awslogs-group={q(spec.log_group)} --log-opt awslogs-stream=\"{spec.service}/$instance_id\"")
-        identity = ("token=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token "
-                    "-H 'X-aws-ec2-metadata-token-ttl-seconds: 60')\n"
-                    "instance_id=$(curl -fsS -H \"X-aws-ec2-metadata-token: $token\" "
-                    "http://169.254.169.254/latest/meta-data/instance-id)\n\n")
+        logging = (
+            f"--log-driver awslogs --log-opt awslogs-region={q(spec.region)} \\\n"
+            f'  --log-opt awslogs-group={q(spec.log_group)} --log-opt awslogs-stream="{spec.service}/$instance_id"'
+        )
+        identity = (
+            "token=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token "
+            "-H 'X-aws-ec2-metadata-token-ttl-seconds: 60')\n"
+            'instance_id=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" '
+            "http://169.254.169.254/latest/meta-data/instance-id)\n\n"
+        )
     else:
         logging = f"--log-driver journald --log-opt tag={q(spec.service)}"
         identity = ""

@@ -83,15 +83,18 @@ class WebTierArgs(BaseModel):
                                                    "a DNS-validated one issued for the domain.")
     access_log_bucket: Any = Field(description="Bucket (name) receiving the ALB access logs. Required.")
     rate_limit_per_5_minutes: int = Field(3000, ge=100, le=2_000_000_000, description="Requests per client IP per "
-                                                                                      "5 minutes before WAF blocks. Defaults to 3000.")
+                                                                                      "5 minutes before WAF blocks. "
+                                                                                      "Defaults to 3000.")
     extra_security_group_ids: list[Any] = Field(default_factory=list, description="Security groups instances also "
-                                                                                  "join (e.g. the one the database admits). Defaults to none.")
+                                                                                  "join (e.g. the one the database "
+                                                                                  "admits). Defaults to none.")
     secret_arns: list[Any] = Field(default_factory=list, description="Secrets the instances may read (e.g. the "
                                                                      "database password). Defaults to none.")
     assumable_role_arns: list[Any] = Field(default_factory=list, description="Roles the instances may assume (e.g. "
                                                                              "queue producers). Defaults to none.")
     extra_policy_arns: list[Any] = Field(default_factory=list, description="Customer-managed policies attached to "
-                                                                           "the instance role (e.g. the cache's connect policy). Defaults to none.")
+                                                                           "the instance role (e.g. the cache's "
+                                                                           "connect policy). Defaults to none.")
     log_group_arn: Any = Field(None, description="Log group the instances write to. Defaults to none.")
     log_group_name: Any = Field(None, description="Its name (the containers' awslogs driver). Defaults to none: "
                                                   "the containers log to the instance journal until phase 5.")
@@ -99,24 +102,37 @@ class WebTierArgs(BaseModel):
                                                       "ap-southeast-1.")
     fixed_size: bool = Field(False, description="Before phase 6: min = max = desired = min_size, no scaling "
                                                 "policies. Defaults to false.")
-    app_env: dict[str, Any] = Field(default_factory=dict, description="Environment the app reads at boot (plain "
-                                                                      "values or Outputs, no secrets). Defaults to none.")
-    app_secrets: dict[str, Any] = Field(default_factory=dict, description="Environment variables resolved at boot "
-                                                                          "from Secrets Manager: name -> secret ARN. "
-                                                                          "Defaults to none.")
-    secret_kms_key_arns: list[Any] = Field(default_factory=list, description="KMS keys of the secrets the app "
-                                                                             "reads (kms:Decrypt on exactly these, "
-                                                                             "via Secrets Manager). Defaults to none.")
-    database_resource_id: Any = Field(None, description="DbiResourceId of the database (IAM authentication as "
-                                                        "database_user). Defaults to none.")
+    app_env: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Environment the app reads at boot (plain values or Outputs, no secrets). Defaults to none.",
+    )
+    app_secrets: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Environment variables resolved at boot "
+        "from Secrets Manager: name -> secret ARN. "
+        "Defaults to none.",
+    )
+    secret_kms_key_arns: list[Any] = Field(
+        default_factory=list,
+        description="KMS keys of the secrets the app "
+        "reads (kms:Decrypt on exactly these, "
+        "via Secrets Manager). Defaults to none.",
+    )
+    database_resource_id: Any = Field(
+        None, description="DbiResourceId of the database (IAM authentication as database_user). Defaults to none."
+    )
     database_user: str = Field("app", description="The app's own database user (IAM auth). Defaults to app.")
     uploads_bucket_arn: Any = Field(None, description="The uploads bucket the app writes. Defaults to none.")
     uploads_key_arn: Any = Field(None, description="Its KMS key. Defaults to none.")
-    alert_topic_arn: Any = Field(None, description="Topic of the canary alarms. Defaults to none (alarms without "
-                                                   "notification).")
-    canary_p95_ms: int = Field(300, ge=1, description="Canary alarm: target p95 above this rolls back. Defaults to 300.")
-    canary_5xx_percent: float = Field(0.5, gt=0, le=100, description="Canary alarm: target 5xx rate above this "
-                                                                     "rolls back. Defaults to 0.5.")
+    alert_topic_arn: Any = Field(
+        None, description="Topic of the canary alarms. Defaults to none (alarms without notification)."
+    )
+    canary_p95_ms: int = Field(
+        300, ge=1, description="Canary alarm: target p95 above this rolls back. Defaults to 300."
+    )
+    canary_5xx_percent: float = Field(
+        0.5, gt=0, le=100, description="Canary alarm: target 5xx rate above this rolls back. Defaults to 0.5."
+    )
 
 
 TARGET_GROUP_NAME_MAX = 32
@@ -133,7 +149,7 @@ def target_group_resource_name(component: str, service: str) -> str:
     if len(name) <= limit:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:6]
-    return f"{name[:limit - len(digest) - 1].rstrip('-')}-{digest}"
+    return f"{name[: limit - len(digest) - 1].rstrip('-')}-{digest}"
 
 
 def architecture(instance_type: str) -> str:
@@ -158,49 +174,85 @@ def instance_distribution(service: ServiceSpec) -> dict[str, Any] | None:
     """Spot only above an on-demand base of min_size: the floor of capacity never depends on spot."""
     if service.spot_percent == 0:
         return None
-    return {"on_demand_base_capacity": service.min_size,
-            "on_demand_percentage_above_base_capacity": 100 - service.spot_percent,
-            "spot_allocation_strategy": "price-capacity-optimized"}
+    return {
+        "on_demand_base_capacity": service.min_size,
+        "on_demand_percentage_above_base_capacity": 100 - service.spot_percent,
+        "spot_allocation_strategy": "price-capacity-optimized",
+    }
 
 
-def instance_policy(secret_arns: list[str], role_arns: list[str], log_group_arn: str | None, *,
-                    secret_key_arns: list[str] = (), region: str | None = None, env_parameter_arn: str | None = None,
-                    repository_arn: str | None = None, database_user_arn: str | None = None,
-                    uploads: tuple[str, str] | None = None) -> str | None:
+def instance_policy(
+    secret_arns: list[str],
+    role_arns: list[str],
+    log_group_arn: str | None,
+    *,
+    secret_key_arns: list[str] = (),
+    region: str | None = None,
+    env_parameter_arn: str | None = None,
+    repository_arn: str | None = None,
+    database_user_arn: str | None = None,
+    uploads: tuple[str, str] | None = None,
+) -> str | None:
     """One service's permissions: read its environment parameter and its secrets (kms:Decrypt on exactly their
     keys, only through Secrets Manager), pull its image, assume the workload roles, write to the app log group,
     connect to the database as its own IAM user, use the uploads bucket; nothing else."""
     statements: list[dict[str, Any]] = []
     if env_parameter_arn:
-        statements.append({"Sid": "ReadAppEnvironment", "Effect": "Allow", "Action": ["ssm:GetParameter"],
-                           "Resource": env_parameter_arn})
+        statements.append(
+            {
+                "Sid": "ReadAppEnvironment",
+                "Effect": "Allow",
+                "Action": ["ssm:GetParameter"],
+                "Resource": env_parameter_arn,
+            }
+        )
     if repository_arn:
         statements += [
             # GetAuthorizationToken is account-wide: its Resource can only be * (ECR IAM reference).
             {"Sid": "EcrLogin", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
-            {"Sid": "PullImage", "Effect": "Allow", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-                                                               "ecr:BatchCheckLayerAvailability"],
-             "Resource": repository_arn}]
+            {
+                "Sid": "PullImage",
+                "Effect": "Allow",
+                "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                "Resource": repository_arn,
+            },
+        ]
     if secret_arns:
-        statements.append({"Sid": "ReadAppSecrets", "Effect": "Allow",
-                           "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                           "Resource": secret_arns})
+        statements.append(
+            {
+                "Sid": "ReadAppSecrets",
+                "Effect": "Allow",
+                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                "Resource": secret_arns,
+            }
+        )
     if secret_key_arns:
-        decrypt: dict[str, Any] = {"Sid": "DecryptAppSecrets", "Effect": "Allow", "Action": ["kms:Decrypt"],
-                                   "Resource": sorted(set(secret_key_arns))}
+        decrypt: dict[str, Any] = {
+            "Sid": "DecryptAppSecrets",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt"],
+            "Resource": sorted(set(secret_key_arns)),
+        }
         if region:
             decrypt["Condition"] = {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}
         statements.append(decrypt)
     if role_arns:
-        statements.append({"Sid": "AssumeWorkloadRoles", "Effect": "Allow", "Action": ["sts:AssumeRole"],
-                           "Resource": role_arns})
+        statements.append(
+            {"Sid": "AssumeWorkloadRoles", "Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": role_arns}
+        )
     if log_group_arn:
-        statements.append({"Sid": "WriteAppLogs", "Effect": "Allow",
-                           "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                           "Resource": f"{log_group_arn.removesuffix(':*')}:log-stream:*"})
+        statements.append(
+            {
+                "Sid": "WriteAppLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{log_group_arn.removesuffix(':*')}:log-stream:*",
+            }
+        )
     if database_user_arn:
-        statements.append({"Sid": "DatabaseIamAuth", "Effect": "Allow", "Action": ["rds-db:connect"],
-                           "Resource": database_user_arn})
+        statements.append(
+            {"Sid": "DatabaseIamAuth", "Effect": "Allow", "Action": ["rds-db:connect"], "Resource": database_user_arn}
+        )
     if uploads:
         from components.uploads import writer_statements
 
@@ -224,9 +276,14 @@ def refresh_preferences(alarm_names: list[Any]) -> dict[str, Any]:
     if not 0 <= MAX_HEALTHY_PERCENT - MIN_HEALTHY_PERCENT <= 100 or not 100 <= MAX_HEALTHY_PERCENT <= 200:
         raise ValueError("instance refresh: max healthy must be 100-200 and at most 100 above min healthy")
     preferences: dict[str, Any] = {
-        "min_healthy_percentage": MIN_HEALTHY_PERCENT, "max_healthy_percentage": MAX_HEALTHY_PERCENT,
-        "auto_rollback": True, "checkpoint_percentages": CHECKPOINTS,
-        "checkpoint_delay": str(CHECKPOINT_DELAY_SECONDS), "instance_warmup": "120", "skip_matching": True}
+        "min_healthy_percentage": MIN_HEALTHY_PERCENT,
+        "max_healthy_percentage": MAX_HEALTHY_PERCENT,
+        "auto_rollback": True,
+        "checkpoint_percentages": CHECKPOINTS,
+        "checkpoint_delay": str(CHECKPOINT_DELAY_SECONDS),
+        "instance_warmup": "120",
+        "skip_matching": True,
+    }
     if alarm_names:
         preferences["alarm_specification"] = {"alarms": list(alarm_names)[:CANARY_ALARMS_MAX]}
     return preferences
@@ -235,18 +292,44 @@ def refresh_preferences(alarm_names: list[Any]) -> dict[str, Any]:
 def ecr_lifecycle_policy() -> str:
     """Untagged layers go after a day; of the tagged images the newest 30 stay (the rollback targets). ECR
     lifecycle policies: a rule with tagStatus `any` must have the highest rulePriority (it is evaluated last)."""
-    return json.dumps({"rules": [
-        {"rulePriority": 1, "description": "expire untagged images after 1 day",
-         "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1},
-         "action": {"type": "expire"}},
-        {"rulePriority": 2, "description": f"keep the newest {ECR_KEEP_IMAGES} images",
-         "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": ECR_KEEP_IMAGES},
-         "action": {"type": "expire"}}]})
+    return json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "description": "expire untagged images after 1 day",
+                    "selection": {
+                        "tagStatus": "untagged",
+                        "countType": "sinceImagePushed",
+                        "countUnit": "days",
+                        "countNumber": 1,
+                    },
+                    "action": {"type": "expire"},
+                },
+                {
+                    "rulePriority": 2,
+                    "description": f"keep the newest {ECR_KEEP_IMAGES} images",
+                    "selection": {
+                        "tagStatus": "any",
+                        "countType": "imageCountMoreThan",
+                        "countNumber": ECR_KEEP_IMAGES,
+                    },
+                    "action": {"type": "expire"},
+                },
+            ]
+        }
+    )
 
 
 def _ec2_trust() -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
 
 
 def _visibility(metric: str) -> dict[str, Any]:
@@ -289,8 +372,7 @@ class WebTier(pulumi.ComponentResource):
         self.alb_zone_id = self.load_balancer.zone_id
         self.target_group_arn_suffixes = {n: tg.arn_suffix for n, tg in self.target_groups.items()}
         self.group_names = {n: g.name for n, g in self.groups.items()}
-        self.register_outputs({"albDnsName": self.load_balancer.dns_name,
-                               "groupNames": self.group_names})
+        self.register_outputs({"albDnsName": self.load_balancer.dns_name, "groupNames": self.group_names})
 
     def _child(self, **extra: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, **extra)
@@ -299,103 +381,210 @@ class WebTier(pulumi.ComponentResource):
 
     def _create_alb_security_group(self) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
-            f"{self._name}-alb", vpc_id=self.args.vpc_id, description="ALB: HTTP(S) from the internet (CDN)",
-            ingress=[{"protocol": "tcp", "from_port": port, "to_port": port, "cidr_blocks": ["0.0.0.0/0"],
-                      "ipv6_cidr_blocks": ["::/0"], "description": f"{port} from the CDN and clients"}
-                     for port in (80, 443)],
-            opts=self._child())
+            f"{self._name}-alb",
+            vpc_id=self.args.vpc_id,
+            description="ALB: HTTP(S) from the internet (CDN)",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                    "ipv6_cidr_blocks": ["::/0"],
+                    "description": f"{port} from the CDN and clients",
+                }
+                for port in (80, 443)
+            ],
+            opts=self._child(),
+        )
 
     def _create_instance_security_group(self) -> aws.ec2.SecurityGroup:
         ports = sorted({s.port for s in self.args.services})
         group = aws.ec2.SecurityGroup(
-            f"{self._name}-instances", vpc_id=self.args.vpc_id, description="Service instances: traffic from the ALB only",
-            ingress=[{"protocol": "tcp", "from_port": port, "to_port": port,
-                      "security_groups": [self.alb_security_group.id], "description": "from the ALB"} for port in ports],
-            egress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"],
-                     "description": "AWS APIs, database, cache and updates via NAT"}],
-            opts=self._child())
+            f"{self._name}-instances",
+            vpc_id=self.args.vpc_id,
+            description="Service instances: traffic from the ALB only",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "security_groups": [self.alb_security_group.id],
+                    "description": "from the ALB",
+                }
+                for port in ports
+            ],
+            egress=[
+                {
+                    "protocol": "-1",
+                    "from_port": 0,
+                    "to_port": 0,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                    "description": "AWS APIs, database, cache and updates via NAT",
+                }
+            ],
+            opts=self._child(),
+        )
         aws.vpc.SecurityGroupEgressRule(
-            f"{self._name}-alb-to-instances", security_group_id=self.alb_security_group.id,
-            referenced_security_group_id=group.id, ip_protocol="tcp", from_port=min(ports), to_port=max(ports),
-            description="ALB to the service instances", opts=self._child())
+            f"{self._name}-alb-to-instances",
+            security_group_id=self.alb_security_group.id,
+            referenced_security_group_id=group.id,
+            ip_protocol="tcp",
+            from_port=min(ports),
+            to_port=max(ports),
+            description="ALB to the service instances",
+            opts=self._child(),
+        )
         return group
 
     def _create_certificate(self) -> tuple[Any, aws.acm.Certificate | None]:
         if self.args.certificate_arn is not None:
             return self.args.certificate_arn, None
         certificate = aws.acm.Certificate(
-            f"{self._name}-certificate", domain_name=self.args.domain,
-            subject_alternative_names=[f"*.{self.args.domain}"], validation_method="DNS",
-            key_algorithm="EC_prime256v1", opts=self._child())
+            f"{self._name}-certificate",
+            domain_name=self.args.domain,
+            subject_alternative_names=[f"*.{self.args.domain}"],
+            validation_method="DNS",
+            key_algorithm="EC_prime256v1",
+            opts=self._child(),
+        )
         return certificate.arn, certificate
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
         return aws.lb.LoadBalancer(
-            f"{self._name}-alb", load_balancer_type="application", internal=False,
-            subnets=self.args.public_subnet_ids, security_groups=[self.alb_security_group.id],
-            drop_invalid_header_fields=True, desync_mitigation_mode="defensive", enable_deletion_protection=True,
-            enable_http2=True, idle_timeout=60,
+            f"{self._name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            subnets=self.args.public_subnet_ids,
+            security_groups=[self.alb_security_group.id],
+            drop_invalid_header_fields=True,
+            desync_mitigation_mode="defensive",
+            enable_deletion_protection=True,
+            enable_http2=True,
+            idle_timeout=60,
             access_logs={"bucket": self.args.access_log_bucket, "enabled": True, "prefix": f"alb/{self._name}"},
-            opts=self._child())
+            opts=self._child(),
+        )
 
     def _create_web_acl(self) -> aws.wafv2.WebAcl:
-        rules = [{"name": group, "priority": number, "override_action": {"none": {}},
-                  "statement": {"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}},
-                  "visibility_config": _visibility(group)}
-                 for number, group in enumerate(WAF_MANAGED_RULE_GROUPS)]
-        rules.append({"name": "rate-limit-per-ip", "priority": len(rules), "action": {"block": {}},
-                      "statement": {"rate_based_statement": {"limit": self.args.rate_limit_per_5_minutes,
-                                                             "aggregate_key_type": "IP"}},
-                      "visibility_config": _visibility("rate-limit-per-ip")})
-        acl = aws.wafv2.WebAcl(f"{self._name}-waf", scope="REGIONAL", default_action={"allow": {}}, rules=rules,
-                               visibility_config=_visibility(f"{self._physical}-waf"), opts=self._child())
-        aws.wafv2.WebAclAssociation(f"{self._name}-waf", resource_arn=self.load_balancer.arn, web_acl_arn=acl.arn,
-                                    opts=self._child())
+        rules = [
+            {
+                "name": group,
+                "priority": number,
+                "override_action": {"none": {}},
+                "statement": {"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}},
+                "visibility_config": _visibility(group),
+            }
+            for number, group in enumerate(WAF_MANAGED_RULE_GROUPS)
+        ]
+        rules.append(
+            {
+                "name": "rate-limit-per-ip",
+                "priority": len(rules),
+                "action": {"block": {}},
+                "statement": {
+                    "rate_based_statement": {"limit": self.args.rate_limit_per_5_minutes, "aggregate_key_type": "IP"}
+                },
+                "visibility_config": _visibility("rate-limit-per-ip"),
+            }
+        )
+        acl = aws.wafv2.WebAcl(
+            f"{self._name}-waf",
+            scope="REGIONAL",
+            default_action={"allow": {}},
+            rules=rules,
+            visibility_config=_visibility(f"{self._physical}-waf"),
+            opts=self._child(),
+        )
+        aws.wafv2.WebAclAssociation(
+            f"{self._name}-waf", resource_arn=self.load_balancer.arn, web_acl_arn=acl.arn, opts=self._child()
+        )
         return acl
 
     def _create_http_redirect(self) -> aws.lb.Listener:
         return aws.lb.Listener(
-            f"{self._name}-http", load_balancer_arn=self.load_balancer.arn, port=80, protocol="HTTP",
-            default_actions=[{"type": "redirect",
-                              "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}],
-            opts=self._child())
+            f"{self._name}-http",
+            load_balancer_arn=self.load_balancer.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[
+                {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}
+            ],
+            opts=self._child(),
+        )
 
     def _create_target_group(self, service: ServiceSpec) -> aws.lb.TargetGroup:
         return aws.lb.TargetGroup(
-            target_group_resource_name(self._name, service.name), vpc_id=self.args.vpc_id, port=service.port, protocol="HTTP",
-            target_type="instance", deregistration_delay=30, slow_start=30,
-            health_check={"enabled": True, "path": service.health_check_path, "protocol": "HTTP",
-                          "matcher": "200-399", "interval": 15, "timeout": 5, "healthy_threshold": 2,
-                          "unhealthy_threshold": 3},
-            opts=self._child())
+            target_group_resource_name(self._name, service.name),
+            vpc_id=self.args.vpc_id,
+            port=service.port,
+            protocol="HTTP",
+            target_type="instance",
+            deregistration_delay=30,
+            slow_start=30,
+            health_check={
+                "enabled": True,
+                "path": service.health_check_path,
+                "protocol": "HTTP",
+                "matcher": "200-399",
+                "interval": 15,
+                "timeout": 5,
+                "healthy_threshold": 2,
+                "unhealthy_threshold": 3,
+            },
+            opts=self._child(),
+        )
 
     def _create_https_listener(self) -> aws.lb.Listener:
         default, _ = routing(self.args.services)
-        action = ({"type": "forward", "target_group_arn": self.target_groups[default].arn} if default else
-                  {"type": "fixed-response", "fixed_response": {"content_type": "text/plain", "status_code": "404",
-                                                                "message_body": "not found"}})
+        action = (
+            {"type": "forward", "target_group_arn": self.target_groups[default].arn}
+            if default
+            else {
+                "type": "fixed-response",
+                "fixed_response": {"content_type": "text/plain", "status_code": "404", "message_body": "not found"},
+            }
+        )
         return aws.lb.Listener(
-            f"{self._name}-https", load_balancer_arn=self.load_balancer.arn, port=443, protocol="HTTPS",
-            ssl_policy=TLS_POLICY, certificate_arn=self.certificate_arn, default_actions=[action],
-            opts=self._child())
+            f"{self._name}-https",
+            load_balancer_arn=self.load_balancer.arn,
+            port=443,
+            protocol="HTTPS",
+            ssl_policy=TLS_POLICY,
+            certificate_arn=self.certificate_arn,
+            default_actions=[action],
+            opts=self._child(),
+        )
 
     def _create_listener_rules(self) -> None:
         _, rules = routing(self.args.services)
         for service, priority, patterns in rules:
             aws.lb.ListenerRule(
-                f"{self._name}-{service}", listener_arn=self.https_listener.arn, priority=priority,
+                f"{self._name}-{service}",
+                listener_arn=self.https_listener.arn,
+                priority=priority,
                 actions=[{"type": "forward", "target_group_arn": self.target_groups[service].arn}],
-                conditions=[{"path_pattern": {"values": patterns}}], opts=self._child())
+                conditions=[{"path_pattern": {"values": patterns}}],
+                opts=self._child(),
+            )
 
     # --- instances ----------------------------------------------------------------------------------------------
 
     def _create_repository(self, service: ServiceSpec) -> aws.ecr.Repository:
         repository = aws.ecr.Repository(
-            f"{self._name}-{service.name}", name=self._repository_name(service),
-            image_tag_mutability="IMMUTABLE", image_scanning_configuration={"scan_on_push": True},
-            encryption_configurations=[{"encryption_type": "KMS"}], opts=self._child())
-        aws.ecr.LifecyclePolicy(f"{self._name}-{service.name}", repository=repository.name,
-                                policy=ecr_lifecycle_policy(), opts=self._child())
+            f"{self._name}-{service.name}",
+            name=self._repository_name(service),
+            image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration={"scan_on_push": True},
+            encryption_configurations=[{"encryption_type": "KMS"}],
+            opts=self._child(),
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{self._name}-{service.name}",
+            repository=repository.name,
+            policy=ecr_lifecycle_policy(),
+            opts=self._child(),
+        )
         return repository
 
     def _repository_name(self, service: ServiceSpec) -> str:
@@ -406,47 +595,85 @@ class WebTier(pulumi.ComponentResource):
 
     def _create_env_parameter(self, service: ServiceSpec) -> aws.ssm.Parameter:
         """The service's boot environment: plain values only (secrets are ARNs resolved at boot)."""
-        env = {**self.args.app_env, "APP_SERVICE": service.name, "PORT": str(service.port),
-               "AWS_REGION": self.args.region}
+        env = {
+            **self.args.app_env,
+            "APP_SERVICE": service.name,
+            "PORT": str(service.port),
+            "AWS_REGION": self.args.region,
+        }
         names = sorted(env)
         secrets = dict(sorted(self.args.app_secrets.items()))
-        value = pulumi.Output.all(*(pulumi.Output.from_input(env[n]) for n in names),
-                                  *(pulumi.Output.from_input(v) for v in secrets.values())).apply(
-            lambda values: json.dumps({"env": {n: str(v) for n, v in zip(names, values[:len(names)])},
-                                       "secrets": dict(zip(secrets, values[len(names):]))}, sort_keys=True))
+        value = pulumi.Output.all(
+            *(pulumi.Output.from_input(env[n]) for n in names), *(pulumi.Output.from_input(v) for v in secrets.values())
+        ).apply(
+            lambda values: json.dumps(
+                {
+                    "env": {n: str(v) for n, v in zip(names, values[: len(names)])},
+                    "secrets": dict(zip(secrets, values[len(names) :])),
+                },
+                sort_keys=True,
+            )
+        )
         return aws.ssm.Parameter(
-            f"{self._name}-{service.name}-env", name=f"/sme-rollout/{pulumi.get_stack()}/{service.name}/env",
+            f"{self._name}-{service.name}-env",
+            name=f"/sme-rollout/{pulumi.get_stack()}/{service.name}/env",
             # Intelligent-Tiering: Standard (free, 4 KB) until the value outgrows it, then Advanced (pulumi-aws
             # ssm.Parameter `tier`: Standard, Advanced, Intelligent-Tiering).
-            type="String", tier="Intelligent-Tiering", value=value,
-            description=f"{service.name}: environment read at boot (no secret values)", opts=self._child())
+            type="String",
+            tier="Intelligent-Tiering",
+            value=value,
+            description=f"{service.name}: environment read at boot (no secret values)",
+            opts=self._child(),
+        )
 
     def _create_instance_profile(self, service: ServiceSpec) -> tuple[aws.iam.Role, aws.iam.InstanceProfile]:
         name = f"{self._name}-{service.name}"
-        role = aws.iam.Role(f"{name}-instance", name=app_role_name(pulumi.get_stack(), service.name),
-                            assume_role_policy=_ec2_trust(),
-                            description=f"{service.name} instances: its environment, image, secrets, logs, "
-                                        f"database user, uploads and workload roles.",
-                            opts=self._child())
+        role = aws.iam.Role(
+            f"{name}-instance",
+            name=app_role_name(pulumi.get_stack(), service.name),
+            assume_role_policy=_ec2_trust(),
+            description=f"{service.name} instances: its environment, image, secrets, logs, "
+            f"database user, uploads and workload roles.",
+            opts=self._child(),
+        )
         for number, policy_arn in enumerate(INSTANCE_MANAGED_POLICIES, start=1):
-            aws.iam.RolePolicyAttachment(f"{name}-instance-{number}", role=role.name, policy_arn=policy_arn,
-                                         opts=self._child())
+            aws.iam.RolePolicyAttachment(
+                f"{name}-instance-{number}", role=role.name, policy_arn=policy_arn, opts=self._child()
+            )
         args = self.args
         for number, policy_arn in enumerate(args.extra_policy_arns, start=1):
-            aws.iam.RolePolicyAttachment(f"{name}-instance-extra-{number}", role=role.name,
-                                         policy_arn=policy_arn, opts=self._child())
+            aws.iam.RolePolicyAttachment(
+                f"{name}-instance-extra-{number}", role=role.name, policy_arn=policy_arn, opts=self._child()
+            )
         repository = self.repositories.get(service.name)
-        uploads = (pulumi.Output.all(args.uploads_bucket_arn, args.uploads_key_arn)
-                   if args.uploads_bucket_arn is not None and args.uploads_key_arn is not None else None)
+        uploads = (
+            pulumi.Output.all(args.uploads_bucket_arn, args.uploads_key_arn)
+            if args.uploads_bucket_arn is not None and args.uploads_key_arn is not None
+            else None
+        )
         policy = pulumi.Output.all(
-            pulumi.Output.all(*args.secret_arns, *args.app_secrets.values()), pulumi.Output.all(*args.assumable_role_arns),
-            args.log_group_arn, pulumi.Output.all(*args.secret_kms_key_arns), self.env_parameters[service.name].arn,
-            repository.arn if repository is not None else None, self._account, args.database_resource_id,
-            uploads).apply(lambda v: instance_policy(
-                sorted(set(v[0])), list(v[1]), v[2], secret_key_arns=list(v[3]), region=args.region,
-                env_parameter_arn=v[4], repository_arn=v[5],
+            pulumi.Output.all(*args.secret_arns, *args.app_secrets.values()),
+            pulumi.Output.all(*args.assumable_role_arns),
+            args.log_group_arn,
+            pulumi.Output.all(*args.secret_kms_key_arns),
+            self.env_parameters[service.name].arn,
+            repository.arn if repository is not None else None,
+            self._account,
+            args.database_resource_id,
+            uploads,
+        ).apply(
+            lambda v: instance_policy(
+                sorted(set(v[0])),
+                list(v[1]),
+                v[2],
+                secret_key_arns=list(v[3]),
+                region=args.region,
+                env_parameter_arn=v[4],
+                repository_arn=v[5],
                 database_user_arn=database_user_arn(args.region, v[6], v[7], args.database_user) if v[7] else None,
-                uploads=tuple(v[8]) if v[8] else None))
+                uploads=tuple(v[8]) if v[8] else None,
+            )
+        )
         aws.iam.RolePolicy(f"{name}-instance", role=role.id, policy=policy, opts=self._child())
         profile = aws.iam.InstanceProfile(f"{name}-instance", role=role.name, opts=self._child())
         return role, profile
@@ -455,17 +682,31 @@ class WebTier(pulumi.ComponentResource):
         """The service's SLO alarms the instance refresh watches: its targets' 5xx rate and p95 latency."""
         from components.observability import Metric, Signal, alarm_inputs
 
-        dims = {"LoadBalancer": self.load_balancer.arn_suffix,
-                "TargetGroup": self.target_groups[service.name].arn_suffix}
+        dims = {
+            "LoadBalancer": self.load_balancer.arn_suffix,
+            "TargetGroup": self.target_groups[service.name].arn_suffix,
+        }
         signals = [
-            Signal(f"{service.name}-5xx", f"{service.name}: target 5xx rate (%)",
-                   (Metric("a", "AWS/ApplicationELB", "RequestCount", dims, "Sum"),
-                    Metric("b", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, "Sum")),
-                   self.args.canary_5xx_percent, "GreaterThanThreshold", expression="100*FILL(b,0)/a",
-                   component="web_tier"),
-            Signal(f"{service.name}-p95", f"{service.name}: target response time p95 (s)",
-                   (Metric("a", "AWS/ApplicationELB", "TargetResponseTime", dims, "p95"),),
-                   self.args.canary_p95_ms / 1000, "GreaterThanThreshold", component="web_tier"),
+            Signal(
+                f"{service.name}-5xx",
+                f"{service.name}: target 5xx rate (%)",
+                (
+                    Metric("a", "AWS/ApplicationELB", "RequestCount", dims, "Sum"),
+                    Metric("b", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, "Sum"),
+                ),
+                self.args.canary_5xx_percent,
+                "GreaterThanThreshold",
+                expression="100*FILL(b,0)/a",
+                component="web_tier",
+            ),
+            Signal(
+                f"{service.name}-p95",
+                f"{service.name}: target response time p95 (s)",
+                (Metric("a", "AWS/ApplicationELB", "TargetResponseTime", dims, "p95"),),
+                self.args.canary_p95_ms / 1000,
+                "GreaterThanThreshold",
+                component="web_tier",
+            ),
         ]
         alarms = []
         for signal in signals:
@@ -484,10 +725,22 @@ class WebTier(pulumi.ComponentResource):
             raise ValueError(f"service {service.name}: give an image (container) or user_data (AMI mode)")
         log_group = self.args.log_group_name
         return pulumi.Output.all(self._registry(), self.env_parameters[service.name].name, log_group).apply(
-            lambda v: base64.b64encode(render(BootSpec(
-                service=service.name, region=self.args.region, registry=v[0], repository=self._repository_name(service),
-                image=service.image, port=service.port, health_check_path=service.health_check_path,
-                env_parameter=v[1], log_group=v[2])).encode()).decode())
+            lambda v: base64.b64encode(
+                render(
+                    BootSpec(
+                        service=service.name,
+                        region=self.args.region,
+                        registry=v[0],
+                        repository=self._repository_name(service),
+                        image=service.image,
+                        port=service.port,
+                        health_check_path=service.health_check_path,
+                        env_parameter=v[1],
+                        log_group=v[2],
+                    )
+                ).encode()
+            ).decode()
+        )
 
     def _create_launch_template(self, service: ServiceSpec) -> aws.ec2.LaunchTemplate:
         return aws.ec2.LaunchTemplate(
@@ -497,18 +750,37 @@ class WebTier(pulumi.ComponentResource):
             update_default_version=True,
             user_data=self._user_data(service),
             iam_instance_profile={"arn": self.profiles[service.name].arn},
-            metadata_options={"http_endpoint": "enabled", "http_tokens": "required", "http_put_response_hop_limit": 1,
-                              "instance_metadata_tags": "enabled"},
-            block_device_mappings=[{"device_name": "/dev/xvda", "ebs": {
-                "encrypted": "true", "volume_size": service.volume_gb, "volume_type": "gp3",
-                "delete_on_termination": "true"}}],
-            network_interfaces=[{"associate_public_ip_address": "false", "delete_on_termination": "true",
-                                 "security_groups": [self.instance_security_group.id,
-                                                     *self.args.extra_security_group_ids]}],
+            metadata_options={
+                "http_endpoint": "enabled",
+                "http_tokens": "required",
+                "http_put_response_hop_limit": 1,
+                "instance_metadata_tags": "enabled",
+            },
+            block_device_mappings=[
+                {
+                    "device_name": "/dev/xvda",
+                    "ebs": {
+                        "encrypted": "true",
+                        "volume_size": service.volume_gb,
+                        "volume_type": "gp3",
+                        "delete_on_termination": "true",
+                    },
+                }
+            ],
+            network_interfaces=[
+                {
+                    "associate_public_ip_address": "false",
+                    "delete_on_termination": "true",
+                    "security_groups": [self.instance_security_group.id, *self.args.extra_security_group_ids],
+                }
+            ],
             monitoring={"enabled": True},
-            tag_specifications=[{"resource_type": "instance", "tags": {"Service": service.name}},
-                                {"resource_type": "volume", "tags": {"Service": service.name}}],
-            opts=self._child())
+            tag_specifications=[
+                {"resource_type": "instance", "tags": {"Service": service.name}},
+                {"resource_type": "volume", "tags": {"Service": service.name}},
+            ],
+            opts=self._child(),
+        )
 
     def _create_group(self, service: ServiceSpec) -> aws.autoscaling.Group:
         """A new launch template version (image, AMI, user data) is an in-place update of the group's version,
@@ -520,25 +792,48 @@ class WebTier(pulumi.ComponentResource):
         if distribution is None:
             placement = {"launch_template": {"id": template.id, "version": template.latest_version.apply(str)}}
         else:
-            placement = {"mixed_instances_policy": {"instances_distribution": distribution, "launch_template": {
-                "launch_template_specification": spec, "overrides": [{"instance_type": service.instance_type}]}}}
+            placement = {
+                "mixed_instances_policy": {
+                    "instances_distribution": distribution,
+                    "launch_template": {
+                        "launch_template_specification": spec,
+                        "overrides": [{"instance_type": service.instance_type}],
+                    },
+                }
+            }
         minimum, maximum, desired = sizes(service, self.args.fixed_size)
         return aws.autoscaling.Group(
             f"{self._name}-{service.name}",
             vpc_zone_identifiers=self.args.private_subnet_ids,
-            min_size=minimum, max_size=maximum, desired_capacity=desired,
-            health_check_type="ELB", health_check_grace_period=120, default_instance_warmup=120,
+            min_size=minimum,
+            max_size=maximum,
+            desired_capacity=desired,
+            health_check_type="ELB",
+            health_check_grace_period=120,
+            default_instance_warmup=120,
             target_group_arns=[self.target_groups[service.name].arn],
             capacity_rebalance=True,
-            instance_refresh={"strategy": "Rolling", "preferences": refresh_preferences(
-                [a.name for a in self.canary_alarms[service.name]])},
-            enabled_metrics=["GroupDesiredCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize",
-                             "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances"],
+            instance_refresh={
+                "strategy": "Rolling",
+                "preferences": refresh_preferences([a.name for a in self.canary_alarms[service.name]]),
+            },
+            enabled_metrics=[
+                "GroupDesiredCapacity",
+                "GroupInServiceInstances",
+                "GroupMaxSize",
+                "GroupMinSize",
+                "GroupPendingInstances",
+                "GroupTerminatingInstances",
+                "GroupTotalInstances",
+            ],
             # provider default_tags do not reach autoscaling groups: `rollout deploy status` finds the group by these
-            tags=[{"key": "Service", "value": service.name, "propagate_at_launch": True},
-                  {"key": "Stack", "value": pulumi.get_stack(), "propagate_at_launch": True}],
+            tags=[
+                {"key": "Service", "value": service.name, "propagate_at_launch": True},
+                {"key": "Stack", "value": pulumi.get_stack(), "propagate_at_launch": True},
+            ],
             **placement,
-            opts=self._child(ignore_changes=GROUP_IGNORE_CHANGES))
+            opts=self._child(ignore_changes=GROUP_IGNORE_CHANGES),
+        )
 
     def create_scaling(self, opts: pulumi.ResourceOptions | None = None) -> WebTierScaling:
         """Phase 6: target tracking on every group (before it, the groups have a fixed size)."""
@@ -567,16 +862,28 @@ class WebTierScaling(pulumi.ComponentResource):
         group = tier.groups[service.name]
         prefix = tier._name
         aws.autoscaling.Policy(
-            f"{prefix}-{service.name}-cpu", autoscaling_group_name=group.name,
-            policy_type="TargetTrackingScaling", estimated_instance_warmup=120,
-            target_tracking_configuration={"predefined_metric_specification": {
-                "predefined_metric_type": "ASGAverageCPUUtilization"}, "target_value": CPU_TARGET_PERCENT},
-            opts=pulumi.ResourceOptions(parent=self))
+            f"{prefix}-{service.name}-cpu",
+            autoscaling_group_name=group.name,
+            policy_type="TargetTrackingScaling",
+            estimated_instance_warmup=120,
+            target_tracking_configuration={
+                "predefined_metric_specification": {"predefined_metric_type": "ASGAverageCPUUtilization"},
+                "target_value": CPU_TARGET_PERCENT,
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         label = pulumi.Output.concat(tier.load_balancer.arn_suffix, "/", tier.target_groups[service.name].arn_suffix)
         aws.autoscaling.Policy(
-            f"{prefix}-{service.name}-requests", autoscaling_group_name=group.name,
-            policy_type="TargetTrackingScaling", estimated_instance_warmup=120,
-            target_tracking_configuration={"predefined_metric_specification": {
-                "predefined_metric_type": "ALBRequestCountPerTarget", "resource_label": label},
-                "target_value": REQUESTS_PER_TARGET},
-            opts=pulumi.ResourceOptions(parent=self))
+            f"{prefix}-{service.name}-requests",
+            autoscaling_group_name=group.name,
+            policy_type="TargetTrackingScaling",
+            estimated_instance_warmup=120,
+            target_tracking_configuration={
+                "predefined_metric_specification": {
+                    "predefined_metric_type": "ALBRequestCountPerTarget",
+                    "resource_label": label,
+                },
+                "target_value": REQUESTS_PER_TARGET,
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -146,9 +146,11 @@ CLOUDFLARE_MIN_EDGE_TTL_SECONDS = {"free": 7200, "pro": 3600, "business": 1}
 class CdnConfig(_Section):
     """Phase 2: the CDN in front of the site."""
 
-    provider: Literal["cloudflare", "cloudfront"] = Field("cloudflare", description="CDN provider. Defaults to cloudflare.")
+    provider: Literal["cloudflare", "cloudfront"] = Field("cloudflare", description="CDN provider. "
+                                                                                    "Defaults to cloudflare.")
     plan: Literal["free", "pro", "business"] = Field("free", description="Cloudflare plan (decides image "
-                                                                         "optimisation and rate-limit limits). Defaults to free.")
+                                                                         "optimisation and rate-limit limits). "
+                                                                         "Defaults to free.")
     cloudflare_account_id: str | None = Field(None, description="Cloudflare account id (to create the zone). "
                                                                 "Required for cloudflare unless zoneId is given.")
     zone_id: str | None = Field(None, description="Adopt an existing Cloudflare zone by id. Defaults to creating one.")
@@ -159,21 +161,34 @@ class CdnConfig(_Section):
                                                           "are created there. Defaults to none (validation record "
                                                           "exported for your DNS host).")
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
-        "PriceClass_200", description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.")
-    default_ttl_seconds: int | None = Field(None, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
-                                            "responses; on Cloudflare at least the plan's minimum (Free 7200, Pro "
-                                            "3600, Business 1). Defaults to 3600, raised to that minimum.")
-    rate_limit_per_minute: int = Field(600, ge=10, le=1_000_000, description="Requests per minute per client IP "
-                                                                             "before blocking. Defaults to 600.")
+        "PriceClass_200",
+        description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.")
+    default_ttl_seconds: int | None = Field(
+        None,
+        ge=0,
+        le=31_536_000,
+        description="Edge cache TTL for cacheable "
+        "responses; on Cloudflare at least the plan's minimum (Free 7200, Pro "
+        "3600, Business 1). Defaults to 3600, raised to that minimum.",
+    )
+    rate_limit_per_minute: int = Field(
+        600, ge=10, le=1_000_000, description="Requests per minute per client IP before blocking. Defaults to 600."
+    )
 
     @model_validator(mode="after")
     def _cloudflare_needs_account(self) -> CdnConfig:
         if self.provider == "cloudflare" and not (self.cloudflare_account_id or self.zone_id):
             raise ValueError("cloudflareAccountId or zoneId is required when provider is cloudflare")
         minimum = CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan]
-        if self.provider == "cloudflare" and self.default_ttl_seconds is not None and self.default_ttl_seconds < minimum:
-            raise ValueError(f"defaultTtlSeconds {self.default_ttl_seconds} is under the Cloudflare {self.plan} "
-                             f"plan's minimum edge TTL of {minimum}")
+        if (
+            self.provider == "cloudflare"
+            and self.default_ttl_seconds is not None
+            and self.default_ttl_seconds < minimum
+        ):
+            raise ValueError(
+                f"defaultTtlSeconds {self.default_ttl_seconds} is under the Cloudflare {self.plan} "
+                f"plan's minimum edge TTL of {minimum}"
+            )
         return self
 
     @property
@@ -189,11 +204,16 @@ class CdnConfig(_Section):
 class CacheConfig(_Section):
     """Phase 2: the Redis/Valkey response and session cache."""
 
-    engine: Literal["redis", "valkey"] = Field("valkey", description="Cache engine (Valkey is ~20% cheaper, "
-                                                                     "Redis-compatible). Defaults to valkey.")
+    engine: Literal["redis", "valkey"] = Field(
+        "valkey", description="Cache engine (Valkey is ~20% cheaper, Redis-compatible). Defaults to valkey."
+    )
     node_type: str | None = Field(None, description="ElastiCache node type. Defaults to the size preset's.")
-    nodes: int | None = Field(None, ge=1, le=6, description="Nodes (primary + replicas). Defaults to 2 in prod "
-                                                            "(multi-AZ failover), 1 elsewhere.")
+    nodes: int | None = Field(
+        None,
+        ge=1,
+        le=6,
+        description="Nodes (primary + replicas). Defaults to 2 in prod (multi-AZ failover), 1 elsewhere.",
+    )
     snapshot_retention_days: int = Field(7, ge=1, le=35, description="Daily snapshots kept. Defaults to 7.")
 
     @field_validator("node_type")
@@ -208,33 +228,46 @@ class MigrateFromConfig(_Section):
     """Phase 3: the shop's existing database, copied into the new primary by AWS DMS (full load, then CDC)."""
 
     engine: Literal["postgres", "mysql"] = Field(description="Source engine (same as database.engine). Required.")
-    host: str = Field(description="Source host name or IPv4 address, as the replication instance reaches it. "
-                                  "Required.")
-    port: int | None = Field(None, ge=1, le=65_535, description="Source port. Defaults to 5432 (postgres) / "
-                                                                "3306 (mysql).")
+    host: str = Field(description="Source host name or IPv4 address, as the replication instance reaches it. Required.")
+    port: int | None = Field(
+        None, ge=1, le=65_535, description="Source port. Defaults to 5432 (postgres) / 3306 (mysql)."
+    )
     database: str = Field(description="Source database name. Required.")
-    user: str = Field(description="Source user with replication rights (documented; DMS reads it from the "
-                                  "secret). Required.")
-    secret_arn: str = Field(description="Secrets Manager secret holding the source's username, password, host "
-                                        "and port (the JSON keys DMS reads). Required.")
-    tls: Literal["require", "verify-ca", "verify-full"] = Field("require", description="DMS ssl_mode towards "
-                                                                                       "the source (never none)."
-                                                                                       " Defaults to require.")
-    ca_certificate_pem: str | None = Field(None, description="PEM of the CA that signed the source's server "
-                                                             "certificate (needed for verify-ca/verify-full). "
-                                                             "Defaults to none.")
-    source_cidr: str | None = Field(None, description="Where the source lives, as a CIDR, for the replication "
-                                                      "instance's egress rule. Defaults to host/32 when host "
-                                                      "is an address, else 0.0.0.0/0 on the port only.")
-    instance_class: str = Field("dms.t3.small", description="Replication instance class. Defaults to "
-                                                            "dms.t3.small.")
-    storage_gb: int = Field(50, ge=5, le=6144, description="Replication instance storage (CDC cache, logs). "
-                                                          "Defaults to 50.")
-    schemas: list[str] = Field(default_factory=lambda: ["%"], description="Schema name patterns to migrate "
-                                                                          "(DMS selection rules). Defaults "
-                                                                          "to all (%).")
-    create_dms_vpc_role: bool = Field(True, description="Create the account-wide dms-vpc-role DMS needs (set "
-                                                        "false if the account has it). Defaults to true.")
+    user: str = Field(
+        description="Source user with replication rights (documented; DMS reads it from the secret). Required."
+    )
+    secret_arn: str = Field(
+        description="Secrets Manager secret holding the source's username, password, host "
+        "and port (the JSON keys DMS reads). Required."
+    )
+    tls: Literal["require", "verify-ca", "verify-full"] = Field(
+        "require", description="DMS ssl_mode towards the source (never none). Defaults to require."
+    )
+    ca_certificate_pem: str | None = Field(
+        None,
+        description="PEM of the CA that signed the source's server "
+        "certificate (needed for verify-ca/verify-full). "
+        "Defaults to none.",
+    )
+    source_cidr: str | None = Field(
+        None,
+        description="Where the source lives, as a CIDR, for the replication "
+        "instance's egress rule. Defaults to host/32 when host "
+        "is an address, else 0.0.0.0/0 on the port only.",
+    )
+    instance_class: str = Field("dms.t3.small", description="Replication instance class. Defaults to dms.t3.small.")
+    storage_gb: int = Field(
+        50, ge=5, le=6144, description="Replication instance storage (CDC cache, logs). Defaults to 50."
+    )
+    schemas: list[str] = Field(
+        default_factory=lambda: ["%"],
+        description="Schema name patterns to migrate (DMS selection rules). Defaults to all (%).",
+    )
+    create_dms_vpc_role: bool = Field(
+        True,
+        description="Create the account-wide dms-vpc-role DMS needs (set "
+        "false if the account has it). Defaults to true.",
+    )
 
     @field_validator("host")
     @classmethod
@@ -299,31 +332,52 @@ class DatabaseConfig(_Section):
     engine_version: str | None = Field(None, description="Major version. Defaults to 16 (postgres) / 8.0 (mysql).")
     instance_class: str | None = Field(None, description="RDS instance class. Defaults to the size preset's.")
     storage_gb: int = Field(20, ge=20, le=65_536, description="Allocated gp3 storage in GB. Defaults to 20.")
-    max_storage_gb: int | None = Field(None, ge=20, le=65_536, description="Storage autoscaling ceiling. "
-                                                                           "Defaults to 5× storageGb.")
+    max_storage_gb: int | None = Field(
+        None, ge=20, le=65_536, description="Storage autoscaling ceiling. Defaults to 5× storageGb."
+    )
     replicas: int = Field(1, ge=0, le=5, description="Read replicas. Defaults to 1.")
     multi_az: bool | None = Field(None, description="Standby in a second AZ. Defaults to true in prod.")
     backup_retention_days: int = Field(7, ge=7, le=35, description="Automated backup retention. Defaults to 7.")
-    adopt_identifier: str | None = Field(None, description="Adopt an existing DB instance by identifier "
-                                                           "(import) instead of creating one. Defaults to none.")
-    adopt_kms_key_arn: str | None = Field(None, description="The adopted instance's storage KMS key ARN (kept, "
-                                                            "never replaced). Defaults to none: whatever key it "
-                                                            "has is kept (ignore_changes).")
-    database_name: str | None = Field(None, description="Initial database name (for an adopted instance: its "
-                                                        "name). Defaults to app, or the adopted instance's.")
-    master_username: str | None = Field(None, description="Master user name (for an adopted instance: its "
-                                                          "user). Defaults to app_admin, or the adopted "
-                                                          "instance's.")
-    allow_major_version_upgrade: bool = Field(False, description="Allow RDS to upgrade the engine by a major "
-                                                                 "version when engineVersion is raised (RDS "
-                                                                 "rejects the change without it). Defaults to "
-                                                                 "false.")
-    apply_immediately: bool = Field(False, description="Apply class, storage and version changes now instead of "
-                                                       "in the next maintenance window (a restart during "
-                                                       "business hours). Defaults to false.")
-    migrate_from: MigrateFromConfig | None = Field(None, description="Bring the shop's existing database into "
-                                                                     "the new primary with AWS DMS (full load + "
-                                                                     "change capture). Defaults to none.")
+    adopt_identifier: str | None = Field(
+        None,
+        description="Adopt an existing DB instance by identifier (import) instead of creating one. Defaults to none.",
+    )
+    adopt_kms_key_arn: str | None = Field(
+        None,
+        description="The adopted instance's storage KMS key ARN (kept, "
+        "never replaced). Defaults to none: whatever key it "
+        "has is kept (ignore_changes).",
+    )
+    database_name: str | None = Field(
+        None,
+        description="Initial database name (for an adopted instance: its "
+        "name). Defaults to app, or the adopted instance's.",
+    )
+    master_username: str | None = Field(
+        None,
+        description="Master user name (for an adopted instance: its "
+        "user). Defaults to app_admin, or the adopted "
+        "instance's.",
+    )
+    allow_major_version_upgrade: bool = Field(
+        False,
+        description="Allow RDS to upgrade the engine by a major "
+        "version when engineVersion is raised (RDS "
+        "rejects the change without it). Defaults to "
+        "false.",
+    )
+    apply_immediately: bool = Field(
+        False,
+        description="Apply class, storage and version changes now instead of "
+        "in the next maintenance window (a restart during "
+        "business hours). Defaults to false.",
+    )
+    migrate_from: MigrateFromConfig | None = Field(
+        None,
+        description="Bring the shop's existing database into "
+        "the new primary with AWS DMS (full load + "
+        "change capture). Defaults to none.",
+    )
 
     @field_validator("instance_class")
     @classmethod
@@ -353,8 +407,10 @@ class DatabaseConfig(_Section):
         if self.adopt_kms_key_arn and not self.adopt_identifier:
             raise ValueError("adoptKmsKeyArn needs adoptIdentifier (it describes the adopted instance)")
         if self.migrate_from is not None and self.migrate_from.engine != self.engine:
-            raise ValueError(f"migrateFrom.engine {self.migrate_from.engine!r} differs from engine "
-                             f"{self.engine!r}: DMS here migrates like to like (no schema conversion)")
+            raise ValueError(
+                f"migrateFrom.engine {self.migrate_from.engine!r} differs from engine "
+                f"{self.engine!r}: DMS here migrates like to like (no schema conversion)"
+            )
         return self
 
 
@@ -362,20 +418,25 @@ class StaticAssetsConfig(_Section):
     """Phase 3: static files moved off the server into S3 behind the CDN."""
 
     path_pattern: str = Field("/static/*", description="URL paths served from the bucket. Defaults to /static/*.")
-    noncurrent_version_days: int = Field(30, ge=1, le=3650, description="Days old object versions are kept. "
-                                                                        "Defaults to 30.")
+    noncurrent_version_days: int = Field(
+        30, ge=1, le=3650, description="Days old object versions are kept. Defaults to 30."
+    )
 
 
 class QueueConfig(_Section):
     """Phase 4: one asynchronous workload."""
 
     name: str = Field(description="Workload name, e.g. email, reports, images, orders. Required.")
-    consistency: Literal["strong", "eventual"] = Field("eventual", description="strong → FIFO with deduplication. "
-                                                                               "Defaults to eventual.")
-    visibility_timeout_seconds: int = Field(60, ge=0, le=43_200, description="Defaults to 60.")
+    consistency: Literal["strong", "eventual"] = Field(
+        "eventual", description="strong → FIFO with deduplication. Defaults to eventual."
+    )
+    visibility_timeout_seconds: int = Field(
+        60, ge=0, le=43_200, description="Seconds a received message stays hidden from other consumers. Defaults to 60."
+    )
     retention_days: int = Field(4, ge=1, le=14, description="Message retention. Defaults to 4.")
-    max_receive_count: int = Field(5, ge=1, le=100, description="Receives before a message goes to the DLQ. "
-                                                                "Defaults to 5.")
+    max_receive_count: int = Field(
+        5, ge=1, le=100, description="Receives before a message goes to the DLQ. Defaults to 5."
+    )
 
     @field_validator("name")
     @classmethod
@@ -395,19 +456,26 @@ class EventStreamConfig(_Section):
 class SloConfig(_Section):
     """Phase 5: the service level objectives the alarms watch."""
 
-    p95_latency_ms: int = Field(300, ge=50, le=10_000, description="p95 latency target at the edge/ALB. Defaults to 300.")
+    p95_latency_ms: int = Field(
+        300, ge=50, le=10_000, description="p95 latency target at the edge/ALB. Defaults to 300."
+    )
     error_rate_percent: float = Field(1.0, gt=0, le=50, description="Error rate alarm threshold. Defaults to 1.")
     five_xx_rate_percent: float = Field(0.5, gt=0, le=50, description="5xx rate alarm threshold. Defaults to 0.5.")
     queue_age_seconds: int = Field(300, ge=10, le=1_209_600, description="Oldest message age alarm. Defaults to 300.")
     replica_lag_seconds: int = Field(30, ge=1, le=3600, description="RDS replica lag alarm. Defaults to 30.")
-    cache_hit_ratio_percent: float = Field(80, ge=1, le=100, description="Alarm below this cache hit ratio. Defaults to 80.")
-    cache_evictions: int = Field(100, ge=0, le=10_000_000, description="Alarm above this many evictions per 5 "
-                                                                      "minutes. Defaults to 100.")
+    cache_hit_ratio_percent: float = Field(
+        80, ge=1, le=100, description="Alarm below this cache hit ratio. Defaults to 80."
+    )
+    cache_evictions: int = Field(
+        100, ge=0, le=10_000_000, description="Alarm above this many evictions per 5 minutes. Defaults to 100."
+    )
     database_cpu_percent: float = Field(80, ge=1, le=100, description="Database CPU alarm threshold. Defaults to 80.")
 
 
-_IDENTITY_STORE_ID = re.compile(r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-"
-                                r"[A-Fa-f0-9]{12}")
+_IDENTITY_STORE_ID = re.compile(
+    r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-"
+    r"[A-Fa-f0-9]{12}"
+)
 """Identity Store API (IAM Identity Center): UserId and GroupId pattern."""
 
 
@@ -432,25 +500,44 @@ class ObservabilityConfig(_Section):
 
     log_retention_days: int = Field(365, description="CloudWatch log retention (0 = never expire). Defaults to 365.")
     grafana_auth: Literal["AWS_SSO", "SAML"] = Field("AWS_SSO", description="Grafana sign-in. Defaults to AWS_SSO.")
-    grafana_editors: int = Field(1, ge=1, le=1000, description="Grafana editor licences (billed): at least the "
-                                                               "admin and editor users listed. Defaults to 1.")
-    grafana_allowed_cidrs: list[str] = Field(default_factory=list, description="Public CIDRs (office, VPN) allowed "
-                                                                                "to open Grafana. Defaults to none "
-                                                                                "(only through the VPC endpoint).")
-    grafana_admin_users: list[str] = Field(default_factory=list, description="IAM Identity Center user ids with the "
-                                                                         "Grafana ADMIN role (AWS_SSO). Defaults to none.")
-    grafana_admin_groups: list[str] = Field(default_factory=list, description="IAM Identity Center group ids with "
-                                                                          "the ADMIN role (AWS_SSO). Defaults to none.")
-    grafana_editor_users: list[str] = Field(default_factory=list, description="IAM Identity Center user ids with "
-                                                                          "the EDITOR role (AWS_SSO). Defaults to none.")
-    grafana_editor_groups: list[str] = Field(default_factory=list, description="IAM Identity Center group ids with "
-                                                                           "the EDITOR role (AWS_SSO). Defaults to none.")
-    grafana_saml: GrafanaSamlConfig | None = Field(None, description="SAML sign-in (grafanaAuth SAML). Required "
-                                                                     "from phase 5 with SAML.")
-    grafana_provisioning: bool = Field(True, description="Provision Grafana data sources, dashboards and alert "
-                                                         "rules through the workspace API; `pulumi up` must then "
-                                                         "run from grafanaAllowedCidrs or inside the VPC. Defaults "
-                                                         "to true.")
+    grafana_editors: int = Field(
+        1,
+        ge=1,
+        le=1000,
+        description="Grafana editor licences (billed): at least the admin and editor users listed. Defaults to 1.",
+    )
+    grafana_allowed_cidrs: list[str] = Field(
+        default_factory=list,
+        description="Public CIDRs (office, VPN) allowed "
+        "to open Grafana. Defaults to none "
+        "(only through the VPC endpoint).",
+    )
+    grafana_admin_users: list[str] = Field(
+        default_factory=list,
+        description="IAM Identity Center user ids with the Grafana ADMIN role (AWS_SSO). Defaults to none.",
+    )
+    grafana_admin_groups: list[str] = Field(
+        default_factory=list,
+        description="IAM Identity Center group ids with the ADMIN role (AWS_SSO). Defaults to none.",
+    )
+    grafana_editor_users: list[str] = Field(
+        default_factory=list,
+        description="IAM Identity Center user ids with the EDITOR role (AWS_SSO). Defaults to none.",
+    )
+    grafana_editor_groups: list[str] = Field(
+        default_factory=list,
+        description="IAM Identity Center group ids with the EDITOR role (AWS_SSO). Defaults to none.",
+    )
+    grafana_saml: GrafanaSamlConfig | None = Field(
+        None, description="SAML sign-in (grafanaAuth SAML). Required from phase 5 with SAML."
+    )
+    grafana_provisioning: bool = Field(
+        True,
+        description="Provision Grafana data sources, dashboards and alert "
+        "rules through the workspace API; `pulumi up` must then "
+        "run from grafanaAllowedCidrs or inside the VPC. Defaults "
+        "to true.",
+    )
     slo: SloConfig = Field(default_factory=SloConfig, description="Alarm thresholds.")
 
     @field_validator("grafana_admin_users", "grafana_admin_groups", "grafana_editor_users", "grafana_editor_groups")
@@ -464,21 +551,48 @@ class ObservabilityConfig(_Section):
     def sign_in_problem(self) -> str | None:
         """Why nobody could sign in to Grafana (checked from phase 5), or None."""
         if self.grafana_auth == "AWS_SSO" and not (self.grafana_admin_users or self.grafana_admin_groups):
-            return ("observability.grafanaAdminUsers: with AWS_SSO at least one IAM Identity Center admin user or "
-                    "group (grafanaAdminGroups) is required from phase 5, or nobody can sign in")
+            return (
+                "observability.grafanaAdminUsers: with AWS_SSO at least one IAM Identity Center admin user or "
+                "group (grafanaAdminGroups) is required from phase 5, or nobody can sign in"
+            )
         if self.grafana_auth == "SAML" and self.grafana_saml is None:
             return "observability.grafanaSaml: is required from phase 5 with grafanaAuth SAML"
         users = len(self.grafana_admin_users) + len(self.grafana_editor_users)
         if users > self.grafana_editors:
-            return (f"observability.grafanaEditors: {self.grafana_editors} editor licence(s) for {users} admin and "
-                    "editor users listed")
+            return (
+                f"observability.grafanaEditors: {self.grafana_editors} editor licence(s) for {users} admin and "
+                "editor users listed"
+            )
         return None
 
     @field_validator("log_retention_days")
     @classmethod
     def _retention(cls, value: int) -> int:
-        allowed = {0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                   3288, 3653}
+        allowed = {
+            0,
+            1,
+            3,
+            5,
+            7,
+            14,
+            30,
+            60,
+            90,
+            120,
+            150,
+            180,
+            365,
+            400,
+            545,
+            731,
+            1096,
+            1827,
+            2192,
+            2557,
+            2922,
+            3288,
+            3653,
+        }
         if value not in allowed:
             raise ValueError(f"must be one of CloudWatch's retention values: {sorted(allowed)}")
         return value
@@ -517,30 +631,55 @@ class AppConfig(_Section):
     """
 
     hosting: Literal["external", "ec2-in-account", "web-tier"] = Field(
-        "external", description="Where the app runs before the web tier: external, ec2-in-account or web-tier. "
-                                "Defaults to external (a server outside AWS).")
-    web_tier_phase: int | None = Field(None, ge=2, le=6, description="Phase from which the app runs on the web "
-                                                                     "tier. Defaults to 2 for web-tier, else 6.")
+        "external",
+        description="Where the app runs before the web tier: external, ec2-in-account or web-tier. "
+        "Defaults to external (a server outside AWS).",
+    )
+    web_tier_phase: int | None = Field(
+        None,
+        ge=2,
+        le=6,
+        description="Phase from which the app runs on the web tier. Defaults to 2 for web-tier, else 6.",
+    )
     private_access: Literal["defer", "vpn"] = Field(
-        "defer", description="external: defer the private data services until the app moves (defer), or reach "
-                             "them over a site-to-site VPN from phase 2 (vpn). Defaults to defer.")
-    server_ip: str | None = Field(None, description="external + vpn: the server's public IPv4 address (the VPN's "
-                                                    "customer gateway). Required for vpn.")
-    server_cidr: str | None = Field(None, description="external + vpn: the server-side address range the tunnel "
-                                                      "carries. Defaults to serverIp/32.")
-    round_trip_ms: int | None = Field(None, ge=1, le=1000, description="external + vpn: measured round trip from "
-                                                                       "the server to the region (ping), stated in "
-                                                                       "the plan. Defaults to unknown.")
+        "defer",
+        description="external: defer the private data services until the app moves (defer), or reach "
+        "them over a site-to-site VPN from phase 2 (vpn). Defaults to defer.",
+    )
+    server_ip: str | None = Field(
+        None,
+        description="external + vpn: the server's public IPv4 address (the VPN's customer gateway). Required for vpn.",
+    )
+    server_cidr: str | None = Field(
+        None, description="external + vpn: the server-side address range the tunnel carries. Defaults to serverIp/32."
+    )
+    round_trip_ms: int | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="external + vpn: measured round trip from "
+        "the server to the region (ping), stated in "
+        "the plan. Defaults to unknown.",
+    )
     vpc_id: str | None = Field(None, description="ec2-in-account: the instance's VPC id. Required there.")
-    vpc_cidr: str | None = Field(None, description="ec2-in-account: that VPC's CIDR (must not overlap "
-                                                   "network.cidr). Required there.")
-    route_table_ids: list[str] = Field(default_factory=list, description="ec2-in-account: route tables of the "
-                                                                         "instance's subnet(s), given the return "
-                                                                         "route to our VPC. Required there.")
-    security_group_id: str | None = Field(None, description="ec2-in-account: the instance's security group, "
-                                                            "admitted on the cache and database. Required there.")
-    instance_role_name: str | None = Field(None, description="ec2-in-account: the name of the instance "
-                                                             "profile's role, given inline policies. Required there.")
+    vpc_cidr: str | None = Field(
+        None, description="ec2-in-account: that VPC's CIDR (must not overlap network.cidr). Required there."
+    )
+    route_table_ids: list[str] = Field(
+        default_factory=list,
+        description="ec2-in-account: route tables of the "
+        "instance's subnet(s), given the return "
+        "route to our VPC. Required there.",
+    )
+    security_group_id: str | None = Field(
+        None,
+        description="ec2-in-account: the instance's security group, "
+        "admitted on the cache and database. Required there.",
+    )
+    instance_role_name: str | None = Field(
+        None,
+        description="ec2-in-account: the name of the instance profile's role, given inline policies. Required there.",
+    )
 
     @field_validator("vpc_id")
     @classmethod
@@ -583,9 +722,19 @@ class AppConfig(_Section):
             address = ipaddress.ip_address(value)
         except ValueError:
             raise ValueError(f"{value!r} is not an IPv4 address") from None
-        internal = any(address in ipaddress.ip_network(block) for block in (
-            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-            "0.0.0.0/8", "224.0.0.0/3"))
+        internal = any(
+            address in ipaddress.ip_network(block)
+            for block in (
+                "10.0.0.0/8",
+                "172.16.0.0/12",
+                "192.168.0.0/16",
+                "100.64.0.0/10",
+                "127.0.0.0/8",
+                "169.254.0.0/16",
+                "0.0.0.0/8",
+                "224.0.0.0/3",
+            )
+        )
         if address.version != 4 or internal:
             raise ValueError(f"{value!r} must be a public IPv4 address (the VPN's customer gateway)")
         return value
@@ -608,10 +757,17 @@ class AppConfig(_Section):
     @model_validator(mode="after")
     def _fields_of_the_case(self) -> AppConfig:
         if self.hosting == "ec2-in-account":
-            missing = [name for name, value in (("vpcId", self.vpc_id), ("vpcCidr", self.vpc_cidr),
-                                                ("securityGroupId", self.security_group_id),
-                                                ("instanceRoleName", self.instance_role_name),
-                                                ("routeTableIds", self.route_table_ids)) if not value]
+            missing = [
+                name
+                for name, value in (
+                    ("vpcId", self.vpc_id),
+                    ("vpcCidr", self.vpc_cidr),
+                    ("securityGroupId", self.security_group_id),
+                    ("instanceRoleName", self.instance_role_name),
+                    ("routeTableIds", self.route_table_ids),
+                )
+                if not value
+            ]
             if missing:
                 raise ValueError(f"hosting ec2-in-account needs {', '.join(missing)}")
         if self.hosting == "external" and self.private_access == "vpn" and self.server_ip is None:
@@ -634,22 +790,33 @@ class ServiceConfig(_Section):
     name: str = Field(description="Service name, e.g. web, api. Required.")
     path_patterns: list[str] = Field(["/*"], description="ALB path patterns routed here. Defaults to ['/*'].")
     instance_type: str | None = Field(None, description="EC2 instance type. Defaults to the size preset's.")
-    min_size: int = Field(2, ge=1, le=100, description="Defaults to 2 (one per AZ).")
-    max_size: int = Field(4, ge=1, le=500, description="Defaults to 4.")
-    desired_capacity: int | None = Field(None, ge=1, le=500, description="Defaults to minSize.")
+    min_size: int = Field(2, ge=1, le=100, description="Fewest instances. Defaults to 2 (one per AZ).")
+    max_size: int = Field(4, ge=1, le=500, description="Most instances autoscaling may run. Defaults to 4.")
+    desired_capacity: int | None = Field(None, ge=1, le=500, description="Instances at creation. Defaults to minSize.")
     port: int = Field(8080, ge=1, le=65_535, description="Instance port. Defaults to 8080.")
-    health_check_path: str = Field("/healthz", description="Defaults to /healthz.")
+    health_check_path: str = Field(
+        "/healthz", description="Path the load balancer's health check requests. Defaults to /healthz."
+    )
     spot_percent: int = Field(0, ge=0, le=100, description="Share of capacity above the base on spot. Defaults to 0.")
-    image_id: str | None = Field(None, description="Pinned AMI id (ami-...): Amazon Linux 2023 for the instance "
-                                                   "type's architecture when `image` is given. Required once the "
-                                                   "service is built (a changed AMI is a canary refresh, never a "
-                                                   "surprise).")
-    image: str | None = Field(None, description="Container image in the service's ECR repository: a tag (1.4.2) "
-                                                "or a digest (sha256:...), never latest. Either this or "
-                                                "userDataFile is required once the service is built.")
-    user_data_file: str | None = Field(None, description="AMI mode: a shell script (path relative to the program) "
-                                                         "the instances run at boot instead of a container. "
-                                                         "Defaults to none.")
+    image_id: str | None = Field(
+        None,
+        description="Pinned AMI id (ami-...): Amazon Linux 2023 for the instance "
+        "type's architecture when `image` is given. Required once the "
+        "service is built (a changed AMI is a canary refresh, never a "
+        "surprise).",
+    )
+    image: str | None = Field(
+        None,
+        description="Container image in the service's ECR repository: a tag (1.4.2) "
+        "or a digest (sha256:...), never latest. Either this or "
+        "userDataFile is required once the service is built.",
+    )
+    user_data_file: str | None = Field(
+        None,
+        description="AMI mode: a shell script (path relative to the program) "
+        "the instances run at boot instead of a container. "
+        "Defaults to none.",
+    )
 
     @field_validator("image_id")
     @classmethod
@@ -666,7 +833,9 @@ class ServiceConfig(_Section):
             return None
         if value == "latest":
             raise ValueError("pin a version tag or a digest, not latest (a moving tag defeats the canary)")
-        if not (re.fullmatch(r"sha256:[0-9a-f]{64}", value) or re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", value)):
+        if not (
+            re.fullmatch(r"sha256:[0-9a-f]{64}", value) or re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", value)
+        ):
             raise ValueError(f"{value!r} is not an image tag (1.4.2) or digest (sha256:...)")
         return value
 
@@ -699,8 +868,9 @@ class FlowConfig(_Section):
     """A business flow and the consistency it needs (CAP: strong = CP, eventual = AP)."""
 
     name: str = Field(description="Flow name, e.g. checkout, catalog. Required.")
-    consistency: Literal["strong", "eventual"] = Field(description="strong: primary, FIFO, no cache; eventual: "
-                                                                   "replicas, cache TTL, standard queue. Required.")
+    consistency: Literal["strong", "eventual"] = Field(
+        description="strong: primary, FIFO, no cache; eventual: replicas, cache TTL, standard queue. Required."
+    )
     queue: str | None = Field(None, description="Name of the queue this flow uses, if any. Defaults to none.")
     cache_ttl_seconds: int = Field(300, ge=1, le=86_400, description="Cache TTL for eventual flows. Defaults to 300.")
 
@@ -725,10 +895,12 @@ class StackConfig(_Section):
 
     phase: int = Field(1, ge=1, le=6, description="Phases 1..N are built. Defaults to 1.")
     region: str = Field("ap-southeast-1", description="AWS region. Defaults to ap-southeast-1 (Singapore).")
-    environment: Literal["dev", "staging", "prod"] = Field("dev", description="Decides HA and protection "
-                                                                             "defaults. Defaults to dev.")
-    size: Literal["small", "medium", "large"] = Field("small", description="Size preset for instance classes. "
-                                                                          "Defaults to small.")
+    environment: Literal["dev", "staging", "prod"] = Field(
+        "dev", description="Decides HA and protection defaults. Defaults to dev."
+    )
+    size: Literal["small", "medium", "large"] = Field(
+        "small", description="Size preset for instance classes. Defaults to small."
+    )
     site: SiteConfig = Field(description="The website as it runs today. Required.")
     tags: dict[str, str] = Field(default_factory=dict, description="Extra tags on every resource. Defaults to none.")
     budget: BudgetConfig = Field(default_factory=BudgetConfig, description="Phase 1 budget and alerts.")
@@ -740,10 +912,13 @@ class StackConfig(_Section):
     queues: list[QueueConfig] = Field(default_factory=list, description="Phase 4 workloads. Defaults to none.")
     event_stream: EventStreamConfig = Field(default_factory=EventStreamConfig, description="Phase 4 events.")
     observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig, description="Phase 5.")
-    app: AppConfig = Field(default_factory=AppConfig, description="Where the app runs and how it reaches the "
-                                                                  "services (hosting). Defaults to external.")
-    services: list[ServiceConfig] = Field(default_factory=list, description="Web tier services. Required (at "
-                                                                            "least one) from app.webTierPhase.")
+    app: AppConfig = Field(
+        default_factory=AppConfig,
+        description="Where the app runs and how it reaches the services (hosting). Defaults to external.",
+    )
+    services: list[ServiceConfig] = Field(
+        default_factory=list, description="Web tier services. Required (at least one) from app.webTierPhase."
+    )
     flows: list[FlowConfig] = Field(default_factory=list, description="Business flows and their consistency.")
     backup: BackupConfig = Field(default_factory=BackupConfig, description="AWS Backup plan.")
 
@@ -774,21 +949,29 @@ class StackConfig(_Section):
         if self.phase >= moves_at:
             for service in self.services:
                 if service.image_id is None:
-                    raise ValueError(f"services: {service.name}: imageId is required from phase {moves_at}: pin an "
-                                     f"Amazon Linux 2023 AMI (aws ssm get-parameter --name /aws/service/ami-amazon-"
-                                     f"linux-latest/al2023-ami-kernel-default-arm64)")
+                    raise ValueError(
+                        f"services: {service.name}: imageId is required from phase {moves_at}: pin an "
+                        f"Amazon Linux 2023 AMI (aws ssm get-parameter --name /aws/service/ami-amazon-"
+                        f"linux-latest/al2023-ami-kernel-default-arm64)"
+                    )
                 if (service.image is None) == (service.user_data_file is None):
-                    raise ValueError(f"services: {service.name}: give exactly one of image (a container in its ECR "
-                                     f"repository) or userDataFile (an AMI with a boot script)")
+                    raise ValueError(
+                        f"services: {service.name}: give exactly one of image (a container in its ECR "
+                        f"repository) or userDataFile (an AMI with a boot script)"
+                    )
         if self.app.vpc_cidr is not None:
             import ipaddress
 
             if ipaddress.ip_network(self.app.vpc_cidr).overlaps(ipaddress.ip_network(self.network.cidr)):
-                raise ValueError(f"app.vpcCidr {self.app.vpc_cidr} overlaps network.cidr {self.network.cidr}: "
-                                 f"peered VPCs need distinct address ranges")
+                raise ValueError(
+                    f"app.vpcCidr {self.app.vpc_cidr} overlaps network.cidr {self.network.cidr}: "
+                    f"peered VPCs need distinct address ranges"
+                )
         if self.backup.copy_to_region is not None and self.backup.copy_to_region == self.region:
-            raise ValueError("backup.copyToRegion: must differ from region (a copy in the same region survives "
-                             "nothing a regional outage takes)")
+            raise ValueError(
+                "backup.copyToRegion: must differ from region (a copy in the same region survives "
+                "nothing a regional outage takes)"
+            )
         names = [q.name for q in self.queues]
         if len(names) != len(set(names)):
             raise ValueError("queues: names must be unique")
@@ -804,11 +987,14 @@ class StackConfig(_Section):
         consistency = {q.name: q.consistency for q in self.queues}
         for flow in self.flows:
             if flow.queue is not None and flow.queue not in names:
-                raise ValueError(f"flows: {flow.name}: queue {flow.queue!r} is not one of queues: "
-                                 f"{', '.join(names) or 'none'}")
+                raise ValueError(
+                    f"flows: {flow.name}: queue {flow.queue!r} is not one of queues: {', '.join(names) or 'none'}"
+                )
             if flow.queue is not None and flow.consistency == "strong" and consistency[flow.queue] != "strong":
-                raise ValueError(f"flows: {flow.name}: a strong flow needs a FIFO queue, but queue {flow.queue!r} "
-                                 f"is eventual (set its consistency: strong)")
+                raise ValueError(
+                    f"flows: {flow.name}: a strong flow needs a FIFO queue, but queue {flow.queue!r} "
+                    f"is eventual (set its consistency: strong)"
+                )
         return self
 
     @property
@@ -818,8 +1004,11 @@ class StackConfig(_Section):
 
 def parse_config(values: dict[str, Any], secret_keys: set[str] | frozenset[str] = frozenset()) -> StackConfig:
     """Validate the namespace's keys (without the `sme-rollout:` prefix). Raises ConfigError."""
-    problems = [f"{NAMESPACE}:{key}: must be a plain value, not secure" for key in sorted(secret_keys)
-                if key in StackConfig.model_fields or key in _ALIASES]
+    problems = [
+        f"{NAMESPACE}:{key}: must be a plain value, not secure"
+        for key in sorted(secret_keys)
+        if key in StackConfig.model_fields or key in _ALIASES
+    ]
     if problems:
         raise ConfigError(problems)
     try:
@@ -842,9 +1031,16 @@ def _problems(error: ValidationError) -> list[str]:
     return lines
 
 
-_KIND_MESSAGES = {"int": "must be a whole number", "float": "must be a number", "bool": "must be true or false",
-                  "string": "must be text", "list": "must be a list", "dict": "must be a mapping (key: value)",
-                  "model": "must be a mapping (key: value)", "date": "must be a date (YYYY-MM-DD)"}
+_KIND_MESSAGES = {
+    "int": "must be a whole number",
+    "float": "must be a number",
+    "bool": "must be true or false",
+    "string": "must be text",
+    "list": "must be a list",
+    "dict": "must be a mapping (key: value)",
+    "model": "must be a mapping (key: value)",
+    "date": "must be a date (YYYY-MM-DD)",
+}
 
 
 def _message(item: Any) -> str:
@@ -883,7 +1079,9 @@ def _bounds_message(loc: tuple[Any, ...]) -> str | None:
             return None
         annotation = field.annotation
         inner = [a for a in getattr(annotation, "__args__", ()) if isinstance(a, type) and issubclass(a, BaseModel)]
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else (inner or [model])[0]
+        model = (
+            annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else (inner or [model])[0]
+        )
     if field is None:
         return None
     low = next((getattr(m, "ge", None) for m in field.metadata if getattr(m, "ge", None) is not None), None)
@@ -898,8 +1096,8 @@ def load_config() -> StackConfig:
     prefix = f"{NAMESPACE}:"
     raw = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
-    values = {key[len(prefix):]: _parse_value(value) for key, value in raw.items() if key.startswith(prefix)}
-    return parse_config(values, {k[len(prefix):] for k in secret_keys if k.startswith(prefix)})
+    values = {key[len(prefix) :]: _parse_value(value) for key, value in raw.items() if key.startswith(prefix)}
+    return parse_config(values, {k[len(prefix) :] for k in secret_keys if k.startswith(prefix)})
 
 
 def _parse_value(value: Any) -> Any:

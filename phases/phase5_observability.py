@@ -38,29 +38,42 @@ ADDS: tuple[str, ...] = (
 def build(ctx: Any) -> None:
     config = ctx.config
     network = ctx.components["network"]
-    ctx.components["observability"] = Observability("observability", ObservabilityArgs(
-        alert_topic_arn=ctx.components["baseline"].alert_topic_arn,
-        vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids, vpc_cidr=config.network.cidr,
-        allowed_cidrs=config.observability.grafana_allowed_cidrs,
-        grafana_auth=config.observability.grafana_auth,
-        alert_topic_key_arn=ctx.components["baseline"].key_arn,
-        admin_user_ids=config.observability.grafana_admin_users,
-        admin_group_ids=config.observability.grafana_admin_groups,
-        editor_user_ids=config.observability.grafana_editor_users,
-        editor_group_ids=config.observability.grafana_editor_groups,
-        saml=GrafanaSaml(**config.observability.grafana_saml.model_dump()) if config.observability.grafana_saml else None,
-        provisioning=config.observability.grafana_provisioning,
-        log_retention_days=config.observability.log_retention_days,
-        signals=slo_signals(watched(ctx, up_to=NUMBER), config.observability.slo)), ctx.opts(NUMBER))
+    ctx.components["observability"] = Observability(
+        "observability",
+        ObservabilityArgs(
+            alert_topic_arn=ctx.components["baseline"].alert_topic_arn,
+            vpc_id=network.vpc_id,
+            subnet_ids=network.private_subnet_ids,
+            vpc_cidr=config.network.cidr,
+            allowed_cidrs=config.observability.grafana_allowed_cidrs,
+            grafana_auth=config.observability.grafana_auth,
+            alert_topic_key_arn=ctx.components["baseline"].key_arn,
+            admin_user_ids=config.observability.grafana_admin_users,
+            admin_group_ids=config.observability.grafana_admin_groups,
+            editor_user_ids=config.observability.grafana_editor_users,
+            editor_group_ids=config.observability.grafana_editor_groups,
+            saml=GrafanaSaml(**config.observability.grafana_saml.model_dump())
+            if config.observability.grafana_saml
+            else None,
+            provisioning=config.observability.grafana_provisioning,
+            log_retention_days=config.observability.log_retention_days,
+            signals=slo_signals(watched(ctx, up_to=NUMBER), config.observability.slo),
+        ),
+        ctx.opts(NUMBER),
+    )
 
 
 def finish(ctx: Any) -> None:
     """Dashboards last: they show every component of phases 1..N, the web tier of phase 6 included."""
     observability = ctx.components["observability"]
     signals = slo_signals(watched(ctx, up_to=ctx.up_to), ctx.config.observability.slo)
-    ctx.components["dashboards"] = Dashboards("slo", DashboardsArgs(
-        signals=signals, grafana_provider=observability.grafana_provider, folder_uid=observability.folder_uid),
-        ctx.opts(NUMBER))
+    ctx.components["dashboards"] = Dashboards(
+        "slo",
+        DashboardsArgs(
+            signals=signals, grafana_provider=observability.grafana_provider, folder_uid=observability.folder_uid
+        ),
+        ctx.opts(NUMBER),
+    )
     ctx.outputs["grafanaUrl"] = pulumi.Output.concat("https://", observability.grafana_endpoint)
     ctx.outputs["prometheusEndpoint"] = observability.prometheus_endpoint
     ctx.outputs["prometheusRemoteWriteUrl"] = observability.prometheus_remote_write_url
@@ -79,7 +92,9 @@ def watched(ctx: Any, up_to: int) -> Watched:
     return Watched(
         load_balancer=web_tier.alb_arn_suffix if web_tier is not None else None,
         target_groups=dict(web_tier.target_group_arn_suffixes) if web_tier is not None else {},
-        distribution_id=_distribution_id(cdn) if config.cdn is not None and config.cdn.provider == "cloudfront" else None,
+        distribution_id=_distribution_id(cdn)
+        if config.cdn is not None and config.cdn.provider == "cloudfront"
+        else None,
         queues={name: (q.queue_name, q.dead_letter_queue_name) for name, q in components.get("queues", {}).items()},
         database=_database_identifier(database),
         replicas=tuple(_replica_identifiers(database)),
@@ -94,8 +109,9 @@ def _distribution_id(cdn: Any) -> Any:
 def _database_identifier(database: Any) -> Any:
     if database is None:
         return None
-    return first_attribute(database, "primary_identifier", "identifier") or \
-        first_attribute(first_attribute(database, "primary"), "identifier")
+    return first_attribute(database, "primary_identifier", "identifier") or first_attribute(
+        first_attribute(database, "primary"), "identifier"
+    )
 
 
 def _replica_identifiers(database: Any) -> list[Any]:
@@ -115,7 +131,8 @@ def _cache_node_ids(cache: Any, config: Any) -> list[Any]:
     if ids is not None:
         return list(ids)
     group_id = first_attribute(cache, "replication_group_id") or first_attribute(
-        first_attribute(cache, "replication_group"), "replication_group_id", "id")
+        first_attribute(cache, "replication_group"), "replication_group_id", "id"
+    )
     if group_id is None:
         return []
     count = cache_nodes(config.environment, config.cache.nodes)

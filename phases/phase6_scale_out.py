@@ -45,34 +45,44 @@ def build_web_tier(ctx: Any, number: int) -> None:
     observability = components.get("observability")
     uploads = components.get("uploads")
     database = components.get("database")
-    web_tier = WebTier("web", WebTierArgs(
-        vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
-        private_subnet_ids=network.private_subnet_ids,
-        services=services(config),
-        domain=config.site.domain,
-        access_log_bucket=baseline.log_bucket_name,
-        rate_limit_per_5_minutes=config.cdn.rate_limit_per_minute * 5 if config.cdn else 3000,
-        extra_security_group_ids=[s for s in [first_attribute(network, "app_security_group_id")] if s is not None],
-        secret_arns=secret_arns(components),
-        assumable_role_arns=workload_role_arns(components),
-        extra_policy_arns=[a for a in [first_attribute(components.get("cache"), "connect_policy_arn")] if a is not None],
-        log_group_arn=first_attribute(observability, "app_log_group_arn"),
-        log_group_name=first_attribute(observability, "app_log_group_name"),
-        region=config.region,
-        fixed_size=ctx.up_to < NUMBER,
-        app_env=app_environment(ctx),
-        database_resource_id=first_attribute(database, "resource_id"),
-        uploads_bucket_arn=first_attribute(uploads, "bucket_arn"),
-        uploads_key_arn=first_attribute(uploads, "key_arn"),
-        alert_topic_arn=baseline.alert_topic_arn,
-        canary_p95_ms=config.observability.slo.p95_latency_ms,
-        canary_5xx_percent=config.observability.slo.five_xx_rate_percent,
-    ), ctx.opts(number))
+    web_tier = WebTier(
+        "web",
+        WebTierArgs(
+            vpc_id=network.vpc_id,
+            public_subnet_ids=network.public_subnet_ids,
+            private_subnet_ids=network.private_subnet_ids,
+            services=services(config),
+            domain=config.site.domain,
+            access_log_bucket=baseline.log_bucket_name,
+            rate_limit_per_5_minutes=config.cdn.rate_limit_per_minute * 5 if config.cdn else 3000,
+            extra_security_group_ids=[s for s in [first_attribute(network, "app_security_group_id")] if s is not None],
+            secret_arns=secret_arns(components),
+            assumable_role_arns=workload_role_arns(components),
+            extra_policy_arns=[
+                a for a in [first_attribute(components.get("cache"), "connect_policy_arn")] if a is not None
+            ],
+            log_group_arn=first_attribute(observability, "app_log_group_arn"),
+            log_group_name=first_attribute(observability, "app_log_group_name"),
+            region=config.region,
+            fixed_size=ctx.up_to < NUMBER,
+            app_env=app_environment(ctx),
+            database_resource_id=first_attribute(database, "resource_id"),
+            uploads_bucket_arn=first_attribute(uploads, "bucket_arn"),
+            uploads_key_arn=first_attribute(uploads, "key_arn"),
+            alert_topic_arn=baseline.alert_topic_arn,
+            canary_p95_ms=config.observability.slo.p95_latency_ms,
+            canary_5xx_percent=config.observability.slo.five_xx_rate_percent,
+        ),
+        ctx.opts(number),
+    )
     ctx.components["web_tier"] = web_tier
-    signals = slo_signals(Watched(load_balancer=web_tier.alb_arn_suffix,
-                                  target_groups=dict(web_tier.target_group_arn_suffixes)), config.observability.slo)
-    ctx.components["web_tier_alarms"] = SloAlarms("web-slo", SloAlarmsArgs(
-        alert_topic_arn=baseline.alert_topic_arn, signals=signals), ctx.opts(number))
+    signals = slo_signals(
+        Watched(load_balancer=web_tier.alb_arn_suffix, target_groups=dict(web_tier.target_group_arn_suffixes)),
+        config.observability.slo,
+    )
+    ctx.components["web_tier_alarms"] = SloAlarms(
+        "web-slo", SloAlarmsArgs(alert_topic_arn=baseline.alert_topic_arn, signals=signals), ctx.opts(number)
+    )
     ctx.outputs["albDnsName"] = web_tier.alb_dns_name
     ctx.outputs["imageRepositories"] = {n: r.repository_url for n, r in web_tier.repositories.items()}
     ctx.outputs["appRoleArns"] = web_tier.role_arns
@@ -98,14 +108,28 @@ def app_environment(ctx: Any) -> dict[str, Any]:
     found = endpoints(ctx.components)
     env: dict[str, Any] = {}
     if found.cache_host is not None:
-        env.update({"CACHE_HOST": found.cache_host, "CACHE_PORT": found.cache_port or "6379", "CACHE_TLS": "true",
-                    "CACHE_AUTH": "iam", "SESSION_STORE": "cache"})
+        env.update(
+            {
+                "CACHE_HOST": found.cache_host,
+                "CACHE_PORT": found.cache_port or "6379",
+                "CACHE_TLS": "true",
+                "CACHE_AUTH": "iam",
+                "SESSION_STORE": "cache",
+            }
+        )
         if found.cache_user is not None:
             env["CACHE_USER"] = found.cache_user
     if found.writer_host is not None:
-        env.update({"DATABASE_WRITE_HOST": found.writer_host, "DATABASE_READ_HOST": found.reader_host or found.writer_host,
-                    "DATABASE_PORT": found.database_port or "5432", "DATABASE_USER": "app", "DATABASE_AUTH": "iam",
-                    "DATABASE_SSLMODE": "verify-full"})
+        env.update(
+            {
+                "DATABASE_WRITE_HOST": found.writer_host,
+                "DATABASE_READ_HOST": found.reader_host or found.writer_host,
+                "DATABASE_PORT": found.database_port or "5432",
+                "DATABASE_USER": "app",
+                "DATABASE_AUTH": "iam",
+                "DATABASE_SSLMODE": "verify-full",
+            }
+        )
     uploads = ctx.components.get("uploads")
     if uploads is not None:
         env["UPLOADS_BUCKET"] = uploads.bucket_name
@@ -121,12 +145,23 @@ def app_environment(ctx: Any) -> dict[str, Any]:
 
 def services(config: Any) -> list[ServiceSpec]:
     """The stack config's services with the size preset's instance type filled in."""
-    return [ServiceSpec(name=s.name, path_patterns=s.path_patterns,
-                        instance_type=ec2_instance_type(config.size, s.instance_type), min_size=s.min_size,
-                        max_size=s.max_size, desired_capacity=s.desired_capacity, port=s.port,
-                        health_check_path=s.health_check_path, spot_percent=s.spot_percent, image_id=s.image_id,
-                        image=s.image, user_data=read_user_data(s.user_data_file))
-            for s in config.services]
+    return [
+        ServiceSpec(
+            name=s.name,
+            path_patterns=s.path_patterns,
+            instance_type=ec2_instance_type(config.size, s.instance_type),
+            min_size=s.min_size,
+            max_size=s.max_size,
+            desired_capacity=s.desired_capacity,
+            port=s.port,
+            health_check_path=s.health_check_path,
+            spot_percent=s.spot_percent,
+            image_id=s.image_id,
+            image=s.image,
+            user_data=read_user_data(s.user_data_file),
+        )
+        for s in config.services
+    ]
 
 
 def read_user_data(path: str | None) -> str | None:

@@ -41,7 +41,8 @@ def items(value: Any) -> list[Any]:
 
 
 def truthy(value: Any) -> bool:
-    """True for `True` and the string "true" (some provider fields, e.g. launch template EBS `encrypted`, are strings)."""
+    """True for `True` and the string "true" (some provider fields, e.g. launch template EBS `encrypted`, are
+    strings)."""
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 

@@ -55,7 +55,9 @@ def _tag_match(selection: Subject, tags: Mapping[str, Any]) -> bool:
     for conditions in items(get(selection.props, "conditions")):
         for condition in items(get(conditions, "stringEquals")):
             key = str(get(condition, "key", default=""))
-            if key.startswith("aws:ResourceTag/") and tags.get(key.removeprefix("aws:ResourceTag/")) == get(condition, "value"):
+            if key.startswith("aws:ResourceTag/") and tags.get(key.removeprefix("aws:ResourceTag/")) == get(
+                condition, "value"
+            ):
                 return True
     return False
 

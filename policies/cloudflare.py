@@ -120,63 +120,92 @@ _SETTING = (ZONE_SETTING,)
 _RULESET = (RULESET,)
 CONTROLS = (
     Control(
-        id="CFZ-01", title="Cloudflare SSL mode is Full (strict)", severity=Severity.CRITICAL, resource_types=_SETTING,
-        check=ssl_strict, config_defaults={"allowFull": False}, waivable=False,
+        id="CFZ-01",
+        title="Cloudflare SSL mode is Full (strict)",
+        severity=Severity.CRITICAL,
+        resource_types=_SETTING,
+        check=ssl_strict,
+        config_defaults={"allowFull": False},
+        waivable=False,
         description="Flexible sends plaintext to the origin and Full accepts any origin certificate; use strict "
-                    "(config allowFull accepts full).",
+        "(config allowFull accepts full).",
         remediation="ZoneSetting(setting_id='ssl', value='strict') with a valid origin certificate.",
         sources=("Cloudflare ssl/origin-configuration/ssl-modes",),
     ),
     Control(
-        id="CFZ-02", title="Cloudflare minimum TLS is 1.2", severity=Severity.HIGH, resource_types=_SETTING,
+        id="CFZ-02",
+        title="Cloudflare minimum TLS is 1.2",
+        severity=Severity.HIGH,
+        resource_types=_SETTING,
         check=min_tls,
         description="The zone default minimum is TLS 1.0; PCI DSS requires 1.2.",
         remediation="ZoneSetting(setting_id='min_tls_version', value='1.2').",
-        sources=("Cloudflare ssl/reference/protocols", "Cloudflare ssl/edge-certificates/additional-options/minimum-tls"),
+        sources=(
+            "Cloudflare ssl/reference/protocols",
+            "Cloudflare ssl/edge-certificates/additional-options/minimum-tls",
+        ),
     ),
     Control(
-        id="CFZ-03", title="Cloudflare redirects HTTP to HTTPS", severity=Severity.HIGH, resource_types=_SETTING,
+        id="CFZ-03",
+        title="Cloudflare redirects HTTP to HTTPS",
+        severity=Severity.HIGH,
+        resource_types=_SETTING,
         check=always_https,
         description="Always Use HTTPS answers every http:// request with a 301 to https://.",
         remediation="ZoneSetting(setting_id='always_use_https', value='on').",
         sources=("Cloudflare zone setting always_use_https",),
     ),
     Control(
-        id="CFZ-04", title="Cloudflare sends a strong HSTS header", severity=Severity.MEDIUM, resource_types=_SETTING,
-        check=hsts, config_defaults={"minMaxAge": ONE_YEAR},
+        id="CFZ-04",
+        title="Cloudflare sends a strong HSTS header",
+        severity=Severity.MEDIUM,
+        resource_types=_SETTING,
+        check=hsts,
+        config_defaults={"minMaxAge": ONE_YEAR},
         description="security_header must enable HSTS for at least a year with includeSubdomains (camelCase or "
-                    "snake_case keys).",
+        "snake_case keys).",
         remediation="ZoneSetting(setting_id='security_header', value={'strict_transport_security': {'enabled': True, "
-                    "'max_age': 31536000, 'include_subdomains': True, 'nosniff': True}}).",
+        "'max_age': 31536000, 'include_subdomains': True, 'nosniff': True}}).",
         sources=("Cloudflare security_header setting", "pulumi-cloudflare ZoneSetting example"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="CFZ-05", title="Cloudflare Managed WAF ruleset is deployed", severity=Severity.HIGH,
-        resource_types=_RULESET, check=managed_waf,
+        id="CFZ-05",
+        title="Cloudflare Managed WAF ruleset is deployed",
+        severity=Severity.HIGH,
+        resource_types=_RULESET,
+        check=managed_waf,
         config_defaults={"requireOwasp": False, "managedRulesetIds": [CLOUDFLARE_MANAGED_RULESET]},
         description="A http_request_firewall_managed ruleset must execute the Cloudflare Managed Ruleset; config "
-                    "requireOwasp also demands the OWASP Core Ruleset (the row's advisory part), and a Free-plan "
-                    f"stack may accept the Free Managed Ruleset by listing {FREE_MANAGED_RULESET} in managedRulesetIds.",
+        "requireOwasp also demands the OWASP Core Ruleset (the row's advisory part), and a Free-plan "
+        f"stack may accept the Free Managed Ruleset by listing {FREE_MANAGED_RULESET} in "
+        f"managedRulesetIds.",
         remediation=f"Add a rule {{action: execute, actionParameters: {{id: {CLOUDFLARE_MANAGED_RULESET}}}, "
-                    "expression: 'true', enabled: true}.",
+        "expression: 'true', enabled: true}.",
         sources=("Cloudflare ruleset-engine/managed-rulesets/deploy-managed-ruleset",),
     ),
     Control(
-        id="CFZ-06", title="Cloudflare rate limiting is configured", severity=Severity.MEDIUM, resource_types=_RULESET,
+        id="CFZ-06",
+        title="Cloudflare rate limiting is configured",
+        severity=Severity.MEDIUM,
+        resource_types=_RULESET,
         check=rate_limit,
         description="A http_ratelimit ruleset needs an enabled rule with characteristics, period, requestsPerPeriod "
-                    "and mitigationTimeout.",
+        "and mitigationTimeout.",
         remediation="Add a rule with ratelimit {characteristics: ['ip.src', 'cf.colo.id'], period: 60, "
-                    "requestsPerPeriod: 100, mitigationTimeout: 60}.",
+        "requestsPerPeriod: 100, mitigationTimeout: 60}.",
         sources=("Cloudflare waf/rate-limiting-rules",),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="CFZ-07", title="Every Cloudflare zone is hardened", severity=Severity.HIGH,
-        resource_types=(ZONE, ZONE_SETTING, RULESET), check=zone_configured, stack=True,
+        id="CFZ-07",
+        title="Every Cloudflare zone is hardened",
+        severity=Severity.HIGH,
+        resource_types=(ZONE, ZONE_SETTING, RULESET),
+        check=zone_configured,
+        stack=True,
         description="Each zone needs ZoneSettings for ssl, min_tls_version, always_use_https and security_header and "
-                    "both a managed-WAF and a rate-limit ruleset, joined through their zoneId.",
+        "both a managed-WAF and a rate-limit ruleset, joined through their zoneId.",
         remediation="Create the four ZoneSettings and the two rulesets with zone_id=zone.id.",
         sources=("Cloudflare ssl/reference/protocols",),
     ),

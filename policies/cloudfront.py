@@ -133,7 +133,8 @@ CONTROLS = (
         check=viewer_https,
         description="Every cache behavior must redirect HTTP to HTTPS or serve HTTPS only.",
         remediation="Set viewerProtocolPolicy to redirect-to-https on the default and ordered cache behaviors.",
-        sources=("FSBP CloudFront.3", "CKV_AWS_34", "compliance-policies cloudfront-distribution-disallow-unencrypted-traffic"),
+        sources=("FSBP CloudFront.3", "CKV_AWS_34", "compliance-policies "
+                                                    "cloudfront-distribution-disallow-unencrypted-traffic"),
     ),
     Control(
         id="CFD-02", title="CloudFront uses a custom certificate with TLS 1.2+ and SNI", severity=Severity.HIGH,
@@ -163,7 +164,8 @@ CONTROLS = (
         check=waf,
         description="A WAFv2 web ACL filters common exploits and floods before they reach the origin.",
         remediation="Create an aws.wafv2.WebAcl with scope CLOUDFRONT and set webAclId to its ARN.",
-        sources=("FSBP CloudFront.6", "CKV_AWS_68", "AwsSolutions-CFR2", "compliance-policies cloudfront-distribution-configure-waf"),
+        sources=("FSBP CloudFront.6", "CKV_AWS_68", "AwsSolutions-CFR2", "compliance-policies "
+                                                                         "cloudfront-distribution-configure-waf"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
@@ -171,7 +173,8 @@ CONTROLS = (
         check=access_logs,
         description="Access logs are needed to investigate incidents and measure cache behaviour.",
         remediation="Set loggingConfig.bucket to a log bucket (with ACLs enabled for CloudFront log delivery).",
-        sources=("FSBP CloudFront.5", "CKV_AWS_86", "AwsSolutions-CFR3", "compliance-policies cloudfront-distribution-enable-access-logging"),
+        sources=("FSBP CloudFront.5", "CKV_AWS_86", "AwsSolutions-CFR3", "compliance-policies "
+                                                                         "cloudfront-distribution-enable-access-logging"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
@@ -179,7 +182,8 @@ CONTROLS = (
         resource_types=(DISTRIBUTION, RESPONSE_HEADERS_POLICY), check=hsts_headers, stack=True,
         config_defaults={"minMaxAgeSec": ONE_YEAR},
         description="Each cache behavior needs a response headers policy whose Strict-Transport-Security overrides "
-                    "the origin, lasts at least a year and includes subdomains (joined through responseHeadersPolicyId).",
+                    "the origin, lasts at least a year and includes subdomains (joined through "
+                    "responseHeadersPolicyId).",
         remediation="Create an aws.cloudfront.ResponseHeadersPolicy with securityHeadersConfig.strictTransportSecurity "
                     "{override: true, accessControlMaxAgeSec: 31536000, includeSubdomains: true} and reference it "
                     "from every behavior.",

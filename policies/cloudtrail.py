@@ -51,7 +51,8 @@ def kms_encrypted(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
 
 def cloudwatch_delivery(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
     if not get(subject.props, "cloudWatchLogsGroupArn") or not get(subject.props, "cloudWatchLogsRoleArn"):
-        yield "cloudWatchLogsGroupArn and cloudWatchLogsRoleArn are not both set (no metric filters or alarms on API calls)"
+        yield ("cloudWatchLogsGroupArn and cloudWatchLogsRoleArn are not both set (no metric filters or alarms on "
+               "API calls)")
 
 
 _TYPES = (TRAIL,)

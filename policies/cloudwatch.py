@@ -34,7 +34,8 @@ CONTROLS = (
     Control(
         id="CW-01", title="Log groups keep logs long enough, encrypted", severity=Severity.MEDIUM,
         resource_types=(LOG_GROUP,), check=log_group, config_defaults={"minRetentionDays": 365},
-        description="Retention must be explicit: 0 (never expire) or at least minRetentionDays; logs encrypted with KMS.",
+        description="Retention must be explicit: 0 (never expire) or at least minRetentionDays; logs "
+                    "encrypted with KMS.",
         remediation="Set retentionInDays (e.g. 365) and kmsKeyId.",
         sources=("SH CloudWatch.16", "CKV_AWS_66", "CKV_AWS_338", "CKV_AWS_158"),
         enforcement=Enforcement.ADVISORY,

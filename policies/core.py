@@ -28,7 +28,6 @@ __all__ = [
     "Subject",
     "UnknownValueError",
     "evaluate",
-    "unknown_checking_proxy",
 ]
 
 
@@ -78,13 +77,14 @@ StackCheck = Callable[[Sequence[Subject], Mapping[str, Any]], Iterable[tuple[Sub
 
 @dataclass(frozen=True)
 class Control:
-    """One control of ../shared/CONTROLS.md: metadata plus one pure check function."""
+    """One control of the catalog (docs/controls.md, generated from this metadata): metadata plus one pure
+    check function."""
 
     id: str
     title: str
     severity: Severity
     resource_types: tuple[str, ...]
-    check: Callable[..., Iterable[Any]]
+    check: ResourceCheck | StackCheck  # StackCheck when `stack`
     description: str
     remediation: str
     sources: tuple[str, ...] = ()
@@ -186,7 +186,8 @@ def _finding(control: Control, level: Enforcement, subject: Subject, message: st
 
 def _run_stack(control: Control, subjects: Sequence[Subject], thresholds: Mapping[str, Any],
                finding: Callable[[Subject, str, str], Finding]) -> list[Finding]:
-    """A stack control reports per subject; it yields status "unknown" itself by yielding `(subject, UnknownValueError)`."""
+    """A stack control reports per subject; it yields status "unknown" itself by yielding
+    `(subject, UnknownValueError)`."""
     out: list[Finding] = []
     for subject, result in control.check(subjects, thresholds):
         if isinstance(result, UnknownValueError):

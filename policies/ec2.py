@@ -146,7 +146,8 @@ CONTROLS = (
                     "(networkInterfaces[].associatePublicIpAddress on templates, associatePublicIpAddress on "
                     "instances and launch configurations).",
         remediation="Set networkInterfaces[].associatePublicIpAddress=false (or leave it unset in private subnets).",
-        sources=("FSBP EC2.25", "FSBP AutoScaling.5", "CKV_AWS_88", "compliance-policies ec2-launchtemplate-disallow-public-ip"),
+        sources=("FSBP EC2.25", "FSBP AutoScaling.5", "CKV_AWS_88", "compliance-policies "
+                                                                    "ec2-launchtemplate-disallow-public-ip"),
     ),
     Control(
         id="LT-04", title="EBS volumes are encrypted", severity=Severity.HIGH, resource_types=(*_TYPES, VOLUME),

@@ -73,10 +73,15 @@ def no_admin(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
         if isinstance(statement, str):
             yield f"{where}: {statement}"
         elif "*" in actions(statement):
-            scope = "Resource '*' (full admin)" if "*" in resources(statement) else f"{', '.join(resources(statement)) or 'its resources'}"
+            scope = (
+                "Resource '*' (full admin)"
+                if "*" in resources(statement)
+                else f"{', '.join(resources(statement)) or 'its resources'}"
+            )
             yield f"{where} allows Action '*' on {scope}"
         elif statement.get("NotAction") is not None and "*" in resources(statement):
-            yield f"{where} allows every action but {', '.join(map(str, as_list(statement['NotAction'])))} on Resource '*'"
+            yield (f"{where} allows every action but {', '.join(map(str, as_list(statement['NotAction'])))} on "
+                   "Resource '*'")
 
 
 def no_service_wildcards(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:

@@ -162,7 +162,8 @@ CONTROLS = (
         description="A plain-HTTP listener must have exactly one default action: a redirect to HTTPS. An "
                     "internet-facing classic ELB cannot redirect, so any HTTP or TCP listener on it fails (Checkov "
                     "CKV_AWS_127 fails any classic listener without an ACM certificate, internal ones too).",
-        remediation="defaultActions=[{type: redirect, redirect: {protocol: HTTPS, port: '443', statusCode: HTTP_301}}].",
+        remediation="defaultActions=[{type: redirect, redirect: {protocol: HTTPS, port: '443', "
+                    "statusCode: HTTP_301}}].",
         sources=("FSBP ELB.1", "FSBP ELB.3", "CKV2_AWS_20", "CKV_AWS_2", "CKV_AWS_127",
                  "awsguard alb-http-to-https-redirection"),
     ),

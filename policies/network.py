@@ -385,7 +385,9 @@ def reach(subjects: Sequence[Subject]) -> Reach:
 
 # --- controls -----------------------------------------------------------------------------------------------------
 
-def no_internet_path_to_data_stores(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, str]]:
+def no_internet_path_to_data_stores(
+    subjects: Sequence[Subject], _cfg: Mapping[str, Any]
+) -> Iterator[tuple[Subject, str]]:
     graph = reach(subjects)
     for edge in graph.edges:
         target = graph.nodes[edge.target]
@@ -400,31 +402,67 @@ def origin_only_from_cdn(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -
     for edge in graph.edges:
         target = graph.nodes[edge.target]
         if edge.source == "internet" and target.kind in ("load-balancer", "service") and target.subject is not None:
-            yield target.subject, (f"the origin accepts {', '.join(edge.ports)} from the whole internet, not only "
-                                   f"the CDN: admit the CDN's ranges (CloudFront's origin-facing prefix list, "
-                                   f"Cloudflare's published IP ranges) instead of 0.0.0.0/0")
+            yield (
+                target.subject,
+                (
+                    f"the origin accepts {', '.join(edge.ports)} from the whole internet, not only "
+                    f"the CDN: admit the CDN's ranges (CloudFront's origin-facing prefix list, "
+                    f"Cloudflare's published IP ranges) instead of 0.0.0.0/0"
+                ),
+            )
 
 
-_TYPES = (SECURITY_GROUP, INGRESS_RULE, EGRESS_RULE, EC2_RULE, *LOAD_BALANCERS, LAUNCH_TEMPLATE, INSTANCE, *CACHES,
-          *DATABASES, VPC_ENDPOINT, PEERING, ROUTE, VPN_CONNECTION, VPN_ROUTE, VPN_PROPAGATION, VPC, *CDNS, SUBNET,
-          ROUTE_TABLE, ROUTE_TABLE_ASSOCIATION, INTERNET_GATEWAY, DB_SUBNET_GROUP)
+_TYPES = (
+    SECURITY_GROUP,
+    INGRESS_RULE,
+    EGRESS_RULE,
+    EC2_RULE,
+    *LOAD_BALANCERS,
+    LAUNCH_TEMPLATE,
+    INSTANCE,
+    *CACHES,
+    *DATABASES,
+    VPC_ENDPOINT,
+    PEERING,
+    ROUTE,
+    VPN_CONNECTION,
+    VPN_ROUTE,
+    VPN_PROPAGATION,
+    VPC,
+    *CDNS,
+    SUBNET,
+    ROUTE_TABLE,
+    ROUTE_TABLE_ASSOCIATION,
+    INTERNET_GATEWAY,
+    DB_SUBNET_GROUP,
+)
 CONTROLS = (
     Control(
-        id="NET-01", title="No network path from the internet to a data store", severity=Severity.CRITICAL,
-        resource_types=_TYPES, check=no_internet_path_to_data_stores, stack=True, waivable=False,
+        id="NET-01",
+        title="No network path from the internet to a data store",
+        severity=Severity.CRITICAL,
+        resource_types=_TYPES,
+        check=no_internet_path_to_data_stores,
+        stack=True,
+        waivable=False,
         description="From the security groups, their rules and what carries them: no cache or database may accept "
-                    "connections from the internet or the CDN (a public CIDR on a publicly reachable store).",
+        "connections from the internet or the CDN (a public CIDR on a publicly reachable store).",
         remediation="Admit only the application's security group on the store's port; keep it private "
-                    "(publicly_accessible false, private subnets).",
+        "(publicly_accessible false, private subnets).",
         sources=("FSBP EC2.19", "FSBP RDS.2", "CIS 5.2"),
     ),
     Control(
-        id="NET-02", title="The origin is reachable only from the CDN", severity=Severity.MEDIUM,
-        resource_types=_TYPES, check=origin_only_from_cdn, stack=True, enforcement=Enforcement.ADVISORY,
+        id="NET-02",
+        title="The origin is reachable only from the CDN",
+        severity=Severity.MEDIUM,
+        resource_types=_TYPES,
+        check=origin_only_from_cdn,
+        stack=True,
+        enforcement=Enforcement.ADVISORY,
         description="When a CDN fronts the site, an internet-facing load balancer (or instance) must not accept "
-                    "connections from the whole internet: attackers bypass the CDN's WAF and cache.",
+        "connections from the whole internet: attackers bypass the CDN's WAF and cache.",
         remediation="On the load balancer's security group, replace 0.0.0.0/0 with CloudFront's origin-facing "
-                    "managed prefix list or Cloudflare's IP ranges.",
+        "managed prefix list or Cloudflare's IP ranges.",
         sources=("AWS WAF: protect origins behind CloudFront", "Cloudflare: allowlist Cloudflare IPs"),
     ),
 )

@@ -15,7 +15,11 @@ PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 CLUSTER = "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
-SNAPSHOTS = ("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot", "aws:rds/snapshotCopy:SnapshotCopy")
+SNAPSHOTS = (
+    "aws:rds/snapshot:Snapshot",
+    "aws:rds/clusterSnapshot:ClusterSnapshot",
+    "aws:rds/snapshotCopy:SnapshotCopy",
+)
 DEFAULT_LOG_EXPORTS = {
     "postgres": ["postgresql", "upgrade"],
     "mysql": ["audit", "error", "general", "slowquery"],
@@ -205,10 +209,13 @@ def replicas_match_source(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) 
         source = source_of(replica, instances)
         if source is None:
             return
-        if {g.urn for g in parameter_groups_of(replica, subjects)} != {g.urn for g in parameter_groups_of(source, subjects)} \
-                or (get(replica.props, "parameterGroupName") is None) != (get(source.props, "parameterGroupName") is None):
+        if {g.urn for g in parameter_groups_of(replica, subjects)} != {
+            g.urn for g in parameter_groups_of(source, subjects)
+        } or (get(replica.props, "parameterGroupName") is None) != (get(source.props, "parameterGroupName") is None):
             yield f"parameter group differs from its source {source.name} (TLS enforcement may differ)"
-        if (to_int(get(replica.props, "monitoringInterval")) or 0) != (to_int(get(source.props, "monitoringInterval")) or 0):
+        if (to_int(get(replica.props, "monitoringInterval")) or 0) != (
+            to_int(get(source.props, "monitoringInterval")) or 0
+        ):
             yield f"monitoringInterval differs from its source {source.name}"
         if (to_int(get(source.props, "backupRetentionPeriod")) or 0) <= 0:
             yield f"source {source.name} has backupRetentionPeriod 0 (replicas need source backups)"
@@ -221,44 +228,80 @@ _WITH_CLUSTERS = (INSTANCE, CLUSTER)
 _WITH_CLUSTER_INSTANCES = (INSTANCE, CLUSTER_INSTANCE)
 CONTROLS = (
     Control(
-        id="RDS-01", title="RDS storage is encrypted", severity=Severity.HIGH, resource_types=_WITH_CLUSTERS,
+        id="RDS-01",
+        title="RDS storage is encrypted",
+        severity=Severity.HIGH,
+        resource_types=_WITH_CLUSTERS,
         check=storage_encrypted,
         description="Primary instances must set storageEncrypted. Same-region replicas inherit encryption and ignore "
-                    "the field; a cross-region replica needs its own kmsKeyId. Aurora/Multi-AZ clusters set "
-                    "storageEncrypted on the cluster (Serverless v1 is always encrypted).",
-        remediation="Set storageEncrypted=true (and kmsKeyId for a customer managed key); kmsKeyId on cross-region replicas.",
-        sources=("FSBP RDS.3", "FSBP RDS.27", "CIS 2.2.1", "CKV_AWS_16", "CKV_AWS_96", "AwsSolutions-RDS2",
-                 "awsguard rds-storage-encrypted"),
+        "the field; a cross-region replica needs its own kmsKeyId. Aurora/Multi-AZ clusters set "
+        "storageEncrypted on the cluster (Serverless v1 is always encrypted).",
+        remediation="Set storageEncrypted=true (and kmsKeyId for a customer managed key); kmsKeyId on "
+        "cross-region replicas.",
+        sources=(
+            "FSBP RDS.3",
+            "FSBP RDS.27",
+            "CIS 2.2.1",
+            "CKV_AWS_16",
+            "CKV_AWS_96",
+            "AwsSolutions-RDS2",
+            "awsguard rds-storage-encrypted",
+        ),
     ),
     Control(
-        id="RDS-02", title="RDS is not publicly accessible", severity=Severity.CRITICAL,
+        id="RDS-02",
+        title="RDS is not publicly accessible",
+        severity=Severity.CRITICAL,
         resource_types=_WITH_CLUSTER_INSTANCES,
-        check=not_public, waivable=False,
+        check=not_public,
+        waivable=False,
         description="Databases, replicas and Aurora cluster instances included, must only be reachable from inside "
-                    "the VPC.",
+        "the VPC.",
         remediation="Set publiclyAccessible=false and place the instance in private subnets.",
         sources=("FSBP RDS.2", "CIS 2.2.3", "CKV_AWS_17", "awsguard rds-instance-public-access"),
     ),
     Control(
-        id="RDS-03", title="RDS primaries are multi-AZ", severity=Severity.MEDIUM, resource_types=_TYPES,
-        check=multi_az, config_defaults={"required": True},
+        id="RDS-03",
+        title="RDS primaries are multi-AZ",
+        severity=Severity.MEDIUM,
+        resource_types=_TYPES,
+        check=multi_az,
+        config_defaults={"required": True},
         description="A standby in a second AZ survives an AZ outage. Set config required=false for dev stacks.",
         remediation="Set multiAz=true on primary instances.",
-        sources=("FSBP RDS.5", "CIS 2.2.4", "CKV_AWS_157", "AwsSolutions-RDS3", "awsguard rds-instance-multi-az-enabled"),
+        sources=(
+            "FSBP RDS.5",
+            "CIS 2.2.4",
+            "CKV_AWS_157",
+            "AwsSolutions-RDS3",
+            "awsguard rds-instance-multi-az-enabled",
+        ),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-04", title="RDS keeps backups long enough", severity=Severity.MEDIUM, resource_types=_WITH_CLUSTERS,
-        check=backups, config_defaults={"minDays": 7, "checkReadReplicas": False},
+        id="RDS-04",
+        title="RDS keeps backups long enough",
+        severity=Severity.MEDIUM,
+        resource_types=_WITH_CLUSTERS,
+        check=backups,
+        config_defaults={"minDays": 7, "checkReadReplicas": False},
         description="Automated backups must be kept at least minDays (default 7) and at most 35 days (the RDS "
-                    "maximum), on instances and clusters (unset means the API default of 1 day); replicas only with "
-                    "checkReadReplicas. Checkov CKV_AWS_133 asks for 1..35 days: with minDays 1 the two agree.",
+        "maximum), on instances and clusters (unset means the API default of 1 day); replicas only with "
+        "checkReadReplicas. Checkov CKV_AWS_133 asks for 1..35 days: with minDays 1 the two agree.",
         remediation="Set backupRetentionPeriod to at least 7.",
-        sources=("FSBP RDS.11", "CKV_AWS_133", "AwsSolutions-RDS13", "AwsSolutions-RDS14",
-                 "awsguard rds-instance-backup-enabled"),
+        sources=(
+            "FSBP RDS.11",
+            "CKV_AWS_133",
+            "AwsSolutions-RDS13",
+            "AwsSolutions-RDS14",
+            "awsguard rds-instance-backup-enabled",
+        ),
     ),
     Control(
-        id="RDS-05", title="RDS is protected from deletion", severity=Severity.MEDIUM, resource_types=_WITH_CLUSTERS,
+        id="RDS-05",
+        title="RDS is protected from deletion",
+        severity=Severity.MEDIUM,
+        resource_types=_WITH_CLUSTERS,
         check=deletion_safety,
         description="Deletion protection on, and primary instances and clusters take a final snapshot when deleted.",
         remediation="Set deletionProtection=true and skipFinalSnapshot=false (with finalSnapshotIdentifier).",
@@ -266,69 +309,101 @@ CONTROLS = (
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-06", title="RDS forces TLS through its parameter group", severity=Severity.HIGH,
-        resource_types=(INSTANCE, PARAMETER_GROUP, CLUSTER, CLUSTER_PARAMETER_GROUP), check=tls_parameter_group,
+        id="RDS-06",
+        title="RDS forces TLS through its parameter group",
+        severity=Severity.HIGH,
+        resource_types=(INSTANCE, PARAMETER_GROUP, CLUSTER, CLUSTER_PARAMETER_GROUP),
+        check=tls_parameter_group,
         stack=True,
         description="The instance's parameterGroupName (a cluster's dbClusterParameterGroupName) must lead to a group "
-                    "in the stack setting rds.force_ssl=1 (PostgreSQL, Aurora PostgreSQL, SQL Server) or "
-                    "require_secure_transport=1 (MySQL, MariaDB, Aurora MySQL); joined through property "
-                    "dependencies. Oracle (option group SSL) and Db2 are not judged (Checkov CKV2_AWS_69 judges "
-                    "Db2); a parameterGroupName naming a group outside the stack fails here, as unverifiable, where "
-                    "CKV2_AWS_69 passes it.",
+        "in the stack setting rds.force_ssl=1 (PostgreSQL, Aurora PostgreSQL, SQL Server) or "
+        "require_secure_transport=1 (MySQL, MariaDB, Aurora MySQL); joined through property "
+        "dependencies. Oracle (option group SSL) and Db2 are not judged (Checkov CKV2_AWS_69 judges "
+        "Db2); a parameterGroupName naming a group outside the stack fails here, as unverifiable, where "
+        "CKV2_AWS_69 passes it.",
         remediation="Create an aws.rds.ParameterGroup with rds.force_ssl=1 / require_secure_transport=1 and set "
-                    "parameterGroupName to it.",
+        "parameterGroupName to it.",
         sources=("FSBP RDS.38", "FSBP RDS.39", "CKV2_AWS_69"),
     ),
     Control(
-        id="RDS-07", title="RDS allows IAM authentication", severity=Severity.MEDIUM, resource_types=_WITH_CLUSTERS,
-        check=iam_auth, enforcement=Enforcement.ADVISORY,
+        id="RDS-07",
+        title="RDS allows IAM authentication",
+        severity=Severity.MEDIUM,
+        resource_types=_WITH_CLUSTERS,
+        check=iam_auth,
+        enforcement=Enforcement.ADVISORY,
         description="IAM database authentication avoids long-lived passwords in applications (advisory).",
         remediation="Set iamDatabaseAuthenticationEnabled=true.",
         sources=("FSBP RDS.10", "FSBP RDS.12", "CKV_AWS_161", "CKV_AWS_162", "AwsSolutions-RDS6"),
     ),
     Control(
-        id="RDS-08", title="RDS logs and monitoring are on", severity=Severity.MEDIUM,
+        id="RDS-08",
+        title="RDS logs and monitoring are on",
+        severity=Severity.MEDIUM,
         resource_types=(INSTANCE, CLUSTER, CLUSTER_INSTANCE),
         check=monitoring,
-        config_defaults={"logExports": DEFAULT_LOG_EXPORTS, "clusterLogExports": DEFAULT_CLUSTER_LOG_EXPORTS,
-                         "requirePerformanceInsightsKms": True},
+        config_defaults={
+            "logExports": DEFAULT_LOG_EXPORTS,
+            "clusterLogExports": DEFAULT_CLUSTER_LOG_EXPORTS,
+            "requirePerformanceInsightsKms": True,
+        },
         description="Export the engine's logs to CloudWatch (instances and clusters), enable enhanced monitoring and "
-                    "Performance Insights encrypted with a KMS key (instances and cluster instances); a monitoring "
-                    "interval needs monitoringRoleArn (the RDS API rejects it otherwise) and one of 1, 5, 10, 15, 30, "
-                    "60. Differences from Checkov: CKV_AWS_118 does not ask for the role and fails an interval given "
-                    "as a string; CKV_AWS_129 accepts any one export where the engine's set is asked here (MySQL: "
-                    "audit, error, general, slowquery); CKV_AWS_324 fails a cluster that names no engine, which is "
-                    "not judged here.",
+        "Performance Insights encrypted with a KMS key (instances and cluster instances); a monitoring "
+        "interval needs monitoringRoleArn (the RDS API rejects it otherwise) and one of 1, 5, 10, 15, 30, "
+        "60. Differences from Checkov: CKV_AWS_118 does not ask for the role and fails an interval given "
+        "as a string; CKV_AWS_129 accepts any one export where the engine's set is asked here (MySQL: "
+        "audit, error, general, slowquery); CKV_AWS_324 fails a cluster that names no engine, which is "
+        "not judged here.",
         remediation="Set enabledCloudwatchLogsExports (postgresql, upgrade), monitoringInterval>0 with a monitoring "
-                    "role, performanceInsightsEnabled=true and performanceInsightsKmsKeyId.",
-        sources=("FSBP RDS.9", "FSBP RDS.36", "FSBP RDS.34", "FSBP RDS.6", "CKV_AWS_129", "CKV_AWS_324",
-                 "CKV_AWS_118", "CKV_AWS_353", "CKV_AWS_354",
-                 "compliance-policies rds-instance-enable-performance-insights"),
+        "role, performanceInsightsEnabled=true and performanceInsightsKmsKeyId.",
+        sources=(
+            "FSBP RDS.9",
+            "FSBP RDS.36",
+            "FSBP RDS.34",
+            "FSBP RDS.6",
+            "CKV_AWS_129",
+            "CKV_AWS_324",
+            "CKV_AWS_118",
+            "CKV_AWS_353",
+            "CKV_AWS_354",
+            "compliance-policies rds-instance-enable-performance-insights",
+        ),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-09", title="RDS is patched and uses a current CA", severity=Severity.HIGH,
+        id="RDS-09",
+        title="RDS is patched and uses a current CA",
+        severity=Severity.HIGH,
         resource_types=_WITH_CLUSTER_INSTANCES,
-        check=patching, config_defaults={"allowedCaCerts": DEFAULT_CA_CERTS},
+        check=patching,
+        config_defaults={"allowedCaCerts": DEFAULT_CA_CERTS},
         description="Minor version upgrades stay on; caCertIdentifier, when set, must be a current RDS CA. An unset "
-                    "autoMinorVersionUpgrade is the API default, true (Checkov CKV_AWS_226 fails it).",
+        "autoMinorVersionUpgrade is the API default, true (Checkov CKV_AWS_226 fails it).",
         remediation="Leave autoMinorVersionUpgrade true and use caCertIdentifier rds-ca-rsa2048-g1 (or newer).",
         sources=("FSBP RDS.13", "CIS 2.2.2", "CKV_AWS_226", "CKV_AWS_211"),
     ),
     Control(
-        id="RDS-10", title="Read replicas match their source", severity=Severity.MEDIUM,
-        resource_types=(INSTANCE, PARAMETER_GROUP), check=replicas_match_source, stack=True,
+        id="RDS-10",
+        title="Read replicas match their source",
+        severity=Severity.MEDIUM,
+        resource_types=(INSTANCE, PARAMETER_GROUP),
+        check=replicas_match_source,
+        stack=True,
         description="A replica is private, uses the same (TLS) parameter group and monitoring as its source, and its "
-                    "source keeps backups; joined through replicateSourceDb.",
+        "source keeps backups; joined through replicateSourceDb.",
         remediation="Give replicas the source's parameterGroupName and monitoringInterval, publiclyAccessible=false.",
         sources=("FSBP RDS.2/RDS.3 applied to replicas", "awsguard checkReadReplicas"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-11", title="RDS snapshots are not public", severity=Severity.CRITICAL, resource_types=SNAPSHOTS,
-        check=private_snapshots, waivable=False,
+        id="RDS-11",
+        title="RDS snapshots are not public",
+        severity=Severity.CRITICAL,
+        resource_types=SNAPSHOTS,
+        check=private_snapshots,
+        waivable=False,
         description="A manual DB or cluster snapshot (or snapshot copy) shared with 'all' can be restored by any "
-                    "AWS account.",
+        "AWS account.",
         remediation="Remove 'all' from shared_accounts; share with named account ids only.",
         sources=("FSBP RDS.1", "CKV_AWS_302"),
     ),

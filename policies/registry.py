@@ -1,5 +1,5 @@
-"""The one registry of controls: every module's CONTROLS, sorted by id, checked against the catalog's 69 ids
-(../shared/CONTROLS.md). Importing it never constructs a PolicyPack."""
+"""The one registry of controls: every module's CONTROLS, sorted by id, checked against the catalog ids
+(docs/controls.md is generated from them by `scripts/docs`). Importing it never constructs a PolicyPack."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ from policies.core import Control
 MODULES = (cloudfront, s3, elasticache, rds, sqs, ec2, autoscaling, lb, iam, observability, cloudwatch, backup,
            secretsmanager, kms, cloudflare, vpc, sns, cloudtrail, wafv2, acm, efs, network)
 
-# The ids of ../shared/CONTROLS.md, in its order: the registry must hold exactly these.
+# The catalog's ids, in its order (docs/controls.md follows it): the registry must hold exactly these.
+# A new control adds its id here, then `scripts/docs` regenerates the catalog.
 CATALOG_IDS = (
     "CFD-01", "CFD-02", "CFD-03", "CFD-04", "CFD-05", "CFD-06", "CFD-07", "CFD-08",
     "S3-01", "S3-02", "S3-03", "S3-04", "S3-05", "S3-06",
@@ -56,7 +57,8 @@ EXTRA_IDS = ("NET-01", "NET-02")
 """Beyond the catalog: reachability over the whole program (policies/network.py)."""
 
 
-# Controls beyond the catalog: what a security reviewer expects and Checkov checks (issue 17; docs/controls.md).
+# Controls beyond the catalog: what a security reviewer expects and Checkov checks (issue 17;
+# docs/checkov-agreement.md, and every control in docs/controls.md).
 REVIEW_IDS = (
     "SG-01", "SG-02", "SG-03", "SG-04", "VPC-01", "VPC-02", "EFS-01",
     "EC2-01", "RDS-11", "TG-01",

@@ -195,9 +195,16 @@ def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[
     allowed = {"aws:kms", "aws:kms:dsse"} | ({"AES256"} if cfg.get("allowAes256") else set())
 
     def check(bucket: Subject) -> Iterator[str]:
-        configs = [(f"BucketServerSideEncryptionConfiguration {c.name}",
-                    [get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") for rule in items(get(c.props, "rules"))])
-                   for c in settings_of(bucket, subjects, ENCRYPTION)]
+        configs = [
+            (
+                f"BucketServerSideEncryptionConfiguration {c.name}",
+                [
+                    get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+                    for rule in items(get(c.props, "rules"))
+                ],
+            )
+            for c in settings_of(bucket, subjects, ENCRYPTION)
+        ]
         inline = get(bucket.props, "serverSideEncryptionConfiguration")
         if inline is not None:
             configs.append(("inline serverSideEncryptionConfiguration",
@@ -213,7 +220,9 @@ def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[
 
 def versioning(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     def check(bucket: Subject) -> Iterator[str]:
-        statuses = [get(v.props, "versioningConfiguration", "status") for v in settings_of(bucket, subjects, VERSIONING)]
+        statuses = [
+            get(v.props, "versioningConfiguration", "status") for v in settings_of(bucket, subjects, VERSIONING)
+        ]
         inline = get(bucket.props, "versioning")
         if inline is not None:
             statuses.append("Enabled" if truthy(get(inline, "enabled")) else "Disabled")
@@ -292,7 +301,8 @@ CONTROLS = (
                     "accepts SSE-S3 for public assets). A bucket without any configuration fails even though S3 "
                     "applies SSE-S3 to new buckets since January 2023 (Checkov CKV_AWS_19 passes it). " + _S,
         remediation="Add BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (and a KMS key).",
-        sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies s3-bucket-enable-server-side-encryption"),
+        sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies "
+                                                            "s3-bucket-enable-server-side-encryption"),
     ),
     Control(
         id="S3-05", title="Buckets are versioned", severity=Severity.LOW,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rollout.analysis.plan import Plan, compare
+from rollout.analysis.plan import Plan
 from rollout.errors import UserError
 from rollout.model.inventory import Inventory
 from rollout.model.stackfile import StackFile, load_stack
@@ -78,8 +78,7 @@ def plan_stack(program: Path | str, stack: str, phase: int | None = None, progre
     if previous_phase(phase) is not None:
         progress(f"running phase {previous_phase(phase)} to compare")
         previous = _run(program, stack, previous_phase(phase), stack_file, cache=cache, progress=progress)
-    added, changed, removed = compare(previous, current)
-    return Plan(stack_file, current, previous, added, changed, removed)
+    return Plan.of(stack_file, current, previous)
 
 
 def plan_costs(plan: Plan) -> tuple[CostReport | None, CostReport]:

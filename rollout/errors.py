@@ -32,3 +32,8 @@ class OfflineLimitError(ProgramError):
 
 class MissingToolError(UserError):
     """A path needs an external tool (the Pulumi CLI) that is not installed."""
+
+
+class ToolError(UserError):
+    """A tool or library a command relies on failed in a way the user can act on (Locust exited without
+    statistics, an httpx version without the connection-pool hook): one line naming it, exit code 2."""

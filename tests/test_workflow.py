@@ -39,7 +39,9 @@ def test_workflow_parses_with_the_expected_triggers_and_jobs():
     uses = [s.get("uses", "") for job in document["jobs"].values() for s in job["steps"]]
     assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
     assert any(u.startswith("marocchino/sticky-pull-request-comment@") for u in uses)
-    preview = next(s for s in document["jobs"]["pull-request"]["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
+    preview = next(
+        s for s in document["jobs"]["pull-request"]["steps"] if s.get("uses", "").startswith("pulumi/actions@")
+    )
     assert preview["with"]["command"] == "preview" and preview["with"]["policyPacks"] == "policies"
     assert "HAS_AWS_CREDENTIALS" in preview["if"]
 

@@ -1,6 +1,6 @@
 """The apply rules as a Markdown catalog (docs/apply-rules.md is this output; a test keeps them equal).
 
-Regenerate with `.venv/bin/python -m policies.apply.catalog > docs/apply-rules.md`."""
+Regenerate with `scripts/docs` (or `.venv/bin/python -m policies.apply.catalog > docs/apply-rules.md`)."""
 
 from __future__ import annotations
 

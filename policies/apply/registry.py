@@ -27,8 +27,27 @@ from policies.apply import (
 )
 from policies.core import Control, Severity
 
-MODULES = (autoscaling, backup, budgets, cloudflare, cloudfront, cloudwatch, costexplorer, ec2, elasticache, firehose, grafana, kms, lb,
-           logs, names, rds, s3, sqs, wafv2)
+MODULES = (
+    autoscaling,
+    backup,
+    budgets,
+    cloudflare,
+    cloudfront,
+    cloudwatch,
+    costexplorer,
+    ec2,
+    elasticache,
+    firehose,
+    grafana,
+    kms,
+    lb,
+    logs,
+    names,
+    rds,
+    s3,
+    sqs,
+    wafv2,
+)
 
 
 def build_rules(modules=MODULES) -> tuple[Control, ...]:

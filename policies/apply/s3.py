@@ -39,10 +39,13 @@ def lifecycle(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
             if days is None:
                 continue
             if storage_class in MIN_DAYS and days < MIN_DAYS[storage_class]:
-                yield f"rule {name}: transition to {storage_class} after {days} days; at least {MIN_DAYS[storage_class]}"
+                minimum = MIN_DAYS[storage_class]
+                yield f"rule {name}: transition to {storage_class} after {days} days; at least {minimum}"
             if expiration is not None and expiration <= days:
-                yield f"rule {name}: expiration after {expiration} days is not after the {storage_class} transition " \
-                      f"({days} days)"
+                yield (
+                    f"rule {name}: expiration after {expiration} days is not after the {storage_class} transition "
+                    f"({days} days)"
+                )
 
 
 def _logging_key_patterns(policy: Subject) -> list[str] | None:
@@ -56,8 +59,11 @@ def _logging_key_patterns(policy: Subject) -> list[str] | None:
         principal = statement.get("Principal") or {}
         services = principal.get("Service", []) if isinstance(principal, Mapping) else []
         services = [services] if isinstance(services, str) else list(services)
-        if is_allow(statement) and LOGGING_SERVICE in services and \
-                {"s3:PutObject", "s3:*", "*"} & set(actions(statement)):
+        if (
+            is_allow(statement)
+            and LOGGING_SERVICE in services
+            and {"s3:PutObject", "s3:*", "*"} & set(actions(statement))
+        ):
             patterns += [r.split("/", 1)[1] for r in resources(statement) if "/" in r]
     return patterns
 
@@ -74,8 +80,15 @@ def access_logs_admitted(subjects: Sequence[Subject], _cfg: Mapping[str, Any]):
         bucket = next((b for b in buckets if b.urn in deps or known(b.props, "bucket") == target), None)
         if bucket is None:
             return
-        policy = next((p for p in policies if bucket.urn in p.property_dependencies.get("bucket", ())
-                       or known(p.props, "bucket") == known(bucket.props, "bucket")), None)
+        policy = next(
+            (
+                p
+                for p in policies
+                if bucket.urn in p.property_dependencies.get("bucket", ())
+                or known(p.props, "bucket") == known(bucket.props, "bucket")
+            ),
+            None,
+        )
         if policy is None:
             return
         patterns = _logging_key_patterns(policy)
@@ -85,26 +98,45 @@ def access_logs_admitted(subjects: Sequence[Subject], _cfg: Mapping[str, Any]):
         if not patterns:
             yield f"the policy of target bucket {bucket.name} does not let {LOGGING_SERVICE} write"
         elif not any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns):
-            yield (f"targetPrefix {prefix!r} is outside what bucket {bucket.name}'s policy lets {LOGGING_SERVICE} "
-                   f"write ({', '.join(sorted(patterns))})")
+            yield (
+                f"targetPrefix {prefix!r} is outside what bucket {bucket.name}'s policy lets {LOGGING_SERVICE} "
+                f"write ({', '.join(sorted(patterns))})"
+            )
 
     yield from each(subjects, (LOGGING,), check)
 
 
 CONTROLS = (
-    rule("APL-S3-01", "Bucket names follow S3's rules", (BUCKET,), bucket_name,
-         description="3-63 lowercase letters, digits, dots and hyphens; no IP address form, no xn-- or -s3alias; "
-                     "bucketPrefix at most 37.", remediation="Rename the bucket (or leave it to auto-naming).",
-         sources=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",)),
-    rule("APL-S3-02", "Lifecycle expirations come after transitions", (LIFECYCLE,), lifecycle,
-         description="Expiration days must exceed every transition's days; STANDARD_IA/ONEZONE_IA need 30+ days.",
-         remediation="Expire after the last transition.",
-         sources=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-"
-                  "considerations.html",)),
-    rule("APL-S3-03", "Server access logs go where the target bucket admits them", (LOGGING,), access_logs_admitted,
-         stack=True,
-         description="The target bucket's policy must let logging.s3.amazonaws.com put objects under the target "
-                     "prefix; otherwise S3 silently delivers nothing.",
-         remediation="Use a targetPrefix under the allowed key pattern, or widen the policy statement.",
-         sources=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",)),
+    rule(
+        "APL-S3-01",
+        "Bucket names follow S3's rules",
+        (BUCKET,),
+        bucket_name,
+        description="3-63 lowercase letters, digits, dots and hyphens; no IP address form, no xn-- or -s3alias; "
+        "bucketPrefix at most 37.",
+        remediation="Rename the bucket (or leave it to auto-naming).",
+        sources=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",),
+    ),
+    rule(
+        "APL-S3-02",
+        "Lifecycle expirations come after transitions",
+        (LIFECYCLE,),
+        lifecycle,
+        description="Expiration days must exceed every transition's days; STANDARD_IA/ONEZONE_IA need 30+ days.",
+        remediation="Expire after the last transition.",
+        sources=(
+            "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html",
+        ),
+    ),
+    rule(
+        "APL-S3-03",
+        "Server access logs go where the target bucket admits them",
+        (LOGGING,),
+        access_logs_admitted,
+        stack=True,
+        description="The target bucket's policy must let logging.s3.amazonaws.com put objects under the target "
+        "prefix; otherwise S3 silently delivers nothing.",
+        remediation="Use a targetPrefix under the allowed key pattern, or widen the policy statement.",
+        sources=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",),
+    ),
 )

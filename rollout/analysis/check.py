@@ -35,6 +35,17 @@ class CheckResult:
         """Any unwaived mandatory violation: exit code 1."""
         return any(counts_against(f) for f in self.findings)
 
+    def to_json(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The `rollout check --format json` document: `extra` keys (project, stack, phase) first, then the
+        findings and their summary (the shape `rollout audit --format json` shares)."""
+        from rollout.analysis.findings import summarize
+
+        return {
+            **dict(extra or {}),
+            "findings": [f.to_json() for f in self.findings],
+            "summary": summarize(self.findings, controls=self.controls, resources_evaluated=self.resources_evaluated),
+        }
+
 
 # --- Inventory → subjects ---------------------------------------------------------------------------------------
 
@@ -95,7 +106,8 @@ def validate_policy_config(config: Mapping[str, Any], source: str, controls: Seq
         if level is not None and level not in _LEVELS:
             problems.append(f"{where}.enforcementLevel: must be one of {', '.join(sorted(_LEVELS))}")
         if key == "all":
-            problems += [f"{where}.{k}: unknown setting (only enforcementLevel)" for k in entry if k != "enforcementLevel"]
+            problems += [f"{where}.{k}: unknown setting (only "
+                         f"enforcementLevel)" for k in entry if k != "enforcementLevel"]
             continue
         control = by_id.get(key)
         if control is None:
@@ -163,7 +175,9 @@ def validate_waivers(waivers: Sequence[Waiver], controls: Sequence[Control], sou
         raise UserError(*problems)
 
 
-def apply_waivers(findings: Sequence[Finding], waivers: Sequence[Waiver], today: dt.date) -> tuple[list[Finding], list[Waiver]]:
+def apply_waivers(
+    findings: Sequence[Finding], waivers: Sequence[Waiver], today: dt.date
+) -> tuple[list[Finding], list[Waiver]]:
     """Mark the findings an active waiver covers (control id + URN or logical name); return the expired waivers."""
     active = [w for w in waivers if w.active(today)]
     expired = [w for w in waivers if not w.active(today)]

@@ -66,6 +66,51 @@ PLACEMENT: dict[str, tuple[str, bool]] = {
     "aws:costexplorer/anomalyMonitor:AnomalyMonitor": ("observability", False),
 }
 
+# Types the diagram leaves out on purpose: wiring, settings and identities of what it draws (a bucket's policy,
+# a subnet, a role), not parts of the architecture. A type in neither table is a gap (tests/test_type_tables.py).
+NOT_DRAWN: frozenset[str] = frozenset({
+    "aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation",
+    "aws:autoscaling/policy:Policy", "aws:backup/plan:Plan", "aws:backup/selection:Selection",
+    "aws:cloudfront/cachePolicy:CachePolicy", "aws:cloudfront/monitoringSubscription:MonitoringSubscription",
+    "aws:cloudfront/originAccessControl:OriginAccessControl",
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "aws:cloudtrail/trail:Trail",
+    "aws:cloudwatch/logDelivery:LogDelivery", "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+    "aws:costexplorer/anomalySubscription:AnomalySubscription",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/eip:Eip", "aws:ec2/flowLog:FlowLog",
+    "aws:ec2/internetGateway:InternetGateway", "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/managedPrefixList:ManagedPrefixList", "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc", "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:elasticache/subnetGroup:SubnetGroup", "aws:elasticache/user:User", "aws:elasticache/userGroup:UserGroup",
+    "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount",
+    "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken",
+    "aws:iam/instanceProfile:InstanceProfile", "aws:iam/policy:Policy", "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:kms/key:Key",
+    "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule", "aws:lb/targetGroup:TargetGroup",
+    "aws:rds/parameterGroup:ParameterGroup", "aws:rds/subnetGroup:SubnetGroup", "aws:route53/record:Record",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLogging:BucketLogging",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketVersioning:BucketVersioning", "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sns/topicSubscription:TopicSubscription", "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:wafv2/webAclAssociation:WebAclAssociation",
+    "cloudflare:index/dnsRecord:DnsRecord", "grafana:alerting/contactPoint:ContactPoint",
+    "grafana:alerting/notificationPolicy:NotificationPolicy", "grafana:alerting/ruleGroup:RuleGroup",
+    "grafana:oss/dashboard:Dashboard", "grafana:oss/dataSource:DataSource", "grafana:oss/folder:Folder",
+    # issues 14-16: the migration's DMS parts, hosting links to the old server, images and boot settings
+    "aws:dms/endpoint:Endpoint", "aws:dms/replicationInstance:ReplicationInstance",
+    "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup", "aws:dms/replicationTask:ReplicationTask",
+    "aws:ec2/customerGateway:CustomerGateway", "aws:ec2/route:Route",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "aws:ec2/vpnConnection:VpnConnection",
+    "aws:ec2/vpnConnectionRoute:VpnConnectionRoute", "aws:ec2/vpnGateway:VpnGateway",
+    "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation", "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:ecr/repository:Repository", "aws:grafana/roleAssociation:RoleAssociation",
+    "aws:secretsmanager/secret:Secret", "aws:ssm/parameter:Parameter", "random:index/randomPassword:RandomPassword",
+})
+
 ADDED_STYLE = "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px"
 
 
@@ -311,7 +356,7 @@ def _layout(arch: Architecture) -> tuple[_Layout, int, int]:
             sub_y = vpc_y + _BOX_TITLE
             sx = vpc_x + _BOX_PAD
             vpc_bottom = sub_y
-            for zone in ("public", "private"):
+            for zone, _title in (("public", "Public subnets"), ("private", "Private subnets")):
                 if zone not in zones:
                     continue
                 columns: dict[int, list[Tier]] = {}
@@ -440,7 +485,7 @@ def _path(points: list[tuple[int, int]], style: str) -> str:
     d = " ".join(f"{'M' if i == 0 else 'L'} {x} {y}" for i, (x, y) in enumerate(points))
     line = (f'<path d="{d}" fill="none" stroke="#57606a" stroke-width="1.5"{dash} marker-end="url(#arrow)"/>')
     if style not in ("solid", "dotted"):
-        (x1, y1), (_, y2) = points[1], points[2]
+        (x1, y1), (_x2, y2) = points[1], points[2]
         line += _text(x1 + 4, (y1 + y2) // 2 + 4, style, size=10, anchor="start")
     return line
 

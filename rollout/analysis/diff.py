@@ -1,5 +1,10 @@
 """Two inventories → what `pulumi up` would add, update, replace and remove, and which of it loses data.
 
+The one engine for "what changed": `rollout plan` (its counts and rows), `rollout diff` and the pull-request
+comment all read a `Diff` from `diff_inventories`. A resource is updated when an input or a resource option that
+the engine records in the state (`protect`, `retainOnDelete`) differs; option changes appear as changes of the
+paths `protect` and `retainOnDelete` (Pulumi resource options, never inputs), so a protect-only change has a row.
+
 Pure: no SDK, no I/O. Replacement is decided the way the provider decides it, by a curated table of the inputs
 whose change forces a new resource (the terraform-provider-aws `ForceNew` fields behind pulumi-aws) for the
 stateful and commonly used types. Any replacement or removal of a stateful resource (one that holds data) is
@@ -110,6 +115,8 @@ STATEFUL_TYPES: frozenset[str] = frozenset({
     "aws:secretsmanager/secret:Secret", "aws:cloudwatch/logGroup:LogGroup", "cloudflare:index/zone:Zone",
 })
 
+# Resource options a diff compares besides the inputs: (path shown, Resource attribute).
+OPTIONS: tuple[tuple[str, str], ...] = (("protect", "protect"), ("retainOnDelete", "retain_on_delete"))
 # Modifications RDS / ElastiCache hold for the next maintenance window unless applyImmediately is true (RDS User
 # Guide, "Settings for DB instances": the "When the change occurs" column; ElastiCache API ModifyReplicationGroup,
 # ApplyImmediately).
@@ -193,10 +200,17 @@ class Diff:
     updated: tuple[Entry, ...]
     replaced: tuple[Entry, ...]
     removed: tuple[Entry, ...]
+    order: tuple[str, ...] = ()  # URNs of the newer run, in registration order
 
     @property
     def data_loss(self) -> list[str]:
         return [e.urn for e in (*self.replaced, *self.removed) if e.data_loss]
+
+    @property
+    def changed(self) -> tuple[Entry, ...]:
+        """Updated and replaced entries, in the order of the resources in the newer run."""
+        position = {urn: i for i, urn in enumerate(self.order)}
+        return tuple(sorted((*self.updated, *self.replaced), key=lambda e: position.get(e.urn, 0)))
 
     @property
     def warnings(self) -> list[tuple[Entry, Risk]]:
@@ -223,13 +237,14 @@ class Diff:
         }
 
 
-def diff_inventories(before: Inventory, after: Inventory) -> Diff:
-    """Compare the custom resources of two runs by URN (a renamed resource is a removal plus an addition).
+def diff_inventories(before: Inventory | None, after: Inventory) -> Diff:
+    """Compare the custom resources of two runs by URN (a renamed resource is a removal plus an addition);
+    without `before` (phase 1, nothing deployed yet) everything is added. Entries keep the runs' order.
 
     Inputs named in the new resource's `ignoreChanges` are not compared (the engine keeps their old values); an
     added resource with an import id is adopted, not created. Each entry carries the warnings of `warnings_for`.
     """
-    old = {r.urn: r for r in before.custom_resources()}
+    old = {r.urn: r for r in before.custom_resources()} if before is not None else {}
     new = {r.urn: r for r in after.custom_resources()}
     added = tuple(_entry(r, warnings=tuple(_adoption_warnings(r))) for urn, r in new.items() if urn not in old)
     removed = tuple(_entry(r, data_loss=holds_data(r) and not r.retain_on_delete,
@@ -241,7 +256,10 @@ def diff_inventories(before: Inventory, after: Inventory) -> Diff:
         if urn not in old:
             continue
         ignored = set(resource.ignore_changes)
-        changes = tuple(c for c in input_changes(old[urn].inputs, resource.inputs) if _top_key(c.path) not in ignored)
+        changes = (
+            *(c for c in input_changes(old[urn].inputs, resource.inputs) if _top_key(c.path) not in ignored),
+            *option_changes(old[urn], resource),
+        )
         if not changes:
             continue
         triggers = tuple(c.path for c in changes if _top_key(c.path) in REPLACE_ON_CHANGE.get(resource.type, ()))
@@ -251,7 +269,14 @@ def diff_inventories(before: Inventory, after: Inventory) -> Diff:
                                    data_loss=holds_data(old[urn]) and holds_data(resource), warnings=warnings))
         else:
             updated.append(_entry(resource, changes=changes, warnings=warnings))
-    return Diff(added, tuple(updated), tuple(replaced), removed)
+    return Diff(added, tuple(updated), tuple(replaced), removed, tuple(new))
+
+
+def option_changes(old: Resource, new: Resource) -> Iterator[Change]:
+    """The resource options that differ (`protect`, `retainOnDelete`): state-only updates, never a replacement."""
+    for path, attribute in OPTIONS:
+        if getattr(old, attribute) != getattr(new, attribute):
+            yield Change(path, getattr(old, attribute), getattr(new, attribute))
 
 
 def _major(version: Any) -> str | None:

@@ -1,9 +1,9 @@
 """`rollout env`: the connection settings of one business flow, as environment variables.
 
 The program exports, per flow, what an application needs (`flows` stack output: writer/reader endpoint, cache
-TTL or none, queue URL, role and secret ARNs). This module runs the program offline (`rollout.runtime.synth`), reads that
-output and renders it as dotenv, shell or JSON. Secrets are only ever references (Secrets Manager ARNs the app
-resolves at runtime); a value the program marked secret is refused rather than printed.
+TTL or none, queue URL, role and secret ARNs). This module runs the program offline (`rollout.runtime.synth`),
+reads that output and renders it as dotenv, shell or JSON. Secrets are only ever references (Secrets Manager ARNs
+the app resolves at runtime); a value the program marked secret is refused rather than printed.
 """
 
 from __future__ import annotations

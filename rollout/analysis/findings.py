@@ -29,7 +29,9 @@ def summarize(findings: Sequence[Finding], *, controls: Sequence[Control], resou
     by_enforcement = Counter(f.enforcement.value for f in open_violations)
     return {
         "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
-        "by_enforcement": {e.value: by_enforcement.get(e.value, 0) for e in (Enforcement.MANDATORY, Enforcement.ADVISORY)},
+        "by_enforcement": {
+            e.value: by_enforcement.get(e.value, 0) for e in (Enforcement.MANDATORY, Enforcement.ADVISORY)
+        },
         "by_family": {name: sum(1 for f in open_violations if family(f) == name) for name in ("apply", "security")},
         "violations": len(open_violations),
         "mandatory_violations": sum(1 for f in findings if counts_against(f)),

@@ -1,4 +1,7 @@
-"""What a phase adds, changes and removes, computed offline from two runs of the program (phase N-1 and N)."""
+"""What a phase adds, changes and removes, computed offline from two runs of the program (phase N-1 and N).
+
+"What changed" is the diff engine's (rollout.analysis.diff): a plan carries its `Diff`, and its added, changed and
+removed URNs are read from it, so `rollout plan`, `rollout diff` and the pull-request comment always agree."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from rollout.analysis.diff import Diff, diff_inventories
 from rollout.model.inventory import Inventory, Resource, encode_value
 from rollout.model.stackfile import StackFile
 
@@ -17,9 +21,24 @@ class Plan:
     stack_file: StackFile
     current: Inventory
     previous: Inventory | None
-    added: tuple[str, ...]
-    changed: tuple[str, ...]
-    removed: tuple[str, ...]
+    changes: Diff
+
+    @classmethod
+    def of(cls, stack_file: StackFile, current: Inventory, previous: Inventory | None) -> Plan:
+        return cls(stack_file, current, previous, diff_inventories(previous, current))
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        return tuple(e.urn for e in self.changes.added)
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """Updated or replaced (inputs or recorded options differ), in the order of phase N's resources."""
+        return tuple(e.urn for e in self.changes.changed)
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        return tuple(e.urn for e in self.changes.removed)
 
     @property
     def phase(self) -> int | None:
@@ -46,17 +65,11 @@ class Plan:
 
 
 def compare(before: Inventory | None, after: Inventory) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """URNs added, changed (inputs or protection differ) and removed, custom resources only."""
-    new = {r.urn: r for r in after.custom_resources()}
-    old = {r.urn: r for r in before.custom_resources()} if before is not None else {}
-    added = tuple(urn for urn in new if urn not in old)
-    removed = tuple(urn for urn in old if urn not in new)
-    changed = tuple(urn for urn in new if urn in old and _differs(old[urn], new[urn]))
-    return added, changed, removed
-
-
-def _differs(old: Resource, new: Resource) -> bool:
-    return old.inputs != new.inputs or old.protect != new.protect
+    """URNs added, changed (inputs or recorded options differ) and removed, custom resources only: the diff
+    engine's answer, as URNs."""
+    changes = diff_inventories(before, after)
+    return (tuple(e.urn for e in changes.added), tuple(e.urn for e in changes.changed),
+            tuple(e.urn for e in changes.removed))
 
 
 def component_of(inventory: Inventory, resource: Resource) -> str | None:

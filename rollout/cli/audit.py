@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from rollout.cli._options import Quiet
+from rollout.cli._options import Profile, Quiet, Region
 
 
 class AuditFormat(str, Enum):
@@ -19,32 +17,14 @@ class AuditFormat(str, Enum):
     sarif = "sarif"
 
 
-Region = Annotated[str | None, typer.Option("--region", help="AWS region. Defaults to AWS_REGION, "
-                                                                "AWS_DEFAULT_REGION or the profile's region.")]
-Profile = Annotated[str | None, typer.Option("--profile", help="Named profile from the shared AWS config files. "
-                                                                  "Defaults to AWS_PROFILE or the default profile.")]
-
-
-@contextmanager
-def unreachable_endpoint_is_bad_input(session: Any) -> Iterator[None]:
-    """No route to AWS at all (an unknown --region, no network): one line and exit 2, not a traceback."""
-    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
-
-    from rollout.errors import UserError
-
-    try:
-        yield
-    except (EndpointConnectionError, ConnectTimeoutError) as error:
-        raise UserError(f"cannot reach AWS in region {session.region_name} ({error}): check --region and the "
-                        "network") from None
-
-
 def audit(
     region: Region = None,
     profile: Profile = None,
-    output: Annotated[AuditFormat, typer.Option("--format", "-f", help="table, json or sarif (for code scanning).")] = AuditFormat.table,
+    output: Annotated[AuditFormat, typer.Option("--format", "-f", help="table, json or sarif "
+                                                                       "(for code scanning).")] = AuditFormat.table,
     phase: Annotated[int | None, typer.Option(
-        "--phase", "-p", min=1, max=6, help="Also report which components of phases 1..N are missing (readiness).")] = None,
+        "--phase", "-p", min=1, max=6, help="Also report which components of phases 1..N are "
+                                            "missing (readiness).")] = None,
     config: Annotated[Path | None, typer.Option(
         "--config", dir_okay=False, help="Policy config FILE in the --policy-pack-config shape, e.g. "
                                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}.")] = None,
@@ -64,8 +44,9 @@ def audit(
     from rollout.analysis.check import load_config_file, validate_policy_config
     from rollout.analysis.findings import counts_against
     from rollout.cli._render import print_json, progress_reporter
-    from rollout.live.audit import deployed, open_session, run_audit
-    from rollout.render.findings import findings_json
+    from rollout.live.audit.evaluation import run_audit
+    from rollout.live.audit.network import deployed
+    from rollout.live.session import open_session, unreachable_endpoint_is_bad_input
 
     pack_config = load_config_file(config) if config is not None else {}
     validate_policy_config(pack_config, f"--config {config}", CONTROLS)
@@ -80,8 +61,7 @@ def audit(
             typer.echo(f"note: nothing deployed to audit in {result.region} (account {result.account}); "
                        "is this the region you deployed to?", err=True)
     if output is AuditFormat.json:
-        print_json(findings_json(result.findings, controls=result.controls, resources_evaluated=len(result.subjects),
-                                 extra=result.extra_json()))
+        print_json(result.to_json())
     elif output is AuditFormat.sarif:
         print_json(_sarif(result))
     else:
@@ -93,16 +73,9 @@ def audit(
 
 def _sarif(result: Any) -> dict[str, Any]:
     """The `rollout check` SARIF, plus the services not evaluated as tool notifications (never as passes)."""
-    from importlib import metadata
-
     from rollout.render.findings import findings_sarif
 
-    try:
-        version = metadata.version("sme-rollout")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-        version = "0.0.0"
-    document = findings_sarif(result.findings, controls=result.controls, tool_name="rollout-audit",
-                              tool_version=version)
+    document = findings_sarif(result.findings, controls=result.controls, tool_name="rollout-audit")
     run = document["runs"][0]
     run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
         {"level": "warning", "message": {"text": f"{gap.service} not evaluated: {gap.reason}"}}

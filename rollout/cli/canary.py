@@ -25,8 +25,15 @@ def deploy(
     program: Program = Path("."),
     stack: Stack = "example",
     service: Service = None,
-    image: Annotated[str | None, typer.Option("--image", help="The new image: a tag (1.4.2) or a digest (sha256:...).")] = None,
-    policy_pack: Annotated[Path | None, typer.Option("--policy-pack", file_okay=False, help="Policy pack directory. Defaults to policies/ in the program.")] = None,
+    image: Annotated[
+        str | None, typer.Option("--image", help="The new image: a tag (1.4.2) or a digest (sha256:...).")
+    ] = None,
+    policy_pack: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy-pack", file_okay=False, help="Policy pack directory. Defaults to policies/ in the program."
+        ),
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (CI).")] = False,
     quiet: Quiet = False,
     no_cache: NoCache = False,
@@ -67,8 +74,10 @@ def deploy(
     except PulumiFailed as error:
         typer.echo(f"error: pulumi failed: {error}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"deploy: {service} {image} applied to {stack}; follow it with `rollout deploy status --stack {stack} "
-               f"--service {service}`")
+    typer.echo(
+        f"deploy: {service} {image} applied to {stack}; follow it with `rollout deploy status --stack {stack} "
+        f"--service {service}`"
+    )
 
 
 def _confirm(question: str, yes: bool) -> None:
@@ -89,17 +98,21 @@ def _confirm(question: str, yes: bool) -> None:
 def status(
     stack: Stack = "example",
     service: Service = None,
-    region: Annotated[str | None, typer.Option("--region", help="AWS region. Defaults to AWS_REGION or the profile's.")] = None,
-    profile: Annotated[str | None, typer.Option("--profile", help="Named profile from the shared AWS config files.")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="AWS region. Defaults to AWS_REGION or the profile's.")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="Named profile from the shared AWS config files.")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")] = False,
 ) -> None:
     """The service's latest instance refreshes (status, percent, reason) and the state of the alarms they watch;
     exit 1 while a refresh is rolling back. Read-only, needs AWS credentials."""
     from rollout.cli._render import print_json
     from rollout.errors import UserError
-    from rollout.live.audit import open_session
     from rollout.live.canary import status as read_status
     from rollout.live.canary import status_lines
+    from rollout.live.session import open_session
 
     if not service:
         raise UserError("deploy status: give --service NAME")

@@ -21,7 +21,8 @@ def check(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json or sarif (for code scanning).")] = CheckFormat.table,
+    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="table, json or sarif "
+                                                                       "(for code scanning).")] = CheckFormat.table,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Policy config FILE in the --policy-pack-config shape, e.g. "
                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}; beats the stack's rollout:policy.",
@@ -39,11 +40,10 @@ def check(
       rollout check -s prod --config policy.json --format json
     """
     import sys
-    from importlib import metadata
 
     from rollout.app import check_stack
     from rollout.cli._render import console, print_json, progress_reporter, warn
-    from rollout.render.findings import findings_json, findings_sarif, render_table
+    from rollout.render.findings import findings_sarif, render_table
     from rollout.runtime.sandbox import runs_limited_to
 
     with progress_reporter(quiet) as progress, runs_limited_to(timeout):
@@ -54,19 +54,13 @@ def check(
                                if inventory.remote_note() else [])
     warn(warnings)
     if output is CheckFormat.json:
-        print_json(findings_json(result.findings, controls=result.controls,
-                                 resources_evaluated=result.resources_evaluated,
-                                 extra={"project": inventory.project, "stack": inventory.stack,
-                                        "phase": inventory.phase, "warnings": warnings,
-                                        **({"remoteComponents": inventory.remote_components()}
-                                           if inventory.remote_components() else {})}))
+        print_json(result.to_json({"project": inventory.project, "stack": inventory.stack,
+                                   "phase": inventory.phase, "warnings": warnings,
+                                   **({"remoteComponents": inventory.remote_components()}
+                                      if inventory.remote_components() else {})}))
     elif output is CheckFormat.sarif:
-        try:
-            version = metadata.version("sme-rollout")
-        except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-            version = "0.0.0"
         print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
-                                  tool_version=version, artifact_uri=stack_file.source_uri, warnings=warnings))
+                                  artifact_uri=stack_file.source_uri, warnings=warnings))
     else:
         from rollout.analysis.findings import summarize
 

@@ -27,7 +27,7 @@ def cost(
     stack: Stack = "example",
     phase: Phase = None,
     compare_phase: Annotated[int | None, typer.Option(
-        "--compare-phase", "-m", min=1, max=6,
+        "--compare-phase", "-m", min=1,
         help="Phase to compare with. Defaults to the phase before --phase (nothing before phase 1).")] = None,
     currency: Annotated[Currency | None, typer.Option(
         "--currency", help="USD or VND (dated rate from the catalog or rollout:usage.vndPerUsd). "

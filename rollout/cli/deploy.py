@@ -13,8 +13,12 @@ import typer
 
 from rollout.cli._options import Program, Quiet, Stack
 
-TargetPhase = Annotated[int | None, typer.Option("--phase", "-p", min=1, max=6, help="Phase 1-6 to apply (sets <project>:phase for the run). Defaults to the stack's configured phase.")]
-PolicyPack = Annotated[Path | None, typer.Option("--policy-pack", file_okay=False, help="Policy pack directory. Defaults to policies/ in the program.")]
+TargetPhase = Annotated[int | None, typer.Option(
+    "--phase", "-p", min=1, help="Phase N to apply (sets <project>:phase for the run; the program decides how many "
+                                 "it has). Defaults to the stack's configured phase.")]
+PolicyPack = Annotated[Path | None, typer.Option("--policy-pack", file_okay=False, help="Policy pack directory. "
+                                                                                        "Defaults to "
+                                                                                        "policies/ in the program.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (CI).")]
 
 
@@ -31,9 +35,15 @@ def preview(program: Program = Path("."), stack: Stack = "example", phase: Targe
     typer.echo(f"preview: {_summary(result.change_summary)}")
 
 
-def up(program: Program = Path("."), stack: Stack = "example", phase: TargetPhase = None,
-       policy_pack: PolicyPack = None, force: Annotated[bool, typer.Option("--force", help="Allow skipping or going back phases.")] = False,
-       yes: Yes = False, quiet: Quiet = False) -> None:
+def up(
+    program: Program = Path("."),
+    stack: Stack = "example",
+    phase: TargetPhase = None,
+    policy_pack: PolicyPack = None,
+    force: Annotated[bool, typer.Option("--force", help="Allow skipping or going back phases.")] = False,
+    yes: Yes = False,
+    quiet: Quiet = False,
+) -> None:
     """Apply phase N with `pulumi up` and the policy pack, one phase at a time, after showing the offline plan.
 
     \b

@@ -21,8 +21,13 @@ def diagram(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    output_format: Annotated[DiagramFormat, typer.Option("--format", "-f", help="mermaid (text), svg (drawn here) or png (needs cairosvg).")] = DiagramFormat.mermaid,
-    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write to FILE instead of stdout (required for png).")] = None,
+    output_format: Annotated[
+        DiagramFormat, typer.Option("--format", "-f", help="mermaid (text), svg (drawn here) or png (needs cairosvg).")
+    ] = DiagramFormat.mermaid,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False, help="Write to FILE instead of stdout (required for png)."),
+    ] = None,
     quiet: Quiet = False,
     no_cache: NoCache = False,
     timeout: Timeout = None,

@@ -14,9 +14,25 @@ def diff(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    from_phase: Annotated[int | None, typer.Option("--from-phase", min=1, max=6, help="Compare with phase M of the same stack.")] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", dir_okay=False, help="Compare with an inventory written by `rollout plan --save FILE` (e.g. on main).")] = None,
-    fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed, or when the provider or AWS would reject a change (the apply would stop half-way).")] = False,
+    from_phase: Annotated[
+        int | None, typer.Option("--from-phase", min=1, max=6, help="Compare with phase M of the same stack.")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            dir_okay=False,
+            help="Compare with an inventory written by `rollout plan --save FILE` (e.g. on main).",
+        ),
+    ] = None,
+    fail_on_data_loss: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-data-loss",
+            help="Exit 1 when a stateful resource would be replaced or removed, or when the provider or AWS would "
+            "reject a change (the apply would stop half-way).",
+        ),
+    ] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
     no_cache: NoCache = False,
@@ -30,17 +46,14 @@ def diff(
       rollout diff -s prod --baseline baseline.json --fail-on-data-loss
       rollout diff -s prod -p 4 --from-phase 3 --format json
     """
+    from rollout.app import diff_stack
     from rollout.cli._render import progress_reporter, warn
-    from rollout.errors import UserError
     from rollout.runtime.sandbox import runs_limited_to
 
-    if output is Format.sarif:
-        raise UserError("--format: sarif is for `rollout check`; diff supports table, json and markdown")
-    from rollout.app import diff_stack
-
     with progress_reporter(quiet) as progress, runs_limited_to(timeout):
-        run = diff_stack(program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress,
-                         cache=not no_cache)
+        run = diff_stack(
+            program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress, cache=not no_cache
+        )
     warn(run.warnings)
     result = run.diff
     _render(run, output)
@@ -53,9 +66,16 @@ def _render(run: Any, output: Format) -> None:
     if output is Format.json:
         from rollout.cli._render import print_json
 
-        print_json({"project": run.after.project, "stack": run.after.stack, "phase": run.after.phase,
-                    "from": {"phase": run.before.phase, "stack": run.before.stack}, **result.to_json(),
-                    "warnings": list(run.warnings)})
+        print_json(
+            {
+                "project": run.after.project,
+                "stack": run.after.stack,
+                "phase": run.after.phase,
+                "from": {"phase": run.before.phase, "stack": run.before.stack},
+                **result.to_json(),
+                "warnings": list(run.warnings),
+            }
+        )
     elif output is Format.markdown:
         from rollout.render.report import diff_markdown
 

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Quiet
-from rollout.cli.audit import Profile, Region
+from rollout.cli._options import Profile, Quiet, Region
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -27,8 +26,10 @@ class DrillFormat(str, Enum):
 def backup(
     db_instance: Annotated[str, typer.Option("--db-instance", help="Identifier of the source RDS instance.")],
     snapshot: Annotated[str | None, typer.Option(
-        "--snapshot", help="Snapshot to restore: an identifier, or 'latest'. Defaults to taking a new snapshot.")] = None,
-    keep: Annotated[bool, typer.Option("--keep", help="Keep the restored instance (and drill snapshots) afterwards.")] = False,
+        "--snapshot", help="Snapshot to restore: an identifier, or 'latest'. Defaults to "
+                           "taking a new snapshot.")] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the restored instance (and drill "
+                                                      "snapshots) afterwards.")] = False,
     region: Region = None,
     profile: Profile = None,
     timeout: Annotated[int, typer.Option("--timeout", min=60, help="Seconds to wait for each snapshot and the "
@@ -45,29 +46,17 @@ def backup(
       rollout drill backup --db-instance shop-db
       rollout drill backup --db-instance shop-db --snapshot latest --format json
     """
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from rollout.cli._render import print_json, progress_reporter
-    from rollout.cli.audit import unreachable_endpoint_is_bad_input
-    from rollout.errors import UserError
-    from rollout.live.audit import caller_account, client_config, describe_failure, open_session
-    from rollout.live.drill import run_backup_drill
+    from rollout.live.drill import DrillFailed, drill_account
+    from rollout.live.session import open_session
 
-    if not db_instance.strip():
-        raise UserError("--db-instance: give the identifier of the source RDS instance")
     session = open_session(region, profile)
-    with unreachable_endpoint_is_bad_input(session):
-        caller_account(session)
-    rds = session.client("rds", config=client_config())
     with progress_reporter(quiet) as progress:
         try:
-            report = run_backup_drill(rds, db_instance, snapshot=snapshot, keep=keep, timeout=timeout,
-                                      progress=progress)
-        except TimeoutError as error:
-            typer.echo(f"error: drill timed out: {error}", err=True)
-            raise typer.Exit(1) from None
-        except (ClientError, BotoCoreError) as error:
-            typer.echo(f"error: drill failed: {describe_failure(error)}", err=True)
+            report = drill_account(session, db_instance, snapshot=snapshot, keep=keep, timeout=timeout,
+                                   progress=progress)
+        except DrillFailed as error:
+            typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
     if output is DrillFormat.json:
         print_json(report.to_json())

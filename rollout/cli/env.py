@@ -21,7 +21,8 @@ def env(
     flow: Annotated[str, typer.Option("--flow", "-F", help="Business flow name (sme-rollout:flows), e.g. checkout.")],
     program: Program = Path("."),
     stack: Stack = "example",
-    output: Annotated[EnvFormat, typer.Option("--format", "-f", help="dotenv, shell (export lines) or json.")] = EnvFormat.dotenv,
+    output: Annotated[EnvFormat, typer.Option("--format", "-f", help="dotenv, shell "
+                                                                     "(export lines) or json.")] = EnvFormat.dotenv,
     quiet: Quiet = False,
     no_cache: NoCache = False,
     timeout: Timeout = None,

@@ -118,21 +118,43 @@ def cutover(
     program: Program = Path("."),
     stack: Stack = "example",
     task: Task = None,
-    db_instance: Annotated[str | None, typer.Option("--db-instance", help="The new primary. Defaults to "
-                                                                         "<stack>-database (or adoptIdentifier).")] = None,
+    db_instance: Annotated[
+        str | None,
+        typer.Option("--db-instance", help="The new primary. Defaults to <stack>-database (or adoptIdentifier)."),
+    ] = None,
     region: Region = None,
     profile: Profile = None,
-    max_lag: Annotated[float, typer.Option("--max-lag", min=0, help="Seconds of CDC lag (source + target) that "
-                                                                    "count as drained. Defaults to 1.")] = 1.0,
-    timeout: Annotated[int, typer.Option("--timeout", min=10, help="Seconds to wait for the lag to drain after the "
-                                                                   "freeze. Defaults to 900.")] = 900,
-    interval: Annotated[int, typer.Option("--interval", min=1, help="Seconds between reads while draining. "
-                                                                    "Defaults to 15.")] = 15,
-    env_file: Annotated[Path | None, typer.Option("--env-file", dir_okay=False, help="Where to write the app's new "
-                                                                                     "connection settings. Defaults "
-                                                                                     "to cutover-<stack>.env.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", help="Answer yes to the freeze and switch confirmations (you have "
-                                                    "frozen writes and deploy the app with the env file).")] = False,
+    max_lag: Annotated[
+        float,
+        typer.Option(
+            "--max-lag", min=0, help="Seconds of CDC lag (source + target) that count as drained. Defaults to 1."
+        ),
+    ] = 1.0,
+    timeout: Annotated[
+        int,
+        typer.Option(
+            "--timeout", min=10, help="Seconds to wait for the lag to drain after the freeze. Defaults to 900."
+        ),
+    ] = 900,
+    interval: Annotated[
+        int, typer.Option("--interval", min=1, help="Seconds between reads while draining. Defaults to 15.")
+    ] = 15,
+    env_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--env-file",
+            dir_okay=False,
+            help="Where to write the app's new connection settings. Defaults to cutover-<stack>.env.",
+        ),
+    ] = None,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help="Answer yes to the freeze and switch confirmations (you have "
+            "frozen writes and deploy the app with the env file).",
+        ),
+    ] = False,
     output: Annotated[MigrateFormat, typer.Option("--format", "-f", help="table or json.")] = MigrateFormat.table,
     quiet: Quiet = False,
 ) -> None:
@@ -158,9 +180,17 @@ def cutover(
     with progress_reporter(quiet) as progress:
         try:
             with aws_failures("cutover stopped"):
-                report = run_cutover(clients, task_id, db_instance or primary, confirm=confirm,
-                                     write_settings=write_settings, max_lag_seconds=max_lag, timeout=timeout,
-                                     interval=interval, progress=progress)
+                report = run_cutover(
+                    clients,
+                    task_id,
+                    db_instance or primary,
+                    confirm=confirm,
+                    write_settings=write_settings,
+                    max_lag_seconds=max_lag,
+                    timeout=timeout,
+                    interval=interval,
+                    progress=progress,
+                )
         except AwsFailure as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
@@ -170,8 +200,10 @@ def cutover(
         for step in report.steps:
             typer.echo(f"{'done   ' if step.done else 'REFUSED'} {step.name}: {step.detail}")
         if report.completed:
-            typer.echo(f"cutover complete: the app uses {report.settings.get('DATABASE_HOST')}; remove "
-                       "database.migrateFrom from the stack when you no longer need the way back")
+            typer.echo(
+                f"cutover complete: the app uses {report.settings.get('DATABASE_HOST')}; remove "
+                "database.migrateFrom from the stack when you no longer need the way back"
+            )
     if not report.completed:
         raise typer.Exit(1)
 
@@ -185,10 +217,12 @@ def _print_status(result: Any) -> None:
     out = console()
     counts = result.counts
     lag = "unknown" if result.lag_seconds is None else f"{result.lag_seconds:.0f} s"
-    out.print(f"task {result.task_id}: {result.status} ({result.migration_type}); {counts['loaded']}/"
-              f"{counts['tables']} tables loaded, {counts['validated']} validated, {counts['validationFailed']} "
-              f"failed validation; {counts['fullLoadRows']} rows loaded, {counts['cdcChanges']} changes applied; "
-              f"CDC lag {lag}")
+    out.print(
+        f"task {result.task_id}: {result.status} ({result.migration_type}); {counts['loaded']}/"
+        f"{counts['tables']} tables loaded, {counts['validated']} validated, {counts['validationFailed']} "
+        f"failed validation; {counts['fullLoadRows']} rows loaded, {counts['cdcChanges']} changes applied; "
+        f"CDC lag {lag}"
+    )
     table = Table(title="tables")
     for column in ("table", "state", "validation", "rows", "changes"):
         table.add_column(column)

@@ -16,7 +16,8 @@ def plan(
     phase: Phase = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     detail: Annotated[bool, typer.Option("--detail", help="List every resource, not counts per component.")] = False,
-    save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for `rollout diff --baseline`).", dir_okay=False)] = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for "
+                                                             "`rollout diff --baseline`).", dir_okay=False)] = None,
     quiet: Quiet = False,
     no_cache: NoCache = False,
     timeout: Timeout = None,
@@ -33,11 +34,8 @@ def plan(
     """
     from rollout.app import plan_stack, stack_warnings
     from rollout.cli._render import check_writable, console, progress_reporter, warn
-    from rollout.errors import UserError
     from rollout.runtime.sandbox import runs_limited_to
 
-    if output is Format.sarif:
-        raise UserError("--format: sarif is for `rollout check`; plan supports table, json and markdown")
     check_writable(save, "--save")
     with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         result = plan_stack(program, stack, phase, progress=progress, cache=not no_cache)

@@ -22,7 +22,9 @@ def reach(
     program: Program = Path("."),
     stack: Stack = "example",
     phase: Phase = None,
-    output_format: Annotated[ReachFormat, typer.Option("--format", "-f", help="table, json or mermaid (the edges).")] = ReachFormat.table,
+    output_format: Annotated[
+        ReachFormat, typer.Option("--format", "-f", help="table, json or mermaid (the edges).")
+    ] = ReachFormat.table,
     quiet: Quiet = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -40,4 +42,6 @@ def reach(
     elif output_format is ReachFormat.mermaid:
         typer.echo("\n".join(mermaid_edges(result.graph)))
     else:
-        console().print(reach_table(result, title=f"{stack}: who reaches what" + (f" at phase {phase}" if phase else "")))
+        console().print(
+            reach_table(result, title=f"{stack}: who reaches what" + (f" at phase {phase}" if phase else ""))
+        )

@@ -25,17 +25,39 @@ def sync() -> None:
 
 @app.command("static")
 def static(
-    source: Annotated[Path, typer.Option("--from", help="Folder the old server serves the static path from, e.g. "
-                                                        "/var/www/shop/static.", file_okay=False)],
-    bucket: Annotated[str, typer.Option("--bucket", envvar="ROLLOUT_ASSETS_BUCKET",
-                                        help="The asset bucket (`pulumi stack output assetsBucketName`).")],
+    source: Annotated[
+        Path,
+        typer.Option(
+            "--from",
+            help="Folder the old server serves the static path from, e.g. /var/www/shop/static.",
+            file_okay=False,
+        ),
+    ],
+    bucket: Annotated[
+        str,
+        typer.Option(
+            "--bucket",
+            envvar="ROLLOUT_ASSETS_BUCKET",
+            help="The asset bucket (`pulumi stack output assetsBucketName`).",
+        ),
+    ],
     program: Program = Path("."),
     stack: Stack = "example",
-    prefix: Annotated[str | None, typer.Option("--prefix", help="Key prefix. Defaults to the stack's "
-                                                                "staticAssets.pathPattern (/static/* → static/).")] = None,
-    max_age: Annotated[int, typer.Option("--max-age", min=0, max=31_536_000,
-                                         help="Cache-control max-age for names without a content hash. Defaults "
-                                              "to 3600.")] = 3600,
+    prefix: Annotated[
+        str | None,
+        typer.Option(
+            "--prefix", help="Key prefix. Defaults to the stack's staticAssets.pathPattern (/static/* → static/)."
+        ),
+    ] = None,
+    max_age: Annotated[
+        int,
+        typer.Option(
+            "--max-age",
+            min=0,
+            max=31_536_000,
+            help="Cache-control max-age for names without a content hash. Defaults to 3600.",
+        ),
+    ] = 3600,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be uploaded; upload nothing.")] = False,
     region: Annotated[str | None, typer.Option("--region", help="AWS region. Defaults to the stack's region.")] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Named AWS profile.")] = None,
@@ -52,16 +74,16 @@ def static(
 
     stack_file = load_stack(program, stack)
     if prefix is None:
-        pattern = (stack_file.namespace(stack_file.project_name).get("staticAssets") or {}).get("pathPattern",
-                                                                                                 "/static/*")
+        pattern = (stack_file.namespace(stack_file.project_name).get("staticAssets") or {}).get(
+            "pathPattern", "/static/*"
+        )
         prefix = key_prefix(str(pattern))
     session = reachable_session(region or stack_file.region, profile)
     s3 = client(session, "s3")
     with progress_reporter(quiet) as progress:
         try:
             with aws_failures("sync stopped"):
-                report = sync_static(s3, bucket, source, prefix, dry_run=dry_run, max_age=max_age,
-                                     progress=progress)
+                report = sync_static(s3, bucket, source, prefix, dry_run=dry_run, max_age=max_age, progress=progress)
         except AwsFailure as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
@@ -70,11 +92,15 @@ def static(
         print_json(report.to_json())
     else:
         for item, why in plan.upload:
-            typer.echo(f"{'would upload' if dry_run else 'uploaded'} {item.key} ({why}, {item.content_type}, "
-                       f"{item.cache_control})")
+            typer.echo(
+                f"{'would upload' if dry_run else 'uploaded'} {item.key} ({why}, {item.content_type}, "
+                f"{item.cache_control})"
+            )
         for item in plan.unverified:
             typer.echo(f"{'would upload' if dry_run else 'uploaded'} {item.key} (no checksum in the bucket)")
-        typer.echo(f"{len(plan.upload) + len(plan.unverified)} to upload, {len(plan.unchanged)} unchanged, "
-                   f"{len(plan.extra)} only in the bucket (kept) — s3://{bucket}/{prefix}")
+        typer.echo(
+            f"{len(plan.upload) + len(plan.unverified)} to upload, {len(plan.unchanged)} unchanged, "
+            f"{len(plan.extra)} only in the bucket (kept) — s3://{bucket}/{prefix}"
+        )
     if dry_run and not plan.in_sync:
         raise typer.Exit(1)

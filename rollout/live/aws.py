@@ -22,7 +22,7 @@ def reachable_session(region: str | None, profile: str | None) -> Any:
     UserError (exit 2)."""
     from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
 
-    from rollout.live.audit import caller_account, open_session
+    from rollout.live.session import caller_account, open_session
 
     session = open_session(region, profile)
     try:
@@ -34,7 +34,7 @@ def reachable_session(region: str | None, profile: str | None) -> Any:
 
 
 def client(session: Any, service: str) -> Any:
-    from rollout.live.audit import client_config
+    from rollout.live.session import client_config
 
     return session.client(service, config=client_config())
 
@@ -43,7 +43,7 @@ def client(session: Any, service: str) -> Any:
 def aws_failures(what: str) -> Iterator[None]:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from rollout.live.audit import describe_failure
+    from rollout.live.session import describe_failure
 
     try:
         yield

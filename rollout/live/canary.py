@@ -25,7 +25,9 @@ def service_index(config: Mapping[str, Any], project: str, service: str, where: 
     services = config.get(f"{project}:services") or []
     names = [s.get("name") for s in services if isinstance(s, Mapping)]
     if service not in names:
-        raise UserError(f"{where}: {project}:services: no service {service!r} (services: {', '.join(map(str, names)) or 'none'})")
+        raise UserError(
+            f"{where}: {project}:services: no service {service!r} (services: {', '.join(map(str, names)) or 'none'})"
+        )
     return names.index(service)
 
 
@@ -62,10 +64,22 @@ class Status:
     """alarm name -> state (OK, ALARM, INSUFFICIENT_DATA)"""
 
     def to_json(self) -> dict[str, Any]:
-        return {"group": self.group, "desiredCapacity": self.desired, "inService": self.in_service,
-                "refreshes": [{"id": r.id, "status": r.status, "percentageComplete": r.percent,
-                               "reason": r.reason, "alarms": list(r.alarms)} for r in self.refreshes],
-                "alarms": dict(self.alarms)}
+        return {
+            "group": self.group,
+            "desiredCapacity": self.desired,
+            "inService": self.in_service,
+            "refreshes": [
+                {
+                    "id": r.id,
+                    "status": r.status,
+                    "percentageComplete": r.percent,
+                    "reason": r.reason,
+                    "alarms": list(r.alarms),
+                }
+                for r in self.refreshes
+            ],
+            "alarms": dict(self.alarms),
+        }
 
     @property
     def rolling_back(self) -> bool:
@@ -74,15 +88,20 @@ class Status:
 
 def find_group(autoscaling: Any, stack: str, service: str) -> Mapping[str, Any]:
     """The service's group, by the tags the web tier puts on it (Stack, Service)."""
-    pages = autoscaling.get_paginator("describe_auto_scaling_groups").paginate(Filters=[
-        {"Name": "tag:Stack", "Values": [stack]}, {"Name": "tag:Service", "Values": [service]}])
+    pages = autoscaling.get_paginator("describe_auto_scaling_groups").paginate(
+        Filters=[{"Name": "tag:Stack", "Values": [stack]}, {"Name": "tag:Service", "Values": [service]}]
+    )
     groups = [g for page in pages for g in page.get("AutoScalingGroups", [])]
     if not groups:
-        raise UserError(f"--service {service}: no autoscaling group tagged Stack={stack}, Service={service} in this "
-                        "account and region (is phase 6, or app.webTierPhase, applied?)")
+        raise UserError(
+            f"--service {service}: no autoscaling group tagged Stack={stack}, Service={service} in this "
+            "account and region (is phase 6, or app.webTierPhase, applied?)"
+        )
     if len(groups) > 1:
-        raise UserError(f"--service {service}: {len(groups)} groups are tagged Stack={stack}, Service={service}: "
-                        f"{', '.join(g['AutoScalingGroupName'] for g in groups)}")
+        raise UserError(
+            f"--service {service}: {len(groups)} groups are tagged Stack={stack}, Service={service}: "
+            f"{', '.join(g['AutoScalingGroupName'] for g in groups)}"
+        )
     return groups[0]
 
 
@@ -103,8 +122,13 @@ def status(autoscaling: Any, cloudwatch: Any, stack: str, service: str, *, lates
 def _refresh(data: Mapping[str, Any]) -> Refresh:
     preferences = data.get("Preferences") or {}
     alarms = tuple((preferences.get("AlarmSpecification") or {}).get("Alarms") or ())
-    return Refresh(id=data.get("InstanceRefreshId", ""), status=data.get("Status", ""),
-                   percent=data.get("PercentageComplete"), reason=data.get("StatusReason", ""), alarms=alarms)
+    return Refresh(
+        id=data.get("InstanceRefreshId", ""),
+        status=data.get("Status", ""),
+        percent=data.get("PercentageComplete"),
+        reason=data.get("StatusReason", ""),
+        alarms=alarms,
+    )
 
 
 def status_lines(result: Status) -> list[str]:
@@ -113,7 +137,9 @@ def status_lines(result: Status) -> list[str]:
         lines.append("no instance refresh yet")
     for refresh in result.refreshes:
         percent = f" {refresh.percent}%" if refresh.percent is not None else ""
-        lines.append(f"refresh {refresh.id}: {refresh.status}{percent}" + (f" ({refresh.reason})" if refresh.reason else ""))
+        lines.append(
+            f"refresh {refresh.id}: {refresh.status}{percent}" + (f" ({refresh.reason})" if refresh.reason else "")
+        )
     for alarm, state in sorted(result.alarms.items()):
         lines.append(f"alarm {alarm}: {state}")
     return lines
@@ -123,8 +149,9 @@ def set_image(deployment: Any, index: int, image: str) -> None:
     """`pulumi config set --path <project>:services[i].image REF` on the stack."""
     from pulumi.automation import ConfigValue
 
-    deployment.stack.set_config(f"{deployment.stack_file.project_name}:services[{index}].image",
-                                ConfigValue(value=image), path=True)
+    deployment.stack.set_config(
+        f"{deployment.stack_file.project_name}:services[{index}].image", ConfigValue(value=image), path=True
+    )
 
 
 def replacements(diff: Any) -> Sequence[str]:

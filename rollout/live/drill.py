@@ -286,3 +286,29 @@ def _delete_instance(rds: Any, name: str) -> None:
             raise
         rds.modify_db_instance(DBInstanceIdentifier=name, DeletionProtection=False, ApplyImmediately=True)
         rds.delete_db_instance(**params)
+
+
+class DrillFailed(Exception):
+    """The drill could not finish: a step timed out or AWS refused a call (exit 1, one line)."""
+
+
+def drill_account(session: Any, db_instance: str, *, snapshot: str | None = None, keep: bool = False,
+                  timeout: int = 3600, progress: Callable[[str], None] | None = None) -> DrillReport:
+    """Run the backup drill in the account behind `session`: credentials checked first (UserError when missing
+    or the endpoint is unreachable), then `run_backup_drill`; a timeout or an AWS error raises DrillFailed."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from rollout.live.session import caller_account, client_config, describe_failure, unreachable_endpoint_is_bad_input
+
+    if not db_instance.strip():
+        raise UserError("--db-instance: give the identifier of the source RDS instance")
+    with unreachable_endpoint_is_bad_input(session):
+        caller_account(session)
+    rds = session.client("rds", config=client_config())
+    try:
+        return run_backup_drill(rds, db_instance, snapshot=snapshot, keep=keep, timeout=timeout,
+                                progress=progress or (lambda _: None))
+    except TimeoutError as error:
+        raise DrillFailed(f"drill timed out: {error}") from None
+    except (ClientError, BotoCoreError) as error:
+        raise DrillFailed(f"drill failed: {describe_failure(error)}") from None

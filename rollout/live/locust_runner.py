@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rollout.errors import MissingToolError
+from rollout.errors import MissingToolError, ToolError
 
 
 def install_hint() -> str:
@@ -65,6 +65,44 @@ class LocustPlan:
     def rate_per_user(self) -> float:
         """Requests per second each user aims at; one task run requests every path once."""
         return self.rate / self.users / len(self.paths)
+
+
+def plan_for(target: str | None, *, rate: float, duration: float, users: int | None, spawn_rate: float | None,
+             paths: list[str], workers: int, role: str, expect_workers: int, master_host: str, master_port: int,
+             ca_bundle: str | None, max_rps: float) -> tuple[LocustPlan | None, list[str]]:
+    """The Locust run `rollout loadtest` options describe, and every problem with them (one line each, naming the
+    option); the plan is None when there is a problem or no valid `target` URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from rollout.live import load
+
+    problems = load.load_problems(requests=None, concurrency=1, rate=rate, duration=duration, max_rps=max_rps)
+    users = users if users is not None else max(1, round(rate / 2))
+    if not 1 <= users <= load.MAX_CONCURRENCY:
+        problems.append(f"--users {users}: must be between 1 and {load.MAX_CONCURRENCY}")
+    if spawn_rate is not None and not spawn_rate > 0:
+        problems.append(f"--spawn-rate {spawn_rate:g}: must be positive")
+    if not 0 <= workers <= 64:
+        problems.append(f"--workers {workers}: must be between 0 and 64")
+    if workers and role != "standalone":
+        problems.append("--workers starts a local master and workers: use it without --role")
+    if not 1 <= expect_workers <= 1000:
+        problems.append(f"--expect-workers {expect_workers}: must be between 1 and 1000")
+    if role == "worker" and not master_host.strip():
+        problems.append("--master-host: must name the master's address, e.g. 10.0.0.5")
+    if not 1 <= master_port <= 65535:
+        problems.append(f"--master-port {master_port}: must be between 1 and 65535")
+    for extra in paths:
+        if not extra.startswith("/"):
+            problems.append(f"--path {extra!r}: must start with /")
+    if problems or target is None:
+        return None, problems
+    parts = urlsplit(target)
+    first_path = urlunsplit(("", "", parts.path, parts.query, ""))
+    return LocustPlan(host=f"{parts.scheme}://{parts.netloc}", paths=(first_path, *paths), rate=rate, users=users,
+                      spawn_rate=spawn_rate or float(users), duration=duration, role=role, workers=workers,
+                      expect_workers=expect_workers, master_host=master_host, master_port=master_port,
+                      ca_bundle=ca_bundle), problems
 
 
 def scenario_source(plan: LocustPlan) -> str:
@@ -127,7 +165,9 @@ def run(plan: LocustPlan, workdir: Path, *, on_tick: Callable[[float], Any] | No
     env = dict(os.environ)
     if plan.ca_bundle:
         env["REQUESTS_CA_BUNDLE"] = plan.ca_bundle
-    logs = [(workdir / f"locust-{i}.log").open("w") for i in range(len(locust_commands(plan, scenario, prefix, executable)))]
+    logs = [
+        (workdir / f"locust-{i}.log").open("w") for i in range(len(locust_commands(plan, scenario, prefix, executable)))
+    ]
     processes = [subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
                  for command, log in zip(locust_commands(plan, scenario, prefix, executable), logs)]
     started, stopped = time.monotonic(), False
@@ -154,8 +194,8 @@ def run(plan: LocustPlan, workdir: Path, *, on_tick: Callable[[float], Any] | No
     stats = prefix.with_name("locust_stats.csv")
     if not stats.exists():
         output = (workdir / "locust-0.log").read_text(encoding="utf-8", errors="replace").strip().splitlines()
-        raise RuntimeError(f"Locust exited with code {processes[0].returncode} without statistics: "
-                           f"{output[-1] if output else 'no output'}")
+        raise ToolError(f"Locust exited with code {processes[0].returncode} without statistics: "
+                        f"{output[-1] if output else 'no output'}")
     failures = prefix.with_name("locust_failures.csv")
     result = parse_stats(stats.read_text(encoding="utf-8"),
                          failures.read_text(encoding="utf-8") if failures.exists() else "")
@@ -221,15 +261,16 @@ def build_report(plan: LocustPlan, site: Mapping[str, Any], stats: Mapping[str, 
     """The assess report for a Locust run: Locust's statistics plus the site inspection and the findings."""
     from dataclasses import asdict
 
-    from rollout.live import assess
+    from rollout.live.assess.run import cache_summary, site_fields
+    from rollout.live.assess.verdicts import findings
 
     report: dict[str, Any] = {
         "url": url, "mode": "locust", "target_rate": plan.rate, "duration_s": plan.duration,
         "users": plan.users, "workers": plan.workers, "interrupted": stats.get("interrupted", False),
         **{k: v for k, v in stats.items() if k != "interrupted"},
         "percentile_method": "locust (rounded histogram)",
-        **assess.site_fields(site),
-        "cache": assess.cache_summary(site, []),
+        **site_fields(site),
+        "cache": cache_summary(site, []),
     }
-    report["findings"] = [asdict(f) for f in assess.findings(report, p95_target_ms=p95_target_ms)]
+    report["findings"] = [asdict(f) for f in findings(report, p95_target_ms=p95_target_ms)]
     return report

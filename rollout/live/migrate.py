@@ -1,7 +1,8 @@
 """The database move, read and driven on the live account: `rollout migrate status` and `rollout migrate cutover`.
 
 Start tests the replication instance's connections to both databases and starts a ready task (never a stopped
-one: it may already be cut over). Status reads the stack's DMS task (`<stack>-migration`, as components/migration.py names it): the task's state
+one: it may already be cut over). Status reads the stack's DMS task (`<stack>-migration`, as
+components/migration.py names it): the task's state
 and full-load progress (DescribeReplicationTasks), per-table load and validation state (DescribeTableStatistics),
 and the change-capture latency (CloudWatch AWS/DMS CDCLatencySource and CDCLatencyTarget, the newest datapoint of
 the last 15 minutes). Gates are pure functions of that status, so `cutover` can refuse with a reason per gate.
@@ -31,8 +32,9 @@ LATENCY_METRICS = ("CDCLatencySource", "CDCLatencyTarget")
 LATENCY_WINDOW = dt.timedelta(minutes=15)
 # DescribeTableStatistics ValidationState values (DMS User Guide, "AWS DMS data validation": validation states).
 VALIDATED = "Validated"
-VALIDATION_FAILED = frozenset({"Mismatched records", "Failed", "Error", "Table error", "Suspended records",
-                               "No primary key", "Cancelled"})
+VALIDATION_FAILED = frozenset(
+    {"Mismatched records", "Failed", "Error", "Table error", "Suspended records", "No primary key", "Cancelled"}
+)
 LOADED_STATES = frozenset({"Table completed"})
 ERROR_STATES = frozenset({"Table error", "Error"})
 CDC_TYPES = frozenset({"cdc", "full-load-and-cdc"})
@@ -67,9 +69,15 @@ class TableStatus:
         return f"{self.schema}.{self.table}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"table": self.name, "state": self.state, "validation": self.validation,
-                "fullLoadRows": self.full_load_rows, "inserts": self.inserts, "updates": self.updates,
-                "deletes": self.deletes}
+        return {
+            "table": self.name,
+            "state": self.state,
+            "validation": self.validation,
+            "fullLoadRows": self.full_load_rows,
+            "inserts": self.inserts,
+            "updates": self.updates,
+            "deletes": self.deletes,
+        }
 
 
 @dataclass
@@ -106,12 +114,21 @@ class MigrationStatus:
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {"task": self.task_id, "taskArn": self.task_arn, "status": self.status,
-                "migrationType": self.migration_type, "fullLoadPercent": self.full_load_percent,
-                "latencySourceSeconds": self.latency_source, "latencyTargetSeconds": self.latency_target,
-                "lagSeconds": self.lag_seconds, "counts": self.counts, "stopReason": self.stop_reason,
-                "readAt": self.read_at.isoformat(), "tables": [t.to_json() for t in self.tables],
-                "gates": [g.to_json() for g in ready_gates(self)]}
+        return {
+            "task": self.task_id,
+            "taskArn": self.task_arn,
+            "status": self.status,
+            "migrationType": self.migration_type,
+            "fullLoadPercent": self.full_load_percent,
+            "latencySourceSeconds": self.latency_source,
+            "latencyTargetSeconds": self.latency_target,
+            "lagSeconds": self.lag_seconds,
+            "counts": self.counts,
+            "stopReason": self.stop_reason,
+            "readAt": self.read_at.isoformat(),
+            "tables": [t.to_json() for t in self.tables],
+            "gates": [g.to_json() for g in ready_gates(self)],
+        }
 
 
 @dataclass(frozen=True)
@@ -132,18 +149,35 @@ def ready_gates(status: MigrationStatus) -> list[Gate]:
     counts = status.counts
     failed = [t.name for t in status.tables if t.validation in VALIDATION_FAILED or t.state in ERROR_STATES]
     return [
-        Gate("task running", status.status == "running",
-             f"task {status.task_id} is {status.status}" + (f" ({status.stop_reason})" if status.stop_reason else "")),
-        Gate("change capture", status.migration_type in CDC_TYPES,
-             f"migration type {status.migration_type} " + ("captures changes" if status.migration_type in CDC_TYPES
-                                                           else "stops after the full load: writes would be lost")),
-        Gate("tables loaded", bool(status.tables) and counts["loaded"] == counts["tables"],
-             f"{counts['loaded']} of {counts['tables']} tables loaded"
-             + (f" (full load {status.full_load_percent}%)" if status.full_load_percent is not None else "")),
+        Gate(
+            "task running",
+            status.status == "running",
+            f"task {status.task_id} is {status.status}" + (f" ({status.stop_reason})" if status.stop_reason else ""),
+        ),
+        Gate(
+            "change capture",
+            status.migration_type in CDC_TYPES,
+            f"migration type {status.migration_type} "
+            + (
+                "captures changes"
+                if status.migration_type in CDC_TYPES
+                else "stops after the full load: writes would be lost"
+            ),
+        ),
+        Gate(
+            "tables loaded",
+            bool(status.tables) and counts["loaded"] == counts["tables"],
+            f"{counts['loaded']} of {counts['tables']} tables loaded"
+            + (f" (full load {status.full_load_percent}%)" if status.full_load_percent is not None else ""),
+        ),
         Gate("no failed tables", not failed, "none" if not failed else "failed or mismatched: " + ", ".join(failed)),
-        Gate("lag known", status.lag_seconds is not None,
-             f"lag {status.lag_seconds:.0f} s" if status.lag_seconds is not None
-             else "no CDC latency datapoint in the last 15 minutes (is the task capturing changes?)"),
+        Gate(
+            "lag known",
+            status.lag_seconds is not None,
+            f"lag {status.lag_seconds:.0f} s"
+            if status.lag_seconds is not None
+            else "no CDC latency datapoint in the last 15 minutes (is the task capturing changes?)",
+        ),
     ]
 
 
@@ -152,10 +186,18 @@ def drained_gates(status: MigrationStatus, max_lag_seconds: float) -> list[Gate]
     lag = status.lag_seconds
     pending = [t.name for t in status.tables if t.validation != VALIDATED]
     return [
-        Gate("zero lag", lag is not None and lag <= max_lag_seconds,
-             f"lag {'unknown' if lag is None else f'{lag:.0f} s'} (at most {max_lag_seconds:.0f} s)"),
-        Gate("all validated", not pending, "every table validated" if not pending
-             else f"{len(pending)} table(s) not validated yet: {', '.join(pending[:5])}"),
+        Gate(
+            "zero lag",
+            lag is not None and lag <= max_lag_seconds,
+            f"lag {'unknown' if lag is None else f'{lag:.0f} s'} (at most {max_lag_seconds:.0f} s)",
+        ),
+        Gate(
+            "all validated",
+            not pending,
+            "every table validated"
+            if not pending
+            else f"{len(pending)} table(s) not validated yet: {', '.join(pending[:5])}",
+        ),
         Gate("task running", status.status == "running", f"task is {status.status}"),
     ]
 
@@ -181,8 +223,10 @@ def find_task(dms: Any, task: str) -> dict[str, Any]:
     except dms.exceptions.ResourceNotFoundFault:
         found = []
     if not found:
-        raise UserError(f"--task {task}: no DMS replication task with that {'ARN' if key.endswith('arn') else 'id'} "
-                        "(is database.migrateFrom applied on this stack?)")
+        raise UserError(
+            f"--task {task}: no DMS replication task with that {'ARN' if key.endswith('arn') else 'id'} "
+            "(is database.migrateFrom applied on this stack?)"
+        )
     return found[0]
 
 
@@ -190,27 +234,43 @@ def read_tables(client: Any, task_arn: str) -> list[TableStatus]:
     tables: list[TableStatus] = []
     marker: str | None = None
     while True:
-        page = client.describe_table_statistics(ReplicationTaskArn=task_arn, MaxRecords=500,
-                                                **({"Marker": marker} if marker else {}))
+        page = client.describe_table_statistics(
+            ReplicationTaskArn=task_arn, MaxRecords=500, **({"Marker": marker} if marker else {})
+        )
         for row in page.get("TableStatistics", []):
-            tables.append(TableStatus(
-                schema=row.get("SchemaName", ""), table=row.get("TableName", ""), state=row.get("TableState", ""),
-                validation=row.get("ValidationState", "Not enabled"), full_load_rows=int(row.get("FullLoadRows", 0)),
-                inserts=int(row.get("Inserts", 0)), updates=int(row.get("Updates", 0)),
-                deletes=int(row.get("Deletes", 0))))
+            tables.append(
+                TableStatus(
+                    schema=row.get("SchemaName", ""),
+                    table=row.get("TableName", ""),
+                    state=row.get("TableState", ""),
+                    validation=row.get("ValidationState", "Not enabled"),
+                    full_load_rows=int(row.get("FullLoadRows", 0)),
+                    inserts=int(row.get("Inserts", 0)),
+                    updates=int(row.get("Updates", 0)),
+                    deletes=int(row.get("Deletes", 0)),
+                )
+            )
         marker = page.get("Marker")
         if not marker:
             return tables
 
 
-def latest_latency(cloudwatch: Any, metric: str, instance_id: str, task_resource_ids: Iterable[str],
-                   now: dt.datetime) -> float | None:
+def latest_latency(
+    cloudwatch: Any, metric: str, instance_id: str, task_resource_ids: Iterable[str], now: dt.datetime
+) -> float | None:
     """The newest datapoint of a DMS latency metric, trying the task's resource id, then its identifier."""
     for task_id in task_resource_ids:
         points = cloudwatch.get_metric_statistics(
-            Namespace="AWS/DMS", MetricName=metric, StartTime=now - LATENCY_WINDOW, EndTime=now, Period=60,
-            Statistics=["Maximum"], Dimensions=[{"Name": "ReplicationInstanceIdentifier", "Value": instance_id},
-                                                {"Name": "ReplicationTaskIdentifier", "Value": task_id}],
+            Namespace="AWS/DMS",
+            MetricName=metric,
+            StartTime=now - LATENCY_WINDOW,
+            EndTime=now,
+            Period=60,
+            Statistics=["Maximum"],
+            Dimensions=[
+                {"Name": "ReplicationInstanceIdentifier", "Value": instance_id},
+                {"Name": "ReplicationTaskIdentifier", "Value": task_id},
+            ],
         )["Datapoints"]
         if points:
             return float(max(points, key=lambda p: p["Timestamp"])["Maximum"])
@@ -222,29 +282,44 @@ def read_status(clients: Clients, task: str, now: Callable[[], dt.datetime] | No
     found = find_task(clients.dms, task)
     arn = found["ReplicationTaskArn"]
     instances = clients.dms.describe_replication_instances(
-        Filters=[{"Name": "replication-instance-arn", "Values": [found["ReplicationInstanceArn"]]}])
+        Filters=[{"Name": "replication-instance-arn", "Values": [found["ReplicationInstanceArn"]]}]
+    )
     instance_id = (instances.get("ReplicationInstances") or [{}])[0].get("ReplicationInstanceIdentifier", "")
     stats = found.get("ReplicationTaskStats") or {}
     tables = read_tables(clients.table_stats or clients.dms, arn)
     read_at = clock()
     # CloudWatch names the task by the resource id at the end of its ARN (its identifier as a fallback).
     candidates = list(dict.fromkeys([arn.rsplit(":", 1)[-1], found["ReplicationTaskIdentifier"]]))
-    source, target = (latest_latency(clients.cloudwatch, metric, instance_id, candidates, read_at)
-                      for metric in LATENCY_METRICS)
+    source, target = (
+        latest_latency(clients.cloudwatch, metric, instance_id, candidates, read_at) for metric in LATENCY_METRICS
+    )
     percent = stats.get("FullLoadProgressPercent")
-    return MigrationStatus(task_id=found["ReplicationTaskIdentifier"], task_arn=arn, status=found.get("Status", ""),
-                           migration_type=found.get("MigrationType", ""),
-                           full_load_percent=int(percent) if percent is not None else None, tables=tables,
-                           latency_source=source, latency_target=target, read_at=read_at,
-                           stop_reason=found.get("StopReason", ""))
+    return MigrationStatus(
+        task_id=found["ReplicationTaskIdentifier"],
+        task_arn=arn,
+        status=found.get("Status", ""),
+        migration_type=found.get("MigrationType", ""),
+        full_load_percent=int(percent) if percent is not None else None,
+        tables=tables,
+        latency_source=source,
+        latency_target=target,
+        read_at=read_at,
+        stop_reason=found.get("StopReason", ""),
+    )
 
 
 # --- starting the task ---------------------------------------------------------------------------------------------
 
 
-def test_connections(dms: Any, task: dict[str, Any], *, timeout: float = 300.0, interval: float = 10.0,
-                     sleep: Callable[[float], None] = time.sleep,
-                     monotonic: Callable[[], float] = time.monotonic) -> list[Gate]:
+def test_connections(
+    dms: Any,
+    task: dict[str, Any],
+    *,
+    timeout: float = 300.0,
+    interval: float = 10.0,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> list[Gate]:
     """TestConnection from the replication instance to the source and the target, waited on (bounded)."""
     instance = task["ReplicationInstanceArn"]
     endpoints = {"source": task["SourceEndpointArn"], "target": task["TargetEndpointArn"]}
@@ -252,16 +327,30 @@ def test_connections(dms: Any, task: dict[str, Any], *, timeout: float = 300.0, 
         dms.test_connection(ReplicationInstanceArn=instance, EndpointArn=arn)
     deadline = monotonic() + timeout
     while True:
-        found = dms.describe_connections(Filters=[{"Name": "endpoint-arn", "Values": list(endpoints.values())},
-                                                  {"Name": "replication-instance-arn", "Values": [instance]}])
-        status = {c["EndpointArn"]: c for c in found.get("Connections", [])
-                  if c.get("ReplicationInstanceArn") == instance}
+        found = dms.describe_connections(
+            Filters=[
+                {"Name": "endpoint-arn", "Values": list(endpoints.values())},
+                {"Name": "replication-instance-arn", "Values": [instance]},
+            ]
+        )
+        status = {
+            c["EndpointArn"]: c for c in found.get("Connections", []) if c.get("ReplicationInstanceArn") == instance
+        }
         states = {role: (status.get(arn) or {}).get("Status", "testing") for role, arn in endpoints.items()}
         if all(state != "testing" for state in states.values()) or monotonic() + interval > deadline:
-            return [Gate(f"{role} reachable", states[role] == "successful",
-                         f"connection {states[role]}" + (f": {status[arn].get('LastFailureMessage')}"
-                                                         if states[role] == "failed" and arn in status else ""))
-                    for role, arn in endpoints.items()]
+            return [
+                Gate(
+                    f"{role} reachable",
+                    states[role] == "successful",
+                    f"connection {states[role]}"
+                    + (
+                        f": {status[arn].get('LastFailureMessage')}"
+                        if states[role] == "failed" and arn in status
+                        else ""
+                    ),
+                )
+                for role, arn in endpoints.items()
+            ]
         sleep(interval)
 
 
@@ -269,15 +358,21 @@ def start(clients: Clients, task: str, **waits: Any) -> tuple[list[Gate], str]:
     """Start a ready task once both endpoints connect; (gates, status after). A stopped task is not restarted."""
     found = find_task(clients.dms, task)
     state = found.get("Status", "")
-    gates = [Gate("task ready", state == "ready",
-                  f"task is {state}" + ("" if state == "ready" else
-                                        " (a stopped task is resumed only by hand: it may already be cut over)"))]
+    gates = [
+        Gate(
+            "task ready",
+            state == "ready",
+            f"task is {state}"
+            + ("" if state == "ready" else " (a stopped task is resumed only by hand: it may already be cut over)"),
+        )
+    ]
     if gates[0].passed:
         gates += test_connections(clients.dms, found, **waits)
     if not all(g.passed for g in gates):
         return gates, state
-    clients.dms.start_replication_task(ReplicationTaskArn=found["ReplicationTaskArn"],
-                                       StartReplicationTaskType="start-replication")
+    clients.dms.start_replication_task(
+        ReplicationTaskArn=found["ReplicationTaskArn"], StartReplicationTaskType="start-replication"
+    )
     return gates, find_task(clients.dms, found["ReplicationTaskArn"]).get("Status", "")
 
 
@@ -291,9 +386,13 @@ def connection_settings(rds: Any, db_instance: str) -> dict[str, str]:
     except rds.exceptions.DBInstanceNotFoundFault:
         raise UserError(f"--db-instance {db_instance}: no such RDS instance in this region") from None
     endpoint = instance.get("Endpoint") or {}
-    settings = {"DATABASE_HOST": endpoint.get("Address", ""), "DATABASE_PORT": str(endpoint.get("Port", "")),
-                "DATABASE_NAME": instance.get("DBName", ""), "DATABASE_USER": instance.get("MasterUsername", ""),
-                "DATABASE_SSLMODE": "require"}
+    settings = {
+        "DATABASE_HOST": endpoint.get("Address", ""),
+        "DATABASE_PORT": str(endpoint.get("Port", "")),
+        "DATABASE_NAME": instance.get("DBName", ""),
+        "DATABASE_USER": instance.get("MasterUsername", ""),
+        "DATABASE_SSLMODE": "require",
+    }
     secret = (instance.get("MasterUserSecret") or {}).get("SecretArn")
     if secret:
         settings["DATABASE_PASSWORD_SECRET_ARN"] = secret
@@ -333,19 +432,35 @@ class CutoverReport:
         return next((s.name for s in self.steps if not s.done), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {"task": self.task, "completed": self.completed, "refusedAt": self.refused_at,
-                "steps": [s.to_json() for s in self.steps], "lagTraceSeconds": self.lag_trace,
-                "connectionSettings": self.settings, "final": self.final}
+        return {
+            "task": self.task,
+            "completed": self.completed,
+            "refusedAt": self.refused_at,
+            "steps": [s.to_json() for s in self.steps],
+            "lagTraceSeconds": self.lag_trace,
+            "connectionSettings": self.settings,
+            "final": self.final,
+        }
 
 
 STEPS = ("ready", "freeze", "drain", "switch", "stop")
 
 
-def cutover(clients: Clients, task: str, db_instance: str, *, confirm: Callable[[str], bool],
-            write_settings: Callable[[dict[str, str]], str], max_lag_seconds: float = 1.0,
-            timeout: float = 900.0, interval: float = 15.0, sleep: Callable[[float], None] = time.sleep,
-            monotonic: Callable[[], float] = time.monotonic, now: Callable[[], dt.datetime] | None = None,
-            progress: Callable[[str], None] = lambda _message: None) -> CutoverReport:
+def cutover(
+    clients: Clients,
+    task: str,
+    db_instance: str,
+    *,
+    confirm: Callable[[str], bool],
+    write_settings: Callable[[dict[str, str]], str],
+    max_lag_seconds: float = 1.0,
+    timeout: float = 900.0,
+    interval: float = 15.0,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    now: Callable[[], dt.datetime] | None = None,
+    progress: Callable[[str], None] = lambda _message: None,
+) -> CutoverReport:
     """Walk the checklist; stop (step not done) at the first gate that fails or confirmation that is refused."""
     status = read_status(clients, task, now)
     report = CutoverReport(task=status.task_id)
@@ -355,11 +470,20 @@ def cutover(clients: Clients, task: str, db_instance: str, *, confirm: Callable[
     if not report.steps[-1].done:
         return report
 
-    question = (f"Writes to the old database stopped (shop in maintenance or read-only)? The lag is now "
-                f"{status.lag_seconds:.0f} s; it must reach {max_lag_seconds:.0f} s once nothing writes.")
+    question = (
+        f"Writes to the old database stopped (shop in maintenance or read-only)? The lag is now "
+        f"{status.lag_seconds:.0f} s; it must reach {max_lag_seconds:.0f} s once nothing writes."
+    )
     frozen = confirm(question)
-    report.steps.append(Step("freeze", frozen, "operator confirmed writes are frozen" if frozen
-                             else "not confirmed: freeze writes on the old server, then run cutover again"))
+    report.steps.append(
+        Step(
+            "freeze",
+            frozen,
+            "operator confirmed writes are frozen"
+            if frozen
+            else "not confirmed: freeze writes on the old server, then run cutover again",
+        )
+    )
     if not frozen:
         return report
 
@@ -372,8 +496,14 @@ def cutover(clients: Clients, task: str, db_instance: str, *, confirm: Callable[
             report.steps.append(Step("drain", True, _summary(gates), gates))
             break
         if monotonic() + interval > deadline:
-            report.steps.append(Step("drain", False, f"not drained within {timeout:.0f} s: {_summary(gates)}; "
-                                                     "unfreeze writes or keep waiting", gates))
+            report.steps.append(
+                Step(
+                    "drain",
+                    False,
+                    f"not drained within {timeout:.0f} s: {_summary(gates)}; unfreeze writes or keep waiting",
+                    gates,
+                )
+            )
             return report
         progress(f"waiting: {_summary(gates)}")
         sleep(interval)
@@ -382,18 +512,31 @@ def cutover(clients: Clients, task: str, db_instance: str, *, confirm: Callable[
         raise UserError("cutover needs an RDS client to read the new primary's endpoint")
     report.settings = connection_settings(clients.rds, db_instance)
     where = write_settings(report.settings)
-    switched = confirm(f"The application's new connection settings are in {where}. Is the app deployed with them "
-                       "and serving from the new primary?")
-    report.steps.append(Step("switch", switched, f"connection settings written to {where}" + (
-        "; operator confirmed the app uses them" if switched else "; not confirmed: the task keeps running")))
+    switched = confirm(
+        f"The application's new connection settings are in {where}. Is the app deployed with them "
+        "and serving from the new primary?"
+    )
+    report.steps.append(
+        Step(
+            "switch",
+            switched,
+            f"connection settings written to {where}"
+            + ("; operator confirmed the app uses them" if switched else "; not confirmed: the task keeps running"),
+        )
+    )
     if not switched:
         return report
 
     clients.dms.stop_replication_task(ReplicationTaskArn=status.task_arn)
     final = find_task(clients.dms, status.task_arn)
     report.final = {"status": final.get("Status"), "counts": status.counts, "lagSeconds": status.lag_seconds}
-    report.steps.append(Step("stop", final.get("Status") in ("stopped", "stopping"),
-                             f"replication task {final.get('Status')}; the old database is untouched (rollback)"))
+    report.steps.append(
+        Step(
+            "stop",
+            final.get("Status") in ("stopped", "stopping"),
+            f"replication task {final.get('Status')}; the old database is untouched (rollback)",
+        )
+    )
     return report
 
 

@@ -1,8 +1,8 @@
 """Rebuild catalog prices from AWS's public bulk price-list offer files (the AWS Price List Bulk API).
 
 Offer files are large (the EC2 regional file is about 350 MB), so they are streamed with ijson: products are kept
-only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters from PRICES.md:
-only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied"
+only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters the offer files
+need: only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied"
 dimensions. Every price keeps the offer's version and publicationDate; the catalog is written atomically.
 """
 
@@ -154,33 +154,89 @@ def _dms_storage(a: Mapping[str, str]) -> str | None:
 RULES += (
     Rule("AWSDatabaseMigrationSvc", None, _HOURS, "hour", _dms_instance),
     Rule("AWSDatabaseMigrationSvc", None, _GB_MONTH, "GB-month", _dms_storage),
-    Rule("AmazonECS", "Compute", _HOURS, "vCPU-hour", _contains("Fargate-vCPU-Hours:perCPU", "ecs:fargate:x86_64:vcpu")),
+    Rule(
+        "AmazonECS", "Compute", _HOURS, "vCPU-hour", _contains("Fargate-vCPU-Hours:perCPU", "ecs:fargate:x86_64:vcpu")
+    ),
     Rule("AmazonECS", "Compute", _HOURS, "GB-hour", _contains("Fargate-GB-Hours", "ecs:fargate:x86_64:gb")),
     Rule("AmazonEKS", "Compute", _HOURS, "hour", _contains("AmazonEKS-Hours:perCluster", "eks:cluster")),
     Rule("AWSLambda", "Serverless", ("Lambda-GB-Second", "seconds", "GB-Seconds"), "GB-second", _lambda_duration),
     Rule("AWSLambda", "Serverless", _REQUESTS, "1M requests", _lambda_requests, scale=1e6),
-    Rule("AmazonApiGateway", "API Calls", _REQUESTS, "1M requests",
-         lambda a: "apigateway:http:requests" if _ends(a, "ApiGatewayHttpRequest")
-         else "apigateway:rest:requests" if _ends(a, "ApiGatewayRequest") else None, scale=1e6),
-    Rule("AmazonDynamoDB", "Database Storage", _GB_MONTH, "GB-month",
-         lambda a: "dynamodb:storage" if _ends(a, "TimedStorage-ByteHrs") and "IA-" not in a.get("usagetype", "")
-         else None),
-    Rule("AmazonDynamoDB", "Amazon DynamoDB PayPerRequest Throughput", ("WriteRequestUnits", "ReadRequestUnits"),
-         "1M requests", lambda a: {"DDB-WriteUnits": "dynamodb:ondemand:write",
-                                   "DDB-ReadUnits": "dynamodb:ondemand:read"}.get(a.get("group", "")), scale=1e6),
-    Rule("AmazonKinesis", "Kinesis Streams", ("ShardHour", "Hrs", "shard-hours"), "shard-hour",
-         _usage("Storage-ShardHour", "kinesis:shard")),
-    Rule("AmazonRedshift", "Compute Instance", _HOURS, "hour",
-         lambda a: f"redshift:node:{a['instanceType']}" if a.get("instanceType") and
-         "Node:" in a.get("usagetype", "") else None),
-    Rule("AmazonRedshift", "Redshift Managed Storage", _GB_MONTH, "GB-month",
-         _contains("RMS:", "redshift:managed-storage")),
-    Rule("AmazonSNS", "API Request", _REQUESTS, "1M requests", _usage("Requests-Tier1", "sns:requests:standard"),
-         scale=1e6),
+    Rule(
+        "AmazonApiGateway",
+        "API Calls",
+        _REQUESTS,
+        "1M requests",
+        lambda a: (
+            "apigateway:http:requests"
+            if _ends(a, "ApiGatewayHttpRequest")
+            else "apigateway:rest:requests"
+            if _ends(a, "ApiGatewayRequest")
+            else None
+        ),
+        scale=1e6,
+    ),
+    Rule(
+        "AmazonDynamoDB",
+        "Database Storage",
+        _GB_MONTH,
+        "GB-month",
+        lambda a: (
+            "dynamodb:storage" if _ends(a, "TimedStorage-ByteHrs") and "IA-" not in a.get("usagetype", "") else None
+        ),
+    ),
+    Rule(
+        "AmazonDynamoDB",
+        "Amazon DynamoDB PayPerRequest Throughput",
+        ("WriteRequestUnits", "ReadRequestUnits"),
+        "1M requests",
+        lambda a: {"DDB-WriteUnits": "dynamodb:ondemand:write", "DDB-ReadUnits": "dynamodb:ondemand:read"}.get(
+            a.get("group", "")
+        ),
+        scale=1e6,
+    ),
+    Rule(
+        "AmazonKinesis",
+        "Kinesis Streams",
+        ("ShardHour", "Hrs", "shard-hours"),
+        "shard-hour",
+        _usage("Storage-ShardHour", "kinesis:shard"),
+    ),
+    Rule(
+        "AmazonRedshift",
+        "Compute Instance",
+        _HOURS,
+        "hour",
+        lambda a: (
+            f"redshift:node:{a['instanceType']}"
+            if a.get("instanceType") and "Node:" in a.get("usagetype", "")
+            else None
+        ),
+    ),
+    Rule(
+        "AmazonRedshift",
+        "Redshift Managed Storage",
+        _GB_MONTH,
+        "GB-month",
+        _contains("RMS:", "redshift:managed-storage"),
+    ),
+    Rule(
+        "AmazonSNS",
+        "API Request",
+        _REQUESTS,
+        "1M requests",
+        _usage("Requests-Tier1", "sns:requests:standard"),
+        scale=1e6,
+    ),
     Rule("AmazonECR", "EC2 Container Registry", _GB_MONTH, "GB-month", _usage("TimedStorage-ByteHrs", "ecr:storage")),
     Rule("AmazonEFS", "Storage", _GB_MONTH, "GB-month", _usage("TimedStorage-ByteHrs", "efs:storage:standard")),
-    Rule("AmazonStates", "AWS Step Functions", ("StateTransitions", "Transitions", "transitions"), "1k transitions",
-         _contains("StateTransition", "sfn:standard:transitions"), scale=1e3),
+    Rule(
+        "AmazonStates",
+        "AWS Step Functions",
+        ("StateTransitions", "Transitions", "transitions"),
+        "1k transitions",
+        _contains("StateTransition", "sfn:standard:transitions"),
+        scale=1e3,
+    ),
     Rule("AmazonVPC", "Transit Gateway", _HOURS, "hour", _contains("TransitGateway-Hours", "vpc:tgw:attachment")),
     Rule("AmazonVPC", "Transit Gateway", ("GB",), "GB", _contains("TransitGateway-Bytes", "vpc:tgw:gb")),
     Rule("AmazonVPC", "VpcEndpoint", _HOURS, "hour", _usage("VpcEndpoint-Hours", "vpc:endpoint:interface:hour")),
@@ -253,11 +309,19 @@ def read_offer(stream: IO[bytes], region: str, result: RefreshResult, source: st
         result.skipped["files without products"] += 1
         return
     result.offers[meta.get("offerCode", source)] = {
-        "version": meta.get("version", ""), "publicationDate": meta.get("publicationDate", "")}
+        "version": meta.get("version", ""),
+        "publicationDate": meta.get("publicationDate", ""),
+    }
 
 
-def _match_product(sku: str, product: Mapping[str, Any], offer: str, region: str,
-                   matched: dict[str, tuple[str, Rule]], result: RefreshResult) -> None:
+def _match_product(
+    sku: str,
+    product: Mapping[str, Any],
+    offer: str,
+    region: str,
+    matched: dict[str, tuple[str, Rule]],
+    result: RefreshResult,
+) -> None:
     attributes = product.get("attributes") or {}
     if attributes.get("regionCode", region) != region:
         result.skipped["other regions"] += 1
@@ -273,8 +337,9 @@ def _match_product(sku: str, product: Mapping[str, Any], offer: str, region: str
                 return
 
 
-def _read_term(sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta: Mapping[str, str],
-               result: RefreshResult) -> None:
+def _read_term(
+    sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta: Mapping[str, str], result: RefreshResult
+) -> None:
     key, rule = match
     for offer_term in term.values():
         for dimension in (offer_term.get("priceDimensions") or {}).values():
@@ -283,8 +348,9 @@ def _read_term(sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta:
                 result.skipped["tiered rows beyond the first"] += 1
             elif usd == 0 and "reserved" in str(dimension.get("description", "")).lower():
                 result.skipped["$0 reserved-instance-applied rows"] += 1
-            elif dimension.get("unit") not in ((rule.offer_unit,) if isinstance(rule.offer_unit, str)
-                                               else rule.offer_unit):
+            elif dimension.get("unit") not in (
+                (rule.offer_unit,) if isinstance(rule.offer_unit, str) else rule.offer_unit
+            ):
                 result.skipped["rows in another unit"] += 1
             else:
                 _record(key, rule, usd * rule.scale, sku, meta, result)
@@ -297,10 +363,13 @@ def _record(key: str, rule: Rule, usd: float, sku: str, meta: Mapping[str, str],
         result.ambiguous.add(key)
         return
     result.prices[key] = {
-        "usd": usd, "unit": rule.unit, "derived": False,
+        "usd": usd,
+        "unit": rule.unit,
+        "derived": False,
         "source": f"AWS offer file {meta.get('offerCode', rule.offer)} version {meta.get('version', '?')} (SKU {sku})",
         "as_of": meta.get("publicationDate", "")[:10],
-        "offer_version": meta.get("version", ""), "publication_date": meta.get("publicationDate", ""),
+        "offer_version": meta.get("version", ""),
+        "publication_date": meta.get("publicationDate", ""),
     }
 
 
@@ -343,7 +412,7 @@ class _ChunkReader:
 
 
 def _refresh_from_url(region: str, base: str, result: RefreshResult) -> None:
-    """Follow PRICES.md: /offers/v1.0/aws/<offer>/current/region_index.json -> the region's currentVersionUrl."""
+    """The bulk API's index: /offers/v1.0/aws/<offer>/current/region_index.json -> the region's currentVersionUrl."""
     import httpx
 
     base = base.rstrip("/") + "/"

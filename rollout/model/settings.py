@@ -35,7 +35,7 @@ class UsageSettings(_Settings):
                     "Defaults to none.")
     by_resource: dict[str, dict[str, float]] = Field(
         default_factory=dict,
-        description="Overrides per resource (URN or logical name); beats by_type. Defaults to none.")
+        description="Overrides per resource (URN or logical name); beats byType. Defaults to none.")
     vnd_per_usd: float | None = Field(
         None, gt=0, description="USD→VND exchange rate for --currency VND. Defaults to the catalog's dated rate.")
     cloudfront_plan: Literal["none", "free", "pro", "business"] = Field(
@@ -105,7 +105,8 @@ class PolicySettings(_Settings):
 
     config: dict[str, Any] = Field(
         default_factory=dict,
-        description="e.g. {'all': 'mandatory', 'RDS-04': {'enforcementLevel': 'advisory', 'minDays': 14}}. "
+        description="Enforcement levels and thresholds: 'all' plus one entry per control id, e.g. "
+                    "{'all': 'mandatory', 'RDS-04': {'enforcementLevel': 'advisory', 'minDays': 14}}. "
                     "Defaults to each control's own level and thresholds.")
 
 
@@ -113,7 +114,9 @@ class ReportSettings(_Settings):
     """How reports look by default."""
 
     currency: Literal["USD", "VND"] = Field("USD", description="Currency of cost figures. Defaults to USD.")
-    top_findings: int = Field(10, ge=1, le=1000, description="Findings listed in Markdown reports. Defaults to 10.")
+    top_findings: int = Field(5, ge=1, le=1000, description="Findings listed in the compliance section of the "
+                                                            "pull-request comment (`rollout plan --format markdown`). "
+                                                            "Defaults to 5.")
 
 
 class RolloutSettings(_Settings):

@@ -1,9 +1,9 @@
 """Human renderings of plans and diffs: rich tables for terminals and Markdown for pull-request comments.
 
 The pull-request comment (`plan_markdown`) brings together what a reviewer needs before a phase is applied:
-resources added and changed per phase, the monthly cost and its change (`rollout.analysis.cost`), the compliance summary
-with the top findings (`rollout.analysis.check`), data-loss warnings (`rollout.analysis.diff`) and the architecture diagram (Mermaid,
-which GitHub renders).
+resources added and changed per phase, the monthly cost and its change (`rollout.analysis.cost`), the compliance
+summary with the top findings (`rollout.analysis.check`), data-loss warnings (`rollout.analysis.diff`) and the
+architecture diagram (Mermaid, which GitHub renders).
 """
 
 from __future__ import annotations
@@ -65,7 +65,9 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
             resources.add_row(str(resource.phase or "–"), component_of(current, resource) or "–",
                               mark + short_type(resource.type), resource.name)
     else:
-        for phase, components in sorted(components_by_phase(current).items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+        for phase, components in sorted(
+            components_by_phase(current).items(), key=lambda kv: (kv[0] is None, kv[0] or 0)
+        ):
             for component, types in components.items():
                 counts = ", ".join(f"{n}× {short_type(t)}" if n > 1 else short_type(t) for t, n in types.most_common())
                 resources.add_row(str(phase or "–"), component or "–", counts)
@@ -117,15 +119,13 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
     """One pull-request comment for phase N. `cost` is a rollout.analysis.cost CostDiff, `findings` a list of finding
     objects as `rollout check --format json` prints them and `diagram` Mermaid text; None omits a section
     (`rollout.app.plan_comment` gathers all three)."""
-    from rollout.analysis.diff import diff_inventories
-
     current = plan.current
     phase = f" phase {plan.phase}" if plan.phase is not None else " (configured phase)"
     lines = [f"### rollout plan: `{current.stack}`{phase}", ""]
     lines += [f"Region `{plan.stack_file.region}` · **+{len(plan.added)}** to add, **~{len(plan.changed)}** to change, "
               f"**-{len(plan.removed)}** to remove compared with phase {_previous_label(plan)} "
               "(offline plan: nothing was applied).", ""]
-    changes = diff_inventories(plan.previous, current) if plan.previous is not None else None
+    changes = plan.changes if plan.previous is not None else None
     if changes is not None and changes.data_loss:
         lines += _data_loss_markdown(changes)
     if changes is not None and changes.warnings:
@@ -142,7 +142,7 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
     if cost is not None:
         lines += cost_markdown(cost, plan, cost_report)
     if findings is not None:
-        lines += findings_markdown(findings)
+        lines += findings_markdown(findings, top=plan.stack_file.settings.report.top_findings)
     if diagram:
         lines += ["<details open><summary>Architecture (highlighted: added in this phase)</summary>", "",
                   "```mermaid", diagram.rstrip("\n"), "```", "", "</details>", ""]
@@ -164,7 +164,9 @@ def _added_by_component(plan: Plan) -> list[str]:
         types[short_type(resource.type)] = types.get(short_type(resource.type), 0) + 1
     lines = ["<details><summary>What this phase adds</summary>", "", "| Component | Resources |", "|---|---|"]
     for component, types in by_component.items():
-        counts = ", ".join(f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        counts = ", ".join(
+            f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         lines.append(f"| {_cell(component)} | {counts} |")
     return lines + ["", "</details>", ""]
 
@@ -273,19 +275,31 @@ def cost_markdown(cost: Any, plan: Plan, after: Any = None) -> list[str]:
     return lines
 
 
-def findings_markdown(findings: Sequence[Mapping[str, Any]]) -> list[str]:
+def findings_markdown(findings: Sequence[Mapping[str, Any]], top: int = TOP_FINDINGS) -> list[str]:
+    """The compliance section: verdict, counts by severity, and the `top` most important findings (mandatory
+    first, then by severity); the stack's `rollout:report.topFindings` sets `top` in a plan comment."""
     active = [f for f in findings if not f.get("waived")]
-    mandatory = [f for f in active if f.get("enforcement") == "mandatory" and f.get("status", "violation") == "violation"]
+    mandatory = [
+        f for f in active if f.get("enforcement") == "mandatory" and f.get("status", "violation") == "violation"
+    ]
     counts: dict[str, int] = {}
     for finding in active:
         counts[str(finding.get("severity", "unknown"))] = counts.get(str(finding.get("severity", "unknown")), 0) + 1
     verdict = "✅ no mandatory violations" if not mandatory else f"❌ {len(mandatory)} mandatory violation(s)"
     by_severity = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9)))
     waived = len(findings) - len(active)
-    lines = ["#### Compliance", "", f"{verdict} · {len(active)} finding(s)" + (f" ({by_severity})" if by_severity else "")
+    lines = ["#### Compliance", "", f"{verdict} · "
+                                    f"{len(active)} finding(s)" + (f" ({by_severity})" if by_severity else "")
              + (f" · {waived} waived" if waived else ""), ""]
-    top = sorted(active, key=lambda f: (f.get("enforcement") != "mandatory", SEVERITY_ORDER.get(str(f.get("severity")), 9),
-                                        str(f.get("control")), str(f.get("name"))))[:TOP_FINDINGS]
+    top = sorted(
+        active,
+        key=lambda f: (
+            f.get("enforcement") != "mandatory",
+            SEVERITY_ORDER.get(str(f.get("severity")), 9),
+            str(f.get("control")),
+            str(f.get("name")),
+        ),
+    )[:top]
     if top:
         lines += ["| Control | Severity | Enforcement | Resource | Finding |", "|---|---|---|---|---|"]
         for f in top:
@@ -344,7 +358,8 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         console.print(f"{escape(title)}: no changes.")
     else:
         console.print(table)
-    console.print(f"Diff: [green]+{len(changes.added)}[/green] added, [yellow]~{len(changes.updated)}[/yellow] updated, "
+    console.print(f"Diff: [green]+{len(changes.added)}[/green] added, "
+                  f"[yellow]~{len(changes.updated)}[/yellow] updated, "
                   f"[magenta]±{len(changes.replaced)}[/magenta] replaced, [red]-{len(changes.removed)}[/red] removed.")
     for entry, risk in changes.warnings:
         style = "red bold" if risk.kind == "fails" else "yellow"

@@ -58,14 +58,6 @@ def synthesize(program_dir: Path | str, stack: str, *, phase: int | None = None,
     return _run(stack_file, overrides, time_limit)
 
 
-def synthesize_phases(program_dir: Path | str, stack: str, phases: list[int], *,
-                      time_limit: float | None = None) -> dict[int, Inventory]:
-    """The same stack at several phases (one run each, one process), e.g. N-1 and N for a plan."""
-    stack_file = load_stack(program_dir, stack)
-    return {n: synthesize(program_dir, stack, phase=n, stack_file=stack_file, time_limit=time_limit)
-            for n in phases}
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Running a program
 
@@ -164,7 +156,8 @@ def _record(program: Callable[[], Any], *, project: str, stack: str, config: dic
     root = pulumi_settings.get_root_resource()
     outputs = _sync_await(_resolve_outputs(getattr(root, "outputs", {})))
     if monitor.duplicates:
-        raise ProgramError(f"duplicate URNs (the engine would reject them): {', '.join(sorted(set(monitor.duplicates)))}")
+        raise ProgramError(f"duplicate URNs (the engine would reject them): "
+                           f"{', '.join(sorted(set(monitor.duplicates)))}")
     if diagnostics.errors:
         raise ProgramError("the program logged errors: " + "; ".join(diagnostics.errors))
     return tuple(_in_tree_order(_with_phases(monitor.records))), outputs
@@ -175,12 +168,67 @@ def _ensure_event_loop() -> None:
     (an HTTP client, another tool) left it with none or a closed one."""
     import asyncio
 
+    _track_event_loops()
     try:
         loop = asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:
         loop = None
     if loop is None or loop.is_closed():
         asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+# --- event loops: closed at exit ---------------------------------------------------------------------------------
+# The SDK awaits RPCs with `run_in_executor`, and in each executor thread its `_sync_await` creates an event loop
+# that nobody closes. Garbage-collected during interpreter shutdown, after their self-pipe sockets were finalized,
+# such loops print "Exception ignored in BaseEventLoop.__del__ ... Invalid file descriptor: -1" on stderr (about
+# one run in 25). So every loop created once the runtime is used is recorded, and closed at exit (atexit runs
+# after the executor threads were joined and before finalization). Loops are never closed between runs: a worker
+# thread would keep its closed loop as its current one.
+
+_event_loops: Any = None  # a WeakSet of the loops created since the runtime was first used
+
+
+def _track_event_loops() -> None:
+    """Install (once) an event-loop policy that records the loops it creates, and the exit-time cleanup."""
+    global _event_loops
+    if _event_loops is not None:
+        return
+    import asyncio
+    import atexit
+    import weakref
+
+    _event_loops = weakref.WeakSet()
+    loops = _event_loops
+
+    class _RecordingPolicy(type(asyncio.get_event_loop_policy())):  # type: ignore[misc]
+        def new_event_loop(self):  # noqa: ANN202 - the policy's signature
+            loop = super().new_event_loop()
+            loops.add(loop)
+            return loop
+
+    previous = asyncio.get_event_loop_policy()
+    current = getattr(getattr(previous, "_local", None), "_loop", None)  # this thread's loop, if it has one
+    policy = _RecordingPolicy()
+    asyncio.set_event_loop_policy(policy)
+    if current is not None and not current.is_closed():
+        loops.add(current)
+        policy.set_event_loop(current)
+    atexit.register(close_event_loops)
+
+
+def close_event_loops() -> int:
+    """Close every recorded loop that is not running; returns how many were closed."""
+    closed = 0
+    for loop in list(_event_loops or ()):
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+            closed += 1
+    return closed
+
+
+def open_event_loops() -> int:
+    """How many recorded loops are still open (for tests)."""
+    return sum(1 for loop in list(_event_loops or ()) if not loop.is_closed())
 
 
 def _configured_phase(stack_file: StackFile, overrides: Mapping[str, Any]) -> int | None:
@@ -546,7 +594,11 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
     physical = inputs.get("name") or inputs.get("bucket") or inputs.get("identifier") \
         or inputs.get("replicationGroupId") or f"{name}-{_suffix(type_, name)}"
     physical = physical if isinstance(physical, str) else f"{name}-{_suffix(type_, name)}"
-    resource_id = physical if service in {"s3", "sqs", "rds", "elasticache", "iam", "lb"} else f"{name}-{_suffix(type_, name, 'id')}"
+    resource_id = (
+        physical
+        if service in {"s3", "sqs", "rds", "elasticache", "iam", "lb"}
+        else f"{name}-{_suffix(type_, name, 'id')}"
+    )
     host = f"{physical}.{_suffix(type_, name, 'host')}.{region}.example.internal"
     arn = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{physical}"
     if service == "sqs":
@@ -562,7 +614,9 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
         "identifier": physical if service in {"rds", "neptune", "docdb"} else None,
         "endpoint": f"{host}:443",
         "address": host,
-        "url": f"https://{host}/" if service != "sqs" else f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{physical}",
+        "url": f"https://{host}/"
+        if service != "sqs"
+        else f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{physical}",
         "dnsName": host,
         "domainName": host,
         "hostedZoneId": "Z1MOCKZONE",
@@ -575,8 +629,13 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
         "keyId": f"{_suffix(type_, name, 'key')}-key",
         "arnSuffix": f"app/{physical}/{_suffix(type_, name, 'lb')}",
         "resourceId": f"db-{_suffix(type_, name, 'res').upper()}",
-        "masterUserSecrets": [{"secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!{physical}",
-                               "kmsKeyId": "", "secretStatus": "active"}],
+        "masterUserSecrets": [
+            {
+                "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!{physical}",
+                "kmsKeyId": "",
+                "secretStatus": "active",
+            }
+        ],
         "latestVersion": 1,
         "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{physical}/",
         "workspaceId": f"ws-{_suffix(type_, name, 'ws')}",

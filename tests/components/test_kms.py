@@ -10,13 +10,17 @@ from components.kms import DELETION_WINDOW_DAYS, customer_managed_key, key_polic
 
 
 def test_key_policy_scopes_each_service_to_this_account() -> None:
-    policy = json.loads(key_policy("111122223333", "ap-southeast-1", ["sns.amazonaws.com", "logs.{region}.amazonaws.com"]))
+    policy = json.loads(
+        key_policy("111122223333", "ap-southeast-1", ["sns.amazonaws.com", "logs.{region}.amazonaws.com"])
+    )
     admin, sns, logs = policy["Statement"]
     assert admin["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
     assert sns["Principal"] == {"Service": "sns.amazonaws.com"}
     assert sns["Condition"] == {"StringEquals": {"aws:SourceAccount": "111122223333"}}
     assert logs["Principal"] == {"Service": "logs.ap-southeast-1.amazonaws.com"}
-    assert logs["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:ap-southeast-1:111122223333:*"}}
+    assert logs["Condition"] == {
+        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:ap-southeast-1:111122223333:*"}
+    }
     assert all(s["Principal"] != "*" for s in policy["Statement"])
 
 

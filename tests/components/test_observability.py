@@ -114,8 +114,12 @@ def test_grafana_resources_use_the_workspace_provider_with_the_token(inventory):
     (token,) = inventory.of_type("aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken")
     assert token.urn in provider.property_dependencies["auth"]
     grafana = [r for r in inventory if r.type.startswith("grafana:")]
-    assert {r.type for r in grafana} >= {"grafana:oss/dataSource:DataSource", "grafana:oss/dashboard:Dashboard",
-                                         "grafana:alerting/ruleGroup:RuleGroup", "grafana:alerting/contactPoint:ContactPoint"}
+    assert {r.type for r in grafana} >= {
+        "grafana:oss/dataSource:DataSource",
+        "grafana:oss/dashboard:Dashboard",
+        "grafana:alerting/ruleGroup:RuleGroup",
+        "grafana:alerting/contactPoint:ContactPoint",
+    }
     assert all(r.provider and r.provider.endswith("observability-grafana") for r in grafana)
 
 

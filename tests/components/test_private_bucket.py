@@ -27,9 +27,13 @@ def test_kms_bucket(synth) -> None:
                                                 "restrictPublicBuckets"))
     assert settings["BucketOwnershipControls"].inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
     [rule] = settings["BucketServerSideEncryptionConfiguration"].inputs["rules"]
-    assert rule == {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms",
-                                                           "kmsMasterKeyId": "arn:aws:kms:ap-southeast-1:123456789012:key/k"},
-                    "bucketKeyEnabled": True}
+    assert rule == {
+        "applyServerSideEncryptionByDefault": {
+            "sseAlgorithm": "aws:kms",
+            "kmsMasterKeyId": "arn:aws:kms:ap-southeast-1:123456789012:key/k",
+        },
+        "bucketKeyEnabled": True,
+    }
     assert settings["BucketVersioning"].inputs["versioningConfiguration"] == {"status": "Enabled"}
     assert all(r.parent.endswith("test:owner:Owner::owner") for r in settings.values())
     assert {r.name for r in settings.values()} == {"data-public-access", "data-ownership", "data-encryption",

@@ -12,7 +12,9 @@ def test_bucket_is_private_encrypted_and_https_only(synth):
     (block,) = inventory.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
     assert all(block.inputs[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
                                          "restrictPublicBuckets"))
-    (encryption,) = inventory.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    (encryption,) = inventory.of_type(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    )
     assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
     (policy,) = inventory.of_type("aws:s3/bucketPolicy:BucketPolicy")
     (statement,) = json.loads(policy.inputs["policy"])["Statement"]

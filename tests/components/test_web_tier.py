@@ -33,16 +33,27 @@ SECRET_KEY = "arn:aws:kms:ap-southeast-1:123456789012:key/payments"
 
 
 def _args(**overrides):
-    return WebTierArgs(**{
-        "vpc_id": "vpc-1", "public_subnet_ids": ["pub-a", "pub-b"], "private_subnet_ids": ["priv-a", "priv-b"],
-        "services": SERVICES, "domain": "shop.example.vn", "access_log_bucket": "logs",
-        "app_secrets": {"PAYMENT_API_KEY": SECRET}, "secret_kms_key_arns": [SECRET_KEY],
-        "assumable_role_arns": ["arn:aws:iam::123456789012:role/orders-producer"],
-        "log_group_arn": "arn:aws:logs:ap-southeast-1:123456789012:log-group:app",
-        "log_group_name": "/sme-rollout/dev/app", "database_resource_id": "db-ABC",
-        "uploads_bucket_arn": "arn:aws:s3:::uploads", "uploads_key_arn": "arn:aws:kms:ap-southeast-1:123456789012:key/u",
-        "app_env": {"CACHE_HOST": "cache.internal", "DATABASE_WRITE_HOST": "db.internal"},
-        "alert_topic_arn": "arn:aws:sns:ap-southeast-1:123456789012:alerts", **overrides})
+    return WebTierArgs(
+        **{
+            "vpc_id": "vpc-1",
+            "public_subnet_ids": ["pub-a", "pub-b"],
+            "private_subnet_ids": ["priv-a", "priv-b"],
+            "services": SERVICES,
+            "domain": "shop.example.vn",
+            "access_log_bucket": "logs",
+            "app_secrets": {"PAYMENT_API_KEY": SECRET},
+            "secret_kms_key_arns": [SECRET_KEY],
+            "assumable_role_arns": ["arn:aws:iam::123456789012:role/orders-producer"],
+            "log_group_arn": "arn:aws:logs:ap-southeast-1:123456789012:log-group:app",
+            "log_group_name": "/sme-rollout/dev/app",
+            "database_resource_id": "db-ABC",
+            "uploads_bucket_arn": "arn:aws:s3:::uploads",
+            "uploads_key_arn": "arn:aws:kms:ap-southeast-1:123456789012:key/u",
+            "app_env": {"CACHE_HOST": "cache.internal", "DATABASE_WRITE_HOST": "db.internal"},
+            "alert_topic_arn": "arn:aws:sns:ap-southeast-1:123456789012:alerts",
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +132,10 @@ def test_groups_use_elb_health_checks_private_subnets_and_rolling_refresh_with_r
 
 
 def test_target_tracking_on_cpu_and_requests_per_target(inventory):
-    metrics = sorted(p["targetTrackingConfiguration"]["predefinedMetricSpecification"]["predefinedMetricType"]
-                     for p in _of(inventory, "aws:autoscaling/policy:Policy"))
+    metrics = sorted(
+        p["targetTrackingConfiguration"]["predefinedMetricSpecification"]["predefinedMetricType"]
+        for p in _of(inventory, "aws:autoscaling/policy:Policy")
+    )
     assert metrics == ["ALBRequestCountPerTarget"] * 2 + ["ASGAverageCPUUtilization"] * 2
 
 
@@ -136,9 +149,12 @@ def test_one_least_privilege_role_per_service(inventory):
     assert statements["ReadAppSecrets"]["Resource"] == [SECRET]
     assert statements["DecryptAppSecrets"]["Resource"] == [SECRET_KEY]
     assert statements["DecryptAppSecrets"]["Condition"] == {
-        "StringEquals": {"kms:ViaService": "secretsmanager.ap-southeast-1.amazonaws.com"}}
+        "StringEquals": {"kms:ViaService": "secretsmanager.ap-southeast-1.amazonaws.com"}
+    }
     assert statements["AssumeWorkloadRoles"]["Action"] == ["sts:AssumeRole"]
-    assert statements["WriteAppLogs"]["Resource"] == "arn:aws:logs:ap-southeast-1:123456789012:log-group:app:log-stream:*"
+    assert (
+        statements["WriteAppLogs"]["Resource"] == "arn:aws:logs:ap-southeast-1:123456789012:log-group:app:log-stream:*"
+    )
     assert statements["DatabaseIamAuth"]["Resource"] == "arn:aws:rds-db:ap-southeast-1:123456789012:dbuser:db-ABC/app"
     assert statements["Uploads"]["Resource"] == "arn:aws:s3:::uploads/*"
     assert statements["ReadAppEnvironment"]["Resource"].endswith("/sme-rollout/test/web/env")
@@ -253,10 +269,17 @@ def test_a_changed_image_updates_the_launch_template_not_the_group():
     assert {e.type for e in changes.updated} == {"aws:ec2/launchTemplate:LaunchTemplate"}
 
 
-@pytest.mark.parametrize("instance_type, expected", [
-    ("t4g.small", "arm64"), ("m7g.large", "arm64"), ("c7gn.xlarge", "arm64"), ("t3.small", "x86_64"),
-    ("m5.large", "x86_64"), ("m7i.large", "x86_64"),
-])
+@pytest.mark.parametrize(
+    "instance_type, expected",
+    [
+        ("t4g.small", "arm64"),
+        ("m7g.large", "arm64"),
+        ("c7gn.xlarge", "arm64"),
+        ("t3.small", "x86_64"),
+        ("m5.large", "x86_64"),
+        ("m7i.large", "x86_64"),
+    ],
+)
 def test_architecture(instance_type, expected):
     assert architecture(instance_type) == expected
 
@@ -264,7 +287,9 @@ def test_architecture(instance_type, expected):
 def test_routing_default_and_rules():
     assert routing(SERVICES) == ("web", [("api", 20, ["/api/*"])])
     assert routing([ServiceSpec(name="api", path_patterns=["/api/*"], image_id=AMI)]) == (
-        None, [("api", 10, ["/api/*"])])
+        None,
+        [("api", 10, ["/api/*"])],
+    )
 
 
 def test_no_spot_means_no_mixed_policy():
@@ -277,8 +302,14 @@ def test_instance_policy_without_grants_is_none():
 
 def test_args_need_a_service():
     with pytest.raises(ValueError):
-        WebTierArgs(vpc_id="v", public_subnet_ids=[], private_subnet_ids=[], services=[], domain="a.vn",
-                    access_log_bucket="logs")
+        WebTierArgs(
+            vpc_id="v",
+            public_subnet_ids=[],
+            private_subnet_ids=[],
+            services=[],
+            domain="a.vn",
+            access_log_bucket="logs",
+        )
 
 
 @pytest.mark.parametrize("service", ["web", "api", "a" * 20, "checkout-and-payments-1", "x" * 24])

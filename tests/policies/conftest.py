@@ -12,7 +12,9 @@ from policies.core import Subject, evaluate
 from policies.registry import BY_ID
 
 
-def make_subject(type: str, name: str, props: Mapping[str, Any], deps: Mapping[str, Sequence[str]] | None = None) -> Subject:
+def make_subject(
+    type: str, name: str, props: Mapping[str, Any], deps: Mapping[str, Sequence[str]] | None = None
+) -> Subject:
     """A subject with an engine-style URN; `deps` maps a property to the URNs it was computed from."""
     return Subject.of(type, name, urn_of(type, name), props, property_dependencies=dict(deps or {}))
 

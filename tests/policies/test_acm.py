@@ -19,10 +19,15 @@ def test_acm02_strong_key(res, assert_exact):
     fixtures = {
         "pass_default_rsa_2048": cert(res, "a"),
         "pass_ecdsa": cert(res, "a2", keyAlgorithm="EC_prime256v1"),
-        "pass_imported": res(CERTIFICATE, "a3", {"privateKey": "k", "certificateBody": "c", "keyAlgorithm": "RSA_1024"}),
+        "pass_imported": res(
+            CERTIFICATE, "a3", {"privateKey": "k", "certificateBody": "c", "keyAlgorithm": "RSA_1024"}
+        ),
         "fail_rsa_1024": cert(res, "b", keyAlgorithm="RSA_1024"),
         "unknown_algorithm": cert(res, "c", keyAlgorithm=U),
     }
     assert_exact("ACM-02", fixtures)
-    assert_exact("ACM-02", {"pass_ecdsa_only": fixtures["pass_ecdsa"], "fail_rsa_not_allowed": fixtures["pass_default_rsa_2048"]},
-                 {"allowedKeyAlgorithms": ["EC_prime256v1"]})
+    assert_exact(
+        "ACM-02",
+        {"pass_ecdsa_only": fixtures["pass_ecdsa"], "fail_rsa_not_allowed": fixtures["pass_default_rsa_2048"]},
+        {"allowedKeyAlgorithms": ["EC_prime256v1"]},
+    )

@@ -12,31 +12,44 @@ def asg(res, variant, name, changes=None):
 
 
 def test_asg01_launch_template(res, variant, assert_exact):
-    assert_exact("ASG-01", {
-        "pass_launch_template": asg(res, variant, "a"),
-        "pass_mixed_instances": asg(res, variant, "a2", {"launchTemplate": variant.DELETE,
-                                                         "mixedInstancesPolicy": {"launchTemplate": {}}}),
-        "fail_launch_configuration": asg(res, variant, "b", {"launchTemplate": variant.DELETE, "launchConfiguration": "lc"}),
-        "fail_nothing": asg(res, variant, "c", {"launchTemplate": variant.DELETE}),
-        "unknown_configuration": asg(res, variant, "d", {"launchConfiguration": U}),
-    })
+    assert_exact(
+        "ASG-01",
+        {
+            "pass_launch_template": asg(res, variant, "a"),
+            "pass_mixed_instances": asg(
+                res, variant, "a2", {"launchTemplate": variant.DELETE, "mixedInstancesPolicy": {"launchTemplate": {}}}
+            ),
+            "fail_launch_configuration": asg(
+                res, variant, "b", {"launchTemplate": variant.DELETE, "launchConfiguration": "lc"}
+            ),
+            "fail_nothing": asg(res, variant, "c", {"launchTemplate": variant.DELETE}),
+            "unknown_configuration": asg(res, variant, "d", {"launchConfiguration": U}),
+        },
+    )
 
 
 def test_asg02_health_and_zones(res, variant, assert_exact):
-    assert_exact("ASG-02", {
-        "pass_elb_two_subnets": asg(res, variant, "a"),
-        "pass_no_target_groups_ec2": asg(res, variant, "a2", {"targetGroupArns": [], "healthCheckType": "EC2"}),
-        "fail_ec2_health_behind_lb": asg(res, variant, "b", {"healthCheckType": "EC2"}),
-        "fail_one_subnet": asg(res, variant, "c", {"vpcZoneIdentifiers": ["subnet-a"]}),
-        "unknown_subnets": asg(res, variant, "d", {"vpcZoneIdentifiers": UA}),
-        "fail_attached_by_resource_with_ec2_health": attached(res, variant, "e", {"targetGroupArns": [], "healthCheckType": "EC2"}),
-        "pass_attached_by_resource_with_elb_health": attached(res, variant, "f", {"targetGroupArns": []}),
-        "fail_attached_by_name_with_default_health": [
-            asg(res, variant, "g", {"name": "web", "targetGroupArns": [], "healthCheckType": variant.DELETE}),
-            res(ATTACHMENT, "g-att", {"autoscalingGroupName": "web", "lbTargetGroupArn": "arn:tg"})],
-        "fail_classic_elbs_with_ec2_health": asg(res, variant, "h", {"targetGroupArns": [], "loadBalancers": ["shop-elb"],
-                                                                    "healthCheckType": "EC2"}),
-    })
+    assert_exact(
+        "ASG-02",
+        {
+            "pass_elb_two_subnets": asg(res, variant, "a"),
+            "pass_no_target_groups_ec2": asg(res, variant, "a2", {"targetGroupArns": [], "healthCheckType": "EC2"}),
+            "fail_ec2_health_behind_lb": asg(res, variant, "b", {"healthCheckType": "EC2"}),
+            "fail_one_subnet": asg(res, variant, "c", {"vpcZoneIdentifiers": ["subnet-a"]}),
+            "unknown_subnets": asg(res, variant, "d", {"vpcZoneIdentifiers": UA}),
+            "fail_attached_by_resource_with_ec2_health": attached(
+                res, variant, "e", {"targetGroupArns": [], "healthCheckType": "EC2"}
+            ),
+            "pass_attached_by_resource_with_elb_health": attached(res, variant, "f", {"targetGroupArns": []}),
+            "fail_attached_by_name_with_default_health": [
+                asg(res, variant, "g", {"name": "web", "targetGroupArns": [], "healthCheckType": variant.DELETE}),
+                res(ATTACHMENT, "g-att", {"autoscalingGroupName": "web", "lbTargetGroupArn": "arn:tg"}),
+            ],
+            "fail_classic_elbs_with_ec2_health": asg(
+                res, variant, "h", {"targetGroupArns": [], "loadBalancers": ["shop-elb"], "healthCheckType": "EC2"}
+            ),
+        },
+    )
 
 
 def attached(res, variant, name, changes):

@@ -47,17 +47,42 @@ def test_cfz03_always_https(res, assert_exact):
 
 
 def test_cfz04_hsts(res, assert_exact):
-    camel = {"strictTransportSecurity": {"enabled": True, "maxAge": 31536000, "includeSubdomains": True, "nosniff": True}}
+    camel = {
+        "strictTransportSecurity": {"enabled": True, "maxAge": 31536000, "includeSubdomains": True, "nosniff": True}
+    }
     snake = {"strict_transport_security": {"enabled": True, "max_age": 63072000, "include_subdomains": True}}
-    assert_exact("CFZ-04", {
-        "pass_camel_case": setting(res, "a", "security_header", camel),
-        "pass_snake_case": setting(res, "a2", "security_header", snake),
-        "fail_no_hsts": setting(res, "b", "security_header", {}),
-        "fail_disabled": setting(res, "c", "security_header", {"strictTransportSecurity": {**camel["strictTransportSecurity"], "enabled": False}}),
-        "fail_short_max_age": setting(res, "d", "security_header", {"strictTransportSecurity": {**camel["strictTransportSecurity"], "maxAge": 600}}),
-        "fail_no_subdomains": setting(res, "e", "security_header", {"strict_transport_security": {**snake["strict_transport_security"], "include_subdomains": False}}),
-        "unknown_enabled": setting(res, "f", "security_header", {"strictTransportSecurity": {**camel["strictTransportSecurity"], "enabled": UB}}),
-    })
+    assert_exact(
+        "CFZ-04",
+        {
+            "pass_camel_case": setting(res, "a", "security_header", camel),
+            "pass_snake_case": setting(res, "a2", "security_header", snake),
+            "fail_no_hsts": setting(res, "b", "security_header", {}),
+            "fail_disabled": setting(
+                res,
+                "c",
+                "security_header",
+                {"strictTransportSecurity": {**camel["strictTransportSecurity"], "enabled": False}},
+            ),
+            "fail_short_max_age": setting(
+                res,
+                "d",
+                "security_header",
+                {"strictTransportSecurity": {**camel["strictTransportSecurity"], "maxAge": 600}},
+            ),
+            "fail_no_subdomains": setting(
+                res,
+                "e",
+                "security_header",
+                {"strict_transport_security": {**snake["strict_transport_security"], "include_subdomains": False}},
+            ),
+            "unknown_enabled": setting(
+                res,
+                "f",
+                "security_header",
+                {"strictTransportSecurity": {**camel["strictTransportSecurity"], "enabled": UB}},
+            ),
+        },
+    )
 
 
 def execute(ruleset_id, enabled=True):
@@ -90,7 +115,12 @@ def test_cfz05_managed_waf(res, assert_exact):
 
 
 def test_cfz06_rate_limit(res, assert_exact):
-    limit = {"characteristics": ["ip.src", "cf.colo.id"], "period": 60, "requestsPerPeriod": 100, "mitigationTimeout": 60}
+    limit = {
+        "characteristics": ["ip.src", "cf.colo.id"],
+        "period": 60,
+        "requestsPerPeriod": 100,
+        "mitigationTimeout": 60,
+    }
 
     def rule(**changes):
         return {"action": "block", "expression": "true", "enabled": True, "ratelimit": {**limit, **changes}}

@@ -7,16 +7,31 @@ GOOD = {
     "defaultRootObject": "index.html",
     "webAclId": "arn:aws:wafv2:us-east-1:1:global/webacl/x/1",
     "loggingConfig": {"bucket": "logs.s3.amazonaws.com"},
-    "viewerCertificate": {"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/x",
-                          "minimumProtocolVersion": "TLSv1.2_2021", "sslSupportMethod": "sni-only"},
+    "viewerCertificate": {
+        "acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/x",
+        "minimumProtocolVersion": "TLSv1.2_2021",
+        "sslSupportMethod": "sni-only",
+    },
     "defaultCacheBehavior": {"viewerProtocolPolicy": "redirect-to-https", "responseHeadersPolicyId": "rhp-1"},
-    "orderedCacheBehaviors": [{"pathPattern": "/static/*", "viewerProtocolPolicy": "https-only",
-                               "responseHeadersPolicyId": "rhp-1"}],
+    "orderedCacheBehaviors": [
+        {"pathPattern": "/static/*", "viewerProtocolPolicy": "https-only", "responseHeadersPolicyId": "rhp-1"}
+    ],
     "origins": [
-        {"originId": "web", "domainName": "origin.example.vn",
-         "customOriginConfig": {"httpPort": 80, "httpsPort": 443, "originProtocolPolicy": "https-only",
-                                "originSslProtocols": ["TLSv1.2"]}},
-        {"originId": "assets", "domainName": "assets.s3.ap-southeast-1.amazonaws.com", "originAccessControlId": "oac-1"},
+        {
+            "originId": "web",
+            "domainName": "origin.example.vn",
+            "customOriginConfig": {
+                "httpPort": 80,
+                "httpsPort": 443,
+                "originProtocolPolicy": "https-only",
+                "originSslProtocols": ["TLSv1.2"],
+            },
+        },
+        {
+            "originId": "assets",
+            "domainName": "assets.s3.ap-southeast-1.amazonaws.com",
+            "originAccessControlId": "oac-1",
+        },
     ],
 }
 
@@ -26,32 +41,53 @@ def dist(res, variant, name, changes=None, deps=None):
 
 
 def test_cfd01_viewer_https(res, variant, assert_exact):
-    assert_exact("CFD-01", {
-        "pass_https": dist(res, variant, "a"),
-        "fail_default_allow_all": dist(res, variant, "b", {"defaultCacheBehavior.viewerProtocolPolicy": "allow-all"}),
-        "fail_ordered_allow_all": dist(res, variant, "c", {"orderedCacheBehaviors.0.viewerProtocolPolicy": "allow-all"}),
-        "unknown_policy": dist(res, variant, "d", {"defaultCacheBehavior.viewerProtocolPolicy": U}),
-    })
+    assert_exact(
+        "CFD-01",
+        {
+            "pass_https": dist(res, variant, "a"),
+            "fail_default_allow_all": dist(
+                res, variant, "b", {"defaultCacheBehavior.viewerProtocolPolicy": "allow-all"}
+            ),
+            "fail_ordered_allow_all": dist(
+                res, variant, "c", {"orderedCacheBehaviors.0.viewerProtocolPolicy": "allow-all"}
+            ),
+            "unknown_policy": dist(res, variant, "d", {"defaultCacheBehavior.viewerProtocolPolicy": U}),
+        },
+    )
 
 
 def test_cfd02_viewer_tls(res, variant, assert_exact):
-    assert_exact("CFD-02", {
-        "pass_modern": dist(res, variant, "a"),
-        "pass_tls13": dist(res, variant, "a2", {"viewerCertificate.minimumProtocolVersion": "TLSv1.3_2025"}),
-        "fail_default_certificate": dist(res, variant, "b", {"viewerCertificate": {"cloudfrontDefaultCertificate": True}}),
-        "fail_old_protocol": dist(res, variant, "c", {"viewerCertificate.minimumProtocolVersion": "TLSv1.1_2016"}),
-        "fail_vip": dist(res, variant, "d", {"viewerCertificate.sslSupportMethod": "vip"}),
-        "unknown_default_certificate": dist(res, variant, "e", {"viewerCertificate.cloudfrontDefaultCertificate": UB}),
-    })
+    assert_exact(
+        "CFD-02",
+        {
+            "pass_modern": dist(res, variant, "a"),
+            "pass_tls13": dist(res, variant, "a2", {"viewerCertificate.minimumProtocolVersion": "TLSv1.3_2025"}),
+            "fail_default_certificate": dist(
+                res, variant, "b", {"viewerCertificate": {"cloudfrontDefaultCertificate": True}}
+            ),
+            "fail_old_protocol": dist(res, variant, "c", {"viewerCertificate.minimumProtocolVersion": "TLSv1.1_2016"}),
+            "fail_vip": dist(res, variant, "d", {"viewerCertificate.sslSupportMethod": "vip"}),
+            "unknown_default_certificate": dist(
+                res, variant, "e", {"viewerCertificate.cloudfrontDefaultCertificate": UB}
+            ),
+        },
+    )
 
 
 def test_cfd03_origin_tls(res, variant, assert_exact):
-    assert_exact("CFD-03", {
-        "pass_https_only": dist(res, variant, "a"),
-        "fail_match_viewer": dist(res, variant, "b", {"origins.0.customOriginConfig.originProtocolPolicy": "match-viewer"}),
-        "fail_old_ssl_protocols": dist(res, variant, "c", {"origins.0.customOriginConfig.originSslProtocols": ["TLSv1.1", "TLSv1.2"]}),
-        "unknown_protocols": dist(res, variant, "d", {"origins.0.customOriginConfig.originSslProtocols": U}),
-    })
+    assert_exact(
+        "CFD-03",
+        {
+            "pass_https_only": dist(res, variant, "a"),
+            "fail_match_viewer": dist(
+                res, variant, "b", {"origins.0.customOriginConfig.originProtocolPolicy": "match-viewer"}
+            ),
+            "fail_old_ssl_protocols": dist(
+                res, variant, "c", {"origins.0.customOriginConfig.originSslProtocols": ["TLSv1.1", "TLSv1.2"]}
+            ),
+            "unknown_protocols": dist(res, variant, "d", {"origins.0.customOriginConfig.originSslProtocols": U}),
+        },
+    )
 
 
 def test_cfd04_origin_access_control(res, variant, assert_exact):
@@ -91,15 +127,24 @@ def test_cfd07_hsts(res, variant, assert_exact):
         deps = {"defaultCacheBehavior": [policy.urn], "orderedCacheBehaviors": [policy.urn]} if linked else {}
         return [dist(res, variant, name, dist_changes, deps), policy]
 
-    assert_exact("CFD-07", {
-        "pass_hsts": stack("a"),
-        "fail_no_policy_id": stack("b", dist_changes={"orderedCacheBehaviors.0.responseHeadersPolicyId": variant.DELETE}),
-        "fail_policy_outside_stack": stack("c", linked=False),
-        "fail_no_override": stack("d", {"securityHeadersConfig.strictTransportSecurity.override": False}),
-        "fail_short_max_age": stack("e", {"securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec": 86400}),
-        "fail_no_subdomains": stack("f", {"securityHeadersConfig.strictTransportSecurity.includeSubdomains": False}),
-        "unknown_max_age": stack("g", {"securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec": U}),
-    })
+    assert_exact(
+        "CFD-07",
+        {
+            "pass_hsts": stack("a"),
+            "fail_no_policy_id": stack(
+                "b", dist_changes={"orderedCacheBehaviors.0.responseHeadersPolicyId": variant.DELETE}
+            ),
+            "fail_policy_outside_stack": stack("c", linked=False),
+            "fail_no_override": stack("d", {"securityHeadersConfig.strictTransportSecurity.override": False}),
+            "fail_short_max_age": stack(
+                "e", {"securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec": 86400}
+            ),
+            "fail_no_subdomains": stack(
+                "f", {"securityHeadersConfig.strictTransportSecurity.includeSubdomains": False}
+            ),
+            "unknown_max_age": stack("g", {"securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec": U}),
+        },
+    )
 
 
 def test_cfd08_default_root_object(res, variant, assert_exact):

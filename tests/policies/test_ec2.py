@@ -35,9 +35,14 @@ def test_lt02_hop_limit(res, variant, assert_exact):
         "fail_two": lt(res, variant, "b", {"metadataOptions.httpPutResponseHopLimit": 2}),
         "unknown_limit": lt(res, variant, "c", {"metadataOptions.httpPutResponseHopLimit": UN}),
     })
-    assert_exact("LT-02", {"pass_two_for_containers": lt(res, variant, "a", {"metadataOptions.httpPutResponseHopLimit": 2}),
-                           "fail_three": lt(res, variant, "b", {"metadataOptions.httpPutResponseHopLimit": 3})},
-                 {"maxHopLimit": 2})
+    assert_exact(
+        "LT-02",
+        {
+            "pass_two_for_containers": lt(res, variant, "a", {"metadataOptions.httpPutResponseHopLimit": 2}),
+            "fail_three": lt(res, variant, "b", {"metadataOptions.httpPutResponseHopLimit": 3}),
+        },
+        {"maxHopLimit": 2},
+    )
 
 
 def test_lt03_no_public_ip(res, variant, assert_exact):
@@ -57,9 +62,14 @@ def test_lt04_encrypted_volumes(res, variant, assert_exact):
         "fail_encryption_unset": lt(res, variant, "c", {"blockDeviceMappings.0.ebs.encrypted": variant.DELETE}),
         "unknown_encrypted": lt(res, variant, "d", {"blockDeviceMappings.0.ebs.encrypted": U}),
     })
-    assert_exact("LT-04", {"pass_cmk": lt(res, variant, "a"),
-                           "fail_no_cmk": lt(res, variant, "b", {"blockDeviceMappings.0.ebs.kmsKeyId": variant.DELETE})},
-                 {"requireKmsKey": True})
+    assert_exact(
+        "LT-04",
+        {
+            "pass_cmk": lt(res, variant, "a"),
+            "fail_no_cmk": lt(res, variant, "b", {"blockDeviceMappings.0.ebs.kmsKeyId": variant.DELETE}),
+        },
+        {"requireKmsKey": True},
+    )
 
 
 INSTANCE_OK = {
@@ -91,35 +101,49 @@ def test_instances_and_launch_configurations(res, variant, assert_exact):
         "fail_launch_configuration_public": inst(res, variant, "c", {"associatePublicIpAddress": True},
                                                  kind=LAUNCH_CONFIGURATION),
     })
-    assert_exact("LT-04", {
-        "pass_instance_encrypted": inst(res, variant, "a"),
-        "pass_volume_encrypted": res(VOLUME, "a2", {"availabilityZone": "ap-southeast-1a", "size": 10, "encrypted": True}),
-        "pass_device_from_snapshot": inst(res, variant, "a3", {"ebsBlockDevices.0.encrypted": variant.DELETE,
-                                                              "ebsBlockDevices.0.snapshotId": "snap-1"}),
-        "fail_instance_root_default": inst(res, variant, "b", {"rootBlockDevice": variant.DELETE}),
-        "fail_instance_root_unencrypted": inst(res, variant, "c", {"rootBlockDevice.encrypted": False}),
-        "fail_instance_data_unencrypted": inst(res, variant, "d", {"ebsBlockDevices.0.encrypted": False}),
-        "fail_launch_configuration_unencrypted": inst(res, variant, "e", {"rootBlockDevice.encrypted": False},
-                                                      kind=LAUNCH_CONFIGURATION),
-        "fail_volume_unencrypted": res(VOLUME, "f", {"availabilityZone": "ap-southeast-1a", "size": 10}),
-        "unknown_volume": res(VOLUME, "g", {"availabilityZone": "ap-southeast-1a", "size": 10, "encrypted": UB}),
-    })
+    assert_exact(
+        "LT-04",
+        {
+            "pass_instance_encrypted": inst(res, variant, "a"),
+            "pass_volume_encrypted": res(
+                VOLUME, "a2", {"availabilityZone": "ap-southeast-1a", "size": 10, "encrypted": True}
+            ),
+            "pass_device_from_snapshot": inst(
+                res,
+                variant,
+                "a3",
+                {"ebsBlockDevices.0.encrypted": variant.DELETE, "ebsBlockDevices.0.snapshotId": "snap-1"},
+            ),
+            "fail_instance_root_default": inst(res, variant, "b", {"rootBlockDevice": variant.DELETE}),
+            "fail_instance_root_unencrypted": inst(res, variant, "c", {"rootBlockDevice.encrypted": False}),
+            "fail_instance_data_unencrypted": inst(res, variant, "d", {"ebsBlockDevices.0.encrypted": False}),
+            "fail_launch_configuration_unencrypted": inst(
+                res, variant, "e", {"rootBlockDevice.encrypted": False}, kind=LAUNCH_CONFIGURATION
+            ),
+            "fail_volume_unencrypted": res(VOLUME, "f", {"availabilityZone": "ap-southeast-1a", "size": 10}),
+            "unknown_volume": res(VOLUME, "g", {"availabilityZone": "ap-southeast-1a", "size": 10, "encrypted": UB}),
+        },
+    )
 
 
 def test_ec201_no_secrets_in_user_data(res, variant, assert_exact):
     key_script = "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n"
     encoded = base64.b64encode(key_script.encode()).decode()
     assert_exact("EC2-01", {
-        "pass_reads_secret_at_boot": inst(res, variant, "a", {"userData": "#!/bin/bash\nDB_PASSWORD=$(aws secretsmanager "
+        "pass_reads_secret_at_boot": inst(res, variant, "a", {"userData": "#!/bin/bash\nDB_PASSWORD=$(aws "
+                                                                          "secretsmanager "
                                                                            "get-secret-value --secret-id shop/db)\n"}),
         "pass_no_user_data": inst(res, variant, "a2"),
-        "pass_template_clean": lt(res, variant, "a3", {"userData": base64.b64encode(b"#!/bin/bash\nyum -y update\n").decode()}),
+        "pass_template_clean": lt(res, variant, "a3", {"userData": base64.b64encode(b"#!/bin/bash\nyum -y "
+                                                                                    b"update\n").decode()}),
         "fail_access_key": inst(res, variant, "b", {"userData": key_script}),
         "fail_template_base64_key": lt(res, variant, "c", {"userData": encoded}),
         "fail_instance_base64_key": inst(res, variant, "d", {"userDataBase64": encoded}),
-        "fail_private_key": inst(res, variant, "e", {"userData": "cat > k <<EOF\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\nEOF"}),
+        "fail_private_key": inst(res, variant, "e", {"userData": "cat > k <<EOF\n-----BEGIN RSA PRIVATE "
+                                                                 "KEY-----\nMIIE\nEOF"}),
         "fail_literal_password": inst(res, variant, "f", {"userData": "#!/bin/sh\nDB_PASSWORD=Sup3rSecret!\n"},
                                       kind=LAUNCH_CONFIGURATION),
-        "fail_secret_key": inst(res, variant, "g", {"userData": "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}),
+        "fail_secret_key": inst(res, variant, "g", {"userData": "aws_secret_access_key = "
+                                                                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}),
         "unknown_user_data": inst(res, variant, "h", {"userData": U}),
     })

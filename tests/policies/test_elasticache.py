@@ -87,10 +87,15 @@ def test_standalone_cache_clusters(res, assert_exact):
         })
     assert_exact("EC-02", {"pass_memcached_tls": cluster("mc", engine="memcached", transitEncryptionEnabled=True),
                            "fail_memcached_plain": cluster("mc2", engine="memcached")})
-    assert_exact("EC-04", {"pass_memcached_cross_az": cluster("mc", engine="memcached", azMode="cross-az", numCacheNodes=2),
-                           "pass_group_member": member,
-                           "fail_single_redis_node": cluster("r", engine="redis"),
-                           "fail_memcached_single_az": cluster("mc2", engine="memcached")})
+    assert_exact(
+        "EC-04",
+        {
+            "pass_memcached_cross_az": cluster("mc", engine="memcached", azMode="cross-az", numCacheNodes=2),
+            "pass_group_member": member,
+            "fail_single_redis_node": cluster("r", engine="redis"),
+            "fail_memcached_single_az": cluster("mc2", engine="memcached"),
+        },
+    )
     assert_exact("EC-05", {"pass_redis_snapshots": cluster("r", engine="redis", snapshotRetentionLimit=3),
                            "pass_memcached_not_judged": cluster("mc", engine="memcached"),
                            "fail_redis_without_snapshots": cluster("r2", engine="redis"),

@@ -96,58 +96,134 @@ def test_iam04_safe_trust(res, assert_exact):
 
     both = {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
             "StringLike": {"token.actions.githubusercontent.com:sub": "repo:shop/site:ref:refs/heads/main"}}
-    assert_exact("IAM-04", {
-        "pass_service_principal": res(ROLE, "a", {"assumeRolePolicy": TRUST_EC2}),
-        "pass_oidc_with_aud_and_sub": res(ROLE, "a2", {"assumeRolePolicy": doc({**oidc, "Condition": both})}),
-        "fail_star_principal": res(ROLE, "b", {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})}),
-        "fail_aws_star_principal": res(ROLE, "c", {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": {"AWS": "*"},
-                                                                           "Action": "sts:AssumeRole"})}),
-        "fail_oidc_without_sub": res(ROLE, "d", {"assumeRolePolicy": doc({**oidc, "Condition": {"StringEquals": both["StringEquals"]}})}),
-        "fail_oidc_without_condition": res(ROLE, "d2", {"assumeRolePolicy": doc(oidc)}),
-        "fail_oidc_sub_star": res(ROLE, "d3", {"assumeRolePolicy": doc({**oidc, "Condition": sub("*")})}),
-        "fail_oidc_sub_any_repo": res(ROLE, "d4", {"assumeRolePolicy": doc({**oidc, "Condition": sub("repo:*")})}),
-        "fail_oidc_sub_org_prefix": res(ROLE, "d5", {"assumeRolePolicy": doc({**oidc, "Condition": sub("repo:shop*")})}),
-        "fail_oidc_sub_environment": res(ROLE, "d6", {"assumeRolePolicy": doc({**oidc, "Condition": sub("environment:prod")})}),
-        "pass_oidc_sub_org_repos": res(ROLE, "d7", {"assumeRolePolicy": doc({**oidc, "Condition": sub("repo:shop/*")})}),
-        "unknown_trust": res(ROLE, "e", {"assumeRolePolicy": U}),
-    })
+    assert_exact(
+        "IAM-04",
+        {
+            "pass_service_principal": res(ROLE, "a", {"assumeRolePolicy": TRUST_EC2}),
+            "pass_oidc_with_aud_and_sub": res(ROLE, "a2", {"assumeRolePolicy": doc({**oidc, "Condition": both})}),
+            "fail_star_principal": res(
+                ROLE, "b", {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})}
+            ),
+            "fail_aws_star_principal": res(
+                ROLE,
+                "c",
+                {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"})},
+            ),
+            "fail_oidc_without_sub": res(
+                ROLE, "d", {"assumeRolePolicy": doc({**oidc, "Condition": {"StringEquals": both["StringEquals"]}})}
+            ),
+            "fail_oidc_without_condition": res(ROLE, "d2", {"assumeRolePolicy": doc(oidc)}),
+            "fail_oidc_sub_star": res(ROLE, "d3", {"assumeRolePolicy": doc({**oidc, "Condition": sub("*")})}),
+            "fail_oidc_sub_any_repo": res(ROLE, "d4", {"assumeRolePolicy": doc({**oidc, "Condition": sub("repo:*")})}),
+            "fail_oidc_sub_org_prefix": res(
+                ROLE, "d5", {"assumeRolePolicy": doc({**oidc, "Condition": sub("repo:shop*")})}
+            ),
+            "fail_oidc_sub_environment": res(
+                ROLE, "d6", {"assumeRolePolicy": doc({**oidc, "Condition": sub("environment:prod")})}
+            ),
+            "pass_oidc_sub_org_repos": res(
+                ROLE, "d7", {"assumeRolePolicy": doc({**oidc, "Condition": sub("repo:shop/*")})}
+            ),
+            "unknown_trust": res(ROLE, "e", {"assumeRolePolicy": U}),
+        },
+    )
 
 
 def test_iam07_no_whole_account_trust(res, assert_exact):
-    assert_exact("IAM-07", {
-        "fail_whole_account_root": res(ROLE, "f", {"assumeRolePolicy": doc(
-            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"})}),
-        "fail_whole_account_id": res(ROLE, "g", {"assumeRolePolicy": doc(
-            {"Effect": "Allow", "Principal": {"AWS": ["123456789012"]}, "Action": "sts:AssumeRole"})}),
-        "pass_account_with_external_id": res(ROLE, "h", {"assumeRolePolicy": doc(
-            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole",
-             "Condition": {"StringEquals": {"sts:ExternalId": "shop-7f3a"}}})}),
-        "pass_named_role": res(ROLE, "i", {"assumeRolePolicy": doc(
-            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/deploy"}, "Action": "sts:AssumeRole"})}),
-        "pass_deny_account": res(ROLE, "j", {"assumeRolePolicy": doc(
-            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
-            {"Effect": "Deny", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"})}),
-        "pass_service": res(ROLE, "k", {"assumeRolePolicy": TRUST_EC2}),
-        "fail_not_json": res(ROLE, "l", {"assumeRolePolicy": "{"}),
-        "unknown_trust": res(ROLE, "m", {"assumeRolePolicy": U}),
-    })
+    assert_exact(
+        "IAM-07",
+        {
+            "fail_whole_account_root": res(
+                ROLE,
+                "f",
+                {
+                    "assumeRolePolicy": doc(
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    )
+                },
+            ),
+            "fail_whole_account_id": res(
+                ROLE,
+                "g",
+                {
+                    "assumeRolePolicy": doc(
+                        {"Effect": "Allow", "Principal": {"AWS": ["123456789012"]}, "Action": "sts:AssumeRole"}
+                    )
+                },
+            ),
+            "pass_account_with_external_id": res(
+                ROLE,
+                "h",
+                {
+                    "assumeRolePolicy": doc(
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {"StringEquals": {"sts:ExternalId": "shop-7f3a"}},
+                        }
+                    )
+                },
+            ),
+            "pass_named_role": res(
+                ROLE,
+                "i",
+                {
+                    "assumeRolePolicy": doc(
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "arn:aws:iam::123456789012:role/deploy"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    )
+                },
+            ),
+            "pass_deny_account": res(
+                ROLE,
+                "j",
+                {
+                    "assumeRolePolicy": doc(
+                        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+                        {"Effect": "Deny", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"},
+                    )
+                },
+            ),
+            "pass_service": res(ROLE, "k", {"assumeRolePolicy": TRUST_EC2}),
+            "fail_not_json": res(ROLE, "l", {"assumeRolePolicy": "{"}),
+            "unknown_trust": res(ROLE, "m", {"assumeRolePolicy": U}),
+        },
+    )
 
 
 def test_iam05_no_broad_managed(res, assert_exact):
     fixtures = {
         "pass_customer_policy": res(ATTACHMENT, "a", {"role": "r", "policyArn": "arn:aws:iam::1:policy/app"}),
-        "pass_narrow_aws_policy": res(ATTACHMENT, "a2", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"}),
-        "fail_admin_attachment": res(ATTACHMENT, "b", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
-        "fail_power_user_on_role": res(ROLE, "c", {"assumeRolePolicy": TRUST_EC2,
-                                                   "managedPolicyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}),
-        "fail_iam_full_access": res(ATTACHMENT, "d", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"}),
+        "pass_narrow_aws_policy": res(
+            ATTACHMENT, "a2", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"}
+        ),
+        "fail_admin_attachment": res(
+            ATTACHMENT, "b", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}
+        ),
+        "fail_power_user_on_role": res(
+            ROLE, "c", {"assumeRolePolicy": TRUST_EC2, "managedPolicyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}
+        ),
+        "fail_iam_full_access": res(
+            ATTACHMENT, "d", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"}
+        ),
         "unknown_arn": res(ATTACHMENT, "e", {"role": "r", "policyArn": U}),
         "fail_policy_attachment_admin": res(POLICY_ATTACHMENT, "f", {"users": ["ci"], "policyArn": ADMIN}),
         "fail_user_attachment_admin": res(USER_ATTACHMENT, "g", {"user": "ci", "policyArn": ADMIN}),
         "fail_group_attachment_admin": res(GROUP_ATTACHMENT, "h", {"group": "ops", "policyArn": ADMIN}),
-        "fail_sso_attachment_admin": res(SSO_MANAGED_ATTACHMENT, "i", {"managedPolicyArn": ADMIN,
-                                                                       "permissionSetArn": "arn:aws:sso:::ps/1"}),
-        "pass_user_attachment_customer": res(USER_ATTACHMENT, "j", {"user": "ci", "policyArn": "arn:aws:iam::1:policy/ci"}),
+        "fail_sso_attachment_admin": res(
+            SSO_MANAGED_ATTACHMENT, "i", {"managedPolicyArn": ADMIN, "permissionSetArn": "arn:aws:sso:::ps/1"}
+        ),
+        "pass_user_attachment_customer": res(
+            USER_ATTACHMENT, "j", {"user": "ci", "policyArn": "arn:aws:iam::1:policy/ci"}
+        ),
     }
     assert_exact("IAM-05", fixtures)
     assert_exact("IAM-05", {"pass_customer_policy": fixtures["pass_customer_policy"],
@@ -174,23 +250,39 @@ def test_iam06_one_way_of_attaching(res, assert_exact):
 
 
 def test_iam08_no_exfiltration_reads(res, assert_exact):
-    assert_exact("IAM-08", {
-        "pass_scoped_get_object": res(POLICY, "a", {"policy": doc(allow("s3:GetObject", "arn:aws:s3:::shop-assets/*"))}),
-        "pass_list_on_star": res(POLICY, "a2", {"policy": doc(allow("s3:ListAllMyBuckets", "*"))}),
-        "fail_get_object_on_star": res(POLICY, "b", {"policy": doc(allow("s3:GetObject", "*"))}),
-        "fail_get_wildcard_on_star": res(ROLE_POLICY, "c", {"role": "r", "policy": doc(allow("s3:Get*", "*"))}),
-        "fail_parameters_on_star": res(USER_POLICY, "d", {"user": "u", "policy": doc(allow("ssm:GetParameter*", "*"))}),
-        "fail_secret_value_on_star": res(GROUP_POLICY, "e", {"group": "g", "policy": doc(allow("secretsmanager:GetSecretValue", "*"))}),
-        "fail_star_on_star": res(PERMISSION_SET_POLICY, "f", {"inlinePolicy": doc(allow("*", "*"))}),
-        "unknown_policy": res(POLICY, "g", {"policy": U}),
-    })
+    assert_exact(
+        "IAM-08",
+        {
+            "pass_scoped_get_object": res(
+                POLICY, "a", {"policy": doc(allow("s3:GetObject", "arn:aws:s3:::shop-assets/*"))}
+            ),
+            "pass_list_on_star": res(POLICY, "a2", {"policy": doc(allow("s3:ListAllMyBuckets", "*"))}),
+            "fail_get_object_on_star": res(POLICY, "b", {"policy": doc(allow("s3:GetObject", "*"))}),
+            "fail_get_wildcard_on_star": res(ROLE_POLICY, "c", {"role": "r", "policy": doc(allow("s3:Get*", "*"))}),
+            "fail_parameters_on_star": res(
+                USER_POLICY, "d", {"user": "u", "policy": doc(allow("ssm:GetParameter*", "*"))}
+            ),
+            "fail_secret_value_on_star": res(
+                GROUP_POLICY, "e", {"group": "g", "policy": doc(allow("secretsmanager:GetSecretValue", "*"))}
+            ),
+            "fail_star_on_star": res(PERMISSION_SET_POLICY, "f", {"inlinePolicy": doc(allow("*", "*"))}),
+            "unknown_policy": res(POLICY, "g", {"policy": U}),
+        },
+    )
 
 
 def test_iam09_not_on_users(res, assert_exact):
-    assert_exact("IAM-09", {
-        "pass_attachment_to_groups": res(POLICY_ATTACHMENT, "a", {"groups": ["ops"], "policyArn": "arn:aws:iam::1:policy/p"}),
-        "fail_user_policy": res(USER_POLICY, "b", {"user": "ci", "policy": doc(allow("s3:GetObject"))}),
-        "fail_user_attachment": res(USER_ATTACHMENT, "c", {"user": "ci", "policyArn": "arn:aws:iam::1:policy/p"}),
-        "fail_attachment_to_users": res(POLICY_ATTACHMENT, "d", {"users": ["ci"], "policyArn": "arn:aws:iam::1:policy/p"}),
-        "unknown_users": res(POLICY_ATTACHMENT, "e", {"users": U, "policyArn": "arn:aws:iam::1:policy/p"}),
-    })
+    assert_exact(
+        "IAM-09",
+        {
+            "pass_attachment_to_groups": res(
+                POLICY_ATTACHMENT, "a", {"groups": ["ops"], "policyArn": "arn:aws:iam::1:policy/p"}
+            ),
+            "fail_user_policy": res(USER_POLICY, "b", {"user": "ci", "policy": doc(allow("s3:GetObject"))}),
+            "fail_user_attachment": res(USER_ATTACHMENT, "c", {"user": "ci", "policyArn": "arn:aws:iam::1:policy/p"}),
+            "fail_attachment_to_users": res(
+                POLICY_ATTACHMENT, "d", {"users": ["ci"], "policyArn": "arn:aws:iam::1:policy/p"}
+            ),
+            "unknown_users": res(POLICY_ATTACHMENT, "e", {"users": U, "policyArn": "arn:aws:iam::1:policy/p"}),
+        },
+    )

@@ -18,30 +18,56 @@ def test_kms01_rotation(res, assert_exact):
 
 
 def test_kms02_deletion(res, assert_exact):
-    assert_exact("KMS-02", {
-        "pass_thirty_days": res(KEY, "a", {"deletionWindowInDays": 30}),
-        "pass_default_window": res(KEY, "a2", {}),
-        "fail_short_window": res(KEY, "b", {"deletionWindowInDays": 7}),
-        "fail_bypass_lockout": res(KEY, "c", {"bypassPolicyLockoutSafetyCheck": True}),
-        "unknown_bypass": res(KEY, "d", {"bypassPolicyLockoutSafetyCheck": UB}),
-        "fail_key_policy_bypass": res(KEY_POLICY, "e", {"keyId": "k", "policy": "{}", "bypassPolicyLockoutSafetyCheck": True}),
-        "pass_key_policy_default": res(KEY_POLICY, "f", {"keyId": "k", "policy": "{}"}),
-    })
+    assert_exact(
+        "KMS-02",
+        {
+            "pass_thirty_days": res(KEY, "a", {"deletionWindowInDays": 30}),
+            "pass_default_window": res(KEY, "a2", {}),
+            "fail_short_window": res(KEY, "b", {"deletionWindowInDays": 7}),
+            "fail_bypass_lockout": res(KEY, "c", {"bypassPolicyLockoutSafetyCheck": True}),
+            "unknown_bypass": res(KEY, "d", {"bypassPolicyLockoutSafetyCheck": UB}),
+            "fail_key_policy_bypass": res(
+                KEY_POLICY, "e", {"keyId": "k", "policy": "{}", "bypassPolicyLockoutSafetyCheck": True}
+            ),
+            "pass_key_policy_default": res(KEY_POLICY, "f", {"keyId": "k", "policy": "{}"}),
+        },
+    )
 
 
 def test_kms03_not_public(res, assert_exact):
     conditioned = {**ROOT, "Principal": "*", "Condition": {"StringEquals": {"kms:CallerAccount": "1"}}}
-    assert_exact("KMS-03", {
-        "pass_account_root": res(KEY, "a", {"policy": json.dumps({"Statement": [ROOT]})}),
-        "pass_no_policy": res(KEY, "a2", {}),
-        "pass_star_with_condition": res(KEY, "a3", {"policy": json.dumps({"Statement": [conditioned]})}),
-        "fail_star_principal": res(KEY, "b", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": "*"}]})}),
-        "fail_aws_star_principal": res(KEY, "c", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": {"AWS": ["*"]}}]})}),
-        "unknown_policy": res(KEY, "d", {"policy": U}),
-        "fail_key_policy_resource_public": res(KEY_POLICY, "e", {"keyId": "k", "policy": json.dumps({"Statement": [{**ROOT, "Principal": "*"}]})}),
-        "pass_key_policy_resource_root": res(KEY_POLICY, "f", {"keyId": "k", "policy": json.dumps({"Statement": [ROOT]})}),
-        "fail_star_with_unrelated_condition": res(KEY, "g", {"policy": json.dumps({"Statement": [
-            {**ROOT, "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})}),
-        "fail_wildcard_account": res(KEY, "h", {"policy": json.dumps({"Statement": [
-            {**ROOT, "Principal": {"AWS": "arn:aws:iam::*:root"}}]})}),
-    })
+    assert_exact(
+        "KMS-03",
+        {
+            "pass_account_root": res(KEY, "a", {"policy": json.dumps({"Statement": [ROOT]})}),
+            "pass_no_policy": res(KEY, "a2", {}),
+            "pass_star_with_condition": res(KEY, "a3", {"policy": json.dumps({"Statement": [conditioned]})}),
+            "fail_star_principal": res(KEY, "b", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": "*"}]})}),
+            "fail_aws_star_principal": res(
+                KEY, "c", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": {"AWS": ["*"]}}]})}
+            ),
+            "unknown_policy": res(KEY, "d", {"policy": U}),
+            "fail_key_policy_resource_public": res(
+                KEY_POLICY, "e", {"keyId": "k", "policy": json.dumps({"Statement": [{**ROOT, "Principal": "*"}]})}
+            ),
+            "pass_key_policy_resource_root": res(
+                KEY_POLICY, "f", {"keyId": "k", "policy": json.dumps({"Statement": [ROOT]})}
+            ),
+            "fail_star_with_unrelated_condition": res(
+                KEY,
+                "g",
+                {
+                    "policy": json.dumps(
+                        {
+                            "Statement": [
+                                {**ROOT, "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
+                            ]
+                        }
+                    )
+                },
+            ),
+            "fail_wildcard_account": res(
+                KEY, "h", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": {"AWS": "arn:aws:iam::*:root"}}]})}
+            ),
+        },
+    )

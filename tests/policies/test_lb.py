@@ -73,14 +73,20 @@ def test_alb06_waf(res, variant, assert_exact):
                         {"resourceArn": [lb.urn]})]
 
     other = res(LB, "other", GOOD_LB)
-    assert_exact("ALB-06", {
-        "pass_associated": with_waf("a"),
-        "pass_internal": with_waf("a2", {"internal": True}, associate=False),
-        "fail_no_association": with_waf("b", associate=False),
-        "fail_association_for_another_lb": [res(LB, "c", GOOD_LB), other,
-                                            res(WEB_ACL_ASSOCIATION, "c-waf", {"resourceArn": "x"}, {"resourceArn": [other.urn]})],
-        "unknown_internal": with_waf("d", {"internal": UB}, associate=False),
-    })
+    assert_exact(
+        "ALB-06",
+        {
+            "pass_associated": with_waf("a"),
+            "pass_internal": with_waf("a2", {"internal": True}, associate=False),
+            "fail_no_association": with_waf("b", associate=False),
+            "fail_association_for_another_lb": [
+                res(LB, "c", GOOD_LB),
+                other,
+                res(WEB_ACL_ASSOCIATION, "c-waf", {"resourceArn": "x"}, {"resourceArn": [other.urn]}),
+            ],
+            "unknown_internal": with_waf("d", {"internal": UB}, associate=False),
+        },
+    )
 
 
 def test_classic_load_balancers(res, assert_exact):
@@ -124,20 +130,53 @@ def test_tg01_tls_to_targets(res, assert_exact):
             rule = res("aws:lb/listenerRule:ListenerRule", f"{name}-r", {"listenerArn": "mock", "actions": forward},
                        {"listenerArn": [listener.urn], "actions": [group.urn]})
             return [group, listener, rule]
-        listener = res("aws:lb/listener:Listener", f"{name}-l", {"protocol": listener_protocol, "port": 443,
-                                                                "defaultActions": forward}, {"defaultActions": [group.urn]})
+        listener = res(
+            "aws:lb/listener:Listener",
+            f"{name}-l",
+            {"protocol": listener_protocol, "port": 443, "defaultActions": forward},
+            {"defaultActions": [group.urn]},
+        )
         return [group, listener]
 
-    assert_exact("TG-01", {
-        "pass_behind_https": path("a"),
-        "pass_behind_https_rule": path("a2", via_rule=True),
-        "pass_https_target_group": path("a3", listener_protocol="HTTP", group_protocol="HTTPS"),
-        "pass_lambda_targets": [res("aws:lb/targetGroup:TargetGroup", "a4", {"targetType": "lambda"})],
-        "fail_behind_http": path("b", listener_protocol="HTTP"),
-        "fail_unattached": [res("aws:lb/targetGroup:TargetGroup", "c", {"protocol": "HTTP", "port": 80, "vpcId": "v"})],
-        "fail_classic_plain_both_sides": [res(CLASSIC, "d", {"listeners": [
-            {"lbPort": 80, "lbProtocol": "http", "instancePort": 80, "instanceProtocol": "http"}]})],
-        "pass_classic_https_front": [res(CLASSIC, "e", {"listeners": [
-            {"lbPort": 443, "lbProtocol": "https", "instancePort": 80, "instanceProtocol": "http", "sslCertificateId": "c"}]})],
-        "unknown_protocol": [res("aws:lb/targetGroup:TargetGroup", "f", {"protocol": U})],
-    })
+    assert_exact(
+        "TG-01",
+        {
+            "pass_behind_https": path("a"),
+            "pass_behind_https_rule": path("a2", via_rule=True),
+            "pass_https_target_group": path("a3", listener_protocol="HTTP", group_protocol="HTTPS"),
+            "pass_lambda_targets": [res("aws:lb/targetGroup:TargetGroup", "a4", {"targetType": "lambda"})],
+            "fail_behind_http": path("b", listener_protocol="HTTP"),
+            "fail_unattached": [
+                res("aws:lb/targetGroup:TargetGroup", "c", {"protocol": "HTTP", "port": 80, "vpcId": "v"})
+            ],
+            "fail_classic_plain_both_sides": [
+                res(
+                    CLASSIC,
+                    "d",
+                    {
+                        "listeners": [
+                            {"lbPort": 80, "lbProtocol": "http", "instancePort": 80, "instanceProtocol": "http"}
+                        ]
+                    },
+                )
+            ],
+            "pass_classic_https_front": [
+                res(
+                    CLASSIC,
+                    "e",
+                    {
+                        "listeners": [
+                            {
+                                "lbPort": 443,
+                                "lbProtocol": "https",
+                                "instancePort": 80,
+                                "instanceProtocol": "http",
+                                "sslCertificateId": "c",
+                            }
+                        ]
+                    },
+                )
+            ],
+            "unknown_protocol": [res("aws:lb/targetGroup:TargetGroup", "f", {"protocol": U})],
+        },
+    )

@@ -16,13 +16,31 @@ def test_obs01_prometheus(res, variant, assert_exact):
 
 
 def test_obs02_grafana(res, variant, assert_exact):
-    assert_exact("OBS-02", {
-        "pass_sso_restricted": res(GRAFANA_WORKSPACE, "a", GRAFANA),
-        "pass_saml_in_vpc": res(GRAFANA_WORKSPACE, "a2", variant(GRAFANA, {
-            "authenticationProviders": ["SAML"], "networkAccessControl": variant.DELETE,
-            "vpcConfiguration": {"securityGroupIds": ["sg"], "subnetIds": ["s1", "s2"]}})),
-        "fail_other_auth": res(GRAFANA_WORKSPACE, "b", variant(GRAFANA, {"authenticationProviders": ["AWS_SSO", "OTHER"]})),
-        "fail_open_network": res(GRAFANA_WORKSPACE, "c", variant(GRAFANA, {"networkAccessControl": variant.DELETE})),
-        "fail_customer_managed": res(GRAFANA_WORKSPACE, "d", variant(GRAFANA, {"permissionType": "CUSTOMER_MANAGED"})),
-        "unknown_permission": res(GRAFANA_WORKSPACE, "e", variant(GRAFANA, {"permissionType": U})),
-    })
+    assert_exact(
+        "OBS-02",
+        {
+            "pass_sso_restricted": res(GRAFANA_WORKSPACE, "a", GRAFANA),
+            "pass_saml_in_vpc": res(
+                GRAFANA_WORKSPACE,
+                "a2",
+                variant(
+                    GRAFANA,
+                    {
+                        "authenticationProviders": ["SAML"],
+                        "networkAccessControl": variant.DELETE,
+                        "vpcConfiguration": {"securityGroupIds": ["sg"], "subnetIds": ["s1", "s2"]},
+                    },
+                ),
+            ),
+            "fail_other_auth": res(
+                GRAFANA_WORKSPACE, "b", variant(GRAFANA, {"authenticationProviders": ["AWS_SSO", "OTHER"]})
+            ),
+            "fail_open_network": res(
+                GRAFANA_WORKSPACE, "c", variant(GRAFANA, {"networkAccessControl": variant.DELETE})
+            ),
+            "fail_customer_managed": res(
+                GRAFANA_WORKSPACE, "d", variant(GRAFANA, {"permissionType": "CUSTOMER_MANAGED"})
+            ),
+            "unknown_permission": res(GRAFANA_WORKSPACE, "e", variant(GRAFANA, {"permissionType": U})),
+        },
+    )

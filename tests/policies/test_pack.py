@@ -26,7 +26,9 @@ def test_build_policies_registers_each_control_once_with_its_metadata():
         assert policy.enforcement_level == pulumi_policy.EnforcementLevel(control.enforcement.value)
         assert policy.description.startswith(control.title)
         if control.config_defaults:
-            assert {k: v["default"] for k, v in policy.config_schema.properties.items()} == dict(control.config_defaults)
+            assert {k: v["default"] for k, v in policy.config_schema.properties.items()} == dict(
+                control.config_defaults
+            )
         else:
             assert policy.config_schema is None
 
@@ -73,7 +75,9 @@ def test_resource_policy_reports_through_the_sdk_callback():
 def test_resource_policy_lets_the_sdk_see_unknowns():
     policy = next(p for p in pack.build_policies() if p.name == "RDS-02")
     with pytest.raises(pulumi_policy.proxy.UnknownValueError):
-        policy.validate(_Args("aws:rds/instance:Instance", {"publiclyAccessible": UNKNOWN_STRING_VALUE}), lambda *a: None)
+        policy.validate(
+            _Args("aws:rds/instance:Instance", {"publiclyAccessible": UNKNOWN_STRING_VALUE}), lambda *a: None
+        )
 
 
 class _Resource:
@@ -89,8 +93,12 @@ class _Resource:
 def test_stack_policy_joins_through_property_dependencies():
     policy = next(p for p in pack.build_policies() if p.name == "S3-01")
     good, bad = _Resource(s3.BUCKET, "good", {}), _Resource(s3.BUCKET, "bad", {})
-    block = _Resource(s3.PUBLIC_ACCESS_BLOCK, "pab", dict.fromkeys(
-        ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True), {"bucket": [good]})
+    block = _Resource(
+        s3.PUBLIC_ACCESS_BLOCK,
+        "pab",
+        dict.fromkeys(("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True),
+        {"bucket": [good]},
+    )
     reported = []
 
     class StackArgs:

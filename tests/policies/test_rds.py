@@ -26,21 +26,31 @@ def db(res, variant, name, changes=None, base=PRIMARY, deps=None):
 
 
 def test_engine_family():
-    assert [engine_family(e) for e in ("postgres", "postgres16", "mysql8.0", "aurora-mysql", "mariadb", "oracle-ee", None)] \
-        == ["postgres", "postgres", "mysql", "mysql", "mariadb", None, None]
+    assert [
+        engine_family(e) for e in ("postgres", "postgres16", "mysql8.0", "aurora-mysql", "mariadb", "oracle-ee", None)
+    ] == ["postgres", "postgres", "mysql", "mysql", "mariadb", None, None]
 
 
 def test_rds01_storage_encrypted(res, variant, assert_exact):
-    assert_exact("RDS-01", {
-        "pass_encrypted": db(res, variant, "a"),
-        "pass_same_region_replica": db(res, variant, "a2", base=REPLICA),
-        "pass_cross_region_replica_with_key": db(res, variant, "a3", {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x",
-                                                                      "kmsKeyId": "arn:aws:kms:k"}, base=REPLICA),
-        "fail_unencrypted": db(res, variant, "b", {"storageEncrypted": False}),
-        "fail_cross_region_replica_without_key": db(res, variant, "c", {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x"},
-                                                    base=REPLICA),
-        "unknown_flag": db(res, variant, "d", {"storageEncrypted": UB}),
-    })
+    assert_exact(
+        "RDS-01",
+        {
+            "pass_encrypted": db(res, variant, "a"),
+            "pass_same_region_replica": db(res, variant, "a2", base=REPLICA),
+            "pass_cross_region_replica_with_key": db(
+                res,
+                variant,
+                "a3",
+                {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x", "kmsKeyId": "arn:aws:kms:k"},
+                base=REPLICA,
+            ),
+            "fail_unencrypted": db(res, variant, "b", {"storageEncrypted": False}),
+            "fail_cross_region_replica_without_key": db(
+                res, variant, "c", {"replicateSourceDb": "arn:aws:rds:us-east-1:1:db:x"}, base=REPLICA
+            ),
+            "unknown_flag": db(res, variant, "d", {"storageEncrypted": UB}),
+        },
+    )
 
 
 def test_rds02_not_public(res, variant, assert_exact):
@@ -100,17 +110,22 @@ def with_group(res, variant, name, group_changes=None, db_changes=None, linked=T
 
 def test_rds06_tls_parameter_group(res, variant, assert_exact):
     mysql = {"name": "my", "family": "mysql8.0", "parameters": [{"name": "require_secure_transport", "value": "1"}]}
-    assert_exact("RDS-06", {
-        "pass_postgres_force_ssl": with_group(res, variant, "a"),
-        "pass_mysql_secure_transport": with_group(res, variant, "a2", mysql, {"engine": "mysql"}),
-        "pass_joined_by_literal_name": [db(res, variant, "a3"), res(PARAMETER_GROUP, "a3-pg", TLS_GROUP)],
-        "fail_default_group": db(res, variant, "b", {"parameterGroupName": variant.DELETE}),
-        "fail_force_ssl_off": with_group(res, variant, "c", {"parameters.0.value": "0"}),
-        "fail_parameter_missing": with_group(res, variant, "d", {"parameters": []}),
-        "fail_mysql_group_without_parameter": with_group(res, variant, "e", {**mysql, "parameters": []}, {"engine": "mysql"}),
-        "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
-        "unknown_parameter_value": with_group(res, variant, "g", {"parameters.0.value": U}),
-    })
+    assert_exact(
+        "RDS-06",
+        {
+            "pass_postgres_force_ssl": with_group(res, variant, "a"),
+            "pass_mysql_secure_transport": with_group(res, variant, "a2", mysql, {"engine": "mysql"}),
+            "pass_joined_by_literal_name": [db(res, variant, "a3"), res(PARAMETER_GROUP, "a3-pg", TLS_GROUP)],
+            "fail_default_group": db(res, variant, "b", {"parameterGroupName": variant.DELETE}),
+            "fail_force_ssl_off": with_group(res, variant, "c", {"parameters.0.value": "0"}),
+            "fail_parameter_missing": with_group(res, variant, "d", {"parameters": []}),
+            "fail_mysql_group_without_parameter": with_group(
+                res, variant, "e", {**mysql, "parameters": []}, {"engine": "mysql"}
+            ),
+            "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
+            "unknown_parameter_value": with_group(res, variant, "g", {"parameters.0.value": U}),
+        },
+    )
 
 
 def test_rds07_iam_auth(res, variant, assert_exact):
@@ -149,9 +164,14 @@ def replica_stack(res, variant, name, replica_changes=None, source_changes=None,
     other = res(PARAMETER_GROUP, f"{name}-other", {**TLS_GROUP, "name": "other"})
     source = db(res, variant, f"{name}-src", {"parameterGroupName": "g", **(source_changes or {})},
                 deps={"parameterGroupName": [group.urn]})
-    replica = db(res, variant, name, {"replicateSourceDb": "src-id", "parameterGroupName": "g", **(replica_changes or {})},
-                 base=REPLICA, deps={"replicateSourceDb": [source.urn],
-                                     "parameterGroupName": [(group if same_group else other).urn]})
+    replica = db(
+        res,
+        variant,
+        name,
+        {"replicateSourceDb": "src-id", "parameterGroupName": "g", **(replica_changes or {})},
+        base=REPLICA,
+        deps={"replicateSourceDb": [source.urn], "parameterGroupName": [(group if same_group else other).urn]},
+    )
     return [replica, source, group, other]
 
 
@@ -178,7 +198,11 @@ CLUSTER_MEMBER = {"clusterIdentifier": "shop-aurora", "engine": "aurora-postgres
                   "monitoringRoleArn": "arn:aws:iam::1:role/rds-monitoring",
                   "performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": "arn:aws:kms:k",
                   "caCertIdentifier": "rds-ca-rsa2048-g1"}
-CLUSTER_TLS = {"name": "apg-tls", "family": "aurora-postgresql16", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}
+CLUSTER_TLS = {
+    "name": "apg-tls",
+    "family": "aurora-postgresql16",
+    "parameters": [{"name": "rds.force_ssl", "value": "1"}],
+}
 
 
 def cluster(res, variant, name, changes=None):
@@ -190,29 +214,50 @@ def member(res, variant, name, changes=None):
 
 
 def test_engine_family_of_other_engines():
-    assert [engine_family(e) for e in ("aurora", "aurora5.6", "aurora-postgresql15", "sqlserver-se", "sqlserver-ex-15.0",
-                                       "custom-sqlserver-ee", "db2-se")] \
-        == ["mysql", "mysql", "postgres", "sqlserver", "sqlserver", "sqlserver", None]
+    assert [
+        engine_family(e)
+        for e in (
+            "aurora",
+            "aurora5.6",
+            "aurora-postgresql15",
+            "sqlserver-se",
+            "sqlserver-ex-15.0",
+            "custom-sqlserver-ee",
+            "db2-se",
+        )
+    ] == ["mysql", "mysql", "postgres", "sqlserver", "sqlserver", "sqlserver", None]
 
 
 def test_cluster_controls(res, variant, assert_exact):
-    assert_exact("RDS-01", {
-        "pass_cluster_encrypted": cluster(res, variant, "a"),
-        "pass_serverless_v1": cluster(res, variant, "a2", {"storageEncrypted": variant.DELETE, "engineMode": "serverless"}),
-        "fail_cluster_unencrypted": cluster(res, variant, "b", {"storageEncrypted": False}),
-        "fail_cluster_default": cluster(res, variant, "b2", {"storageEncrypted": variant.DELETE}),
-        "unknown_cluster_flag": cluster(res, variant, "c", {"storageEncrypted": UB}),
-    })
+    assert_exact(
+        "RDS-01",
+        {
+            "pass_cluster_encrypted": cluster(res, variant, "a"),
+            "pass_serverless_v1": cluster(
+                res, variant, "a2", {"storageEncrypted": variant.DELETE, "engineMode": "serverless"}
+            ),
+            "fail_cluster_unencrypted": cluster(res, variant, "b", {"storageEncrypted": False}),
+            "fail_cluster_default": cluster(res, variant, "b2", {"storageEncrypted": variant.DELETE}),
+            "unknown_cluster_flag": cluster(res, variant, "c", {"storageEncrypted": UB}),
+        },
+    )
     assert_exact("RDS-02", {
         "pass_private_member": member(res, variant, "a"),
         "fail_public_member": member(res, variant, "b", {"publiclyAccessible": True}),
     })
-    assert_exact("RDS-04", {
-        "pass_cluster_week": cluster(res, variant, "a"),
-        "fail_cluster_default_one_day": cluster(res, variant, "b", {"backupRetentionPeriod": variant.DELETE}),
-        "pass_replica_cluster": cluster(res, variant, "c", {"backupRetentionPeriod": 1,
-                                                            "replicationSourceIdentifier": "arn:aws:rds:us-east-1:1:cluster:x"}),
-    })
+    assert_exact(
+        "RDS-04",
+        {
+            "pass_cluster_week": cluster(res, variant, "a"),
+            "fail_cluster_default_one_day": cluster(res, variant, "b", {"backupRetentionPeriod": variant.DELETE}),
+            "pass_replica_cluster": cluster(
+                res,
+                variant,
+                "c",
+                {"backupRetentionPeriod": 1, "replicationSourceIdentifier": "arn:aws:rds:us-east-1:1:cluster:x"},
+            ),
+        },
+    )
     assert_exact("RDS-05", {
         "pass_cluster_protected": cluster(res, variant, "a"),
         "fail_cluster_unprotected": cluster(res, variant, "b", {"deletionProtection": False}),
@@ -244,32 +289,51 @@ def test_rds06_clusters_and_engines(res, variant, assert_exact):
 
     aurora_mysql = {"family": "aurora-mysql8.0", "parameters": [{"name": "require_secure_transport", "value": "ON"}]}
     sqlserver = {"name": "ss", "family": "sqlserver-se-15.0", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}
-    assert_exact("RDS-06", {
-        "pass_aurora_postgres_force_ssl": with_cluster_group("a"),
-        "pass_aurora_mysql_secure_transport": with_cluster_group("a2", aurora_mysql, {"engine": "aurora-mysql"}),
-        "fail_aurora_mysql_v1_without_parameter": with_cluster_group("a3", {**aurora_mysql, "family": "aurora5.6", "parameters": []},
-                                                                     {"engine": "aurora"}),
-        "fail_cluster_default_group": cluster(res, variant, "b", {"dbClusterParameterGroupName": variant.DELETE}),
-        "fail_cluster_force_ssl_off": with_cluster_group("c", {"parameters.0.value": "0"}),
-        "fail_cluster_group_outside_stack": cluster(res, variant, "d", {"dbClusterParameterGroupName": "elsewhere"}),
-        "pass_sqlserver_force_ssl": [db(res, variant, "e", {"engine": "sqlserver-se", "parameterGroupName": "ss"}),
-                                     res(PARAMETER_GROUP, "e-pg", sqlserver)],
-        "fail_sqlserver_without_force_ssl": [db(res, variant, "f", {"engine": "sqlserver-ex", "parameterGroupName": "ss"}),
-                                             res(PARAMETER_GROUP, "f-pg", {**sqlserver, "parameters": []})],
-        "pass_oracle_not_judged": db(res, variant, "g", {"engine": "oracle-se2", "parameterGroupName": variant.DELETE}),
-        "unknown_cluster_parameter": with_cluster_group("h", {"parameters.0.value": U}),
-    })
+    assert_exact(
+        "RDS-06",
+        {
+            "pass_aurora_postgres_force_ssl": with_cluster_group("a"),
+            "pass_aurora_mysql_secure_transport": with_cluster_group("a2", aurora_mysql, {"engine": "aurora-mysql"}),
+            "fail_aurora_mysql_v1_without_parameter": with_cluster_group(
+                "a3", {**aurora_mysql, "family": "aurora5.6", "parameters": []}, {"engine": "aurora"}
+            ),
+            "fail_cluster_default_group": cluster(res, variant, "b", {"dbClusterParameterGroupName": variant.DELETE}),
+            "fail_cluster_force_ssl_off": with_cluster_group("c", {"parameters.0.value": "0"}),
+            "fail_cluster_group_outside_stack": cluster(
+                res, variant, "d", {"dbClusterParameterGroupName": "elsewhere"}
+            ),
+            "pass_sqlserver_force_ssl": [
+                db(res, variant, "e", {"engine": "sqlserver-se", "parameterGroupName": "ss"}),
+                res(PARAMETER_GROUP, "e-pg", sqlserver),
+            ],
+            "fail_sqlserver_without_force_ssl": [
+                db(res, variant, "f", {"engine": "sqlserver-ex", "parameterGroupName": "ss"}),
+                res(PARAMETER_GROUP, "f-pg", {**sqlserver, "parameters": []}),
+            ],
+            "pass_oracle_not_judged": db(
+                res, variant, "g", {"engine": "oracle-se2", "parameterGroupName": variant.DELETE}
+            ),
+            "unknown_cluster_parameter": with_cluster_group("h", {"parameters.0.value": U}),
+        },
+    )
 
 
 def test_rds11_private_snapshots(res, assert_exact):
     from policies.rds import SNAPSHOTS
 
     snapshot, cluster_snapshot, copy = SNAPSHOTS
-    assert_exact("RDS-11", {
-        "pass_private": res(snapshot, "a", {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s"}),
-        "pass_shared_with_account": res(cluster_snapshot, "a2", {"dbClusterIdentifier": "c", "sharedAccounts": ["123456789012"]}),
-        "fail_public": res(snapshot, "b", {"dbInstanceIdentifier": "db", "sharedAccounts": ["all"]}),
-        "fail_public_cluster_snapshot": res(cluster_snapshot, "c", {"dbClusterIdentifier": "c", "sharedAccounts": ["ALL"]}),
-        "fail_public_copy": res(copy, "d", {"sourceDbSnapshotIdentifier": "s", "sharedAccounts": ["1", "all"]}),
-        "unknown_accounts": res(snapshot, "e", {"dbInstanceIdentifier": "db", "sharedAccounts": [U]}),
-    })
+    assert_exact(
+        "RDS-11",
+        {
+            "pass_private": res(snapshot, "a", {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s"}),
+            "pass_shared_with_account": res(
+                cluster_snapshot, "a2", {"dbClusterIdentifier": "c", "sharedAccounts": ["123456789012"]}
+            ),
+            "fail_public": res(snapshot, "b", {"dbInstanceIdentifier": "db", "sharedAccounts": ["all"]}),
+            "fail_public_cluster_snapshot": res(
+                cluster_snapshot, "c", {"dbClusterIdentifier": "c", "sharedAccounts": ["ALL"]}
+            ),
+            "fail_public_copy": res(copy, "d", {"sourceDbSnapshotIdentifier": "s", "sharedAccounts": ["1", "all"]}),
+            "unknown_accounts": res(snapshot, "e", {"dbInstanceIdentifier": "db", "sharedAccounts": [U]}),
+        },
+    )

@@ -21,29 +21,58 @@ def test_s301_public_access_block(res, assert_exact):
     all_on = dict.fromkeys(("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True)
     by_name = [res(s3.BUCKET, "n", {"bucket": "named"}),
                res(s3.PUBLIC_ACCESS_BLOCK, "n-pab", {"bucket": "named", **all_on})]
-    assert_exact("S3-01", {
-        "pass_all_flags": bucket_stack(res, "a", (s3.PUBLIC_ACCESS_BLOCK, all_on)),
-        "pass_joined_by_literal_bucket_name": by_name,
-        "fail_missing": bucket_stack(res, "b"),
-        "fail_flag_off": bucket_stack(res, "c", (s3.PUBLIC_ACCESS_BLOCK, {**all_on, "restrictPublicBuckets": False})),
-        "fail_other_bucket_only": [res(s3.BUCKET, "d", {"bucket": "d"}), *bucket_stack(res, "d2", (s3.PUBLIC_ACCESS_BLOCK, all_on))],
-        "unknown_flag": bucket_stack(res, "e", (s3.PUBLIC_ACCESS_BLOCK, {**all_on, "blockPublicAcls": UB})),
-    })
+    assert_exact(
+        "S3-01",
+        {
+            "pass_all_flags": bucket_stack(res, "a", (s3.PUBLIC_ACCESS_BLOCK, all_on)),
+            "pass_joined_by_literal_bucket_name": by_name,
+            "fail_missing": bucket_stack(res, "b"),
+            "fail_flag_off": bucket_stack(
+                res, "c", (s3.PUBLIC_ACCESS_BLOCK, {**all_on, "restrictPublicBuckets": False})
+            ),
+            "fail_other_bucket_only": [
+                res(s3.BUCKET, "d", {"bucket": "d"}),
+                *bucket_stack(res, "d2", (s3.PUBLIC_ACCESS_BLOCK, all_on)),
+            ],
+            "unknown_flag": bucket_stack(res, "e", (s3.PUBLIC_ACCESS_BLOCK, {**all_on, "blockPublicAcls": UB})),
+        },
+    )
 
 
 def test_s302_tls_only_policy(res, assert_exact):
     allow = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "s3:GetObject", "Resource": "*"}
-    assert_exact("S3-02", {
-        "pass_deny_insecure": bucket_stack(res, "a", (s3.POLICY, {"policy": json.dumps({"Statement": [allow, TLS_DENY]})})),
-        "fail_no_policy": bucket_stack(res, "b"),
-        "fail_no_tls_statement": bucket_stack(res, "c", (s3.POLICY, {"policy": json.dumps({"Statement": [allow]})})),
-        "fail_deny_wrong_value": bucket_stack(res, "d", (s3.POLICY, {"policy": json.dumps({"Statement": [
-            {**TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})})),
-        "fail_not_json": bucket_stack(res, "e", (s3.POLICY, {"policy": "{not json"})),
-        "unknown_policy": bucket_stack(res, "f", (s3.POLICY, {"policy": U})),
-        "pass_inline_policy": [res(s3.BUCKET, "g", {"bucket": "g", "policy": json.dumps({"Statement": [allow, TLS_DENY]})})],
-        "fail_inline_policy_without_tls": [res(s3.BUCKET, "h", {"bucket": "h", "policy": json.dumps({"Statement": [allow]})})],
-    })
+    assert_exact(
+        "S3-02",
+        {
+            "pass_deny_insecure": bucket_stack(
+                res, "a", (s3.POLICY, {"policy": json.dumps({"Statement": [allow, TLS_DENY]})})
+            ),
+            "fail_no_policy": bucket_stack(res, "b"),
+            "fail_no_tls_statement": bucket_stack(
+                res, "c", (s3.POLICY, {"policy": json.dumps({"Statement": [allow]})})
+            ),
+            "fail_deny_wrong_value": bucket_stack(
+                res,
+                "d",
+                (
+                    s3.POLICY,
+                    {
+                        "policy": json.dumps(
+                            {"Statement": [{**TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}
+                        )
+                    },
+                ),
+            ),
+            "fail_not_json": bucket_stack(res, "e", (s3.POLICY, {"policy": "{not json"})),
+            "unknown_policy": bucket_stack(res, "f", (s3.POLICY, {"policy": U})),
+            "pass_inline_policy": [
+                res(s3.BUCKET, "g", {"bucket": "g", "policy": json.dumps({"Statement": [allow, TLS_DENY]})})
+            ],
+            "fail_inline_policy_without_tls": [
+                res(s3.BUCKET, "h", {"bucket": "h", "policy": json.dumps({"Statement": [allow]})})
+            ],
+        },
+    )
 
 
 def test_s303_no_public_access(res, assert_exact):
@@ -51,35 +80,106 @@ def test_s303_no_public_access(res, assert_exact):
     public_read = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
     oac = {**public_read, "Principal": {"Service": "cloudfront.amazonaws.com"},
            "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}}}
-    star_with_cloudfront = {**public_read, "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}}}
+    star_with_cloudfront = {
+        **public_read,
+        "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}},
+    }
     star_with_other = {**public_read, "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:sns:x"}}}
-    assert_exact("S3-03", {
-        "pass_enforced_oac_policy": bucket_stack(res, "a", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [oac]})})),
-        "pass_star_scoped_to_cloudfront": bucket_stack(res, "a2", enforced,
-                                                       (s3.POLICY, {"policy": json.dumps({"Statement": [star_with_cloudfront]})})),
-        "fail_no_ownership": bucket_stack(res, "b"),
-        "fail_object_writer": bucket_stack(res, "c", (s3.OWNERSHIP, {"rule": {"objectOwnership": "ObjectWriter"}})),
-        "fail_public_acl": bucket_stack(res, "d", enforced, (s3.ACL, {"acl": "public-read"})),
-        "fail_public_grant": bucket_stack(res, "d2", enforced, (s3.ACL, {"accessControlPolicy": {"grants": [
-            {"grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers"}, "permission": "READ"}],
-            "owner": {"id": "o"}}})),
-        "fail_public_policy": bucket_stack(res, "e", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [public_read]})})),
-        "fail_star_other_source": bucket_stack(res, "e2", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [star_with_other]})})),
-        "unknown_ownership": bucket_stack(res, "f", (s3.OWNERSHIP, {"rule": {"objectOwnership": U}})),
-        "pass_star_with_principal_arn": policy_with(res, "g", enforced, {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::1:role/app"}}),
-        "pass_star_with_source_vpce": policy_with(res, "h", enforced, {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}),
-        "pass_star_with_vpce_account": policy_with(res, "i", enforced, {"StringEquals": {"aws:VpceAccount": "123456789012"}}),
-        "fail_star_with_wildcard_principal_arn": policy_with(res, "j", enforced, {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/app"}}),
-        "fail_star_with_negated_vpce": policy_with(res, "k", enforced, {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}),
-        "fail_star_with_if_exists": policy_with(res, "l", enforced, {"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}),
-        "fail_any_account_role": bucket_stack(res, "m", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [
-            {**public_read, "Principal": {"AWS": "arn:aws:iam::*:role/reader"}}]})})),
-        "fail_inline_public_policy": [res(s3.BUCKET, "n", {"bucket": "n", "policy": json.dumps({"Statement": [public_read]})}),
-                                      res(s3.OWNERSHIP, "n-own", {"bucket": "n", "rule": {"objectOwnership": "BucketOwnerEnforced"}})],
-        "fail_inline_public_grant": [res(s3.BUCKET, "o", {"bucket": "o", "grants": [
-            {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permissions": ["READ"]}]}),
-                                     res(s3.OWNERSHIP, "o-own", {"bucket": "o", "rule": {"objectOwnership": "BucketOwnerEnforced"}})],
-    })
+    assert_exact(
+        "S3-03",
+        {
+            "pass_enforced_oac_policy": bucket_stack(
+                res, "a", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [oac]})})
+            ),
+            "pass_star_scoped_to_cloudfront": bucket_stack(
+                res, "a2", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [star_with_cloudfront]})})
+            ),
+            "fail_no_ownership": bucket_stack(res, "b"),
+            "fail_object_writer": bucket_stack(res, "c", (s3.OWNERSHIP, {"rule": {"objectOwnership": "ObjectWriter"}})),
+            "fail_public_acl": bucket_stack(res, "d", enforced, (s3.ACL, {"acl": "public-read"})),
+            "fail_public_grant": bucket_stack(
+                res,
+                "d2",
+                enforced,
+                (
+                    s3.ACL,
+                    {
+                        "accessControlPolicy": {
+                            "grants": [
+                                {
+                                    "grantee": {
+                                        "type": "Group",
+                                        "uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+                                    },
+                                    "permission": "READ",
+                                }
+                            ],
+                            "owner": {"id": "o"},
+                        }
+                    },
+                ),
+            ),
+            "fail_public_policy": bucket_stack(
+                res, "e", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [public_read]})})
+            ),
+            "fail_star_other_source": bucket_stack(
+                res, "e2", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [star_with_other]})})
+            ),
+            "unknown_ownership": bucket_stack(res, "f", (s3.OWNERSHIP, {"rule": {"objectOwnership": U}})),
+            "pass_star_with_principal_arn": policy_with(
+                res, "g", enforced, {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::1:role/app"}}
+            ),
+            "pass_star_with_source_vpce": policy_with(
+                res, "h", enforced, {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}
+            ),
+            "pass_star_with_vpce_account": policy_with(
+                res, "i", enforced, {"StringEquals": {"aws:VpceAccount": "123456789012"}}
+            ),
+            "fail_star_with_wildcard_principal_arn": policy_with(
+                res, "j", enforced, {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/app"}}
+            ),
+            "fail_star_with_negated_vpce": policy_with(
+                res, "k", enforced, {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}
+            ),
+            "fail_star_with_if_exists": policy_with(
+                res, "l", enforced, {"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}
+            ),
+            "fail_any_account_role": bucket_stack(
+                res,
+                "m",
+                enforced,
+                (
+                    s3.POLICY,
+                    {
+                        "policy": json.dumps(
+                            {"Statement": [{**public_read, "Principal": {"AWS": "arn:aws:iam::*:role/reader"}}]}
+                        )
+                    },
+                ),
+            ),
+            "fail_inline_public_policy": [
+                res(s3.BUCKET, "n", {"bucket": "n", "policy": json.dumps({"Statement": [public_read]})}),
+                res(s3.OWNERSHIP, "n-own", {"bucket": "n", "rule": {"objectOwnership": "BucketOwnerEnforced"}}),
+            ],
+            "fail_inline_public_grant": [
+                res(
+                    s3.BUCKET,
+                    "o",
+                    {
+                        "bucket": "o",
+                        "grants": [
+                            {
+                                "type": "Group",
+                                "uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+                                "permissions": ["READ"],
+                            }
+                        ],
+                    },
+                ),
+                res(s3.OWNERSHIP, "o-own", {"bucket": "o", "rule": {"objectOwnership": "BucketOwnerEnforced"}}),
+            ],
+        },
+    )
 
 
 def policy_with(res, name, ownership, condition):

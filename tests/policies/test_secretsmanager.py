@@ -32,17 +32,23 @@ def test_sec01_rotation(res, assert_exact):
 
 def test_schedule_interval_days():
     assert schedule_interval_days("rate(1 day)") == 1 and schedule_interval_days("rate(4 hours)") == 4 / 24
-    assert schedule_interval_days("cron(0 0 ? * MON *)") == 31 and schedule_interval_days("cron(0 0 1 JUN-AUG ? *)") == 31 * 10
+    assert schedule_interval_days("cron(0 0 ? * MON "
+                                  "*)") == 31 and schedule_interval_days("cron(0 0 1 JUN-AUG ? *)") == 31 * 10
     assert schedule_interval_days("cron(0 0 1 13 ? *)") is None and schedule_interval_days("cron(0 0 1 *)") is None
 
 
 def test_sec02_kms_and_recovery(res, assert_exact):
-    assert_exact("SEC-02", {
-        "pass_cmk_default_window": res(SECRET, "a", {"kmsKeyId": "arn:aws:kms:k"}),
-        "fail_no_cmk": res(SECRET, "b", {}),
-        "fail_no_recovery_window": res(SECRET, "c", {"kmsKeyId": "k", "recoveryWindowInDays": 0}),
-        "unknown_key": res(SECRET, "d", {"kmsKeyId": U}),
-        "fail_aws_managed_alias": res(SECRET, "e", {"kmsKeyId": "alias/aws/secretsmanager"}),
-        "fail_aws_managed_alias_arn": res(SECRET, "f", {"kmsKeyId": "arn:aws:kms:ap-southeast-1:1:alias/aws/secretsmanager"}),
-        "pass_customer_alias": res(SECRET, "g", {"kmsKeyId": "alias/shop-secrets"}),
-    })
+    assert_exact(
+        "SEC-02",
+        {
+            "pass_cmk_default_window": res(SECRET, "a", {"kmsKeyId": "arn:aws:kms:k"}),
+            "fail_no_cmk": res(SECRET, "b", {}),
+            "fail_no_recovery_window": res(SECRET, "c", {"kmsKeyId": "k", "recoveryWindowInDays": 0}),
+            "unknown_key": res(SECRET, "d", {"kmsKeyId": U}),
+            "fail_aws_managed_alias": res(SECRET, "e", {"kmsKeyId": "alias/aws/secretsmanager"}),
+            "fail_aws_managed_alias_arn": res(
+                SECRET, "f", {"kmsKeyId": "arn:aws:kms:ap-southeast-1:1:alias/aws/secretsmanager"}
+            ),
+            "pass_customer_alias": res(SECRET, "g", {"kmsKeyId": "alias/shop-secrets"}),
+        },
+    )

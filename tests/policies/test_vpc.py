@@ -29,26 +29,62 @@ def test_sg01_no_world_admin_ports(res, assert_exact):
         "pass_https_to_world": group(res, "a", ingress(443)),
         "pass_ssh_from_office": group(res, "a2", ingress(22, cidrs=["203.0.113.10/32"])),
         "pass_icmp_from_world": group(res, "a3", ingress(8, 0, protocol="icmp")),
-        "pass_ingress_rule_db_from_vpc": res(INGRESS_RULE, "a4", {"securityGroupId": "sg-1", "ipProtocol": "tcp",
-                                                                  "fromPort": 5432, "toPort": 5432, "cidrIpv4": "10.0.0.0/16"}),
-        "pass_egress_rule_all": res(SECURITY_GROUP_RULE, "a5", {"type": "egress", "protocol": "-1", "fromPort": 0,
-                                                               "toPort": 0, "cidrBlocks": ["0.0.0.0/0"], "securityGroupId": "sg-1"}),
+        "pass_ingress_rule_db_from_vpc": res(
+            INGRESS_RULE,
+            "a4",
+            {
+                "securityGroupId": "sg-1",
+                "ipProtocol": "tcp",
+                "fromPort": 5432,
+                "toPort": 5432,
+                "cidrIpv4": "10.0.0.0/16",
+            },
+        ),
+        "pass_egress_rule_all": res(
+            SECURITY_GROUP_RULE,
+            "a5",
+            {
+                "type": "egress",
+                "protocol": "-1",
+                "fromPort": 0,
+                "toPort": 0,
+                "cidrBlocks": ["0.0.0.0/0"],
+                "securityGroupId": "sg-1",
+            },
+        ),
         "fail_ssh_to_world": group(res, "b", ingress(22)),
         "fail_rdp_to_world_v6": group(res, "c", ingress(3389, cidrs=(), v6=["::/0"])),
         "fail_range_covering_postgres": group(res, "d", ingress(5000, 6000)),
         "fail_all_protocols": group(res, "e", ingress(0, 0, protocol="-1")),
         "fail_all_tcp_ports": group(res, "f", ingress(0, 65535)),
         "fail_tcp_minus_one": group(res, "f2", ingress(-1, -1)),
-        "fail_rule_redis": res(SECURITY_GROUP_RULE, "g", {"type": "ingress", "protocol": "tcp", "fromPort": 6379,
-                                                          "toPort": 6379, "cidrBlocks": ["0.0.0.0/0"], "securityGroupId": "sg-1"}),
-        "fail_ingress_rule_mysql": res(INGRESS_RULE, "h", {"securityGroupId": "sg-1", "ipProtocol": "tcp",
-                                                           "fromPort": 3306, "toPort": 3306, "cidrIpv4": "0.0.0.0/0"}),
-        "fail_ingress_rule_everything": res(INGRESS_RULE, "i", {"securityGroupId": "sg-1", "ipProtocol": "-1",
-                                                                "cidrIpv6": "::/0"}),
+        "fail_rule_redis": res(
+            SECURITY_GROUP_RULE,
+            "g",
+            {
+                "type": "ingress",
+                "protocol": "tcp",
+                "fromPort": 6379,
+                "toPort": 6379,
+                "cidrBlocks": ["0.0.0.0/0"],
+                "securityGroupId": "sg-1",
+            },
+        ),
+        "fail_ingress_rule_mysql": res(
+            INGRESS_RULE,
+            "h",
+            {"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 3306, "toPort": 3306, "cidrIpv4": "0.0.0.0/0"},
+        ),
+        "fail_ingress_rule_everything": res(
+            INGRESS_RULE, "i", {"securityGroupId": "sg-1", "ipProtocol": "-1", "cidrIpv6": "::/0"}
+        ),
         "fail_default_group_ssh": res(DEFAULT_SECURITY_GROUP, "j", {"vpcId": "vpc-1", "ingress": [ingress(22)]}),
         "unknown_port": group(res, "k", {**ingress(22), "fromPort": UN}),
-        "unknown_cidr": res(INGRESS_RULE, "l", {"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 22,
-                                                "toPort": 22, "cidrIpv4": U}),
+        "unknown_cidr": res(
+            INGRESS_RULE,
+            "l",
+            {"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "cidrIpv4": U},
+        ),
     }
     assert_exact("SG-01", fixtures)
     assert_exact("SG-01", {"pass_ssh_not_listed": fixtures["fail_ssh_to_world"],
@@ -60,7 +96,10 @@ def test_sg02_default_group_closed(res, assert_exact):
         vpc = res(VPC, name, {"cidrBlock": "10.0.0.0/16"})
         if default_props is None:
             return [vpc]
-        return [vpc, res(DEFAULT_SECURITY_GROUP, f"{name}-default", {"vpcId": "mock", **default_props}, {"vpcId": [vpc.urn]})]
+        return [
+            vpc,
+            res(DEFAULT_SECURITY_GROUP, f"{name}-default", {"vpcId": "mock", **default_props}, {"vpcId": [vpc.urn]}),
+        ]
 
     closed = vpc_with("a", {"ingress": [], "egress": []})
     open_default = vpc_with("c", {"ingress": [ingress(443, cidrs=["10.0.0.0/16"])], "egress": []})
@@ -87,8 +126,12 @@ def test_sg03_port_80_redirects(res, assert_exact):
     redirect = [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
     forward = [{"type": "forward", "targetGroupArn": "arn:tg"}]
     redirected = fronted("a", redirect)
-    rule_on_redirected = res(INGRESS_RULE, "a-rule", {"securityGroupId": "mock", "ipProtocol": "tcp", "fromPort": 80,
-                                                      "toPort": 80, "cidrIpv6": "::/0"}, {"securityGroupId": [redirected[0].urn]})
+    rule_on_redirected = res(
+        INGRESS_RULE,
+        "a-rule",
+        {"securityGroupId": "mock", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80, "cidrIpv6": "::/0"},
+        {"securityGroupId": [redirected[0].urn]},
+    )
     assert_exact("SG-03", {
         "pass_alb_redirects": redirected,
         "pass_rule_on_redirecting_group": [rule_on_redirected, *redirected],

@@ -124,3 +124,22 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def assess_report(**options: object) -> dict:
+    """A whole `rollout assess` run (no progress, never stopped) with AssessOptions(**options)."""
+    from rollout.live.assess.run import AssessOptions, run_assessment
+
+    return asyncio.run(run_assessment(AssessOptions(**options), stop=asyncio.Event()))
+
+
+def sample_report(**changes: object) -> dict:
+    """A report of a ready site (HTTPS, HTTP/2+3, CDN, compression, HSTS, cache hits), changed by `changes`."""
+    report = {
+        "mode": "probe", "scheme": "https", "error_rate": 0.0, "cdn": "cloudflare", "http_version": "HTTP/2",
+        "http3_advertised": True, "compression": ["br", "gzip"], "tls_version": "TLSv1.3", "cert_expiry_days": 80,
+        "hsts": "max-age=1", "https_redirect": True, "cache": {"hits": 3, "hit_ratio": 0.75},
+        "latency_ms": {"ttfb": {"p50": 120.0}, "total": {"p95": 200.0}},
+    }
+    report.update(changes)
+    return report

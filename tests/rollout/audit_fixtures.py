@@ -140,7 +140,9 @@ def secure_bucket(account: Account, name: str) -> None:
     s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True})
-    s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    s3.put_bucket_ownership_controls(
+        Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
     s3.put_bucket_policy(Bucket=name, Policy=_tls_only("s3", [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
                                                        _log_delivery(name)))
     s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [{
@@ -323,3 +325,31 @@ BUILDERS: tuple[Callable[[Account], None], ...] = (
     build_baseline, build_buckets, build_database, build_cache, build_queues, build_cdn, build_web_tier, build_iam,
     build_observability, build_backup,
 )
+
+
+# --- running the audit in tests ---------------------------------------------------------------------------------
+
+
+def violations(result: Any) -> set[tuple[str, str]]:
+    """(control, resource name) of every violation of an AuditResult."""
+    return {(f.control, f.name) for f in result.findings if f.status == "violation"}
+
+
+def run(session: Any = None, **kwargs: Any) -> Any:
+    """The whole audit with the registry's controls, through `session` (default: a fresh one from the env)."""
+    from policies.registry import CONTROLS
+    from rollout.live.audit.evaluation import run_audit
+    from rollout.live.session import open_session
+
+    return run_audit(session or open_session(), CONTROLS, **kwargs)
+
+
+def drift_adds(builders: tuple[Callable[[Account], None], ...], drift: Callable[[Account], None],
+               generated: Callable[[Account], dict[str, str]] | None = None) -> tuple[set[tuple[str, str]], Account]:
+    """The violations a drift adds to an account built by `builders` (its baseline's own findings removed)."""
+    account = account_with(*builders)
+    baseline = violations(run())
+    drift(account)
+    result = run()
+    assert all(f.urn.startswith("arn:aws:") for f in result.findings)
+    return violations(result) - baseline, account

@@ -7,6 +7,7 @@ document (also used by `rollout prices refresh` before it writes one).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -140,6 +141,16 @@ def catalog_problems(data: Any) -> list[str]:
             problems.append(f"{where}: has no usd price and is not marked missing")
         elif entry.get("usd") is not None and not isinstance(entry["usd"], (int, float)):
             problems.append(f"{where}: usd must be a number")
-        elif entry.get("usd") is not None and not (entry.get("source") and entry.get("as_of")):
-            problems.append(f"{where}: a price needs a source and an as_of date")
+        elif not (entry.get("source") and entry.get("as_of")):
+            problems.append(f"{where}: needs a source and an as_of date (a missing price too: where it was sought)")
+    labels = data.get("sources") or {}
+    tiers = [(f"free_tiers[{i}]", tier) for i, tier in enumerate(data.get("free_tiers", []))]
+    for where, entry in tiers + sections:
+        if not isinstance(entry, dict):
+            continue
+        if where.startswith("free_tiers") and not (entry.get("source") and entry.get("as_of")):
+            problems.append(f"{where}: needs a source and an as_of date")
+        for label in re.findall(r"\[([A-Z0-9]+)\]", str(entry.get("source", ""))):
+            if label not in labels:
+                problems.append(f"{where}: source [{label}] is not defined in the catalog's sources")
     return problems

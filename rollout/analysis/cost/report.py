@@ -91,6 +91,7 @@ class CostReport:
         return known, len(components) - known
 
 
+
 @dataclass(frozen=True)
 class ResourceChange:
     urn: str

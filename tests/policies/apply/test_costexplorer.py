@@ -10,7 +10,14 @@ def test_apl_ce_01_one_services_monitor(res, assert_exact):
 
 
 def test_apl_ce_02_immediate_needs_sns(res, assert_exact):
-    assert_exact("APL-CE-02", {
-        "pass_sns": res(SUBSCRIPTION, "a", {"frequency": "IMMEDIATE", "subscribers": [{"type": "SNS", "address": "t"}]}),
-        "fail_email": res(SUBSCRIPTION, "b", {"frequency": "IMMEDIATE", "subscribers": [{"type": "EMAIL", "address": "e"}]}),
-    })
+    assert_exact(
+        "APL-CE-02",
+        {
+            "pass_sns": res(
+                SUBSCRIPTION, "a", {"frequency": "IMMEDIATE", "subscribers": [{"type": "SNS", "address": "t"}]}
+            ),
+            "fail_email": res(
+                SUBSCRIPTION, "b", {"frequency": "IMMEDIATE", "subscribers": [{"type": "EMAIL", "address": "e"}]}
+            ),
+        },
+    )

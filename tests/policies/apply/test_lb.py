@@ -67,15 +67,33 @@ def _policy(principal):
 def test_apl_alb_05_access_log_delivery(res, assert_exact):
     bucket = res(BUCKET, "logs", {"bucket": "logs"})
     lb = {"accessLogs": {"bucket": "logs", "enabled": True, "prefix": "alb"}}
-    good = res(BUCKET_POLICY, "p1", {"bucket": "logs", "policy": _policy({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"})})
+    good = res(
+        BUCKET_POLICY,
+        "p1",
+        {"bucket": "logs", "policy": _policy({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"})},
+    )
     bad = res(BUCKET_POLICY, "p2", {"bucket": "logs", "policy": _policy({"Service": "logging.s3.amazonaws.com"})})
-    kms = res(BUCKET_SSE, "sse", {"bucket": "logs", "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]})
-    assert_exact("APL-ALB-05", {
-        "pass_delivery_allowed": [res(LOAD_BALANCER, "a", lb), bucket, good],
-        "pass_elb_account": [res(LOAD_BALANCER, "a2", lb), bucket,
-                             res(BUCKET_POLICY, "p3", {"bucket": "logs", "policy": _policy({"AWS": "arn:aws:iam::114774131450:root"})})],
-        "pass_logs_off": [res(LOAD_BALANCER, "b", {"accessLogs": {"bucket": "logs", "enabled": False}}), bucket],
-        "fail_policy_does_not_admit": [res(LOAD_BALANCER, "c", lb), bucket, bad],
-        "fail_kms_bucket": [res(LOAD_BALANCER, "d", lb), bucket, good, kms],
-    })
+    kms = res(
+        BUCKET_SSE,
+        "sse",
+        {"bucket": "logs", "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]},
+    )
+    assert_exact(
+        "APL-ALB-05",
+        {
+            "pass_delivery_allowed": [res(LOAD_BALANCER, "a", lb), bucket, good],
+            "pass_elb_account": [
+                res(LOAD_BALANCER, "a2", lb),
+                bucket,
+                res(
+                    BUCKET_POLICY,
+                    "p3",
+                    {"bucket": "logs", "policy": _policy({"AWS": "arn:aws:iam::114774131450:root"})},
+                ),
+            ],
+            "pass_logs_off": [res(LOAD_BALANCER, "b", {"accessLogs": {"bucket": "logs", "enabled": False}}), bucket],
+            "fail_policy_does_not_admit": [res(LOAD_BALANCER, "c", lb), bucket, bad],
+            "fail_kms_bucket": [res(LOAD_BALANCER, "d", lb), bucket, good, kms],
+        },
+    )
     assert urn_of(LOAD_BALANCER, "a")

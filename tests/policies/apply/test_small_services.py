@@ -102,35 +102,69 @@ def test_apl_cfd_01_certificate_region(res, assert_exact):
 
 
 def test_apl_cfd_02_ttl_order(res, assert_exact):
-    assert_exact("APL-CFD-02", {
-        "pass_ordered": res(cloudfront.CACHE_POLICY, "a", {"minTtl": 0, "defaultTtl": 3600, "maxTtl": 86400}),
-        "fail_default_above_max": res(cloudfront.CACHE_POLICY, "b", {"minTtl": 0, "defaultTtl": 90000, "maxTtl": 86400}),
-    })
+    assert_exact(
+        "APL-CFD-02",
+        {
+            "pass_ordered": res(cloudfront.CACHE_POLICY, "a", {"minTtl": 0, "defaultTtl": 3600, "maxTtl": 86400}),
+            "fail_default_above_max": res(
+                cloudfront.CACHE_POLICY, "b", {"minTtl": 0, "defaultTtl": 90000, "maxTtl": 86400}
+            ),
+        },
+    )
     assert names.ACCOUNT_UNIQUE
 
 
 def test_apl_s3_03_access_logs_admitted(res, assert_exact):
     logs = res(s3.BUCKET, "logs", {"bucket": "logs"})
-    policy = res(s3.POLICY, "logs-policy", {"bucket": "logs", "policy": json.dumps({"Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
-        "Resource": "arn:aws:s3:::logs/s3-access/*"}]})})
+    policy = res(
+        s3.POLICY,
+        "logs-policy",
+        {
+            "bucket": "logs",
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "logging.s3.amazonaws.com"},
+                            "Action": "s3:PutObject",
+                            "Resource": "arn:aws:s3:::logs/s3-access/*",
+                        }
+                    ]
+                }
+            ),
+        },
+    )
     closed = res(s3.POLICY, "closed-policy", {"bucket": "logs", "policy": json.dumps({"Statement": []})})
 
     def logging(name, prefix):
         return res(s3.LOGGING, name, {"bucket": "data", "targetBucket": "logs", "targetPrefix": prefix})
-    assert_exact("APL-S3-03", {
-        "pass_under_prefix": [logging("a", "s3-access/data/"), logs, policy],
-        "pass_no_policy_in_stack": [logging("b", "anything/"), logs],
-        "fail_outside_prefix": [logging("c", "data-logs/"), logs, policy],
-        "fail_policy_admits_nothing": [logging("d", "s3-access/data/"), logs, closed],
-    })
+
+    assert_exact(
+        "APL-S3-03",
+        {
+            "pass_under_prefix": [logging("a", "s3-access/data/"), logs, policy],
+            "pass_no_policy_in_stack": [logging("b", "anything/"), logs],
+            "fail_outside_prefix": [logging("c", "data-logs/"), logs, policy],
+            "fail_policy_admits_nothing": [logging("d", "s3-access/data/"), logs, closed],
+        },
+    )
 
 
 def test_apl_sqs_01_fifo_throughput(res, assert_exact):
-    assert_exact("APL-SQS-01", {
-        "pass_high_throughput": res(sqs.QUEUE, "a", {"fifoQueue": True, "deduplicationScope": "messageGroup",
-                                                      "fifoThroughputLimit": "perMessageGroupId"}),
-        "fail_scope_without_limit": res(sqs.QUEUE, "b", {"fifoQueue": True, "deduplicationScope": "messageGroup",
-                                                          "fifoThroughputLimit": "perQueue"}),
-        "fail_on_standard": res(sqs.QUEUE, "c", {"deduplicationScope": "queue"}),
-    })
+    assert_exact(
+        "APL-SQS-01",
+        {
+            "pass_high_throughput": res(
+                sqs.QUEUE,
+                "a",
+                {"fifoQueue": True, "deduplicationScope": "messageGroup", "fifoThroughputLimit": "perMessageGroupId"},
+            ),
+            "fail_scope_without_limit": res(
+                sqs.QUEUE,
+                "b",
+                {"fifoQueue": True, "deduplicationScope": "messageGroup", "fifoThroughputLimit": "perQueue"},
+            ),
+            "fail_on_standard": res(sqs.QUEUE, "c", {"deduplicationScope": "queue"}),
+        },
+    )

@@ -72,11 +72,15 @@ def test_policy_config_layers_defaults_then_stack_then_file():
     stack = {"RDS-04": {"minDays": 14}, "all": "mandatory"}
     file = {"RDS-04": "advisory", "RDS-03": {"enforcementLevel": "disabled"}}
     merged = merge_policy_config(stack, file)
-    assert merged == {"RDS-04": {"minDays": 14, "enforcementLevel": "advisory"}, "all": {"enforcementLevel": "mandatory"},
-                      "RDS-03": {"enforcementLevel": "disabled"}}
+    assert merged == {
+        "RDS-04": {"minDays": 14, "enforcementLevel": "advisory"},
+        "all": {"enforcementLevel": "mandatory"},
+        "RDS-03": {"enforcementLevel": "disabled"},
+    }
     result = run_check(inventory(db("a", backupRetentionPeriod=10, multiAz=False)), policy_config=merged, today=TODAY)
     rds04 = [f for f in result.findings if f.control == "RDS-04"]
-    assert [(f.enforcement, f.message) for f in rds04] == [(Enforcement.ADVISORY, "backupRetentionPeriod is 10; keep at least 14 days")]
+    assert [(f.enforcement, f.message) for f in rds04] == [(Enforcement.ADVISORY, "backupRetentionPeriod is 10; keep "
+                                                                                  "at least 14 days")]
     assert not any(f.control == "RDS-03" for f in result.findings)  # disabled
     assert len(result.controls) == len(ALL_CONTROLS) - 1  # RDS-03 disabled; apply rules cannot be
     assert all(f.enforcement is Enforcement.MANDATORY for f in result.findings if f.control != "RDS-04")
@@ -84,7 +88,8 @@ def test_policy_config_layers_defaults_then_stack_then_file():
 
 def test_default_thresholds_apply_without_config():
     result = run_check(inventory(db("a", backupRetentionPeriod=5)), today=TODAY)
-    assert [f.message for f in result.findings if f.control == "RDS-04"] == ["backupRetentionPeriod is 5; keep at least 7 days"]
+    assert [f.message for f in result.findings if f.control == "RDS-04"] == ["backupRetentionPeriod is 5; "
+                                                                             "keep at least 7 days"]
 
 
 @pytest.mark.parametrize(("config", "problem"), [
@@ -136,11 +141,15 @@ def test_waived_mandatory_violation_does_not_fail():
 
 
 def test_critical_tls_public_access_controls_cannot_be_waived():
-    waivers = [Waiver(control="RDS-04", resource="a", reason="fine"), Waiver(control="RDS-02", resource="db", reason="need it")]
+    waivers = [
+        Waiver(control="RDS-04", resource="a", reason="fine"),
+        Waiver(control="RDS-02", resource="db", reason="need it"),
+    ]
     with pytest.raises(UserError) as error:
         validate_waivers(waivers, CONTROLS, "stacks/Pulumi.dev.yaml")
     assert error.value.problems == [
-        "stacks/Pulumi.dev.yaml: rollout:waivers[1] (RDS-02 on db): RDS-02 (RDS is not publicly accessible) is a Critical "
+        "stacks/Pulumi.dev.yaml: rollout:waivers[1] (RDS-02 on db): RDS-02 (RDS is not publicly "
+        "accessible) is a Critical "
         "TLS/public-access control and cannot be waived; fix the resource instead"]
     with pytest.raises(UserError, match=r"waivers\[0\] \(XYZ-01 on a\): unknown control id"):
         validate_waivers([Waiver(control="XYZ-01", resource="a", reason="typo")], CONTROLS, "s")

@@ -34,6 +34,30 @@ def test_added_updated_and_removed_are_told_apart():
     assert result.replaced == () and result.data_loss == []
 
 
+def test_option_changes_are_updates_with_their_own_path_and_never_replace():
+    import dataclasses
+
+    db = res("db", engine="postgres")
+    after = inv(dataclasses.replace(db, protect=True, retain_on_delete=True))
+    result = diff_inventories(inv(db), after)
+    assert [(e.name, [c.to_json() for c in e.changes]) for e in result.updated] == [
+        ("db", [{"path": "protect", "old": False, "new": True}, {"path": "retainOnDelete", "old": False, "new": True}])]
+    assert result.replaced == () and result.changed == result.updated
+
+
+def test_without_a_previous_run_everything_is_added_in_order():
+    result = diff_inventories(None, inv(res("b"), res("a")))
+    assert [e.name for e in result.added] == ["b", "a"] and not (result.updated or result.removed)
+
+
+def test_changed_keeps_the_order_of_the_newer_run():
+    before = inv(res("a", engine="mysql"), res("b", instanceClass="x"))
+    after = inv(res("b", instanceClass="y"), res("a", engine="postgres"))
+    result = diff_inventories(before, after)
+    assert [e.name for e in result.replaced] == ["a"] and [e.name for e in result.updated] == ["b"]
+    assert [e.name for e in result.changed] == ["b", "a"]
+
+
 @pytest.mark.parametrize("type_, key, old, new", [
     (RDS, "storageEncrypted", False, True),
     (RDS, "engine", "mysql", "postgres"),
@@ -86,7 +110,9 @@ def test_secrets_are_masked_and_never_descended_into():
     after = inv(res("db", password=Secret("swordfish"), options=Secret({"k": "new-secret"})))
     result = diff_inventories(before, after)
     document = json.dumps(result.to_json())
-    assert "hunter2" not in document and "swordfish" not in document and "secret\"" not in document.replace("[secret]", "")
+    assert (
+        "hunter2" not in document and "swordfish" not in document and 'secret"' not in document.replace("[secret]", "")
+    )
     assert [(c.path, c.old, c.new) for c in result.updated[0].changes] == [
         ("password", "[secret]", "[secret]"), ("options", "[secret]", "[secret]")]
 

@@ -95,7 +95,9 @@ def test_a_changed_header_is_uploaded_again(folder):
 
 def test_listing_entries_read_the_metadata_or_the_s3_checksum():
     digest = hashlib.sha256(b"x").digest()
-    by_checksum = RemoteObject.from_listing({"Key": "k", "Size": 1, "ChecksumSHA256": base64.b64encode(digest).decode()})
+    by_checksum = RemoteObject.from_listing(
+        {"Key": "k", "Size": 1, "ChecksumSHA256": base64.b64encode(digest).decode()}
+    )
     by_metadata = RemoteObject.from_listing({"Key": "k", "ContentLength": 1, "Metadata": {"sha256": digest.hex()}})
     assert by_checksum.sha256 == by_metadata.sha256 == digest.hex() and by_metadata.size == 1
     multipart = RemoteObject.from_listing({"Key": "k", "Size": 1, "ChecksumSHA256": "abc=-2", "ETag": '"e-2"'})

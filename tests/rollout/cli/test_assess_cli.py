@@ -80,7 +80,9 @@ def test_save_then_compare(sites, tmp_path):
     rows = {row["metric"]: row for row in json.loads(second.stdout)["comparison"]}
     assert (rows["cdn"]["before"], rows["cdn"]["after"]) == (None, "cloudflare")
     assert rows["total p95 ms"]["change"] is not None
-    markdown = invoke("assess", sites["http"] + "/cf/after", "-n", "2", "-q", "-f", "markdown", "--compare", str(baseline))
+    markdown = invoke(
+        "assess", sites["http"] + "/cf/after", "-n", "2", "-q", "-f", "markdown", "--compare", str(baseline)
+    )
     assert markdown.exit_code == 0 and "| cdn | - | cloudflare |" in markdown.stdout
 
 

@@ -45,7 +45,9 @@ def test_json_has_the_check_shape_plus_not_evaluated_and_readiness(aws):
 
 def test_config_file_changes_enforcement_and_exit_code(aws, tmp_path):
     fx.account_with(fx.build_queues)
-    boto3.client("sqs", region_name=fx.REGION).create_queue(QueueName="plain", Attributes={"SqsManagedSseEnabled": "false"})
+    boto3.client("sqs", region_name=fx.REGION).create_queue(
+        QueueName="plain", Attributes={"SqsManagedSseEnabled": "false"}
+    )
     failing = runner.invoke(app, ["audit", "--format", "json", "--quiet"])
     assert failing.exit_code == 1
     controls = {f["control"] for f in json.loads(failing.stdout)["findings"] if f["enforcement"] == "mandatory"}

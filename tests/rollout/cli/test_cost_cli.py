@@ -187,7 +187,8 @@ def test_malformed_catalog_exits_2_naming_the_file(shop, tmp_path, content, prob
 
 @pytest.mark.parametrize("output", ["table", "markdown"])
 def test_program_without_phases_prints_no_phase_none(tmp_path, output):
-    program = write_program(tmp_path / "plain", "import pulumi\npulumi.export('a', 1)\n", stacks={"dev": "config: {}\n"})
+    program = write_program(tmp_path / "plain", "import pulumi\npulumi.export('a', "
+                                                "1)\n", stacks={"dev": "config: {}\n"})
     result = run("--program", str(program), "--stack", "dev", "--format", output)
     assert result.exit_code == 0, result.output
     assert "shopfront · stack dev · " in result.stdout or "shopfront · dev" in result.stdout

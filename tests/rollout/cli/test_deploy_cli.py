@@ -76,7 +76,8 @@ def test_a_missing_stack_is_named_before_the_missing_cli(tmp_path: Path, monkeyp
     program = phased_project(tmp_path / "p")
     result = runner.invoke(app, [*command, "-C", str(program), "-s", "nope"])
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0].startswith(f"error: {program / 'stacks' / 'Pulumi.nope.yaml'}: stack file not found")
+    assert result.stderr.splitlines()[0].startswith(f"error: {program / 'stacks' / 'Pulumi.nope.yaml'}: "
+                                                    f"stack file not found")
 
 
 LOGIN = "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions"

@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_cli_writes_svg_and_explains_png(tmp_path: Path):
     out = tmp_path / "d.svg"
-    result = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-p", "2", "-f", "svg", "-o", str(out), "-q"])
+    result = CliRunner().invoke(
+        app, ["diagram", "-C", str(ROOT), "-s", "example", "-p", "2", "-f", "svg", "-o", str(out), "-q"]
+    )
     assert result.exit_code == 0, result.output
     ET.fromstring(out.read_text())
     png = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-f", "png", "-q"])

@@ -84,4 +84,4 @@ def test_exactly_one_of_from_phase_and_baseline(program: Path, args: list[str]):
 
 def test_sarif_is_refused(program: Path):
     result = run("-C", str(program), "-s", "dev", "--from-phase", "1", "-f", "sarif")
-    assert result.exit_code == 2 and "sarif is for `rollout check`" in result.stderr
+    assert result.exit_code == 2 and "'sarif' is not one of" in result.output

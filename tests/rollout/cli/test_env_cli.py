@@ -58,7 +58,9 @@ def test_bad_flow_config_of_our_program_is_exit_2(tmp_path, project_root):
     """))
     result = CliRunner().invoke(app, ["env", "-C", str(program), "-s", "bad", "-F", "checkout"])
     assert result.exit_code == 2
-    assert "sme-rollout: flows: checkout: a strong flow needs a FIFO queue, but queue 'email' is eventual" in result.stderr
+    assert (
+        "sme-rollout: flows: checkout: a strong flow needs a FIFO queue, but queue 'email' is eventual" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 

@@ -28,8 +28,8 @@ def test_json_has_the_documented_shape(tmp_path) -> None:
     cost = document["cost"]
     assert cost["currency"] == "USD" and cost["catalog_date"] == "2026-09-25"
     assert set(cost["by_phase"]) == {"1", "2"}
-    assert cost["total_monthly"] == pytest.approx(sum(cost["by_phase"].values()), abs=0.011)  # each rounded to cents
-    assert cost["diff_monthly"] == pytest.approx(cost["total_monthly"] - cost["previous_total_monthly"], abs=0.011)
+    assert cost["total_monthly"] == pytest.approx(sum(cost["by_phase"].values()), abs=1e-5)
+    assert cost["diff_monthly"] == pytest.approx(cost["total_monthly"] - cost["previous_total_monthly"], abs=1e-5)
     assert cost["by_phase"]["2"] > 0  # the queue and the database of phase 2 are priced in us-east-1
 
 
@@ -47,9 +47,9 @@ def test_table_and_save(tmp_path) -> None:
 def test_bad_arguments_exit_2_without_traceback(tmp_path) -> None:
     program = write_program(tmp_path / "p", PHASED_PROGRAM, stacks={"dev": PHASED_STACK})
     for args, message in [
-        (["--phase", "7"], "Invalid value for '--phase'"),
+        (["--phase", "0"], "Invalid value for '--phase'"),
         (["--stack", "prod"], "stack file not found (stacks here: dev)"),
-        (["--format", "sarif"], "sarif is for `rollout check`"),
+        (["--format", "sarif"], "'sarif' is not one of"),
         (["--format", "yaml"], "'yaml' is not one of"),
     ]:
         result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet", *args])
@@ -138,3 +138,31 @@ def test_an_offline_runtime_limit_exits_3_naming_it(tmp_path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "the offline runtime cannot answer data source acme:index/getEndpoint:getEndpoint" \
         in lines[0] and "Traceback" not in result.output
+
+
+EIGHT_PHASES = """
+import pulumi
+import pulumi_aws as aws
+
+phase = pulumi.Config().get_int("phase") or 1
+for number in range(1, phase + 1):
+    component = pulumi.ComponentResource("shopfront:phases:Phase", f"phase{number}", {"phase": number})
+    aws.sqs.Queue(f"q{number}", opts=pulumi.ResourceOptions(parent=component))
+"""
+
+
+def test_phase_is_not_capped_at_six_for_other_programs(tmp_path) -> None:
+    program = write_program(tmp_path / "p", EIGHT_PHASES, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = runner.invoke(
+        app, ["plan", "-C", str(program), "-s", "dev", "--phase", "8", "--format", "json", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["phase"] == 8 and [p["number"] for p in document["phases"]] == list(range(1, 9))
+    assert len(document["changed"]) == 0 and len(document["added"]) == 1  # q8, against phase 7
+
+
+def test_our_program_refuses_a_seventh_phase_as_bad_config() -> None:
+    result = runner.invoke(app, ["plan", "-s", "example", "--phase", "7", "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert "sme-rollout:phase" in result.output and "Traceback" not in result.output

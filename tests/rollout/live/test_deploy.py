@@ -89,7 +89,8 @@ def test_phase_gate_says_what_to_apply_first():
     assert "apply phase 2 first (phase 4 would skip 2, 3)" in phase_gate(1, 4)
 
 
-@pytest.mark.parametrize("outputs, phase", [({}, 0), ({"phase": 3}, 3), ({"bucket": "b"}, None), ({"phase": "x"}, None)])
+@pytest.mark.parametrize("outputs, phase", [
+    ({}, 0), ({"phase": 3}, 3), ({"bucket": "b"}, None), ({"phase": "x"}, None)])
 def test_deployed_phase_from_outputs(outputs, phase):
     assert deployed_phase(outputs) == phase
 

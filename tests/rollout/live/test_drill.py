@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import socket
+from importlib import resources
 
 import boto3
 import pytest
@@ -141,3 +143,40 @@ def test_probe_skips_cleanly_when_unreachable_or_without_driver():
         result = drill.probe_database("127.0.0.1", port, "postgres", "shop", timeout=1)
     assert result in ("skipped: reachable, but the psycopg driver is not installed",
                       f"skipped: reachable, but {drill.PASSWORD_ENV} is not set")
+
+
+def test_drill_policy_scopes_destructive_actions_to_drill_resources():
+    policy = json.loads(resources.files("rollout").joinpath("data/drill-policy.json").read_text())
+    for statement in policy["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if any(a.startswith(("rds:Delete", "rds:Modify")) for a in actions):
+            assert all(":rollout-drill-*" in r for r in statement["Resource"])
+        if "rds:RestoreDBInstanceFromDBSnapshot" in actions:
+            assert "arn:aws:rds:*:*:db:rollout-drill-*" in statement["Resource"]
+            assert not any(r.endswith(":db:*") for r in statement["Resource"])
+
+
+
+def test_drill_account_checks_input_and_turns_aws_errors_into_one_line(rds, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from rollout.live.session import open_session
+
+    session = open_session()
+    with pytest.raises(UserError, match="--db-instance: give the identifier"):
+        drill.drill_account(session, "  ")
+
+    def refused(*_args, **_kwargs):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no rds:CreateDBSnapshot"}}, "CreateDBSnapshot")
+
+    monkeypatch.setattr(drill, "run_backup_drill", refused)
+    with pytest.raises(drill.DrillFailed, match=r"^drill failed: access denied \(AccessDenied\): no "
+                                                r"rds:CreateDBSnapshot"):
+        drill.drill_account(session, "shop-db")
+
+    def slow(*_args, **_kwargs):
+        raise TimeoutError("snapshot not available after 60 s")
+
+    monkeypatch.setattr(drill, "run_backup_drill", slow)
+    with pytest.raises(drill.DrillFailed, match="^drill timed out: snapshot not available after 60 s$"):
+        drill.drill_account(session, "shop-db")

@@ -21,12 +21,12 @@ Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time
 GET,/,20,0,5,7.58,3.09,42.30,924.0,11.0,0.0,5,6,7,8,12,42,42,42,42,42,42
 GET,/nothere,20,20,5,5.82,2.19,16.51,335.0,11.0,11.0,5,6,7,8,16,17,17,17,17,17,17
 ,Aggregated,40,20,5,6.70,2.19,42.30148,629.5,22.004,11.0,5,6,7,8,12,17,42,42,42,42,42
-"""
+"""  # noqa: E501 - Locust's CSV header, verbatim
 FAILURES_CSV = """\
 Method,Name,Error,Occurrences,First Seen,Last Seen
 GET,/nothere,HTTPError('404 Client Error: File not found for url: /nothere'),15,2026-01-01T00:00:00Z,2026-01-01T00:00:01Z
 GET,/nothere,"ConnectionError(""Connection aborted"")",5,2026-01-01T00:00:00Z,2026-01-01T00:00:01Z
-"""
+"""  # noqa: E501 - Locust's failures CSV, verbatim
 HAVE_LOCUST = importlib.util.find_spec("locust") is not None or shutil.which("locust") is not None
 needs_locust = pytest.mark.skipif(not HAVE_LOCUST, reason="Locust is not installed (optional extra sme-rollout[load])")
 
@@ -44,13 +44,19 @@ def test_commands_for_each_topology(tmp_path):
     standalone = locust_runner.locust_commands(LocustPlan(host="http://h", duration=2.5), scenario, prefix, exe)
     assert len(standalone) == 1 and "--headless" in standalone[0] and "--master" not in standalone[0]
     assert standalone[0][standalone[0].index("-t") + 1] == "3s"
-    local = locust_runner.locust_commands(LocustPlan(host="http://h", workers=2, master_port=6000), scenario, prefix, exe)
+    local = locust_runner.locust_commands(
+        LocustPlan(host="http://h", workers=2, master_port=6000), scenario, prefix, exe
+    )
     assert len(local) == 3
     assert local[0][local[0].index("--expect-workers") + 1] == "2" and "127.0.0.1" in local[0]
     assert all("--worker" in command and "6000" in command for command in local[1:])
-    master = locust_runner.locust_commands(LocustPlan(host="http://h", role="master", expect_workers=4), scenario, prefix, exe)
+    master = locust_runner.locust_commands(
+        LocustPlan(host="http://h", role="master", expect_workers=4), scenario, prefix, exe
+    )
     assert len(master) == 1 and master[0][master[0].index("--master-bind-host") + 1] == "*"
-    worker = locust_runner.locust_commands(LocustPlan(host="http://h", role="worker", master_host="10.0.0.5"), scenario, prefix, exe)
+    worker = locust_runner.locust_commands(
+        LocustPlan(host="http://h", role="worker", master_host="10.0.0.5"), scenario, prefix, exe
+    )
     assert len(worker) == 1 and "10.0.0.5" in worker[0] and "--csv" not in worker[0]
 
 
@@ -59,7 +65,14 @@ def test_parse_stats_reads_the_aggregated_row_and_failures():
     assert (stats["requests"], stats["errors"], stats["error_rate"]) == (40, 20, 0.5)
     assert stats["status_codes"] == {"2xx/3xx": 20, "404": 15, "error": 5}
     total = stats["latency_ms"]["total"]
-    assert (total["p50"], total["p90"], total["p95"], total["p99"], total["max"], total["samples"]) == (5, 12, 17, 42, 42.301, 40)
+    assert (total["p50"], total["p90"], total["p95"], total["p99"], total["max"], total["samples"]) == (
+        5,
+        12,
+        17,
+        42,
+        42.301,
+        40,
+    )
     assert stats["latency_ms"]["ttfb"]["samples"] == 0
     assert stats["achieved_rate"] == 22.004
     assert [e["name"] for e in stats["endpoints"]] == ["/", "/nothere"]
@@ -111,6 +124,42 @@ def test_real_locust_master_with_a_local_worker(site, tmp_path):
     stats = locust_runner.run(plan, tmp_path)
     assert stats["requests"] > 0 and stats["interrupted"] is False
     assert Path(tmp_path / "rollout_scenario.py").exists()
+
+
+def test_locust_without_statistics_is_one_line_not_a_traceback(site, monkeypatch, tmp_path):
+    """A Locust that dies at start (here a stand-in that prints an import error) reports its last log line."""
+    import sys
+
+    from rollout.errors import ToolError
+
+    fake = tmp_path / "fake_locust.py"
+    fake.write_text("import sys\nprint('ImportError: cannot import name gevent')\nsys.exit(3)\n")
+    monkeypatch.setattr(locust_runner, "locust_executable", lambda: [sys.executable, str(fake)])
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    with pytest.raises(ToolError, match=r"^Locust exited with code 3 without statistics: ImportError: cannot import"):
+        locust_runner.run(LocustPlan(host="http://127.0.0.1:1", duration=1), workdir)
+    result = CliRunner().invoke(app, ["loadtest", site + "/plain/nostats", "--duration", "1", "-q"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "error: Locust exited with code 3 without statistics" in result.stderr
+
+
+def test_plan_for_builds_the_run_or_names_every_bad_option():
+    options = dict(rate=10.0, duration=5.0, users=None, spawn_rate=None, paths=["/cart"], workers=0,
+                   role="standalone", expect_workers=1, master_host="127.0.0.1", master_port=5557, ca_bundle=None,
+                   max_rps=200.0)
+    plan, problems = locust_runner.plan_for("https://shop.example.vn/p?x=1", **options)
+    assert problems == [] and plan.host == "https://shop.example.vn" and plan.paths == ("/p?x=1", "/cart")
+    assert plan.users == 5 and plan.spawn_rate == 5.0  # rate/2 users, all started within a second
+    plan, problems = locust_runner.plan_for(
+        "https://shop.example.vn/", **{**options, "paths": ["cart"], "workers": 2, "role": "worker",
+                                       "master_host": " ", "master_port": 70000})
+    assert plan is None and problems == [
+        "--workers starts a local master and workers: use it without --role",
+        "--master-host: must name the master's address, e.g. 10.0.0.5",
+        "--master-port 70000: must be between 1 and 65535",
+        "--path 'cart': must start with /"]
+    assert locust_runner.plan_for(None, **options) == (None, [])
 
 
 def test_the_install_hint_is_right_for_a_clone() -> None:

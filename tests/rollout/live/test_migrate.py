@@ -259,14 +259,15 @@ def test_full_load_progress_comes_from_the_task_statistics():
         stubber.add_response("describe_replication_instances", {"ReplicationInstances": [
             {"ReplicationInstanceIdentifier": "prod-migration"}]})
         stubber.add_response("describe_table_statistics", {"TableStatistics": [
-            {"SchemaName": "public", "TableName": "orders", "TableState": "Full load", "ValidationState": "Pending records"}]})
+            {"SchemaName": "public", "TableName": "orders", "TableState": "Full load",
+             "ValidationState": "Pending records"}]})
         watch = boto3.client("cloudwatch", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
         with Stubber(watch) as metrics:
             for _ in migrate.LATENCY_METRICS:
-                metrics.add_response("get_metric_statistics", {"Datapoints": [
-                    {"Timestamp": NOW, "Maximum": 3.0}]})
-            status = migrate.read_status(migrate.Clients(dms=client, cloudwatch=watch), "prod-migration",
-                                         now=lambda: NOW)
+                metrics.add_response("get_metric_statistics", {"Datapoints": [{"Timestamp": NOW, "Maximum": 3.0}]})
+            status = migrate.read_status(
+                migrate.Clients(dms=client, cloudwatch=watch), "prod-migration", now=lambda: NOW
+            )
     assert status.full_load_percent == 64 and status.lag_seconds == 6.0
     gates = {g.name: g for g in migrate.ready_gates(status)}
     assert not gates["tables loaded"].passed and "full load 64%" in gates["tables loaded"].detail

@@ -147,6 +147,11 @@ def test_region_source_and_the_warning_when_it_is_assumed(tmp_path, monkeypatch)
     assert "no aws:region" in bare.region_warning and "ap-southeast-1" in bare.region_warning
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     from_env = load_stack(write_program(tmp_path / "b", ""), "dev")
-    assert (from_env.region, from_env.region_source, from_env.region_warning) == ("eu-west-1", "AWS_DEFAULT_REGION", None)
-    configured = load_stack(write_program(tmp_path / "c", "", stacks={"dev": "config:\n  aws:region: us-east-1\n"}), "dev")
+    assert (from_env.region, from_env.region_source, from_env.region_warning) == (
+        "eu-west-1",
+        "AWS_DEFAULT_REGION",
+        None,
+    )
+    configured = load_stack(write_program(tmp_path / "c", "", stacks={"dev": "config:\n  aws:region: "
+                                                                             "us-east-1\n"}), "dev")
     assert (configured.region, configured.region_source) == ("us-east-1", "aws:region")

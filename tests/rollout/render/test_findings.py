@@ -5,7 +5,8 @@ import jsonschema
 import pytest
 
 from policies.registry import BY_ID, CONTROLS
-from rollout.render.findings import findings_json, findings_sarif, render_table, summarize
+from rollout.analysis.findings import summarize
+from rollout.render.findings import findings_sarif, render_table
 from tests.rollout.analysis.test_findings import FINDINGS
 
 # The copy keeps the SARIF root under definitions.Root: validate against it (draft-07 ignores $ref siblings).
@@ -14,11 +15,15 @@ SCHEMA = {**json.loads((Path(__file__).parents[2] / "data" / "sarif-schema-2.1.0
 
 
 def test_findings_json_shape():
-    document = findings_json(FINDINGS, controls=CONTROLS, resources_evaluated=7, extra={"stack": "dev", "phase": 3})
+    from rollout.analysis.check import CheckResult
+
+    document = CheckResult(FINDINGS, list(CONTROLS), 7).to_json({"stack": "dev", "phase": 3})
     assert list(document) == ["stack", "phase", "findings", "summary"]
     first = document["findings"][0]
     assert {"control", "severity", "enforcement", "urn", "type", "name", "message", "status"} <= set(first)
-    assert document["findings"][4]["waived"] is True and document["findings"][4]["waiverReason"] == "accepted for the demo"
+    assert (
+        document["findings"][4]["waived"] is True and document["findings"][4]["waiverReason"] == "accepted for the demo"
+    )
     json.dumps(document)
 
 
@@ -67,3 +72,17 @@ def test_table_lists_findings_and_summary():
     console = Console(record=True, width=200)
     console.print(render_table([], summarize([], controls=CONTROLS, resources_evaluated=0)))
     assert "No findings." in console.export_text()
+
+
+def test_sarif_names_the_package_version_and_the_repository_of_pyproject():
+    import tomllib
+    from pathlib import Path
+
+    import rollout
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[3] / "pyproject.toml").read_text())
+    driver = findings_sarif(FINDINGS[:1], controls=CONTROLS, tool_name="t")["runs"][0]["tool"]["driver"]
+    assert driver["version"] == driver["semanticVersion"] == rollout.__version__
+    assert driver["informationUri"] == pyproject["project"]["urls"]["Repository"] == rollout.repository_url()
+    assert "informationUri" in findings_sarif(FINDINGS[:1], controls=CONTROLS, tool_name="t",
+                                              information_uri="https://example.org/x")["runs"][0]["tool"]["driver"]

@@ -11,6 +11,7 @@ import pytest
 from rollout.analysis.cost import CostDiff, ResourceChange
 from rollout.analysis.diagram import mermaid
 from rollout.analysis.diff import diff_inventories
+from rollout.analysis.plan import Plan
 from rollout.app import plan_comment, plan_stack
 from rollout.model.inventory import Inventory
 from rollout.render.report import diff_markdown, findings_markdown, plan_markdown
@@ -27,7 +28,8 @@ COST = CostDiff(0.2, 31.5, (
 FINDINGS = [
     {"control": "RDS-04", "severity": "medium", "enforcement": "advisory", "name": "db", "message": "backups < 7 days",
      "status": "violation"},
-    {"control": "RDS-01", "severity": "high", "enforcement": "mandatory", "name": "db", "message": "storage not encrypted",
+    {"control": "RDS-01", "severity": "high", "enforcement": "mandatory", "name": "db", "message": "storage not "
+                                                                                                   "encrypted",
      "status": "violation"},
     {"control": "SQS-01", "severity": "high", "enforcement": "mandatory", "name": "jobs", "message": "no SSE",
      "status": "violation", "waived": True},
@@ -54,7 +56,9 @@ def test_comment_sections(plan):
     assert "**$31.50/month** (+$31.30, +15650.0% vs phase 1)" in text
     assert "❌ 1 mandatory violation(s) · 2 finding(s) (1 high, 1 medium) · 1 waived" in text
     assert text.index("RDS-01") < text.index("RDS-04") and "SQS-01" not in text
-    assert "```mermaid\n---\ntitle: shopfront · stack dev · phase 2\n---\nflowchart LR" in text and "Data loss" not in text
+    assert (
+        "```mermaid\n---\ntitle: shopfront · stack dev · phase 2\n---\nflowchart LR" in text and "Data loss" not in text
+    )
     bare = plan_markdown(plan, cost=None, findings=None, diagram=None)
     assert "Monthly cost" not in bare and "Compliance" not in bare and "mermaid" not in bare
 
@@ -69,9 +73,22 @@ def test_comment_warns_about_data_loss(plan):
     db = previous.by_urn[DB]
     before = dataclasses.replace(previous, resources=tuple(
         dataclasses.replace(r, inputs={**r.inputs, "engine": "mysql"}) if r.urn == db.urn else r for r in previous))
-    text = plan_markdown(dataclasses.replace(plan, previous=before), cost=None, findings=None, diagram=None)
+    text = plan_markdown(Plan.of(plan.stack_file, plan.current, before), cost=None, findings=None, diagram=None)
     assert "> [!CAUTION]" in text and "> - `db` (rds.Instance): replaced because `engine` changed" in text
     assert "`engine`: `mysql` → `postgres`" in text
+
+
+def test_comment_counts_and_rows_come_from_one_engine(plan):
+    """A protect-only change is one change: counted as `~1 to change` and shown as a row with its path."""
+    previous: Inventory = plan.current
+    unprotected = dataclasses.replace(previous, resources=tuple(
+        dataclasses.replace(r, protect=not r.protect) if r.urn == DB else r for r in previous))
+    protect_only = Plan.of(plan.stack_file, plan.current, unprotected)
+    assert protect_only.changed == (DB,) and protect_only.added == protect_only.removed == ()
+    text = plan_markdown(protect_only, cost=None, findings=None, diagram=None)
+    assert "**+0** to add, **~1** to change, **-0** to remove" in text
+    flipped = plan.current.by_urn[DB].protect
+    assert f"| ~ | `db` | rds.Instance | `protect`: `{str(not flipped).lower()}` → `{str(flipped).lower()}` |" in text
 
 
 def test_findings_without_violations():
@@ -84,6 +101,18 @@ def test_diff_markdown_masks_secrets(plan):
         dataclasses.replace(r, inputs={**r.inputs, "username": "admin2"}) if r.urn == DB else r for r in before))
     text = diff_markdown(diff_inventories(before, after), "dev: test")
     assert "**±1** replaced" in text and "`username`" in text and "**Data loss:**" in text
+
+
+def test_top_findings_setting_caps_the_compliance_rows(plan, monkeypatch):
+    findings = [{"control": f"X-{i:02d}", "severity": "high", "enforcement": "mandatory", "name": f"r{i}",
+                 "message": "m", "status": "violation"} for i in range(12)]
+    settings = plan.stack_file.settings.model_copy(update={"report": plan.stack_file.settings.report.model_copy(
+        update={"top_findings": 3})})
+    monkeypatch.setattr(type(plan.stack_file), "settings", property(lambda _self: settings))
+    text = plan_markdown(plan, findings=findings)
+    assert sum(1 for line in text.splitlines() if line.startswith("| X-")) == 3
+    assert "… 9 more: run `rollout check`" in text
+    assert sum(1 for line in findings_markdown(findings) if line.startswith("| X-")) == 5  # the default
 
 
 def test_diff_markdown_lists_what_aws_would_reject_or_defer():

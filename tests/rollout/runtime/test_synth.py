@@ -18,7 +18,10 @@ def program(tmp_path):
 def test_records_every_resource_with_engine_style_urns(program) -> None:
     inventory = synthesize(program, "dev")
     urns = {r.urn for r in inventory}
-    assert "urn:pulumi:dev::shopfront::shopfront:phases:Phase$shopfront:storage:Store$aws:s3/bucket:Bucket::assets-bucket" in urns
+    assert (
+        "urn:pulumi:dev::shopfront::shopfront:phases:Phase$shopfront:storage:Store$aws:s3/bucket:Bucket::assets-bucket"
+        in urns
+    )
     assert "urn:pulumi:dev::shopfront::shopfront:phases:Phase$aws:sqs/queue:Queue::jobs" in urns
     assert len(inventory.custom_resources()) == 4
     assert inventory.project == "shopfront" and inventory.stack == "dev" and inventory.phase == 2
@@ -126,8 +129,29 @@ def test_explicit_provider_is_recorded_by_urn(synth) -> None:
         aws.sqs.Queue("default")
 
     by_name = {r.name: r for r in synth(program)}
-    assert by_name["jobs"].provider == by_name["singapore"].urn == "urn:pulumi:test::test::pulumi:providers:aws::singapore"
+    assert (
+        by_name["jobs"].provider == by_name["singapore"].urn == "urn:pulumi:test::test::pulumi:providers:aws::singapore"
+    )
     assert by_name["default"].provider is None
+
+
+def test_the_event_loops_the_sdk_opens_are_closed_at_exit(program) -> None:
+    """The SDK leaves one event loop per executor thread; unclosed, they print 'Invalid file descriptor: -1'
+    noise at interpreter exit. The runtime records them and closes them at exit (here called directly, in a
+    child process so that this process keeps its loops)."""
+    import subprocess
+    import sys
+
+    script = ("from rollout.runtime import synth\n"
+              f"synth.synthesize({str(program)!r}, 'dev', phase=2)\n"
+              "opened = synth.open_event_loops()\n"
+              "closed = synth.close_event_loops()\n"
+              "print(opened, closed, synth.open_event_loops())\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    opened, closed, left = map(int, result.stdout.split())
+    assert opened >= 2 and closed == opened and left == 0  # the main thread's loop and the executor threads'
+    assert result.stderr == ""
 
 
 def test_what_the_program_prints_goes_to_stderr(tmp_path, capsys) -> None:

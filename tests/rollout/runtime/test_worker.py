@@ -66,7 +66,8 @@ def test_a_run_in_the_worker_equals_a_run_in_process(running, program, capsys) -
 
 def test_every_run_reads_the_program_afresh(running, program) -> None:
     first = worker.run_in_worker(load_stack(program, "dev"), None)
-    (program / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  aws:region: ap-southeast-1\n  shopfront:team: ops\n")
+    (program / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  aws:region: ap-southeast-1\n  "
+                                                        "shopfront:team: ops\n")
     second = worker.run_in_worker(load_stack(program, "dev"), None)
     tags = [[r.inputs["tags"] for r in inventory if r.name == "assets"] for inventory in (first, second)]
     assert tags == [[{"team": "shop"}], [{"team": "ops"}]]

@@ -35,6 +35,13 @@ def _cloudfront_distribution(resource: Resource, inputs: dict[str, Any], ctx: Pr
     ], note=note)
 
 
+def _cloudfront_metrics(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    # Additional CloudFront metrics are billed as CloudWatch metrics per distribution; not in the catalog yet.
+    return Priced([ctx.unknown("Additional distribution metrics", "month",
+                               "no catalog price for additional CloudFront metrics", 1)])
+
+
 PRICERS = {
     "aws:cloudfront/distribution:Distribution": _cloudfront_distribution,
+    "aws:cloudfront/monitoringSubscription:MonitoringSubscription": _cloudfront_metrics,
 }

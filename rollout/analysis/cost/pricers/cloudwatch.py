@@ -1,4 +1,4 @@
-"""CloudWatch alarms, log groups and dashboards."""
+"""CloudWatch alarms, log groups and dashboards, and vended logs (flow logs, log deliveries)."""
 
 from __future__ import annotations
 
@@ -41,8 +41,17 @@ def _dashboard(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) 
     return Priced([ctx.line("Dashboard", "cloudwatch:dashboard", "month", 1)])
 
 
+def _vended_logs(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    # VPC flow logs and CloudWatch log deliveries are "vended logs", billed per GB delivered (tiered); the catalog
+    # has no vended-logs price yet.
+    return Priced([ctx.unknown("Vended logs delivered", "GB", "no catalog price for CloudWatch vended logs",
+                               usage_based=True)])
+
+
 PRICERS = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+    "aws:cloudwatch/logDelivery:LogDelivery": _vended_logs,
+    "aws:ec2/flowLog:FlowLog": _vended_logs,
 }

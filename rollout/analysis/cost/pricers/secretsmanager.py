@@ -1,4 +1,4 @@
-"""Secrets Manager secrets."""
+"""Secrets Manager secrets, and SSM parameters (the services' boot environment)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ def _secret(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> 
     ])
 
 
+def _parameter(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    # Standard parameters cost nothing; Intelligent-Tiering stays Standard while the value fits in 4 KB.
+    tier = inputs.get("tier") or "Standard"
+    if tier == "Advanced":
+        return Priced([], note="an Advanced parameter is billed per parameter-month; not in the price catalog")
+    return Priced([], note="a Standard parameter (Intelligent-Tiering: while under 4 KB) has no charge")
+
+
 PRICERS = {
     "aws:secretsmanager/secret:Secret": _secret,
+    "aws:ssm/parameter:Parameter": _parameter,
 }

@@ -1,4 +1,5 @@
-"""VPC networking: NAT gateways, interface/Gateway Load Balancer endpoints, transit gateway attachments."""
+"""VPC networking: NAT gateways, interface/Gateway Load Balancer endpoints, transit gateway attachments, peering and
+Site-to-Site VPN (issue 14's hosting: the old server reached over peering or a VPN)."""
 
 from __future__ import annotations
 
@@ -47,9 +48,27 @@ def _peering_attachment(resource: Resource, inputs: dict[str, Any], ctx: Pricing
                   note="data over a peering attachment is billed as inter-region transfer, not priced here")
 
 
+def _no_charge_of_its_own(note: str) -> Any:
+    def pricer(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+        return Priced([], note=note)
+
+    return pricer
+
+
+def _vpn_connection(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    # Site-to-Site VPN bills per connection hour plus data out; the catalog has no dated price for it yet.
+    return Priced([], note="Site-to-Site VPN connection hours and data out are not in the price catalog: not priced")
+
+
 PRICERS = {
     "aws:ec2/natGateway:NatGateway": _nat_gateway,
     "aws:ec2/vpcEndpoint:VpcEndpoint": _endpoint,
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment": _transit_attachment,
     "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": _peering_attachment,
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": _no_charge_of_its_own(
+        "no charge for the connection; data across it is billed as (inter-AZ or inter-region) transfer"),
+    "aws:ec2/vpnGateway:VpnGateway": _no_charge_of_its_own("no charge of its own: billed per VPN connection"),
+    "aws:ec2/customerGateway:CustomerGateway": _no_charge_of_its_own("no charge of its own: the on-premises side"),
+    "aws:ec2/vpnConnectionRoute:VpnConnectionRoute": _no_charge_of_its_own("a route: no charge of its own"),
+    "aws:ec2/vpnConnection:VpnConnection": _vpn_connection,
 }

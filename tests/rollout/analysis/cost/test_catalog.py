@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 import pytest
 
-from rollout.analysis.cost import HOURS_PER_MONTH, load_catalog
+from rollout.analysis.cost import HOURS_PER_MONTH, catalog_problems, load_catalog
 from rollout.errors import UserError
 from tests.rollout.analysis.cost.builders import SG, US
 
@@ -17,8 +18,8 @@ def test_packaged_catalog_is_dated_and_sourced():
     assert {SG, US} <= set(catalog.regions)
     for region in (SG, US):
         for key, entry in catalog.regions[region].items():
-            assert entry.get("missing") or (entry["source"] and entry["as_of"]), key
-    # PRICES.md spot checks: derived and missing rows keep their marks
+            assert entry["source"] and entry["as_of"], key
+    # spot checks against the sources: derived and missing rows keep their marks
     assert catalog.price(SG, "ec2:instance:t4g.micro", "hour").derived
     assert catalog.price(SG, "sqs:requests:standard", "1M requests").usd is None  # still not found for Singapore
     valkey = catalog.price(SG, "elasticache:node:valkey:cache.t4g.micro", "node-hour")
@@ -37,3 +38,23 @@ def test_bad_catalog_file_is_a_user_error(tmp_path):
     path.write_text("{")
     with pytest.raises(UserError, match="not valid JSON"):
         load_catalog(path)
+
+
+def test_every_catalog_entry_names_a_defined_source_and_a_date(tmp_path):
+    data = json.loads(resources.files("rollout").joinpath("data/prices.json").read_text())
+    assert catalog_problems(data) == [] and {"S1", "S4"} <= set(data["sources"])
+    path = tmp_path / "prices.json"
+    missing_unsourced = {"unit": "hour", "usd": None, "missing": True}
+    path.write_text(json.dumps({"catalog_date": "2026-01-01", "sources": {"S1": "an offer file"},
+                                "free_tiers": [{"name": "t", "keys": ["k"], "quantity": 1, "unit": "GB",
+                                                "source": "[S1] offer"}],
+                                "regions": {"x-1": {"prices": {"k": missing_unsourced,
+                                                               "j": {"unit": "GB", "usd": 1.0, "source": "[S9] x",
+                                                                     "as_of": "2026-01"}}}}}))
+    with pytest.raises(UserError) as error:
+        load_catalog(path)
+    assert list(error.value.problems) == [
+        f"{path}: regions.x-1.prices.k: needs a source and an as_of date (a missing price too: where it was sought)",
+        f"{path}: free_tiers[0]: needs a source and an as_of date",
+        f"{path}: regions.x-1.prices.j: source [S9] is not defined in the catalog's sources",
+    ]

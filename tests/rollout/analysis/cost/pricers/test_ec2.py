@@ -20,8 +20,10 @@ def _web_tier(spec: dict, deps: dict | None = None):
 
 
 def test_autoscaling_group_at_desired_capacity_with_min_max_range():
-    template, group = _web_tier({"id": UNKNOWN, "version": "$Latest"},
-                                {"launchTemplate": ("urn:pulumi:test::proj::aws:ec2/launchTemplate:LaunchTemplate::web-lt",)})
+    template, group = _web_tier(
+        {"id": UNKNOWN, "version": "$Latest"},
+        {"launchTemplate": ("urn:pulumi:test::proj::aws:ec2/launchTemplate:LaunchTemplate::web-lt",)},
+    )
     report = price(template, group)
     asg = report.resources[0]
     # 2 x 730 x 0.0212 = 30.952; 2 x 8 GB x 0.096 = 1.536 => 32.488

@@ -1,0 +1,81 @@
+"""The audit's collector for EC2 launch templates and Auto Scaling groups (LT-01..04, ASG-01..02)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from policies.core import Subject
+from rollout.live.audit.reading import Collection, Reader, arn_of, subject
+
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+
+
+def normalize_launch_template(template: Mapping[str, Any], data: Mapping[str, Any], account: str,
+                              region: str) -> Subject:
+    metadata = data.get("MetadataOptions") or {}
+    props = {
+        "name": template["LaunchTemplateName"],
+        "imageId": data.get("ImageId"),
+        "instanceType": data.get("InstanceType"),
+        "metadataOptions": {key: value for key, value in {
+            "httpEndpoint": metadata.get("HttpEndpoint"),
+            "httpTokens": metadata.get("HttpTokens", "optional"),
+            "httpPutResponseHopLimit": metadata.get("HttpPutResponseHopLimit"),
+            "instanceMetadataTags": metadata.get("InstanceMetadataTags"),
+        }.items() if value is not None},
+        "networkInterfaces": [{"associatePublicIpAddress": n.get("AssociatePublicIpAddress"),
+                               "deviceIndex": n.get("DeviceIndex")} for n in data.get("NetworkInterfaces", [])],
+        # pulumi-aws v7 passes a launch template's EBS `encrypted` as a string.
+        "blockDeviceMappings": [
+            {"deviceName": b.get("DeviceName"),
+             "ebs": {"encrypted": str(b["Ebs"].get("Encrypted", False)).lower(), "kmsKeyId": b["Ebs"].get("KmsKeyId"),
+                     "volumeSize": b["Ebs"].get("VolumeSize"), "volumeType": b["Ebs"].get("VolumeType")}}
+            for b in data.get("BlockDeviceMappings", []) if "Ebs" in b],
+    }
+    arn = arn_of("ec2", region, account, f"launch-template/{template['LaunchTemplateId']}")
+    return subject(LAUNCH_TEMPLATE, template["LaunchTemplateName"], arn, props)
+
+
+def _template_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": spec.get("LaunchTemplateId"), "name": spec.get("LaunchTemplateName"), "version": spec.get("Version")}
+
+
+def normalize_autoscaling_group(group: Mapping[str, Any], account: str, region: str) -> Subject:
+    template = group.get("LaunchTemplate")
+    mixed = group.get("MixedInstancesPolicy")
+    spec = template or ((mixed or {}).get("LaunchTemplate") or {}).get("LaunchTemplateSpecification")
+    props = {
+        "name": group["AutoScalingGroupName"],
+        "launchTemplate": _template_spec(template) if template else None,
+        "mixedInstancesPolicy": {"launchTemplate": {"launchTemplateSpecification": {
+            "launchTemplateId": spec.get("LaunchTemplateId"), "launchTemplateName": spec.get("LaunchTemplateName"),
+            "version": spec.get("Version")}}} if mixed and spec else None,
+        "launchConfiguration": group.get("LaunchConfigurationName"),
+        "healthCheckType": group.get("HealthCheckType"),
+        "healthCheckGracePeriod": group.get("HealthCheckGracePeriod"),
+        "targetGroupArns": group.get("TargetGroupARNs", []),
+        "vpcZoneIdentifiers": [s for s in (group.get("VPCZoneIdentifier") or "").split(",") if s],
+        "minSize": group.get("MinSize"),
+        "maxSize": group.get("MaxSize"),
+        "desiredCapacity": group.get("DesiredCapacity"),
+    }
+    deps = {}
+    if spec and spec.get("LaunchTemplateId"):
+        key = "launchTemplate" if template else "mixedInstancesPolicy"
+        deps[key] = [arn_of("ec2", region, account, f"launch-template/{spec['LaunchTemplateId']}")]
+    return subject(AUTOSCALING_GROUP, group["AutoScalingGroupName"], group["AutoScalingGroupARN"], props, deps)
+
+
+def collect_compute(reader: Reader, out: Collection) -> None:
+    with out.attempt("ec2 launch templates", (LAUNCH_TEMPLATE,)) as found:
+        ec2 = reader.client("ec2")
+        for template in reader.items("ec2", "describe_launch_templates", "LaunchTemplates[]"):
+            versions = ec2.describe_launch_template_versions(LaunchTemplateId=template["LaunchTemplateId"],
+                                                             Versions=["$Default"])["LaunchTemplateVersions"]
+            data = versions[0].get("LaunchTemplateData", {}) if versions else {}
+            found.append(normalize_launch_template(template, data, reader.account, reader.region))
+    with out.attempt("autoscaling", (AUTOSCALING_GROUP,)) as found:
+        for group in reader.items("autoscaling", "describe_auto_scaling_groups", "AutoScalingGroups[]"):
+            found.append(normalize_autoscaling_group(group, reader.account, reader.region))

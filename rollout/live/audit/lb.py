@@ -1,0 +1,97 @@
+"""The audit's collector for Application load balancers, their listeners and WAF associations (ALB-01..06)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from policies.core import Subject
+from rollout.live.audit.network import security_group_arn
+from rollout.live.audit.reading import Collection, Reader, subject
+
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+LISTENER = "aws:lb/listener:Listener"
+WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+
+
+def normalize_load_balancer(lb: Mapping[str, Any], attributes: Iterable[Mapping[str, str]]) -> Subject:
+    attrs = {a["Key"]: a["Value"] for a in attributes}
+    props = {
+        "name": lb["LoadBalancerName"],
+        "loadBalancerType": lb.get("Type"),
+        "internal": lb.get("Scheme") == "internal",
+        "enableDeletionProtection": attrs.get("deletion_protection.enabled") == "true",
+        "dropInvalidHeaderFields": attrs.get("routing.http.drop_invalid_header_fields.enabled") == "true",
+        "desyncMitigationMode": attrs.get("routing.http.desync_mitigation_mode"),
+        "accessLogs": {"enabled": attrs.get("access_logs.s3.enabled") == "true",
+                       "bucket": attrs.get("access_logs.s3.bucket") or None,
+                       "prefix": attrs.get("access_logs.s3.prefix") or None},
+        "subnets": [z["SubnetId"] for z in lb.get("AvailabilityZones", []) if "SubnetId" in z],
+        "securityGroups": lb.get("SecurityGroups", []),
+    }
+    _, _, _, region, account, _ = lb["LoadBalancerArn"].split(":", 5)
+    groups = [security_group_arn(region, account, g) for g in lb.get("SecurityGroups", [])]
+    return subject(LOAD_BALANCER, lb["LoadBalancerName"], lb["LoadBalancerArn"], props,
+                    {"securityGroups": groups} if groups else None)
+
+
+def _action(action: Mapping[str, Any]) -> dict[str, Any]:
+    shaped: dict[str, Any] = {"type": action["Type"]}
+    if action.get("TargetGroupArn"):
+        shaped["targetGroupArn"] = action["TargetGroupArn"]
+    redirect = action.get("RedirectConfig")
+    if redirect:
+        shaped["redirect"] = {"protocol": redirect.get("Protocol"), "port": redirect.get("Port"),
+                              "host": redirect.get("Host"), "path": redirect.get("Path"),
+                              "query": redirect.get("Query"), "statusCode": redirect.get("StatusCode")}
+    fixed = action.get("FixedResponseConfig")
+    if fixed:
+        shaped["fixedResponse"] = {"statusCode": fixed.get("StatusCode"), "contentType": fixed.get("ContentType")}
+    return shaped
+
+
+def normalize_listener(listener: Mapping[str, Any], lb_name: str) -> Subject:
+    certificates = listener.get("Certificates") or []
+    props = {
+        "loadBalancerArn": listener["LoadBalancerArn"],
+        "port": listener.get("Port"),
+        "protocol": listener.get("Protocol"),
+        "sslPolicy": listener.get("SslPolicy"),
+        "certificateArn": certificates[0].get("CertificateArn") if certificates else None,
+        "defaultActions": [_action(a) for a in sorted(listener.get("DefaultActions", []),
+                                                       key=lambda a: a.get("Order", 0))],
+    }
+    name = f"{lb_name}:{listener.get('Protocol')}:{listener.get('Port')}"
+    return subject(LISTENER, name, listener["ListenerArn"], props, {"loadBalancerArn": [listener["LoadBalancerArn"]]})
+
+
+def normalize_web_acl_association(resource_arn: str, resource_name: str, web_acl: Mapping[str, Any]) -> Subject:
+    props = {"resourceArn": resource_arn, "webAclArn": web_acl["ARN"]}
+    urn = f"{resource_arn}#webAclAssociation"
+    return subject(WAF_ASSOCIATION, f"{resource_name}:{web_acl['Name']}", urn, props,
+                    {"resourceArn": [resource_arn], "webAclArn": [web_acl["ARN"]]})
+
+
+def collect_load_balancers(reader: Reader, out: Collection) -> None:
+    public: list[Subject] = []
+    with out.attempt("elbv2", (LOAD_BALANCER, LISTENER)) as found:
+        elbv2 = reader.client("elbv2")
+        for lb in reader.items("elbv2", "describe_load_balancers", "LoadBalancers[]"):
+            if lb.get("Type") != "application":
+                continue
+            attributes = elbv2.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])["Attributes"]
+            subject = normalize_load_balancer(lb, attributes)
+            found.append(subject)
+            if lb.get("Scheme") != "internal":
+                public.append(subject)
+            for listener in reader.items("elbv2", "describe_listeners", "Listeners[]",
+                                         LoadBalancerArn=lb["LoadBalancerArn"]):
+                found.append(normalize_listener(listener, lb["LoadBalancerName"]))
+    if not public:
+        return
+    with out.attempt("wafv2", (WAF_ASSOCIATION,)) as found:
+        wafv2 = reader.client("wafv2")
+        for lb in public:
+            web_acl = wafv2.get_web_acl_for_resource(ResourceArn=lb.urn).get("WebACL")
+            if web_acl:
+                found.append(normalize_web_acl_association(lb.urn, lb.name, web_acl))

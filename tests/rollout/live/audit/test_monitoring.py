@@ -1,0 +1,42 @@
+"""The monitoring collector: log groups, alarms, topics, trails and budgets."""
+
+from __future__ import annotations
+
+from tests.rollout import audit_fixtures as fx
+
+
+def test_short_retention_and_a_muted_alarm_are_found(aws):
+    def drift(account):
+        account.client("logs").put_retention_policy(logGroupName=account.log_group, retentionInDays=7)
+        account.client("cloudwatch").put_metric_alarm(
+            AlarmName="shop-web-5xx", MetricName="HTTPCode_Target_5XX_Count", Namespace="AWS/ApplicationELB",
+            Statistic="Sum", Period=60, EvaluationPeriods=5, Threshold=10, ComparisonOperator="GreaterThanThreshold",
+            ActionsEnabled=False)
+
+    added, _ = fx.drift_adds((fx.build_baseline, fx.build_observability), drift)
+    assert added == {("CW-01", "/shop/web"), ("CW-02", "shop-web-5xx")}
+
+
+def test_a_plain_and_public_topic_is_found(aws):
+    import json
+
+    def drift(account):
+        sns = account.client("sns")
+        sns.set_topic_attributes(TopicArn=account.topic_arn, AttributeName="KmsMasterKeyId", AttributeValue="")
+        sns.set_topic_attributes(TopicArn=account.topic_arn, AttributeName="Policy", AttributeValue=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+                                                    "Resource": account.topic_arn}]}))
+
+    added, _ = fx.drift_adds((fx.build_baseline,), drift)
+    assert added == {("SNS-01", "shop-alerts"), ("SNS-02", "shop-alerts")}
+
+
+def test_a_weakened_trail_is_found(aws):
+    def drift(account):
+        cloudtrail = account.client("cloudtrail")
+        cloudtrail.update_trail(Name="shop-trail", IsMultiRegionTrail=False, EnableLogFileValidation=False)
+        cloudtrail.put_event_selectors(TrailName="shop-trail", EventSelectors=[
+            {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+
+    added, _ = fx.drift_adds((fx.build_buckets,), drift)
+    assert added == {("CT-01", "shop-trail"), ("CT-02", "shop-trail")}

@@ -1,0 +1,72 @@
+"""The RDS collector: instances and parameter groups as the Pulumi resources would show them, joined."""
+
+from __future__ import annotations
+
+from rollout.live.audit import rds
+from tests.rollout import audit_fixtures as fx
+
+
+def test_manual_changes_to_the_database_are_found(aws):
+    def drift(account):
+        account.client("rds").modify_db_instance(DBInstanceIdentifier="shop-db", PubliclyAccessible=True,
+                                                 BackupRetentionPeriod=1, DeletionProtection=False,
+                                                 ApplyImmediately=True)
+
+    added, _ = fx.drift_adds((fx.build_database,), drift)
+    assert added == {("RDS-02", "shop-db"), ("RDS-04", "shop-db"), ("RDS-05", "shop-db")}
+
+
+def test_tls_parameter_turned_off_is_found_on_the_primary_and_its_replica(aws):
+    def drift(account):
+        account.client("rds").modify_db_parameter_group(DBParameterGroupName="shop-postgres16", Parameters=[
+            {"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "immediate"}])
+
+    added, _ = fx.drift_adds((fx.build_database,), drift)
+    assert added == {("RDS-06", "shop-db"), ("RDS-06", "shop-db-replica")}
+
+
+def test_replica_is_joined_to_its_source_and_parameter_group(aws):
+    fx.account_with(fx.build_database)
+    result = fx.run()
+    by_name = {s.name: s for s in result.subjects}
+    replica, primary, group = by_name["shop-db-replica"], by_name["shop-db"], by_name["shop-postgres16"]
+    assert replica.props["replicateSourceDb"] == "shop-db"
+    assert replica.property_dependencies["replicateSourceDb"] == [primary.urn]
+    assert primary.property_dependencies["parameterGroupName"] == [group.urn]
+    assert [dict(p) for p in group.props["parameters"]] == [{"name": "rds.force_ssl", "value": "1",
+                                                             "applyMethod": "immediate"}]
+    assert primary.props["storageEncrypted"] is True and primary.props["publiclyAccessible"] is False
+
+
+def test_normalizer_keeps_what_moto_drops_but_aws_returns():
+    db = {"DBInstanceIdentifier": "db", "DBInstanceArn": "arn:aws:rds:r:1:db:db", "Engine": "postgres",
+          "PerformanceInsightsEnabled": True, "PerformanceInsightsKMSKeyId": "k", "StorageEncrypted": True}
+    props = rds.normalize_db_instance(db, "1", "r").props
+    assert props["performanceInsightsEnabled"] is True and props["performanceInsightsKmsKeyId"] == "k"
+
+
+def test_parameter_group_keeps_only_the_tls_parameters():
+    group = {"DBParameterGroupName": "g", "DBParameterGroupArn": "arn:aws:rds:r:1:pg:g", "DBParameterGroupFamily": "x"}
+    subject = rds.normalize_parameter_group(group, [
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1"}, {"ParameterName": "work_mem", "ParameterValue": "4"},
+        {"ParameterName": "require_secure_transport"}])
+    assert [p["name"] for p in subject.props["parameters"]] == ["rds.force_ssl"]
+    assert subject.type == rds.RDS_PARAMETER_GROUP
+
+
+def test_a_manual_snapshot_made_public_is_found(aws):
+    def drift(account):
+        rds_client = account.client("rds")
+        rds_client.create_db_snapshot(DBInstanceIdentifier=account.db_primary, DBSnapshotIdentifier="shop-db-export")
+        rds_client.modify_db_snapshot_attribute(DBSnapshotIdentifier="shop-db-export", AttributeName="restore",
+                                                ValuesToAdd=["all"])
+
+    added, _ = fx.drift_adds((fx.build_database,), drift)
+    assert added == {("RDS-11", "shop-db-export")}
+
+
+def test_snapshot_restore_attribute_becomes_its_shared_accounts():
+    snapshot = rds.normalize_snapshot({"DBSnapshotIdentifier": "s", "DBSnapshotArn": "arn:aws:rds:r:1:snapshot:s",
+                                       "DBInstanceIdentifier": "db"},
+                                      [{"AttributeName": "restore", "AttributeValues": ["all", "2"]}], cluster=False)
+    assert snapshot.type == rds.DB_SNAPSHOT and list(snapshot.props["sharedAccounts"]) == ["all", "2"]
