@@ -54,8 +54,9 @@ class SiteConfig(_Section):
     domain: str = Field(description="Public domain of the site, e.g. shop.example.vn. Required.")
     origin: str = Field(description="Hostname of the current server (the CDN's origin until phase 6). Required.")
     health_check_path: str = Field("/", description="Path the uptime check requests. Defaults to /.")
-    zone_domain: str | None = Field(None, description="The DNS zone (apex) if the domain is a subdomain. "
-                                                      "Defaults to the domain's last two labels.")
+    zone_domain: str | None = Field(None, description="The DNS zone (apex) the domain lives in, if it is a "
+                                                      "delegated subzone. Defaults to the registrable domain by the "
+                                                      "public suffix list (shop.example.com.vn -> example.com.vn).")
 
     @field_validator("domain", "origin", "zone_domain")
     @classmethod
@@ -69,9 +70,34 @@ class SiteConfig(_Section):
             raise ValueError("must start with /")
         return value
 
+    @model_validator(mode="after")
+    def _domain_in_zone(self) -> SiteConfig:
+        if self.zone_domain and not (self.domain == self.zone_domain or self.domain.endswith(f".{self.zone_domain}")):
+            raise ValueError(f"zoneDomain: {self.domain} is not in the zone {self.zone_domain}")
+        return self
+
     @property
     def zone(self) -> str:
-        return self.zone_domain or ".".join(self.domain.split(".")[-2:])
+        return self.zone_domain or registrable_domain(self.domain)
+
+
+def registrable_domain(hostname: str) -> str:
+    """The zone a registrar delegates for `hostname`: one label below its public suffix (example.com.vn for
+    shop.example.com.vn, example.vn for shop.example.vn), by the public suffix list that `publicsuffixlist`
+    bundles (no download at run time). A hostname that is itself a public suffix is returned unchanged."""
+    return _psl().privatesuffix(hostname) or hostname
+
+
+_PSL: Any = None
+
+
+def _psl() -> Any:
+    global _PSL
+    if _PSL is None:
+        from publicsuffixlist import PublicSuffixList
+
+        _PSL = PublicSuffixList()  # the list shipped inside the package
+    return _PSL
 
 
 class BudgetConfig(_Section):
@@ -129,7 +155,11 @@ class CdnConfig(_Section):
                                                                          "optimisation and rate-limit limits). Defaults to free.")
     cloudflare_account_id: str | None = Field(None, description="Cloudflare account id (to create the zone). "
                                                                 "Required for cloudflare unless zoneId is given.")
-    zone_id: str | None = Field(None, description="Adopt an existing Cloudflare zone by id. Defaults to creating one.")
+    zone_id: str | None = Field(None, description="Adopt an existing Cloudflare zone by id (its records stay as "
+                                                  "they are). Defaults to creating one from zoneFile.")
+    zone_file: str | None = Field(None, description="BIND zone-file export of the domain's current DNS (path from "
+                                                    "the Pulumi project directory): a zone the stack creates holds "
+                                                    "every record of it. Required for cloudflare without zoneId.")
     certificate_arn: str | None = Field(None, description="ACM certificate (us-east-1) for the domain on CloudFront. "
                                                           "Defaults to one issued and DNS-validated by the stack.")
     route53_zone_id: str | None = Field(None, description="Route 53 hosted zone of the domain (CloudFront): the "
@@ -147,7 +177,60 @@ class CdnConfig(_Section):
     def _cloudflare_needs_account(self) -> CdnConfig:
         if self.provider == "cloudflare" and not (self.cloudflare_account_id or self.zone_id):
             raise ValueError("cloudflareAccountId or zoneId is required when provider is cloudflare")
+        if self.provider == "cloudflare" and not self.zone_id and not self.zone_file:
+            raise ValueError("zoneFile is required to create a Cloudflare zone (export the current DNS as a BIND "
+                             "zone file: a zone without those records loses mail and every other name), or adopt "
+                             "an existing zone with zoneId")
         return self
+
+
+class WafConfig(_Section):
+    """Phases 2 and 6: how the web ACLs (CloudFront's and the load balancer's) treat what the managed rules match."""
+
+    mode: Literal["count", "enforce"] = Field("count", description="count: managed rule groups only count (watch "
+                                                                   "the sampled requests first); enforce: they block. "
+                                                                   "Defaults to count.")
+    upload_paths: list[str] = Field(default_factory=list, description="Path prefixes that accept large bodies "
+                                                                      "(uploads, big forms): the body-size rule "
+                                                                      "never blocks them. Defaults to none.")
+
+    @field_validator("upload_paths")
+    @classmethod
+    def _paths(cls, value: list[str]) -> list[str]:
+        for path in value:
+            if not re.fullmatch(r"/[A-Za-z0-9._~/-]{0,199}", path):
+                raise ValueError(f"{path!r} is not a URL path prefix like /admin/upload")
+        if len(value) > 10:
+            raise ValueError("at most 10 upload paths")
+        return value
+
+
+class SwitchesConfig(_Section):
+    """Traffic switches: each moves visitors to something new, so each is its own step, never a side effect of
+    raising the phase. Set one to true only after `rollout gate --switch <name>` passes (docs/journey.md)."""
+
+    dns_authority: bool = Field(False, description="Phase 2: the site's name answers with the CDN (Cloudflare: the "
+                                                   "nameservers moved and the record proxied; CloudFront: the alias "
+                                                   "and certificate on the distribution). Defaults to false.")
+    static_path: bool = Field(False, description="Phase 3: the static path is served from the asset bucket, failing "
+                                                 "over to the old server. Defaults to false.")
+    origin_to_load_balancer: bool = Field(False, description="Phase 6: the CDN's origin moves from the old server "
+                                                             "to the load balancer. Defaults to false.")
+
+
+class LoadBalancerConfig(_Section):
+    """Phase 6: the load balancer's HTTPS certificate."""
+
+    certificate_arn: str | None = Field(None, description="An ISSUED regional ACM certificate for the domain. "
+                                                          "Defaults to one the stack issues and validates in the "
+                                                          "zone it manages (Route 53 or Cloudflare).")
+
+    @field_validator("certificate_arn")
+    @classmethod
+    def _arn(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+", value):
+            raise ValueError("must be an ACM certificate ARN")
+        return value
 
 
 class CacheConfig(_Section):
@@ -367,6 +450,11 @@ class StackConfig(_Section):
     services: list[ServiceConfig] = Field(default_factory=list, description="Phase 6 hot services. Required "
                                                                             "(at least one) from phase 6.")
     flows: list[FlowConfig] = Field(default_factory=list, description="Business flows and their consistency.")
+    waf: WafConfig = Field(default_factory=WafConfig, description="Phases 2 and 6 web ACL mode and upload paths.")
+    switches: SwitchesConfig = Field(default_factory=SwitchesConfig, description="Traffic switches, all off "
+                                                                                 "until set.")
+    load_balancer: LoadBalancerConfig = Field(default_factory=LoadBalancerConfig, description="Phase 6 "
+                                                                                             "certificate.")
     backup: BackupConfig = Field(default_factory=BackupConfig, description="AWS Backup plan.")
 
     @field_validator("region")
@@ -390,6 +478,8 @@ class StackConfig(_Section):
             raise ValueError("cdn: is required from phase 2")
         if self.phase >= 6 and not self.services:
             raise ValueError("services: at least one service is required from phase 6")
+        self._check_dns()
+        self._check_switches()
         names = [q.name for q in self.queues]
         if len(names) != len(set(names)):
             raise ValueError("queues: names must be unique")
@@ -410,6 +500,54 @@ class StackConfig(_Section):
                 raise ValueError(f"flows: {flow.name}: a strong flow needs a FIFO queue, but queue {flow.queue!r} "
                                  f"is eventual (set its consistency: strong)")
         return self
+
+    def _check_dns(self) -> None:
+        """The zone file fits the zone, and the origin resolves in a zone the stack creates (else Cloudflare
+        answers error 1016); phase 6 has a certificate it can validate."""
+        cdn = self.cdn
+        if cdn is None:
+            return
+        zone = self.site.zone
+        if self.origin_in_zone() and cdn.provider == "cloudflare" and not cdn.zone_id and cdn.zone_file:
+            from components.zone_file import ZoneFileError, load_zone_file, names_with_address
+
+            try:
+                records = load_zone_file(cdn.zone_file, zone)
+            except ZoneFileError as error:
+                raise ValueError(f"cdn.zoneFile: {error}") from None
+            if self.site.origin not in names_with_address(records):
+                raise ValueError(f"cdn.zoneFile: has no A, AAAA or CNAME record for the origin {self.site.origin}: "
+                                 "the site record would point at a name the new zone cannot resolve "
+                                 "(Cloudflare error 1016)")
+        elif cdn.provider == "cloudflare" and not cdn.zone_id and cdn.zone_file:
+            from components.zone_file import ZoneFileError, load_zone_file
+
+            try:
+                load_zone_file(cdn.zone_file, zone)
+            except ZoneFileError as error:
+                raise ValueError(f"cdn.zoneFile: {error}") from None
+        if (self.phase >= 6 and cdn.provider == "cloudfront" and not cdn.route53_zone_id
+                and not self.load_balancer.certificate_arn):
+            raise ValueError("loadBalancer.certificateArn: phase 6 needs an issued ACM certificate for "
+                             f"{self.site.domain} in {self.region} when the stack manages no zone (cdn.route53ZoneId): "
+                             f"request it (aws acm request-certificate --domain-name {self.site.domain} "
+                             "--validation-method DNS), create its validation CNAME at your DNS host, wait for "
+                             "ISSUED, then set its ARN here; an unvalidated certificate fails the HTTPS listener")
+
+    def _check_switches(self) -> None:
+        """The journey's order: the domain answers with the CDN before anything behind the CDN moves."""
+        switches = self.switches
+        if (switches.static_path or switches.origin_to_load_balancer) and not switches.dns_authority:
+            name = "staticPath" if switches.static_path else "originToLoadBalancer"
+            raise ValueError(f"switches.{name}: needs switches.dnsAuthority first (the domain answering with the CDN)")
+        if switches.static_path and self.cdn is not None and self.cdn.provider == "cloudflare":
+            raise ValueError("switches.staticPath: on Cloudflare the asset bucket stays private and the origin serves "
+                             "the static path (cached at the edge); the switch exists on CloudFront only")
+
+    def origin_in_zone(self) -> bool:
+        """Whether the origin's name lives in the site's zone (then that zone must resolve it)."""
+        zone = self.site.zone
+        return self.site.origin == zone or self.site.origin.endswith(f".{zone}")
 
     @property
     def production(self) -> bool:

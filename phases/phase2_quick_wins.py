@@ -1,5 +1,9 @@
 """Phase 2: Quick wins. A CDN in front of the current server, and a cache beside it, without touching the app.
 
+Nothing here moves a visitor by itself: the CDN is built ready, and the switches of `sme-rollout:switches` move
+traffic, each after its gate (`rollout gate`): dnsAuthority (the domain answers with the CDN), staticPath (phase
+3: the asset path from the bucket) and originToLoadBalancer (phase 6: the origin becomes the load balancer).
+
 The VPC and the cache are built in `build`; the CDN in `finish`, after every phase up to N has built, because its
 origins depend on later phases: the static asset bucket of phase 3 (an origin-access-control origin on
 CloudFront, a cached path on Cloudflare) and the load balancer of phase 6 (which replaces the current server as
@@ -66,10 +70,18 @@ def build(ctx: Context) -> None:
     })
 
 
-def origin(ctx: Context) -> Any:
-    """The CDN's origin: the phase 6 load balancer when it exists, else the current server."""
+def load_balancer(ctx: Context) -> Any:
+    """The load balancer's DNS name when the originToLoadBalancer switch is on and phase 6 built it, else None:
+    raising the phase to 6 creates the load balancer but moves no visitor to it."""
     web_tier = ctx.components.get("web_tier")
-    alb = getattr(web_tier, "alb_dns_name", None) if web_tier is not None else None
+    if web_tier is None or not ctx.config.switches.origin_to_load_balancer:
+        return None
+    return getattr(web_tier, "alb_dns_name", None)
+
+
+def origin(ctx: Context) -> Any:
+    """What serves the site: the load balancer once switched to, else the current server."""
+    alb = load_balancer(ctx)
     return alb if alb is not None else ctx.config.site.origin
 
 
@@ -85,9 +97,16 @@ def finish(ctx: Context) -> None:
     if cdn_config.provider == "cloudfront":
         from components.cdn_cloudfront import CloudFrontCdn, CloudFrontCdnArgs
 
+        alb = load_balancer(ctx)
         cdn = CloudFrontCdn("cdn", CloudFrontCdnArgs(
             domain=config.site.domain,
-            origin=origin(ctx),
+            origin=config.site.origin,
+            load_balancer_origin=alb,
+            origin_verify_secret=ctx.components["web_tier"].origin_verify_secret if alb is not None else None,
+            alias=config.switches.dns_authority,
+            serve_static_from_bucket=config.switches.static_path,
+            waf_mode=config.waf.mode,
+            upload_paths=config.waf.upload_paths,
             certificate_arn=cdn_config.certificate_arn,
             hosted_zone_id=cdn_config.route53_zone_id,
             price_class=cdn_config.price_class,
@@ -104,6 +123,7 @@ def finish(ctx: Context) -> None:
             ctx.outputs["certificateValidationRecord"] = cdn.certificate_validation
     else:
         from components.cdn_cloudflare import CloudflareCdn, CloudflareCdnArgs
+        from components.zone_file import load_zone_file
 
         prefixes = [static_site.path_pattern.rstrip("*")] if static_site else []
         cdn = CloudflareCdn("cdn", CloudflareCdnArgs(
@@ -116,9 +136,13 @@ def finish(ctx: Context) -> None:
             default_ttl_seconds=cdn_config.default_ttl_seconds,
             rate_limit_per_minute=cdn_config.rate_limit_per_minute,
             static_path_prefixes=prefixes,
+            records=list(load_zone_file(cdn_config.zone_file, config.site.zone))
+            if cdn_config.zone_file and not cdn_config.zone_id else [],
+            proxied=config.switches.dns_authority,
         ), opts)
         if static_site is not None:
             static_site.allow_reads(None)
         ctx.outputs["cloudflareZoneId"] = cdn.zone_id
+        ctx.outputs["nameservers"] = cdn.name_servers
     ctx.components["cdn"] = cdn
     ctx.outputs["cdnUrl"] = cdn.url

@@ -1,5 +1,11 @@
-"""Phase 6: Scale out — the application moves from the one server onto autoscaling groups behind a load balancer;
-the CDN's origin moves to the load balancer (wired by the CDN's own phase from `web_tier.alb_dns_name`)."""
+"""Phase 6: Scale out — autoscaling groups behind a load balancer, ready to take the site over.
+
+Raising the phase to 6 builds the load balancer and its services; the CDN keeps sending visitors to the old server
+until the originToLoadBalancer switch (`sme-rollout:switches.originToLoadBalancer`), whose gate is every target
+healthy (`rollout gate --switch originToLoadBalancer`). The HTTPS listener is created in `finish`, on a certificate
+that is validated by then: an issued ARN from `loadBalancer.certificateArn`, or the stack's certificate validated by
+a DNS record in the zone the stack manages (the Route 53 zone of `cdn.route53ZoneId`, or the Cloudflare zone).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +29,8 @@ ADDS: tuple[str, ...] = (
     "capacity rebalance, optional spot share",
     "least-privilege instance profile (SSM, its secrets, its log group, workload roles)",
     "ALB SLO alarms (p95, 5xx rate, error rate, unhealthy targets)",
-    "the CDN's origin moves from the old server to the ALB",
+    "HTTPS listener on a DNS-validated certificate (Route 53 or Cloudflare record + CertificateValidation)",
+    "the CDN can reach the ALB (origin switch off until its gate passes: switches.originToLoadBalancer)",
 )
 
 
@@ -43,6 +50,10 @@ def build(ctx: Any) -> None:
         assumable_role_arns=workload_role_arns(ctx.components),
         extra_policy_arns=[a for a in [first_attribute(ctx.components.get("cache"), "connect_policy_arn")] if a is not None],
         log_group_arn=first_attribute(ctx.components.get("observability"), "app_log_group_arn"),
+        certificate_arn=config.load_balancer.certificate_arn,
+        cdn_provider=config.cdn.provider if config.cdn else "cloudfront",
+        waf_mode=config.waf.mode,
+        upload_paths=config.waf.upload_paths,
     ), ctx.opts(NUMBER))
     ctx.components["web_tier"] = web_tier
     signals = slo_signals(Watched(load_balancer=web_tier.alb_arn_suffix,
@@ -50,6 +61,39 @@ def build(ctx: Any) -> None:
     ctx.components["web_tier_alarms"] = SloAlarms("web-slo", SloAlarmsArgs(
         alert_topic_arn=baseline.alert_topic_arn, signals=signals), ctx.opts(NUMBER))
     ctx.outputs["albDnsName"] = web_tier.alb_dns_name
+
+
+def finish(ctx: Any) -> None:
+    """The HTTPS listener, on a validated certificate (after phase 2's finish created the Cloudflare zone)."""
+    import pulumi
+    import pulumi_aws as aws
+
+    config = ctx.config
+    web_tier = ctx.components["web_tier"]
+    if config.load_balancer.certificate_arn:
+        web_tier.serve_https(config.load_balancer.certificate_arn)
+        return
+    record = web_tier.validation_record()
+    child = pulumi.ResourceOptions(parent=web_tier)
+    if config.cdn is not None and config.cdn.provider == "cloudfront" and config.cdn.route53_zone_id:
+        dns = aws.route53.Record(
+            "web-certificate-validation", zone_id=config.cdn.route53_zone_id, name=record["name"],
+            type=record["type"], records=[record["value"]], ttl=300, allow_overwrite=True, opts=child)
+        fqdn: Any = dns.fqdn
+    elif config.cdn is not None and config.cdn.provider == "cloudflare":
+        import pulumi_cloudflare as cloudflare
+
+        dns = cloudflare.DnsRecord(
+            "web-certificate-validation", zone_id=ctx.components["cdn"].zone_id, name=record["name"],
+            type=record["type"], content=record["value"], proxied=False, ttl=300,
+            comment="sme-rollout: ACM validation of the load balancer's certificate", opts=child)
+        fqdn = dns.name
+    else:  # StackConfig requires loadBalancer.certificateArn when the stack manages no zone
+        raise ValueError("loadBalancer.certificateArn is required when the stack manages no DNS zone")
+    validation = aws.acm.CertificateValidation(
+        "web-certificate", certificate_arn=web_tier.certificate_arn, validation_record_fqdns=[fqdn], opts=child)
+    web_tier.serve_https(validation.certificate_arn)
+    ctx.outputs["loadBalancerCertificateValidationRecord"] = record
 
 
 def services(config: Any) -> list[ServiceSpec]:

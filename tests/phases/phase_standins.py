@@ -9,7 +9,7 @@ from typing import Any
 ACCOUNT = "123456789012"
 BASE = {
     "site": {"domain": "shop.example.vn", "origin": "origin.shop.example.vn"},
-    "cdn": {"provider": "cloudfront"},
+    "cdn": {"provider": "cloudfront", "route53ZoneId": "Z0123456789ABCDEFGHIJ"},
     "queues": [{"name": "email"}, {"name": "orders", "consistency": "strong"}],
     "services": [{"name": "web"}, {"name": "api", "pathPatterns": ["/api/*"]}],
     "flows": [{"name": "checkout", "consistency": "strong", "queue": "orders"},
