@@ -53,7 +53,7 @@ def start_server(port: int) -> subprocess.Popen:
 
 async def assess_at(url: str, rate: float, duration: float, concurrency: int = 50) -> dict:
     """One constant-rate run with the same code `rollout assess --rate` uses (no inspection requests)."""
-    from rollout import assess, load
+    from rollout.live import assess, load
 
     tls = assess.ssl_context(None)
     async with assess.make_client(tls, concurrency=concurrency, timeout=10) as client:

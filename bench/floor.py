@@ -60,7 +60,7 @@ def run(program_dir: Path, stack: str, phase: int | None = None, computed_output
     settings.reset_options(project=project, stack=stack, preview=False)
     set_all_config(config)
     if computed_outputs:
-        from rollout.synth import _ProgramMocks
+        from rollout.runtime.synth import _ProgramMocks
 
         monitor = mocks.MockMonitor(_ProgramMocks(config.get(f"{project}:region", "ap-southeast-1")))
     else:

@@ -72,7 +72,7 @@ def stats(values: list[float]) -> dict:
 
 def child_synth(program: str, stack: str) -> None:
     """Only the offline runtime (synthesize), to split rollout's cost into recording and analysis."""
-    from rollout.synth import synthesize
+    from rollout.runtime.synth import synthesize
 
     print(json.dumps({"resources": len(synthesize(program, stack))}))
 
@@ -81,7 +81,7 @@ def child_stack(stack: str, phase: int) -> None:
     """`rollout plan` logic twice in one process: cold (imports included) then warm (modules already loaded)."""
     import resource
 
-    from rollout.plan import make_plan
+    from rollout.analysis.plan import make_plan
 
     first = make_plan(ROOT, stack, phase)
     cold_end = time.time()

@@ -25,7 +25,7 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def synth():
     """`synth(fn, config=...)` runs `fn` as a Pulumi program under mocks, awaiting every output; returns an Inventory."""
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function
 

@@ -15,7 +15,12 @@ def modules(folder: str) -> list[str]:
     return sorted(p.stem for p in (ROOT / folder).glob("*.py") if not p.stem.startswith("_"))
 
 
-@pytest.mark.parametrize(("folder", "name"), [(f, n) for f in ("components", "phases", "rollout", "policies")
+ROLLOUT_LAYERS = sorted(p.name for p in (ROOT / "rollout").iterdir()
+                        if (p / "__init__.py").is_file() and p.name != "cli")
+
+
+@pytest.mark.parametrize(("folder", "name"), [(f, n) for f in ("components", "phases", "rollout", "policies",
+                                                               *(f"rollout/{layer}" for layer in ROLLOUT_LAYERS))
                                               for n in modules(f) if not (f == "policies" and n == "core")])
 def test_every_module_has_a_test_module(folder: str, name: str) -> None:
     assert (TESTS / folder / f"test_{name}.py").is_file(), f"{folder}/{name}.py has no tests/{folder}/test_{name}.py"

@@ -58,8 +58,8 @@ def assess(
     --duration seconds (no coordinated omission). Ctrl-C stops and reports what was measured. Exit codes: 0 ok,
     1 a --threshold was missed, 2 bad input or unreachable site.
     """
-    from rollout import assess as lib
-    from rollout import load
+    from rollout.live import assess as lib
+    from rollout.live import load
     from rollout.errors import UserError
 
     problems = []
@@ -97,7 +97,7 @@ def assess(
 
 def parse_thresholds_and_baseline(expressions: list[str], compare: Path | None, problems: list[str]):
     """Parsed thresholds and the loaded baseline; their problems are appended to `problems`."""
-    from rollout import assess as lib
+    from rollout.live import assess as lib
     from rollout.errors import UserError
 
     thresholds = []
@@ -121,7 +121,7 @@ def parse_thresholds_and_baseline(expressions: list[str], compare: Path | None, 
 
 def ca_bundle_problems(ca_bundle: Path | None) -> list[str]:
     """Refuse a --ca-bundle that holds no CA certificate before any request is made."""
-    from rollout import assess as lib
+    from rollout.live import assess as lib
     from rollout.errors import UserError
 
     if ca_bundle is None:
@@ -182,7 +182,7 @@ def emit(report: dict[str, Any], *, format: ReportFormat, save: Path | None, bas
 
     from rich.console import Console
 
-    from rollout import assess as lib
+    from rollout.live import assess as lib
     from rollout.cli._render import write_output
 
     report["thresholds"] = lib.evaluate_thresholds(report, thresholds)

@@ -55,10 +55,10 @@ def audit(
     import sys
 
     from policies.registry import CONTROLS
-    from rollout.audit import open_session, run_audit
-    from rollout.check import load_config_file, validate_policy_config
+    from rollout.live.audit import open_session, run_audit
+    from rollout.analysis.check import load_config_file, validate_policy_config
     from rollout.cli._render import print_json, progress_reporter
-    from rollout.findings import counts_against, findings_json
+    from rollout.analysis.findings import counts_against, findings_json
 
     pack_config = load_config_file(config) if config is not None else {}
     validate_policy_config(pack_config, f"--config {config}", CONTROLS)
@@ -88,7 +88,7 @@ def _sarif(result: Any) -> dict[str, Any]:
     """The `rollout check` SARIF, plus the services not evaluated as tool notifications (never as passes)."""
     from importlib import metadata
 
-    from rollout.findings import findings_sarif
+    from rollout.analysis.findings import findings_sarif
 
     try:
         version = metadata.version("sme-rollout")
@@ -108,7 +108,7 @@ def _print_tables(result: Any) -> None:
     from rich.table import Table
 
     from rollout.cli._render import console
-    from rollout.findings import render_table, summarize
+    from rollout.analysis.findings import render_table, summarize
 
     out = console()
     summary = summarize(result.findings, controls=result.controls, resources_evaluated=len(result.subjects))

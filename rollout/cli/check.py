@@ -32,9 +32,9 @@ def check(
     import sys
     from importlib import metadata
 
-    from rollout.check import check_program
+    from rollout.analysis.check import check_program
     from rollout.cli._render import console, print_json, progress_reporter
-    from rollout.findings import findings_json, findings_sarif, render_table
+    from rollout.analysis.findings import findings_json, findings_sarif, render_table
 
     with progress_reporter(quiet) as progress:
         result, stack_file, inventory = check_program(program, stack, phase=phase, config_file=config,
@@ -58,7 +58,7 @@ def check(
         print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
                                   tool_version=version, artifact_uri=stack_file.display_path))
     else:
-        from rollout.findings import summarize
+        from rollout.analysis.findings import summarize
 
         summary = summarize(result.findings, controls=result.controls, resources_evaluated=result.resources_evaluated)
         title = f"rollout check: {inventory.project} / {inventory.stack}"

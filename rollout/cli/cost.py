@@ -11,7 +11,7 @@ import typer
 from rollout.cli._options import Phase, Program, Quiet, Stack
 
 if TYPE_CHECKING:
-    from rollout.cost import CostDiff, CostReport
+    from rollout.analysis.cost import CostDiff, CostReport
 
 
 class CostFormat(str, Enum):
@@ -47,9 +47,9 @@ def cost(
     """Monthly cost of a phase per resource and cost component (hourly x 730 plus assumed usage), and its change
     from the previous phase, priced offline from the dated catalog."""
     from rollout.cli._render import progress_reporter
-    from rollout.cost import compare, exchange_rate, in_currency, load_catalog, price_inventory
-    from rollout.stackfile import load_stack
-    from rollout.synth import synthesize
+    from rollout.analysis.cost import compare, exchange_rate, in_currency, load_catalog, price_inventory
+    from rollout.runtime.stackfile import load_stack
+    from rollout.runtime.synth import synthesize
 
     stack_file = load_stack(program, stack)
     settings = stack_file.settings

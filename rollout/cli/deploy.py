@@ -37,7 +37,7 @@ def up(program: Program = Path("."), stack: Stack = "example", phase: TargetPhas
     if target is None:
         raise UserError(f"{deployment.stack_file.display_path}: no phase configured; give --phase N")
     deployed = deployment.current_phase()
-    from rollout.deploy import phase_gate
+    from rollout.live.deploy import phase_gate
 
     refusal = phase_gate(deployed, target, force=force)
     if refusal:
@@ -59,7 +59,7 @@ def destroy(program: Program = Path("."), stack: Stack = "example", policy_pack:
 
 
 def _open(program: Path, stack: str, policy_pack: Path | None) -> Any:
-    from rollout.deploy import Deployment, require_cli
+    from rollout.live.deploy import Deployment, require_cli
 
     deployment = Deployment(program, stack, policy_pack)  # offline: bad --program/--stack/--policy-pack first
     require_cli()
@@ -71,8 +71,8 @@ def _show_plan(program: Path, stack: str, phase: int, quiet: bool) -> None:
     from rich.console import Console
 
     from rollout.cli._render import progress_reporter
-    from rollout.plan import make_plan
-    from rollout.report import plan_costs, plan_table
+    from rollout.analysis.plan import make_plan
+    from rollout.render.report import plan_costs, plan_table
 
     with progress_reporter(quiet) as progress:
         plan = make_plan(program, stack, phase, progress=progress)

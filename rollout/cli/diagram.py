@@ -27,9 +27,9 @@ def diagram(
 ) -> None:
     """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability."""
     from rollout.cli._render import check_writable, progress_reporter, write_output
-    from rollout.diagram import mermaid, svg, svg_to_png
+    from rollout.analysis.diagram import mermaid, svg, svg_to_png
     from rollout.errors import UserError
-    from rollout.synth import synthesize
+    from rollout.runtime.synth import synthesize
 
     if output_format is DiagramFormat.png and output is None:
         raise UserError("--format png writes binary data: give --output FILE")

@@ -28,9 +28,9 @@ def diff(
         raise UserError("--format: sarif is for `rollout check`; diff supports table, json and markdown")
     if (from_phase is None) == (baseline is None):
         raise UserError("give exactly one of --from-phase M or --baseline FILE")
-    from rollout.diff import diff_inventories
-    from rollout.stackfile import load_stack
-    from rollout.synth import synthesize
+    from rollout.analysis.diff import diff_inventories
+    from rollout.runtime.stackfile import load_stack
+    from rollout.runtime.synth import synthesize
 
     before = load_baseline(baseline, stack) if baseline is not None else None
     stack_file = load_stack(program, stack)
@@ -52,7 +52,7 @@ def load_baseline(path: Path, stack: str) -> Any:
     import json
 
     from rollout.errors import UserError
-    from rollout.inventory import Inventory
+    from rollout.model.inventory import Inventory
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -84,11 +84,11 @@ def _render(result: Any, output: Format, title: str) -> None:
 
         print_json(result.to_json())
     elif output is Format.markdown:
-        from rollout.report import diff_markdown
+        from rollout.render.report import diff_markdown
 
         typer.echo(diff_markdown(result, title))
     else:
         from rollout.cli._render import console
-        from rollout.report import diff_table
+        from rollout.render.report import diff_table
 
         diff_table(result, console(), title)

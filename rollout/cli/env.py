@@ -27,7 +27,7 @@ def env(
     """Print a flow's settings (endpoints, cache TTL, queue URL; secrets as Secrets Manager ARNs) from the stack's
     per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed."""
     from rollout.cli._render import progress_reporter
-    from rollout.env import environment, render
+    from rollout.analysis.env import environment, render
 
     with progress_reporter(quiet) as progress:
         progress(f"running the program for stack {stack} offline")

@@ -60,8 +60,8 @@ def loadtest(
     import tempfile
     from urllib.parse import urlsplit, urlunsplit
 
-    from rollout import assess as lib
-    from rollout import load, locust_runner
+    from rollout.live import assess as lib
+    from rollout.live import load, locust_runner
     from rollout.cli.assess import ca_bundle_problems, emit, parse_thresholds_and_baseline, save_problems
     from rollout.errors import UserError
 
@@ -121,7 +121,7 @@ def _inspect(url: str, ca_bundle: str | None, timeout: float) -> dict:
     """The same protocol/TLS/CDN/cache inspection as `rollout assess` (a handful of requests)."""
     import asyncio
 
-    from rollout import assess as lib
+    from rollout.live import assess as lib
 
     async def main() -> dict:
         async with lib.make_client(lib.ssl_context(ca_bundle), concurrency=2, timeout=timeout) as client:
@@ -137,7 +137,7 @@ def _run_with_progress(plan, workdir: Path, *, quiet: bool) -> dict:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from rollout import locust_runner
+    from rollout.live import locust_runner
 
     console = Console(stderr=True)
     progress = Progress(TextColumn("locust"), BarColumn(), TimeElapsedColumn(), console=console,

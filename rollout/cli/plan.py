@@ -22,7 +22,7 @@ def plan(
     """Show the resources of phase N and what it adds, changes and removes compared with phase N-1."""
     from rollout.cli._render import check_writable, console, progress_reporter
     from rollout.errors import UserError
-    from rollout.plan import make_plan
+    from rollout.analysis.plan import make_plan
 
     if output is Format.sarif:
         raise UserError("--format: sarif is for `rollout check`; plan supports table, json and markdown")
@@ -31,19 +31,19 @@ def plan(
         result = make_plan(program, stack, phase, progress=progress)
     if save is not None:
         from rollout.cli._render import write_output
-        from rollout.inventory import dumps
+        from rollout.model.inventory import dumps
 
         write_output(save, dumps([result.current]), "--save")
     if output is Format.json:
         from rollout.cli._render import print_json
-        from rollout.report import plan_cost_json, plan_costs
+        from rollout.render.report import plan_cost_json, plan_costs
 
         print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result))})
     elif output is Format.markdown:
-        from rollout.report import plan_markdown
+        from rollout.render.report import plan_markdown
 
         typer.echo(plan_markdown(result))
     else:
-        from rollout.report import plan_costs, plan_table
+        from rollout.render.report import plan_costs, plan_table
 
         plan_table(result, console(), detail=detail, costs=plan_costs(result))

@@ -31,8 +31,8 @@ def refresh(
 
     from rich.console import Console
 
-    from rollout import prices
-    from rollout.cost import catalog_problems
+    from rollout.live import prices
+    from rollout.analysis.cost import catalog_problems
     from rollout.errors import UserError
 
     path = catalog or PACKAGED_CATALOG

@@ -20,7 +20,7 @@ def _one(inventory, type_):
 
 @pytest.fixture(scope="module")
 def inventory():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(lambda: Baseline("base", BaselineArgs(
         site_domain="shop.example.vn", alert_emails=["ops@example.vn", "cto@example.vn"],

@@ -30,7 +30,7 @@ def _one(inventory, type_):
 
 @pytest.fixture(scope="module")
 def ha():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     def program():
         Cache("cache", CacheArgs(**NETWORK, nodes=2, client_security_group_ids=["sg-app", "sg-worker"],

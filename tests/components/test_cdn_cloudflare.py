@@ -49,7 +49,7 @@ def _rulesets(inventory):
 
 @pytest.fixture(scope="module")
 def free():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(lambda: CloudflareCdn("cdn", CloudflareCdnArgs(
         **BASE, account_id=ACCOUNT, static_path_prefixes=["/static/"])))

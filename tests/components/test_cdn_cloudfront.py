@@ -39,7 +39,7 @@ def _one(inventory, type_):
 @pytest.fixture(scope="module")
 def full():
     """Issued certificate validated in Route 53, access logs, and the phase 3 asset bucket origin."""
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(_program(
         hosted_zone_id="Z123", log_bucket_arn="arn:aws:s3:::logs", rate_limit_per_minute=1200,

@@ -29,7 +29,7 @@ def _instances(inventory):
 
 @pytest.fixture(scope="module")
 def prod():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     def program():
         import pulumi

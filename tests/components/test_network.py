@@ -16,7 +16,7 @@ def _build(synth, **args):
 
 @pytest.fixture(scope="module")
 def three_azs():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(lambda: Network("net", NetworkArgs(
         cidr="10.60.0.0/16", availability_zones=3, nat_gateways=3, flow_log_kms_key_arn=KEY)))

@@ -66,7 +66,7 @@ def test_alarms_notify_the_topic_and_skip_other_regions(synth):
 
 @pytest.fixture(scope="module")
 def inventory():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     signals = slo_signals(Watched(database="db", distribution_id="E1"), SloConfig())
 

@@ -28,7 +28,7 @@ def _one(inventory, type_):
 
 @pytest.fixture(scope="module")
 def cloudfront():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     def program():
         site = StaticSite("assets", StaticSiteArgs(log_bucket="logs-bucket", production=True))

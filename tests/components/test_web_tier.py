@@ -27,7 +27,7 @@ SERVICES = [ServiceSpec(name="web"), ServiceSpec(name="api", path_patterns=["/ap
 
 @pytest.fixture(scope="module")
 def inventory():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     def program():
         tier = WebTier("web", WebTierArgs(

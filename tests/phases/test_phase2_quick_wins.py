@@ -36,7 +36,7 @@ def _components(inventory):
 
 @pytest.fixture(scope="module")
 def cloudflare():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(_program(_config()), stack="example")
 

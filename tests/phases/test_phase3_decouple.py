@@ -33,7 +33,7 @@ def _program(config):
 
 @pytest.fixture(scope="module")
 def cloudfront():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(_program(_config(database={"replicas": 2})), stack="example")
 

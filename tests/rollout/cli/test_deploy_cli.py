@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rollout.cli import app
-from tests.rollout.test_deploy import calls, install_standin, phased_project
+from tests.rollout.live.test_deploy import calls, install_standin, phased_project
 
 runner = CliRunner()
 

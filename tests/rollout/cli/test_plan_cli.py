@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from rollout.cli import app
-from rollout.inventory import Inventory
+from rollout.model.inventory import Inventory
 from tests.rollout.programs import PHASED_PROGRAM, PHASED_STACK, write_program
 
 runner = CliRunner()

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rollout import prices
+from rollout.live import prices
 from rollout.cli import app
-from rollout.cost import load_catalog
+from rollout.analysis.cost import load_catalog
 
 OFFERS = Path(__file__).parent.parent / "data" / "offers"
-PACKAGED = Path(prices.__file__).parent / "data" / "prices.json"
+PACKAGED = Path(prices.__file__).parent.parent / "data" / "prices.json"
 REGION = "ap-southeast-1"
 
 

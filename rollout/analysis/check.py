@@ -1,0 +1,214 @@
+"""`rollout check`: evaluate the policy controls against a program's offline Inventory.
+
+The same control functions run in the CrossGuard pack; here the tool itself applies what the Pulumi CLI would:
+config-schema defaults < the stack's `rollout:policy.config` < a `--config FILE` (same shape as
+`--policy-pack-config`), then the stack's waivers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from policies.core import UNKNOWN_STRING_VALUE, Control, Enforcement, Finding, Subject, evaluate
+from rollout.errors import UserError
+from rollout.analysis.findings import counts_against
+from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
+from rollout.model.settings import Waiver
+
+_LEVELS = {e.value for e in Enforcement}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: list[Finding]
+    controls: list[Control]  # the controls evaluated (not disabled)
+    resources_evaluated: int
+    expired_waivers: list[Waiver] = field(default_factory=list)
+    unmatched_waivers: list[Waiver] = field(default_factory=list)  # name no resource of this inventory
+
+    @property
+    def failed(self) -> bool:
+        """Any unwaived mandatory violation: exit code 1."""
+        return any(counts_against(f) for f in self.findings)
+
+
+# --- Inventory → subjects ---------------------------------------------------------------------------------------
+
+
+def policy_value(value: Any) -> Any:
+    """An inventory input as CrossGuard would see it: UNKNOWN → the SDK's unknown sentinel, secrets unwrapped."""
+    if value is UNKNOWN:
+        return UNKNOWN_STRING_VALUE
+    if isinstance(value, Secret):
+        return policy_value(value.value)
+    if isinstance(value, Mapping):
+        return {str(k): policy_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [policy_value(v) for v in value]
+    return value
+
+
+def subject_of(resource: Resource) -> Subject:
+    return Subject.of(resource.type, resource.name, resource.urn, policy_value(resource.inputs),
+                      property_dependencies={k: tuple(v) for k, v in resource.property_dependencies.items()},
+                      dependencies=tuple(resource.dependencies), parent=resource.parent)
+
+
+def subjects_of(inventory: Inventory) -> list[Subject]:
+    """Every custom resource (providers and components are not checked)."""
+    return [subject_of(r) for r in inventory.custom_resources()]
+
+
+# --- policy configuration ---------------------------------------------------------------------------------------
+
+
+def _entry(value: Any) -> dict[str, Any]:
+    return {"enforcementLevel": value} if isinstance(value, str) else dict(value)
+
+
+def merge_policy_config(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Later layers win, key by key inside each control's entry (a bare level string is {enforcementLevel: ...})."""
+    merged: dict[str, dict[str, Any]] = {}
+    for layer in layers:
+        for key, value in (layer or {}).items():
+            merged[key] = {**merged.get(key, {}), **_entry(value)} if isinstance(value, (str, Mapping)) else value
+    return merged
+
+
+def validate_policy_config(config: Mapping[str, Any], source: str, controls: Sequence[Control]) -> None:
+    """One line per problem: unknown control ids, unknown thresholds, wrong levels or value types."""
+    by_id = {c.id: c for c in controls}
+    problems = []
+    for key, value in config.items():
+        where = f"{source}: {key}"
+        if not isinstance(value, (str, Mapping)):
+            problems.append(f"{where}: must be an enforcement level or a mapping")
+            continue
+        entry = _entry(value)
+        level = entry.get("enforcementLevel")
+        if level is not None and level not in _LEVELS:
+            problems.append(f"{where}.enforcementLevel: must be one of {', '.join(sorted(_LEVELS))}")
+        if key == "all":
+            problems += [f"{where}.{k}: unknown setting (only enforcementLevel)" for k in entry if k != "enforcementLevel"]
+            continue
+        control = by_id.get(key)
+        if control is None:
+            problems.append(f"{where}: unknown control id")
+            continue
+        for name, setting in entry.items():
+            if name == "enforcementLevel":
+                continue
+            if name not in control.config_defaults:
+                known = ", ".join(control.config_defaults) or "none"
+                problems.append(f"{where}.{name}: unknown setting (known: {known})")
+            elif not _same_kind(setting, control.config_defaults[name]):
+                problems.append(f"{where}.{name}: must be {type(control.config_defaults[name]).__name__}")
+    if problems:
+        raise UserError(*problems)
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, list)
+    if isinstance(default, Mapping):
+        return isinstance(value, Mapping)
+    return isinstance(value, type(default))
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """A `--policy-pack-config`-shaped JSON (or YAML) file."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"--config {path}: file not found") from None
+    except OSError as error:
+        raise UserError(f"--config {path}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"--config {path}: not a policy config (not UTF-8 text)") from None
+    except yaml.YAMLError as error:
+        raise UserError(f"--config {path}: not valid JSON or YAML ({str(error).splitlines()[0]})") from None
+    if not isinstance(document, Mapping):
+        raise UserError(f"--config {path}: must be a mapping of control ids (and 'all') to settings")
+    return dict(document)
+
+
+# --- waivers ----------------------------------------------------------------------------------------------------
+
+
+def validate_waivers(waivers: Sequence[Waiver], controls: Sequence[Control], source: str) -> None:
+    """Waivers must name a known control, and never a Critical TLS/public-access control."""
+    by_id = {c.id: c for c in controls}
+    problems = []
+    for index, waiver in enumerate(waivers):
+        where = f"{source}: rollout:waivers[{index}] ({waiver.control} on {waiver.resource})"
+        control = by_id.get(waiver.control)
+        if control is None:
+            problems.append(f"{where}: unknown control id")
+        elif not control.waivable:
+            problems.append(f"{where}: {control.id} ({control.title}) is a Critical TLS/public-access control and "
+                            "cannot be waived; fix the resource instead")
+    if problems:
+        raise UserError(*problems)
+
+
+def apply_waivers(findings: Sequence[Finding], waivers: Sequence[Waiver], today: dt.date) -> tuple[list[Finding], list[Waiver]]:
+    """Mark the findings an active waiver covers (control id + URN or logical name); return the expired waivers."""
+    active = [w for w in waivers if w.active(today)]
+    expired = [w for w in waivers if not w.active(today)]
+    marked = []
+    for finding in findings:
+        waiver = next((w for w in active if w.control == finding.control and w.resource in (finding.urn, finding.name)),
+                      None)
+        marked.append(replace(finding, waived=True, waiver_reason=waiver.reason) if waiver else finding)
+    return marked, expired
+
+
+# --- the check --------------------------------------------------------------------------------------------------
+
+
+def run_check(inventory: Inventory, *, policy_config: Mapping[str, Any] | None = None,
+              waivers: Sequence[Waiver] = (), today: dt.date | None = None,
+              controls: Sequence[Control] | None = None) -> CheckResult:
+    """Evaluate controls on the inventory with an already merged and validated policy config, then waivers."""
+    if controls is None:
+        from policies.registry import CONTROLS as controls
+    enabled = [c for c in controls if c.config(policy_config)[0] is not Enforcement.DISABLED]
+    subjects = subjects_of(inventory)
+    findings = evaluate(enabled, subjects, policy_config)
+    findings, expired = apply_waivers(findings, waivers, today or dt.date.today())
+    names = {s.urn for s in subjects} | {s.name for s in subjects}
+    unmatched = [w for w in waivers if w not in expired and w.resource not in names]
+    return CheckResult(findings=findings, controls=enabled, resources_evaluated=len(subjects), expired_waivers=expired,
+                       unmatched_waivers=unmatched)
+
+
+def check_program(program_dir: Path, stack: str, *, phase: int | None = None, config_file: Path | None = None,
+                  today: dt.date | None = None, progress: Callable[[str], None] = lambda _m: None):
+    """Synthesize the program offline and check it. Returns (CheckResult, StackFile, Inventory)."""
+    from policies.registry import CONTROLS
+    from rollout.runtime.stackfile import load_stack
+    from rollout.runtime.synth import synthesize
+
+    stack_file = load_stack(program_dir, stack)
+    settings = stack_file.settings
+    stack_config = settings.policy.config
+    validate_policy_config(stack_config, f"{stack_file.display_path}: rollout:policy.config", CONTROLS)
+    file_config = load_config_file(config_file) if config_file is not None else {}
+    validate_policy_config(file_config, f"--config {config_file}", CONTROLS)
+    validate_waivers(settings.waivers, CONTROLS, stack_file.display_path)
+    progress(f"running {stack_file.project_name} ({stack}) offline")
+    inventory = synthesize(program_dir, stack, phase=phase, stack_file=stack_file)
+    progress(f"checking {len(inventory.custom_resources())} resources against {len(CONTROLS)} controls")
+    result = run_check(inventory, policy_config=merge_policy_config(stack_config, file_config),
+                       waivers=settings.waivers, today=today, controls=CONTROLS)
+    return result, stack_file, inventory

@@ -1,0 +1,108 @@
+"""What a phase adds, changes and removes, computed offline from two runs of the program (phase N-1 and N)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rollout.model.inventory import Inventory, Resource, encode_value
+from rollout.runtime.stackfile import StackFile, load_stack
+from rollout.runtime.synth import synthesize
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Phase N of a stack, with the URNs it adds, changes and removes compared with phase N-1."""
+
+    stack_file: StackFile
+    current: Inventory
+    previous: Inventory | None
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    @property
+    def phase(self) -> int | None:
+        return self.current.phase
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": self.current.project,
+            "stack": self.current.stack,
+            "phase": self.phase,
+            "region": self.stack_file.region,
+            "phases": phase_summary(self.current, self.added),
+            "resources": [
+                {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent, "phase": r.phase,
+                 "protect": r.protect, "component": component_of(self.current, r), "inputs": encode_value(r.inputs)}
+                for r in self.current.custom_resources()
+            ],
+            "added": list(self.added),
+            "changed": list(self.changed),
+            "removed": list(self.removed),
+            "outputs": encode_value(self.current.outputs),
+        }
+
+
+def make_plan(program_dir: Path | str, stack: str, phase: int | None = None,
+              progress: Progress | None = None) -> Plan:
+    """Run phase N (default: the stack's configured phase) and, when N > 1, phase N-1 to compare against."""
+    stack_file = load_stack(program_dir, stack)
+    phase = phase if phase is not None else stack_file.phase
+    note = progress or (lambda _message: None)
+    note(f"running {stack_file.project_name} for stack {stack}" + (f" at phase {phase}" if phase else ""))
+    current = synthesize(program_dir, stack, phase=phase, stack_file=stack_file)
+    previous = None
+    if phase is not None and phase > 1:
+        note(f"running phase {phase - 1} to compare")
+        previous = synthesize(program_dir, stack, phase=phase - 1, stack_file=stack_file)
+    added, changed, removed = compare(previous, current)
+    return Plan(stack_file, current, previous, added, changed, removed)
+
+
+def compare(before: Inventory | None, after: Inventory) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """URNs added, changed (inputs or protection differ) and removed, custom resources only."""
+    new = {r.urn: r for r in after.custom_resources()}
+    old = {r.urn: r for r in before.custom_resources()} if before is not None else {}
+    added = tuple(urn for urn in new if urn not in old)
+    removed = tuple(urn for urn in old if urn not in new)
+    changed = tuple(urn for urn in new if urn in old and _differs(old[urn], new[urn]))
+    return added, changed, removed
+
+
+def _differs(old: Resource, new: Resource) -> bool:
+    return old.inputs != new.inputs or old.protect != new.protect
+
+
+def component_of(inventory: Inventory, resource: Resource) -> str | None:
+    """The name of the nearest enclosing component that is not a phase (e.g. `db` for an RDS instance)."""
+    by_urn = inventory.by_urn
+    parent = by_urn.get(resource.parent) if resource.parent else None
+    while parent is not None:
+        if not parent.custom and ":phases:" not in parent.type:
+            return parent.name
+        parent = by_urn.get(parent.parent) if parent.parent else None
+    return None
+
+
+def phase_summary(inventory: Inventory, added: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Per phase: its title (from the phase component), resource count and how many of those are new."""
+    titles = {r.inputs.get("phase"): r.inputs.get("title") for r in inventory if ":phases:" in r.type}
+    counts = Counter(r.phase for r in inventory.custom_resources())
+    added_urns = set(added)
+    new = Counter(r.phase for r in inventory.custom_resources() if r.urn in added_urns)
+    phases = sorted(k for k in counts if k is not None) + ([None] if None in counts else [])
+    return [{"number": p, "title": titles.get(p), "resources": counts[p], "added": new[p]} for p in phases]
+
+
+def components_by_phase(inventory: Inventory) -> dict[int | None, dict[str | None, Counter[str]]]:
+    """phase → component → count of resources per type, for a compact human view."""
+    grouped: dict[int | None, dict[str | None, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for resource in inventory.custom_resources():
+        grouped[resource.phase][component_of(inventory, resource)][resource.type] += 1
+    return grouped

@@ -1,0 +1,1 @@
+"""Turns analysis results into tables, Markdown, SARIF and JSON documents."""

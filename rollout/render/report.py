@@ -1,0 +1,350 @@
+"""Human renderings of plans and diffs: rich tables for terminals and Markdown for pull-request comments.
+
+The pull-request comment (`plan_markdown`) brings together what a reviewer needs before a phase is applied:
+resources added and changed per phase, the monthly cost and its change (`rollout.analysis.cost`), the compliance summary
+with the top findings (`rollout.analysis.check`), data-loss warnings (`rollout.analysis.diff`) and the architecture diagram (Mermaid,
+which GitHub renders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rollout.analysis.plan import Plan, component_of, components_by_phase, phase_summary
+
+GATHER: Any = object()
+"""Default of the optional sections: compute them from the plan when the module that provides them exists."""
+
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+TOP_FINDINGS = 5
+
+
+def short_type(type_token: str) -> str:
+    """`aws:rds/instance:Instance` → `rds.Instance` (enough to recognise it in a table)."""
+    parts = type_token.split(":")
+    if len(parts) != 3:
+        return type_token
+    module = parts[1].split("/")[0]
+    return f"{module}.{parts[2]}" if module not in ("index", "") else f"{parts[0]}.{parts[2]}"
+
+
+def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[Any, Any] | None = None) -> None:
+    from rich.table import Table
+
+    current = plan.current
+    title = f"{current.project} · stack {current.stack} · region {plan.stack_file.region}"
+    if plan.phase is not None:
+        title += f" · phase {plan.phase}"
+    summary = Table(title=title, title_justify="left")
+    summary.add_column("Phase", justify="right")
+    summary.add_column("Title")
+    summary.add_column("Resources", justify="right")
+    summary.add_column("New in this plan", justify="right")
+    before, after = costs if costs is not None else (None, None)
+    if after is not None:
+        summary.add_column("USD/month", justify="right")
+    rows = phase_summary(current, plan.added)
+    for row in rows:
+        cells = [str(row["number"] if row["number"] is not None else "–"), row["title"] or "",
+                 str(row["resources"]), f"+{row['added']}" if row["added"] else ""]
+        if after is not None:
+            cells.append(f"${after.by_phase.get(row['number'], 0.0):,.2f}")
+        summary.add_row(*cells)
+    summary.add_section()
+    totals = ["", "total", str(sum(r["resources"] for r in rows)), f"+{len(plan.added)}"]
+    if after is not None:
+        totals.append(f"${after.total_monthly:,.2f}")
+    summary.add_row(*totals)
+    console.print(summary)
+
+    resources = Table(title="Resources by phase and component" + ("" if detail else " (use --detail for each)"),
+                      title_justify="left")
+    resources.add_column("Phase", justify="right")
+    resources.add_column("Component")
+    resources.add_column("Resources")
+    added = set(plan.added)
+    if detail:
+        resources.add_column("Name")
+        for resource in current.custom_resources():
+            mark = "[green]+[/green] " if resource.urn in added else ""
+            resources.add_row(str(resource.phase or "–"), component_of(current, resource) or "–",
+                              mark + short_type(resource.type), resource.name)
+    else:
+        for phase, components in sorted(components_by_phase(current).items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+            for component, types in components.items():
+                counts = ", ".join(f"{n}× {short_type(t)}" if n > 1 else short_type(t) for t, n in types.most_common())
+                resources.add_row(str(phase or "–"), component or "–", counts)
+    console.print(resources)
+
+    by_urn = current.by_urn
+    previous = plan.previous.by_urn if plan.previous is not None else {}
+    if plan.changed or plan.removed:
+        changes = Table(title=f"Changes to what phase {(plan.phase or 1) - 1} already has", title_justify="left")
+        changes.add_column("")
+        changes.add_column("Resource")
+        changes.add_column("Type")
+        for urn in plan.changed:
+            changes.add_row("[yellow]~[/yellow]", by_urn[urn].name, short_type(by_urn[urn].type))
+        for urn in plan.removed:
+            changes.add_row("[red]-[/red]", previous[urn].name, short_type(previous[urn].type))
+        console.print(changes)
+    console.print(f"Plan: [green]+{len(plan.added)} to add[/green], [yellow]~{len(plan.changed)} to change[/yellow], "
+                  f"[red]-{len(plan.removed)} to remove[/red] (offline: nothing was applied).")
+    if plan.phase is not None and all(r.phase is None for r in current.custom_resources()):
+        console.print(f"Note: this program marks no phases (no `<package>:phases:<Name>` components), so phase "
+                      f"{plan.phase} was only passed as {current.project}:phase config.")
+    if after is not None:
+        priced, unknown = after.lines
+        change = f" ({after.total_monthly - before.total_monthly:+,.2f} vs phase {plan.previous.phase})" \
+            if before is not None and plan.previous is not None else ""
+        console.print(f"Monthly cost: ${after.total_monthly:,.2f}{change}; prices as of {after.catalog_date}, "
+                      f"{unknown} of {priced + unknown} cost lines price unknown (see `rollout cost`).")
+
+
+def plan_markdown(plan: Plan, *, cost: Any = GATHER, findings: Any = GATHER, diagram: Any = GATHER) -> str:
+    """One pull-request comment for phase N. `cost` is a rollout.analysis.cost CostDiff and `findings` a list of finding
+    objects as `rollout check --format json` prints them; None omits a section, GATHER computes it."""
+    from rollout.analysis.diff import diff_inventories
+
+    current = plan.current
+    phase = plan.phase if plan.phase is not None else "–"
+    lines = [f"### rollout plan: `{current.stack}` phase {phase}", ""]
+    lines += [f"Region `{plan.stack_file.region}` · **+{len(plan.added)}** to add, **~{len(plan.changed)}** to change, "
+              f"**-{len(plan.removed)}** to remove compared with phase {_previous_label(plan)} "
+              "(offline plan: nothing was applied).", ""]
+    changes = diff_inventories(plan.previous, current) if plan.previous is not None else None
+    if changes is not None and changes.data_loss:
+        lines += _data_loss_markdown(changes)
+    lines += ["| Phase | Title | Resources | New |", "|---:|---|---:|---:|"]
+    for row in phase_summary(current, plan.added):
+        lines.append(f"| {row['number'] if row['number'] is not None else '–'} | {row['title'] or ''} | "
+                     f"{row['resources']} | {('+' + str(row['added'])) if row['added'] else ''} |")
+    lines.append("")
+    lines += _added_by_component(plan)
+    if changes is not None and (changes.updated or changes.replaced or changes.removed):
+        lines += ["<details><summary>Changes to what is already deployed</summary>", ""]
+        lines += _changes_markdown(changes) + ["</details>", ""]
+    cost = gather_cost(plan) if cost is GATHER else cost
+    if cost is not None:
+        lines += cost_markdown(cost, plan)
+    findings = gather_findings(plan) if findings is GATHER else findings
+    if findings is not None:
+        lines += findings_markdown(findings)
+    if diagram is GATHER:
+        from rollout.analysis.diagram import mermaid
+
+        diagram = mermaid(current)
+    if diagram:
+        lines += ["<details open><summary>Architecture (highlighted: added in this phase)</summary>", "",
+                  "```mermaid", diagram.rstrip("\n"), "```", "", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _previous_label(plan: Plan) -> str:
+    return str(plan.previous.phase) if plan.previous is not None and plan.previous.phase is not None else "0 (nothing)"
+
+
+def _added_by_component(plan: Plan) -> list[str]:
+    if not plan.added:
+        return []
+    by_component: dict[str, dict[str, int]] = {}
+    by_urn = plan.current.by_urn
+    for urn in plan.added:
+        resource = by_urn[urn]
+        types = by_component.setdefault(component_of(plan.current, resource) or "(top level)", {})
+        types[short_type(resource.type)] = types.get(short_type(resource.type), 0) + 1
+    lines = ["<details><summary>What this phase adds</summary>", "", "| Component | Resources |", "|---|---|"]
+    for component, types in by_component.items():
+        counts = ", ".join(f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines.append(f"| {_cell(component)} | {counts} |")
+    return lines + ["", "</details>", ""]
+
+
+def _data_loss_markdown(changes: Any) -> list[str]:
+    lines = ["> [!CAUTION]", f"> **Data loss:** {len(changes.data_loss)} stateful resource(s) would be replaced or "
+             "removed. Take a backup or restore plan first, or keep the old inputs.", ">"]
+    at_risk = set(changes.data_loss)
+    for entry in (*changes.replaced, *changes.removed):
+        if entry.urn in at_risk:
+            why = f"replaced because {', '.join(f'`{p}`' for p in entry.replace_paths)} changed" \
+                if entry.replace_paths else "removed"
+            lines.append(f"> - `{entry.name}` ({short_type(entry.type)}): {why}")
+    return lines + [""]
+
+
+def _changes_markdown(changes: Any) -> list[str]:
+    lines = ["| | Resource | Type | Inputs |", "|---|---|---|---|"]
+    for mark, entries in (("±", changes.replaced), ("~", changes.updated), ("-", changes.removed)):
+        for entry in entries:
+            detail = "<br>".join(f"`{c.path}`: {_value(c.old)} → {_value(c.new)}" for c in entry.changes[:6])
+            if len(entry.changes) > 6:
+                detail += f"<br>… {len(entry.changes) - 6} more"
+            flag = " ⚠️ data loss" if entry.data_loss else ""
+            lines.append(f"| {mark}{flag} | `{_cell(entry.name)}` | {short_type(entry.type)} | {detail} |")
+    return lines + [""]
+
+
+def _value(value: Any) -> str:
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = text if len(text) <= 60 else text[:57] + "…"
+    return f"`{_cell(text)}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Optional sections: cost (rollout.analysis.cost) and compliance (rollout.analysis.check)
+
+
+def plan_costs(plan: Plan) -> tuple[Any, Any]:
+    """The CostReports of phase N and (when there is one) phase N-1, priced with the stack's usage settings."""
+    from rollout.analysis import cost
+
+    settings = plan.stack_file.settings
+    after = cost.price_inventory(plan.current, settings, plan.stack_file.region)
+    before = cost.price_inventory(plan.previous, settings, plan.stack_file.region) if plan.previous else None
+    return before, after
+
+
+def gather_cost(plan: Plan) -> Any:
+    """The cost change from phase N-1 to N."""
+    from rollout.analysis import cost
+
+    return cost.compare(*plan_costs(plan))
+
+
+def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
+    """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added."""
+    priced, unknown = after.lines
+    return {
+        "currency": "USD",
+        "catalog_date": after.catalog_date,
+        "total_monthly": round(after.total_monthly, 2),
+        "previous_total_monthly": round(before.total_monthly, 2) if before is not None else None,
+        "diff_monthly": round(after.total_monthly - (before.total_monthly if before is not None else 0.0), 2),
+        "by_phase": {str(phase): round(total, 2) for phase, total in sorted(
+            after.by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
+        "lines_priced": priced,
+        "lines_price_unknown": unknown,
+    }
+
+
+def cost_markdown(cost: Any, plan: Plan) -> list[str]:
+    amount = cost.amount
+    sign = "+" if amount >= 0 else "-"
+    percent = f", {cost.percent:+.1f}%" if cost.percent is not None else ""
+    lines = ["#### Monthly cost", "",
+             f"**${cost.after_total:,.2f}/month** ({sign}${abs(amount):,.2f}{percent} vs phase {_previous_label(plan)}).", ""]
+    moved = sorted((c for c in cost.changes if c.change != "unchanged" and round(c.diff, 2) != 0),
+                   key=lambda c: (-abs(c.diff), c.name))
+    if moved:
+        lines += ["| Change | Resource | Type | Before | After |", "|---|---|---|---:|---:|"]
+        for change in moved[:8]:
+            lines.append(f"| {change.change} | `{_cell(change.name)}` | {short_type(change.type)} | "
+                         f"${change.before:,.2f} | ${change.after:,.2f} |")
+        if len(moved) > 8:
+            lines.append(f"| | … {len(moved) - 8} more | | | |")
+        lines.append("")
+    return lines
+
+
+def gather_findings(plan: Plan) -> Any:
+    """Findings of `rollout check` for phase N (stack policy settings and waivers applied) as JSON objects."""
+    from rollout.analysis.check import merge_policy_config, run_check
+
+    settings = plan.stack_file.settings
+    result = run_check(plan.current, policy_config=merge_policy_config(settings.policy.config),
+                       waivers=settings.waivers)
+    return [finding.to_json() for finding in result.findings]
+
+
+def findings_markdown(findings: Sequence[Mapping[str, Any]]) -> list[str]:
+    active = [f for f in findings if not f.get("waived")]
+    mandatory = [f for f in active if f.get("enforcement") == "mandatory" and f.get("status", "violation") == "violation"]
+    counts: dict[str, int] = {}
+    for finding in active:
+        counts[str(finding.get("severity", "unknown"))] = counts.get(str(finding.get("severity", "unknown")), 0) + 1
+    verdict = "✅ no mandatory violations" if not mandatory else f"❌ {len(mandatory)} mandatory violation(s)"
+    by_severity = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: SEVERITY_ORDER.get(kv[0], 9)))
+    waived = len(findings) - len(active)
+    lines = ["#### Compliance", "", f"{verdict} · {len(active)} finding(s)" + (f" ({by_severity})" if by_severity else "")
+             + (f" · {waived} waived" if waived else ""), ""]
+    top = sorted(active, key=lambda f: (f.get("enforcement") != "mandatory", SEVERITY_ORDER.get(str(f.get("severity")), 9),
+                                        str(f.get("control")), str(f.get("name"))))[:TOP_FINDINGS]
+    if top:
+        lines += ["| Control | Severity | Enforcement | Resource | Finding |", "|---|---|---|---|---|"]
+        for f in top:
+            lines.append(f"| {f.get('control')} | {f.get('severity')} | {f.get('enforcement')} | "
+                         f"`{_cell(str(f.get('name')))}` | {_cell(str(f.get('message')))} |")
+        if len(active) > len(top):
+            lines.append(f"| | | | | … {len(active) - len(top)} more: run `rollout check` |")
+        lines.append("")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Diff renderings (rollout diff)
+
+
+def diff_markdown(changes: Any, title: str) -> str:
+    lines = [f"### rollout diff: {title}", "",
+             f"**+{len(changes.added)}** added, **~{len(changes.updated)}** updated, "
+             f"**±{len(changes.replaced)}** replaced, **-{len(changes.removed)}** removed.", ""]
+    if changes.data_loss:
+        lines += _data_loss_markdown(changes)
+    if changes.updated or changes.replaced or changes.removed:
+        lines += _changes_markdown(changes)
+    if changes.added:
+        lines += ["<details><summary>Added</summary>", ""]
+        lines += [f"- `{e.name}` ({short_type(e.type)})" for e in changes.added] + ["", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def diff_table(changes: Any, console: Any, title: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    table.add_column("Resource")
+    table.add_column("Type")
+    table.add_column("Changed inputs (old → new)")
+    for entry in changes.added:
+        table.add_row("[green]+[/green]", escape(entry.name), short_type(entry.type), "")
+    for mark, entries in (("[magenta]±[/magenta]", changes.replaced), ("[yellow]~[/yellow]", changes.updated)):
+        for entry in entries:
+            detail = "\n".join(f"{escape(c.path)}: {escape(_short(_plain(c.old)))} → {escape(_short(_plain(c.new)))}"
+                               for c in entry.changes)
+            if entry.replace_paths:
+                detail += f"\n[magenta]replaced because {escape(', '.join(entry.replace_paths))} changed[/magenta]"
+            table.add_row(mark + (" [red bold]data loss[/red bold]" if entry.data_loss else ""), escape(entry.name),
+                          short_type(entry.type), detail)
+    for entry in changes.removed:
+        table.add_row("[red]-[/red]" + (" [red bold]data loss[/red bold]" if entry.data_loss else ""),
+                      escape(entry.name), short_type(entry.type), "")
+    if changes.empty:
+        console.print(f"{escape(title)}: no changes.")
+    else:
+        console.print(table)
+    console.print(f"Diff: [green]+{len(changes.added)}[/green] added, [yellow]~{len(changes.updated)}[/yellow] updated, "
+                  f"[magenta]±{len(changes.replaced)}[/magenta] replaced, [red]-{len(changes.removed)}[/red] removed.")
+    if changes.data_loss:
+        console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "
+                      "replaced or removed: " + escape(", ".join(e.name for e in (*changes.replaced, *changes.removed)
+                                                                 if e.data_loss)))
+
+
+def _short(text: str, limit: int = 100) -> str:
+    """Long values (policy documents, dashboard bodies) are cut in tables; --format json keeps them whole."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def _plain(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)

@@ -1,0 +1,499 @@
+"""The offline runtime: run any Pulumi Python program in-process under Pulumi mocks and record an Inventory.
+
+No Pulumi CLI, provider plugin or cloud credentials are needed. A recording mock monitor captures what the engine
+would see on each RegisterResource (inputs, parent, protect, dependencies, provider) with engine-style URNs, and
+mocks return plausible computed outputs (ids, ARNs, endpoints) so that resources wired to each other keep their
+dependencies. Several programs, stacks or phases can run in one process: the SDK's global state is reset before
+each run and a program's own modules are reloaded when a different program runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import runpy
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from rollout.errors import ProgramError, UserError
+from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
+from rollout.runtime.stackfile import SECURE_PLACEHOLDER, StackFile, load_stack
+
+ACCOUNT_ID = "123456789012"
+ELB_ACCOUNT_ID = "000000000000"
+"""Offline stand-in for the region's Elastic Load Balancing account (the real one comes from the data source)."""
+PHASE_MODULE = "phases"
+"""A component of type `<package>:phases:<Name>` with a `phase` input marks its descendants' phase."""
+
+_SIG = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+_ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+_ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+_UNKNOWNS = {
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421", "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+}
+
+_loaded_program: Path | None = None
+_program_modules: set[str] = set()
+
+
+def synthesize(program_dir: Path | str, stack: str, *, phase: int | None = None,
+               stack_file: StackFile | None = None) -> Inventory:
+    """Run the program of `program_dir` for `stack` (optionally forcing `<project>:phase`) and record it."""
+    stack_file = stack_file or load_stack(program_dir, stack)
+    overrides = {f"{stack_file.project_name}:phase": phase} if phase is not None else {}
+    return _run(stack_file, overrides)
+
+
+def synthesize_phases(program_dir: Path | str, stack: str, phases: list[int]) -> dict[int, Inventory]:
+    """The same stack at several phases (one run each, one process), e.g. N-1 and N for a plan."""
+    stack_file = load_stack(program_dir, stack)
+    return {n: synthesize(program_dir, stack, phase=n, stack_file=stack_file) for n in phases}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Running a program
+
+
+def _run(stack_file: StackFile, overrides: Mapping[str, Any]) -> Inventory:
+    config, secret_keys = stack_file.engine_config(overrides)
+    main = stack_file.project.main
+    try:
+        with _program_environment(stack_file.project.directory):
+            resources, outputs = _record(lambda: runpy.run_path(str(main), run_name="__main__"),
+                                         project=stack_file.project_name, stack=stack_file.stack, config=config,
+                                         secret_keys=secret_keys, region=stack_file.region)
+    except UserError:
+        raise
+    except ProgramError as error:
+        raise ProgramError(f"program {stack_file.project.directory}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - any failure of the program is reported, naming it
+        raise _program_failure(error, stack_file) from None
+    return Inventory(project=stack_file.project_name, stack=stack_file.stack,
+                     phase=_configured_phase(stack_file, overrides), resources=resources, outputs=outputs)
+
+
+def synthesize_function(program: Callable[[], Any], *, project: str = "test", stack: str = "test",
+                        config: Mapping[str, Any] | None = None, region: str = "ap-southeast-1") -> Inventory:
+    """Run a Python callable as the program (for tests of components): every output awaited, state reset first."""
+    engine_config = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
+    resources, outputs = _record(program, project=project, stack=stack, config=engine_config, secret_keys=[],
+                                 region=region)
+    return Inventory(project=project, stack=stack, phase=None, resources=resources, outputs=outputs)
+
+
+def _record(program: Callable[[], Any], *, project: str, stack: str, config: dict[str, str],
+            secret_keys: list[str], region: str) -> tuple[tuple[Resource, ...], dict[str, Any]]:
+    """Reset the SDK's global state, run `program` under the recording mocks, await everything it started."""
+    from pulumi.runtime import mocks as pulumi_mocks
+    from pulumi.runtime import settings as pulumi_settings
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    _ensure_event_loop()
+    diagnostics = _DiagnosticsLog()
+    pulumi_settings.reset_options(project=project, stack=stack, preview=False)
+    set_all_config(config, secret_keys)
+    monitor = _recording_monitor_class()(_ProgramMocks(region))
+    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor,
+                           logger=diagnostics.logger)
+    _sync_await(run_pulumi_func(program))
+    root = pulumi_settings.get_root_resource()
+    outputs = _sync_await(_resolve_outputs(getattr(root, "outputs", {})))
+    if monitor.duplicates:
+        raise ProgramError(f"duplicate URNs (the engine would reject them): {', '.join(sorted(set(monitor.duplicates)))}")
+    if diagnostics.errors:
+        raise ProgramError("the program logged errors: " + "; ".join(diagnostics.errors))
+    return tuple(_in_tree_order(_with_phases(monitor.records))), outputs
+
+
+def _ensure_event_loop() -> None:
+    """The SDK registers resources on the current event loop: give this thread one if an earlier `asyncio.run`
+    (an HTTP client, another tool) left it with none or a closed one."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+def _configured_phase(stack_file: StackFile, overrides: Mapping[str, Any]) -> int | None:
+    value = overrides.get(f"{stack_file.project_name}:phase", stack_file.phase)
+    return value if isinstance(value, int) else None
+
+
+async def _resolve_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    import pulumi
+
+    resolved = {}
+    for name, value in outputs.items():
+        output = pulumi.Output.from_input(value)
+        plain = await output.future()
+        resolved[name] = Secret(_plain(plain)) if await output.is_secret() else _plain(plain)
+    return resolved
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+class _program_environment:
+    """cwd, sys.path and module cache as `pulumi up` would give the program (its own directory first)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def __enter__(self) -> None:
+        global _loaded_program
+        if _loaded_program is not None and _loaded_program != self.directory:
+            for name in _program_modules:
+                sys.modules.pop(name, None)
+            _program_modules.clear()
+        _loaded_program = self.directory
+        self.cwd = os.getcwd()
+        self.modules_before = set(sys.modules)
+        sys.path.insert(0, str(self.directory))
+        os.chdir(self.directory)
+
+    def __exit__(self, *exc: object) -> None:
+        os.chdir(self.cwd)
+        if sys.path and sys.path[0] == str(self.directory):
+            sys.path.pop(0)
+        prefix = str(self.directory) + os.sep
+        for name in set(sys.modules) - self.modules_before:
+            file = getattr(sys.modules.get(name), "__file__", None) or ""
+            if file.startswith(prefix) and not _installed(file):
+                _program_modules.add(name)
+
+
+def _installed(file: str) -> bool:
+    """A module from an installed distribution (a virtualenv inside the project counts) is not the program's own:
+    reloading it would re-register provider packages and cost seconds."""
+    return f"{os.sep}site-packages{os.sep}" in file or f"{os.sep}dist-packages{os.sep}" in file
+
+
+def _program_failure(error: BaseException, stack_file: StackFile) -> Exception:
+    """A program's own exception, named after the program; config problems become key-path lines (exit 2)."""
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, list) and all(isinstance(p, str) for p in problems) and problems:
+        return UserError(*(f"{stack_file.display_path}: {p}" for p in problems))
+    program = stack_file.project.directory
+    where = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(str(program)):
+            where = f" (at {os.path.relpath(frame.filename, program)}:{frame.lineno})"
+            break
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return ProgramError(f"program {program} failed for stack {stack_file.stack}: "
+                        f"{type(error).__name__}: {message}{where}")
+
+
+class _DiagnosticsLog:
+    """Collects the engine log (pulumi.log / pulumi.warn / pulumi.error) of one run."""
+
+    def __init__(self) -> None:
+        self.records: list[logging.LogRecord] = []
+        self.logger = logging.getLogger(f"rollout.runtime.synth.{id(self)}")
+        self.logger.propagate = False
+        self.logger.setLevel(logging.WARNING)
+        handler = logging.Handler()
+        handler.emit = self.records.append  # type: ignore[method-assign]
+        self.logger.handlers = [handler]
+
+    @property
+    def errors(self) -> list[str]:
+        return [r.getMessage() for r in self.records if r.levelno >= logging.ERROR]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Recording what the engine would see
+
+
+def _recording_monitor_class() -> type:
+    from pulumi.runtime.mocks import MockMonitor
+
+    class RecordingMonitor(MockMonitor):
+        """A MockMonitor that records each registration (with engine-style URNs) and flags duplicate URNs."""
+
+        def __init__(self, mocks: _ProgramMocks) -> None:
+            super().__init__(mocks)
+            self.records: list[Resource] = []
+            self.seen: set[str] = set()
+            self.duplicates: list[str] = []
+
+        def make_urn(self, parent: str, type_: str, name: str) -> str:
+            from pulumi.runtime.settings import get_project, get_stack
+
+            if parent:
+                parent_types = parent.split("::")[2]
+                if parent_types != "pulumi:pulumi:Stack":
+                    type_ = f"{parent_types}${type_}"
+            return f"urn:pulumi:{get_stack()}::{get_project()}::{type_}::{name}"
+
+        def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            response = super().RegisterResource(request)
+            if request.type == "pulumi:pulumi:Stack":
+                return response
+            urn = response.urn
+            if urn in self.seen:
+                self.duplicates.append(urn)
+            self.seen.add(urn)
+            self.records.append(Resource(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent if request.parent and "::pulumi:pulumi:Stack::" not in request.parent else None,
+                inputs=_decode_struct(request.object),
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                dependencies=tuple(request.dependencies),
+                property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
+                provider=_provider_urn(request.provider),
+            ))
+            return response
+
+    return RecordingMonitor
+
+
+def _provider_urn(reference: str) -> str | None:
+    """A provider reference is `<provider URN>::<provider id>`; the inventory keeps the URN."""
+    return reference.rsplit("::", 1)[0] if reference else None
+
+
+def _decode_struct(struct: Any) -> dict[str, Any]:
+    """A protobuf Struct → plain values, walked directly (a quarter faster than json_format.MessageToDict)."""
+    return _decode({key: _plain_value(value) for key, value in struct.fields.items()})
+
+
+def _plain_value(value: Any) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        return value.string_value
+    if kind == "number_value":
+        return value.number_value
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "struct_value":
+        return {key: _plain_value(v) for key, v in value.struct_value.fields.items()}
+    if kind == "list_value":
+        return [_plain_value(v) for v in value.list_value.values]
+    return None
+
+
+def _decode(value: Any) -> Any:
+    """Engine wire values → plain values, UNKNOWN and Secret (resource references become their URN)."""
+    if isinstance(value, str):
+        if value in _UNKNOWNS:
+            return UNKNOWN
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _SECRET_SIG:
+            inner = _decode(value.get("value"))
+            return Secret(UNKNOWN if inner == SECURE_PLACEHOLDER else inner)
+        if sig == _RESOURCE_SIG:
+            return value.get("urn")
+        if sig == _OUTPUT_SIG:
+            inner = _decode(value.get("value", UNKNOWN)) if "value" in value else UNKNOWN
+            return Secret(inner) if value.get("secret") else inner
+        if sig in (_ASSET_SIG, _ARCHIVE_SIG):
+            return {k: _decode(v) for k, v in value.items() if k != _SIG}
+        return {k: _decode(v) for k, v in value.items()}
+    return value
+
+
+def _with_phases(records: list[Resource]) -> list[Resource]:
+    """Give each resource the phase of its nearest `*:phases:*` ancestor component (None if it has none)."""
+    by_urn = {r.urn: r for r in records}
+    phase_of: dict[str, int | None] = {}
+
+    def phase(urn: str | None) -> int | None:
+        if urn is None or urn not in by_urn:
+            return None
+        if urn not in phase_of:
+            record = by_urn[urn]
+            own = record.inputs.get("phase") if _is_phase_component(record) else None
+            phase_of[urn] = own if isinstance(own, int) else phase(record.parent)
+        return phase_of[urn]
+
+    from dataclasses import replace
+
+    return [replace(r, phase=phase(r.urn)) for r in records]
+
+
+def _in_tree_order(records: list[Resource]) -> list[Resource]:
+    """Registration order depends on thread scheduling: give a stable one (parents first, siblings by URN)."""
+    known = {r.urn for r in records}
+    children: dict[str | None, list[Resource]] = {}
+    for record in records:
+        children.setdefault(record.parent if record.parent in known else None, []).append(record)
+    ordered: list[Resource] = []
+    stack = sorted(children.get(None, []), key=lambda r: r.urn, reverse=True)
+    while stack:
+        record = stack.pop()
+        ordered.append(record)
+        stack.extend(sorted(children.get(record.urn, []), key=lambda r: r.urn, reverse=True))
+    return ordered
+
+
+def _is_phase_component(record: Resource) -> bool:
+    parts = record.type.split(":")
+    return not record.custom and len(parts) == 3 and parts[1] == PHASE_MODULE
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mocks: plausible computed outputs, so wiring between resources survives
+
+
+def _mocks_base() -> type:
+    from pulumi.runtime.mocks import Mocks
+
+    return Mocks
+
+
+class _ProgramMocks(_mocks_base()):  # type: ignore[misc]
+    """Returns the inputs plus the computed outputs programs commonly read (id, arn, name, endpoints)."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def new_resource(self, args: Any) -> tuple[str, dict[str, Any]]:
+        if args.typ.startswith("pulumi:providers:"):
+            return f"{args.name}-provider-id", dict(args.inputs)
+        return _computed_outputs(args.typ, args.name, dict(args.inputs), self.region)
+
+    def call(self, args: Any) -> dict[str, Any]:
+        return _invoke_result(args.token, dict(args.args), self.region)
+
+
+def _suffix(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:7]
+
+
+def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    package, module, _ = (type_.split(":") + ["", ""])[:3]
+    service = module.split("/")[0] or package
+    physical = inputs.get("name") or inputs.get("bucket") or inputs.get("identifier") \
+        or inputs.get("replicationGroupId") or f"{name}-{_suffix(type_, name)}"
+    physical = physical if isinstance(physical, str) else f"{name}-{_suffix(type_, name)}"
+    resource_id = physical if service in {"s3", "sqs", "rds", "elasticache", "iam", "lb"} else f"{name}-{_suffix(type_, name, 'id')}"
+    host = f"{physical}.{_suffix(type_, name, 'host')}.{region}.example.internal"
+    arn = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{physical}"
+    if service == "sqs":
+        arn = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{physical}"
+    elif service == "s3":
+        arn = f"arn:aws:s3:::{physical}"
+    elif service == "iam":
+        arn = f"arn:aws:iam::{ACCOUNT_ID}:{'role' if module.startswith('iam/role') else 'policy'}/{physical}"
+    computed: dict[str, Any] = {
+        "id": resource_id,
+        "arn": arn,
+        "name": physical,
+        "identifier": physical if service in {"rds", "neptune", "docdb"} else None,
+        "endpoint": f"{host}:443",
+        "address": host,
+        "url": f"https://{host}/" if service != "sqs" else f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{physical}",
+        "dnsName": host,
+        "domainName": host,
+        "hostedZoneId": "Z1MOCKZONE",
+        "zoneId": f"zone{_suffix(type_, name, 'zone')}",
+        "bucket": physical if service == "s3" else inputs.get("bucket"),
+        "bucketDomainName": f"{physical}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{physical}.s3.{region}.amazonaws.com",
+        "primaryEndpointAddress": f"master.{host}",
+        "readerEndpointAddress": f"replica.{host}",
+        "keyId": f"{_suffix(type_, name, 'key')}-key",
+        "arnSuffix": f"app/{physical}/{_suffix(type_, name, 'lb')}",
+        "resourceId": f"db-{_suffix(type_, name, 'res').upper()}",
+        "masterUserSecrets": [{"secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!{physical}",
+                               "kmsKeyId": "", "secretStatus": "active"}],
+        "latestVersion": 1,
+        "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{physical}/",
+        "workspaceId": f"ws-{_suffix(type_, name, 'ws')}",
+    }
+    computed = {k: v for k, v in computed.items()
+                if v is not None and service in _SERVICE_OUTPUTS.get(k, (service,))}
+    return resource_id, {**computed, **inputs}
+
+
+_SERVICE_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "bucketDomainName": ("s3",), "bucketRegionalDomainName": ("s3",),
+    "primaryEndpointAddress": ("elasticache",), "readerEndpointAddress": ("elasticache",),
+    "masterUserSecrets": ("rds",), "resourceId": ("rds",),
+    "arnSuffix": ("lb", "alb"),
+    "keyId": ("kms",),
+    "prometheusEndpoint": ("amp",),
+    "latestVersion": ("ec2",),
+}
+"""Computed outputs that only one service's resources have: the SDK serializes every output a mock returns (about
+a third of a resource's registration cost), so other services do not get them."""
+
+
+def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:
+    """Answers for the data sources programs commonly call; others echo their arguments."""
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        names = [f"{region}{z}" for z in "abc"]
+        return {"names": names, "zoneIds": [f"{region[:3]}-az{i}" for i in range(1, 4)], "id": region}
+    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline", "userId": "OFFLINE",
+                "id": ACCOUNT_ID}
+    if token in ("aws:index/getRegion:getRegion", "aws:index/region:getRegion"):
+        return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
+    if token == "aws:index/getPartition:getPartition":
+        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+    if token == "aws:elb/getServiceAccount:getServiceAccount":
+        return {"arn": f"arn:aws:iam::{ELB_ACCOUNT_ID}:root", "id": ELB_ACCOUNT_ID}
+    if token == "aws:ec2/getAmi:getAmi":
+        return {"id": "ami-0123456789abcdef0", "imageId": "ami-0123456789abcdef0", "architecture": "arm64", **args}
+    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+        return {"json": _policy_document_json(args), "id": "policy-document"}
+    return dict(args)
+
+
+def _policy_document_json(args: dict[str, Any]) -> str:
+    """Render aws.iam.get_policy_document's arguments as the IAM JSON it would return."""
+    import json
+
+    statements = []
+    for statement in args.get("statements") or []:
+        rendered: dict[str, Any] = {"Effect": statement.get("effect", "Allow")}
+        if statement.get("sid"):
+            rendered["Sid"] = statement["sid"]
+        for key, out in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"),
+                         ("notResources", "NotResource")):
+            if statement.get(key):
+                rendered[out] = statement[key]
+        for key, out in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+            if statement.get(key):
+                rendered[out] = {p["type"]: p["identifiers"] for p in statement[key]}
+        if statement.get("conditions"):
+            condition: dict[str, dict[str, Any]] = {}
+            for c in statement["conditions"]:
+                condition.setdefault(c["test"], {})[c["variable"]] = c["values"]
+            rendered["Condition"] = condition
+        statements.append(rendered)
+    return json.dumps({"Version": args.get("version") or "2012-10-17", "Statement": statements})

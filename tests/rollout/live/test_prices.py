@@ -1,0 +1,108 @@
+"""Catalog refresh from AWS offer files: fixtures in tests/rollout/data/offers hold rows the filters must drop."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from rollout.live import prices
+from rollout.errors import UserError
+
+OFFERS = Path(__file__).parent.parent / "data" / "offers"
+PACKAGED = Path(prices.__file__).parent.parent / "data" / "prices.json"
+REGION = "ap-southeast-1"
+
+
+def test_refresh_from_a_directory_keeps_only_on_demand_first_tier_rows():
+    result = prices.refresh(REGION, str(OFFERS))
+    assert {key: entry["usd"] for key, entry in result.prices.items()} == {
+        "ec2:instance:t4g.small": 0.0212,
+        "vpc:nat-gateway:hour": 0.059,
+        "rds:instance:postgres:db.t4g.small:single-az": 0.051,
+        "rds:instance:postgres:db.t4g.small:multi-az": 0.102,  # its $0 RI-applied dimension dropped
+        "rds:storage:gp3:single-az": 0.138,
+        "sqs:requests:standard": 0.40,  # 0.0000004 per request x 1e6; the 0.30 second tier dropped
+        "sqs:requests:fifo": 0.50,
+    }
+    assert result.skipped == {
+        "ExtendedSupport surcharge SKUs": 1, "tiered rows beyond the first": 1,
+        "$0 reserved-instance-applied rows": 1, "other regions": 1}
+    assert result.offers["AmazonRDS"] == {"version": "20260924211011", "publicationDate": "2026-09-24T21:10:11Z"}
+    entry = result.prices["rds:instance:postgres:db.t4g.small:single-az"]
+    assert (entry["offer_version"], entry["as_of"], entry["unit"]) == ("20260924211011", "2026-09-24", "hour")
+    assert "PGSMALL1" in entry["source"]
+
+
+def test_offer_files_are_streamed_in_small_chunks():
+    data = (OFFERS / "AWSQueueService.json").read_bytes()
+    chunks = (data[i:i + 7] for i in range(0, len(data), 7))
+    result = prices.RefreshResult(REGION)
+    prices.read_offer(prices._ChunkReader(chunks), REGION, result, "sqs")
+    assert result.prices["sqs:requests:fifo"]["usd"] == 0.5
+
+
+def test_terms_before_products_is_rejected():
+    offer = b'{"offerCode": "AWSQueueService", "terms": {"OnDemand": {"X": {}}}, "products": {}}'
+    with pytest.raises(UserError, match="terms come before products"):
+        prices.read_offer(io.BytesIO(offer), REGION, prices.RefreshResult(REGION), "bad.json")
+
+
+def test_a_key_with_two_different_prices_is_not_updated(tmp_path):
+    offer = json.loads((OFFERS / "AmazonEC2.json").read_text())
+    twin = json.loads(json.dumps(offer["products"]["T4GSMALL"]))
+    offer["products"]["T4GTWIN1"] = twin
+    term = json.loads(json.dumps(offer["terms"]["OnDemand"]["T4GSMALL"]))
+    next(iter(next(iter(term.values()))["priceDimensions"].values()))["pricePerUnit"]["USD"] = "0.0300000000"
+    offer["terms"]["OnDemand"]["T4GTWIN1"] = term
+    (tmp_path / "AmazonEC2.json").write_text(json.dumps(offer))
+    result = prices.refresh(REGION, str(tmp_path))
+    assert "ec2:instance:t4g.small" not in result.prices
+    assert result.ambiguous == {"ec2:instance:t4g.small"}
+
+
+def test_merge_replaces_the_region_entries_and_keeps_the_rest():
+    catalog = json.loads(PACKAGED.read_text())
+    merged = prices.merge(catalog, prices.refresh(REGION, str(OFFERS)))
+    region = merged["regions"][REGION]
+    assert region["prices"]["sqs:requests:standard"]["usd"] == 0.40  # was recorded missing
+    assert "missing" not in region["prices"]["sqs:requests:standard"]
+    assert region["prices"]["kms:key"] == catalog["regions"][REGION]["prices"]["kms:key"]
+    assert merged["regions"]["us-east-1"] == catalog["regions"]["us-east-1"]
+    assert region["refreshed"]["AWSQueueService"]["version"] == "20260901000000"
+    assert merged["catalog_date"] == "2026-09-25"  # newer than every publicationDate of the fixtures
+    assert catalog["regions"][REGION]["prices"]["sqs:requests:standard"]["usd"] is None  # input untouched
+
+
+def test_write_catalog_is_atomic(tmp_path):
+    path = tmp_path / "prices.json"
+    path.write_text('{"old": true}')
+    with pytest.raises(TypeError):
+        prices.write_catalog(path, {"bad": object()})
+    assert path.read_text() == '{"old": true}'
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_refresh_from_the_price_list_url_layout(httpserver):
+    rds = (OFFERS / "AmazonRDS.json").read_bytes()
+    version_url = "/offers/v1.0/aws/AmazonRDS/20260924211011/ap-southeast-1/index.json"
+    httpserver.expect_request("/offers/v1.0/aws/AmazonRDS/current/region_index.json").respond_with_json(
+        {"regions": {REGION: {"regionCode": REGION, "currentVersionUrl": version_url}}})
+    httpserver.expect_request(version_url).respond_with_data(rds, content_type="application/json")
+    httpserver.expect_request("/offers/v1.0/aws/AmazonEC2/current/region_index.json").respond_with_json(
+        {"regions": {"us-east-1": {"currentVersionUrl": "/x.json"}}})
+    httpserver.no_handler_status_code = 404
+    result = prices.refresh(REGION, httpserver.url_for("/"))
+    assert set(result.prices) == {"rds:instance:postgres:db.t4g.small:single-az",
+                                  "rds:instance:postgres:db.t4g.small:multi-az", "rds:storage:gp3:single-az"}
+    assert result.skipped["offers without ap-southeast-1 (AmazonEC2)"] == 1
+    assert result.skipped["offers not published (AWSQueueService)"] == 1
+
+
+def test_http_error_is_a_user_error(httpserver):
+    httpserver.expect_request("/offers/v1.0/aws/AmazonEC2/current/region_index.json").respond_with_data(
+        "boom", status=500)
+    with pytest.raises(UserError, match="HTTP 500"):
+        prices.refresh(REGION, httpserver.url_for("/"))

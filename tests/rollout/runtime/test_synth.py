@@ -1,0 +1,130 @@
+"""The offline runtime on programs that are not ours: URNs, parents, secrets, phases, isolation, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from rollout.errors import ProgramError, UserError
+from rollout.model.inventory import UNKNOWN, Inventory, Secret
+from rollout.runtime.synth import synthesize
+from tests.rollout.programs import PHASED_PROGRAM, PHASED_STACK, write_program
+
+
+@pytest.fixture
+def program(tmp_path):
+    return write_program(tmp_path / "shopfront", PHASED_PROGRAM, stacks={"dev": PHASED_STACK})
+
+
+def test_records_every_resource_with_engine_style_urns(program) -> None:
+    inventory = synthesize(program, "dev")
+    urns = {r.urn for r in inventory}
+    assert "urn:pulumi:dev::shopfront::shopfront:phases:Phase$shopfront:storage:Store$aws:s3/bucket:Bucket::assets-bucket" in urns
+    assert "urn:pulumi:dev::shopfront::shopfront:phases:Phase$aws:sqs/queue:Queue::jobs" in urns
+    assert len(inventory.custom_resources()) == 4
+    assert inventory.project == "shopfront" and inventory.stack == "dev" and inventory.phase == 2
+
+
+def test_parent_protect_dependencies_and_phase(program) -> None:
+    by_name = {r.name: r for r in synthesize(program, "dev")}
+    bucket, policy, queue = by_name["assets-bucket"], by_name["assets-policy"], by_name["jobs"]
+    assert bucket.parent == by_name["assets"].urn and bucket.protect is True
+    assert policy.protect is False  # protect is set on the bucket only
+    assert policy.property_dependencies["bucket"] == (bucket.urn,)
+    assert bucket.urn in policy.dependencies
+    assert policy.inputs["bucket"] == bucket.name + "-" + policy.inputs["bucket"].split("-")[-1]
+    assert (bucket.phase, policy.phase, queue.phase) == (1, 1, 2)
+
+
+def test_computed_outputs_flow_into_dependent_inputs(program) -> None:
+    by_name = {r.name: r for r in synthesize(program, "dev")}
+    policy = by_name["assets-policy"]
+    assert '"Resource": "arn:aws:s3:::' + policy.inputs["bucket"] + '"' in policy.inputs["policy"]
+
+
+def test_secure_config_is_a_secret_of_unknown_value(program) -> None:
+    db = next(r for r in synthesize(program, "dev") if r.name == "db")
+    assert db.inputs["password"] == Secret(UNKNOWN)
+
+
+def test_stack_outputs_are_resolved(program) -> None:
+    outputs = synthesize(program, "dev").outputs
+    assert outputs["bucket"].startswith("assets-bucket-")
+    assert outputs["queueUrl"].startswith("https://sqs.us-east-1.amazonaws.com/")
+
+
+def test_two_phases_in_one_process_do_not_leak(program) -> None:
+    phase2 = synthesize(program, "dev", phase=2)
+    phase1 = synthesize(program, "dev", phase=1)
+    again = synthesize(program, "dev", phase=2)
+    assert len(phase1.custom_resources()) == 2 and "queueUrl" not in phase1.outputs
+    assert [r.urn for r in again] == [r.urn for r in phase2]
+    assert again.outputs == phase2.outputs
+
+
+def test_two_programs_in_one_process_do_not_share_modules(tmp_path) -> None:
+    helper = "def bucket_name():\n    return {!r}\n"
+    main = "import pulumi, pulumi_aws as aws\nimport naming\naws.s3.Bucket(naming.bucket_name())\n"
+    first = write_program(tmp_path / "a", main, name="a")
+    second = write_program(tmp_path / "b", main, name="b")
+    (first / "naming.py").write_text(helper.format("first"))
+    (second / "naming.py").write_text(helper.format("second"))
+    assert [r.name for r in synthesize(first, "dev")] == ["first"]
+    assert [r.name for r in synthesize(second, "dev")] == ["second"]
+    assert [r.name for r in synthesize(first, "dev")] == ["first"]
+
+
+def test_duplicate_urns_are_rejected(tmp_path) -> None:
+    main = "import pulumi_aws as aws\naws.sqs.Queue('same')\naws.sqs.Queue('same')\n"
+    with pytest.raises(ProgramError, match="duplicate URNs.*Queue::same"):
+        synthesize(write_program(tmp_path / "dup", main), "dev")
+
+
+def test_program_exception_names_the_program_and_line(tmp_path) -> None:
+    main = "import pulumi\n\nraise RuntimeError('boom: no origin configured')\n"
+    program = write_program(tmp_path / "broken", main)
+    with pytest.raises(ProgramError) as error:
+        synthesize(program, "dev")
+    message = str(error.value)
+    assert str(program) in message and "RuntimeError: boom: no origin configured" in message
+    assert "__main__.py:3" in message
+
+
+def test_program_config_problems_become_key_path_lines(tmp_path) -> None:
+    main = ("class ConfigError(ValueError):\n    def __init__(self, problems):\n        self.problems = problems\n"
+            "        super().__init__(problems)\nraise ConfigError(['shopfront:size: must be small or large'])\n")
+    with pytest.raises(UserError) as error:
+        synthesize(write_program(tmp_path / "cfg", main), "dev")
+    assert error.value.problems == [f"{tmp_path}/cfg/stacks/Pulumi.dev.yaml: shopfront:size: must be small or large"]
+
+
+def test_inventory_round_trips_through_json(program) -> None:
+    inventory = synthesize(program, "dev")
+    again = Inventory.from_json(inventory.to_json())
+    assert [r.to_json() for r in again] == [r.to_json() for r in inventory]
+    db = next(r for r in again if r.name == "db")
+    assert db.inputs["password"] == Secret(UNKNOWN)
+
+
+def test_runs_after_an_earlier_asyncio_run_closed_the_loop(program) -> None:
+    """`asyncio.run` (an HTTP client, another tool) leaves the thread without a usable loop; synth must cope."""
+    import asyncio
+
+    async def nothing() -> None:
+        return None
+
+    asyncio.run(nothing())
+    assert len(synthesize(program, "dev").custom_resources()) == 4
+
+
+def test_explicit_provider_is_recorded_by_urn(synth) -> None:
+    import pulumi
+    import pulumi_aws as aws
+
+    def program() -> None:
+        singapore = aws.Provider("singapore", region="ap-southeast-1")
+        aws.sqs.Queue("jobs", opts=pulumi.ResourceOptions(provider=singapore))
+        aws.sqs.Queue("default")
+
+    by_name = {r.name: r for r in synth(program)}
+    assert by_name["jobs"].provider == by_name["singapore"].urn == "urn:pulumi:test::test::pulumi:providers:aws::singapore"
+    assert by_name["default"].provider is None
