@@ -53,7 +53,7 @@ SWITCHED = {"alias": True, "serve_static_from_bucket": True, "load_balancer_orig
 @pytest.fixture(scope="module")
 def switched():
     """The same, after the dnsAuthority, staticPath and originToLoadBalancer switches."""
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(_program(
         hosted_zone_id="Z123", log_bucket_arn="arn:aws:s3:::logs", rate_limit_per_minute=1200,

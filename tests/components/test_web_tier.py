@@ -43,7 +43,7 @@ def inventory():
 
 @pytest.fixture(scope="module")
 def behind_cloudflare():
-    from rollout.synth import synthesize_function
+    from rollout.runtime.synth import synthesize_function
 
     return synthesize_function(lambda: WebTier("web", WebTierArgs(
         vpc_id="vpc-1", public_subnet_ids=["pub-a", "pub-b"], private_subnet_ids=["priv-a", "priv-b"],
