@@ -2,8 +2,15 @@
 
 Creates a KMS key, an encrypted SNS alert topic (with email subscriptions), a monthly AWS Budget with actual and
 forecast alerts, a Cost Anomaly Detection monitor and subscription, a Route 53 HTTPS health check on the current
-site, a private versioned log bucket with a lifecycle, and a multi-region CloudTrail trail (log file validation,
-KMS) into that bucket.
+site with a CloudWatch alarm that pages when it fails, a private versioned log bucket with a lifecycle, and a
+multi-region CloudTrail trail (log file validation, KMS) into that bucket.
+
+Uptime alarm: Route 53 publishes health-check metrics (AWS/Route53 HealthCheckStatus) only in us-east-1, so the
+alarm lives there, on an explicit us-east-1 provider. An alarm can only notify an SNS topic of its own region, and
+SNS cannot subscribe a topic to a topic, so outside us-east-1 the alarm notifies an uptime topic in us-east-1 with
+the same email subscribers, encrypted with a key of that region (a topic's KMS key must be in the topic's region,
+and the AWS-managed aws/sns key cannot grant CloudWatch the use CloudWatch needs to publish). In us-east-1 the
+alert topic itself is used.
 
 The log bucket uses SSE-S3 (AES256) default encryption on purpose: S3 server access logging, which every other
 bucket of the stack sends here, does not deliver into a bucket whose default encryption is SSE-KMS. CloudTrail
@@ -28,6 +35,9 @@ CLOUDTRAIL_PREFIX = "cloudtrail"
 ACCESS_LOG_PREFIX = "s3-access/"
 ALB_LOG_PREFIX = "alb/"
 ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+UPTIME_REGION = "us-east-1"
+"""Where Route 53 publishes health-check metrics (Route 53 developer guide, "Monitoring health checks using
+CloudWatch")."""
 """Where S3 server access logs of the stack's buckets go inside the log bucket."""
 
 
@@ -76,10 +86,12 @@ class Baseline(pulumi.ComponentResource):
     health_check_id: pulumi.Output[str]
     trail_arn: pulumi.Output[str]
 
-    def __init__(self, name: str, args: BaselineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: BaselineArgs, opts: pulumi.ResourceOptions | None = None,
+                 us_east_1: aws.Provider | None = None) -> None:
         super().__init__("sme-rollout:baseline:Baseline", name, None, opts)
         self._name = name
         self._args = args
+        self._us_east_1 = us_east_1
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self._account_id = aws.get_caller_identity_output(opts=invoke).account_id
         self._region = aws.get_region_output(opts=invoke).region
@@ -92,6 +104,8 @@ class Baseline(pulumi.ComponentResource):
         self.anomaly_monitor = self._create_anomaly_monitor()
         self._create_anomaly_subscription()
         self.health_check = self._create_health_check()
+        self.uptime_topic_arn = self._create_uptime_topic()
+        self.uptime_alarm = self._create_uptime_alarm()
         self.log_bucket = self._create_log_bucket()
         self._create_log_bucket_settings()
         bucket_policy = self._create_log_bucket_policy()
@@ -177,6 +191,57 @@ class Baseline(pulumi.ComponentResource):
             resource_path=self._args.health_check_path, enable_sni=True, request_interval=30,
             failure_threshold=3, measure_latency=True,
             tags={"Name": f"{self._args.site_domain} uptime"}, opts=self._child())
+
+    def _uptime_provider(self) -> aws.Provider | None:
+        """None in us-east-1 (the parent's provider is there already); else the explicit us-east-1 provider."""
+        if self._args.region == UPTIME_REGION:
+            return None
+        if self._us_east_1 is None:
+            self._us_east_1 = aws.Provider(f"{self._name}-{UPTIME_REGION}", region=UPTIME_REGION, opts=self._child())
+        return self._us_east_1
+
+    def _create_uptime_topic(self) -> pulumi.Output[str]:
+        """The alert topic in us-east-1; elsewhere a topic there with the same subscribers (see the module doc)."""
+        provider = self._uptime_provider()
+        if provider is None:
+            return self.topic.arn
+        key = kms.customer_managed_key(f"{self._name}-uptime", "sme-rollout baseline: uptime alarm topic (us-east-1)",
+                                       self, service_principals=["cloudwatch.amazonaws.com"], provider=provider)
+        topic = aws.sns.Topic(f"{self._name}-uptime", kms_master_key_id=key.arn,
+                              opts=self._child(provider=provider))
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self, provider=provider)).account_id
+
+        def document(values: list[str]) -> str:
+            topic_arn, account = values
+            return json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                 "Action": "sns:Publish", "Resource": topic_arn,
+                 "Condition": {"StringEquals": {"aws:SourceAccount": account}}},
+                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
+                 "Resource": topic_arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            ]})
+
+        aws.sns.TopicPolicy(f"{self._name}-uptime-policy", arn=topic.arn,
+                            policy=pulumi.Output.all(topic.arn, account_id).apply(document),
+                            opts=self._child(provider=provider))
+        for number, email in enumerate(self._args.alert_emails, start=1):
+            aws.sns.TopicSubscription(f"{self._name}-uptime-email-{number}", topic=topic.arn, protocol="email",
+                                      endpoint=email, opts=self._child(provider=provider))
+        return topic.arn
+
+    def _create_uptime_alarm(self) -> aws.cloudwatch.MetricAlarm:
+        """Pages when the health check fails for two minutes (HealthCheckStatus is 1 healthy, 0 unhealthy); no data
+        counts as down: a deleted or broken check must not look healthy."""
+        provider = self._uptime_provider()
+        return aws.cloudwatch.MetricAlarm(
+            f"{self._name}-site-down", alarm_description=f"{self._args.site_domain} fails its Route 53 health check",
+            namespace="AWS/Route53", metric_name="HealthCheckStatus",
+            dimensions={"HealthCheckId": self.health_check.id}, statistic="Minimum", period=60,
+            evaluation_periods=2, threshold=1, comparison_operator="LessThanThreshold",
+            treat_missing_data="breaching", actions_enabled=True,
+            alarm_actions=[self.uptime_topic_arn], ok_actions=[self.uptime_topic_arn],
+            opts=self._child(provider=provider) if provider is not None else self._child())
 
     def _create_log_bucket(self) -> aws.s3.Bucket:
         return aws.s3.Bucket(f"{self._name}-logs", opts=self._child(protect=self._args.production))

@@ -47,10 +47,12 @@ def key_policy(account_id: str, region: str, service_principals: Sequence[str] =
 
 
 def customer_managed_key(name: str, description: str, parent: pulumi.Resource,
-                         service_principals: Sequence[str] = ()) -> aws.kms.Key:
-    """A symmetric CMK named after its component, with rotation and the policy above (`{region}` is filled in)."""
-    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent))
-    region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=parent))
+                         service_principals: Sequence[str] = (), provider: pulumi.ProviderResource | None = None
+                         ) -> aws.kms.Key:
+    """A symmetric CMK named after its component, with rotation and the policy above (`{region}` is filled in).
+    `provider` puts the key in another region than its parent's (e.g. us-east-1 for a global service's alarms)."""
+    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent, provider=provider))
+    region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=parent, provider=provider))
     policy = pulumi.Output.all(identity.account_id, region.region).apply(
         lambda values: key_policy(values[0], values[1], service_principals))
     return aws.kms.Key(
@@ -59,5 +61,5 @@ def customer_managed_key(name: str, description: str, parent: pulumi.Resource,
         enable_key_rotation=True,
         deletion_window_in_days=DELETION_WINDOW_DAYS,
         policy=policy,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider),
     )

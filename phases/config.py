@@ -566,6 +566,7 @@ def parse_config(values: dict[str, Any], secret_keys: set[str] | frozenset[str] 
         raise ConfigError(_problems(error)) from None
 
 
+_KEY_PATH_MESSAGE = re.compile(r"^([a-z][A-Za-z0-9]*\.[A-Za-z0-9.]+): (.*)$", re.DOTALL)
 _ALIASES = {field.alias for field in StackConfig.model_fields.values() if field.alias}
 
 
@@ -580,6 +581,9 @@ def _problems(error: ValidationError) -> list[str]:
             message = "is required"
         elif item["type"].startswith(("greater_than", "less_than")):
             message = _bounds_message(item["loc"]) or message
+        nested = _KEY_PATH_MESSAGE.match(message) if not path else None
+        if nested:  # a whole-stack check naming its own key path, e.g. "cdn.zoneFile: ..."
+            path, message = nested.group(1), nested.group(2)
         lines.append(f"{NAMESPACE}:{path}: {message}" if path else f"{NAMESPACE}: {message}")
     return lines
 

@@ -18,7 +18,7 @@ ADDS: tuple[str, ...] = (
     "AWS Budget with actual and forecast alerts",
     "Cost Anomaly Detection monitor and subscription",
     "KMS-encrypted SNS alert topic (email subscriptions)",
-    "Route 53 HTTPS health check on the current site",
+    "Route 53 HTTPS health check on the current site, its CloudWatch alarm in us-east-1 paging the alert emails",
     "private, versioned log bucket with lifecycle",
     "multi-region CloudTrail trail (log file validation, KMS)",
 )
@@ -35,7 +35,7 @@ def build(ctx: Context) -> None:
         alert_emails=config.budget.alert_emails,
         region=config.region,
         production=config.production,
-    ), ctx.opts(NUMBER))
+    ), ctx.opts(NUMBER), us_east_1=ctx.us_east_1 if config.region != "us-east-1" else None)
     ctx.components["baseline"] = baseline
     ctx.outputs["alertTopicArn"] = baseline.alert_topic_arn
     ctx.outputs["logBucketName"] = baseline.log_bucket_name

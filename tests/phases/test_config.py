@@ -32,7 +32,8 @@ def test_minimal_config_gets_documented_defaults() -> None:
 
 
 @pytest.mark.parametrize("stack", sorted(p.name for p in (ROOT / "stacks").glob("Pulumi.*.yaml")))
-def test_every_shipped_stack_validates(stack: str) -> None:
+def test_every_shipped_stack_validates(stack: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # zone files are found from the project directory, as under `pulumi up`
     document = yaml.safe_load((ROOT / "stacks" / stack).read_text())["config"]
     values = {k.split(":", 1)[1]: v for k, v in document.items() if k.startswith("sme-rollout:")}
     assert isinstance(parse_config(values), StackConfig)
@@ -137,3 +138,74 @@ def test_random_stack_files_through_the_cli_exit_0_or_2(project_copy: Path, conf
     result = run_with_stack(project_copy, config)
     assert result.exit_code in (0, 2), result.output
     assert "Traceback" not in result.output
+
+
+ZONE_FILE = str(ROOT / "tests" / "data" / "example.vn.zone")
+CLOUDFLARE = {"provider": "cloudflare", "cloudflareAccountId": "0123456789abcdef0123456789abcdef", "zoneFile": ZONE_FILE}
+
+
+@pytest.mark.parametrize(("domain", "zone"), [
+    ("shop.example.com.vn", "example.com.vn"),  # regression: the last two labels gave the zone com.vn
+    ("shop.example.vn", "example.vn"),
+    ("www.banhang.example.vn", "example.vn"),
+    ("example.vn", "example.vn"),
+    ("shop.example.co.uk", "example.co.uk"),
+])
+def test_the_zone_comes_from_the_public_suffix_list(domain: str, zone: str) -> None:
+    config = parse_config({"site": {"domain": domain, "origin": "origin.host.example.net"}})
+    assert config.site.zone == zone
+
+
+def test_an_explicit_zone_must_contain_the_domain() -> None:
+    assert any("is not in the zone" in p for p in problems_of(
+        {"site": {"domain": "shop.example.vn", "origin": "o.example.net", "zoneDomain": "other.vn"}}))
+
+
+def test_creating_a_cloudflare_zone_needs_the_zone_file() -> None:
+    cdn = {k: v for k, v in CLOUDFLARE.items() if k != "zoneFile"}
+    (problem,) = problems_of({**MINIMAL, "phase": 2, "cdn": cdn})
+    assert problem.startswith("sme-rollout:cdn: zoneFile is required")
+    assert parse_config({**MINIMAL, "phase": 2, "cdn": {**cdn, "zoneId": "0123"}}).cdn.zone_id == "0123"
+
+
+def test_the_origin_must_resolve_in_the_zone_the_stack_creates(tmp_path: Path) -> None:
+    """Regression: the site's CNAME pointed at origin.<domain>, never created in the new zone (error 1016)."""
+    zone = tmp_path / "example.vn.zone"
+    zone.write_text("$TTL 300\n@ IN MX 10 mx.example.net.\nshop IN A 203.0.113.10\n")
+    (problem,) = problems_of({**MINIMAL, "phase": 2, "cdn": {**CLOUDFLARE, "zoneFile": str(zone)}})
+    assert "no A, AAAA or CNAME record for the origin origin.example.vn" in problem and "1016" in problem
+    assert parse_config({**MINIMAL, "phase": 2, "cdn": CLOUDFLARE}).cdn.zone_file == ZONE_FILE
+
+
+def test_a_broken_zone_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    zone = tmp_path / "broken.zone"
+    zone.write_text("$TTL 300\n@ IN A not-an-ip\n")
+    (problem,) = problems_of({**MINIMAL, "phase": 2, "cdn": {**CLOUDFLARE, "zoneFile": str(zone)}})
+    assert problem.startswith("sme-rollout:cdn.zoneFile:") and str(zone) in problem
+
+
+def test_switches_default_to_not_yet() -> None:
+    switches = parse_config(dict(MINIMAL)).switches
+    assert (switches.dns_authority, switches.static_path, switches.origin_to_load_balancer) == (False, False, False)
+
+
+@pytest.mark.parametrize(("switches", "expected"), [
+    ({"staticPath": True}, "switches.staticPath: needs switches.dnsAuthority first"),
+    ({"originToLoadBalancer": True}, "switches.originToLoadBalancer: needs switches.dnsAuthority first"),
+])
+def test_switches_follow_the_journey_order(switches: dict, expected: str) -> None:
+    cdn = {"provider": "cloudfront", "route53ZoneId": "Z1"}
+    assert any(expected in p for p in problems_of({**MINIMAL, "phase": 3, "cdn": cdn, "switches": switches}))
+
+
+def test_static_path_switch_is_cloudfront_only() -> None:
+    problems = problems_of({**MINIMAL, "phase": 3, "cdn": CLOUDFLARE,
+                            "switches": {"dnsAuthority": True, "staticPath": True}})
+    assert any("switches.staticPath: on Cloudflare" in p for p in problems)
+
+
+def test_waf_settings() -> None:
+    config = parse_config({**MINIMAL, "waf": {"mode": "enforce", "uploadPaths": ["/admin/upload"]}})
+    assert (config.waf.mode, config.waf.upload_paths) == ("enforce", ["/admin/upload"])
+    assert parse_config(dict(MINIMAL)).waf.mode == "count"
+    assert any("waf.uploadPaths" in p for p in problems_of({**MINIMAL, "waf": {"uploadPaths": ["upload"]}}))
