@@ -1,4 +1,5 @@
-"""Two inventories → what `pulumi up` would add, update, replace and remove, and which of it loses data.
+"""Two inventories → what `pulumi up` would add, update, replace and remove, which of it loses data, and which
+of it moves visitors (traffic switches, `rollout.analysis.switches`).
 
 Pure: no SDK, no I/O. Replacement is decided the way the provider decides it, by a curated table of the inputs
 whose change forces a new resource (the terraform-provider-aws `ForceNew` fields behind pulumi-aws) for the
@@ -12,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rollout.analysis.switches import TrafficSwitch, traffic_switches
 from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
 
 # Inputs (engine camelCase, top-level) whose change replaces the resource. Sources: terraform-provider-aws schema
@@ -109,6 +111,7 @@ class Diff:
     updated: tuple[Entry, ...]
     replaced: tuple[Entry, ...]
     removed: tuple[Entry, ...]
+    switches: tuple[TrafficSwitch, ...] = ()
 
     @property
     def data_loss(self) -> list[str]:
@@ -125,6 +128,7 @@ class Diff:
             "replaced": [e.to_json(with_changes=True) for e in self.replaced],
             "removed": [e.to_json(with_changes=False) for e in self.removed],
             "data_loss": self.data_loss,
+            "traffic_switches": [s.to_json() for s in self.switches],
         }
 
 
@@ -149,7 +153,7 @@ def diff_inventories(before: Inventory, after: Inventory) -> Diff:
                                    data_loss=holds_data(old[urn]) and holds_data(resource)))
         else:
             updated.append(_entry(resource, changes=changes))
-    return Diff(added, tuple(updated), tuple(replaced), removed)
+    return Diff(added, tuple(updated), tuple(replaced), removed, traffic_switches(before, after))
 
 
 def holds_data(resource: Resource) -> bool:

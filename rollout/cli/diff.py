@@ -1,4 +1,5 @@
-"""`rollout diff`: what applying phase N would add, update, replace and remove, and whether it loses data."""
+"""`rollout diff`: what applying phase N would add, update, replace and remove, whether it loses data, and which
+changes move visitors (traffic switches)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def diff(
     from_phase: Annotated[int | None, typer.Option("--from-phase", min=1, max=6, help="Compare with phase M of the same stack.")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", dir_okay=False, help="Compare with an inventory written by `rollout plan --save FILE` (e.g. on main).")] = None,
     fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed.")] = False,
+    fail_on_traffic_switch: Annotated[bool, typer.Option("--fail-on-traffic-switch", help="Exit 1 when a change moves visitors (DNS answer, origin, path target).")] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
 ) -> None:
@@ -43,7 +45,7 @@ def diff(
     result = diff_inventories(before, after)
     title = f"{after.stack}: {_label(before, baseline)} → phase {after.phase if after.phase is not None else '–'}"
     _render(result, output, title)
-    if fail_on_data_loss and result.data_loss:
+    if (fail_on_data_loss and result.data_loss) or (fail_on_traffic_switch and result.switches):
         raise typer.Exit(1)
 
 

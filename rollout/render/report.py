@@ -116,6 +116,8 @@ def plan_markdown(plan: Plan, *, cost: Any = GATHER, findings: Any = GATHER, dia
     changes = diff_inventories(plan.previous, current) if plan.previous is not None else None
     if changes is not None and changes.data_loss:
         lines += _data_loss_markdown(changes)
+    if changes is not None and changes.switches:
+        lines += _switches_markdown(changes)
     lines += ["| Phase | Title | Resources | New |", "|---:|---|---:|---:|"]
     for row in phase_summary(current, plan.added):
         lines.append(f"| {row['number'] if row['number'] is not None else '–'} | {row['title'] or ''} | "
@@ -170,6 +172,15 @@ def _data_loss_markdown(changes: Any) -> list[str]:
             why = f"replaced because {', '.join(f'`{p}`' for p in entry.replace_paths)} changed" \
                 if entry.replace_paths else "removed"
             lines.append(f"> - `{entry.name}` ({short_type(entry.type)}): {why}")
+    return lines + [""]
+
+
+def _switches_markdown(changes: Any) -> list[str]:
+    lines = ["> [!WARNING]", f"> **Traffic switch:** {len(changes.switches)} change(s) move visitors. Apply only after "
+             "its gate passed (`rollout gate`), and know the way back.", ">"]
+    for switch in changes.switches:
+        lines.append(f"> - `{_cell(switch.name)}` ({switch.kind}, `{switch.setting}`): "
+                     f"{_cell(switch.where)}: {_cell(switch.old)} → {_cell(switch.new)}")
     return lines + [""]
 
 
@@ -297,6 +308,8 @@ def diff_markdown(changes: Any, title: str) -> str:
              f"**±{len(changes.replaced)}** replaced, **-{len(changes.removed)}** removed.", ""]
     if changes.data_loss:
         lines += _data_loss_markdown(changes)
+    if changes.switches:
+        lines += _switches_markdown(changes)
     if changes.updated or changes.replaced or changes.removed:
         lines += _changes_markdown(changes)
     if changes.added:
@@ -337,6 +350,9 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "
                       "replaced or removed: " + escape(", ".join(e.name for e in (*changes.replaced, *changes.removed)
                                                                  if e.data_loss)))
+    for switch in changes.switches:
+        console.print(f"[yellow bold]Traffic switch[/yellow bold] ({switch.kind}, {switch.setting}) "
+                      f"{escape(switch.name)}: {escape(switch.describe())}")
 
 
 def _short(text: str, limit: int = 100) -> str:

@@ -437,7 +437,28 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
     }
     computed = {k: v for k, v in computed.items()
                 if v is not None and service in _SERVICE_OUTPUTS.get(k, (service,))}
+    computed.update(_type_outputs(type_, name, inputs))
     return resource_id, {**computed, **inputs}
+
+
+def _type_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Outputs only one resource type computes, that programs wire further (validation records, nameservers, a
+    generated secret): without them the wiring silently vanishes offline."""
+    if type_ == "aws:acm/certificate:Certificate":
+        domains = [inputs.get("domainName") or f"{name}.example.internal", *(inputs.get("subjectAlternativeNames") or [])]
+        return {"domainValidationOptions": [
+            {"domainName": domain, "resourceRecordName": f"_{_suffix(name, domain)}.{domain.removeprefix('*.')}.",
+             "resourceRecordType": "CNAME",
+             "resourceRecordValue": f"_{_suffix(name, domain, 'value')}.mock.acm-validations.aws."}
+            for domain in domains]}
+    if type_ == "aws:route53/record:Record":
+        return {"fqdn": str(inputs.get("name") or name).rstrip(".")}
+    if type_ == "cloudflare:index/zone:Zone":
+        return {"nameServers": [f"{word}.ns.cloudflare.com" for word in ("ada", "bob")], "status": "pending"}
+    if type_ == "random:index/randomPassword:RandomPassword":
+        length = int(inputs.get("length") or 16)
+        return {"result": (hashlib.sha256(name.encode()).hexdigest() * 4)[:length]}
+    return {}
 
 
 _SERVICE_OUTPUTS: dict[str, tuple[str, ...]] = {
@@ -469,6 +490,12 @@ def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, A
         return {"arn": f"arn:aws:iam::{ELB_ACCOUNT_ID}:root", "id": ELB_ACCOUNT_ID}
     if token == "aws:ec2/getAmi:getAmi":
         return {"id": "ami-0123456789abcdef0", "imageId": "ami-0123456789abcdef0", "architecture": "arm64", **args}
+    if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+        return {"id": f"pl-{_suffix(token, str(args.get('name')))}", "name": args.get("name"),
+                "addressFamily": "IPv4", "maxEntries": 55, **args}
+    if token == "cloudflare:index/getZone:getZone":
+        return {"id": args.get("zoneId"), "zoneId": args.get("zoneId"), "status": "active",
+                "nameServers": ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"], **args}
     if token == "aws:iam/getPolicyDocument:getPolicyDocument":
         return {"json": _policy_document_json(args), "id": "policy-document"}
     return dict(args)

@@ -95,7 +95,7 @@ def test_alb_admits_only_cloudfront_origin_facing_addresses(inventory):
     rules = [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
              if r.name.startswith("web-alb-")]
     assert len(rules) == 1 and rules[0]["fromPort"] == rules[0]["toPort"] == 443
-    assert "cidrIpv4" not in rules[0] and "cidrIpv6" not in rules[0]
+    assert "cidrIpv4" not in rules[0] and "cidrIpv6" not in rules[0] and rules[0]["prefixListId"].startswith("pl-")
     assert CLOUDFRONT_ORIGIN_FACING == "com.amazonaws.global.cloudfront.origin-facing"
 
 
