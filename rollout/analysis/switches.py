@@ -8,8 +8,8 @@ Recognised, by what a visitor gets (program-agnostic: read from the resources' i
 - `origin`: a CloudFront distribution's default behavior reaches another origin (another domain name, or an origin
   group instead of a single origin);
 - `path`: a path behavior is added, removed or reaches another origin (e.g. `/static/*` moving to a bucket);
-- `dns`: the site's name answers differently: a distribution's aliases change (it starts or stops answering for a
-  name), a Route 53 A/AAAA/CNAME/alias record is created, changed or removed (validation records, whose names start
+- `dns`: the site's name answers differently: an existing distribution's aliases change (it starts or stops
+  answering for a name whose DNS is pointed at it by hand), a Route 53 A/AAAA/CNAME/alias record is created, changed or removed (validation records, whose names start
   with `_`, are not traffic), or a Cloudflare record of those types changes its target or proxy status, or is
   created proxied or removed.
 
@@ -115,10 +115,8 @@ def routes(inputs: Mapping[str, Any]) -> dict[str, str]:
 def _distribution(before: Resource | None, after: Resource | None) -> Iterator[TrafficSwitch]:
     resource = after or before
     assert resource is not None
-    if before is None or after is None:  # a new distribution answers only on its own name until an alias points
-        if after is not None and after.inputs.get("aliases"):
-            yield _switch(resource, "dns", ", ".join(after.inputs["aliases"]), NOTHING, "this distribution")
-        return
+    if before is None or after is None:
+        return  # a new distribution serves nobody until a DNS record points at it (that record is the switch)
     old_routes, new_routes = routes(before.inputs), routes(after.inputs)
     for path in [*old_routes, *(p for p in new_routes if p not in old_routes)]:
         old, new = old_routes.get(path, NOTHING), new_routes.get(path, NOTHING)
