@@ -22,6 +22,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("cost", "cost"),
     ("prices", "prices"),
     ("diff", "diff"),
+    ("gate", "gate"),
     ("diagram", "diagram"),
     ("preview", "deploy"),
     ("up", "deploy"),

@@ -364,3 +364,26 @@ def _plain(value: Any) -> str:
     import json
 
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Gate renderings (rollout gate)
+
+
+def gate_table(result: Any, console: Any, stack: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"{stack}: gate of {result.switch}", title_justify="left")
+    table.add_column("")
+    table.add_column("Check")
+    table.add_column("Detail")
+    for check in result.checks:
+        table.add_row("[green]ok[/green]" if check.ok else "[red]FAIL[/red]", escape(check.name), escape(check.detail))
+    console.print(table)
+    if result.ok:
+        console.print(f"[green bold]Gate holds:[/green bold] set sme-rollout:switches.{result.switch}: true, "
+                      "then `rollout diff --fail-on-traffic-switch` shows the switch.")
+    else:
+        console.print(f"[red bold]Gate fails:[/red bold] {len(result.failures)} of {len(result.checks)} checks; "
+                      f"leave switches.{result.switch} off.")
