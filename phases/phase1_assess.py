@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from components.baseline import Baseline, BaselineArgs
 
@@ -22,6 +22,18 @@ ADDS: tuple[str, ...] = (
     "private, versioned log bucket with lifecycle",
     "multi-region CloudTrail trail (log file validation, KMS)",
 )
+
+
+def manual_steps(config: Any) -> tuple[str, ...]:
+    """What the SME does by hand at this phase (printed by `rollout plan`)."""
+    return (
+        "Confirm the SNS subscription e-mail each alert address receives (alert topic"
+        + ("" if config.region == "us-east-1" else ", and the uptime topic in us-east-1") + ").",
+        "Lower the TTL of the site's DNS records to 300 s at the current DNS host now, at least one old TTL "
+        "before phase 2's switch, so that a switch (or its rollback) takes effect within minutes.",
+        "Run `rollout assess https://" + config.site.domain + " --save baseline.json`: the baseline later phases "
+        "are compared with.",
+    )
 
 
 def build(ctx: Context) -> None:

@@ -33,6 +33,39 @@ ADDS: tuple[str, ...] = (
 )
 
 
+def manual_steps(config: Any) -> tuple[str, ...]:
+    """The dnsAuthority switch, step by step, for the stack's CDN (printed by `rollout plan`)."""
+    cdn = config.cdn
+    if cdn is None:
+        return ()
+    stack = "rollout gate --stack <stack> --switch dnsAuthority"
+    if cdn.provider == "cloudflare":
+        steps = ["Before `pulumi up`: export the current DNS as a BIND zone file into cdn.zoneFile (every record "
+                 "is imported; the site's own name becomes a DNS-only CNAME to the origin)."] if not cdn.zone_id else [
+                 "The adopted zone keeps its records: check that it resolves the origin " + config.site.origin + "."]
+        steps += [
+            f"After `pulumi up`: `{stack} --nameserver <one of the output nameservers>` must hold (the new zone "
+            "answers every record of the zone file).",
+            "Then give the registrar the output `nameservers`; wait until Cloudflare shows the zone active "
+            "(minutes to a day). Visitors still get the same answers (DNS-only).",
+            "Then set sme-rollout:switches.dnsAuthority: true and `pulumi up`: the site record is proxied and "
+            "Cloudflare serves. Rollback: set it false (DNS-only again, instant) or restore the old nameservers.",
+        ]
+        return tuple(steps)
+    if cdn.certificate_arn or cdn.route53_zone_id:
+        dns = ("the domain's A/AAAA records become aliases of the distribution (allow_overwrite)"
+               if cdn.route53_zone_id else "then CNAME the domain to the output cdnDomainName at your DNS host")
+        return (f"After `pulumi up`: test the distribution on its output cdnDomainName; `{stack}` must hold.",
+                f"Then set sme-rollout:switches.dnsAuthority: true and `pulumi up`: {dns}. Rollback: set it "
+                "false (Route 53) or restore the old record at your DNS host.")
+    return ("After `pulumi up`: create the output certificateValidationRecord (a CNAME) at your DNS host; the "
+            "update does not wait for it.",
+            f"`{stack} --certificate-arn <the certificate's ARN>` must hold (the certificate is ISSUED).",
+            "Then set sme-rollout:switches.dnsAuthority: true and `pulumi up` (the distribution takes the domain "
+            "and the certificate), and CNAME the domain to the output cdnDomainName. Rollback: restore the old "
+            "record.")
+
+
 def build(ctx: Context) -> None:
     """The network (`network`) and the cache (`cache`)."""
     config = ctx.config

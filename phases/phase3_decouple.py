@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from components import sizing
 from components.database import Database, DatabaseArgs
@@ -21,6 +21,24 @@ ADDS: tuple[str, ...] = (
     "read replicas (config database.replicas)",
     "private S3 asset bucket served through the CDN (origin access control on CloudFront)",
 )
+
+
+def manual_steps(config: Any) -> tuple[str, ...]:
+    """The staticPath switch (CloudFront), or why nothing moves (Cloudflare)."""
+    path = config.static_assets.path_pattern
+    if config.cdn is not None and config.cdn.provider == "cloudflare":
+        return (f"Nothing moves: on Cloudflare the old server keeps serving {path}, cached at the edge; the bucket "
+                "stays private (the application may read and write it with assetsReaderPolicyArn).",)
+    prefix = path.rstrip("*").strip("/")
+    return (
+        f"After `pulumi up`: copy the files the old server serves under {path} into the bucket "
+        f"(`aws s3 sync <web root>/{prefix}/ s3://<assetsBucketName>/{prefix}/`) and list them in a manifest "
+        f"(`cd <web root> && find {prefix} -type f > manifest.txt`).",
+        "`rollout gate --stack <stack> --switch staticPath --bucket <assetsBucketName> --manifest manifest.txt` "
+        "must hold.",
+        f"Then set sme-rollout:switches.staticPath: true and `pulumi up`: {path} comes from the bucket, falling "
+        "back to the old server on 403/404/5xx. Rollback: set it false.",
+    )
 
 
 def build(ctx: Context) -> None:

@@ -34,6 +34,29 @@ ADDS: tuple[str, ...] = (
 )
 
 
+def manual_steps(config: Any) -> tuple[str, ...]:
+    """The originToLoadBalancer switch, and closing the old server afterwards."""
+    cdn = config.cdn.provider if config.cdn else "cloudfront"
+    steps = []
+    if not config.load_balancer.certificate_arn and cdn == "cloudfront" and not (config.cdn and config.cdn.route53_zone_id):
+        steps.append("Before `pulumi up`: request an ACM certificate for the domain in the stack's region, create its "
+                     "validation CNAME, wait for ISSUED and set loadBalancer.certificateArn.")
+    steps += [
+        "After `pulumi up`: deploy the application to the instances and wait for the targets to pass their health "
+        "checks; `rollout gate --stack <stack> --switch originToLoadBalancer --load-balancer <its name>` must hold.",
+        "Then set sme-rollout:switches.originToLoadBalancer: true and `pulumi up`: the CDN sends the site to the "
+        "load balancer. Rollback: set it false ("
+        + ("the old server stays the distribution's other origin; CloudFront cannot fail over a behavior that "
+           "accepts POST, so watch the 5xx alarm for the first hour" if cdn == "cloudfront"
+           else "the site record points back at the old server") + ").",
+        "Once the switch has settled (a day of SLO alarms quiet): close the old server to everything but the CDN ("
+        + ("CloudFront's origin-facing prefix list com.amazonaws.global.cloudfront.origin-facing" if cdn == "cloudfront"
+           else "Cloudflare's published ranges, components/data/cloudflare-ips.json")
+        + "), then retire it.",
+    ]
+    return tuple(steps)
+
+
 def build(ctx: Any) -> None:
     config = ctx.config
     network = ctx.components["network"]

@@ -29,6 +29,19 @@ def short_type(type_token: str) -> str:
     return f"{module}.{parts[2]}" if module not in ("index", "") else f"{parts[0]}.{parts[2]}"
 
 
+def _manual_steps_table(plan: Plan, console: Any) -> None:
+    from rich.markup import escape
+
+    from rollout.analysis.plan import manual_steps
+
+    steps = manual_steps(plan.current, plan.phase)
+    if steps:
+        label = plan.phase if plan.phase is not None else "the last phase"
+        console.print(f"[bold]By hand at phase {label}[/bold] (docs/journey.md):")
+        for number, step in enumerate(steps, start=1):
+            console.print(f"  {number}. {escape(step)}")
+
+
 def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[Any, Any] | None = None) -> None:
     from rich.table import Table
 
@@ -57,6 +70,7 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
         totals.append(f"${after.total_monthly:,.2f}")
     summary.add_row(*totals)
     console.print(summary)
+    _manual_steps_table(plan, console)
 
     resources = Table(title="Resources by phase and component" + ("" if detail else " (use --detail for each)"),
                       title_justify="left")
@@ -118,6 +132,11 @@ def plan_markdown(plan: Plan, *, cost: Any = GATHER, findings: Any = GATHER, dia
         lines += _data_loss_markdown(changes)
     if changes is not None and changes.switches:
         lines += _switches_markdown(changes)
+    from rollout.analysis.plan import manual_steps
+
+    steps = manual_steps(current, plan.phase)
+    if steps:
+        lines += [f"**By hand at phase {phase}:**", ""] + [f"{n}. {step}" for n, step in enumerate(steps, 1)] + [""]
     lines += ["| Phase | Title | Resources | New |", "|---:|---|---:|---:|"]
     for row in phase_summary(current, plan.added):
         lines.append(f"| {row['number'] if row['number'] is not None else '–'} | {row['title'] or ''} | "

@@ -200,3 +200,17 @@ def test_nameservers_and_validation_records_are_outputs(stack):
         assert inventory.outputs["nameservers"] == ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"]
     record = inventory.outputs["loadBalancerCertificateValidationRecord"]
     assert record["type"] == "CNAME" and record["name"].startswith("_") and "acm-validations" in record["value"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_switch_phase_tells_its_manual_steps_in_the_plan(stack):
+    from rollout.analysis.plan import manual_steps
+
+    steps = {n: " ".join(manual_steps(_step(stack, n), n)) for n in range(1, 7)}
+    assert "TTL" in steps[1]
+    assert "switches.dnsAuthority" in steps[2] and "rollout gate" in steps[2]
+    assert "switches.originToLoadBalancer" in steps[6] and "close the old server" in steps[6]
+    if _provider(stack) == "cloudfront":
+        assert "switches.staticPath" in steps[3] and "manifest" in steps[3]
+    else:
+        assert "nameservers" in steps[2] and "Nothing moves" in steps[3]

@@ -127,3 +127,12 @@ ON = {"dnsAuthority": True, "originToLoadBalancer": True}
 def test_origin_is_the_load_balancer_only_once_switched(components, switches, expected):
     ctx = SimpleNamespace(components=components, config=_config(switches=switches))
     assert phase2_quick_wins.origin(ctx) == expected
+
+
+def test_manual_steps_walk_the_dns_authority_switch_per_cdn():
+    cloudflare = " ".join(phase2_quick_wins.manual_steps(_config()))
+    assert "zone file" in cloudflare and "nameservers" in cloudflare and "switches.dnsAuthority" in cloudflare
+    route53 = " ".join(phase2_quick_wins.manual_steps(_config(cdn=CLOUDFRONT)))
+    assert "aliases of the distribution" in route53 and "rollout gate" in route53
+    elsewhere = " ".join(phase2_quick_wins.manual_steps(_config(cdn={"provider": "cloudfront"})))
+    assert "certificateValidationRecord" in elsewhere and "--certificate-arn" in elsewhere
