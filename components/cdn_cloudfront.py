@@ -319,7 +319,10 @@ class CloudFrontCdn(pulumi.ComponentResource):
 
     def _create_alias_records(self) -> None:
         """The dnsAuthority switch with Route 53: the domain's A/AAAA records become aliases of the distribution.
-        `allow_overwrite`: the domain already has records (the live site's); replacing them is the switch."""
+        `allow_overwrite`: the domain already has records (the live site's); replacing them is the switch.
+        `retain_on_delete`: turning the switch off must never leave the domain without an answer (Pulumi would
+        delete the records, not restore the old ones); the distribution still serves the old server, and pointing
+        the name back is a manual step (docs/journey.md)."""
         if not self._args.hosted_zone_id or not self._args.alias:
             return
         for record_type in ("A", "AAAA"):
@@ -328,5 +331,5 @@ class CloudFrontCdn(pulumi.ComponentResource):
                 name=self._args.domain, type=record_type, allow_overwrite=True,
                 aliases=[{"name": self.distribution.domain_name, "zone_id": self.distribution.hosted_zone_id,
                           "evaluate_target_health": False}],
-                opts=self._child())
+                opts=self._child(retain_on_delete=True))
 

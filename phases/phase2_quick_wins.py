@@ -56,8 +56,9 @@ def manual_steps(config: Any) -> tuple[str, ...]:
         dns = ("the domain's A/AAAA records become aliases of the distribution (allow_overwrite)"
                if cdn.route53_zone_id else "then CNAME the domain to the output cdnDomainName at your DNS host")
         return (f"After `pulumi up`: test the distribution on its output cdnDomainName; `{stack}` must hold.",
-                f"Then set sme-rollout:switches.dnsAuthority: true and `pulumi up`: {dns}. Rollback: set it "
-                "false (Route 53) or restore the old record at your DNS host.")
+                f"Then set sme-rollout:switches.dnsAuthority: true and `pulumi up`: {dns}. Rollback: point the "
+                "domain back at the old server by hand (Route 53 keeps the alias records when the switch is "
+                "turned off, so the name never goes without an answer) or at your DNS host.")
     return ("After `pulumi up`: create the output certificateValidationRecord (a CNAME) at your DNS host; the "
             "update does not wait for it.",
             f"`{stack} --certificate-arn <the certificate's ARN>` must hold (the certificate is ISSUED).",
