@@ -81,13 +81,13 @@ def child_stack(stack: str, phase: int) -> None:
     """`rollout plan` logic twice in one process: cold (imports included) then warm (modules already loaded)."""
     import resource
 
-    from rollout.analysis.plan import make_plan
+    from rollout.app import plan_stack
 
-    first = make_plan(ROOT, stack, phase)
+    first = plan_stack(ROOT, stack, phase)
     cold_end = time.time()
     cold_usage = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
-    make_plan(ROOT, stack, phase)
+    plan_stack(ROOT, stack, phase)
     warm = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({

@@ -43,3 +43,6 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    # Every test runs its program for real; the run cache's own tests turn it on in a temporary folder.
+    os.environ["ROLLOUT_NO_CACHE"] = "1"
+    os.environ.pop("ROLLOUT_CACHE_DIR", None)

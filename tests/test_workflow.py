@@ -44,9 +44,14 @@ def test_workflow_parses_with_the_expected_triggers_and_jobs():
     assert "HAS_AWS_CREDENTIALS" in preview["if"]
 
 
-def test_the_workflow_calls_check_plan_and_diff():
-    commands = {words[0] for words in rollout_invocations()}
-    assert {"check", "plan", "diff"} <= commands
+def test_pull_requests_use_one_ci_run_and_main_saves_the_baseline():
+    commands = [words for words in rollout_invocations()]
+    assert [w[0] for w in commands] == ["ci", "ci", "plan"]
+    assert "--baseline" in commands[0] and "--fail-on-data-loss" in commands[0] and "--baseline" not in commands[1]
+    steps = workflow()["jobs"]["pull-request"]["steps"]
+    paths = {s.get("with", {}).get("sarif_file") or s.get("with", {}).get("path") for s in steps}
+    assert {"rollout-ci/check.sarif", "rollout-ci/plan.md"} <= paths
+    assert "--save baseline.json" in " ".join(" ".join(w) for w in commands[2:])
 
 
 @pytest.mark.parametrize("words", rollout_invocations(), ids=lambda w: " ".join(w))

@@ -8,14 +8,14 @@ config-schema defaults < the stack's `rollout:policy.config` < a `--config FILE`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from policies.core import UNKNOWN_STRING_VALUE, Control, Enforcement, Finding, Subject, evaluate
-from rollout.errors import UserError
 from rollout.analysis.findings import counts_against
+from rollout.errors import UserError
 from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
 from rollout.model.settings import Waiver
 
@@ -190,25 +190,3 @@ def run_check(inventory: Inventory, *, policy_config: Mapping[str, Any] | None =
     unmatched = [w for w in waivers if w not in expired and w.resource not in names]
     return CheckResult(findings=findings, controls=enabled, resources_evaluated=len(subjects), expired_waivers=expired,
                        unmatched_waivers=unmatched)
-
-
-def check_program(program_dir: Path, stack: str, *, phase: int | None = None, config_file: Path | None = None,
-                  today: dt.date | None = None, progress: Callable[[str], None] = lambda _m: None):
-    """Synthesize the program offline and check it. Returns (CheckResult, StackFile, Inventory)."""
-    from policies.registry import CONTROLS
-    from rollout.runtime.stackfile import load_stack
-    from rollout.runtime.synth import synthesize
-
-    stack_file = load_stack(program_dir, stack)
-    settings = stack_file.settings
-    stack_config = settings.policy.config
-    validate_policy_config(stack_config, f"{stack_file.display_path}: rollout:policy.config", CONTROLS)
-    file_config = load_config_file(config_file) if config_file is not None else {}
-    validate_policy_config(file_config, f"--config {config_file}", CONTROLS)
-    validate_waivers(settings.waivers, CONTROLS, stack_file.display_path)
-    progress(f"running {stack_file.project_name} ({stack}) offline")
-    inventory = synthesize(program_dir, stack, phase=phase, stack_file=stack_file)
-    progress(f"checking {len(inventory.custom_resources())} resources against {len(CONTROLS)} controls")
-    result = run_check(inventory, policy_config=merge_policy_config(stack_config, file_config),
-                       waivers=settings.waivers, today=today, controls=CONTROLS)
-    return result, stack_file, inventory

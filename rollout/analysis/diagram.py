@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from rollout.model.inventory import Inventory, Resource
+from rollout.model.inventory import Inventory, Resource, short_type
 
 # tier id, title, SVG column
 TIERS: tuple[tuple[str, str, int], ...] = (
@@ -87,7 +87,6 @@ class Architecture:
 
 def architecture(inventory: Inventory, phase: int | None = None) -> Architecture:
     """Lay out the inventory by tier; `phase` (default: the inventory's) is what gets highlighted."""
-    from rollout.render.report import short_type
 
     highlight = phase if phase is not None else inventory.phase
     tiers = {tier_id: Tier(tier_id, title, column) for tier_id, title, column in TIERS}

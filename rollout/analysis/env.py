@@ -12,7 +12,6 @@ import json
 import re
 import shlex
 from collections.abc import Mapping
-from pathlib import Path
 
 from rollout.errors import UserError
 from rollout.model.inventory import UNKNOWN, Inventory, Secret
@@ -49,10 +48,3 @@ def render(settings: Mapping[str, str], output: str) -> str:
     if output == "dotenv":
         return "\n".join(f"{key}={json.dumps(value)}" for key, value in sorted(settings.items()))
     raise UserError(f"--format: {output!r} is not one of {', '.join(FORMATS)}")
-
-
-def environment(program: Path | str, stack: str, flow: str) -> dict[str, str]:
-    """Run the stack's program offline and return the flow's settings."""
-    from rollout.runtime.synth import synthesize
-
-    return flow_settings(synthesize(program, stack), flow)

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rollout.model.inventory import Inventory, Resource, encode_value
-from rollout.runtime.stackfile import StackFile, load_stack
-from rollout.runtime.synth import synthesize
-
-Progress = Callable[[str], None]
+from rollout.model.stackfile import StackFile
 
 
 @dataclass(frozen=True)
@@ -48,22 +43,6 @@ class Plan:
             "manualSteps": manual_steps(self.current, self.phase),
             "outputs": encode_value(self.current.outputs),
         }
-
-
-def make_plan(program_dir: Path | str, stack: str, phase: int | None = None,
-              progress: Progress | None = None) -> Plan:
-    """Run phase N (default: the stack's configured phase) and, when N > 1, phase N-1 to compare against."""
-    stack_file = load_stack(program_dir, stack)
-    phase = phase if phase is not None else stack_file.phase
-    note = progress or (lambda _message: None)
-    note(f"running {stack_file.project_name} for stack {stack}" + (f" at phase {phase}" if phase else ""))
-    current = synthesize(program_dir, stack, phase=phase, stack_file=stack_file)
-    previous = None
-    if phase is not None and phase > 1:
-        note(f"running phase {phase - 1} to compare")
-        previous = synthesize(program_dir, stack, phase=phase - 1, stack_file=stack_file)
-    added, changed, removed = compare(previous, current)
-    return Plan(stack_file, current, previous, added, changed, removed)
 
 
 def compare(before: Inventory | None, after: Inventory) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

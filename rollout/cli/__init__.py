@@ -32,6 +32,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("loadtest", "loadtest"),
     ("audit", "audit"),
     ("drill", "drill"),
+    ("ci", "ci"),
 ]
 
 

@@ -20,6 +20,10 @@ Phase = Annotated[
     int | None, typer.Option("--phase", "-p", min=1, max=6, help="Phase 1-6 to analyse. Defaults to the stack's configured phase."),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+NoCache = Annotated[bool, typer.Option(
+    "--no-cache", envvar="ROLLOUT_NO_CACHE",
+    help="Run the program even when an identical earlier run is cached (the cache is keyed by the program's files, "
+         "the stack config, the phase and the installed SDKs).")]
 
 
 class Format(str, Enum):

@@ -58,9 +58,9 @@ def assess(
     --duration seconds (no coordinated omission). Ctrl-C stops and reports what was measured. Exit codes: 0 ok,
     1 a --threshold was missed, 2 bad input or unreachable site.
     """
+    from rollout.errors import UserError
     from rollout.live import assess as lib
     from rollout.live import load
-    from rollout.errors import UserError
 
     problems = []
     try:
@@ -97,8 +97,8 @@ def assess(
 
 def parse_thresholds_and_baseline(expressions: list[str], compare: Path | None, problems: list[str]):
     """Parsed thresholds and the loaded baseline; their problems are appended to `problems`."""
-    from rollout.live import assess as lib
     from rollout.errors import UserError
+    from rollout.live import assess as lib
 
     thresholds = []
     for expression in expressions:
@@ -121,8 +121,8 @@ def parse_thresholds_and_baseline(expressions: list[str], compare: Path | None, 
 
 def ca_bundle_problems(ca_bundle: Path | None) -> list[str]:
     """Refuse a --ca-bundle that holds no CA certificate before any request is made."""
-    from rollout.live import assess as lib
     from rollout.errors import UserError
+    from rollout.live import assess as lib
 
     if ca_bundle is None:
         return []
@@ -182,8 +182,8 @@ def emit(report: dict[str, Any], *, format: ReportFormat, save: Path | None, bas
 
     from rich.console import Console
 
-    from rollout.live import assess as lib
     from rollout.cli._render import write_output
+    from rollout.live import assess as lib
 
     report["thresholds"] = lib.evaluate_thresholds(report, thresholds)
     comparison = lib.compare(baseline, report) if baseline is not None else None

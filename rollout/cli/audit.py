@@ -55,10 +55,11 @@ def audit(
     import sys
 
     from policies.registry import CONTROLS
-    from rollout.live.audit import open_session, run_audit
     from rollout.analysis.check import load_config_file, validate_policy_config
+    from rollout.analysis.findings import counts_against
     from rollout.cli._render import print_json, progress_reporter
-    from rollout.analysis.findings import counts_against, findings_json
+    from rollout.live.audit import open_session, run_audit
+    from rollout.render.findings import findings_json
 
     pack_config = load_config_file(config) if config is not None else {}
     validate_policy_config(pack_config, f"--config {config}", CONTROLS)
@@ -88,7 +89,7 @@ def _sarif(result: Any) -> dict[str, Any]:
     """The `rollout check` SARIF, plus the services not evaluated as tool notifications (never as passes)."""
     from importlib import metadata
 
-    from rollout.analysis.findings import findings_sarif
+    from rollout.render.findings import findings_sarif
 
     try:
         version = metadata.version("sme-rollout")
@@ -107,8 +108,9 @@ def _sarif(result: Any) -> dict[str, Any]:
 def _print_tables(result: Any) -> None:
     from rich.table import Table
 
+    from rollout.analysis.findings import summarize
     from rollout.cli._render import console
-    from rollout.analysis.findings import render_table, summarize
+    from rollout.render.findings import render_table
 
     out = console()
     summary = summarize(result.findings, controls=result.controls, resources_evaluated=len(result.subjects))

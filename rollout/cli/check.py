@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
 
 
 class CheckFormat(str, Enum):
@@ -27,18 +27,20 @@ def check(
                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}; beats the stack's rollout:policy.",
         dir_okay=False)] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation."""
     import sys
     from importlib import metadata
 
-    from rollout.analysis.check import check_program
+    from rollout.app import check_stack
     from rollout.cli._render import console, print_json, progress_reporter
-    from rollout.analysis.findings import findings_json, findings_sarif, render_table
+    from rollout.render.findings import findings_json, findings_sarif, render_table
 
     with progress_reporter(quiet) as progress:
-        result, stack_file, inventory = check_program(program, stack, phase=phase, config_file=config,
-                                                      progress=progress)
+        run = check_stack(program, stack, phase=phase, config_file=config, progress=progress,
+                          cache=not no_cache)
+    result, stack_file, inventory = run.result, run.stack_file, run.inventory
     if not quiet:
         for waiver in result.expired_waivers:
             typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)

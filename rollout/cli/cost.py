@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack
-
-if TYPE_CHECKING:
-    from rollout.analysis.cost import CostDiff, CostReport
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
 
 
 class CostFormat(str, Enum):
@@ -23,9 +20,6 @@ class CostFormat(str, Enum):
 class Currency(str, Enum):
     USD = "USD"
     VND = "VND"
-
-
-CHANGE_MARKS = {"added": "+", "changed": "~", "removed": "-", "unchanged": " "}
 
 
 def cost(
@@ -43,249 +37,23 @@ def cost(
         "--catalog", help="Price catalog file. Defaults to the packaged rollout/data/prices.json.",
         dir_okay=False)] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Monthly cost of a phase per resource and cost component (hourly x 730 plus assumed usage), and its change
     from the previous phase, priced offline from the dated catalog."""
+    from rollout.app import cost_stack
     from rollout.cli._render import progress_reporter
-    from rollout.analysis.cost import compare, exchange_rate, in_currency, load_catalog, price_inventory
-    from rollout.runtime.stackfile import load_stack
-    from rollout.runtime.synth import synthesize
-
-    stack_file = load_stack(program, stack)
-    settings = stack_file.settings
-    prices = load_catalog(catalog)
-    chosen = (currency.value if currency else settings.report.currency)
-    rate, rate_source = exchange_rate(chosen, settings.usage, prices)
-    region = stack_file.region
+    from rollout.render.cost import cost_document, render_markdown, render_table
 
     with progress_reporter(quiet) as progress:
-        progress(f"Running {stack_file.project_name} ({stack}) offline" + (f" at phase {phase}" if phase else ""))
-        inventory = synthesize(program, stack, phase=phase, stack_file=stack_file)
-        current = inventory.phase
-        previous_phase = compare_phase if compare_phase is not None else (
-            current - 1 if current and current > 1 else None)
-        before = None
-        if previous_phase is not None:
-            progress(f"Running phase {previous_phase} to compare")
-            before = price_inventory(synthesize(program, stack, phase=previous_phase, stack_file=stack_file),
-                                     settings, region, prices)
-        progress("Pricing")
-        after = price_inventory(inventory, settings, region, prices)
-
-    # Phase 1 is compared with nothing (everything is added); a program without phases is not compared.
-    diff = compare(before, after) if before is not None or current == 1 else None
-    if chosen != "USD":
-        after = in_currency(after, chosen, rate, rate_source)
-        before = in_currency(before, chosen, rate, rate_source) if before else None
-        diff = compare(before, after) if diff is not None else None
-
+        run = cost_stack(program, stack, phase=phase, compare_phase=compare_phase,
+                         currency=currency.value if currency else None, catalog=catalog, progress=progress,
+                         cache=not no_cache)
     if output_format is CostFormat.json:
         from rollout.cli._render import print_json
 
-        print_json(cost_document(after, diff, previous_phase, prices.path))
+        print_json(cost_document(run.after, run.diff, run.compared_phase, run.catalog_path))
     elif output_format is CostFormat.markdown:
-        typer.echo(render_markdown(after, diff, previous_phase))
+        typer.echo(render_markdown(run.after, run.diff, run.compared_phase))
     else:
-        render_table(after, diff, previous_phase)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Formatting
-
-
-def money(amount: float | None, currency: str) -> str:
-    if amount is None:
-        return "price unknown"
-    if currency == "VND":
-        return f"{amount:,.0f} ₫"
-    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
-
-
-def signed(amount: float, currency: str) -> str:
-    return ("+" if amount >= 0 else "-") + money(abs(amount), currency)
-
-
-def quantity(value: float | None) -> str:
-    if value is None:
-        return "?"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.4f}".rstrip("0")
-
-
-def unit_price(value: float | None, currency: str) -> str:
-    if value is None:
-        return "price unknown"
-    return f"{value:,.2f} ₫" if currency == "VND" else f"${value:g}"
-
-
-def _changes(diff: CostDiff | None) -> dict[str, Any]:
-    return {change.urn: change for change in diff.changes} if diff else {}
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
-def cost_document(report: CostReport, diff: CostDiff | None, previous_phase: int | None,
-                  catalog_path: str) -> dict[str, Any]:
-    """The `--format json` document (one object)."""
-    changes = _changes(diff)
-    priced, unknown = report.lines
-    resources = []
-    for resource in report.resources:
-        change = changes.get(resource.urn)
-        resources.append({
-            "urn": resource.urn, "type": resource.type, "name": resource.name, "phase": resource.phase,
-            "monthly": _round(resource.monthly), "complete": resource.complete,
-            "monthly_range": [_round(v) for v in resource.monthly_range] if resource.monthly_range else None,
-            "note": resource.note,
-            "change": change.change if change else None,
-            "previous_monthly": _round(change.before) if change else None,
-            "components": [{
-                "name": c.name, "unit": c.unit, "quantity": _round(c.quantity), "price": _round(c.price),
-                "monthly": _round(c.monthly), "usage_based": c.usage_based, "price_known": c.price_known,
-                "derived": c.derived, "free_quantity": _round(c.free_quantity), "price_key": c.price_key,
-                "note": c.note} for c in resource.components],
-        })
-    return {
-        "project": report.project, "stack": report.stack, "region": report.region,
-        "phase": report.phase, "compare_phase": previous_phase,
-        "currency": report.currency,
-        "exchange_rate": None if report.currency == "USD" else {"per_usd": report.rate, "source": report.rate_source},
-        "catalog_date": report.catalog_date, "catalog": catalog_path,
-        "total_monthly": _round(report.total_monthly),
-        "previous_total_monthly": _round(diff.before_total) if diff else None,
-        "diff_monthly": _round(diff.amount) if diff else None,
-        "diff_percent": _round(diff.percent) if diff else None,
-        "by_phase": {str(k): _round(v) for k, v in report.by_phase.items()},
-        "lines": {"priced": priced, "price_unknown": unknown},
-        "resources": resources,
-        "removed": [{"urn": c.urn, "type": c.type, "name": c.name, "previous_monthly": _round(c.before)}
-                    for c in (diff.changes if diff else ()) if c.change == "removed"],
-        "free_types": dict(report.free_types), "unpriced_types": dict(report.unpriced_types),
-        "usage": {"profile": report.usage_profile,
-                  "assumed": [{"urn": a.urn, "key": a.key, "value": a.value, "origin": a.origin}
-                              for a in report.assumptions]},
-        "free_tiers_used": [{"name": n, "quantity": q, "unit": u} for n, q, u in report.free_tiers_used],
-        "notes": list(report.notes),
-    }
-
-
-def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: int | None) -> list[str]:
-    currency = report.currency
-    lines = []
-    if diff is not None:
-        label = f"phase {previous_phase} → {report.phase}" if previous_phase else f"nothing → phase {report.phase}"
-        percent = "n/a" if diff.percent is None else f"{diff.percent:+.0f}%"
-        lines.append(f"Monthly cost change ({label}): Amount: {signed(diff.amount, currency)} "
-                     f"({money(diff.before_total, currency)} → {money(diff.after_total, currency)})  "
-                     f"Percent: {percent}")
-    priced, unknown = report.lines
-    lines.append(f"{priced} of {priced + unknown} cost lines priced, {unknown} price unknown (not in the catalog "
-                 f"for {report.region}: never guessed)")
-    overrides = sorted({a.origin for a in report.assumptions} - {f"profile {report.usage_profile}"})
-    lines.append(f"Usage assumed (* lines): profile {report.usage_profile} from rollout:usage"
-                 + (f", with {' and '.join(overrides)} overrides" if overrides else ""))
-    if report.free_tiers_used:
-        lines.append("Free tiers applied: " + "; ".join(f"{n} ({quantity(q)} {u})"
-                                                        for n, q, u in report.free_tiers_used))
-    if report.free_types:
-        lines.append("No charge of their own: " + ", ".join(f"{t} x{n}" for t, n in report.free_types.items()))
-    if report.unpriced_types:
-        lines.append("Not priced (no pricing rule for the type): "
-                     + ", ".join(f"{t} x{n}" for t, n in report.unpriced_types.items()))
-    lines.append(f"Prices as of {report.catalog_date} (catalog), {report.region}; † derived price; monthly = "
-                 f"hourly x 730")
-    if report.currency != "USD":
-        lines.append(f"1 USD = {report.rate:,.0f} {report.currency}: {report.rate_source}")
-    lines.extend(report.notes)
-    return lines
-
-
-def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int | None) -> None:
-    """An Infracost-like breakdown tree per resource."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from rollout.cli._render import console
-
-    out = console()
-    if not out.is_terminal:
-        out.width = max(out.width, 160)  # files and CI logs: keep each component on one line
-    currency = report.currency
-    changes = _changes(diff)
-    phase = f" · phase {report.phase}" if report.phase is not None else ""
-    title = f"{report.project} · stack {report.stack}{phase} · {report.region} · {currency}"
-    table = Table(title=title, box=None, pad_edge=False, show_edge=False, title_justify="left")
-    table.add_column("Name", overflow="fold")
-    table.add_column("Monthly Qty", justify="right")
-    table.add_column("Unit")
-    table.add_column("Price", justify="right")
-    table.add_column("Monthly Cost", justify="right")
-    for resource in report.resources:
-        change = changes.get(resource.urn)
-        mark = CHANGE_MARKS[change.change] if change else " "
-        total = money(resource.monthly, currency)
-        if change and change.change == "changed":
-            total += f" ({signed(change.diff, currency)})"
-        table.add_row(Text(f"{mark} {resource.name}  ({resource.type})", style="bold"), "", "", "", total)
-        for index, component in enumerate(resource.components):
-            branch = "└─" if index == len(resource.components) - 1 and not resource.note else "├─"
-            name = f"  {branch} {component.name}{' *' if component.usage_based else ''}"
-            price = unit_price(component.price, currency) + (" †" if component.derived else "")
-            cell = money(component.monthly, currency)
-            if component.free_quantity:
-                cell += f" (free {quantity(component.free_quantity)})"
-            table.add_row(name, quantity(component.quantity), component.unit, price, cell)
-            if not component.price_known:
-                stem = "   " if branch == "└─" else "│  "
-                table.add_row(Text(f"  {stem}  {component.note}", style="dim"), "", "", "", "")
-        if resource.note:
-            extra = ""
-            if resource.monthly_range:
-                low, high = resource.monthly_range
-                extra = f": {money(low, currency)} - {money(high, currency)}"
-            table.add_row(Text(f"  └─ {resource.note}{extra}", style="dim"), "", "", "", "")
-    for change in (c for c in (diff.changes if diff else ()) if c.change == "removed"):
-        table.add_row(Text(f"- {change.name}  ({change.type})", style="bold"), "", "", "",
-                      f"{money(0, currency)} ({signed(-change.before, currency)})")
-    table.add_row("", "", "", "", "")
-    table.add_row(Text("OVERALL TOTAL", style="bold"), "", "", "", Text(money(report.total_monthly, currency),
-                                                                          style="bold"))
-    out.print(table)
-    out.print("Key: * usage-based, ~ changed, + added, - removed")
-    for line in _summary_lines(report, diff, previous_phase):
-        out.print(line, markup=False)
-
-
-def render_markdown(report: CostReport, diff: CostDiff | None, previous_phase: int | None) -> str:
-    """A pull-request comment: totals, per-resource table with changes, then the component details."""
-    currency = report.currency
-    changes = _changes(diff)
-    phase = f" · phase {report.phase}" if report.phase is not None else ""
-    lines = [f"### Monthly cost: {report.project} · {report.stack}{phase}", "",
-             f"**Total: {money(report.total_monthly, currency)} per month**", ""]
-    lines += [f"- {line}" for line in _summary_lines(report, diff, previous_phase)]
-    lines += ["", "| | Resource | Type | Monthly | Change |", "|---|---|---|---:|---:|"]
-    for resource in report.resources:
-        change = changes.get(resource.urn)
-        mark = CHANGE_MARKS[change.change].strip() if change else ""
-        delta = signed(change.diff, currency) if change and change.change != "unchanged" else ""
-        complete = "" if resource.complete else " (some prices unknown)"
-        lines.append(f"| {mark} | `{resource.name}` | `{resource.type}` | "
-                     f"{money(resource.monthly, currency)}{complete} | {delta} |")
-    for change in (c for c in (diff.changes if diff else ()) if c.change == "removed"):
-        lines.append(f"| - | `{change.name}` | `{change.type}` | {money(0, currency)} | "
-                     f"{signed(-change.before, currency)} |")
-    lines += ["", "<details><summary>Cost components</summary>", "",
-              "| Resource | Component | Monthly Qty | Unit | Price | Monthly |", "|---|---|---:|---|---:|---:|"]
-    for resource in report.resources:
-        for component in resource.components:
-            star = " \\*" if component.usage_based else ""
-            lines.append(f"| `{resource.name}` | {component.name}{star} | "
-                         f"{quantity(component.quantity)} | {component.unit} | "
-                         f"{unit_price(component.price, currency)}{' †' if component.derived else ''} | "
-                         f"{money(component.monthly, currency)} |")
-    lines += ["", "</details>"]
-    return "\n".join(lines)
+        render_table(run.after, run.diff, run.compared_phase)

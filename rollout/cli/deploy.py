@@ -70,12 +70,12 @@ def _show_plan(program: Path, stack: str, phase: int, quiet: bool) -> None:
     """The offline plan (and its monthly cost) of what `up` is about to apply, on stderr."""
     from rich.console import Console
 
+    from rollout.app import plan_costs, plan_stack
     from rollout.cli._render import progress_reporter
-    from rollout.analysis.plan import make_plan
-    from rollout.render.report import plan_costs, plan_table
+    from rollout.render.report import plan_table
 
     with progress_reporter(quiet) as progress:
-        plan = make_plan(program, stack, phase, progress=progress)
+        plan = plan_stack(program, stack, phase, progress=progress)
     plan_table(plan, Console(stderr=True, highlight=False), costs=plan_costs(plan))
 
 
@@ -93,12 +93,12 @@ def _confirm(question: str, yes: bool) -> None:
 
 def _run(operation: Any) -> Any:
     """Run an Automation API call; a failed Pulumi command is reported with its own message, exit 1."""
-    from pulumi.automation import errors
+    from rollout.live.deploy import PulumiFailed, run_pulumi
 
     try:
-        return operation()
-    except errors.CommandError as error:
-        typer.echo(f"error: pulumi failed: {str(error).strip()}", err=True)
+        return run_pulumi(operation)
+    except PulumiFailed as error:
+        typer.echo(f"error: pulumi failed: {error}", err=True)
         raise typer.Exit(1) from None
 
 

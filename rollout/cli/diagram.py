@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
 
 
 class DiagramFormat(str, Enum):
@@ -24,19 +24,19 @@ def diagram(
     output_format: Annotated[DiagramFormat, typer.Option("--format", "-f", help="mermaid (text), svg (drawn here) or png (needs cairosvg).")] = DiagramFormat.mermaid,
     output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write to FILE instead of stdout (required for png).")] = None,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability."""
-    from rollout.cli._render import check_writable, progress_reporter, write_output
     from rollout.analysis.diagram import mermaid, svg, svg_to_png
+    from rollout.app import inventory_of
+    from rollout.cli._render import check_writable, progress_reporter, write_output
     from rollout.errors import UserError
-    from rollout.runtime.synth import synthesize
 
     if output_format is DiagramFormat.png and output is None:
         raise UserError("--format png writes binary data: give --output FILE")
     check_writable(output, "--output")
     with progress_reporter(quiet) as progress:
-        progress(f"running {stack}" + (f" at phase {phase}" if phase else ""))
-        inventory = synthesize(program, stack, phase=phase)
+        inventory = inventory_of(program, stack, phase, progress=progress, cache=not no_cache)
     if output_format is DiagramFormat.mermaid:
         text = mermaid(inventory)
     else:

@@ -41,11 +41,11 @@ def backup(
     check fails or a step times out."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from rollout.live.audit import caller_account, client_config, describe_failure, open_session
     from rollout.cli._render import print_json, progress_reporter
     from rollout.cli.audit import unreachable_endpoint_is_bad_input
-    from rollout.live.drill import run_backup_drill
     from rollout.errors import UserError
+    from rollout.live.audit import caller_account, client_config, describe_failure, open_session
+    from rollout.live.drill import run_backup_drill
 
     if not db_instance.strip():
         raise UserError("--db-instance: give the identifier of the source RDS instance")

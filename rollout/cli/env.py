@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Program, Quiet, Stack
+from rollout.cli._options import NoCache, Program, Quiet, Stack
 
 
 class EnvFormat(str, Enum):
@@ -23,13 +23,14 @@ def env(
     stack: Stack = "example",
     output: Annotated[EnvFormat, typer.Option("--format", "-f", help="dotenv, shell (export lines) or json.")] = EnvFormat.dotenv,
     quiet: Quiet = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Print a flow's settings (endpoints, cache TTL, queue URL; secrets as Secrets Manager ARNs) from the stack's
     per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed."""
+    from rollout.analysis.env import render
+    from rollout.app import env_of
     from rollout.cli._render import progress_reporter
-    from rollout.analysis.env import environment, render
 
     with progress_reporter(quiet) as progress:
-        progress(f"running the program for stack {stack} offline")
-        settings = environment(program, stack, flow)
+        settings = env_of(program, stack, flow, progress=progress, cache=not no_cache)
     typer.echo(render(settings, output.value))

@@ -42,8 +42,8 @@ def gate(
     the bucket holds every file of the manifest (staticPath), every target of the load balancer is healthy
     (originToLoadBalancer). Exit 0 when it holds, 1 when it does not (set the switch only then), 2 on bad input."""
     from rollout.cli._render import console, print_json, progress_reporter
-    from rollout.live.gates import GateInputs
-    from rollout.runtime.stackfile import load_stack
+    from rollout.live.gates import GateInputs, run_gate
+    from rollout.model.stackfile import load_stack
 
     stack_file = load_stack(program, stack)
     given = GateInputs(nameserver=nameserver, zone_file=zone_file, certificate_arn=certificate_arn, bucket=bucket,
@@ -55,7 +55,7 @@ def gate(
         session = open_session(region or stack_file.region, profile)
     with progress_reporter(quiet) as progress:
         progress(f"checking the {switch.value} gate of {stack}")
-        result = _checked(stack_file, switch.value, given, session)
+        result = run_gate(stack_file, switch.value, given, session)
     if output is GateFormat.json:
         print_json(result.to_json())
     else:
@@ -64,19 +64,3 @@ def gate(
         gate_table(result, console(), stack)
     if not result.ok:
         raise typer.Exit(1)
-
-
-def _checked(stack_file, switch, given, session):  # noqa: ANN001, ANN202 - thin wrapper
-    """AWS failures (no credentials, access denied, unknown load balancer) are bad input, one line."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from rollout.errors import UserError
-    from rollout.live.gates import run_gate
-
-    try:
-        return run_gate(stack_file, switch, given, session)
-    except ClientError as error:
-        raise UserError(f"AWS: {error.response.get('Error', {}).get('Code')}: "
-                        f"{error.response.get('Error', {}).get('Message')}") from None
-    except BotoCoreError as error:
-        raise UserError(f"AWS: {error}") from None

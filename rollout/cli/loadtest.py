@@ -60,10 +60,10 @@ def loadtest(
     import tempfile
     from urllib.parse import urlsplit, urlunsplit
 
-    from rollout.live import assess as lib
-    from rollout.live import load, locust_runner
     from rollout.cli.assess import ca_bundle_problems, emit, parse_thresholds_and_baseline, save_problems
     from rollout.errors import UserError
+    from rollout.live import assess as lib
+    from rollout.live import load, locust_runner
 
     problems = []
     try:

@@ -31,9 +31,9 @@ def refresh(
 
     from rich.console import Console
 
-    from rollout.live import prices
     from rollout.analysis.cost import catalog_problems
     from rollout.errors import UserError
+    from rollout.live import prices
 
     path = catalog or PACKAGED_CATALOG
     try:

@@ -67,7 +67,7 @@ class Deployment:
     """One stack of one project directory, opened through the Automation API."""
 
     def __init__(self, program_dir: Path | str, stack: str, policy_pack: Path | str | None = None) -> None:
-        from rollout.runtime.stackfile import load_stack
+        from rollout.model.stackfile import load_stack
 
         self.directory = Path(program_dir).resolve()
         self.stack_file = load_stack(self.directory, stack)
@@ -113,3 +113,17 @@ class Deployment:
 
     def destroy(self, on_output: Callable[[str], None]) -> Any:
         return self.stack.destroy(on_output=on_output)
+
+
+class PulumiFailed(Exception):
+    """A Pulumi command ran and failed; the message is Pulumi's own."""
+
+
+def run_pulumi(operation: Any) -> Any:
+    """Run one Automation API call, turning the SDK's CommandError into PulumiFailed (the CLI reports it)."""
+    from pulumi.automation import errors
+
+    try:
+        return operation()
+    except errors.CommandError as error:
+        raise PulumiFailed(str(error).strip()) from None

@@ -49,36 +49,32 @@ class GateResult:
 # --- dnsAuthority ---------------------------------------------------------------------------------------------
 
 
-def expected_answers(records: Iterable[Any], skip_names: Iterable[str] = ()) -> dict[tuple[str, str], set[str]]:
-    """(name, type) → the normalised answers the zone file gives (records of `skip_names` left out)."""
-    skip = set(skip_names)
-    expected: dict[tuple[str, str], set[str]] = {}
-    for record in records:
-        if record.name in skip and record.type in ("A", "AAAA", "CNAME"):
-            continue
-        expected.setdefault((record.name, record.type), set()).add(_normalise_record(record))
-    return expected
+def expected_answers(text: str, zone: str, skip_names: Iterable[str] = (), source: str = "zone file"
+                     ) -> dict[tuple[str, str], set[str]]:
+    """(name, type) → the normalised answers of a BIND zone file, as a nameserver's answers are normalised; the
+    apex SOA and NS (the new DNS host's own) and the address records of `skip_names` (replaced by the site record)
+    are left out. Parsed with dnspython, like the program's import, but independently of it."""
+    import dns.exception
+    import dns.name
+    import dns.rdatatype
+    import dns.zone
 
+    from rollout.errors import UserError
 
-def _normalise_record(record: Any) -> str:
-    if record.type == "MX":
-        return f"{record.priority} {record.content}"
-    if record.type == "SRV":
-        return f"{record.priority} {record.content}"
-    if record.type == "TXT":
-        return _unquote(record.content)
-    if record.type == "CAA":
-        return f'{record.data["flags"]} {record.data["tag"]} {record.data["value"]}'
-    return record.content.lower().rstrip(".")
-
-
-def _unquote(text: str) -> str:
-    import shlex
-
+    skip = {n.lower().rstrip(".") for n in skip_names if n}
     try:
-        return "".join(shlex.split(text))
-    except ValueError:
-        return text
+        parsed = dns.zone.from_text(text, origin=dns.name.from_text(zone), relativize=False, check_origin=False)
+    except (dns.exception.DNSException, ValueError) as error:
+        raise UserError(f"{source}: not a BIND zone file for {zone}: {error}") from None
+    expected: dict[tuple[str, str], set[str]] = {}
+    for name, node in parsed.nodes.items():
+        owner = name.to_text(omit_final_dot=True).lower()
+        for rdataset in node.rdatasets:
+            kind = dns.rdatatype.to_text(rdataset.rdtype)
+            if kind == "SOA" or (kind == "NS" and owner == zone) or (owner in skip and kind in ("A", "AAAA", "CNAME")):
+                continue
+            expected.setdefault((owner, kind), set()).update(_normalise_rdata(kind, rdata) for rdata in rdataset)
+    return expected
 
 
 def _normalise_rdata(kind: str, rdata: Any) -> str:
@@ -121,11 +117,11 @@ def query(nameserver: str, port: int, name: str, kind: str, timeout: float) -> s
     return answers
 
 
-def dns_gate(records: Sequence[Any], nameserver: str, *, port: int = 53, timeout: float = 3.0,
-             skip_names: Iterable[str] = (), certificate: Check | None = None) -> GateResult:
+def dns_gate(expected_by_name: dict[tuple[str, str], set[str]], nameserver: str, *, port: int = 53,
+             timeout: float = 3.0, certificate: Check | None = None) -> GateResult:
     """Every (name, type) of the zone file answered identically by `nameserver` (plus the certificate check)."""
     checks: list[Check] = []
-    for (name, kind), expected in sorted(expected_answers(records, skip_names).items()):
+    for (name, kind), expected in sorted(expected_by_name.items()):
         got = query(nameserver, port, name, kind, timeout)
         what = f"{name} {kind}"
         if got is None:
@@ -251,7 +247,21 @@ def zone_of(site: dict[str, Any]) -> str:
 
 def run_gate(stack_file: Any, switch: str, given: GateInputs, session: Any = None) -> GateResult:
     """The gate of `switch` for the stack, with `session` (boto3) for the AWS checks. Raises UserError for what is
-    missing to check it."""
+    missing to check it, and for AWS refusing (no credentials, access denied, an unknown load balancer)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from rollout.errors import UserError
+
+    try:
+        return _run_gate(stack_file, switch, given, session)
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        raise UserError(f"AWS: {details.get('Code')}: {details.get('Message')}") from None
+    except BotoCoreError as error:
+        raise UserError(f"AWS: {error}") from None
+
+
+def _run_gate(stack_file: Any, switch: str, given: GateInputs, session: Any) -> GateResult:
     from pathlib import Path
 
     from rollout.errors import UserError
@@ -270,18 +280,16 @@ def run_gate(stack_file: Any, switch: str, given: GateInputs, session: Any = Non
         if not given.nameserver:
             raise UserError("--nameserver: give one of the new zone's nameservers (stack output `nameservers`), "
                             "HOST or HOST:PORT")
-        from components.zone_file import ZoneFileError, load_zone_file
-
         path = Path(zone_file)
-        if not path.is_absolute():
-            path = stack_file.project.directory / path
+        if not path.is_absolute() and given.zone_file is None:
+            path = stack_file.project.directory / path  # cdn.zoneFile is relative to the project
         try:
-            records = load_zone_file(path, zone_of(site))
-        except ZoneFileError as error:
-            raise UserError(str(error)) from None
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UserError(f"{path}: cannot read the zone file ({error})") from None
+        expected = expected_answers(text, zone_of(site), [site.get("domain")], str(path))
         host, port = _host_port(given.nameserver)
-        return dns_gate(records, host, port=port, timeout=given.timeout, skip_names=[site.get("domain")],
-                        certificate=certificate)
+        return dns_gate(expected, host, port=port, timeout=given.timeout, certificate=certificate)
     if switch == "staticPath":
         if not given.bucket or not given.manifest:
             raise UserError("--bucket and --manifest: give the asset bucket (stack output `assetsBucketName`) and "

@@ -64,7 +64,7 @@ class Resource:
     provider: str | None = None
     phase: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
         return {
             "urn": self.urn,
             "type": self.type,
@@ -77,7 +77,7 @@ class Resource:
             "provider": self.provider,
             "dependencies": list(self.dependencies),
             "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
-            "inputs": encode_value(self.inputs),
+            "inputs": encode_value(self.inputs, reveal_secrets=reveal_secrets),
         }
 
     @classmethod
@@ -129,14 +129,15 @@ class Inventory:
     def custom_resources(self) -> list[Resource]:
         return [r for r in self.resources if r.custom and not r.type.startswith("pulumi:providers:")]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
+        """The inventory as JSON; secret values are masked unless `reveal_secrets` (the run cache needs them)."""
         return {
             "schemaVersion": SCHEMA_VERSION,
             "project": self.project,
             "stack": self.stack,
             "phase": self.phase,
-            "outputs": encode_value(self.outputs),
-            "resources": [r.to_json() for r in self.resources],
+            "outputs": encode_value(self.outputs, reveal_secrets=reveal_secrets),
+            "resources": [r.to_json(reveal_secrets=reveal_secrets) for r in self.resources],
         }
 
     @classmethod
@@ -202,3 +203,12 @@ def save(inventories: Iterable[Inventory], path: str) -> None:
     from rollout.files import write_atomically
 
     write_atomically(path, dumps(inventories))
+
+
+def short_type(type_token: str) -> str:
+    """`aws:rds/instance:Instance` → `rds.Instance` (enough to recognise it in a table)."""
+    parts = type_token.split(":")
+    if len(parts) != 3:
+        return type_token
+    module = parts[1].split("/")[0]
+    return f"{module}.{parts[2]}" if module not in ("index", "") else f"{parts[0]}.{parts[2]}"

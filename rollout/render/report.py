@@ -12,21 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rollout.analysis.plan import Plan, component_of, components_by_phase, phase_summary
+from rollout.model.inventory import short_type
 
-GATHER: Any = object()
 """Default of the optional sections: compute them from the plan when the module that provides them exists."""
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 TOP_FINDINGS = 5
-
-
-def short_type(type_token: str) -> str:
-    """`aws:rds/instance:Instance` → `rds.Instance` (enough to recognise it in a table)."""
-    parts = type_token.split(":")
-    if len(parts) != 3:
-        return type_token
-    module = parts[1].split("/")[0]
-    return f"{module}.{parts[2]}" if module not in ("index", "") else f"{parts[0]}.{parts[2]}"
 
 
 def _manual_steps_table(plan: Plan, console: Any) -> None:
@@ -116,9 +107,10 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
                       f"{unknown} of {priced + unknown} cost lines price unknown (see `rollout cost`).")
 
 
-def plan_markdown(plan: Plan, *, cost: Any = GATHER, findings: Any = GATHER, diagram: Any = GATHER) -> str:
-    """One pull-request comment for phase N. `cost` is a rollout.analysis.cost CostDiff and `findings` a list of finding
-    objects as `rollout check --format json` prints them; None omits a section, GATHER computes it."""
+def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram: str | None = None) -> str:
+    """One pull-request comment for phase N. `cost` is a rollout.analysis.cost CostDiff, `findings` a list of finding
+    objects as `rollout check --format json` prints them and `diagram` Mermaid text; None omits a section
+    (`rollout.app.plan_comment` gathers all three)."""
     from rollout.analysis.diff import diff_inventories
 
     current = plan.current
@@ -146,16 +138,10 @@ def plan_markdown(plan: Plan, *, cost: Any = GATHER, findings: Any = GATHER, dia
     if changes is not None and (changes.updated or changes.replaced or changes.removed):
         lines += ["<details><summary>Changes to what is already deployed</summary>", ""]
         lines += _changes_markdown(changes) + ["</details>", ""]
-    cost = gather_cost(plan) if cost is GATHER else cost
     if cost is not None:
         lines += cost_markdown(cost, plan)
-    findings = gather_findings(plan) if findings is GATHER else findings
     if findings is not None:
         lines += findings_markdown(findings)
-    if diagram is GATHER:
-        from rollout.analysis.diagram import mermaid
-
-        diagram = mermaid(current)
     if diagram:
         lines += ["<details open><summary>Architecture (highlighted: added in this phase)</summary>", "",
                   "```mermaid", diagram.rstrip("\n"), "```", "", "</details>", ""]
@@ -231,23 +217,6 @@ def _cell(text: str) -> str:
 # Optional sections: cost (rollout.analysis.cost) and compliance (rollout.analysis.check)
 
 
-def plan_costs(plan: Plan) -> tuple[Any, Any]:
-    """The CostReports of phase N and (when there is one) phase N-1, priced with the stack's usage settings."""
-    from rollout.analysis import cost
-
-    settings = plan.stack_file.settings
-    after = cost.price_inventory(plan.current, settings, plan.stack_file.region)
-    before = cost.price_inventory(plan.previous, settings, plan.stack_file.region) if plan.previous else None
-    return before, after
-
-
-def gather_cost(plan: Plan) -> Any:
-    """The cost change from phase N-1 to N."""
-    from rollout.analysis import cost
-
-    return cost.compare(*plan_costs(plan))
-
-
 def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
     """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added."""
     priced, unknown = after.lines
@@ -281,16 +250,6 @@ def cost_markdown(cost: Any, plan: Plan) -> list[str]:
             lines.append(f"| | … {len(moved) - 8} more | | | |")
         lines.append("")
     return lines
-
-
-def gather_findings(plan: Plan) -> Any:
-    """Findings of `rollout check` for phase N (stack policy settings and waivers applied) as JSON objects."""
-    from rollout.analysis.check import merge_policy_config, run_check
-
-    settings = plan.stack_file.settings
-    result = run_check(plan.current, policy_config=merge_policy_config(settings.policy.config),
-                       waivers=settings.waivers)
-    return [finding.to_json() for finding in result.findings]
 
 
 def findings_markdown(findings: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from rollout.errors import ProgramError, UserError
 from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
-from rollout.runtime.stackfile import SECURE_PLACEHOLDER, StackFile, load_stack
+from rollout.model.stackfile import SECURE_PLACEHOLDER, StackFile, load_stack
 
 ACCOUNT_ID = "123456789012"
 ELB_ACCOUNT_ID = "000000000000"
@@ -94,6 +94,9 @@ def synthesize_function(program: Callable[[], Any], *, project: str = "test", st
 def _record(program: Callable[[], Any], *, project: str, stack: str, config: dict[str, str],
             secret_keys: list[str], region: str) -> tuple[tuple[Resource, ...], dict[str, Any]]:
     """Reset the SDK's global state, run `program` under the recording mocks, await everything it started."""
+    from rollout.runtime import lazy_sdk
+
+    lazy_sdk.install()
     from pulumi.runtime import mocks as pulumi_mocks
     from pulumi.runtime import settings as pulumi_settings
     from pulumi.runtime.config import set_all_config

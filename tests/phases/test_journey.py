@@ -22,7 +22,7 @@ SWITCH_ORDER = ("dnsAuthority", "staticPath", "originToLoadBalancer")
 
 @functools.cache
 def _stack_file(stack: str) -> Any:
-    from rollout.runtime.stackfile import load_stack
+    from rollout.model.stackfile import load_stack
 
     return load_stack(ROOT, stack)
 

@@ -20,7 +20,7 @@ STACKS = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (R
 
 
 def _configured_phase(stack: str) -> int:
-    from rollout.runtime.stackfile import load_stack
+    from rollout.model.stackfile import load_stack
 
     return min(load_stack(ROOT, stack).phase or 1, 6)
 
@@ -76,7 +76,7 @@ def test_every_stack_and_phase_has_no_mandatory_violation(stack, phase):
     """Issue 4's promise: our own stacks pass the pack (with their own policy config and waivers)."""
     from policies.core import Enforcement
     from rollout.analysis.check import run_check
-    from rollout.runtime.stackfile import load_stack
+    from rollout.model.stackfile import load_stack
 
     settings = load_stack(ROOT, stack).settings
     result = run_check(_inventory(stack, phase), policy_config=settings.policy.config, waivers=settings.waivers)

@@ -5,7 +5,8 @@ import textwrap
 
 import pytest
 
-from rollout.analysis.env import environment, flow_settings, render
+from rollout.analysis.env import flow_settings, render
+from rollout.app import env_of
 from rollout.errors import UserError
 from rollout.model.inventory import Inventory, Secret
 
@@ -36,7 +37,7 @@ def _inventory(flows):
 
 
 def test_environment_of_a_flow_from_a_real_program_run(tmp_path):
-    settings = environment(write_program(tmp_path / "shop"), "dev", "checkout")
+    settings = env_of(write_program(tmp_path / "shop"), "dev", "checkout")
     assert settings == {
         "FLOW_CONSISTENCY": "strong", "CACHE_ENABLED": "false",
         "QUEUE_URL": "https://sqs.ap-southeast-1.amazonaws.com/123456789012/orders.fifo",

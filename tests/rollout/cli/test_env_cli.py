@@ -75,5 +75,5 @@ def test_progress_goes_to_stderr_and_quiet_silences_it(tmp_path):
     program = str(_program(tmp_path / "p"))
     loud = CliRunner().invoke(app, ["env", "-C", program, "-s", "dev", "-F", "checkout", "-f", "json"])
     quiet = CliRunner().invoke(app, ["env", "-C", program, "-s", "dev", "-F", "checkout", "-f", "json", "--quiet"])
-    assert "running the program" in loud.stderr and quiet.stderr == ""
+    assert "offline" in loud.stderr and quiet.stderr == ""
     assert json.loads(loud.stdout) == json.loads(quiet.stdout)

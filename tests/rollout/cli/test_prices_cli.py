@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rollout.live import prices
-from rollout.cli import app
 from rollout.analysis.cost import load_catalog
+from rollout.cli import app
+from rollout.live import prices
 
 OFFERS = Path(__file__).parent.parent / "data" / "offers"
 PACKAGED = Path(prices.__file__).parent.parent / "data" / "prices.json"

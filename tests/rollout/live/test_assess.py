@@ -7,9 +7,9 @@ import asyncio
 import pytest
 import trustme
 
+from rollout.errors import UserError
 from rollout.live import assess
 from rollout.live.assess import AssessOptions, Sample
-from rollout.errors import UserError
 from tests.rollout.assess_servers import SiteApp, free_port, running
 
 # ------------------------------------------------------------------------------------------- pure decisions

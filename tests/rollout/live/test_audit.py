@@ -13,8 +13,8 @@ from moto import mock_aws
 
 from policies.core import UnknownValueError
 from policies.registry import CONTROLS
-from rollout.live import audit
 from rollout.errors import UserError
+from rollout.live import audit
 from tests.rollout import audit_fixtures as fx
 
 # What moto 5.2.5 does not store, so that even the compliant account shows these findings: RDS

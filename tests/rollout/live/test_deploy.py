@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rollout.live.deploy import Deployment, deployed_phase, phase_gate
 from rollout.errors import MissingToolError, UserError
+from rollout.live.deploy import Deployment, deployed_phase, phase_gate
 from tests.rollout.programs import PHASED_PROGRAM, PHASED_STACK, write_program
 
 STANDIN = r'''

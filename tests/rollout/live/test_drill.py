@@ -8,8 +8,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from rollout.live import drill
 from rollout.errors import UserError
+from rollout.live import drill
 from tests.rollout.audit_fixtures import fake_aws_environment
 
 REGION = "ap-southeast-1"

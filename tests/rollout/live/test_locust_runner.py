@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rollout.live import locust_runner
 from rollout.cli import app
 from rollout.errors import MissingToolError
+from rollout.live import locust_runner
 from rollout.live.locust_runner import LocustPlan
 from tests.rollout.assess_servers import SiteApp, free_port, running
 

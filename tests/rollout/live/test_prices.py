@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rollout.live import prices
 from rollout.errors import UserError
+from rollout.live import prices
 
 OFFERS = Path(__file__).parent.parent / "data" / "offers"
 PACKAGED = Path(prices.__file__).parent.parent / "data" / "prices.json"

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from rollout.analysis.cost import CostDiff, ResourceChange
+from rollout.analysis.diagram import mermaid
 from rollout.analysis.diff import diff_inventories
+from rollout.app import plan_comment, plan_stack
 from rollout.model.inventory import Inventory
-from rollout.analysis.plan import make_plan
 from rollout.render.report import diff_markdown, findings_markdown, plan_markdown
 from tests.rollout.programs import PHASED_PROGRAM, PHASED_STACK, write_program
 
@@ -36,12 +37,12 @@ FINDINGS = [
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory):
     program = write_program(tmp_path_factory.mktemp("p") / "p", PHASED_PROGRAM, stacks={"dev": PHASED_STACK})
-    return make_plan(program, "dev", 2)
+    return plan_stack(program, "dev", 2)
 
 
 def test_pull_request_comment_matches_its_golden_file(plan):
     """Regenerate after an intended change with UPDATE_GOLDEN=1 and review the diff."""
-    text = plan_markdown(plan, cost=COST, findings=FINDINGS)
+    text = plan_markdown(plan, cost=COST, findings=FINDINGS, diagram=mermaid(plan.current))
     golden = GOLDEN / "plan-comment.md"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text)
@@ -49,7 +50,7 @@ def test_pull_request_comment_matches_its_golden_file(plan):
 
 
 def test_comment_sections(plan):
-    text = plan_markdown(plan, cost=COST, findings=FINDINGS)
+    text = plan_markdown(plan, cost=COST, findings=FINDINGS, diagram=mermaid(plan.current))
     assert "**$31.50/month** (+$31.30, +15650.0% vs phase 1)" in text
     assert "❌ 1 mandatory violation(s) · 2 finding(s) (1 high, 1 medium) · 1 waived" in text
     assert text.index("RDS-01") < text.index("RDS-04") and "SQS-01" not in text
@@ -58,8 +59,9 @@ def test_comment_sections(plan):
     assert "Monthly cost" not in bare and "Compliance" not in bare and "mermaid" not in bare
 
 
-def test_comment_gathers_cost_from_rollout_cost(plan):
-    assert "#### Monthly cost" in plan_markdown(plan, findings=None, diagram=None)
+def test_comment_of_a_plan_gathers_cost_findings_and_diagram(plan):
+    text = plan_comment(plan)
+    assert "#### Monthly cost" in text and "```mermaid" in text and "Compliance" in text
 
 
 def test_comment_warns_about_data_loss(plan):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rollout.errors import UserError
-from rollout.runtime.stackfile import SECURE_PLACEHOLDER, load_project, load_stack
+from rollout.model.stackfile import SECURE_PLACEHOLDER, load_project, load_stack
 from tests.rollout.programs import write_program
 
 
