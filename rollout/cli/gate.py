@@ -27,6 +27,7 @@ def gate(
     program: Program = Path("."),
     stack: Stack = "example",
     nameserver: Annotated[str | None, typer.Option("--nameserver", help="dnsAuthority: a nameserver of the new zone (HOST or HOST:PORT), from the stack output `nameservers`.")] = None,
+    current_nameserver: Annotated[str | None, typer.Option("--current-nameserver", help="dnsAuthority: a nameserver of the current DNS host: the zone file must match its answers for the apex, www, mail and the site.")] = None,
     zone_file: Annotated[str | None, typer.Option("--zone-file", help="dnsAuthority: the current DNS as a BIND zone file. Defaults to cdn.zoneFile.")] = None,
     certificate_arn: Annotated[str | None, typer.Option("--certificate-arn", help="dnsAuthority on CloudFront: the certificate that must be ISSUED.")] = None,
     bucket: Annotated[str | None, typer.Option("--bucket", help="staticPath: the asset bucket (stack output `assetsBucketName`).")] = None,
@@ -46,7 +47,7 @@ def gate(
     from rollout.model.stackfile import load_stack
 
     stack_file = load_stack(program, stack)
-    given = GateInputs(nameserver=nameserver, zone_file=zone_file, certificate_arn=certificate_arn, bucket=bucket,
+    given = GateInputs(nameserver=nameserver, current_nameserver=current_nameserver, zone_file=zone_file, certificate_arn=certificate_arn, bucket=bucket,
                        manifest=manifest, load_balancer=load_balancer, timeout=timeout)
     session = None
     if switch is not Switch.dns_authority or certificate_arn:

@@ -135,6 +135,31 @@ def dns_gate(expected_by_name: dict[tuple[str, str], set[str]], nameserver: str,
     return GateResult("dnsAuthority", tuple(checks))
 
 
+COMMON_NAMES = ("", "www", "mail")
+"""Labels checked against the current DNS (with the site's own name): where a stale export hurts first."""
+
+
+def export_checks(expected_by_name: dict[tuple[str, str], set[str]], nameserver: str, zone: str, site: str, *,
+                  port: int = 53, timeout: float = 3.0) -> list[Check]:
+    """The zone file is the current DNS: for the apex, common names and the site, the current nameserver answers
+    what the file says (an export taken before a change would lose that change)."""
+    names = {f"{label}.{zone}" if label else zone for label in COMMON_NAMES} | {site}
+    checks = []
+    for (name, kind), expected in sorted(expected_by_name.items()):
+        if name not in names:
+            continue
+        got = query(nameserver, port, name, kind, timeout)
+        what = f"zone file current: {name} {kind}"
+        if got is None:
+            checks.append(Check(what, False, f"{nameserver} did not answer"))
+        elif got != expected:
+            checks.append(Check(what, False, f"the current DNS answers {sorted(got)}, the file {sorted(expected)}: "
+                                             "export it again"))
+        else:
+            checks.append(Check(what, True, "as the current DNS answers"))
+    return checks
+
+
 def certificate_check(acm: Any, arn: str) -> Check:
     """ACM must have issued the certificate before the distribution can answer for the domain."""
     from botocore.exceptions import ClientError
@@ -220,6 +245,7 @@ class GateInputs:
     """What `rollout gate` was given besides the stack (each switch needs some of it)."""
 
     nameserver: str | None = None
+    current_nameserver: str | None = None
     zone_file: str | None = None
     certificate_arn: str | None = None
     bucket: str | None = None
@@ -287,9 +313,17 @@ def _run_gate(stack_file: Any, switch: str, given: GateInputs, session: Any) -> 
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UserError(f"{path}: cannot read the zone file ({error})") from None
-        expected = expected_answers(text, zone_of(site), [site.get("domain")], str(path))
+        zone = zone_of(site)
+        expected = expected_answers(text, zone, [site.get("domain")], str(path))
         host, port = _host_port(given.nameserver)
-        return dns_gate(expected, host, port=port, timeout=given.timeout, certificate=certificate)
+        result = dns_gate(expected, host, port=port, timeout=given.timeout, certificate=certificate)
+        if given.current_nameserver:
+            current_host, current_port = _host_port(given.current_nameserver)
+            with_site = expected_answers(text, zone, (), str(path))
+            result = GateResult(result.switch, (*export_checks(
+                with_site, current_host, zone, str(site.get("domain", "")), port=current_port,
+                timeout=given.timeout), *result.checks))
+        return result
     if switch == "staticPath":
         if not given.bucket or not given.manifest:
             raise UserError("--bucket and --manifest: give the asset bucket (stack output `assetsBucketName`) and "

@@ -94,3 +94,14 @@ def test_static_path_gate_checks_the_bucket_against_the_manifest(project: Path, 
 def test_origin_gate_names_an_unknown_load_balancer_as_bad_input(project: Path):
     result = run("-C", str(project), "-s", "live", "--switch", "originToLoadBalancer", "--load-balancer", "nope")
     assert result.exit_code == 2 and result.stderr.startswith("error: AWS: LoadBalancerNotFound")
+
+
+def test_dns_authority_gate_also_checks_the_export_against_the_current_dns(project: Path):
+    stale = ZONE.replace("@      IN TXT \"v=spf1 include:_spf.google.com ~all\"", "@      IN TXT \"v=spf1 -all\"")
+    with serve_zone(ZONE, "example.com.vn") as (new_host, new_port), \
+            serve_zone(stale, "example.com.vn") as (old_host, old_port):
+        result = run("-C", str(project), "-s", "live", "--switch", "dnsAuthority", "--timeout", "1", "-f", "json",
+                     "--nameserver", f"{new_host}:{new_port}", "--current-nameserver", f"{old_host}:{old_port}")
+    assert result.exit_code == 1, result.output
+    failed = [c["name"] for c in json.loads(result.stdout)["checks"] if not c["ok"]]
+    assert failed == ["zone file current: example.com.vn TXT"]

@@ -10,6 +10,7 @@ from rollout.live.gates import (
     certificate_check,
     dns_gate,
     expected_answers,
+    export_checks,
     read_manifest,
     static_gate,
     targets_gate,
@@ -141,3 +142,19 @@ def test_certificate_check_needs_issued():
     assert check.ok is (status == "ISSUED")
     missing = certificate_check(acm, arn.replace(arn[-4:], "0000"))
     assert not missing.ok and "cannot be read" in missing.detail
+
+
+def test_export_checks_catch_a_stale_zone_file():
+    """The export must be the current DNS: the apex, www, mail and the site answered as in the file."""
+    full = expected_answers(ZONE, "example.com.vn")
+    with serve_zone(ZONE, "example.com.vn") as (host, port):
+        current = export_checks(full, host, "example.com.vn", "shop.example.com.vn", port=port, timeout=1)
+    assert current and all(c.ok for c in current)
+    assert {c.name.removeprefix("zone file current: ") for c in current} == {
+        "example.com.vn MX", "example.com.vn TXT", "example.com.vn CAA", "shop.example.com.vn A",
+        "mail.example.com.vn A"}
+    moved = ZONE.replace("shop    IN A   203.0.113.10", "shop    IN A   203.0.113.99")
+    with serve_zone(moved, "example.com.vn") as (host, port):
+        stale = export_checks(full, host, "example.com.vn", "shop.example.com.vn", port=port, timeout=1)
+    (failed,) = [c for c in stale if not c.ok]
+    assert failed.name.endswith("shop.example.com.vn A") and "export it again" in failed.detail
