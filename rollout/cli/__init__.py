@@ -21,6 +21,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("check", "check"),
     ("cost", "cost"),
     ("prices", "prices"),
+    ("cdn-ranges", "cdn_ranges"),
     ("diff", "diff"),
     ("gate", "gate"),
     ("diagram", "diagram"),
