@@ -25,12 +25,14 @@ def ci(
         "--config", dir_okay=False, help="Policy config FILE, as for `rollout check --config`.")] = None,
     fail_on_data_loss: Annotated[bool, typer.Option(
         "--fail-on-data-loss", help="Exit 1 when the diff replaces or removes a stateful resource.")] = False,
+    fail_on_traffic_switch: Annotated[bool, typer.Option(
+        "--fail-on-traffic-switch", help="Exit 1 when the diff moves visitors (DNS answer, origin, path target).")] = False,
     quiet: Quiet = False,
     no_cache: NoCache = False,
 ) -> None:
     """Write check.sarif, plan.md, baseline.json and (with --baseline) diff.md and diff.json into --out, running each
     phase once. Every file is written before the exit code is decided: 1 on an unwaived mandatory violation (and,
-    with --fail-on-data-loss, on data loss), 0 otherwise.
+    with --fail-on-data-loss, on data loss; with --fail-on-traffic-switch, on a traffic switch), 0 otherwise.
 
     Example: rollout ci --stack prod --baseline main/baseline.json --fail-on-data-loss --out rollout-ci
     """
@@ -67,7 +69,9 @@ def ci(
         write_output(out / name, text, "--out")
     failing = sum(1 for f in result.findings if counts_against(f))
     lost = len(run.diff.diff.data_loss) if run.diff is not None else 0
+    switches = len(run.diff.diff.switches) if run.diff is not None else 0
     typer.echo(f"wrote {', '.join(sorted(files))} to {out}: {failing} mandatory violation(s)"
-               + (f", {lost} stateful resource(s) replaced or removed" if run.diff is not None else ""))
-    if result.failed or (fail_on_data_loss and lost):
+               + (f", {lost} stateful resource(s) replaced or removed, {switches} traffic switch(es)"
+                  if run.diff is not None else ""))
+    if result.failed or (fail_on_data_loss and lost) or (fail_on_traffic_switch and switches):
         raise typer.Exit(1)
