@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,24 +104,17 @@ def _record(owner: str, kind: str, ttl: int, rdata: Any) -> ZoneRecord:
     return ZoneRecord(owner, kind, ttl, rdata.to_text())
 
 
-@lru_cache(maxsize=16)
-def _load(path: str, mtime_ns: int, zone: str) -> tuple[ZoneRecord, ...]:
-    del mtime_ns  # part of the cache key only: an edited file is read again
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ZoneFileError(f"{path}: cannot read the zone file: {error.strerror if isinstance(error, OSError) else error}") from None
-    return parse_zone_text(text, zone, path)
-
-
 def load_zone_file(path: str | Path, zone: str) -> tuple[ZoneRecord, ...]:
-    """`parse_zone_text` of a file (relative paths from the current directory: the Pulumi project's)."""
+    """`parse_zone_text` of a file (relative paths from the current directory: the Pulumi project's). Read on every
+    call, not memoised: a tool that records what a run reads (rollout's run cache) must see the read."""
     file = Path(path)
     try:
-        mtime = file.stat().st_mtime_ns
-    except OSError:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
         raise ZoneFileError(f"{path}: zone file not found (relative paths start at the Pulumi project directory)") from None
-    return _load(str(file), mtime, zone)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ZoneFileError(f"{path}: cannot read the zone file: {error}") from None
+    return parse_zone_text(text, zone, str(path))
 
 
 def names_with_address(records: tuple[ZoneRecord, ...] | list[ZoneRecord]) -> set[str]:
