@@ -20,11 +20,24 @@ CDN = {"cloudflare": "Cloudflare", "cloudfront": "CloudFront"}
 SWITCH_ORDER = ("dnsAuthority", "staticPath", "originToLoadBalancer")
 
 
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    # the demo shop on CloudFront with its DNS at another host: the certificate is validated by hand, the domain
+    # CNAMEd by hand, and phase 6 takes an issued certificate from config
+    "example-cloudfront": ("example", {
+        "sme-rollout:cdn": {"provider": "cloudfront"},
+        "sme-rollout:loadBalancer": {
+            "certificateArn": "arn:aws:acm:ap-southeast-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666"},
+    }),
+}
+
+
 @functools.cache
 def _stack_file(stack: str) -> Any:
     from rollout.model.stackfile import load_stack
 
-    return load_stack(ROOT, stack)
+    base, overrides = VARIANTS.get(stack, (stack, {}))
+    stack_file = load_stack(ROOT, base)
+    return dataclasses.replace(stack_file, config={**stack_file.config, **overrides}) if overrides else stack_file
 
 
 def _switches_on(stack: str, names: tuple[str, ...]) -> Any:
@@ -38,7 +51,7 @@ def _switches_on(stack: str, names: tuple[str, ...]) -> Any:
 def _step(stack: str, phase: int, switches: tuple[str, ...] = ()) -> Any:
     from rollout.runtime.synth import synthesize
 
-    return synthesize(ROOT, stack, phase=phase, stack_file=_switches_on(stack, switches))
+    return synthesize(ROOT, VARIANTS.get(stack, (stack,))[0], phase=phase, stack_file=_switches_on(stack, switches))
 
 
 def _config(stack: str) -> dict[str, Any]:
@@ -75,11 +88,14 @@ def visitor_view(inventory: Any, site: dict[str, Any]) -> dict[str, str]:
     if distribution is not None:
         aliases = [r for r in inventory.of_type("aws:route53/record:Record")
                    if r.inputs.get("name") == domain and r.inputs.get("aliases")]
-        if not aliases or domain not in (distribution.inputs.get("aliases") or []):
+        answers = domain in (distribution.inputs.get("aliases") or [])
+        managed = any(r.name == "cdn-certificate-validation" for r in inventory.of_type("aws:route53/record:Record"))
+        if not answers or (managed and not aliases):
             return {"dns": "the current DNS records", "/": OLD, "/static/*": OLD}
+        dns = "CloudFront" if aliases else "CloudFront (the CNAME made by hand)"
         table = {path: " then ".join(server(part) for part in target.split(" then "))
                  for path, target in routes(distribution.inputs).items()}
-        return {"dns": "CloudFront", "/": table["*"], "/static/*": table.get("/static/*", table["*"])}
+        return {"dns": dns, "/": table["*"], "/static/*": table.get("/static/*", table["*"])}
     if cf_site:
         (record,) = cf_site
         if not record.inputs.get("proxied"):
@@ -99,11 +115,12 @@ def _journey(stack: str) -> list[tuple[str, Any]]:
     return steps
 
 
-STACKS = ["example", "prod"]
+STACKS = ["example", "prod", "example-cloudfront"]
 
 
-def test_one_stack_per_cdn_provider():
+def test_every_stack_and_cdn_provider():
     assert {_provider(s) for s in STACKS} == {"cloudflare", "cloudfront"}
+    assert {VARIANTS.get(s, (s,))[0] for s in STACKS} == {"example", "prod"}
 
 
 EXPECTED = {
@@ -123,11 +140,34 @@ EXPECTED = {
 }
 
 
+EXPECTED["cloudfront-dns-elsewhere"] = {
+    **{f"phase {n}": ("the current DNS records", OLD, OLD) for n in range(1, 7)},
+    "phase 6 + dnsAuthority": ("CloudFront (the CNAME made by hand)", OLD, OLD),
+    "phase 6 + staticPath": ("CloudFront (the CNAME made by hand)", OLD, "bucket then old server"),
+    "phase 6 + originToLoadBalancer": ("CloudFront (the CNAME made by hand)", "load balancer", "bucket then old server"),
+}
+
+
+def _expected(stack: str) -> dict[str, tuple[str, str, str]]:
+    cdn = _config(stack)["cdn"]
+    if cdn["provider"] == "cloudfront" and not cdn.get("route53ZoneId"):
+        return EXPECTED["cloudfront-dns-elsewhere"]
+    return EXPECTED[cdn["provider"]]
+
+
 @pytest.mark.parametrize("stack", STACKS)
 def test_what_serves_the_visitor_at_every_step(stack):
     site = _config(stack)["site"]
     seen = {label: tuple(visitor_view(inventory, site).values()) for label, inventory in _journey(stack)}
-    assert seen == EXPECTED[_provider(stack)]
+    assert seen == _expected(stack)
+
+
+def test_without_route53_the_distribution_keeps_its_default_certificate_until_the_switch():
+    before = _step("example-cloudfront", 6).of_type("aws:cloudfront/distribution:Distribution")[0].inputs
+    assert before["viewerCertificate"] == {"cloudfrontDefaultCertificate": True} and before["aliases"] == []
+    after = _step("example-cloudfront", 6, ("dnsAuthority",))
+    assert after.of_type("aws:acm/certificateValidation:CertificateValidation")
+    assert "certificateValidationRecord" in _step("example-cloudfront", 2).outputs
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -166,7 +206,11 @@ def test_never_an_unvalidated_listener(stack):
             continue
         validations = {r.urn for r in inventory.of_type("aws:acm/certificateValidation:CertificateValidation")}
         (https,) = [r for r in inventory.of_type("aws:lb/listener:Listener") if r.inputs.get("port") == 443]
-        assert set(https.property_dependencies.get("certificateArn", ())) & validations, label
+        issued = (_config(stack).get("loadBalancer") or {}).get("certificateArn")
+        if issued:  # an issued certificate from config, used as is
+            assert https.inputs["certificateArn"] == issued, label
+        else:
+            assert set(https.property_dependencies.get("certificateArn", ())) & validations, label
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -198,6 +242,9 @@ def test_nameservers_and_validation_records_are_outputs(stack):
     inventory = _step(stack, 6)
     if _provider(stack) == "cloudflare":
         assert inventory.outputs["nameservers"] == ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"]
+    if (_config(stack).get("loadBalancer") or {}).get("certificateArn"):
+        assert "loadBalancerCertificateValidationRecord" not in inventory.outputs
+        return
     record = inventory.outputs["loadBalancerCertificateValidationRecord"]
     assert record["type"] == "CNAME" and record["name"].startswith("_") and "acm-validations" in record["value"]
 
