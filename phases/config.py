@@ -508,24 +508,22 @@ class StackConfig(_Section):
         if cdn is None:
             return
         zone = self.site.zone
-        if self.origin_in_zone() and cdn.provider == "cloudflare" and not cdn.zone_id and cdn.zone_file:
+        if cdn.provider == "cloudflare" and not cdn.zone_id and cdn.zone_file:
             from components.zone_file import ZoneFileError, load_zone_file, names_with_address
 
             try:
                 records = load_zone_file(cdn.zone_file, zone)
             except ZoneFileError as error:
                 raise ValueError(f"cdn.zoneFile: {error}") from None
-            if self.site.origin not in names_with_address(records):
+            if self.origin_in_zone() and self.site.origin not in names_with_address(records):
                 raise ValueError(f"cdn.zoneFile: has no A, AAAA or CNAME record for the origin {self.site.origin}: "
                                  "the site record would point at a name the new zone cannot resolve "
                                  "(Cloudflare error 1016)")
-        elif cdn.provider == "cloudflare" and not cdn.zone_id and cdn.zone_file:
-            from components.zone_file import ZoneFileError, load_zone_file
-
-            try:
-                load_zone_file(cdn.zone_file, zone)
-            except ZoneFileError as error:
-                raise ValueError(f"cdn.zoneFile: {error}") from None
+            others = sorted({r.type for r in records if r.name == self.site.domain != zone
+                             and r.type not in ("A", "AAAA", "CNAME")})
+            if others:
+                raise ValueError(f"cdn.zoneFile: {self.site.domain} also has {', '.join(others)} records, and the site "
+                                 "record (a CNAME) cannot share its name with other records: move them")
         if (self.phase >= 6 and cdn.provider == "cloudfront" and not cdn.route53_zone_id
                 and not self.load_balancer.certificate_arn):
             raise ValueError("loadBalancer.certificateArn: phase 6 needs an issued ACM certificate for "

@@ -209,3 +209,10 @@ def test_waf_settings() -> None:
     assert (config.waf.mode, config.waf.upload_paths) == ("enforce", ["/admin/upload"])
     assert parse_config(dict(MINIMAL)).waf.mode == "count"
     assert any("waf.uploadPaths" in p for p in problems_of({**MINIMAL, "waf": {"uploadPaths": ["upload"]}}))
+
+
+def test_the_site_name_cannot_keep_other_records_beside_its_cname(tmp_path: Path) -> None:
+    zone = tmp_path / "example.vn.zone"
+    zone.write_text("$TTL 300\norigin IN A 203.0.113.10\nshop IN A 203.0.113.10\nshop IN TXT \"verify\"\n")
+    (problem,) = problems_of({**MINIMAL, "phase": 2, "cdn": {**CLOUDFLARE, "zoneFile": str(zone)}})
+    assert problem.startswith("sme-rollout:cdn.zoneFile: shop.example.vn also has TXT records")
