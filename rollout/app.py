@@ -37,6 +37,12 @@ def _run(program: Path | str, stack: str, phase: int | None, stack_file: StackFi
     from rollout.runtime.cache import cached_run
 
     def run() -> Inventory:
+        from rollout.runtime import worker
+
+        if worker.wanted():
+            inventory = worker.run_in_worker(stack_file, phase)
+            if inventory is not None:
+                return inventory
         from rollout.runtime.synth import synthesize
 
         return synthesize(program, stack, phase=phase, stack_file=stack_file)
