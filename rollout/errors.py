@@ -22,5 +22,13 @@ class ProgramError(Exception):
     exit_code = 2
 
 
+class OfflineLimitError(ProgramError):
+    """The program ran into a limit of the offline runtime (a data source or provider function it cannot answer, a
+    `secure:` value it cannot decrypt), not necessarily a fault of the program or its config. Exit code 3, so that
+    CI can tell "fix your input" (2) from "this needs `pulumi preview` with credentials" (3)."""
+
+    exit_code = 3
+
+
 class MissingToolError(UserError):
     """A path needs an external tool (the Pulumi CLI) that is not installed."""

@@ -19,10 +19,23 @@ ROLLOUT_LAYERS = sorted(p.name for p in (ROOT / "rollout").iterdir()
                         if (p / "__init__.py").is_file() and p.name != "cli")
 
 
-@pytest.mark.parametrize(("folder", "name"), [(f, n) for f in ("components", "phases", "rollout", "policies",
-                                                               *(f"rollout/{layer}" for layer in ROLLOUT_LAYERS))
-                                              for n in modules(f) if not (f == "policies" and n == "core")])
+def packages(folder: str) -> list[str]:
+    """`folder` and every sub-package below it (e.g. rollout/analysis/cost, rollout/analysis/cost/pricers)."""
+    found = [folder]
+    for child in sorted((ROOT / folder).iterdir()):
+        if child.is_dir() and (child / "__init__.py").is_file():
+            found += packages(str(child.relative_to(ROOT)))
+    return found
+
+
+FOLDERS = ["components", "phases", "rollout", "policies",
+           *(package for layer in ROLLOUT_LAYERS for package in packages(f"rollout/{layer}"))]
+
+
+@pytest.mark.parametrize(("folder", "name"), [(f, n) for f in FOLDERS for n in modules(f)
+                                              if not (f == "policies" and n == "core")])
 def test_every_module_has_a_test_module(folder: str, name: str) -> None:
+    """Sub-packages are mirrored too: rollout/analysis/cost/pricers/rds.py -> tests/.../cost/pricers/test_rds.py."""
     assert (TESTS / folder / f"test_{name}.py").is_file(), f"{folder}/{name}.py has no tests/{folder}/test_{name}.py"
 
 

@@ -42,6 +42,7 @@ class Plan:
             "removed": list(self.removed),
             "manualSteps": manual_steps(self.current, self.phase),
             "outputs": encode_value(self.current.outputs),
+            **({"remoteComponents": self.current.remote_components()} if self.current.remote_components() else {}),
         }
 
 

@@ -38,7 +38,8 @@ COMMANDS: list[tuple[str, str]] = [
 
 
 class RolloutGroup(TyperGroup):
-    """Turns bad input into one line per problem on stderr and exit code 2, never a traceback."""
+    """Turns bad input into one line per problem on stderr and exit code 2 (3 for a limit of the offline runtime:
+    OfflineLimitError), never a traceback."""
 
     def invoke(self, ctx):  # noqa: ANN001 - click's signature
         try:
@@ -47,7 +48,7 @@ class RolloutGroup(TyperGroup):
             lines = getattr(error, "problems", None) or [str(error)]
             for line in lines:
                 typer.echo(f"error: {line}", err=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(getattr(error, "exit_code", 2)) from None
 
 
 app = typer.Typer(

@@ -44,6 +44,8 @@ def check(
     if not quiet:
         for waiver in result.expired_waivers:
             typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)
+        if inventory.remote_note():
+            typer.echo(f"note: {inventory.remote_note()}: they are not checked", err=True)
         for waiver in result.unmatched_waivers:
             typer.echo(f"note: waiver for {waiver.control} names {waiver.resource!r}, which is no resource of this "
                        "stack at this phase (not built yet, or a typo)", err=True)
@@ -51,7 +53,9 @@ def check(
         print_json(findings_json(result.findings, controls=result.controls,
                                  resources_evaluated=result.resources_evaluated,
                                  extra={"project": inventory.project, "stack": inventory.stack,
-                                        "phase": inventory.phase}))
+                                        "phase": inventory.phase,
+                                        **({"remoteComponents": inventory.remote_components()}
+                                           if inventory.remote_components() else {})}))
     elif output is CheckFormat.sarif:
         try:
             version = metadata.version("sme-rollout")

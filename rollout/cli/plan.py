@@ -30,6 +30,8 @@ def plan(
     check_writable(save, "--save")
     with progress_reporter(quiet) as progress:
         result = plan_stack(program, stack, phase, progress=progress, cache=not no_cache)
+    if not quiet and result.current.remote_note():
+        typer.echo(f"note: {result.current.remote_note()}", err=True)
     if save is not None:
         from rollout.cli._render import write_output
         from rollout.model.inventory import dumps

@@ -18,8 +18,8 @@ PACKAGED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "prices.jso
 def refresh(
     region: Annotated[str, typer.Option("--region", "-r", help="AWS region code to refresh, e.g. ap-southeast-1.")],
     source: Annotated[str, typer.Option(
-        "--from", help="A directory of AWS offer files (*.json), or the price-list base URL, "
-                       "e.g. https://pricing.us-east-1.amazonaws.com.")],
+        "--from", help="A directory of AWS offer files (*.json), or the price-list base URL. Defaults to AWS's "
+                       "public endpoint https://pricing.us-east-1.amazonaws.com (no credentials needed).")] = "",
     catalog: Annotated[Path | None, typer.Option(
         "--catalog", help="Catalog file to update. Defaults to the packaged rollout/data/prices.json.",
         dir_okay=False)] = None,
@@ -35,6 +35,7 @@ def refresh(
     from rollout.errors import UserError
     from rollout.live import prices
 
+    source = source or prices.DEFAULT_URL
     path = catalog or PACKAGED_CATALOG
     try:
         current = json.loads(path.read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Rebuild catalog prices from AWS's public bulk price-list offer files (format in ../shared/PRICES.md).
+"""Rebuild catalog prices from AWS's public bulk price-list offer files (the AWS Price List Bulk API).
 
 Offer files are large (the EC2 regional file is about 350 MB), so they are streamed with ijson: products are kept
 only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters from PRICES.md:
@@ -19,6 +19,11 @@ from urllib.parse import urljoin
 from rollout.errors import UserError
 
 DEFAULT_URL = "https://pricing.us-east-1.amazonaws.com"
+"""The public price-list endpoint; no credentials are needed. The layout (AWS Billing user guide, "Getting price list
+files using the AWS Price List Bulk API", "Reading the service index file" and "Service Region index file for AWS
+services", docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/): /offers/v1.0/aws/index.json lists the services;
+/offers/v1.0/aws/<offerCode>/current/region_index.json maps each region code to its `currentVersionUrl`, the relative
+URL of that region's offer file (products, then terms.OnDemand with priceDimensions)."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class Rule:
 
     offer: str
     family: str
-    offer_unit: str
+    offer_unit: str | tuple[str, ...]  # the offer file's unit spelling(s) for this price
     unit: str
     key: Callable[[Mapping[str, str]], str | None]
     scale: float = 1.0  # catalog price = offer price x scale (e.g. per request -> per 1M requests)
@@ -104,6 +109,67 @@ RULES: tuple[Rule, ...] = (
          lambda a: "cloudwatch:logs:ingest" if _ends(a, "DataProcessing-Bytes") else None),
     Rule("AmazonCloudWatch", "Storage Snapshot", "GB-Mo", "GB-month",
          lambda a: "cloudwatch:logs:storage" if _ends(a, "TimedStorage-ByteHrs") else None),
+)
+# Rules for the services the newer pricers use. Product families and usage types follow Infracost's price filters
+# (infracost/infracost internal/resources/aws/*.go); the unit spellings accept the forms AWS offer files use, and a
+# row in any other unit is skipped and counted, never guessed.
+_HOURS = ("Hrs", "Hours", "hours", "hrs")
+_GB_MONTH = ("GB-Mo", "GB-Month", "GB-month")
+_REQUESTS = ("Requests", "requests", "Request")
+
+
+def _usage(suffix: str, key: str) -> Callable[[Mapping[str, str]], str | None]:
+    return lambda a: key if _ends(a, suffix) else None
+
+
+def _contains(part: str, key: str) -> Callable[[Mapping[str, str]], str | None]:
+    return lambda a: key if part in a.get("usagetype", "") else None
+
+
+def _lambda_duration(a: Mapping[str, str]) -> str | None:
+    usage = a.get("usagetype", "")
+    if usage.endswith("Lambda-GB-Second-ARM"):
+        return "lambda:duration:arm64"
+    return "lambda:duration:x86_64" if usage.endswith("Lambda-GB-Second") else None
+
+
+def _lambda_requests(a: Mapping[str, str]) -> str | None:
+    usage = a.get("usagetype", "")
+    return "lambda:requests" if usage.endswith("Request") and "ARM" not in usage and "Edge" not in usage else None
+
+
+RULES += (
+    Rule("AmazonECS", "Compute", _HOURS, "vCPU-hour", _contains("Fargate-vCPU-Hours:perCPU", "ecs:fargate:x86_64:vcpu")),
+    Rule("AmazonECS", "Compute", _HOURS, "GB-hour", _contains("Fargate-GB-Hours", "ecs:fargate:x86_64:gb")),
+    Rule("AmazonEKS", "Compute", _HOURS, "hour", _contains("AmazonEKS-Hours:perCluster", "eks:cluster")),
+    Rule("AWSLambda", "Serverless", ("Lambda-GB-Second", "seconds", "GB-Seconds"), "GB-second", _lambda_duration),
+    Rule("AWSLambda", "Serverless", _REQUESTS, "1M requests", _lambda_requests, scale=1e6),
+    Rule("AmazonApiGateway", "API Calls", _REQUESTS, "1M requests",
+         lambda a: "apigateway:http:requests" if _ends(a, "ApiGatewayHttpRequest")
+         else "apigateway:rest:requests" if _ends(a, "ApiGatewayRequest") else None, scale=1e6),
+    Rule("AmazonDynamoDB", "Database Storage", _GB_MONTH, "GB-month",
+         lambda a: "dynamodb:storage" if _ends(a, "TimedStorage-ByteHrs") and "IA-" not in a.get("usagetype", "")
+         else None),
+    Rule("AmazonDynamoDB", "Amazon DynamoDB PayPerRequest Throughput", ("WriteRequestUnits", "ReadRequestUnits"),
+         "1M requests", lambda a: {"DDB-WriteUnits": "dynamodb:ondemand:write",
+                                   "DDB-ReadUnits": "dynamodb:ondemand:read"}.get(a.get("group", "")), scale=1e6),
+    Rule("AmazonKinesis", "Kinesis Streams", ("ShardHour", "Hrs", "shard-hours"), "shard-hour",
+         _usage("Storage-ShardHour", "kinesis:shard")),
+    Rule("AmazonRedshift", "Compute Instance", _HOURS, "hour",
+         lambda a: f"redshift:node:{a['instanceType']}" if a.get("instanceType") and
+         "Node:" in a.get("usagetype", "") else None),
+    Rule("AmazonRedshift", "Redshift Managed Storage", _GB_MONTH, "GB-month",
+         _contains("RMS:", "redshift:managed-storage")),
+    Rule("AmazonSNS", "API Request", _REQUESTS, "1M requests", _usage("Requests-Tier1", "sns:requests:standard"),
+         scale=1e6),
+    Rule("AmazonECR", "EC2 Container Registry", _GB_MONTH, "GB-month", _usage("TimedStorage-ByteHrs", "ecr:storage")),
+    Rule("AmazonEFS", "Storage", _GB_MONTH, "GB-month", _usage("TimedStorage-ByteHrs", "efs:storage:standard")),
+    Rule("AmazonStates", "AWS Step Functions", ("StateTransitions", "Transitions", "transitions"), "1k transitions",
+         _contains("StateTransition", "sfn:standard:transitions"), scale=1e3),
+    Rule("AmazonVPC", "Transit Gateway", _HOURS, "hour", _contains("TransitGateway-Hours", "vpc:tgw:attachment")),
+    Rule("AmazonVPC", "Transit Gateway", ("GB",), "GB", _contains("TransitGateway-Bytes", "vpc:tgw:gb")),
+    Rule("AmazonVPC", "VpcEndpoint", _HOURS, "hour", _usage("VpcEndpoint-Hours", "vpc:endpoint:interface:hour")),
+    Rule("AmazonVPC", "VpcEndpoint", ("GB",), "GB", _usage("VpcEndpoint-Bytes", "vpc:endpoint:interface:gb")),
 )
 OFFERS: tuple[str, ...] = tuple(dict.fromkeys(rule.offer for rule in RULES))
 
@@ -202,7 +268,8 @@ def _read_term(sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta:
                 result.skipped["tiered rows beyond the first"] += 1
             elif usd == 0 and "reserved" in str(dimension.get("description", "")).lower():
                 result.skipped["$0 reserved-instance-applied rows"] += 1
-            elif dimension.get("unit") != rule.offer_unit:
+            elif dimension.get("unit") not in ((rule.offer_unit,) if isinstance(rule.offer_unit, str)
+                                               else rule.offer_unit):
                 result.skipped["rows in another unit"] += 1
             else:
                 _record(key, rule, usd * rule.scale, sku, meta, result)

@@ -63,6 +63,8 @@ class Resource:
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     provider: str | None = None
     phase: int | None = None
+    remote: bool = False
+    """A multi-language (remote) component: its children are built by its provider plugin, unseen offline."""
 
     def to_json(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -78,6 +80,7 @@ class Resource:
             "dependencies": list(self.dependencies),
             "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
             "inputs": encode_value(self.inputs, reveal_secrets=reveal_secrets),
+            **({"remote": True} if self.remote else {}),
         }
 
     @classmethod
@@ -95,6 +98,7 @@ class Resource:
             dependencies=tuple(data.get("dependencies", ())),
             property_dependencies={k: tuple(v) for k, v in data.get("propertyDependencies", {}).items()},
             inputs=decode_value(data.get("inputs", {})),
+            remote=bool(data.get("remote", False)),
         )
 
 
@@ -128,6 +132,26 @@ class Inventory:
 
     def custom_resources(self) -> list[Resource]:
         return [r for r in self.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+
+    def remote_components(self) -> dict[str, int]:
+        """Remote (multi-language) components by package (`awsx`, `eks`, ...): what they build is not seen
+        offline, so every analysis says how many there are."""
+        counts: dict[str, int] = {}
+        for resource in self.resources:
+            if resource.remote:
+                package = resource.type.split(":", 1)[0]
+                counts[package] = counts.get(package, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def remote_note(self) -> str:
+        """One sentence for plan, check and cost ('' when there are no remote components)."""
+        counts = self.remote_components()
+        if not counts:
+            return ""
+        total = sum(counts.values())
+        packages = ", ".join(f"{n} of {p}" for p, n in counts.items())
+        return (f"{total} remote component{'s' if total != 1 else ''} ({packages}): the resources they create are "
+                f"built by their provider plugins and not seen offline (run `pulumi preview` to see them)")
 
     def to_json(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
         """The inventory as JSON; secret values are masked unless `reveal_secrets` (the run cache needs them)."""

@@ -123,6 +123,24 @@ class RolloutSettings(_Settings):
     policy: PolicySettings = Field(default_factory=PolicySettings, description="Policy pack configuration.")
     waivers: list[Waiver] = Field(default_factory=list, description="Accepted findings. Defaults to none.")
     report: ReportSettings = Field(default_factory=ReportSettings, description="Report defaults.")
+    stack_references: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Outputs of the stacks a program reads through pulumi.StackReference, by stack name "
+                    "(e.g. {'acme/network/prod': {'vpcId': 'vpc-0abc'}}). A stack not listed has unknown outputs "
+                    "offline, as in a preview of a stack that was never deployed.")
+    offline_values: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Plain stand-ins for `secure:` config values, which cannot be decrypted offline, by config key "
+                    "(`project:key` or `key`). They stay secrets (masked in every report). Without one, a secure "
+                    "value is a placeholder string.")
+
+    @field_validator("offline_values")
+    @classmethod
+    def _scalar_stand_ins(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key, stand_in in value.items():
+            if not isinstance(stand_in, (str, int, float, bool)):
+                raise ValueError(f"{key}: a stand-in must be a string, number or boolean")
+        return value
 
 
 def load_settings(namespace_values: Mapping[str, Any], source: str) -> RolloutSettings:

@@ -88,9 +88,17 @@ class StackFile:
                 return value
         return DEFAULT_REGION
 
+    @property
+    def offline_values(self) -> dict[str, Any]:
+        """`rollout:offlineValues` by full config key (`key` alone means this project's `project:key`), limited to
+        the keys that are secure in this stack."""
+        given = {k if ":" in k else f"{self.project.name}:{k}": v for k, v in self.settings.offline_values.items()}
+        return {k: v for k, v in given.items() if k in self.secure_keys}
+
     def engine_config(self, overrides: Mapping[str, Any] | None = None) -> tuple[dict[str, str], list[str]]:
-        """Config as the engine hands it to a program: every value a string (objects as JSON), plus secret keys."""
-        merged = {**self.config, **(overrides or {})}
+        """Config as the engine hands it to a program: every value a string (objects as JSON), plus secret keys.
+        A `secure:` value is its `rollout:offlineValues` stand-in, else SECURE_PLACEHOLDER."""
+        merged = {**self.config, **self.offline_values, **(overrides or {})}
         return {key: _engine_string(value) for key, value in merged.items()}, sorted(self.secure_keys)
 
 
@@ -202,4 +210,9 @@ def load_stack(program_dir: Path | str, stack: str) -> StackFile:
         raise UserError(*problems)
     stack_file = StackFile(project, stack, path, config, frozenset(secure))
     stack_file.settings  # validate the tool's own settings up front: a typo there is bad input too
+    stray = sorted(set(stack_file.settings.offline_values) - {k.split(":", 1)[1] if k.startswith(f"{project.name}:")
+                                                               else k for k in secure} - secure)
+    if stray:
+        raise UserError(*(f"{path}: rollout:offlineValues.{k}: not a secure value of this stack (only secure: values "
+                          f"need an offline stand-in)" for k in stray))
     return stack_file

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rollout.errors import ProgramError, UserError
+from rollout.errors import OfflineLimitError, ProgramError, UserError
 from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
 from rollout.model.stackfile import SECURE_PLACEHOLDER, StackFile, load_stack
 
@@ -67,17 +67,19 @@ def synthesize_phases(program_dir: Path | str, stack: str, phases: list[int]) ->
 def _run(stack_file: StackFile, overrides: Mapping[str, Any]) -> Inventory:
     config, secret_keys = stack_file.engine_config(overrides)
     main = stack_file.project.main
+    limits: list[str] = []
     try:
         with _program_environment(stack_file.project.directory):
             resources, outputs = _record(lambda: runpy.run_path(str(main), run_name="__main__"),
                                          project=stack_file.project_name, stack=stack_file.stack, config=config,
-                                         secret_keys=secret_keys, region=stack_file.region)
+                                         secret_keys=secret_keys, region=stack_file.region,
+                                         stack_references=stack_file.settings.stack_references, limits=limits)
     except UserError:
         raise
     except ProgramError as error:
         raise ProgramError(f"program {stack_file.project.directory}: {error}") from None
     except Exception as error:  # noqa: BLE001 - any failure of the program is reported, naming it
-        raise _program_failure(error, stack_file) from None
+        raise _program_failure(error, stack_file, limits) from None
     return Inventory(project=stack_file.project_name, stack=stack_file.stack,
                      phase=_configured_phase(stack_file, overrides), resources=resources, outputs=outputs)
 
@@ -92,8 +94,12 @@ def synthesize_function(program: Callable[[], Any], *, project: str = "test", st
 
 
 def _record(program: Callable[[], Any], *, project: str, stack: str, config: dict[str, str],
-            secret_keys: list[str], region: str) -> tuple[tuple[Resource, ...], dict[str, Any]]:
-    """Reset the SDK's global state, run `program` under the recording mocks, await everything it started."""
+            secret_keys: list[str], region: str, stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+            limits: list[str] | None = None) -> tuple[tuple[Resource, ...], dict[str, Any]]:
+    """Reset the SDK's global state, run `program` under the recording mocks, await everything it started.
+
+    `stack_references` answers StackReference outputs (stack name -> outputs); `limits` collects what the offline
+    runtime could not answer (data sources without a declared result type), to explain a failure."""
     from rollout.runtime import lazy_sdk
 
     lazy_sdk.install()
@@ -105,11 +111,15 @@ def _record(program: Callable[[], Any], *, project: str, stack: str, config: dic
 
     _ensure_event_loop()
     diagnostics = _DiagnosticsLog()
-    pulumi_settings.reset_options(project=project, stack=stack, preview=False)
+    # A preview, as `pulumi preview` runs a program: what the mocks return is known, every other output stays
+    # unknown and the program's callbacks on it do not run (the SDK's mocks support it: set_mocks(preview=True)).
+    pulumi_settings.reset_options(project=project, stack=stack, preview=True)
     set_all_config(config, secret_keys)
-    monitor = _recording_monitor_class()(_ProgramMocks(region))
-    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor,
+    monitor = _recording_monitor_class()(_ProgramMocks(region, stack_references or {}))
+    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor,
                            logger=diagnostics.logger)
+    if limits is not None:
+        monitor.mocks.limits = limits
     _sync_await(run_pulumi_func(program))
     root = pulumi_settings.get_root_resource()
     outputs = _sync_await(_resolve_outputs(getattr(root, "outputs", {})))
@@ -144,7 +154,7 @@ async def _resolve_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
     resolved = {}
     for name, value in outputs.items():
         output = pulumi.Output.from_input(value)
-        plain = await output.future()
+        plain = await output.future() if await output.is_known() else UNKNOWN
         resolved[name] = Secret(_plain(plain)) if await output.is_secret() else _plain(plain)
     return resolved
 
@@ -154,7 +164,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if value is None or value is UNKNOWN or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
 
@@ -194,8 +204,11 @@ def _installed(file: str) -> bool:
     return f"{os.sep}site-packages{os.sep}" in file or f"{os.sep}dist-packages{os.sep}" in file
 
 
-def _program_failure(error: BaseException, stack_file: StackFile) -> Exception:
-    """A program's own exception, named after the program; config problems become key-path lines (exit 2)."""
+def _program_failure(error: BaseException, stack_file: StackFile, limits: list[str] | None = None) -> Exception:
+    """A program's own exception, named after the program; config problems become key-path lines (exit 2).
+
+    When the run hit a limit of the offline runtime (a data source it cannot answer, a `secure:` value it cannot
+    decrypt), the failure is an OfflineLimitError naming that limit (exit 3): the program may well be right."""
     problems = getattr(error, "problems", None)
     if isinstance(problems, list) and all(isinstance(p, str) for p in problems) and problems:
         return UserError(*(f"{stack_file.display_path}: {p}" for p in problems))
@@ -206,8 +219,18 @@ def _program_failure(error: BaseException, stack_file: StackFile) -> Exception:
             where = f" (at {os.path.relpath(frame.filename, program)}:{frame.lineno})"
             break
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return ProgramError(f"program {program} failed for stack {stack_file.stack}: "
-                        f"{type(error).__name__}: {message}{where}")
+    failure = f"{type(error).__name__}: {message}{where}"
+    undecrypted = sorted(k for k in stack_file.secure_keys if k not in stack_file.offline_values)
+    if limits:
+        return OfflineLimitError(f"program {program}, stack {stack_file.stack}: the offline runtime cannot answer "
+                                 f"{'; '.join(sorted(set(limits)))}; the program then failed: {failure}")
+    if undecrypted and SECURE_PLACEHOLDER in str(error):
+        return OfflineLimitError(
+            f"program {program}, stack {stack_file.stack}: secure value(s) {', '.join(undecrypted)} cannot be "
+            f"decrypted offline (give stand-ins in rollout:offlineValues); the program then failed: {failure}")
+    hint = (f" (secure value(s) {', '.join(undecrypted)} are placeholders offline: give stand-ins in "
+            f"rollout:offlineValues)") if undecrypted else ""
+    return ProgramError(f"program {program} failed for stack {stack_file.stack}: {failure}{hint}")
 
 
 class _DiagnosticsLog:
@@ -253,10 +276,31 @@ def _recording_monitor_class() -> type:
             return f"urn:pulumi:{get_stack()}::{get_project()}::{type_}::{name}"
 
         def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-            response = super().RegisterResource(request)
+            """MockMonitor.RegisterResource, but resource references in the inputs reach the mocks as URNs: the
+            SDK would rebuild Resource objects on this executor thread, whose event loop is not the program's
+            ("Future attached to a different loop", pulumi/pulumi#6561). Remote components get no outputs."""
+            from pulumi.runtime import rpc
+            from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, _ensure_event_loop, _resolve_callbacks
+            from pulumi.runtime.proto import resource_pb2
+            from pulumi.runtime.sync_await import _sync_await
+
+            urn = self.make_urn(request.parent, request.type, request.name)
             if request.type == "pulumi:pulumi:Stack":
-                return response
-            urn = response.urn
+                return resource_pb2.RegisterResourceResponse(urn=urn)
+            _ensure_event_loop()
+            inputs = rpc.deserialize_properties(_references_as_urns(request.object))
+            if request.remote:
+                # A multi-language component: its provider would construct children and outputs; offline there
+                # is none, so it has no outputs (unknown under preview) rather than its inputs echoed back.
+                resource_id, state = "", {}
+            else:
+                resource_id, state = self.mocks.new_resource(MockResourceArgs(
+                    typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+                    resource_id=request.importId, custom=request.custom or False,
+                    transforms=_resolve_callbacks(request.transforms)))
+            obj_proto = _sync_await(rpc.serialize_properties(state, {}))
+            self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
+            response = resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
             if urn in self.seen:
                 self.duplicates.append(urn)
             self.seen.add(urn)
@@ -272,10 +316,41 @@ def _recording_monitor_class() -> type:
                 dependencies=tuple(request.dependencies),
                 property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
                 provider=_provider_urn(request.provider),
+                remote=bool(request.remote),
             ))
             return response
 
+        def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+            """MockMonitor.Invoke with resource references in the arguments kept as URNs (see RegisterResource)."""
+            request.args.CopyFrom(_references_as_urns(request.args))
+            return super().Invoke(request)
+
     return RecordingMonitor
+
+
+def _references_as_urns(struct: Any) -> Any:
+    """A copy of a protobuf Struct with every resource reference replaced by its URN string."""
+    from google.protobuf import struct_pb2
+
+    copy = struct_pb2.Struct()
+    copy.CopyFrom(struct)
+
+    def walk(value: Any) -> None:
+        kind = value.WhichOneof("kind")
+        if kind == "struct_value":
+            fields = value.struct_value.fields
+            if _SIG in fields and fields[_SIG].string_value == _RESOURCE_SIG:
+                value.string_value = fields["urn"].string_value if "urn" in fields else ""
+                return
+            for item in fields.values():
+                walk(item)
+        elif kind == "list_value":
+            for item in value.list_value.values:
+                walk(item)
+
+    for item in copy.fields.values():
+        walk(item)
+    return copy
 
 
 def _provider_urn(reference: str) -> str | None:
@@ -379,18 +454,39 @@ def _mocks_base() -> type:
 
 
 class _ProgramMocks(_mocks_base()):  # type: ignore[misc]
-    """Returns the inputs plus the computed outputs programs commonly read (id, arn, name, endpoints)."""
+    """Returns the inputs plus the computed outputs programs commonly read (id, arn, name, endpoints), typed
+    placeholders for the identifier-like outputs the SDK class declares, and data-source results of the declared
+    result type. `limits` collects what cannot be answered offline."""
 
-    def __init__(self, region: str) -> None:
+    def __init__(self, region: str, stack_references: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.region = region
+        self.stack_references = dict(stack_references or {})
+        self.limits: list[str] = []
 
     def new_resource(self, args: Any) -> tuple[str, dict[str, Any]]:
         if args.typ.startswith("pulumi:providers:"):
             return f"{args.name}-provider-id", dict(args.inputs)
-        return _computed_outputs(args.typ, args.name, dict(args.inputs), self.region)
+        if args.typ == "pulumi:pulumi:StackReference":
+            return self._stack_reference(args)
+        resource_id, outputs = _computed_outputs(args.typ, args.name, dict(args.inputs), self.region)
+        from rollout.runtime.placeholders import resource_placeholders
+
+        return resource_id, {**resource_placeholders(args.typ, args.name, outputs, self.region), **outputs}
+
+    def _stack_reference(self, args: Any) -> tuple[str, dict[str, Any]]:
+        """Outputs from rollout:stackReferences when the stack is listed; otherwise none, so that they are unknown
+        (the referenced stack was never read) and get_output / require_output stay unknown too."""
+        name = str(args.inputs.get("name") or args.resource_id or args.name)
+        if name not in self.stack_references:
+            return name, {"name": name}
+        return name, {"name": name, "outputs": dict(self.stack_references[name]), "secretOutputNames": []}
 
     def call(self, args: Any) -> dict[str, Any]:
-        return _invoke_result(args.token, dict(args.args), self.region)
+        result = _invoke_result(args.token, dict(args.args), self.region)
+        if result is None:
+            self.limits.append(f"data source {args.token} (no result type declared by an installed SDK)")
+            return dict(args.args)
+        return result
 
 
 def _suffix(*parts: str) -> str:
@@ -477,8 +573,9 @@ _SERVICE_OUTPUTS: dict[str, tuple[str, ...]] = {
 a third of a resource's registration cost), so other services do not get them."""
 
 
-def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:
-    """Answers for the data sources programs commonly call; others echo their arguments."""
+def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, Any] | None:
+    """Answers for the data sources programs commonly call; others from the SDK's declared result type (typed
+    placeholders, the arguments coerced, always an id); None when no installed SDK declares one."""
     if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
         names = [f"{region}{z}" for z in "abc"]
         return {"names": names, "zoneIds": [f"{region[:3]}-az{i}" for i in range(1, 4)], "id": region}
@@ -491,17 +588,22 @@ def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, A
         return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
     if token == "aws:elb/getServiceAccount:getServiceAccount":
         return {"arn": f"arn:aws:iam::{ELB_ACCOUNT_ID}:root", "id": ELB_ACCOUNT_ID}
+    from rollout.runtime.placeholders import data_source_result
+
     if token == "aws:ec2/getAmi:getAmi":
-        return {"id": "ami-0123456789abcdef0", "imageId": "ami-0123456789abcdef0", "architecture": "arm64", **args}
+        typed = data_source_result(token, args, region) or dict(args)
+        return {**typed, "id": "ami-0123456789abcdef0", "imageId": "ami-0123456789abcdef0", "architecture": "arm64"}
     if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
-        return {"id": f"pl-{_suffix(token, str(args.get('name')))}", "name": args.get("name"),
-                "addressFamily": "IPv4", "maxEntries": 55, **args}
+        typed = data_source_result(token, args, region) or dict(args)
+        return {**typed, "id": f"pl-{_suffix(token, str(args.get('name')))}", "name": args.get("name"),
+                "addressFamily": "IPv4", "maxEntries": 55}
     if token == "cloudflare:index/getZone:getZone":
-        return {"id": args.get("zoneId"), "zoneId": args.get("zoneId"), "status": "active",
-                "nameServers": ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"], **args}
+        typed = data_source_result(token, args, region) or dict(args)
+        return {**typed, "id": args.get("zoneId"), "zoneId": args.get("zoneId"), "status": "active",
+                "nameServers": ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"]}
     if token == "aws:iam/getPolicyDocument:getPolicyDocument":
         return {"json": _policy_document_json(args), "id": "policy-document"}
-    return dict(args)
+    return data_source_result(token, args, region)
 
 
 def _policy_document_json(args: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from rollout.errors import ProgramError, UserError
+from rollout.errors import OfflineLimitError, ProgramError, UserError
 from rollout.model.inventory import Inventory
 from rollout.model.stackfile import StackFile
 
@@ -99,6 +99,8 @@ def run_in_worker(stack_file: StackFile, phase: int | None, *, timeout: float | 
         return Inventory.from_json(answer["inventory"])
     if answer.get("error") == "user":
         raise UserError(*(answer.get("problems") or [answer.get("message", "")]))
+    if answer.get("error") == "offline":  # a limit of the offline runtime keeps its own exit code through the worker
+        raise OfflineLimitError(answer.get("message", "the offline runtime cannot answer the program"))
     raise ProgramError(answer.get("message", "the program failed"))
 
 
@@ -242,6 +244,8 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
         answer: dict[str, Any] = {"inventory": inventory.to_json(reveal_secrets=True)}
     except UserError as error:
         answer = {"error": "user", "message": str(error), "problems": getattr(error, "problems", None)}
+    except OfflineLimitError as error:
+        answer = {"error": "offline", "message": str(error)}
     except ProgramError as error:
         answer = {"error": "program", "message": str(error)}
     except Exception as error:  # noqa: BLE001 - reported to the client like any program failure

@@ -63,3 +63,28 @@ config:
   shopfront:dbPassword:
     secure: v1:AAAAAAAAAAAA
 '''
+
+
+REMOTE_PROGRAM = '''
+import pulumi
+import pulumi_aws as aws
+
+
+class Vpc(pulumi.ComponentResource):
+    """What pulumi_awsx.ec2.Vpc registers: a remote (multi-language) component."""
+
+    def __init__(self, name):
+        super().__init__("awsx:ec2:Vpc", name, {"natGateways": {"strategy": "Single"}, "vpcId": None}, None,
+                         remote=True)
+
+
+Vpc("network")
+aws.sqs.Queue("jobs")
+'''
+
+LIMIT_PROGRAM = '''
+import pulumi
+
+answer = pulumi.runtime.invoke("acme:index/getEndpoint:getEndpoint", {"name": "shop"})
+pulumi.export("endpoint", answer.value["endpoint"])
+'''

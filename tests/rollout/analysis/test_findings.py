@@ -1,13 +1,8 @@
-import json
-from pathlib import Path
+"""Which findings fail a run and what a summary counts."""
 
 from policies.core import Enforcement, Finding, Severity
 from policies.registry import CONTROLS
 from rollout.analysis.findings import counts_against, summarize
-
-# The copy keeps the SARIF root under definitions.Root: validate against it (draft-07 ignores $ref siblings).
-SCHEMA = {**json.loads((Path(__file__).parents[2] / "data" / "sarif-schema-2.1.0.json").read_text()),
-          "$ref": "#/definitions/Root"}
 
 
 def finding(control="RDS-02", severity=Severity.CRITICAL, enforcement=Enforcement.MANDATORY, status="violation",

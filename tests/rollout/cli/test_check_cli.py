@@ -174,3 +174,13 @@ def test_config_file_problems_name_the_option_and_file(program, tmp_path, conten
     result = run("--program", str(program), "--config", str(config))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: --config {config}: {problem}"
+
+
+def test_remote_components_are_named_as_unchecked(tmp_path) -> None:
+    from tests.rollout.programs import REMOTE_PROGRAM, write_program
+
+    program = write_program(tmp_path / "remote", REMOTE_PROGRAM, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = CliRunner().invoke(app, ["check", "-C", str(program), "-s", "dev", "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["remoteComponents"] == {"awsx": 1}
+    assert "remote component (1 of awsx)" in result.stderr and "they are not checked" in result.stderr

@@ -69,10 +69,12 @@ def test_json_has_totals_diff_and_components(shop):
     by_name = {r["name"]: r for r in document["resources"]}
     # phase 3: db 730 x 0.102 + 20 x 0.276 + 0 backup + 0.40 secret = 74.46 + 5.52 + 0.40 = 80.38
     #          replica 730 x 0.051 + 20 x 0.138 = 37.23 + 2.76 = 39.99; logs bucket 0.215 (small usage)
+    # phase 2: valkey cache 2 nodes x 730 x 0.0192 (derived from Redis OSS x 0.8) = 28.032; SNS unknown in SG
     # phase 4: email queue: SQS price unknown in ap-southeast-1 -> adds 0
     assert by_name["db"]["monthly"] == pytest.approx(80.38)
     assert by_name["db-replica"]["monthly"] == pytest.approx(39.99)
-    assert document["total_monthly"] == pytest.approx(80.38 + 39.99 + 0.215)
+    assert by_name["cache"]["monthly"] == pytest.approx(28.032)
+    assert document["total_monthly"] == pytest.approx(80.38 + 39.99 + 0.215 + 28.032)
     assert document["previous_total_monthly"] == pytest.approx(document["total_monthly"])
     assert document["diff_monthly"] == pytest.approx(0)
     assert by_name["email"]["change"] == "added"
@@ -81,10 +83,10 @@ def test_json_has_totals_diff_and_components(shop):
     assert document["currency"] == "USD" and document["catalog_date"] == "2026-09-25"
     assert set(by_name["db"]["components"][0]) >= {"name", "unit", "quantity", "price", "monthly", "usage_based",
                                                    "price_known"}
-    assert document["unpriced_types"] == {"aws:sns/topic:Topic": 1}
+    assert document["unpriced_types"] == {}
     assert document["free_types"] == {"aws:ec2/vpc:Vpc": 1}
-    # priced: bucket 3 + db 4 + replica 2; unknown: valkey cache nodes and SQS (not in the catalog for Singapore)
-    assert document["lines"] == {"priced": 9, "price_unknown": 2}
+    # priced: bucket 3 + db 4 + replica 2 + cache 1; unknown: SNS and SQS requests (not in the catalog for Singapore)
+    assert document["lines"] == {"priced": 10, "price_unknown": 2}
 
 
 def test_compare_phase_and_vnd(shop):
@@ -94,12 +96,12 @@ def test_compare_phase_and_vnd(shop):
     document = json.loads(result.stdout)
     rate = document["exchange_rate"]["per_usd"]
     assert document["currency"] == "VND" and rate == 25100
-    # phase 1 = logs bucket 0.215; phase 3 adds db 80.38 + replica 39.99 (the cache adds 0: price unknown)
+    # phase 1 = logs bucket 0.215; phase 3 adds cache 28.032 + db 80.38 + replica 39.99 (SNS adds 0: price unknown)
     assert document["previous_total_monthly"] == pytest.approx(0.215 * rate)
-    assert document["diff_monthly"] == pytest.approx((80.38 + 39.99) * rate)
-    assert document["diff_percent"] == pytest.approx((80.38 + 39.99) / 0.215 * 100)
+    assert document["diff_monthly"] == pytest.approx((28.032 + 80.38 + 39.99) * rate)
+    assert document["diff_percent"] == pytest.approx((28.032 + 80.38 + 39.99) / 0.215 * 100)
     assert {r["name"]: r["change"] for r in document["resources"]} == {
-        "logs": "unchanged", "cache": "added", "db": "added", "db-replica": "added"}
+        "logs": "unchanged", "alerts": "added", "cache": "added", "db": "added", "db-replica": "added"}
 
 
 def test_phase_one_is_compared_with_nothing(shop):
@@ -113,9 +115,9 @@ def test_table_is_a_breakdown_tree_with_totals(shop):
     out = result.stdout
     assert "+ db  (aws:rds/instance:Instance)" in out
     assert "Database instance (primary, Multi-AZ, db.t4g.small)" in out
-    # 0.215 + 80.38 + 39.99 = 120.585, shown as $120.58 (binary float just below .585)
-    assert "$74.46" in out and "OVERALL TOTAL" in out and "$120.58" in out
-    assert "Monthly cost change (phase 2 → 3): Amount: +$120.37 ($0.21 → $120.58)" in out
+    # 0.215 + 28.032 + 80.38 + 39.99 = 148.617; phase 2 was 0.215 + 28.032 = 28.247
+    assert "$74.46" in out and "OVERALL TOTAL" in out and "$148.62" in out
+    assert "Monthly cost change (phase 2 → 3): Amount: +$120.37 ($28.25 → $148.62)" in out
     assert "price unknown: not found for ap-southeast-1" in out
     assert "Prices as of 2026-09-25" in out
 
@@ -123,7 +125,7 @@ def test_table_is_a_breakdown_tree_with_totals(shop):
 def test_markdown_for_pull_requests(shop):
     result = run("--program", str(shop), "--stack", "test", "--phase", "3", "--format", "markdown")
     assert result.exit_code == 0, result.output
-    assert "**Total: $120.58 per month**" in result.stdout
+    assert "**Total: $148.62 per month**" in result.stdout
     assert "| + | `db` | `aws:rds/instance:Instance` | $80.38 | +$80.38 |" in result.stdout
 
 
@@ -189,3 +191,13 @@ def test_program_without_phases_prints_no_phase_none(tmp_path, output):
     assert result.exit_code == 0, result.output
     assert "shopfront · stack dev · " in result.stdout or "shopfront · dev" in result.stdout
     assert "phase None" not in result.stdout
+
+
+def test_remote_components_are_a_note_of_the_cost_report(tmp_path) -> None:
+    from tests.rollout.programs import REMOTE_PROGRAM, write_program
+
+    program = write_program(tmp_path / "remote", REMOTE_PROGRAM, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = run("-C", str(program), "-s", "dev", "--format", "json")
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)["notes"]
+    assert any("1 remote component (1 of awsx)" in n and "their cost is not included" in n for n in notes)

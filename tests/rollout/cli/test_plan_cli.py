@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from rollout.cli import app
@@ -27,8 +28,8 @@ def test_json_has_the_documented_shape(tmp_path) -> None:
     cost = document["cost"]
     assert cost["currency"] == "USD" and cost["catalog_date"] == "2026-09-25"
     assert set(cost["by_phase"]) == {"1", "2"}
-    assert cost["total_monthly"] == round(sum(cost["by_phase"].values()), 2)
-    assert cost["diff_monthly"] == round(cost["total_monthly"] - cost["previous_total_monthly"], 2)
+    assert cost["total_monthly"] == pytest.approx(sum(cost["by_phase"].values()), abs=0.011)  # each rounded to cents
+    assert cost["diff_monthly"] == pytest.approx(cost["total_monthly"] - cost["previous_total_monthly"], abs=0.011)
     assert cost["by_phase"]["2"] > 0  # the queue and the database of phase 2 are priced in us-east-1
 
 
@@ -103,3 +104,25 @@ def test_the_phase_manual_steps_are_printed(tmp_path) -> None:
     assert document["manualSteps"] == ["Lower the TTLs to 300 s."]
     markdown = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "-q", "-f", "markdown"]).stdout
     assert "**By hand at phase" in markdown and "1. Lower the TTLs to 300 s." in markdown
+
+
+def test_remote_components_are_counted_not_silently_dropped(tmp_path) -> None:
+    from tests.rollout.programs import REMOTE_PROGRAM
+
+    program = write_program(tmp_path / "remote", REMOTE_PROGRAM, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["remoteComponents"] == {"awsx": 1}
+    assert "note: 1 remote component (1 of awsx): the resources they create are built by their provider" \
+        in result.stderr
+
+
+def test_an_offline_runtime_limit_exits_3_naming_it(tmp_path) -> None:
+    from tests.rollout.programs import LIMIT_PROGRAM
+
+    program = write_program(tmp_path / "limit", LIMIT_PROGRAM)
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet"])
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "the offline runtime cannot answer data source acme:index/getEndpoint:getEndpoint" \
+        in lines[0] and "Traceback" not in result.output

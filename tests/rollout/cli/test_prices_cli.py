@@ -72,3 +72,20 @@ def test_cli_malformed_offer_file_exits_2_in_one_line_and_keeps_the_catalog(tmp_
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith(f"error: {offers / 'bad.json'}: {problem}")
     assert catalog.read_bytes() == PACKAGED.read_bytes()
+
+
+def test_cli_refresh_fetches_the_public_price_list_itself(tmp_path, httpserver, monkeypatch):
+    """Without --from the command reads AWS's public endpoint (here a local server standing in for it)."""
+    catalog = tmp_path / "prices.json"
+    shutil.copy(PACKAGED, catalog)
+    sqs = (OFFERS / "AWSQueueService.json").read_bytes()
+    url = f"/offers/v1.0/aws/AWSQueueService/20260901000000/{REGION}/index.json"
+    httpserver.expect_request("/offers/v1.0/aws/AWSQueueService/current/region_index.json").respond_with_json(
+        {"regions": {REGION: {"regionCode": REGION, "currentVersionUrl": url}}})
+    httpserver.expect_request(url).respond_with_data(sqs, content_type="application/json")
+    httpserver.no_handler_status_code = 404
+    monkeypatch.setattr(prices, "DEFAULT_URL", httpserver.url_for("/"))
+    result = CliRunner().invoke(app, ["prices", "refresh", "--region", REGION, "--catalog", str(catalog), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "updated 2 prices for ap-southeast-1" in result.stdout
+    assert load_catalog(catalog).price(REGION, "sqs:requests:standard", "1M requests").usd == 0.40

@@ -106,3 +106,49 @@ def test_http_error_is_a_user_error(httpserver):
         "boom", status=500)
     with pytest.raises(UserError, match="HTTP 500"):
         prices.refresh(REGION, httpserver.url_for("/"))
+
+
+def _offer(code: str, products: dict, prices_by_sku: dict, version: str = "20261001000000") -> bytes:
+    """A minimal offer file in the AWS layout: products first, then terms.OnDemand."""
+    terms = {sku: {f"{sku}.JRTCKXETXF": {"priceDimensions": {f"{sku}.JRTCKXETXF.6YS6EN2CT7": {
+        "unit": unit, "beginRange": "0", "description": "", "pricePerUnit": {"USD": usd}}}}}
+        for sku, (unit, usd) in prices_by_sku.items()}
+    return json.dumps({"offerCode": code, "version": version, "publicationDate": "2026-10-01T00:00:00Z",
+                       "products": {sku: {"sku": sku, "productFamily": family, "attributes": attributes}
+                                    for sku, (family, attributes) in products.items()},
+                       "terms": {"OnDemand": terms}}).encode()
+
+
+def test_newer_services_are_refreshed_from_the_url_layout(httpserver):
+    sg = {"regionCode": REGION}
+    offers = {
+        "AmazonECS": _offer("AmazonECS", {
+            "VCPU": ("Compute", {**sg, "usagetype": "APS1-Fargate-vCPU-Hours:perCPU"}),
+            "MEM": ("Compute", {**sg, "usagetype": "APS1-Fargate-GB-Hours"})},
+            {"VCPU": ("hours", "0.0505600000"), "MEM": ("hours", "0.0055300000")}),
+        "AWSLambda": _offer("AWSLambda", {
+            "REQ": ("Serverless", {**sg, "usagetype": "APS1-Request"}),
+            "DUR": ("Serverless", {**sg, "usagetype": "APS1-Lambda-GB-Second"}),
+            "ARM": ("Serverless", {**sg, "usagetype": "APS1-Lambda-GB-Second-ARM"})},
+            {"REQ": ("Requests", "0.0000002000"), "DUR": ("Lambda-GB-Second", "0.0000166667"),
+             "ARM": ("Lambda-GB-Second", "0.0000133334")}),
+        "AmazonVPC": _offer("AmazonVPC", {
+            "TGW": ("Transit Gateway", {**sg, "usagetype": "APS1-TransitGateway-Hours"}),
+            "EPH": ("VpcEndpoint", {**sg, "usagetype": "APS1-VpcEndpoint-Hours"}),
+            "ODD": ("VpcEndpoint", {**sg, "usagetype": "APS1-VpcEndpoint-Bytes"})},
+            {"TGW": ("Hrs", "0.0700000000"), "EPH": ("Hrs", "0.0130000000"), "ODD": ("Quantity", "0.0100000000")}),
+    }
+    for code, body in offers.items():
+        url = f"/offers/v1.0/aws/{code}/20261001000000/{REGION}/index.json"
+        httpserver.expect_request(f"/offers/v1.0/aws/{code}/current/region_index.json").respond_with_json(
+            {"regions": {REGION: {"regionCode": REGION, "currentVersionUrl": url}}})
+        httpserver.expect_request(url).respond_with_data(body, content_type="application/json")
+    httpserver.no_handler_status_code = 404
+    result = prices.refresh(REGION, httpserver.url_for("/"))
+    assert {k: v["usd"] for k, v in result.prices.items()} == {
+        "ecs:fargate:x86_64:vcpu": 0.05056, "ecs:fargate:x86_64:gb": 0.00553,
+        "lambda:requests": 0.2,  # per request x 1e6
+        "lambda:duration:x86_64": 0.0000166667, "lambda:duration:arm64": 0.0000133334,
+        "vpc:tgw:attachment": 0.07, "vpc:endpoint:interface:hour": 0.013}
+    assert result.skipped["rows in another unit"] == 1  # "Quantity" is no unit of that rule: skipped, not guessed
+    assert result.offers["AWSLambda"]["version"] == "20261001000000"

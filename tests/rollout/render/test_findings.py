@@ -4,29 +4,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from policies.core import Enforcement, Finding, Severity
 from policies.registry import BY_ID, CONTROLS
 from rollout.render.findings import findings_json, findings_sarif, render_table, summarize
+from tests.rollout.analysis.test_findings import FINDINGS
 
 # The copy keeps the SARIF root under definitions.Root: validate against it (draft-07 ignores $ref siblings).
 SCHEMA = {**json.loads((Path(__file__).parents[2] / "data" / "sarif-schema-2.1.0.json").read_text()),
           "$ref": "#/definitions/Root"}
-
-
-def finding(control="RDS-02", severity=Severity.CRITICAL, enforcement=Enforcement.MANDATORY, status="violation",
-            waived=False, name="db"):
-    return Finding(control, severity, enforcement, f"urn:pulumi:s::p::aws:rds/instance:Instance::{name}",
-                   "aws:rds/instance:Instance", name, "publiclyAccessible is true", status, waived,
-                   "accepted for the demo" if waived else None)
-
-
-FINDINGS = [
-    finding(),
-    finding("RDS-04", Severity.MEDIUM, Enforcement.MANDATORY, name="db2"),
-    finding("RDS-03", Severity.MEDIUM, Enforcement.ADVISORY),
-    finding("RDS-01", Severity.HIGH, status="unknown"),
-    finding("RDS-05", Severity.MEDIUM, Enforcement.ADVISORY, waived=True),
-]
 
 
 def test_findings_json_shape():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rollout.errors import ProgramError, UserError
+from rollout.errors import OfflineLimitError, ProgramError, UserError
 from rollout.model.stackfile import load_stack
 from rollout.runtime import worker
 from rollout.runtime.synth import synthesize
@@ -84,6 +84,10 @@ def test_errors_come_back_as_in_process(running, program) -> None:
         synthesize(program, "dev")
     assert remote.value.problems == local.value.problems
     assert remote.value.problems[0].endswith("Pulumi.dev.yaml: sme-rollout:phase: must be between 1 and 6")
+    (program / "__main__.py").write_text(
+        "import pulumi\npulumi.runtime.invoke('acme:index/getThing:getThing', {}).value['endpoint']\n")
+    with pytest.raises(OfflineLimitError, match="data source acme:index/getThing:getThing"):
+        worker.run_in_worker(load_stack(program, "dev"), None)
 
 
 def test_no_worker_means_run_here_and_start_one(tmp_path, monkeypatch, program) -> None:

@@ -1,0 +1,55 @@
+"""VPC networking: NAT gateways, interface/Gateway Load Balancer endpoints, transit gateway attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rollout.analysis.cost.context import HOURS_PER_MONTH, PricingContext, Priced
+from rollout.model.inventory import Resource
+
+
+def _nat_gateway(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    return Priced([
+        ctx.line("NAT gateway", "vpc:nat-gateway:hour", "hour", HOURS_PER_MONTH),
+        ctx.line("Data processed", "vpc:nat-gateway:gb", "GB", ctx.usage(resource, "monthlyDataProcessedGb"),
+                 usage_based=True),
+    ])
+
+
+def _endpoint(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    kind = inputs.get("vpcEndpointType") or "Gateway"  # the EC2 API's default endpoint type
+    if kind == "Gateway":
+        return Priced([], note="gateway endpoints (S3, DynamoDB) have no charge of their own")
+    subnets = inputs.get("subnetIds")
+    if kind == "Interface":
+        # Billed per endpoint per Availability Zone: one network interface per subnet.
+        zones, note = (len(subnets), "") if isinstance(subnets, list) and subnets else \
+            (1, "subnets unknown before apply: one zone assumed")
+        return Priced([
+            ctx.line(f"Endpoint (Interface) x {zones} zones", "vpc:endpoint:interface:hour", "hour",
+                     zones * HOURS_PER_MONTH, note=note),
+            ctx.line("Data processed (first 1 PB)", "vpc:endpoint:interface:gb", "GB",
+                     ctx.usage(resource, "monthlyDataProcessedGb"), usage_based=True),
+        ])
+    return Priced([ctx.line(f"Endpoint ({kind})", "vpc:endpoint:gwlb:hour", "hour", HOURS_PER_MONTH)])
+
+
+def _transit_attachment(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    return Priced([
+        ctx.line("Transit gateway attachment", "vpc:tgw:attachment", "hour", HOURS_PER_MONTH),
+        ctx.line("Data processed", "vpc:tgw:gb", "GB", ctx.usage(resource, "monthlyDataProcessedGb"),
+                 usage_based=True),
+    ])
+
+
+def _peering_attachment(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    return Priced([ctx.line("Transit gateway attachment", "vpc:tgw:attachment", "hour", HOURS_PER_MONTH)],
+                  note="data over a peering attachment is billed as inter-region transfer, not priced here")
+
+
+PRICERS = {
+    "aws:ec2/natGateway:NatGateway": _nat_gateway,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _endpoint,
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": _transit_attachment,
+    "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": _peering_attachment,
+}

@@ -1,0 +1,88 @@
+"""Pricing rules of rollout.analysis.cost.estimate on hand-built inventories."""
+
+from __future__ import annotations
+
+import pytest
+
+from rollout.analysis.cost import compare, exchange_rate, in_currency, load_catalog, price_inventory
+from rollout.model.settings import RolloutSettings, UsageSettings
+from tests.rollout.analysis.cost.builders import RDS, SG, US, inv, price, res
+
+
+def test_secret_kms_backup_and_s3():
+    report = price(res("aws:secretsmanager/secret:Secret", "s"), res("aws:kms/key:Key", "k"),
+                   res("aws:backup/plan:Plan", "p"), res("aws:s3/bucket:Bucket", "b"))
+    monthly = [r.monthly for r in report.resources]
+    # secret 0.40 + 1 x 10k calls x 0.05; key 1.00 + 1 x 10k x 0.03; backup 20 GB x 0.095;
+    # bucket 5 GB x 0.025 + 10 x 1k PUT x 0.005 + 100 x 1k GET x 0.0004
+    assert monthly == pytest.approx([0.45, 1.03, 1.90, 0.215])
+
+
+def test_prices_the_catalog_lacks_are_unknown_never_guessed():
+    report = price(res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "logs"),
+                   res("aws:backup/plan:Plan", "p"), res("aws:sns/topic:Topic", "alerts"), region=SG)
+    assert [c.price_known for r in report.resources for c in r.components] == [False, True, False]
+    # only the backup line is priced: 20 GB x 0.095
+    assert report.total_monthly == pytest.approx(1.90)
+    assert report.lines == (1, 2)
+
+
+def test_unknown_and_free_types_are_listed_not_priced():
+    report = price(res("aws:ec2/vpc:Vpc", "vpc"), res("aws:glue/job:Job", "etl"),
+                   res("aws:glue/job:Job", "etl2"), res("sme-rollout:cache:Cache", "c", custom=False))
+    assert report.resources == ()
+    assert report.free_types == {"aws:ec2/vpc:Vpc": 1}
+    assert report.unpriced_types == {"aws:glue/job:Job": 2}
+
+
+def test_unknown_region_makes_every_line_unknown_with_a_note():
+    report = price(res("aws:ec2/natGateway:NatGateway", "nat"), res("cloudflare:index/zone:Zone", "z"),
+                   region="ap-southeast-7")
+    assert all(not c.price_known for r in report.resources for c in r.components)
+    assert "no prices for region ap-southeast-7" in report.notes[0]
+    assert "no prices for region ap-southeast-7" in report.resources[0].components[0].note
+
+
+def test_price_inventory_accepts_the_whole_settings():
+    settings = RolloutSettings(usage=UsageSettings(profile="large"))
+    report = price_inventory(inv(res("aws:sqs/queue:Queue", "q")), settings, US)
+    # large: 100M requests: (100 - 1) x 0.40 = 39.60
+    assert report.total_monthly == pytest.approx(39.60)
+    assert report.usage_profile == "large"
+
+
+def test_compare_phases_added_changed_removed_and_percent():
+    nat = res("aws:ec2/natGateway:NatGateway", "nat", phase=1)
+    eip = res("aws:ec2/eip:Eip", "ip", phase=1)
+    small_db = res(RDS, "db", {"engine": "postgres", "instanceClass": "db.t4g.micro", "allocatedStorage": 20,
+                               "storageType": "gp3"}, phase=1)
+    big_db = res(RDS, "db", {"engine": "postgres", "instanceClass": "db.t4g.small", "allocatedStorage": 20,
+                             "storageType": "gp3"}, phase=2)
+    alb = res("aws:lb/loadBalancer:LoadBalancer", "alb", {"internal": True}, phase=2)
+    before = price_inventory(inv(nat, eip, small_db, phase=1), UsageSettings(), SG)
+    after = price_inventory(inv(nat, big_db, alb, phase=2), UsageSettings(), SG)
+    diff = compare(before, after)
+    changes = {c.name: (c.change, round(c.diff, 4)) for c in diff.changes}
+    # db: (730 x 0.051 + 2.76) - (730 x 0.025 + 2.76) = 37.23 - 18.25 = 18.98
+    assert changes == {"nat": ("unchanged", 0), "db": ("changed", 18.98), "alb": ("added", 24.236),
+                       "ip": ("removed", -3.65)}
+    # before: 43.66 + 3.65 + 21.01 = 68.32; after: 43.66 + 39.99 + 24.236 = 107.886
+    assert diff.before_total == pytest.approx(68.32)
+    assert diff.amount == pytest.approx(39.566)
+    assert diff.percent == pytest.approx(39.566 / 68.32 * 100)
+    assert after.by_phase == pytest.approx({1: 43.66, 2: 64.226})
+    assert compare(None, after).percent is None
+
+
+def test_vnd_conversion_from_catalog_or_stack_rate():
+    catalog = load_catalog()
+    rate, source = exchange_rate("VND", UsageSettings(), catalog)
+    assert rate == catalog.exchange_rates["VND"]["per_usd"]
+    assert "assumption" in source
+    assert exchange_rate("VND", UsageSettings(vnd_per_usd=26000), catalog) == (
+        26000, "rollout:usage.vndPerUsd in the stack file")
+    report = in_currency(price(res("aws:ec2/eip:Eip", "ip")), "VND", 26000)
+    # 3.65 USD x 26,000 = 94,900 VND; price 0.005 x 26,000 = 130 per hour
+    assert report.total_monthly == pytest.approx(94_900)
+    assert report.resources[0].components[0].price == pytest.approx(130)
+    assert report.currency == "VND"
