@@ -9,6 +9,7 @@ property dependency carries it instead).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -109,13 +110,57 @@ def is_allow(statement: Mapping[str, Any]) -> bool:
     return statement.get("Effect", "Allow") == "Allow"
 
 
+_ANY_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:iam::\*:")
+
+
+def _anyone(value: Any) -> bool:
+    text = str(value)
+    return text == "*" or bool(_ANY_ACCOUNT.match(text))
+
+
 def principal_is_public(principal: Any) -> bool:
-    """`"*"`, `{"AWS": "*"}` or a list containing `"*"` (anyone)."""
-    if principal == "*":
-        return True
+    """`"*"`, `{"AWS": "*"}`, a list containing `"*"`, or an ARN whose account is a wildcard
+    (`arn:aws:iam::*:role/x` names that role in every account, so anyone can create a matching principal)."""
     if isinstance(principal, Mapping):
-        return any("*" in as_list(value) for value in principal.values())
-    return "*" in as_list(principal)
+        return any(_anyone(v) for value in principal.values() for v in as_list(value))
+    return any(_anyone(v) for v in as_list(principal))
+
+
+# Condition keys that make a public-principal statement non-public when given fixed values: the list of "The meaning
+# of public" in the S3 user guide (Block Public Access), which IAM Access Analyzer applies to other resource policies
+# as well, plus the aws:Principal*/aws:VpceAccount keys AWS added to it later.
+RESTRICTING_KEYS = ("aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner", "aws:sourceaccount",
+                    "aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:vpceaccount", "aws:userid",
+                    "aws:sourceip", "s3:x-amz-server-side-encryption-aws-kms-key-id", "kms:calleraccount")
+
+
+def restricting_conditions(statement: Mapping[str, Any], ignore: Sequence[str] = ()) -> list[str]:
+    """The condition keys of a statement that restrict who can use it to fixed principals, networks or accounts.
+
+    A key counts only under a positive operator (not ...Not..., not ...IfExists, which matches when the key is absent)
+    and with values free of wildcards; aws:SourceIp must not be an everything CIDR; aws:userid must not be a whole
+    role pattern."""
+    found: list[str] = []
+    for operator, block in (statement.get("Condition") or {}).items():
+        if not isinstance(block, Mapping) or "not" in operator.lower() or operator.lower().endswith("ifexists"):
+            continue
+        for key, value in block.items():
+            values = [str(v) for v in as_list(value)]
+            lowered = key.lower()
+            if lowered not in RESTRICTING_KEYS or lowered in ignore or not values:
+                continue
+            if any("*" in v or "?" in v for v in values):
+                continue
+            if lowered == "aws:sourceip" and any(v in ("0.0.0.0/0", "::/0") for v in values):
+                continue
+            found.append(key)
+    return found
+
+
+def publicly_allowed(statement: Mapping[str, Any]) -> bool:
+    """An Allow statement anyone can use: a public principal and no restricting condition."""
+    return is_allow(statement) and principal_is_public(statement.get("Principal")) \
+        and not restricting_conditions(statement)
 
 
 def condition_values(statement: Mapping[str, Any], key: str) -> list[Any]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from policies._helpers import get, items
+from policies._helpers import each, get, items, of_type, refers_to
 from policies.core import Control, Enforcement, Severity, Subject
 
 GROUP = "aws:autoscaling/group:Group"
+ATTACHMENT = "aws:autoscaling/attachment:Attachment"
 
 
 def launch_template(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
@@ -18,14 +19,21 @@ def launch_template(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
         yield "has neither launchTemplate nor mixedInstancesPolicy"
 
 
-def health_and_zones(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
-    props = subject.props
-    if items(get(props, "targetGroupArns")) and get(props, "healthCheckType") != "ELB":
-        yield f"healthCheckType is {get(props, 'healthCheckType', default='EC2')!r} behind a load balancer; use ELB"
-    subnets = items(get(props, "vpcZoneIdentifiers"))
-    zones = items(get(props, "availabilityZones"))
-    if len(subnets) < 2 and len(zones) < 2:
-        yield f"spans {max(len(subnets), len(zones))} subnet(s)/AZ(s); use at least 2"
+def health_and_zones(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    attachments = of_type(subjects, ATTACHMENT)
+
+    def check(group: Subject) -> Iterator[str]:
+        props = group.props
+        attached = [a for a in attachments if refers_to(a, "autoscalingGroupName", group, "name")]
+        behind = items(get(props, "targetGroupArns")) or items(get(props, "loadBalancers")) or attached
+        if behind and get(props, "healthCheckType") != "ELB":
+            yield f"healthCheckType is {get(props, 'healthCheckType', default='EC2')!r} behind a load balancer; use ELB"
+        subnets = items(get(props, "vpcZoneIdentifiers"))
+        zones = items(get(props, "availabilityZones"))
+        if len(subnets) < 2 and len(zones) < 2:
+            yield f"spans {max(len(subnets), len(zones))} subnet(s)/AZ(s); use at least 2"
+
+    yield from each(subjects, [GROUP], check)
 
 
 _TYPES = (GROUP,)
@@ -40,9 +48,11 @@ CONTROLS = (
     ),
     Control(
         id="ASG-02", title="Auto Scaling groups use ELB health checks across AZs", severity=Severity.MEDIUM,
-        resource_types=_TYPES, check=health_and_zones,
-        description="Behind a load balancer, unhealthy instances are replaced only with ELB health checks; two or "
-                    "more subnets (AZs) survive an AZ outage.",
+        resource_types=(GROUP, ATTACHMENT), check=health_and_zones, stack=True,
+        description="Behind a load balancer (targetGroupArns, loadBalancers, or an aws.autoscaling.Attachment "
+                    "joined through autoscalingGroupName), unhealthy instances are replaced only with ELB health "
+                    "checks; two or more subnets (AZs) survive an AZ outage. Checkov CKV2_AWS_15 also asks the target "
+                    "group or ELB to declare a health_check block; unset, the target group's defaults apply.",
         remediation="Set healthCheckType=ELB when targetGroupArns is set, and at least 2 vpcZoneIdentifiers.",
         sources=("FSBP AutoScaling.1", "FSBP AutoScaling.2", "CKV2_AWS_15", "AwsSolutions-AS2"),
         enforcement=Enforcement.ADVISORY,

@@ -9,11 +9,19 @@ from typing import Any
 
 from policies._helpers import each, get, items, known, of_type, to_int
 from policies.core import Control, Enforcement, Severity, Subject
-from policies.rds import INSTANCE, is_replica
+from policies.rds import CLUSTER, INSTANCE, is_replica
 
 PLAN = "aws:backup/plan:Plan"
 VAULT = "aws:backup/vault:Vault"
 SELECTION = "aws:backup/selection:Selection"
+FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy"
+VOLUME = "aws:ebs/volume:Volume"
+# A sample ARN of each data store type, to test selection wildcards against (ARN formats of the RDS, EFS and EC2
+# service authorization references).
+_SAMPLE_ARN = {INSTANCE: "arn:aws:rds:region:account:db:x", CLUSTER: "arn:aws:rds:region:account:cluster:x",
+               FILE_SYSTEM: "arn:aws:elasticfilesystem:region:account:file-system/fs-1",
+               VOLUME: "arn:aws:ec2:region:account:volume/vol-1"}
 
 
 def plan_rules(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
@@ -52,26 +60,32 @@ def _tag_match(selection: Subject, tags: Mapping[str, Any]) -> bool:
     return False
 
 
-def _wildcard_covers_rds(selection: Subject) -> bool:
-    return any(isinstance(arn, str) and (arn == "*" or fnmatch.fnmatch("arn:aws:rds:region:account:db:x", arn)
-                                         and "*" in arn)
+def _wildcard_covers(selection: Subject, store_type: str) -> bool:
+    return any(isinstance(arn, str) and (arn == "*" or fnmatch.fnmatch(_SAMPLE_ARN[store_type], arn) and "*" in arn)
                for arn in (known(selection.props, "resources") or []))
 
 
 def databases_selected(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     selections = of_type(subjects, SELECTION)
+    efs_policies = of_type(subjects, EFS_BACKUP_POLICY)
 
-    def check(instance: Subject) -> Iterator[str]:
-        if is_replica(instance.props):
+    def check(store: Subject) -> Iterator[str]:
+        if store.type == INSTANCE and is_replica(store.props):
             return
-        tags = known(instance.props, "tags") or {}
+        if store.type == CLUSTER and get(store.props, "replicationSourceIdentifier"):
+            return
+        if store.type == FILE_SYSTEM and any(
+                store.urn in p.property_dependencies.get("fileSystemId", ())
+                and get(p.props, "backupPolicy", "status") == "ENABLED" for p in efs_policies):
+            return  # EFS automatic backups: AWS Backup's default plan, enabled through the file system's policy
+        tags = known(store.props, "tags") or {}
         for selection in selections:
-            if instance.urn in selection.property_dependencies.get("resources", ()) \
-                    or _wildcard_covers_rds(selection) or _tag_match(selection, tags):
+            if store.urn in selection.property_dependencies.get("resources", ()) \
+                    or _wildcard_covers(selection, store.type) or _tag_match(selection, tags):
                 return
         yield "is not selected by any aws.backup.Selection (by resources or tags)"
 
-    yield from each(subjects, [INSTANCE], check)
+    yield from each(subjects, [INSTANCE, CLUSTER, FILE_SYSTEM, VOLUME], check)
 
 
 CONTROLS = (
@@ -94,10 +108,13 @@ CONTROLS = (
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="BAK-03", title="Every primary database is backed up by AWS Backup", severity=Severity.MEDIUM,
-        resource_types=(INSTANCE, SELECTION), check=databases_selected, stack=True,
-        description="Each primary RDS instance is covered by a backup selection: its ARN flows into `resources` "
-                    "(property dependencies), a wildcard RDS ARN, or a tag the instance carries.",
+        id="BAK-03", title="Every primary data store is backed up by AWS Backup", severity=Severity.MEDIUM,
+        resource_types=(INSTANCE, CLUSTER, FILE_SYSTEM, VOLUME, SELECTION, EFS_BACKUP_POLICY),
+        check=databases_selected, stack=True,
+        description="Each primary RDS instance and cluster, EFS file system and EBS volume is covered by a backup "
+                    "selection: its ARN flows into `resources` (property dependencies), a wildcard ARN of its type, "
+                    "or a tag it carries; an EFS file system may instead enable automatic backups with an "
+                    "aws.efs.BackupPolicy (status ENABLED).",
         remediation="Add aws.backup.Selection(resources=[db.arn]) or select by a tag the instance has.",
         sources=("SH RDS.26", "CKV2_AWS_8", "CKV2_AWS_9", "CKV2_AWS_18"),
         enforcement=Enforcement.ADVISORY,

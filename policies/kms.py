@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies._helpers import get, is_allow, policy_statements, principal_is_public, to_int, truthy
+from policies._helpers import get, policy_statements, publicly_allowed, to_int, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
 KEY = "aws:kms/key:Key"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
 
 
 def rotation(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
@@ -18,6 +19,10 @@ def rotation(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
 
 
 def deletion(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == KEY_POLICY:
+        if truthy(get(subject.props, "bypassPolicyLockoutSafetyCheck")):
+            yield "bypassPolicyLockoutSafetyCheck is true"
+        return
     minimum = int(cfg.get("minDeletionWindowDays", 30))
     days = to_int(get(subject.props, "deletionWindowInDays")) or 30  # the KMS default is 30
     if days < minimum:
@@ -33,11 +38,13 @@ def not_public(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
         yield f"policy: {error}"
         return
     for statement in statements:
-        if is_allow(statement) and principal_is_public(statement.get("Principal")) and not statement.get("Condition"):
-            yield "key policy allows Principal '*' without conditions"
+        if publicly_allowed(statement):
+            yield ("key policy allows a public principal ('*' or arn:aws:iam::*:...) without a condition restricting "
+                   "it (kms:CallerAccount, aws:PrincipalArn, aws:SourceVpce...)")
 
 
 _TYPES = (KEY,)
+_POLICY_TYPES = (KEY, KEY_POLICY)
 CONTROLS = (
     Control(
         id="KMS-01", title="KMS keys rotate", severity=Severity.MEDIUM, resource_types=_TYPES, check=rotation,
@@ -47,7 +54,8 @@ CONTROLS = (
                  "compliance-policies kms-key-enable-key-rotation"),
     ),
     Control(
-        id="KMS-02", title="KMS keys cannot be deleted in a hurry", severity=Severity.MEDIUM, resource_types=_TYPES,
+        id="KMS-02", title="KMS keys cannot be deleted in a hurry", severity=Severity.MEDIUM,
+        resource_types=_POLICY_TYPES,
         check=deletion, config_defaults={"minDeletionWindowDays": 30},
         description="A long deletion window lets a mistaken deletion be cancelled; the lockout safety check stays on.",
         remediation="Set deletionWindowInDays=30 and never bypassPolicyLockoutSafetyCheck.",
@@ -55,9 +63,12 @@ CONTROLS = (
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="KMS-03", title="KMS key policies are not public", severity=Severity.CRITICAL, resource_types=_TYPES,
+        id="KMS-03", title="KMS key policies are not public", severity=Severity.CRITICAL, resource_types=_POLICY_TYPES,
         check=not_public, waivable=False,
-        description="A key policy statement allowing Principal '*' without conditions lets anyone use the key.",
+        description="A key policy (Key.policy or a separate aws.kms.KeyPolicy) statement allowing a public principal "
+                    "('*' or a wildcard-account ARN) without a restricting condition (fixed kms:CallerAccount, "
+                    "aws:PrincipalArn, aws:PrincipalOrgID, aws:SourceVpce...) lets anyone use the key. Checkov "
+                    "CKV_AWS_33 accepts any condition; a condition on an unrelated key is not accepted here.",
         remediation="Name the account or roles as principals, or add conditions (e.g. kms:CallerAccount).",
         sources=("FSBP KMS.5", "CKV_AWS_33", "CKV2_AWS_64"),
     ),

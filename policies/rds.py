@@ -12,15 +12,26 @@ from policies.core import Control, Enforcement, Severity, Subject
 
 INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+CLUSTER = "aws:rds/cluster:Cluster"
+CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+SNAPSHOTS = ("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot", "aws:rds/snapshotCopy:SnapshotCopy")
 DEFAULT_LOG_EXPORTS = {
     "postgres": ["postgresql", "upgrade"],
     "mysql": ["audit", "error", "general", "slowquery"],
     "mariadb": ["audit", "error", "general", "slowquery"],
 }
+# What Aurora clusters can export (aws_rds_cluster enabled_cloudwatch_logs_exports: audit, error, general, slowquery,
+# postgresql, iam-db-auth-error, instance); the default asks for the engine's error/audit logs.
+DEFAULT_CLUSTER_LOG_EXPORTS = {"postgres": ["postgresql"], "mysql": ["audit", "error", "slowquery"]}
 DEFAULT_CA_CERTS = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]
+# The parameter that makes each engine refuse plain connections (RDS user guide, "Using SSL/TLS" per engine:
+# PostgreSQL and SQL Server rds.force_ssl, MySQL/MariaDB and Aurora MySQL require_secure_transport). Oracle uses the
+# SSL option of an option group and Db2 its SSL port settings: no parameter to read, so RDS-06 does not judge them.
 _TLS_PARAMETER = {"postgres": ("rds.force_ssl", {"1", "true", "on"}),
                   "mysql": ("require_secure_transport", {"1", "on", "true"}),
-                  "mariadb": ("require_secure_transport", {"1", "on", "true"})}
+                  "mariadb": ("require_secure_transport", {"1", "on", "true"}),
+                  "sqlserver": ("rds.force_ssl", {"1", "true", "on"})}
 
 
 def is_replica(props: Mapping[str, Any]) -> bool:
@@ -28,16 +39,27 @@ def is_replica(props: Mapping[str, Any]) -> bool:
 
 
 def engine_family(engine: Any) -> str | None:
-    """postgres | mysql | mariadb from an engine name or a parameter-group family (postgres16, mysql8.0)."""
+    """postgres | mysql | mariadb | sqlserver from an engine name or a parameter-group family (postgres16, mysql8.0,
+    aurora-postgresql15, aurora-mysql8.0, aurora5.6 and engine `aurora` = Aurora MySQL 5.6, sqlserver-se-15.0,
+    custom-sqlserver-ee)."""
     text = str(engine or "").lower()
-    for family in ("postgres", "mysql", "mariadb"):
+    text = text.removeprefix("custom-")
+    for family in ("postgres", "mysql", "mariadb", "sqlserver"):
         if text.startswith(family) or text.startswith(f"aurora-{family}"):
             return family
+    if text == "aurora" or (text.startswith("aurora") and text[6:7].isdigit()):
+        return "mysql"
     return None
 
 
 def storage_encrypted(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
     props = subject.props
+    if subject.type == CLUSTER:
+        if get(props, "engineMode") == "serverless":
+            return  # Aurora Serverless v1 is always encrypted
+        if not truthy(get(props, "storageEncrypted")):
+            yield "storageEncrypted is not true on the cluster"
+        return
     if is_replica(props):
         source = str(get(props, "replicateSourceDb"))
         if source.startswith("arn:") and not get(props, "kmsKeyId"):
@@ -52,24 +74,34 @@ def not_public(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
         yield "publiclyAccessible is true"
 
 
+def _primary(subject: Subject) -> bool:
+    """An instance that is not a read replica, or a cluster that is not a cross-region replica cluster."""
+    if subject.type == CLUSTER:
+        return not get(subject.props, "replicationSourceIdentifier")
+    return not is_replica(subject.props)
+
+
 def multi_az(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
     if cfg.get("required", True) and not is_replica(subject.props) and not truthy(get(subject.props, "multiAz")):
         yield "multiAz is not true on a primary instance"
 
 
 def backups(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
-    if is_replica(subject.props) and not cfg.get("checkReadReplicas", False):
+    if not _primary(subject) and not cfg.get("checkReadReplicas", False):
         return
     minimum = int(cfg.get("minDays", 7))
-    days = to_int(get(subject.props, "backupRetentionPeriod")) or 0
-    if days < minimum:
+    days = to_int(get(subject.props, "backupRetentionPeriod"))
+    days = 1 if days is None else days  # the RDS API default (CreateDBInstance/CreateDBCluster BackupRetentionPeriod)
+    if days > 35:
+        yield f"backupRetentionPeriod is {days}; RDS keeps automated backups at most 35 days (the API rejects more)"
+    elif days < minimum:
         yield f"backupRetentionPeriod is {days}; keep at least {minimum} days"
 
 
 def deletion_safety(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
     if not truthy(get(subject.props, "deletionProtection")):
         yield "deletionProtection is not true"
-    if not is_replica(subject.props) and truthy(get(subject.props, "skipFinalSnapshot")):
+    if _primary(subject) and truthy(get(subject.props, "skipFinalSnapshot")):
         yield "skipFinalSnapshot is true (no final snapshot on delete)"
 
 
@@ -80,14 +112,24 @@ def iam_auth(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
 
 def monitoring(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
     props = subject.props
-    family = engine_family(get(props, "engine"))
-    expected = (cfg.get("logExports") or DEFAULT_LOG_EXPORTS).get(family or "", []) if family else []
-    exported = {str(e) for e in items(get(props, "enabledCloudwatchLogsExports"))}
-    missing = [e for e in expected if e not in exported]
-    if missing:
-        yield f"enabledCloudwatchLogsExports lacks {missing}"
-    if (to_int(get(props, "monitoringInterval")) or 0) <= 0:
+    if subject.type != CLUSTER_INSTANCE:  # a cluster instance's logs are exported by its cluster
+        family = engine_family(get(props, "engine"))
+        exports = cfg.get("clusterLogExports") or DEFAULT_CLUSTER_LOG_EXPORTS if subject.type == CLUSTER \
+            else cfg.get("logExports") or DEFAULT_LOG_EXPORTS
+        expected = exports.get(family or "", []) if family else []
+        exported = {str(e) for e in items(get(props, "enabledCloudwatchLogsExports"))}
+        missing = [e for e in expected if e not in exported]
+        if missing:
+            yield f"enabledCloudwatchLogsExports lacks {missing}"
+    if subject.type == CLUSTER:  # monitoring and Performance Insights are set on the cluster's instances
+        return
+    interval = to_int(get(props, "monitoringInterval")) or 0
+    if interval <= 0:
         yield "monitoringInterval is 0 (enhanced monitoring off)"
+    elif interval not in (1, 5, 10, 15, 30, 60):  # the values CreateDBInstance MonitoringInterval accepts
+        yield f"monitoringInterval is {interval}; use 1, 5, 10, 15, 30 or 60 seconds"
+    elif not get(props, "monitoringRoleArn"):
+        yield "monitoringInterval is set without monitoringRoleArn (RDS needs the role to publish the metrics)"
     if not truthy(get(props, "performanceInsightsEnabled")):
         yield "performanceInsightsEnabled is not true"
     elif cfg.get("requirePerformanceInsightsKms", True) and not get(props, "performanceInsightsKmsKeyId"):
@@ -101,6 +143,12 @@ def patching(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
     allowed = list(cfg.get("allowedCaCerts") or DEFAULT_CA_CERTS)
     if certificate is not None and certificate not in allowed:
         yield f"caCertIdentifier {certificate!r} is not one of {allowed}"
+
+
+def private_snapshots(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    # sharedAccounts "all" makes a manual snapshot public (RDS ModifyDBSnapshotAttribute, attribute restore)
+    if "all" in [str(a).lower() for a in items(get(subject.props, "sharedAccounts"))]:
+        yield "sharedAccounts contains 'all': anyone can restore this snapshot (the whole database)"
 
 
 def source_of(replica: Subject, instances: Sequence[Subject]) -> Subject | None:
@@ -118,15 +166,21 @@ def tls_parameter_group(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) ->
     instances = of_type(subjects, INSTANCE)
 
     def check(instance: Subject) -> Iterator[str]:
-        if not get(instance.props, "parameterGroupName"):
-            yield "uses the default parameter group (TLS not forced); set parameterGroupName"
+        cluster = instance.type == CLUSTER
+        prop = "dbClusterParameterGroupName" if cluster else "parameterGroupName"
+        engine = known(instance.props, "engine")
+        if engine is not None and engine_family(engine) is None:
+            return  # Oracle, Db2: TLS is not a parameter (see _TLS_PARAMETER)
+        if not get(instance.props, prop):
+            yield f"uses the default parameter group (TLS not forced); set {prop}"
             return
-        groups = parameter_groups_of(instance, subjects)
+        groups = ([g for g in of_type(subjects, CLUSTER_PARAMETER_GROUP) if refers_to(instance, prop, g, "name")]
+                  if cluster else parameter_groups_of(instance, subjects))
         if not groups:
-            yield "parameterGroupName refers to a group outside this stack; TLS enforcement cannot be verified"
+            yield f"{prop} refers to a group outside this stack; TLS enforcement cannot be verified"
             return
-        source = source_of(instance, instances) if is_replica(instance.props) else None
-        engine = known(instance.props, "engine") or (known(source.props, "engine") if source else None)
+        source = source_of(instance, instances) if not cluster and is_replica(instance.props) else None
+        engine = engine or (known(source.props, "engine") if source else None)
         for group in groups:
             family = engine_family(engine) or engine_family(get(group.props, "family"))
             if family is None:
@@ -137,7 +191,7 @@ def tls_parameter_group(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) ->
             if not values or values[-1] not in accepted:
                 yield f"parameter group {group.name} does not set {name}=1"
 
-    yield from each(subjects, [INSTANCE], check)
+    yield from each(subjects, [INSTANCE, CLUSTER], check)
 
 
 def replicas_match_source(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
@@ -163,19 +217,25 @@ def replicas_match_source(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) 
 
 
 _TYPES = (INSTANCE,)
+_WITH_CLUSTERS = (INSTANCE, CLUSTER)
+_WITH_CLUSTER_INSTANCES = (INSTANCE, CLUSTER_INSTANCE)
 CONTROLS = (
     Control(
-        id="RDS-01", title="RDS storage is encrypted", severity=Severity.HIGH, resource_types=_TYPES,
+        id="RDS-01", title="RDS storage is encrypted", severity=Severity.HIGH, resource_types=_WITH_CLUSTERS,
         check=storage_encrypted,
         description="Primary instances must set storageEncrypted. Same-region replicas inherit encryption and ignore "
-                    "the field; a cross-region replica needs its own kmsKeyId.",
+                    "the field; a cross-region replica needs its own kmsKeyId. Aurora/Multi-AZ clusters set "
+                    "storageEncrypted on the cluster (Serverless v1 is always encrypted).",
         remediation="Set storageEncrypted=true (and kmsKeyId for a customer managed key); kmsKeyId on cross-region replicas.",
-        sources=("FSBP RDS.3", "CIS 2.2.1", "CKV_AWS_16", "AwsSolutions-RDS2", "awsguard rds-storage-encrypted"),
+        sources=("FSBP RDS.3", "FSBP RDS.27", "CIS 2.2.1", "CKV_AWS_16", "CKV_AWS_96", "AwsSolutions-RDS2",
+                 "awsguard rds-storage-encrypted"),
     ),
     Control(
-        id="RDS-02", title="RDS is not publicly accessible", severity=Severity.CRITICAL, resource_types=_TYPES,
+        id="RDS-02", title="RDS is not publicly accessible", severity=Severity.CRITICAL,
+        resource_types=_WITH_CLUSTER_INSTANCES,
         check=not_public, waivable=False,
-        description="Databases, replicas included, must only be reachable from inside the VPC.",
+        description="Databases, replicas and Aurora cluster instances included, must only be reachable from inside "
+                    "the VPC.",
         remediation="Set publiclyAccessible=false and place the instance in private subnets.",
         sources=("FSBP RDS.2", "CIS 2.2.3", "CKV_AWS_17", "awsguard rds-instance-public-access"),
     ),
@@ -188,52 +248,70 @@ CONTROLS = (
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-04", title="RDS keeps backups long enough", severity=Severity.MEDIUM, resource_types=_TYPES,
+        id="RDS-04", title="RDS keeps backups long enough", severity=Severity.MEDIUM, resource_types=_WITH_CLUSTERS,
         check=backups, config_defaults={"minDays": 7, "checkReadReplicas": False},
-        description="Automated backups must be kept at least minDays (default 7); replicas only with checkReadReplicas.",
+        description="Automated backups must be kept at least minDays (default 7) and at most 35 days (the RDS "
+                    "maximum), on instances and clusters (unset means the API default of 1 day); replicas only with "
+                    "checkReadReplicas. Checkov CKV_AWS_133 asks for 1..35 days: with minDays 1 the two agree.",
         remediation="Set backupRetentionPeriod to at least 7.",
-        sources=("FSBP RDS.11", "CKV_AWS_133", "AwsSolutions-RDS13", "awsguard rds-instance-backup-enabled"),
+        sources=("FSBP RDS.11", "CKV_AWS_133", "AwsSolutions-RDS13", "AwsSolutions-RDS14",
+                 "awsguard rds-instance-backup-enabled"),
     ),
     Control(
-        id="RDS-05", title="RDS is protected from deletion", severity=Severity.MEDIUM, resource_types=_TYPES,
+        id="RDS-05", title="RDS is protected from deletion", severity=Severity.MEDIUM, resource_types=_WITH_CLUSTERS,
         check=deletion_safety,
-        description="Deletion protection on, and primaries take a final snapshot when deleted.",
+        description="Deletion protection on, and primary instances and clusters take a final snapshot when deleted.",
         remediation="Set deletionProtection=true and skipFinalSnapshot=false (with finalSnapshotIdentifier).",
-        sources=("FSBP RDS.8", "CKV_AWS_293", "AwsSolutions-RDS10"),
+        sources=("FSBP RDS.8", "FSBP RDS.7", "CKV_AWS_293", "CKV_AWS_139", "AwsSolutions-RDS10"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
         id="RDS-06", title="RDS forces TLS through its parameter group", severity=Severity.HIGH,
-        resource_types=(INSTANCE, PARAMETER_GROUP), check=tls_parameter_group, stack=True,
-        description="The instance's parameterGroupName must lead to a group in the stack setting rds.force_ssl=1 "
-                    "(PostgreSQL) or require_secure_transport=1 (MySQL/MariaDB); joined through property dependencies.",
+        resource_types=(INSTANCE, PARAMETER_GROUP, CLUSTER, CLUSTER_PARAMETER_GROUP), check=tls_parameter_group,
+        stack=True,
+        description="The instance's parameterGroupName (a cluster's dbClusterParameterGroupName) must lead to a group "
+                    "in the stack setting rds.force_ssl=1 (PostgreSQL, Aurora PostgreSQL, SQL Server) or "
+                    "require_secure_transport=1 (MySQL, MariaDB, Aurora MySQL); joined through property "
+                    "dependencies. Oracle (option group SSL) and Db2 are not judged (Checkov CKV2_AWS_69 judges "
+                    "Db2); a parameterGroupName naming a group outside the stack fails here, as unverifiable, where "
+                    "CKV2_AWS_69 passes it.",
         remediation="Create an aws.rds.ParameterGroup with rds.force_ssl=1 / require_secure_transport=1 and set "
                     "parameterGroupName to it.",
         sources=("FSBP RDS.38", "FSBP RDS.39", "CKV2_AWS_69"),
     ),
     Control(
-        id="RDS-07", title="RDS allows IAM authentication", severity=Severity.MEDIUM, resource_types=_TYPES,
+        id="RDS-07", title="RDS allows IAM authentication", severity=Severity.MEDIUM, resource_types=_WITH_CLUSTERS,
         check=iam_auth, enforcement=Enforcement.ADVISORY,
         description="IAM database authentication avoids long-lived passwords in applications (advisory).",
         remediation="Set iamDatabaseAuthenticationEnabled=true.",
-        sources=("FSBP RDS.10", "CKV_AWS_161"),
+        sources=("FSBP RDS.10", "FSBP RDS.12", "CKV_AWS_161", "CKV_AWS_162", "AwsSolutions-RDS6"),
     ),
     Control(
-        id="RDS-08", title="RDS logs and monitoring are on", severity=Severity.MEDIUM, resource_types=_TYPES,
+        id="RDS-08", title="RDS logs and monitoring are on", severity=Severity.MEDIUM,
+        resource_types=(INSTANCE, CLUSTER, CLUSTER_INSTANCE),
         check=monitoring,
-        config_defaults={"logExports": DEFAULT_LOG_EXPORTS, "requirePerformanceInsightsKms": True},
-        description="Export the engine's logs to CloudWatch, enable enhanced monitoring and Performance Insights "
-                    "(encrypted with a KMS key).",
+        config_defaults={"logExports": DEFAULT_LOG_EXPORTS, "clusterLogExports": DEFAULT_CLUSTER_LOG_EXPORTS,
+                         "requirePerformanceInsightsKms": True},
+        description="Export the engine's logs to CloudWatch (instances and clusters), enable enhanced monitoring and "
+                    "Performance Insights encrypted with a KMS key (instances and cluster instances); a monitoring "
+                    "interval needs monitoringRoleArn (the RDS API rejects it otherwise) and one of 1, 5, 10, 15, 30, "
+                    "60. Differences from Checkov: CKV_AWS_118 does not ask for the role and fails an interval given "
+                    "as a string; CKV_AWS_129 accepts any one export where the engine's set is asked here (MySQL: "
+                    "audit, error, general, slowquery); CKV_AWS_324 fails a cluster that names no engine, which is "
+                    "not judged here.",
         remediation="Set enabledCloudwatchLogsExports (postgresql, upgrade), monitoringInterval>0 with a monitoring "
                     "role, performanceInsightsEnabled=true and performanceInsightsKmsKeyId.",
-        sources=("FSBP RDS.9", "FSBP RDS.36", "FSBP RDS.6", "CKV_AWS_129", "CKV_AWS_118", "CKV_AWS_353", "CKV_AWS_354",
+        sources=("FSBP RDS.9", "FSBP RDS.36", "FSBP RDS.34", "FSBP RDS.6", "CKV_AWS_129", "CKV_AWS_324",
+                 "CKV_AWS_118", "CKV_AWS_353", "CKV_AWS_354",
                  "compliance-policies rds-instance-enable-performance-insights"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="RDS-09", title="RDS is patched and uses a current CA", severity=Severity.HIGH, resource_types=_TYPES,
+        id="RDS-09", title="RDS is patched and uses a current CA", severity=Severity.HIGH,
+        resource_types=_WITH_CLUSTER_INSTANCES,
         check=patching, config_defaults={"allowedCaCerts": DEFAULT_CA_CERTS},
-        description="Minor version upgrades stay on; caCertIdentifier, when set, must be a current RDS CA.",
+        description="Minor version upgrades stay on; caCertIdentifier, when set, must be a current RDS CA. An unset "
+                    "autoMinorVersionUpgrade is the API default, true (Checkov CKV_AWS_226 fails it).",
         remediation="Leave autoMinorVersionUpgrade true and use caCertIdentifier rds-ca-rsa2048-g1 (or newer).",
         sources=("FSBP RDS.13", "CIS 2.2.2", "CKV_AWS_226", "CKV_AWS_211"),
     ),
@@ -245,5 +323,13 @@ CONTROLS = (
         remediation="Give replicas the source's parameterGroupName and monitoringInterval, publiclyAccessible=false.",
         sources=("FSBP RDS.2/RDS.3 applied to replicas", "awsguard checkReadReplicas"),
         enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="RDS-11", title="RDS snapshots are not public", severity=Severity.CRITICAL, resource_types=SNAPSHOTS,
+        check=private_snapshots, waivable=False,
+        description="A manual DB or cluster snapshot (or snapshot copy) shared with 'all' can be restored by any "
+                    "AWS account.",
+        remediation="Remove 'all' from shared_accounts; share with named account ids only.",
+        sources=("FSBP RDS.1", "CKV_AWS_302"),
     ),
 )

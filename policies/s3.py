@@ -19,6 +19,7 @@ from policies._helpers import (
     policy_statements,
     principal_is_public,
     refers_to,
+    restricting_conditions,
     truthy,
 )
 from policies.core import Control, Enforcement, Severity, Subject
@@ -88,34 +89,52 @@ def public_access_block(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) ->
 
 def tls_only_policy(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     def check(bucket: Subject) -> Iterator[str]:
-        policies = settings_of(bucket, subjects, POLICY)
-        for policy in policies:
+        for where, document in policy_documents(bucket, subjects):
             try:
-                if denies_insecure_transport(policy_statements(get(policy.props, "policy")), "s3"):
+                if denies_insecure_transport(policy_statements(document), "s3"):
                     return
             except ValueError as error:
-                yield f"BucketPolicy {policy.name}: {error}"
+                yield f"{where}: {error}"
                 return
         yield "has no bucket policy denying s3:* when aws:SecureTransport is false"
 
     yield from each(subjects, [BUCKET], check)
 
 
-def _cloudfront_scoped(statement: Mapping[str, Any], policy: Subject, subjects: Sequence[Subject]) -> bool:
-    """A public-principal statement is acceptable only when an aws:SourceArn condition names a CloudFront
-    distribution (origin access control), by value or through the policy's property dependencies."""
+def policy_documents(bucket: Subject, subjects: Sequence[Subject]) -> list[tuple[str, Any]]:
+    """(where, policy document) of a bucket: its separate BucketPolicy resources and its inline `policy` (pulumi-aws v7
+    still applies the deprecated inline settings of aws.s3.Bucket)."""
+    found = [(f"BucketPolicy {p.name}", get(p.props, "policy")) for p in settings_of(bucket, subjects, POLICY)]
+    inline = get(bucket.props, "policy")
+    if inline is not None:
+        found.append(("inline policy", inline))
+    return found
+
+
+def _restricted(statement: Mapping[str, Any], where: str, bucket: Subject, subjects: Sequence[Subject]) -> bool:
+    """A public-principal statement is not public when a condition pins it to fixed principals, VPC endpoints,
+    accounts or sources (S3's "meaning of public"); an aws:SourceArn computed from a CloudFront distribution of the
+    stack (origin access control) counts even while its value is unknown. aws:SourceArn counts only for CloudFront:
+    a static bucket has no other service that should read it on a public principal's behalf."""
+    if restricting_conditions(statement, ignore=("aws:sourcearn",)):
+        return True
     source_arns = condition_values(statement, "aws:SourceArn")
     if not source_arns:
         return False
     if any(":cloudfront::" in str(arn) for arn in source_arns):
         return True
     distributions = {s.urn for s in of_type(subjects, "aws:cloudfront/distribution:Distribution")}
-    return bool(distributions & set(policy.property_dependencies.get("policy", ())))
+    holders = [p for p in settings_of(bucket, subjects, POLICY) if where == f"BucketPolicy {p.name}"] or [bucket]
+    return any(distributions & set(h.property_dependencies.get("policy", ())) for h in holders)
 
 
 def _public_grants(acl: Subject) -> list[str]:
     grants = items(get(acl.props, "accessControlPolicy", "grants"))
     return [str(get(grant, "grantee", "uri")) for grant in grants if get(grant, "grantee", "uri") in _PUBLIC_GRANTEES]
+
+
+def _public_inline_grants(bucket: Subject) -> list[str]:
+    return [str(get(g, "uri")) for g in items(get(bucket.props, "grants")) if get(g, "uri") in _PUBLIC_GRANTEES]
 
 
 def no_public_access(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
@@ -127,38 +146,67 @@ def no_public_access(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> It
         acl_value = get(bucket.props, "acl")
         if acl_value in _PUBLIC_ACLS:
             yield f"bucket acl is {acl_value}"
+        for grantee in _public_inline_grants(bucket):
+            yield f"bucket grants access to {grantee}"
         for acl in settings_of(bucket, subjects, ACL):
             if get(acl.props, "acl") in _PUBLIC_ACLS:
                 yield f"BucketAcl {acl.name} grants {get(acl.props, 'acl')}"
             for grantee in _public_grants(acl):
                 yield f"BucketAcl {acl.name} grants access to {grantee}"
-        for policy in settings_of(bucket, subjects, POLICY):
+        for where, document in policy_documents(bucket, subjects):
             try:
-                statements = policy_statements(get(policy.props, "policy"))
+                statements = policy_statements(document)
             except ValueError as error:
-                yield f"BucketPolicy {policy.name}: {error}"
+                yield f"{where}: {error}"
                 continue
             for statement in statements:
                 if is_allow(statement) and principal_is_public(statement.get("Principal")) \
-                        and not _cloudfront_scoped(statement, policy, subjects):
-                    yield (f"BucketPolicy {policy.name} allows Principal '*' without a CloudFront aws:SourceArn "
-                           "condition")
+                        and not _restricted(statement, where, bucket, subjects):
+                    yield (f"{where} allows Principal '*' without a condition restricting it (CloudFront "
+                           "aws:SourceArn, aws:PrincipalArn, aws:SourceVpce, aws:VpceAccount...)")
 
     yield from each(subjects, [BUCKET], check)
+    yield from each(subjects, [POLICY, ACL], lambda setting: _orphan_public(setting, subjects))
+
+
+def _orphan_public(setting: Subject, subjects: Sequence[Subject]) -> Iterator[str]:
+    """A bucket policy or ACL for a bucket that is not in the stack (an existing bucket) is judged on itself: the
+    stack is what makes that bucket public."""
+    if any(refers_to(setting, "bucket", bucket, "bucket") for bucket in of_type(subjects, BUCKET)):
+        return
+    if setting.type == ACL:
+        if get(setting.props, "acl") in _PUBLIC_ACLS:
+            yield f"grants {get(setting.props, 'acl')} on a bucket outside this stack"
+        for grantee in _public_grants(setting):
+            yield f"grants access to {grantee} on a bucket outside this stack"
+        return
+    try:
+        statements = policy_statements(get(setting.props, "policy"))
+    except ValueError as error:
+        yield f"policy: {error}"
+        return
+    for statement in statements:
+        if is_allow(statement) and principal_is_public(statement.get("Principal")) \
+                and not _restricted(statement, f"BucketPolicy {setting.name}", setting, subjects):
+            yield "allows Principal '*' on a bucket outside this stack without a condition restricting it"
 
 
 def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     allowed = {"aws:kms", "aws:kms:dsse"} | ({"AES256"} if cfg.get("allowAes256") else set())
 
     def check(bucket: Subject) -> Iterator[str]:
-        configs = settings_of(bucket, subjects, ENCRYPTION)
+        configs = [(f"BucketServerSideEncryptionConfiguration {c.name}",
+                    [get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm") for rule in items(get(c.props, "rules"))])
+                   for c in settings_of(bucket, subjects, ENCRYPTION)]
+        inline = get(bucket.props, "serverSideEncryptionConfiguration")
+        if inline is not None:
+            configs.append(("inline serverSideEncryptionConfiguration",
+                            [get(inline, "rule", "applyServerSideEncryptionByDefault", "sseAlgorithm")]))
         if not configs:
             yield "has no BucketServerSideEncryptionConfiguration"
-        for config in configs:
-            algorithms = [get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")
-                          for rule in items(get(config.props, "rules"))]
+        for where, algorithms in configs:
             if not algorithms or any(a not in allowed for a in algorithms):
-                yield f"sseAlgorithm is {algorithms}; use one of {sorted(allowed)}"
+                yield f"{where}: sseAlgorithm is {algorithms}; use one of {sorted(allowed)}"
 
     yield from each(subjects, [BUCKET], check)
 
@@ -166,9 +214,13 @@ def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[
 def versioning(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     def check(bucket: Subject) -> Iterator[str]:
         statuses = [get(v.props, "versioningConfiguration", "status") for v in settings_of(bucket, subjects, VERSIONING)]
+        inline = get(bucket.props, "versioning")
+        if inline is not None:
+            statuses.append("Enabled" if truthy(get(inline, "enabled")) else "Disabled")
         if "Enabled" not in statuses:
             yield f"versioning is {statuses or 'not configured'}; enable it"
-        elif cfg.get("requireLifecycle") and not settings_of(bucket, subjects, LIFECYCLE):
+        elif cfg.get("requireLifecycle") and not settings_of(bucket, subjects, LIFECYCLE) \
+                and not items(get(bucket.props, "lifecycleRules")):
             yield "versioned bucket has no BucketLifecycleConfiguration to expire old versions"
 
     yield from each(subjects, [BUCKET], check)
@@ -177,7 +229,15 @@ def versioning(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[
 def access_logging(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
     def check(bucket: Subject) -> Iterator[str]:
         loggings = settings_of(bucket, subjects, LOGGING)
-        if not loggings:
+        inline = get(bucket.props, "logging")
+        if inline is not None:
+            if not bucket.property_dependencies.get("logging"):
+                target = get(inline, "targetBucket")
+                if target is None:
+                    yield "inline logging has no targetBucket"
+                elif target == known(bucket.props, "bucket"):
+                    yield "inline logging logs into the bucket itself"
+        if not loggings and inline is None:
             yield "has no BucketLogging"
         for logging in loggings:
             if not logging.property_dependencies.get("targetBucket"):
@@ -188,13 +248,16 @@ def access_logging(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iter
     yield from each(subjects, [BUCKET], check)
 
 
-_S = "S3 (S) controls join each aws:s3/bucket:Bucket to its settings resources through their `bucket` input."
+_S = ("S3 (S) controls join each aws:s3/bucket:Bucket to its settings resources through their `bucket` input, and "
+      "read the bucket's own inline settings too (policy, grants, serverSideEncryptionConfiguration, versioning, "
+      "lifecycleRules, logging), which pulumi-aws v7 still applies.")
 CONTROLS = (
     Control(
         id="S3-01", title="Every bucket blocks public access", severity=Severity.CRITICAL,
         resource_types=(BUCKET, PUBLIC_ACCESS_BLOCK), check=public_access_block, stack=True, waivable=False,
         description="Each bucket needs a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, "
-                    "ignorePublicAcls and restrictPublicBuckets all true. " + _S,
+                    "ignorePublicAcls and restrictPublicBuckets all true (Checkov CKV2_AWS_6 accepts a block that "
+                    "sets only some of them). " + _S,
         remediation="Add aws.s3.BucketPublicAccessBlock(bucket=bucket.id) with all four flags true.",
         sources=("FSBP S3.8", "FSBP S3.1", "CIS 2.1.4", "CKV2_AWS_6", "CKV_AWS_53-56", "AwsSolutions-S2"),
     ),
@@ -210,7 +273,13 @@ CONTROLS = (
         id="S3-03", title="Buckets enforce owner, no public ACL or policy", severity=Severity.CRITICAL,
         resource_types=(BUCKET, OWNERSHIP, ACL, POLICY), check=no_public_access, stack=True, waivable=False,
         description="Object ownership must be BucketOwnerEnforced, no ACL may grant public access, and a policy may "
-                    "allow Principal '*' only under a CloudFront aws:SourceArn condition (origin access control). " + _S,
+                    "allow Principal '*' (or an arn:aws:iam::*: principal) only under a condition S3 does not count "
+                    "as public: fixed aws:SourceArn (CloudFront origin access control), aws:PrincipalArn, "
+                    "aws:SourceVpce, aws:VpceAccount, aws:SourceVpc, aws:SourceAccount, aws:PrincipalOrgID, or "
+                    "aws:SourceIp CIDRs. A BucketPolicy or BucketAcl for a bucket outside the stack is judged on "
+                    "itself. Checkov differences: CKV_AWS_57 only fails public WRITE grants (READ fails here too); "
+                    "in the CKV_AWS_20 and CKV_AWS_70 fixtures every bucket and policy shares one literal bucket "
+                    "name, so the name join here ties them all together while Checkov judges each alone. " + _S,
         remediation="Add BucketOwnershipControls(rule.objectOwnership=BucketOwnerEnforced), drop public ACLs, and "
                     "scope public-principal statements to the distribution with aws:SourceArn.",
         sources=("FSBP S3.2", "FSBP S3.3", "FSBP S3.12", "CKV2_AWS_65", "CKV_AWS_20", "CKV_AWS_57", "CKV_AWS_70",
@@ -220,7 +289,8 @@ CONTROLS = (
         id="S3-04", title="Buckets are encrypted with KMS", severity=Severity.MEDIUM,
         resource_types=(BUCKET, ENCRYPTION), check=encryption, stack=True, config_defaults={"allowAes256": False},
         description="Each bucket needs a BucketServerSideEncryptionConfiguration using aws:kms (config allowAes256 "
-                    "accepts SSE-S3 for public assets). " + _S,
+                    "accepts SSE-S3 for public assets). A bucket without any configuration fails even though S3 "
+                    "applies SSE-S3 to new buckets since January 2023 (Checkov CKV_AWS_19 passes it). " + _S,
         remediation="Add BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (and a KMS key).",
         sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies s3-bucket-enable-server-side-encryption"),
     ),

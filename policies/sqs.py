@@ -15,7 +15,7 @@ from policies._helpers import (
     of_type,
     plain,
     policy_statements,
-    principal_is_public,
+    publicly_allowed,
     to_int,
     truthy,
 )
@@ -94,8 +94,9 @@ def tls_least_privilege_policy(subject: Subject, _cfg: Mapping[str, Any]) -> Ite
     for statement in statements:
         if not is_allow(statement):
             continue
-        if principal_is_public(statement.get("Principal")) and not statement.get("Condition"):
-            yield "policy allows Principal '*' without conditions"
+        if publicly_allowed(statement):
+            yield ("policy allows a public principal ('*' or arn:aws:iam::*:...) without a condition restricting it "
+                   "(aws:SourceArn, aws:SourceAccount, aws:PrincipalArn, aws:SourceVpce...)")
         if {"sqs:*", "*"} & set(actions(statement)):
             yield "policy allows sqs:* (grant only the actions needed)"
 
@@ -120,8 +121,9 @@ CONTROLS = (
     Control(
         id="SQS-03", title="SQS policies require TLS and least privilege", severity=Severity.HIGH,
         resource_types=(QUEUE, QUEUE_POLICY), check=tls_least_privilege_policy,
-        description="A queue policy (QueuePolicy or Queue.policy) denies non-TLS access, never allows Principal '*' "
-                    "without conditions, and never allows sqs:*.",
+        description="A queue policy (QueuePolicy or Queue.policy) denies non-TLS access, never allows a public "
+                    "principal ('*', or an ARN with a wildcard account such as arn:aws:iam::*:role/x) without a "
+                    "condition pinning the source or principal, and never allows sqs:*.",
         remediation="Add a Deny on aws:SecureTransport=false; name principals and only the actions needed.",
         sources=("CKV_AWS_168", "CKV_AWS_72", "CKV_AWS_387", "AwsSolutions-SQS4"),
     ),

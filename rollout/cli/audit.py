@@ -58,7 +58,7 @@ def audit(
     from rollout.analysis.check import load_config_file, validate_policy_config
     from rollout.analysis.findings import counts_against
     from rollout.cli._render import print_json, progress_reporter
-    from rollout.live.audit import open_session, run_audit
+    from rollout.live.audit import deployed, open_session, run_audit
     from rollout.render.findings import findings_json
 
     pack_config = load_config_file(config) if config is not None else {}
@@ -70,8 +70,8 @@ def audit(
     if not quiet:
         for gap in result.unavailable:
             typer.echo(f"warning: {gap.service} not evaluated: {gap.reason}", err=True)
-        if not result.subjects:
-            typer.echo(f"note: nothing to audit in {result.region} (account {result.account}); "
+        if not deployed(result.subjects):
+            typer.echo(f"note: nothing deployed to audit in {result.region} (account {result.account}); "
                        "is this the region you deployed to?", err=True)
     if output is AuditFormat.json:
         print_json(findings_json(result.findings, controls=result.controls, resources_evaluated=len(result.subjects),

@@ -64,6 +64,15 @@ GRAFANA_WORKSPACE = "aws:grafana/workspace:Workspace"
 BUDGET = "aws:budgets/budget:Budget"
 TRAIL = "aws:cloudtrail/trail:Trail"
 TOPIC = "aws:sns/topic:Topic"
+VPC = "aws:ec2/vpc:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+NETWORK_TYPES = (VPC, SUBNET, FLOW_LOG, SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
+DB_SNAPSHOT = "aws:rds/snapshot:Snapshot"
+CERTIFICATE = "aws:acm/certificate:Certificate"
+DB_CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
 
 #: botocore client settings: standard retry mode (exponential backoff with jitter on throttling and transient
 #: errors), bounded timeouts so that an unreachable endpoint fails one service quickly.
@@ -308,6 +317,50 @@ def collect_rds(reader: Reader, out: Collection) -> None:
             found.append(normalize_parameter_group(group, parameters))
 
 
+def normalize_snapshot(snapshot: Mapping[str, Any], attributes: Iterable[Mapping[str, Any]], cluster: bool) -> Subject:
+    """A manual DB (or cluster) snapshot; the `restore` attribute's values are its sharedAccounts ('all' = public)."""
+    shared = [v for a in attributes if a.get("AttributeName") == "restore" for v in a.get("AttributeValues") or []]
+    if cluster:
+        return _subject(DB_CLUSTER_SNAPSHOT, snapshot["DBClusterSnapshotIdentifier"], snapshot["DBClusterSnapshotArn"],
+                        {"dbClusterIdentifier": snapshot.get("DBClusterIdentifier"), "sharedAccounts": shared})
+    return _subject(DB_SNAPSHOT, snapshot["DBSnapshotIdentifier"], snapshot["DBSnapshotArn"],
+                    {"dbInstanceIdentifier": snapshot.get("DBInstanceIdentifier"), "sharedAccounts": shared})
+
+
+def normalize_certificate(certificate: Mapping[str, Any]) -> Subject:
+    """An ACM certificate from DescribeCertificate: transparency logging preference and key algorithm (an imported
+    certificate's key is its own, marked by a certificateBody placeholder as in aws.acm.Certificate inputs)."""
+    props = {"domainName": certificate.get("DomainName"), "keyAlgorithm": certificate.get("KeyAlgorithm"),
+             "options": {"certificateTransparencyLoggingPreference":
+                         (certificate.get("Options") or {}).get("CertificateTransparencyLoggingPreference")},
+             "certificateBody": SECRET_SET if certificate.get("Type") == "IMPORTED" else None}
+    return _subject(CERTIFICATE, certificate.get("DomainName", certificate["CertificateArn"]),
+                    certificate["CertificateArn"], props)
+
+
+def collect_certificates(reader: Reader, out: Collection) -> None:
+    with out.attempt("acm", (CERTIFICATE,)) as found:
+        acm = reader.client("acm")
+        for summary in reader.items("acm", "list_certificates", "CertificateSummaryList[]"):
+            found.append(normalize_certificate(
+                acm.describe_certificate(CertificateArn=summary["CertificateArn"])["Certificate"]))
+
+
+def collect_rds_snapshots(reader: Reader, out: Collection) -> None:
+    with out.attempt("rds snapshots", (DB_SNAPSHOT, DB_CLUSTER_SNAPSHOT)) as found:
+        rds = reader.client("rds")
+        for snapshot in reader.items("rds", "describe_db_snapshots", "DBSnapshots[]", SnapshotType="manual"):
+            attributes = rds.describe_db_snapshot_attributes(DBSnapshotIdentifier=snapshot["DBSnapshotIdentifier"])
+            found.append(normalize_snapshot(snapshot, attributes["DBSnapshotAttributesResult"].get(
+                "DBSnapshotAttributes", []), cluster=False))
+        for snapshot in reader.items("rds", "describe_db_cluster_snapshots", "DBClusterSnapshots[]",
+                                     SnapshotType="manual"):
+            attributes = rds.describe_db_cluster_snapshot_attributes(
+                DBClusterSnapshotIdentifier=snapshot["DBClusterSnapshotIdentifier"])
+            found.append(normalize_snapshot(snapshot, attributes["DBClusterSnapshotAttributesResult"].get(
+                "DBClusterSnapshotAttributes", []), cluster=True))
+
+
 # --- ElastiCache --------------------------------------------------------------------------------------------------
 
 
@@ -492,6 +545,14 @@ def collect_cloudfront(reader: Reader, out: Collection) -> None:
 # --- load balancers, WAF ------------------------------------------------------------------------------------------
 
 
+def security_group_arn(region: str, account: str, group_id: str) -> str:
+    return f"arn:aws:ec2:{region}:{account}:security-group/{group_id}"
+
+
+def vpc_arn(region: str, account: str, vpc_id: str) -> str:
+    return f"arn:aws:ec2:{region}:{account}:vpc/{vpc_id}"
+
+
 def normalize_load_balancer(lb: Mapping[str, Any], attributes: Iterable[Mapping[str, str]]) -> Subject:
     attrs = {a["Key"]: a["Value"] for a in attributes}
     props = {
@@ -507,7 +568,10 @@ def normalize_load_balancer(lb: Mapping[str, Any], attributes: Iterable[Mapping[
         "subnets": [z["SubnetId"] for z in lb.get("AvailabilityZones", []) if "SubnetId" in z],
         "securityGroups": lb.get("SecurityGroups", []),
     }
-    return _subject(LOAD_BALANCER, lb["LoadBalancerName"], lb["LoadBalancerArn"], props)
+    _, _, _, region, account, _ = lb["LoadBalancerArn"].split(":", 5)
+    groups = [security_group_arn(region, account, g) for g in lb.get("SecurityGroups", [])]
+    return _subject(LOAD_BALANCER, lb["LoadBalancerName"], lb["LoadBalancerArn"], props,
+                    {"securityGroups": groups} if groups else None)
 
 
 def _action(action: Mapping[str, Any]) -> dict[str, Any]:
@@ -642,6 +706,78 @@ def collect_compute(reader: Reader, out: Collection) -> None:
     with out.attempt("autoscaling", (AUTOSCALING_GROUP,)) as found:
         for group in reader.items("autoscaling", "describe_auto_scaling_groups", "AutoScalingGroups[]"):
             found.append(normalize_autoscaling_group(group, reader.account, reader.region))
+
+
+# --- VPC network ----------------------------------------------------------------------------------------------------
+
+
+def _rules(permissions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """EC2 IpPermissions as aws.ec2.SecurityGroup ingress/egress blocks: one block per source, since AWS keeps a
+    description per CIDR, prefix list or group."""
+    rules: list[dict[str, Any]] = []
+    for permission in permissions:
+        base = {"protocol": permission.get("IpProtocol"), "fromPort": permission.get("FromPort"),
+                "toPort": permission.get("ToPort")}
+        for source, key, prop in (("IpRanges", "CidrIp", "cidrBlocks"), ("Ipv6Ranges", "CidrIpv6", "ipv6CidrBlocks"),
+                                  ("UserIdGroupPairs", "GroupId", "securityGroups"),
+                                  ("PrefixListIds", "PrefixListId", "prefixListIds")):
+            for entry in permission.get(source) or []:
+                rules.append({**base, prop: [entry.get(key)], "description": entry.get("Description") or None})
+    return rules
+
+
+def normalize_security_group(group: Mapping[str, Any], account: str, region: str) -> Subject:
+    """A security group; the VPC's `default` group becomes an aws.ec2.DefaultSecurityGroup joined to its VPC."""
+    default = group.get("GroupName") == "default"
+    props = {"name": group.get("GroupName"), "description": group.get("Description"), "vpcId": group.get("VpcId"),
+             "ingress": _rules(group.get("IpPermissions") or []),
+             "egress": _rules(group.get("IpPermissionsEgress") or [])}
+    deps = {"vpcId": [vpc_arn(region, account, group["VpcId"])]} if group.get("VpcId") else None
+    return _subject(DEFAULT_SECURITY_GROUP if default else SECURITY_GROUP, f"{group['GroupName']} ({group['GroupId']})",
+                    security_group_arn(region, account, group["GroupId"]), props, deps)
+
+
+def normalize_flow_log(flow_log: Mapping[str, Any], account: str, region: str) -> Subject:
+    resource = str(flow_log.get("ResourceId", ""))
+    props = {"vpcId": resource if resource.startswith("vpc-") else None,
+             "trafficType": flow_log.get("TrafficType"), "logDestinationType": flow_log.get("LogDestinationType")}
+    deps = {"vpcId": [vpc_arn(region, account, resource)]} if resource.startswith("vpc-") else None
+    return _subject(FLOW_LOG, flow_log["FlowLogId"],
+                    f"arn:aws:ec2:{region}:{account}:vpc-flow-log/{flow_log['FlowLogId']}", props, deps)
+
+
+def collect_network(reader: Reader, out: Collection) -> None:
+    with out.attempt("ec2 network", NETWORK_TYPES) as found:
+        for vpc in reader.items("ec2", "describe_vpcs", "Vpcs[]"):
+            found.append(_subject(VPC, vpc["VpcId"], vpc_arn(reader.region, reader.account, vpc["VpcId"]),
+                                  {"cidrBlock": vpc.get("CidrBlock"), "isDefault": vpc.get("IsDefault")}))
+        for subnet in reader.items("ec2", "describe_subnets", "Subnets[]"):
+            found.append(_subject(SUBNET, subnet["SubnetId"], subnet.get("SubnetArn") or
+                                  f"arn:aws:ec2:{reader.region}:{reader.account}:subnet/{subnet['SubnetId']}",
+                                  {"vpcId": subnet.get("VpcId"), "cidrBlock": subnet.get("CidrBlock"),
+                                   "mapPublicIpOnLaunch": subnet.get("MapPublicIpOnLaunch"),
+                                   "defaultForAz": subnet.get("DefaultForAz")}))
+        for flow_log in reader.items("ec2", "describe_flow_logs", "FlowLogs[]"):
+            found.append(normalize_flow_log(flow_log, reader.account, reader.region))
+        for group in reader.items("ec2", "describe_security_groups", "SecurityGroups[]"):
+            found.append(normalize_security_group(group, reader.account, reader.region))
+
+
+def deployed(subjects: Sequence[Subject]) -> list[Subject]:
+    """The subjects that someone deployed: all but AWS's default VPC, its default subnets and its default group
+    (which every region has, and which the network controls still judge)."""
+    default_vpcs = {s.name for s in subjects if s.type == VPC and s.props.get("isDefault") is True}
+
+    def aws_default(subject: Subject) -> bool:
+        if subject.type == VPC:
+            return subject.name in default_vpcs
+        if subject.type == SUBNET:
+            return subject.props.get("vpcId") in default_vpcs and subject.props.get("defaultForAz") is True
+        if subject.type == DEFAULT_SECURITY_GROUP:
+            return subject.props.get("vpcId") in default_vpcs
+        return False
+
+    return [s for s in subjects if not aws_default(s)]
 
 
 # --- S3 -----------------------------------------------------------------------------------------------------------
@@ -797,6 +933,33 @@ def normalize_alarm(alarm: Mapping[str, Any]) -> Subject:
     return _subject(METRIC_ALARM, alarm["AlarmName"], alarm["AlarmArn"], props)
 
 
+def normalize_topic(arn: str, attributes: Mapping[str, str]) -> Subject:
+    """An SNS topic from GetTopicAttributes (KmsMasterKeyId, Policy: the SNS-01/02 inputs)."""
+    name = arn.rsplit(":", 1)[-1]
+    return _subject(TOPIC, name, arn, {"name": name, "kmsMasterKeyId": attributes.get("KmsMasterKeyId") or None,
+                                       "policy": attributes.get("Policy") or None})
+
+
+def normalize_trail(trail: Mapping[str, Any], status: Mapping[str, Any], selectors: Mapping[str, Any]) -> Subject:
+    """A trail from DescribeTrails + GetTrailStatus (IsLogging) + GetEventSelectors, in aws.cloudtrail.Trail inputs."""
+    props = {
+        "name": trail["Name"], "s3BucketName": trail.get("S3BucketName"),
+        "isMultiRegionTrail": trail.get("IsMultiRegionTrail"), "kmsKeyId": trail.get("KmsKeyId"),
+        "enableLogFileValidation": trail.get("LogFileValidationEnabled"),
+        "cloudWatchLogsGroupArn": trail.get("CloudWatchLogsLogGroupArn"),
+        "cloudWatchLogsRoleArn": trail.get("CloudWatchLogsRoleArn"),
+        "enableLogging": status.get("IsLogging"),
+        "eventSelectors": [{"includeManagementEvents": s.get("IncludeManagementEvents"),
+                            "readWriteType": s.get("ReadWriteType")} for s in selectors.get("EventSelectors") or []]
+                          or None,
+        "advancedEventSelectors": [
+            {"name": s.get("Name"), "fieldSelectors": [{"field": f.get("Field"), "equals": f.get("Equals")}
+                                                       for f in s.get("FieldSelectors", [])]}
+            for s in selectors.get("AdvancedEventSelectors") or []] or None,
+    }
+    return _subject(TRAIL, trail["Name"], trail["TrailARN"], props)
+
+
 def collect_monitoring(reader: Reader, out: Collection) -> None:
     with out.attempt("logs", (LOG_GROUP,)) as found:
         found.extend(normalize_log_group(g) for g in reader.items("logs", "describe_log_groups", "logGroups[]"))
@@ -804,15 +967,16 @@ def collect_monitoring(reader: Reader, out: Collection) -> None:
         found.extend(normalize_alarm(a) for a in reader.items("cloudwatch", "describe_alarms", "MetricAlarms[]",
                                                                AlarmTypes=["MetricAlarm"]))
     with out.attempt("sns", (TOPIC,)) as found:
+        sns = reader.client("sns")
         for topic in reader.items("sns", "list_topics", "Topics[]"):
             arn = topic["TopicArn"]
-            found.append(_subject(TOPIC, arn.rsplit(":", 1)[-1], arn, {"name": arn.rsplit(":", 1)[-1]}))
+            found.append(normalize_topic(arn, sns.get_topic_attributes(TopicArn=arn).get("Attributes", {})))
     with out.attempt("cloudtrail", (TRAIL,)) as found:
-        for trail in reader.client("cloudtrail").describe_trails(includeShadowTrails=True).get("trailList", []):
-            found.append(_subject(TRAIL, trail["Name"], trail["TrailARN"], {
-                "name": trail["Name"], "s3BucketName": trail.get("S3BucketName"),
-                "isMultiRegionTrail": trail.get("IsMultiRegionTrail"), "kmsKeyId": trail.get("KmsKeyId"),
-                "enableLogFileValidation": trail.get("LogFileValidationEnabled")}))
+        cloudtrail = reader.client("cloudtrail")
+        for trail in cloudtrail.describe_trails(includeShadowTrails=True).get("trailList", []):
+            status = cloudtrail.get_trail_status(Name=trail["TrailARN"])
+            selectors = cloudtrail.get_event_selectors(TrailName=trail["TrailARN"])
+            found.append(normalize_trail(trail, status, selectors))
     with out.attempt("budgets", (BUDGET,)) as found:
         for budget in reader.items("budgets", "describe_budgets", "Budgets[]", AccountId=reader.account):
             limit = budget.get("BudgetLimit") or {}
@@ -976,7 +1140,8 @@ def collect_observability(reader: Reader, out: Collection) -> None:
 
 
 COLLECTORS: tuple[Callable[[Reader, Collection], None], ...] = (
-    collect_rds, collect_elasticache, collect_sqs, collect_cloudfront, collect_load_balancers, collect_compute,
+    collect_rds, collect_rds_snapshots, collect_elasticache, collect_sqs, collect_cloudfront, collect_load_balancers, collect_compute,
+    collect_network, collect_certificates,
     collect_s3, collect_iam, collect_monitoring, collect_backup, collect_kms, collect_secrets, collect_observability,
 )
 

@@ -1,6 +1,6 @@
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE as UA
 
-from policies.autoscaling import GROUP
+from policies.autoscaling import ATTACHMENT, GROUP
 from policies.core import UNKNOWN_STRING_VALUE as U
 
 GOOD = {"launchTemplate": {"id": "lt-1", "version": "$Latest"}, "minSize": 2, "maxSize": 6,
@@ -29,4 +29,17 @@ def test_asg02_health_and_zones(res, variant, assert_exact):
         "fail_ec2_health_behind_lb": asg(res, variant, "b", {"healthCheckType": "EC2"}),
         "fail_one_subnet": asg(res, variant, "c", {"vpcZoneIdentifiers": ["subnet-a"]}),
         "unknown_subnets": asg(res, variant, "d", {"vpcZoneIdentifiers": UA}),
+        "fail_attached_by_resource_with_ec2_health": attached(res, variant, "e", {"targetGroupArns": [], "healthCheckType": "EC2"}),
+        "pass_attached_by_resource_with_elb_health": attached(res, variant, "f", {"targetGroupArns": []}),
+        "fail_attached_by_name_with_default_health": [
+            asg(res, variant, "g", {"name": "web", "targetGroupArns": [], "healthCheckType": variant.DELETE}),
+            res(ATTACHMENT, "g-att", {"autoscalingGroupName": "web", "lbTargetGroupArn": "arn:tg"})],
+        "fail_classic_elbs_with_ec2_health": asg(res, variant, "h", {"targetGroupArns": [], "loadBalancers": ["shop-elb"],
+                                                                    "healthCheckType": "EC2"}),
     })
+
+
+def attached(res, variant, name, changes):
+    group = asg(res, variant, name, changes)
+    return [group, res(ATTACHMENT, f"{name}-att", {"autoscalingGroupName": "mock", "lbTargetGroupArn": "arn:tg"},
+                       {"autoscalingGroupName": [group.urn]})]

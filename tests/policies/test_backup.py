@@ -62,3 +62,31 @@ def test_bak03_databases_selected(res, assert_exact):
                                          res(SELECTION, "d-sel", {"resources": ["x"]}, {"resources": [other.urn]})],
         "unknown_replica_source": [res(INSTANCE, "e", {"engine": "postgres", "replicateSourceDb": U})],
     })
+
+
+def test_bak03_clusters_file_systems_and_volumes(res, assert_exact):
+    from policies.backup import CLUSTER, EFS_BACKUP_POLICY, FILE_SYSTEM, VOLUME
+
+    def selected(kind, name, props, resources=None):
+        store = res(kind, name, props)
+        selection = res(SELECTION, f"{name}-sel", {"planId": "p", "iamRoleArn": "r", "resources": resources or ["arn"]},
+                        {} if resources else {"resources": [store.urn]})
+        return [store, selection]
+
+    fs = res(FILE_SYSTEM, "f", {"encrypted": True})
+    assert_exact("BAK-03", {
+        "pass_cluster_by_arn": selected(CLUSTER, "a", {"engine": "aurora-postgresql"}),
+        "pass_volume_wildcard": selected(VOLUME, "a2", {"size": 10}, ["arn:aws:ec2:*:*:volume/*"]),
+        "pass_efs_by_arn": selected(FILE_SYSTEM, "a3", {"encrypted": True}),
+        "pass_efs_automatic_backups": [fs, res(EFS_BACKUP_POLICY, "f-bp", {"fileSystemId": "mock",
+                                                                           "backupPolicy": {"status": "ENABLED"}},
+                                               {"fileSystemId": [fs.urn]})],
+        "pass_replica_cluster": [res(CLUSTER, "a4", {"engine": "aurora-mysql", "replicationSourceIdentifier": "arn:src"})],
+        "fail_cluster_not_selected": [res(CLUSTER, "b", {"engine": "aurora-postgresql"})],
+        "fail_volume_rds_wildcard_only": selected(VOLUME, "c", {"size": 10}, ["arn:aws:rds:*:*:db:*"]),
+        "fail_efs_backups_disabled": [res(FILE_SYSTEM, "d", {"encrypted": True}),
+                                      res(EFS_BACKUP_POLICY, "d-bp", {"fileSystemId": "fs-d", "backupPolicy": {"status": "DISABLED"}})],
+        "unknown_efs_backup_status": [fs2 := res(FILE_SYSTEM, "e", {"encrypted": True}),
+                                      res(EFS_BACKUP_POLICY, "e-bp", {"fileSystemId": "mock", "backupPolicy": {"status": U}},
+                                          {"fileSystemId": [fs2.urn]})],
+    })

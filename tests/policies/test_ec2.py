@@ -1,7 +1,10 @@
+import base64
+
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UN
 
 from policies.core import UNKNOWN_STRING_VALUE as U
-from policies.ec2 import LAUNCH_TEMPLATE
+from policies.ec2 import INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, VOLUME
 
 GOOD = {
     "imageId": "ami-1", "instanceType": "t4g.small",
@@ -57,3 +60,66 @@ def test_lt04_encrypted_volumes(res, variant, assert_exact):
     assert_exact("LT-04", {"pass_cmk": lt(res, variant, "a"),
                            "fail_no_cmk": lt(res, variant, "b", {"blockDeviceMappings.0.ebs.kmsKeyId": variant.DELETE})},
                  {"requireKmsKey": True})
+
+
+INSTANCE_OK = {
+    "ami": "ami-1", "instanceType": "t4g.small", "subnetId": "subnet-1",
+    "metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1},
+    "associatePublicIpAddress": False, "rootBlockDevice": {"encrypted": True, "volumeSize": 20},
+    "ebsBlockDevices": [{"deviceName": "/dev/sdf", "encrypted": True, "volumeSize": 50}],
+}
+
+
+def inst(res, variant, name, changes=None, kind=INSTANCE):
+    return res(kind, name, variant(INSTANCE_OK, changes or {}))
+
+
+def test_instances_and_launch_configurations(res, variant, assert_exact):
+    assert_exact("LT-01", {
+        "pass_instance_required": inst(res, variant, "a"),
+        "pass_endpoint_disabled": inst(res, variant, "a2", {"metadataOptions": {"httpEndpoint": "disabled"}}),
+        "pass_launch_configuration_required": inst(res, variant, "a3", kind=LAUNCH_CONFIGURATION),
+        "fail_instance_default": inst(res, variant, "b", {"metadataOptions": variant.DELETE}),
+        "fail_launch_configuration_optional": inst(res, variant, "c", {"metadataOptions.httpTokens": "optional"},
+                                                   kind=LAUNCH_CONFIGURATION),
+        "unknown_instance_tokens": inst(res, variant, "d", {"metadataOptions.httpTokens": U}),
+    })
+    assert_exact("LT-03", {
+        "pass_instance_private": inst(res, variant, "a"),
+        "pass_instance_unset": inst(res, variant, "a2", {"associatePublicIpAddress": variant.DELETE}),
+        "fail_instance_public": inst(res, variant, "b", {"associatePublicIpAddress": True}),
+        "fail_launch_configuration_public": inst(res, variant, "c", {"associatePublicIpAddress": True},
+                                                 kind=LAUNCH_CONFIGURATION),
+    })
+    assert_exact("LT-04", {
+        "pass_instance_encrypted": inst(res, variant, "a"),
+        "pass_volume_encrypted": res(VOLUME, "a2", {"availabilityZone": "ap-southeast-1a", "size": 10, "encrypted": True}),
+        "pass_device_from_snapshot": inst(res, variant, "a3", {"ebsBlockDevices.0.encrypted": variant.DELETE,
+                                                              "ebsBlockDevices.0.snapshotId": "snap-1"}),
+        "fail_instance_root_default": inst(res, variant, "b", {"rootBlockDevice": variant.DELETE}),
+        "fail_instance_root_unencrypted": inst(res, variant, "c", {"rootBlockDevice.encrypted": False}),
+        "fail_instance_data_unencrypted": inst(res, variant, "d", {"ebsBlockDevices.0.encrypted": False}),
+        "fail_launch_configuration_unencrypted": inst(res, variant, "e", {"rootBlockDevice.encrypted": False},
+                                                      kind=LAUNCH_CONFIGURATION),
+        "fail_volume_unencrypted": res(VOLUME, "f", {"availabilityZone": "ap-southeast-1a", "size": 10}),
+        "unknown_volume": res(VOLUME, "g", {"availabilityZone": "ap-southeast-1a", "size": 10, "encrypted": UB}),
+    })
+
+
+def test_ec201_no_secrets_in_user_data(res, variant, assert_exact):
+    key_script = "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n"
+    encoded = base64.b64encode(key_script.encode()).decode()
+    assert_exact("EC2-01", {
+        "pass_reads_secret_at_boot": inst(res, variant, "a", {"userData": "#!/bin/bash\nDB_PASSWORD=$(aws secretsmanager "
+                                                                           "get-secret-value --secret-id shop/db)\n"}),
+        "pass_no_user_data": inst(res, variant, "a2"),
+        "pass_template_clean": lt(res, variant, "a3", {"userData": base64.b64encode(b"#!/bin/bash\nyum -y update\n").decode()}),
+        "fail_access_key": inst(res, variant, "b", {"userData": key_script}),
+        "fail_template_base64_key": lt(res, variant, "c", {"userData": encoded}),
+        "fail_instance_base64_key": inst(res, variant, "d", {"userDataBase64": encoded}),
+        "fail_private_key": inst(res, variant, "e", {"userData": "cat > k <<EOF\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\nEOF"}),
+        "fail_literal_password": inst(res, variant, "f", {"userData": "#!/bin/sh\nDB_PASSWORD=Sup3rSecret!\n"},
+                                      kind=LAUNCH_CONFIGURATION),
+        "fail_secret_key": inst(res, variant, "g", {"userData": "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}),
+        "unknown_user_data": inst(res, variant, "h", {"userData": U}),
+    })

@@ -70,3 +70,28 @@ def test_ec05_snapshots(res, variant, assert_exact):
     assert_exact("EC-05", fixtures)
     assert_exact("EC-05", {"pass_seven": rg(res, variant, "a", {"snapshotRetentionLimit": 7}),
                            "fail_three_below_seven": fixtures["pass_retained"]}, {"minRetentionDays": 7})
+
+
+def test_standalone_cache_clusters(res, assert_exact):
+    from policies.elasticache import CLUSTER
+
+    def cluster(name, **props):
+        return res(CLUSTER, name, {"clusterId": name, "nodeType": "cache.t4g.micro", "numCacheNodes": 1, **props})
+
+    member = cluster("m", replicationGroupId="shop-cache")
+    for control in ("EC-01", "EC-02", "EC-03"):
+        assert_exact(control, {
+            "pass_group_member": member,
+            "fail_single_redis_node": cluster("r", engine="redis"),
+            "fail_single_valkey_node": cluster("v", engine="valkey"),
+        })
+    assert_exact("EC-02", {"pass_memcached_tls": cluster("mc", engine="memcached", transitEncryptionEnabled=True),
+                           "fail_memcached_plain": cluster("mc2", engine="memcached")})
+    assert_exact("EC-04", {"pass_memcached_cross_az": cluster("mc", engine="memcached", azMode="cross-az", numCacheNodes=2),
+                           "pass_group_member": member,
+                           "fail_single_redis_node": cluster("r", engine="redis"),
+                           "fail_memcached_single_az": cluster("mc2", engine="memcached")})
+    assert_exact("EC-05", {"pass_redis_snapshots": cluster("r", engine="redis", snapshotRetentionLimit=3),
+                           "pass_memcached_not_judged": cluster("mc", engine="memcached"),
+                           "fail_redis_without_snapshots": cluster("r2", engine="redis"),
+                           "unknown_limit": cluster("r3", engine="redis", snapshotRetentionLimit=UN)})

@@ -3,7 +3,7 @@ import json
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UB
 
 from policies.core import UNKNOWN_STRING_VALUE as U
-from policies.kms import KEY
+from policies.kms import KEY, KEY_POLICY
 
 ROOT = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "kms:*", "Resource": "*"}
 
@@ -24,6 +24,8 @@ def test_kms02_deletion(res, assert_exact):
         "fail_short_window": res(KEY, "b", {"deletionWindowInDays": 7}),
         "fail_bypass_lockout": res(KEY, "c", {"bypassPolicyLockoutSafetyCheck": True}),
         "unknown_bypass": res(KEY, "d", {"bypassPolicyLockoutSafetyCheck": UB}),
+        "fail_key_policy_bypass": res(KEY_POLICY, "e", {"keyId": "k", "policy": "{}", "bypassPolicyLockoutSafetyCheck": True}),
+        "pass_key_policy_default": res(KEY_POLICY, "f", {"keyId": "k", "policy": "{}"}),
     })
 
 
@@ -36,4 +38,10 @@ def test_kms03_not_public(res, assert_exact):
         "fail_star_principal": res(KEY, "b", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": "*"}]})}),
         "fail_aws_star_principal": res(KEY, "c", {"policy": json.dumps({"Statement": [{**ROOT, "Principal": {"AWS": ["*"]}}]})}),
         "unknown_policy": res(KEY, "d", {"policy": U}),
+        "fail_key_policy_resource_public": res(KEY_POLICY, "e", {"keyId": "k", "policy": json.dumps({"Statement": [{**ROOT, "Principal": "*"}]})}),
+        "pass_key_policy_resource_root": res(KEY_POLICY, "f", {"keyId": "k", "policy": json.dumps({"Statement": [ROOT]})}),
+        "fail_star_with_unrelated_condition": res(KEY, "g", {"policy": json.dumps({"Statement": [
+            {**ROOT, "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})}),
+        "fail_wildcard_account": res(KEY, "h", {"policy": json.dumps({"Statement": [
+            {**ROOT, "Principal": {"AWS": "arn:aws:iam::*:root"}}]})}),
     })

@@ -81,3 +81,63 @@ def test_alb06_waf(res, variant, assert_exact):
                                             res(WEB_ACL_ASSOCIATION, "c-waf", {"resourceArn": "x"}, {"resourceArn": [other.urn]})],
         "unknown_internal": with_waf("d", {"internal": UB}, associate=False),
     })
+
+
+def test_classic_load_balancers(res, assert_exact):
+    from policies.lb import CLASSIC
+
+    https = {"lbPort": 443, "lbProtocol": "https", "instancePort": 8080, "instanceProtocol": "http",
+             "sslCertificateId": "arn:aws:acm:ap-southeast-1:1:certificate/c"}
+    plain = {"lbPort": 80, "lbProtocol": "http", "instancePort": 8080, "instanceProtocol": "http"}
+
+    def elb(name, *listeners, **props):
+        return res(CLASSIC, name, {"availabilityZones": ["ap-southeast-1a"], "listeners": list(listeners), **props})
+
+    assert_exact("ALB-01", {
+        "pass_https_only": elb("a", https),
+        "pass_internal_http": elb("a2", plain, internal=True),
+        "fail_public_http": elb("b", https, plain),
+        "fail_public_tcp": elb("c", {**plain, "lbProtocol": "tcp"}),
+        "unknown_protocol": elb("d", {**plain, "lbProtocol": U}),
+    })
+    assert_exact("ALB-03", {
+        "pass_default_desync": elb("a", https),
+        "fail_monitor_desync": elb("b", https, desyncMitigationMode="monitor"),
+    })
+    assert_exact("ALB-04", {
+        "pass_logs_block": elb("a", https, accessLogs={"bucket": "logs", "interval": 60}),
+        "fail_no_logs": elb("b", https),
+        "fail_logs_disabled": elb("c", https, accessLogs={"bucket": "logs", "enabled": False}),
+    })
+
+
+def test_tg01_tls_to_targets(res, assert_exact):
+    from policies.lb import CLASSIC
+
+    def path(name, listener_protocol="HTTPS", group_protocol="HTTP", via_rule=False, target_type="instance"):
+        group = res("aws:lb/targetGroup:TargetGroup", name, {"protocol": group_protocol, "port": 8080,
+                                                            "targetType": target_type, "vpcId": "v"})
+        forward = [{"type": "forward", "targetGroupArn": "mock"}]
+        if via_rule:
+            listener = res("aws:lb/listener:Listener", f"{name}-l", {"protocol": listener_protocol, "port": 443,
+                                                                    "defaultActions": [{"type": "fixed-response"}]})
+            rule = res("aws:lb/listenerRule:ListenerRule", f"{name}-r", {"listenerArn": "mock", "actions": forward},
+                       {"listenerArn": [listener.urn], "actions": [group.urn]})
+            return [group, listener, rule]
+        listener = res("aws:lb/listener:Listener", f"{name}-l", {"protocol": listener_protocol, "port": 443,
+                                                                "defaultActions": forward}, {"defaultActions": [group.urn]})
+        return [group, listener]
+
+    assert_exact("TG-01", {
+        "pass_behind_https": path("a"),
+        "pass_behind_https_rule": path("a2", via_rule=True),
+        "pass_https_target_group": path("a3", listener_protocol="HTTP", group_protocol="HTTPS"),
+        "pass_lambda_targets": [res("aws:lb/targetGroup:TargetGroup", "a4", {"targetType": "lambda"})],
+        "fail_behind_http": path("b", listener_protocol="HTTP"),
+        "fail_unattached": [res("aws:lb/targetGroup:TargetGroup", "c", {"protocol": "HTTP", "port": 80, "vpcId": "v"})],
+        "fail_classic_plain_both_sides": [res(CLASSIC, "d", {"listeners": [
+            {"lbPort": 80, "lbProtocol": "http", "instancePort": 80, "instanceProtocol": "http"}]})],
+        "pass_classic_https_front": [res(CLASSIC, "e", {"listeners": [
+            {"lbPort": 443, "lbProtocol": "https", "instancePort": 80, "instanceProtocol": "http", "sslCertificateId": "c"}]})],
+        "unknown_protocol": [res("aws:lb/targetGroup:TargetGroup", "f", {"protocol": U})],
+    })

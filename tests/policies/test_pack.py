@@ -31,7 +31,7 @@ def test_main_builds_the_pack_without_serving(monkeypatch):
     built = {}
     monkeypatch.setattr(pack, "PolicyPack", lambda **kwargs: built.update(kwargs))
     pack.main()
-    assert built["name"] == "sme-rollout" and len(built["policies"]) == 69
+    assert built["name"] == "sme-rollout" and len(built["policies"]) == len(CONTROLS)
     assert built["enforcement_level"] == pulumi_policy.EnforcementLevel.ADVISORY
 
 

@@ -3,7 +3,7 @@ from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UN
 
 from policies.core import UNKNOWN_STRING_VALUE as U
 from policies.core import evaluate
-from policies.rds import INSTANCE, PARAMETER_GROUP, engine_family
+from policies.rds import CLUSTER, CLUSTER_INSTANCE, CLUSTER_PARAMETER_GROUP, INSTANCE, PARAMETER_GROUP, engine_family
 from policies.registry import BY_ID
 
 PRIMARY = {
@@ -11,6 +11,7 @@ PRIMARY = {
     "publiclyAccessible": False, "multiAz": True, "backupRetentionPeriod": 7, "deletionProtection": True,
     "skipFinalSnapshot": False, "iamDatabaseAuthenticationEnabled": True, "parameterGroupName": "pg-tls",
     "enabledCloudwatchLogsExports": ["postgresql", "upgrade"], "monitoringInterval": 60,
+    "monitoringRoleArn": "arn:aws:iam::1:role/rds-monitoring",
     "performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": "arn:aws:kms:k",
     "caCertIdentifier": "rds-ca-rsa2048-g1", "identifier": "shop-db",
 }
@@ -128,6 +129,8 @@ def test_rds08_monitoring(res, variant, assert_exact):
         "fail_no_performance_insights": db(res, variant, "d", {"performanceInsightsEnabled": False}),
         "fail_performance_insights_without_kms": db(res, variant, "e", {"performanceInsightsKmsKeyId": variant.DELETE}),
         "unknown_interval": db(res, variant, "f", {"monitoringInterval": UN}),
+        "fail_interval_without_role": db(res, variant, "g", {"monitoringRoleArn": variant.DELETE}),
+        "fail_invalid_interval": db(res, variant, "h", {"monitoringInterval": 7}),
     })
 
 
@@ -161,4 +164,112 @@ def test_rds10_replicas_match_source(res, variant, assert_exact):
         "fail_other_monitoring": replica_stack(res, variant, "d", {"monitoringInterval": 0}),
         "fail_source_without_backups": replica_stack(res, variant, "e", source_changes={"backupRetentionPeriod": 0}),
         "unknown_public": replica_stack(res, variant, "f", {"publiclyAccessible": UB}),
+    })
+
+
+CLUSTER_OK = {
+    "engine": "aurora-postgresql", "engineVersion": "16.4", "storageEncrypted": True, "kmsKeyId": "arn:aws:kms:k",
+    "backupRetentionPeriod": 7, "deletionProtection": True, "skipFinalSnapshot": False,
+    "iamDatabaseAuthenticationEnabled": True, "dbClusterParameterGroupName": "apg-tls",
+    "enabledCloudwatchLogsExports": ["postgresql"], "clusterIdentifier": "shop-aurora",
+}
+CLUSTER_MEMBER = {"clusterIdentifier": "shop-aurora", "engine": "aurora-postgresql", "instanceClass": "db.r6g.large",
+                  "publiclyAccessible": False, "autoMinorVersionUpgrade": True, "monitoringInterval": 60,
+                  "monitoringRoleArn": "arn:aws:iam::1:role/rds-monitoring",
+                  "performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": "arn:aws:kms:k",
+                  "caCertIdentifier": "rds-ca-rsa2048-g1"}
+CLUSTER_TLS = {"name": "apg-tls", "family": "aurora-postgresql16", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}
+
+
+def cluster(res, variant, name, changes=None):
+    return res(CLUSTER, name, variant(CLUSTER_OK, changes or {}))
+
+
+def member(res, variant, name, changes=None):
+    return res(CLUSTER_INSTANCE, name, variant(CLUSTER_MEMBER, changes or {}))
+
+
+def test_engine_family_of_other_engines():
+    assert [engine_family(e) for e in ("aurora", "aurora5.6", "aurora-postgresql15", "sqlserver-se", "sqlserver-ex-15.0",
+                                       "custom-sqlserver-ee", "db2-se")] \
+        == ["mysql", "mysql", "postgres", "sqlserver", "sqlserver", "sqlserver", None]
+
+
+def test_cluster_controls(res, variant, assert_exact):
+    assert_exact("RDS-01", {
+        "pass_cluster_encrypted": cluster(res, variant, "a"),
+        "pass_serverless_v1": cluster(res, variant, "a2", {"storageEncrypted": variant.DELETE, "engineMode": "serverless"}),
+        "fail_cluster_unencrypted": cluster(res, variant, "b", {"storageEncrypted": False}),
+        "fail_cluster_default": cluster(res, variant, "b2", {"storageEncrypted": variant.DELETE}),
+        "unknown_cluster_flag": cluster(res, variant, "c", {"storageEncrypted": UB}),
+    })
+    assert_exact("RDS-02", {
+        "pass_private_member": member(res, variant, "a"),
+        "fail_public_member": member(res, variant, "b", {"publiclyAccessible": True}),
+    })
+    assert_exact("RDS-04", {
+        "pass_cluster_week": cluster(res, variant, "a"),
+        "fail_cluster_default_one_day": cluster(res, variant, "b", {"backupRetentionPeriod": variant.DELETE}),
+        "pass_replica_cluster": cluster(res, variant, "c", {"backupRetentionPeriod": 1,
+                                                            "replicationSourceIdentifier": "arn:aws:rds:us-east-1:1:cluster:x"}),
+    })
+    assert_exact("RDS-05", {
+        "pass_cluster_protected": cluster(res, variant, "a"),
+        "fail_cluster_unprotected": cluster(res, variant, "b", {"deletionProtection": False}),
+        "fail_cluster_skips_snapshot": cluster(res, variant, "c", {"skipFinalSnapshot": True}),
+    })
+    assert_exact("RDS-07", {
+        "pass_cluster_iam_auth": cluster(res, variant, "a"),
+        "fail_cluster_no_iam_auth": cluster(res, variant, "b", {"iamDatabaseAuthenticationEnabled": variant.DELETE}),
+    })
+    assert_exact("RDS-08", {
+        "pass_cluster_logs": cluster(res, variant, "a"),
+        "pass_member_monitored": member(res, variant, "a2"),
+        "fail_cluster_no_logs": cluster(res, variant, "b", {"enabledCloudwatchLogsExports": variant.DELETE}),
+        "fail_member_no_monitoring": member(res, variant, "c", {"monitoringInterval": 0}),
+        "fail_member_no_insights": member(res, variant, "d", {"performanceInsightsEnabled": False}),
+    })
+    assert_exact("RDS-09", {
+        "pass_member_patched": member(res, variant, "a"),
+        "fail_member_no_minor_upgrades": member(res, variant, "b", {"autoMinorVersionUpgrade": False}),
+    })
+
+
+def test_rds06_clusters_and_engines(res, variant, assert_exact):
+    def with_cluster_group(name, group_changes=None, cluster_changes=None):
+        group = res(CLUSTER_PARAMETER_GROUP, f"{name}-cpg", variant(CLUSTER_TLS, group_changes or {}))
+        c = res(CLUSTER, name, variant(CLUSTER_OK, {"dbClusterParameterGroupName": "mock", **(cluster_changes or {})}),
+                {"dbClusterParameterGroupName": [group.urn]})
+        return [c, group]
+
+    aurora_mysql = {"family": "aurora-mysql8.0", "parameters": [{"name": "require_secure_transport", "value": "ON"}]}
+    sqlserver = {"name": "ss", "family": "sqlserver-se-15.0", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}
+    assert_exact("RDS-06", {
+        "pass_aurora_postgres_force_ssl": with_cluster_group("a"),
+        "pass_aurora_mysql_secure_transport": with_cluster_group("a2", aurora_mysql, {"engine": "aurora-mysql"}),
+        "fail_aurora_mysql_v1_without_parameter": with_cluster_group("a3", {**aurora_mysql, "family": "aurora5.6", "parameters": []},
+                                                                     {"engine": "aurora"}),
+        "fail_cluster_default_group": cluster(res, variant, "b", {"dbClusterParameterGroupName": variant.DELETE}),
+        "fail_cluster_force_ssl_off": with_cluster_group("c", {"parameters.0.value": "0"}),
+        "fail_cluster_group_outside_stack": cluster(res, variant, "d", {"dbClusterParameterGroupName": "elsewhere"}),
+        "pass_sqlserver_force_ssl": [db(res, variant, "e", {"engine": "sqlserver-se", "parameterGroupName": "ss"}),
+                                     res(PARAMETER_GROUP, "e-pg", sqlserver)],
+        "fail_sqlserver_without_force_ssl": [db(res, variant, "f", {"engine": "sqlserver-ex", "parameterGroupName": "ss"}),
+                                             res(PARAMETER_GROUP, "f-pg", {**sqlserver, "parameters": []})],
+        "pass_oracle_not_judged": db(res, variant, "g", {"engine": "oracle-se2", "parameterGroupName": variant.DELETE}),
+        "unknown_cluster_parameter": with_cluster_group("h", {"parameters.0.value": U}),
+    })
+
+
+def test_rds11_private_snapshots(res, assert_exact):
+    from policies.rds import SNAPSHOTS
+
+    snapshot, cluster_snapshot, copy = SNAPSHOTS
+    assert_exact("RDS-11", {
+        "pass_private": res(snapshot, "a", {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s"}),
+        "pass_shared_with_account": res(cluster_snapshot, "a2", {"dbClusterIdentifier": "c", "sharedAccounts": ["123456789012"]}),
+        "fail_public": res(snapshot, "b", {"dbInstanceIdentifier": "db", "sharedAccounts": ["all"]}),
+        "fail_public_cluster_snapshot": res(cluster_snapshot, "c", {"dbClusterIdentifier": "c", "sharedAccounts": ["ALL"]}),
+        "fail_public_copy": res(copy, "d", {"sourceDbSnapshotIdentifier": "s", "sharedAccounts": ["1", "all"]}),
+        "unknown_accounts": res(snapshot, "e", {"dbInstanceIdentifier": "db", "sharedAccounts": [U]}),
     })

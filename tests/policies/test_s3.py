@@ -41,6 +41,8 @@ def test_s302_tls_only_policy(res, assert_exact):
             {**TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})})),
         "fail_not_json": bucket_stack(res, "e", (s3.POLICY, {"policy": "{not json"})),
         "unknown_policy": bucket_stack(res, "f", (s3.POLICY, {"policy": U})),
+        "pass_inline_policy": [res(s3.BUCKET, "g", {"bucket": "g", "policy": json.dumps({"Statement": [allow, TLS_DENY]})})],
+        "fail_inline_policy_without_tls": [res(s3.BUCKET, "h", {"bucket": "h", "policy": json.dumps({"Statement": [allow]})})],
     })
 
 
@@ -64,7 +66,26 @@ def test_s303_no_public_access(res, assert_exact):
         "fail_public_policy": bucket_stack(res, "e", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [public_read]})})),
         "fail_star_other_source": bucket_stack(res, "e2", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [star_with_other]})})),
         "unknown_ownership": bucket_stack(res, "f", (s3.OWNERSHIP, {"rule": {"objectOwnership": U}})),
+        "pass_star_with_principal_arn": policy_with(res, "g", enforced, {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::1:role/app"}}),
+        "pass_star_with_source_vpce": policy_with(res, "h", enforced, {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}),
+        "pass_star_with_vpce_account": policy_with(res, "i", enforced, {"StringEquals": {"aws:VpceAccount": "123456789012"}}),
+        "fail_star_with_wildcard_principal_arn": policy_with(res, "j", enforced, {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/app"}}),
+        "fail_star_with_negated_vpce": policy_with(res, "k", enforced, {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}),
+        "fail_star_with_if_exists": policy_with(res, "l", enforced, {"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}),
+        "fail_any_account_role": bucket_stack(res, "m", enforced, (s3.POLICY, {"policy": json.dumps({"Statement": [
+            {**public_read, "Principal": {"AWS": "arn:aws:iam::*:role/reader"}}]})})),
+        "fail_inline_public_policy": [res(s3.BUCKET, "n", {"bucket": "n", "policy": json.dumps({"Statement": [public_read]})}),
+                                      res(s3.OWNERSHIP, "n-own", {"bucket": "n", "rule": {"objectOwnership": "BucketOwnerEnforced"}})],
+        "fail_inline_public_grant": [res(s3.BUCKET, "o", {"bucket": "o", "grants": [
+            {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permissions": ["READ"]}]}),
+                                     res(s3.OWNERSHIP, "o-own", {"bucket": "o", "rule": {"objectOwnership": "BucketOwnerEnforced"}})],
     })
+
+
+def policy_with(res, name, ownership, condition):
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+                 "Condition": condition}
+    return bucket_stack(res, name, ownership, (s3.POLICY, {"policy": json.dumps({"Statement": [statement]})}))
 
 
 def test_s304_encryption(res, assert_exact):
@@ -76,6 +97,10 @@ def test_s304_encryption(res, assert_exact):
         "fail_missing": bucket_stack(res, "b"),
         "fail_aes256": bucket_stack(res, "c", sse("AES256")),
         "unknown_algorithm": bucket_stack(res, "d", sse(U)),
+        "pass_inline_kms": [res(s3.BUCKET, "e", {"bucket": "e", "serverSideEncryptionConfiguration": {
+            "rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "k"}}}})],
+        "fail_inline_aes256": [res(s3.BUCKET, "f", {"bucket": "f", "serverSideEncryptionConfiguration": {
+            "rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}})],
     }
     assert_exact("S3-04", fixtures)
     allowed = {"pass_kms": fixtures["pass_kms"], "pass_aes256_allowed": fixtures["fail_aes256"],
@@ -90,9 +115,13 @@ def test_s305_versioning(res, assert_exact):
         "fail_missing": bucket_stack(res, "b"),
         "fail_suspended": bucket_stack(res, "c", (s3.VERSIONING, {"versioningConfiguration": {"status": "Suspended"}})),
         "unknown_status": bucket_stack(res, "d", (s3.VERSIONING, {"versioningConfiguration": {"status": U}})),
+        "pass_inline_enabled": [res(s3.BUCKET, "e", {"bucket": "e", "versioning": {"enabled": True}})],
+        "fail_inline_disabled": [res(s3.BUCKET, "f", {"bucket": "f", "versioning": {"enabled": False}})],
     })
     assert_exact("S3-05", {
         "pass_lifecycle": bucket_stack(res, "a", enabled, (s3.LIFECYCLE, {"rules": []})),
+        "pass_inline_lifecycle": [res(s3.BUCKET, "c", {"bucket": "c", "versioning": {"enabled": True},
+                                                       "lifecycleRules": [{"enabled": True, "id": "old"}]})],
         "fail_no_lifecycle": bucket_stack(res, "b", enabled),
     }, {"requireLifecycle": True})
 
@@ -112,4 +141,8 @@ def test_s306_logging(res, assert_exact):
         "fail_self_target": logged("c", lambda b: [b.urn]),
         "unknown_target_literal": [res(s3.BUCKET, "d", {"bucket": "d"}),
                                    res(s3.LOGGING, "d-log", {"bucket": "d", "targetBucket": U})],
+        "pass_inline_other_target": [res(s3.BUCKET, "e", {"bucket": "e", "logging": {"targetBucket": "logs"}})],
+        "fail_inline_self_target": [res(s3.BUCKET, "f", {"bucket": "f", "logging": {"targetBucket": "f"}})],
+        "fail_inline_no_target": [res(s3.BUCKET, "g", {"bucket": "g", "logging": {"targetPrefix": "x/"}})],
+        "unknown_inline_target": [res(s3.BUCKET, "h", {"bucket": "h", "logging": {"targetBucket": U}})],
     })

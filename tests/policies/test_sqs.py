@@ -60,4 +60,9 @@ def test_sqs03_queue_policies(res, assert_exact):
         "fail_sqs_star": qp("d", TLS_DENY, {**PRODUCER, "Action": ["sqs:*"]}),
         "fail_inline_no_tls_deny": qp("e", PRODUCER, kind=QUEUE),
         "unknown_policy": res(QUEUE_POLICY, "f", {"queueUrl": "u", "policy": U}),
+        "fail_wildcard_account_role": qp("g", TLS_DENY, {**PRODUCER, "Principal": {"AWS": "arn:aws:iam::*:role/producer"}}),
+        "fail_public_with_unrelated_condition": qp("h", TLS_DENY, {**PRODUCER, "Principal": "*", "Condition": {
+            "Bool": {"aws:SecureTransport": "true"}}}),
+        "pass_public_scoped_to_topic": qp("i", TLS_DENY, {**PRODUCER, "Principal": "*", "Condition": {
+            "ArnEquals": {"aws:SourceArn": "arn:aws:sns:ap-southeast-1:123456789012:orders"}}}),
     })

@@ -63,6 +63,7 @@ class Account:
     log_group: str = "/shop/web"
     distribution_id: str = ""
     topic_arn: str = ""
+    vpc_id: str = ""
 
     def client(self, service: str) -> Any:
         return self.session.client(service, region_name=REGION)
@@ -77,6 +78,7 @@ def account_with(*builders: Callable[[Account], None]) -> Account:
     """An account with a customer managed key plus what the given builders deploy, every customer key rotated."""
     account = Account(boto3.Session(region_name=REGION))
     account.key_arn = account.client("kms").create_key(Description="sme-rollout data key")["KeyMetadata"]["Arn"]
+    _tidy_default_vpc(account)
     for builder in builders:
         builder(account)
 
@@ -86,9 +88,48 @@ def account_with(*builders: Callable[[Account], None]) -> Account:
     return account
 
 
+def _tidy_default_vpc(account: Account) -> None:
+    """moto starts every region with AWS's default VPC (public-IP subnets, open default group, no flow logs), which
+    the network controls rightly report; the shop's account has tidied it (moto's RDS needs it to exist)."""
+    ec2 = account.client("ec2")
+    for vpc in [v for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")]:
+        for subnet in [s for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] == vpc["VpcId"]]:
+            ec2.modify_subnet_attribute(SubnetId=subnet["SubnetId"], MapPublicIpOnLaunch={"Value": False})
+        close_default_group(account, vpc["VpcId"])
+        log_vpc(account, vpc["VpcId"])
+
+
+def log_vpc(account: Account, vpc: str) -> None:
+    """A VPC flow log of all traffic to CloudWatch Logs, as components/network.py creates."""
+    group = f"/shop/vpc-flow-logs/{vpc}"
+    logs = account.client("logs")
+    logs.create_log_group(logGroupName=group, kmsKeyId=account.key_arn)
+    logs.put_retention_policy(logGroupName=group, retentionInDays=365)
+    account.client("ec2").create_flow_logs(
+        ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs",
+        LogGroupName=group, DeliverLogsPermissionArn=f"arn:aws:iam::{ACCOUNT}:role/shop-flow-logs")
+
+
+def default_group(account: Account, vpc: str) -> dict[str, Any]:
+    """The VPC's default security group (filtered here: moto's combined filters are not reliable)."""
+    groups = account.client("ec2").describe_security_groups()["SecurityGroups"]
+    return next(g for g in groups if g.get("VpcId") == vpc and g["GroupName"] == "default")
+
+
+def close_default_group(account: Account, vpc: str) -> None:
+    """What components/network.py does with aws.ec2.DefaultSecurityGroup(ingress=[], egress=[])."""
+    ec2 = account.client("ec2")
+    group = default_group(account, vpc)
+    if group.get("IpPermissions"):
+        ec2.revoke_security_group_ingress(GroupId=group["GroupId"], IpPermissions=group["IpPermissions"])
+    if group.get("IpPermissionsEgress"):
+        ec2.revoke_security_group_egress(GroupId=group["GroupId"], IpPermissions=group["IpPermissionsEgress"])
+
+
 def build_baseline(account: Account) -> None:
     c = account.client
-    account.topic_arn = c("sns").create_topic(Name="shop-alerts")["TopicArn"]
+    account.topic_arn = c("sns").create_topic(Name="shop-alerts",
+                                              Attributes={"KmsMasterKeyId": account.key_arn})["TopicArn"]
     c("budgets").create_budget(AccountId=ACCOUNT, Budget={
         "BudgetName": "shop-monthly", "BudgetType": "COST", "TimeUnit": "MONTHLY",
         "BudgetLimit": {"Amount": "300", "Unit": "USD"}})
@@ -117,8 +158,18 @@ def build_buckets(account: Account) -> None:
     for name, target in logging_targets.items():
         s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
             "TargetBucket": target, "TargetPrefix": f"{name}/"}})
-    account.client("cloudtrail").create_trail(Name="shop-trail", S3BucketName="shop-audit-logs",
-                                              IsMultiRegionTrail=True)
+    logs, iam = account.client("logs"), account.client("iam")
+    logs.create_log_group(logGroupName="/shop/cloudtrail", kmsKeyId=account.key_arn)
+    logs.put_retention_policy(logGroupName="/shop/cloudtrail", retentionInDays=365)
+    group_arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/shop/cloudtrail:*"
+    role_arn = iam.create_role(RoleName="shop-cloudtrail-logs", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "cloudtrail.amazonaws.com"}}]}))["Role"]["Arn"]
+    cloudtrail = account.client("cloudtrail")
+    cloudtrail.create_trail(Name="shop-trail", S3BucketName="shop-audit-logs", IsMultiRegionTrail=True,
+                            EnableLogFileValidation=True, KmsKeyId=account.key_arn,
+                            CloudWatchLogsLogGroupArn=group_arn, CloudWatchLogsRoleArn=role_arn)
+    cloudtrail.start_logging(Name="shop-trail")
 
 
 def build_database(account: Account) -> None:
@@ -192,6 +243,9 @@ def build_cdn(account: Account) -> None:
 def build_web_tier(account: Account) -> None:
     ec2, elbv2 = account.client("ec2"), account.client("elbv2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    account.vpc_id = vpc
+    close_default_group(account, vpc)
+    log_vpc(account, vpc)
     subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")
                ["Subnet"]["SubnetId"] for i, zone in enumerate("ab")]
     lb = elbv2.create_load_balancer(Name="shop-web", Subnets=subnets, Scheme="internet-facing",

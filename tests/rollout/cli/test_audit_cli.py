@@ -72,11 +72,13 @@ def test_sarif_is_valid_and_lists_services_not_evaluated(aws):
 
 def test_table_shows_findings_not_evaluated_and_readiness(aws):
     result = runner.invoke(app, ["audit", "--phase", "1"])
-    assert result.exit_code == 0, result.output
-    assert "No findings." in result.stdout
+    # an empty region still has AWS's default VPC: open default group, public-IP subnets, no flow logs (CIS 5.4,
+    # FSBP EC2.2/EC2.6/EC2.15), which count against the account
+    assert result.exit_code == 1, result.output
+    assert "SG-02" in result.stdout and "VPC-01" in result.stdout and "VPC-02" in result.stdout
     assert "Not evaluated" in result.stdout and "grafana" in result.stdout and "OBS-02" in result.stdout
     assert "Readiness" in result.stdout and "CloudTrail trail" in result.stdout and "missing" in result.stdout
-    assert f"note: nothing to audit in {fx.REGION}" in result.stderr
+    assert f"note: nothing deployed to audit in {fx.REGION}" in result.stderr
     assert "warning: grafana not evaluated" in result.stderr
 
 

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from policies.registry import CONTROLS
 from rollout.cli import app
 
 runner = CliRunner()
@@ -70,7 +71,7 @@ def test_json_lists_the_misconfigurations_and_exits_1(program):
                        "urn": "urn:pulumi:test::shop::aws:rds/instance:Instance::db", "message": "publiclyAccessible is true",
                        "status": "violation", "waived": False}
     summary = document["summary"]
-    assert summary["mandatory_violations"] == len(MANDATORY_HERE) and summary["controls_evaluated"] == 69
+    assert summary["mandatory_violations"] == len(MANDATORY_HERE) and summary["controls_evaluated"] == len(CONTROLS)
     assert summary["resources_evaluated"] == 4 and summary["by_severity"]["critical"] == 3
     assert document["stack"] == "test" and document["project"] == "shop"
 
@@ -81,7 +82,7 @@ def test_sarif_is_valid_and_points_at_the_stack_file(program):
     sarif = json.loads(result.stdout)
     jsonschema.validate(sarif, SCHEMA)
     run_ = sarif["runs"][0]
-    assert len(run_["tool"]["driver"]["rules"]) == 69
+    assert len(run_["tool"]["driver"]["rules"]) == len(CONTROLS)
     errors = {(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].rsplit("::", 1)[1])
               for r in run_["results"] if r["level"] == "error"}
     assert errors == MANDATORY_HERE

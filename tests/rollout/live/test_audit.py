@@ -173,6 +173,33 @@ def _viewer_http_allowed(account: fx.Account) -> None:
     cloudfront.update_distribution(Id=account.distribution_id, IfMatch=current["ETag"], DistributionConfig=config)
 
 
+def _topic_plain_and_public(account: fx.Account) -> None:
+    sns = account.client("sns")
+    sns.set_topic_attributes(TopicArn=account.topic_arn, AttributeName="KmsMasterKeyId", AttributeValue="")
+    sns.set_topic_attributes(TopicArn=account.topic_arn, AttributeName="Policy", AttributeValue=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+                                                "Resource": account.topic_arn}]}))
+
+
+def _trail_weakened(account: fx.Account) -> None:
+    cloudtrail = account.client("cloudtrail")
+    cloudtrail.update_trail(Name="shop-trail", IsMultiRegionTrail=False, EnableLogFileValidation=False)
+    cloudtrail.put_event_selectors(TrailName="shop-trail", EventSelectors=[
+        {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+
+
+def _snapshot_made_public(account: fx.Account) -> None:
+    rds = account.client("rds")
+    rds.create_db_snapshot(DBInstanceIdentifier=account.db_primary, DBSnapshotIdentifier="shop-db-export")
+    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="shop-db-export", AttributeName="restore",
+                                     ValuesToAdd=["all"])
+
+
+def _certificate_unlogged(account: fx.Account) -> None:
+    account.client("acm").request_certificate(DomainName="legacy.shop.example.vn",
+                                              Options={"CertificateTransparencyLoggingPreference": "DISABLED"})
+
+
 def _key_rotation_off(account: fx.Account) -> None:
     account.client("kms").disable_key_rotation(KeyId=account.key_arn)
 
@@ -189,7 +216,16 @@ DRIFTS = [
      {("ALB-01", "shop-web:HTTP:80"), ("ALB-05", "shop-web"), ("ALB-06", "shop-web")}),
     ("launch-template-weakened", (fx.build_web_tier,), _launch_template_weakened,
      {("LT-01", "shop-web"), ("LT-03", "shop-web"), ("LT-04", "shop-web")}),
-    ("admin-inline-policy", (fx.build_iam,), _admin_inline_policy, {("IAM-01", "shop-web:break-glass")}),
+    ("certificate-unlogged", (fx.build_web_tier,), _certificate_unlogged,
+     {("ACM-01", "legacy.shop.example.vn")}),
+    ("snapshot-made-public", (fx.build_database,), _snapshot_made_public, {("RDS-11", "shop-db-export")}),
+    ("topic-plain-and-public", (fx.build_baseline,), _topic_plain_and_public,
+     {("SNS-01", "shop-alerts"), ("SNS-02", "shop-alerts")}),
+    ("trail-weakened", (fx.build_buckets,), _trail_weakened, {("CT-01", "shop-trail"), ("CT-02", "shop-trail")}),
+    # Action '*' on Resource '*' is also every service wildcard (IAM-02), every write (IAM-03) and every secret read
+    # (IAM-08)
+    ("admin-inline-policy", (fx.build_iam,), _admin_inline_policy,
+     {(c, "shop-web:break-glass") for c in ("IAM-01", "IAM-02", "IAM-03", "IAM-08")}),
     ("logs-and-alarms-muted", (fx.build_baseline, fx.build_observability), _logs_and_alarms_muted,
      {("CW-01", "/shop/web"), ("CW-02", "shop-web-5xx")}),
     ("plaintext-cache", (fx.build_cache,), _plaintext_cache,
@@ -255,9 +291,14 @@ def test_normalizers_keep_what_moto_drops_but_aws_returns():
         vault.props["kmsKeyArn"]  # an undescribable key is unknown, never a pass
 
 
-def test_empty_region_reports_every_component_missing_and_nothing_violated(aws):
+def test_empty_region_reports_every_component_missing_and_only_the_default_vpc_violated(aws):
     result = run(phase=2)
-    assert violations(result) == set()
+    # AWS's default VPC (as moto creates it) has public-IP subnets, an open default group and no flow logs: what
+    # Security Hub reports as EC2.15, EC2.2 and EC2.6 too
+    default_vpc = {s.name for s in result.subjects if s.props.get("isDefault") is True}
+    assert {c for c, _ in violations(result)} == {"SG-02", "SG-04", "VPC-01", "VPC-02"} and len(default_vpc) == 1
+    assert all(f.urn.startswith("arn:aws:ec2:") for f in result.findings if f.status == "violation")
+    assert audit.deployed(result.subjects) == []  # nothing but AWS's defaults: the CLI says nothing is deployed
     assert [(c.phase, c.name, c.status) for c in result.readiness] == [
         (1, "budget", "missing"), (1, "CloudTrail trail", "missing"), (1, "SNS alert topic", "missing"),
         (1, "log bucket", "missing"), (2, "CDN with WAF", "missing"), (2, "Redis cache (ElastiCache)", "missing")]
@@ -361,3 +402,59 @@ def test_boto3_default_session_is_not_used(aws):
     session = audit.open_session(region="eu-west-1")
     boto3.client("sqs", region_name=fx.REGION).create_queue(QueueName="elsewhere")
     assert not any(s.type == audit.QUEUE for s in run(session).subjects)
+
+
+def test_network_drifts_are_found_on_security_groups_vpcs_and_subnets(aws):
+    account = fx.account_with(fx.build_web_tier)
+    baseline = violations(run())
+    ec2 = account.client("ec2")
+    ssh = ec2.create_security_group(GroupName="shop-admin", Description="admin access", VpcId=account.vpc_id)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=ssh, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "ssh"}]}])
+    default = fx.default_group(account, account.vpc_id)
+    ec2.authorize_security_group_ingress(GroupId=default["GroupId"], IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+        "IpRanges": [{"CidrIp": "10.0.0.0/16", "Description": "https inside"}]}])
+    subnet = next(s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] == account.vpc_id)
+    ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+    flow_logs = [f for f in ec2.describe_flow_logs()["FlowLogs"] if f["ResourceId"] == account.vpc_id]
+    ec2.delete_flow_logs(FlowLogIds=[f["FlowLogId"] for f in flow_logs])
+
+    result = run()
+
+    assert violations(result) - baseline == {
+        ("SG-01", f"shop-admin ({ssh})"),
+        ("SG-04", f"shop-admin ({ssh})"),  # the all-traffic egress rule AWS adds to a new group has no description
+        ("SG-02", f"default ({default['GroupId']})"), ("SG-02", account.vpc_id),
+        ("VPC-01", account.vpc_id), ("VPC-02", subnet)}
+    assert all(f.urn.startswith("arn:aws:ec2:") for f in result.findings if f.control.startswith(("SG-", "VPC-")))
+
+
+def test_security_group_rules_become_one_block_per_source():
+    from rollout.live.audit import normalize_security_group
+
+    group = normalize_security_group({
+        "GroupId": "sg-1", "GroupName": "web", "Description": "web", "VpcId": "vpc-1",
+        "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                           "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "world"}, {"CidrIp": "10.0.0.0/8"}],
+                           "Ipv6Ranges": [{"CidrIpv6": "::/0"}], "UserIdGroupPairs": [{"GroupId": "sg-2"}]}],
+        "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}, "123456789012", "r")
+    from policies._helpers import plain
+
+    ingress = plain(group.props["ingress"])
+    assert [(r["cidrBlocks"] if "cidrBlocks" in r else r.get("ipv6CidrBlocks") or r.get("securityGroups"))
+            for r in ingress] == [["0.0.0.0/0"], ["10.0.0.0/8"], ["::/0"], ["sg-2"]]
+    assert ingress[0]["description"] == "world" and ingress[1].get("description") is None
+    assert group.type == "aws:ec2/securityGroup:SecurityGroup" and group.urn.endswith(":security-group/sg-1")
+
+
+def test_certificate_key_algorithm_and_imported_certificates_are_read():
+    from policies.core import evaluate
+    from policies.registry import BY_ID
+    from rollout.live.audit import normalize_certificate
+
+    weak = normalize_certificate({"CertificateArn": "arn:aws:acm:r:1:certificate/a", "DomainName": "old.example",
+                                  "KeyAlgorithm": "RSA_1024", "Type": "AMAZON_ISSUED"})
+    imported = normalize_certificate({"CertificateArn": "arn:aws:acm:r:1:certificate/b", "DomainName": "own.example",
+                                      "KeyAlgorithm": "RSA_1024", "Type": "IMPORTED"})
+    assert {f.name for f in evaluate([BY_ID["ACM-02"]], [weak, imported])} == {"old.example"}

@@ -1,0 +1,48 @@
+"""ACM certificates: certificate transparency logging, strong key algorithms (ACM-01..02)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policies._helpers import get
+from policies.core import Control, Severity, Subject
+
+CERTIFICATE = "aws:acm/certificate:Certificate"
+# ACM KeyAlgorithm values (ACM API reference, RequestCertificate.KeyAlgorithm: RSA_2048 default; RSA_1024..4096 and
+# EC_prime256v1/secp384r1/secp521r1 exist): RSA_1024 is the one below FSBP ACM.2's 2048-bit floor.
+STRONG_KEYS = ["RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]
+
+
+def transparency_logging(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if get(subject.props, "options", "certificateTransparencyLoggingPreference") == "DISABLED":
+        yield ("options.certificateTransparencyLoggingPreference is DISABLED (browsers reject public certificates "
+               "missing from CT logs, and mis-issued certificates go unnoticed)")
+
+
+def strong_key(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    if get(subject.props, "privateKey") is not None or get(subject.props, "certificateBody") is not None:
+        return  # an imported certificate: its key algorithm is in the certificate, not in the inputs
+    algorithm = get(subject.props, "keyAlgorithm", default="RSA_2048")  # ACM's default for requested certificates
+    allowed = list(cfg.get("allowedKeyAlgorithms") or STRONG_KEYS)
+    if algorithm not in allowed:
+        yield f"keyAlgorithm is {algorithm}; use one of {allowed}"
+
+
+CONTROLS = (
+    Control(
+        id="ACM-01", title="Certificates are logged for transparency", severity=Severity.MEDIUM,
+        resource_types=(CERTIFICATE,), check=transparency_logging,
+        description="Certificate transparency logging stays ENABLED (the default).",
+        remediation="Drop options.certificate_transparency_logging_preference or set it to ENABLED.",
+        sources=("CKV_AWS_234",),
+    ),
+    Control(
+        id="ACM-02", title="Certificates use strong keys", severity=Severity.MEDIUM, resource_types=(CERTIFICATE,),
+        check=strong_key, config_defaults={"allowedKeyAlgorithms": STRONG_KEYS},
+        description="Requested certificates use RSA of at least 2048 bits or an ECDSA curve (config allowlist); "
+                    "imported certificates are not judged.",
+        remediation="Set key_algorithm to EC_prime256v1 or RSA_2048.",
+        sources=("FSBP ACM.2",),
+    ),
+)
