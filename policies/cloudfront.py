@@ -88,10 +88,15 @@ def default_root_object(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[s
     make CloudFront ask it for /index.html instead (a 404 on the home page of most shops)."""
     if get(subject.props, "defaultRootObject"):
         return
-    target = get(subject.props, "defaultCacheBehavior", "targetOriginId")
-    origins = [o for o in items(get(subject.props, "origins")) if get(o, "originId") == target]
-    if any(_is_s3_origin(o) for o in origins):
-        yield "defaultRootObject is not set and / is served from an S3 origin (a request for / would list or 403)"
+    origins = list(items(get(subject.props, "origins")))
+    buckets = [o for o in origins if _is_s3_origin(o)]
+    if not buckets:
+        return
+    if len(buckets) < len(origins):  # mixed: which one serves / decides (unknown until the target is known)
+        target = get(subject.props, "defaultCacheBehavior", "targetOriginId")
+        if not any(get(o, "originId") == target for o in buckets):
+            return
+    yield "defaultRootObject is not set and / is served from an S3 origin (a request for / would list or 403)"
 
 
 def _hsts_problem(policy: Subject, min_age: int) -> str | None:
@@ -196,7 +201,9 @@ CONTROLS = (
         id="CFD-08", title="CloudFront serving / from S3 has a default root object", severity=Severity.LOW,
         resource_types=_TYPES, check=default_root_object,
         description="When the default behavior targets an S3 origin, a request for / without a default root object "
-                    "asks the bucket for its root. A dynamic (custom) origin serves / itself and needs none.",
+                    "asks the bucket for its root. A dynamic (custom) origin serves / itself and needs none: unlike "
+                    "CKV_AWS_305, which requires one on every distribution, a distribution whose / reaches a "
+                    "custom origin passes (a root object there makes CloudFront ask the shop for /index.html).",
         remediation="Set defaultRootObject (e.g. index.html) on distributions whose default origin is a bucket.",
         sources=("FSBP CloudFront.1", "CKV_AWS_305"),
         enforcement=Enforcement.ADVISORY,
