@@ -495,7 +495,8 @@ class StackConfig(_Section):
         consistency = {q.name: q.consistency for q in self.queues}
         for flow in self.flows:
             if flow.queue is not None and flow.queue not in names:
-                raise ValueError(f"flows: {flow.name}: queue {flow.queue!r} is not one of queues: {names}")
+                raise ValueError(f"flows: {flow.name}: queue {flow.queue!r} is not one of queues: "
+                                 f"{', '.join(names) or 'none'}")
             if flow.queue is not None and flow.consistency == "strong" and consistency[flow.queue] != "strong":
                 raise ValueError(f"flows: {flow.name}: a strong flow needs a FIFO queue, but queue {flow.queue!r} "
                                  f"is eventual (set its consistency: strong)")
@@ -572,18 +573,42 @@ def _problems(error: ValidationError) -> list[str]:
     lines = []
     for item in error.errors(include_url=False):
         path = ".".join(str(part) for part in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif item["type"] == "missing":
-            message = "is required"
-        elif item["type"].startswith(("greater_than", "less_than")):
+        message = _message(item)
+        if item["type"].startswith(("greater_than", "less_than")):
             message = _bounds_message(item["loc"]) or message
         nested = _KEY_PATH_MESSAGE.match(message) if not path else None
         if nested:  # a whole-stack check naming its own key path, e.g. "cdn.zoneFile: ..."
             path, message = nested.group(1), nested.group(2)
         lines.append(f"{NAMESPACE}:{path}: {message}" if path else f"{NAMESPACE}: {message}")
     return lines
+
+
+_KIND_MESSAGES = {"int": "must be a whole number", "float": "must be a number", "bool": "must be true or false",
+                  "string": "must be text", "list": "must be a list", "dict": "must be a mapping (key: value)",
+                  "model": "must be a mapping (key: value)", "date": "must be a date (YYYY-MM-DD)"}
+
+
+def _message(item: Any) -> str:
+    """A pydantic error in the words of a stack file: no Python reprs, types or class names."""
+    kind, value = item["type"], item.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "is required"
+    if kind == "value_error":
+        return item["msg"].removeprefix("Value error, ")
+    if value is None:
+        return "is empty; give a value or remove the key"
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return "must be a plain value, not secure"
+    if kind == "literal_error":
+        expected = str((item.get("ctx") or {}).get("expected", "")).replace("'", "")
+        return f"must be {expected}, not {value}" if isinstance(value, (str, int, float)) else f"must be {expected}"
+    if kind.startswith(("greater_than", "less_than")):
+        return item["msg"].replace("Input should be", "must be")
+    if kind.startswith(("string_too", "too_")):
+        return item["msg"].replace("String should have", "must have").replace("List should have", "must have")
+    return _KIND_MESSAGES.get(kind.split("_")[0]) or item["msg"]
 
 
 def _bounds_message(loc: tuple[Any, ...]) -> str | None:

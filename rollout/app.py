@@ -53,6 +53,11 @@ def _run(program: Path | str, stack: str, phase: int | None, stack_file: StackFi
     return inventory
 
 
+def stack_warnings(stack_file: StackFile) -> list[str]:
+    """What the user should know about how the stack was read (e.g. a region assumed, not configured)."""
+    return [w for w in (stack_file.region_warning,) if w]
+
+
 def previous_phase(phase: int | None) -> int | None:
     """The phase a phase is compared with: N-1, and nothing before phase 1 or for a program without phases."""
     return phase - 1 if phase is not None and phase > 1 else None
@@ -104,9 +109,10 @@ def plan_comment(plan: Plan, findings: list[dict[str, Any]] | None = None) -> st
     from rollout.analysis.diagram import mermaid
     from rollout.render.report import plan_markdown
 
-    return plan_markdown(plan, cost=compare_costs(*plan_costs(plan)),
+    before, after = plan_costs(plan)
+    return plan_markdown(plan, cost=compare_costs(before, after),
                          findings=plan_findings(plan) if findings is None else findings,
-                         diagram=mermaid(plan.current))
+                         diagram=mermaid(plan.current), cost_report=after)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -120,6 +126,15 @@ class CheckRun:
     result: CheckResult
     stack_file: StackFile
     inventory: Inventory
+
+    @property
+    def warnings(self) -> list[str]:
+        """The stack's warnings, then waivers that expired or name no resource (both are likely mistakes)."""
+        lines = stack_warnings(self.stack_file)
+        lines += [f"waiver for {w.control} on {w.resource} expired on {w.expires}" for w in self.result.expired_waivers]
+        lines += [f"waiver for {w.control} names {w.resource}, which is no resource of this stack at this phase "
+                  f"(not built yet, or a typo)" for w in self.result.unmatched_waivers]
+        return lines
 
 
 def check_stack(program: Path | str, stack: str, *, phase: int | None = None, config_file: Path | None = None,
@@ -175,6 +190,7 @@ class CostRun:
     diff: CostDiff | None
     compared_phase: int | None
     catalog_path: str
+    warnings: tuple[str, ...] = ()
 
 
 def cost_stack(program: Path | str, stack: str, *, phase: int | None = None, compare_phase: int | None = None,
@@ -207,7 +223,7 @@ def cost_stack(program: Path | str, stack: str, *, phase: int | None = None, com
         before = in_currency(before, chosen, rate, rate_source) if before else None
     # Phase 1 is compared with nothing (everything is added); a program without phases is not compared.
     diff = compare_costs(before, after) if before is not None or current == 1 else None
-    return CostRun(after, before, diff, compared, prices.path)
+    return CostRun(after, before, diff, compared, prices.path, tuple(stack_warnings(stack_file)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -222,6 +238,7 @@ class DiffRun:
     after: Inventory
     diff: Diff
     title: str
+    warnings: tuple[str, ...] = ()
 
 
 def diff_stack(program: Path | str, stack: str, *, phase: int | None = None, from_phase: int | None = None,
@@ -237,7 +254,9 @@ def diff_stack(program: Path | str, stack: str, *, phase: int | None = None, fro
     target = phase if phase is not None else stack_file.phase
     progress(f"running {stack}" + (f" at phase {target}" if target is not None else ""))
     after = _run(program, stack, phase, stack_file, cache=cache, progress=progress)
-    return _diff(before, after, baseline)
+    from dataclasses import replace
+
+    return replace(_diff(before, after, baseline), warnings=tuple(stack_warnings(stack_file)))
 
 
 def _diff(before: Inventory, after: Inventory, baseline: Path | None) -> DiffRun:
@@ -270,7 +289,7 @@ def load_baseline(path: Path, stack: str) -> Inventory:
         if inventory.stack == stack:
             return inventory
     found = ", ".join(sorted({i.stack for i in inventories})) or "none"
-    raise UserError(f"--baseline {path}: holds no inventory of stack {stack!r} (found: {found})")
+    raise UserError(f"--baseline {path}: holds no inventory of stack {stack} (found: {found})")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -37,11 +37,19 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
+INTERRUPT_GRACE_SECONDS = 2.0
+"""After one Ctrl-C the command has this long to unwind before the process ends anyway."""
+
+
 class RolloutGroup(TyperGroup):
     """Turns bad input into one line per problem on stderr and exit code 2 (3 for a limit of the offline runtime:
-    OfflineLimitError), never a traceback."""
+    OfflineLimitError), never a traceback; Ctrl-C into exit 130; a reader that went away (`rollout plan | head`)
+    into a quiet exit 0."""
 
     def invoke(self, ctx):  # noqa: ANN001 - click's signature
+        _broken_pipe_is_an_error_not_an_exit()
         try:
             return super().invoke(ctx)
         except (UserError, ProgramError) as error:
@@ -49,10 +57,49 @@ class RolloutGroup(TyperGroup):
             for line in lines:
                 typer.echo(f"error: {line}", err=True)
             raise typer.Exit(getattr(error, "exit_code", 2)) from None
+        except KeyboardInterrupt:
+            _say("interrupted")
+            raise typer.Exit(INTERRUPTED) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None
+
+
+def _broken_pipe_is_an_error_not_an_exit() -> None:
+    """rich answers a broken pipe with SystemExit(1), which reads as "findings": let it raise BrokenPipeError,
+    which `invoke` turns into a quiet exit 0, like any other write to a closed pipe."""
+    from rich.console import Console
+
+    def on_broken_pipe(console: Console) -> None:
+        console.quiet = True
+        raise BrokenPipeError
+
+    Console.on_broken_pipe = on_broken_pipe  # type: ignore[method-assign]
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(f"{line}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout is gone: point stdout at /dev/null so the interpreter's last flush cannot fail
+    (https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
 
 
 app = typer.Typer(
     cls=RolloutGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -92,8 +139,48 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="rollout")
+    """Console-script entry point. One Ctrl-C ends the command within INTERRUPT_GRACE_SECONDS with exit 130 (a
+    second one at once); the exit does not wait for the Pulumi SDK's worker threads."""
+    _handle_interrupts()
+    try:
+        app(prog_name="rollout")
+    except SystemExit as done:
+        if done.code == INTERRUPTED:
+            _end_now(INTERRUPTED)
+        raise
+
+
+def _handle_interrupts() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover - embedded use
+        return
+    state = {"interrupted": False}
+
+    def on_interrupt(_signum: int, _frame: object) -> None:
+        if state["interrupted"]:
+            _say("interrupted")
+            _end_now(INTERRUPTED)
+        state["interrupted"] = True
+        timer = threading.Timer(INTERRUPT_GRACE_SECONDS, lambda: (_say("interrupted"), _end_now(INTERRUPTED)))
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when the parent ignores SIGINT
+        signal.signal(signal.SIGINT, on_interrupt)
+
+
+def _end_now(code: int) -> None:
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,7 +19,11 @@ Stack = Annotated[
 Phase = Annotated[
     int | None, typer.Option("--phase", "-p", min=1, max=6, help="Phase 1-6 to analyse. Defaults to the stack's configured phase."),
 ]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output (warnings and errors still show).")]
+Timeout = Annotated[
+    float | None, typer.Option("--timeout", min=0, metavar="SECONDS", envvar="ROLLOUT_TIMEOUT",
+                               help="Stop a program run that takes longer (0: no limit). Defaults to 300."),
+]
 NoCache = Annotated[bool, typer.Option(
     "--no-cache", envvar="ROLLOUT_NO_CACHE",
     help="Run the program even when an identical earlier run is cached (the cache is keyed by the program's files, "

@@ -36,16 +36,38 @@ def progress_reporter(quiet: bool) -> Iterator[Callable[[str], None]]:
         yield lambda message: status.update(message)
 
 
+def warn(lines: Any) -> None:
+    """Warnings on stderr, one line each: shown with --quiet too (quiet hides progress, never warnings)."""
+    for line in lines:
+        sys.stderr.write(f"warning: {line}\n")
+    sys.stderr.flush()
+
+
 def check_writable(path: Any, option: str) -> None:
-    """Refuse an output path whose folder is missing before minutes of work are spent producing it."""
+    """Refuse an output path whose folder is missing, or that is a folder or special file, before minutes of work
+    are spent producing it."""
     from rollout.errors import UserError
+    from rollout.files import NotARegularFile, write_target
 
-    if path is not None and not path.parent.is_dir():
-        raise UserError(f"{option} {path}: folder {path.parent} does not exist")
+    if path is None:
+        return
+    from pathlib import Path
+
+    try:
+        target = write_target(path)
+    except NotARegularFile as error:
+        if not Path(path).is_dir():  # a folder option (`rollout ci --out`) checks its own kind
+            raise UserError(f"{option} {path}: {error.strerror}; give a file name") from None
+        target = Path(path)
+    except OSError as error:
+        raise UserError(f"{option} {path}: {error.strerror}") from None
+    if not target.parent.is_dir():
+        raise UserError(f"{option} {path}: folder {target.parent} does not exist")
 
 
-def write_output(path: Any, data: str | bytes, option: str) -> None:
-    """Write `data` to `path` atomically; an unwritable path is bad input naming the option."""
+def write_output(path: Any, data: str | bytes, option: str, *, announce: bool = True) -> None:
+    """Write `data` to `path` atomically (through a symlink); an unwritable path is bad input naming the option.
+    Says `saved to FILE` on stderr."""
     from rollout.errors import UserError
     from rollout.files import write_atomically
 
@@ -54,3 +76,6 @@ def write_output(path: Any, data: str | bytes, option: str) -> None:
         write_atomically(path, data)
     except OSError as error:
         raise UserError(f"{option} {path}: cannot write ({error.strerror})") from None
+    if announce:
+        sys.stderr.write(f"saved to {path}\n")
+        sys.stderr.flush()

@@ -18,7 +18,7 @@ class ReportFormat(str, Enum):
 
 
 Thresholds = Annotated[list[str], typer.Option(
-    "--threshold", "-t", help="k6-style pass condition, repeatable: 'p95<300' (total ms), 'ttfb.p99<=800', "
+    "--threshold", "-t", metavar="CONDITION", help="k6-style pass condition, repeatable: 'p95<300' (total ms), 'ttfb.p99<=800', "
                               "'error_rate<0.01'. Exit 1 when one is missed. Defaults to none.")]
 MaxRps = Annotated[float, typer.Option(
     help="Refuse a --rate above this (a guard against typos that would turn a test into an attack). Defaults to 200.")]
@@ -55,8 +55,16 @@ def assess(
     compression with bounded traffic, judge each against the roadmap's targets and name the phase that fixes it.
 
     Without --rate: --requests requests from --concurrency workers. With --rate: a constant arrival rate for
-    --duration seconds (no coordinated omission). Ctrl-C stops and reports what was measured. Exit codes: 0 ok,
-    1 a --threshold was missed, 2 bad input or unreachable site.
+    --duration seconds (no coordinated omission). Ctrl-C stops and reports what was measured, then exits 130 (a
+    second Ctrl-C ends at once). Exit codes: 0 ok, 1 a --threshold was missed, 2 bad input or unreachable site,
+    130 interrupted.
+
+    \b
+    Examples:
+      rollout assess https://shop.example.vn/
+      rollout assess https://shop.example.vn/ --rate 5 --duration 30 -t 'p95<300'
+      rollout assess https://shop.example.vn/ --save before.json
+      rollout assess https://shop.example.vn/ --compare before.json
     """
     from rollout.errors import UserError
     from rollout.live import assess as lib
@@ -156,8 +164,19 @@ def run_with_progress(start, *, quiet: bool) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_interrupt() -> None:
+            if stop.is_set():  # the second Ctrl-C: no report, end now
+                import os
+                import sys
+
+                sys.stderr.write("interrupted\n")
+                sys.stderr.flush()
+                os._exit(130)
+            stop.set()
+
         try:
-            loop.add_signal_handler(signal.SIGINT, stop.set)
+            loop.add_signal_handler(signal.SIGINT, on_interrupt)
             handled = True
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
             handled = False
@@ -170,7 +189,7 @@ def run_with_progress(start, *, quiet: bool) -> dict[str, Any]:
 
     with progress:
         report = asyncio.run(main())
-    if report.get("interrupted") and not quiet:
+    if report.get("interrupted"):  # a warning, not progress: shown with --quiet too
         console.print(f"interrupted: reporting the {report['requests']} requests measured")
     return report
 
@@ -198,5 +217,7 @@ def emit(report: dict[str, Any], *, format: ReportFormat, save: Path | None, bas
         typer.echo(lib.render_markdown(report, comparison), nl=False)
     else:
         lib.render_table(report, Console(width=120), comparison)
+    if report.get("interrupted"):
+        raise typer.Exit(130)
     if any(not result["passed"] for result in report["thresholds"]):
         raise typer.Exit(1)

@@ -51,7 +51,13 @@ def audit(
     quiet: Quiet = False,
 ) -> None:
     """Audit the live AWS account, read-only, with the same controls as the policy pack. Services that cannot be
-    read are reported as not evaluated. Exit 1 on any mandatory violation."""
+    read are reported as not evaluated. Exit 1 on any mandatory violation.
+
+    \b
+    Examples:
+      rollout audit --region ap-southeast-1
+      rollout audit --profile prod --phase 3 --format sarif > audit.sarif
+    """
     import sys
 
     from policies.registry import CONTROLS

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 class CheckFormat(str, Enum):
@@ -28,32 +28,36 @@ def check(
         dir_okay=False)] = None,
     quiet: Quiet = False,
     no_cache: NoCache = False,
+    timeout: Timeout = None,
 ) -> None:
-    """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation."""
+    """Check a program against the policy controls offline. Exit 1 on any unwaived mandatory violation.
+
+    \b
+    Examples:
+      rollout check --stack prod
+      rollout check -s prod -p 6 --format sarif > rollout.sarif
+      rollout check -s prod --config policy.json --format json
+    """
     import sys
     from importlib import metadata
 
     from rollout.app import check_stack
-    from rollout.cli._render import console, print_json, progress_reporter
+    from rollout.cli._render import console, print_json, progress_reporter, warn
+    from rollout.runtime.sandbox import runs_limited_to
     from rollout.render.findings import findings_json, findings_sarif, render_table
 
-    with progress_reporter(quiet) as progress:
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         run = check_stack(program, stack, phase=phase, config_file=config, progress=progress,
                           cache=not no_cache)
     result, stack_file, inventory = run.result, run.stack_file, run.inventory
-    if not quiet:
-        for waiver in result.expired_waivers:
-            typer.echo(f"note: waiver for {waiver.control} on {waiver.resource} expired on {waiver.expires}", err=True)
-        if inventory.remote_note():
-            typer.echo(f"note: {inventory.remote_note()}: they are not checked", err=True)
-        for waiver in result.unmatched_waivers:
-            typer.echo(f"note: waiver for {waiver.control} names {waiver.resource!r}, which is no resource of this "
-                       "stack at this phase (not built yet, or a typo)", err=True)
+    warnings = run.warnings + ([f"{inventory.remote_note()}: they are not checked"]
+                               if inventory.remote_note() else [])
+    warn(warnings)
     if output is CheckFormat.json:
         print_json(findings_json(result.findings, controls=result.controls,
                                  resources_evaluated=result.resources_evaluated,
                                  extra={"project": inventory.project, "stack": inventory.stack,
-                                        "phase": inventory.phase,
+                                        "phase": inventory.phase, "warnings": warnings,
                                         **({"remoteComponents": inventory.remote_components()}
                                            if inventory.remote_components() else {})}))
     elif output is CheckFormat.sarif:
@@ -62,7 +66,7 @@ def check(
         except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
             version = "0.0.0"
         print_json(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
-                                  tool_version=version, artifact_uri=stack_file.display_path))
+                                  tool_version=version, artifact_uri=stack_file.source_uri, warnings=warnings))
     else:
         from rollout.analysis.findings import summarize
 

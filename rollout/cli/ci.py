@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 def ci(
@@ -29,6 +29,7 @@ def ci(
         "--fail-on-traffic-switch", help="Exit 1 when the diff moves visitors (DNS answer, origin, path target).")] = False,
     quiet: Quiet = False,
     no_cache: NoCache = False,
+    timeout: Timeout = None,
 ) -> None:
     """Write check.sarif, plan.md, baseline.json and (with --baseline) diff.md and diff.json into --out, running each
     phase once. Every file is written before the exit code is decided: 1 on an unwaived mandatory violation (and,
@@ -50,14 +51,19 @@ def ci(
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: not a folder")
     check_writable(out, "--out")
-    with progress_reporter(quiet) as progress:
+    from rollout.cli._render import warn
+    from rollout.runtime.sandbox import runs_limited_to
+
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         run = ci_stack(program, stack, phase=phase, baseline=baseline, config_file=config, progress=progress,
                        cache=not no_cache)
     result = run.check.result
+    warn(run.check.warnings)
     files = {
         "check.sarif": json.dumps(findings_sarif(result.findings, controls=result.controls, tool_name="rollout-check",
                                                  tool_version=__version__,
-                                                 artifact_uri=run.check.stack_file.display_path), indent=2) + "\n",
+                                                 artifact_uri=run.check.stack_file.source_uri,
+                                                 warnings=run.check.warnings), indent=2) + "\n",
         "plan.md": run.comment,
         "baseline.json": dumps([run.plan.current]),
     }

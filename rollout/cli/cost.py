@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 class CostFormat(str, Enum):
@@ -38,21 +38,32 @@ def cost(
         dir_okay=False)] = None,
     quiet: Quiet = False,
     no_cache: NoCache = False,
+    timeout: Timeout = None,
 ) -> None:
     """Monthly cost of a phase per resource and cost component (hourly x 730 plus assumed usage), and its change
-    from the previous phase, priced offline from the dated catalog."""
+    from the previous phase, priced offline from the dated catalog.
+
+    \b
+    Examples:
+      rollout cost --stack prod --phase 3
+      rollout cost -s prod -p 6 --compare-phase 2
+      rollout cost -s prod --currency VND --format markdown
+    """
     from rollout.app import cost_stack
-    from rollout.cli._render import progress_reporter
+    from rollout.cli._render import progress_reporter, warn
+    from rollout.runtime.sandbox import runs_limited_to
     from rollout.render.cost import cost_document, render_markdown, render_table
 
-    with progress_reporter(quiet) as progress:
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         run = cost_stack(program, stack, phase=phase, compare_phase=compare_phase,
                          currency=currency.value if currency else None, catalog=catalog, progress=progress,
                          cache=not no_cache)
+    warn(run.warnings)
     if output_format is CostFormat.json:
         from rollout.cli._render import print_json
 
-        print_json(cost_document(run.after, run.diff, run.compared_phase, run.catalog_path))
+        print_json({**cost_document(run.after, run.diff, run.compared_phase, run.catalog_path),
+                    "warnings": list(run.warnings)})
     elif output_format is CostFormat.markdown:
         typer.echo(render_markdown(run.after, run.diff, run.compared_phase))
     else:

@@ -20,7 +20,12 @@ Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmat
 
 def preview(program: Program = Path("."), stack: Stack = "example", phase: TargetPhase = None,
             policy_pack: PolicyPack = None, quiet: Quiet = False) -> None:
-    """Preview phase N with `pulumi preview` and the policy pack (needs the Pulumi CLI and credentials)."""
+    """Preview phase N with `pulumi preview` and the policy pack (needs the Pulumi CLI and credentials).
+
+    \b
+    Examples:
+      rollout preview --stack prod --phase 3
+    """
     deployment = _open(program, stack, policy_pack)
     result = _run(lambda: deployment.preview(phase, _echo(quiet)))
     typer.echo(f"preview: {_summary(result.change_summary)}")
@@ -29,7 +34,13 @@ def preview(program: Program = Path("."), stack: Stack = "example", phase: Targe
 def up(program: Program = Path("."), stack: Stack = "example", phase: TargetPhase = None,
        policy_pack: PolicyPack = None, force: Annotated[bool, typer.Option("--force", help="Allow skipping or going back phases.")] = False,
        yes: Yes = False, quiet: Quiet = False) -> None:
-    """Apply phase N with `pulumi up` and the policy pack, one phase at a time, after showing the offline plan."""
+    """Apply phase N with `pulumi up` and the policy pack, one phase at a time, after showing the offline plan.
+
+    \b
+    Examples:
+      rollout up --stack prod --phase 3
+      rollout up -s prod -p 3 --yes          # CI: no question asked
+    """
     from rollout.errors import UserError
 
     deployment = _open(program, stack, policy_pack)
@@ -50,7 +61,13 @@ def up(program: Program = Path("."), stack: Stack = "example", phase: TargetPhas
 
 def destroy(program: Program = Path("."), stack: Stack = "example", policy_pack: PolicyPack = None,
             yes: Yes = False, quiet: Quiet = False) -> None:
-    """Delete every resource of the stack with `pulumi destroy` (protected resources stop it)."""
+    """Delete every resource of the stack with `pulumi destroy` (protected resources stop it).
+
+    \b
+    Examples:
+      rollout destroy --stack dev
+      rollout destroy -s dev --yes
+    """
     deployment = _open(program, stack, policy_pack)
     deployment.stack  # the CLI check and stack selection happen before asking
     _confirm(f"Destroy every resource of stack {stack}? Data in databases, caches, buckets and queues is lost.", yes)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 class DiagramFormat(str, Enum):
@@ -25,8 +25,16 @@ def diagram(
     output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write to FILE instead of stdout (required for png).")] = None,
     quiet: Quiet = False,
     no_cache: NoCache = False,
+    timeout: Timeout = None,
 ) -> None:
-    """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability."""
+    """Draw the architecture of phase N: edge/CDN, web tier, cache, database and replicas, queues, observability.
+
+    \b
+    Examples:
+      rollout diagram --stack prod --phase 3 > phase3.mmd
+      rollout diagram -s prod -p 6 --format svg -o phase6.svg
+      rollout diagram -s prod -p 6 --format png -o phase6.png   # needs cairosvg
+    """
     from rollout.analysis.diagram import mermaid, svg, svg_to_png
     from rollout.app import inventory_of
     from rollout.cli._render import check_writable, progress_reporter, write_output
@@ -35,7 +43,9 @@ def diagram(
     if output_format is DiagramFormat.png and output is None:
         raise UserError("--format png writes binary data: give --output FILE")
     check_writable(output, "--output")
-    with progress_reporter(quiet) as progress:
+    from rollout.runtime.sandbox import runs_limited_to
+
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         inventory = inventory_of(program, stack, phase, progress=progress, cache=not no_cache)
     if output_format is DiagramFormat.mermaid:
         text = mermaid(inventory)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rollout.cli._options import Format, NoCache, Phase, Program, Quiet, Stack
+from rollout.cli._options import Format, NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 def diff(
@@ -22,29 +22,42 @@ def diff(
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
     no_cache: NoCache = False,
+    timeout: Timeout = None,
 ) -> None:
-    """Compare phase N of a stack with phase M (--from-phase) or with a saved baseline (--baseline)."""
-    from rollout.cli._render import progress_reporter
+    """Compare phase N of a stack with phase M (--from-phase) or with a saved baseline (--baseline).
+
+    \b
+    Examples:
+      rollout diff --stack prod --phase 4 --from-phase 3
+      rollout diff -s prod --baseline baseline.json --fail-on-data-loss
+      rollout diff -s prod -p 4 --from-phase 3 --format json
+    """
+    from rollout.cli._render import progress_reporter, warn
     from rollout.errors import UserError
+    from rollout.runtime.sandbox import runs_limited_to
 
     if output is Format.sarif:
         raise UserError("--format: sarif is for `rollout check`; diff supports table, json and markdown")
     from rollout.app import diff_stack
 
-    with progress_reporter(quiet) as progress:
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         run = diff_stack(program, stack, phase=phase, from_phase=from_phase, baseline=baseline, progress=progress,
                          cache=not no_cache)
+    warn(run.warnings)
     result = run.diff
-    _render(result, output, run.title)
+    _render(run, output)
     if (fail_on_data_loss and result.data_loss) or (fail_on_traffic_switch and result.switches):
         raise typer.Exit(1)
 
 
-def _render(result: Any, output: Format, title: str) -> None:
+def _render(run: Any, output: Format) -> None:
+    result, title = run.diff, run.title
     if output is Format.json:
         from rollout.cli._render import print_json
 
-        print_json(result.to_json())
+        print_json({"project": run.after.project, "stack": run.after.stack, "phase": run.after.phase,
+                    "from": {"phase": run.before.phase, "stack": run.before.stack}, **result.to_json(),
+                    "warnings": list(run.warnings)})
     elif output is Format.markdown:
         from rollout.render.report import diff_markdown
 

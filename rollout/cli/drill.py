@@ -38,7 +38,13 @@ def backup(
 ) -> None:
     """Restore a snapshot of an RDS instance into a temporary private, encrypted instance, check it, report RPO
     (snapshot age) and RTO (restore time), then delete it unless --keep. Never modifies the source. Exit 1 if a
-    check fails or a step times out."""
+    check fails or a step times out.
+
+    \b
+    Examples:
+      rollout drill backup --db-instance shop-db
+      rollout drill backup --db-instance shop-db --snapshot latest --format json
+    """
     from botocore.exceptions import BotoCoreError, ClientError
 
     from rollout.cli._render import print_json, progress_reporter

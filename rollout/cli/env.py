@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import NoCache, Program, Quiet, Stack
+from rollout.cli._options import NoCache, Program, Quiet, Stack, Timeout
 
 
 class EnvFormat(str, Enum):
@@ -24,13 +24,22 @@ def env(
     output: Annotated[EnvFormat, typer.Option("--format", "-f", help="dotenv, shell (export lines) or json.")] = EnvFormat.dotenv,
     quiet: Quiet = False,
     no_cache: NoCache = False,
+    timeout: Timeout = None,
 ) -> None:
     """Print a flow's settings (endpoints, cache TTL, queue URL; secrets as Secrets Manager ARNs) from the stack's
-    per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed."""
+    per-flow outputs, computed offline: endpoints are the offline runtime's placeholders until deployed.
+
+    \b
+    Examples:
+      rollout env --stack prod --flow checkout
+      rollout env -s prod -F catalog --format shell >> .env.sh
+    """
     from rollout.analysis.env import render
     from rollout.app import env_of
     from rollout.cli._render import progress_reporter
 
-    with progress_reporter(quiet) as progress:
+    from rollout.runtime.sandbox import runs_limited_to
+
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         settings = env_of(program, stack, flow, progress=progress, cache=not no_cache)
     typer.echo(render(settings, output.value))

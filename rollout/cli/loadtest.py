@@ -34,7 +34,7 @@ def loadtest(
     duration: Annotated[float, typer.Option(help="Seconds to run. Defaults to 30.")] = 30.0,
     users: Annotated[int | None, typer.Option("--users", "-u", help="Simulated users. Defaults to rate/2 (each at most 2 requests/s), at least 1.")] = None,
     spawn_rate: Annotated[float | None, typer.Option(help="Users started per second. Defaults to all within 1 s.")] = None,
-    path: Annotated[list[str], typer.Option("--path", help="More paths on the same host each user requests in turn, repeatable. Defaults to the URL's path only.")] = [],  # noqa: B006
+    path: Annotated[list[str], typer.Option("--path", metavar="PATH", help="More paths on the same host each user requests in turn, repeatable. Defaults to the URL's path only.")] = [],  # noqa: B006
     workers: Annotated[int, typer.Option(help="Start a Locust master and this many workers on this machine (0: one standalone process).")] = 0,
     role: Annotated[Role, typer.Option(help="Distributed role: 'master' waits for --expect-workers workers and reports; 'worker' connects to --master-host and generates load. Defaults to standalone.")] = Role.standalone,
     expect_workers: Annotated[int, typer.Option(help="Master only: workers to wait for before starting. Defaults to 1.")] = 1,
@@ -54,8 +54,14 @@ def loadtest(
     subprocesses, standalone or distributed (master/workers), then read Locust's CSV statistics back into the
     `rollout assess` report, with the same findings, thresholds, --save and --compare.
 
-    Needs the optional extra: pip install 'sme-rollout[load]'. Ctrl-C stops Locust and reports what it measured.
+    Needs Locust, the optional `load` extra: from a clone, .venv/bin/pip install -e '.[load]'. Ctrl-C stops
+    Locust and reports what it measured.
     Exit codes: 0 ok, 1 a --threshold was missed, 2 bad input, unreachable site or no Locust.
+
+    \b
+    Examples:
+      rollout loadtest https://shop.example.vn/ --rate 20 --duration 60
+      rollout loadtest https://staging.example.vn/ --rate 200 --workers 2 -t 'p95<500'
     """
     import tempfile
     from urllib.parse import urlsplit, urlunsplit

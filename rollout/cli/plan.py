@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rollout.cli._options import Format, NoCache, Phase, Program, Quiet, Stack
+from rollout.cli._options import Format, NoCache, Phase, Program, Quiet, Stack, Timeout
 
 
 def plan(
@@ -19,19 +19,31 @@ def plan(
     save: Annotated[Path | None, typer.Option("--save", help="Also write the inventory to FILE (a baseline for `rollout diff --baseline`).", dir_okay=False)] = None,
     quiet: Quiet = False,
     no_cache: NoCache = False,
+    timeout: Timeout = None,
 ) -> None:
-    """Show the resources of phase N and what it adds, changes and removes compared with phase N-1."""
-    from rollout.app import plan_stack
-    from rollout.cli._render import check_writable, console, progress_reporter
+    """Show the resources of phase N and what it adds, changes and removes compared with phase N-1.
+
+    \b
+    Examples:
+      rollout plan --stack prod --phase 3
+      rollout plan -s prod -p 3 --detail
+      rollout plan -s prod -p 3 --format markdown > comment.md
+      rollout plan -s prod --save baseline.json   # the baseline for rollout diff
+      rollout plan -C ../shop-infra -s dev        # any Pulumi Python program
+    """
+    from rollout.app import plan_stack, stack_warnings
+    from rollout.cli._render import check_writable, console, progress_reporter, warn
+    from rollout.runtime.sandbox import runs_limited_to
     from rollout.errors import UserError
 
     if output is Format.sarif:
         raise UserError("--format: sarif is for `rollout check`; plan supports table, json and markdown")
     check_writable(save, "--save")
-    with progress_reporter(quiet) as progress:
+    with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         result = plan_stack(program, stack, phase, progress=progress, cache=not no_cache)
-    if not quiet and result.current.remote_note():
-        typer.echo(f"note: {result.current.remote_note()}", err=True)
+    warnings = stack_warnings(result.stack_file) + ([result.current.remote_note()]
+                                                    if result.current.remote_note() else [])
+    warn(warnings)
     if save is not None:
         from rollout.cli._render import write_output
         from rollout.model.inventory import dumps
@@ -42,7 +54,8 @@ def plan(
         from rollout.cli._render import print_json
         from rollout.render.report import plan_cost_json
 
-        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result))})
+        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result), result.current),
+                    "warnings": warnings})
     elif output is Format.markdown:
         from rollout.app import plan_comment
 

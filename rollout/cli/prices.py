@@ -26,7 +26,13 @@ def refresh(
     quiet: Quiet = False,
 ) -> None:
     """Rebuild a region's AWS prices from the public bulk price-list offer files (streamed), keeping every other
-    entry; each price records the offer's version and publication date."""
+    entry; each price records the offer's version and publication date.
+
+    \b
+    Examples:
+      rollout prices refresh --region ap-southeast-1 --from ./offers
+      rollout prices refresh -r ap-southeast-1 --from https://pricing.us-east-1.amazonaws.com --catalog prices.json
+    """
     import json
 
     from rich.console import Console
@@ -37,6 +43,9 @@ def refresh(
 
     source = source or prices.DEFAULT_URL
     path = catalog or PACKAGED_CATALOG
+    from rollout.cli._render import check_writable
+
+    check_writable(path, "--catalog")  # a FIFO or device would block the read, or be replaced by the write
     try:
         current = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -87,7 +87,8 @@ class Deployment:
             from pulumi import automation
 
             try:
-                self._stack = automation.create_or_select_stack(self.stack_name, work_dir=str(self.directory))
+                self._stack = run_pulumi(lambda: automation.create_or_select_stack(
+                    self.stack_name, work_dir=str(self.directory)), setup=True)
             except FileNotFoundError as error:
                 if Path(str(error.filename or "")).name == "pulumi":
                     raise missing_cli_error() from None
@@ -95,7 +96,7 @@ class Deployment:
         return self._stack
 
     def current_phase(self) -> int | None:
-        return deployed_phase(self.stack.outputs())
+        return deployed_phase(run_pulumi(self.stack.outputs, setup=True))
 
     def set_phase(self, phase: int) -> None:
         from pulumi.automation import ConfigValue
@@ -116,14 +117,41 @@ class Deployment:
 
 
 class PulumiFailed(Exception):
-    """A Pulumi command ran and failed; the message is Pulumi's own."""
+    """A Pulumi command ran and failed (exit 1); the message is Pulumi's own error line(s), once."""
 
 
-def run_pulumi(operation: Any) -> Any:
-    """Run one Automation API call, turning the SDK's CommandError into PulumiFailed (the CLI reports it)."""
+class PulumiSetupFailed(UserError):
+    """The Pulumi CLI could not even open the stack (not logged in, no access, no backend): exit 2, with a hint."""
+
+
+def run_pulumi(operation: Any, *, setup: bool = False) -> Any:
+    """Run one Automation API call, turning the SDK's CommandError into PulumiFailed, or PulumiSetupFailed when
+    `setup` (selecting the stack or reading its outputs, before anything changes)."""
     from pulumi.automation import errors
 
     try:
         return operation()
     except errors.CommandError as error:
-        raise PulumiFailed(str(error).strip()) from None
+        message = pulumi_error_message(str(error))
+        if setup:
+            raise PulumiSetupFailed(f"pulumi: {message}",
+                                    "nothing was changed; check `pulumi login` (or PULUMI_ACCESS_TOKEN) and the "
+                                    "stack name with `pulumi stack ls`") from None
+        raise PulumiFailed(message) from None
+
+
+def pulumi_error_message(text: str) -> str:
+    """The error lines of a failed Pulumi command, from the SDK's `code: N / stdout: ... / stderr: ...` text: its
+    `error:` lines (without the prefix), else the last line of stderr, else of stdout. What Pulumi printed while it
+    ran was already streamed, so it is not repeated."""
+    stdout, _, stderr = text.partition("\n stderr: ")
+    stdout = stdout.partition("\n stdout: ")[2]
+    for part in (stderr, stdout):
+        lines = [line.strip() for line in part.splitlines() if line.strip()]
+        errors_ = [line.removeprefix("error:").strip() for line in lines if line.startswith("error:")]
+        if errors_:
+            return "; ".join(dict.fromkeys(errors_))
+        if lines:
+            return lines[-1]
+    code = text.strip().splitlines()[0].strip() if text.strip() else "failed"
+    return f"the command failed ({code})"

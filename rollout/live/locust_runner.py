@@ -30,7 +30,17 @@ from typing import Any
 
 from rollout.errors import MissingToolError
 
-INSTALL_HINT = "pip install 'sme-rollout[load]'"
+def install_hint() -> str:
+    """How to add Locust to the Python that runs rollout: the `load` extra of the clone when rollout runs from
+    one (an editable install, as scripts/setup makes), else Locust itself."""
+    import shlex
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    python = shlex.quote(sys.executable)
+    if (root / "pyproject.toml").is_file() and (root / "rollout").is_dir():
+        return f"{python} -m pip install -e {shlex.quote(str(root) + '[load]')}"
+    return f"{python} -m pip install 'locust>=2.30'"
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,8 @@ def locust_executable() -> list[str]:
     found = shutil.which("locust")
     if found:
         return [found]
-    raise MissingToolError(f"rollout loadtest needs Locust, which is not installed: {INSTALL_HINT}")
+    raise MissingToolError(f"rollout loadtest needs Locust, which is not installed; install it with: "
+                           f"{install_hint()}")
 
 
 def locust_commands(plan: LocustPlan, scenario: Path, csv_prefix: Path, executable: list[str]) -> list[list[str]]:

@@ -154,16 +154,32 @@ def load_settings(namespace_values: Mapping[str, Any], source: str) -> RolloutSe
 
 
 def format_validation_error(error: ValidationError, prefix: str) -> list[str]:
-    """One line per pydantic error: `<prefix><key.path>: <message>`."""
-    lines = []
-    for item in error.errors(include_url=False):
-        path = ".".join(str(part) for part in item["loc"])
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif item["type"] == "missing":
-            message = "is required"
-        elif message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        lines.append(f"{prefix}{path}: {message}")
-    return lines
+    """One line per pydantic error: `<prefix><key.path>: <message>`, in the words of a stack file."""
+    return [f"{prefix}{'.'.join(str(part) for part in item['loc'])}: {_message(item)}"
+            for item in error.errors(include_url=False)]
+
+
+_KIND_MESSAGES = {"int": "must be a whole number", "float": "must be a number", "bool": "must be true or false",
+                  "string": "must be text", "list": "must be a list", "dict": "must be a mapping (key: value)",
+                  "model": "must be a mapping (key: value)", "date": "must be a date (YYYY-MM-DD)"}
+
+
+def _message(item: Any) -> str:
+    """No Python reprs, types or class names (`None`, `Input should be a valid dictionary or instance of ...`)."""
+    kind, value = item["type"], item.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "is required"
+    if kind == "value_error":
+        return item["msg"].removeprefix("Value error, ")
+    if value is None:
+        return "is empty; give a value or remove the key"
+    if kind == "literal_error":
+        expected = str((item.get("ctx") or {}).get("expected", "")).replace("'", "")
+        return f"must be {expected}, not {value}" if isinstance(value, (str, int, float)) else f"must be {expected}"
+    if kind.startswith(("greater_than", "less_than")):
+        return item["msg"].replace("Input should be", "must be")
+    if kind.startswith(("string_too", "too_")):
+        return item["msg"].replace("String should have", "must have").replace("List should have", "must have")
+    return _KIND_MESSAGES.get(kind.split("_")[0]) or item["msg"]

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
+from rollout.model.inventory import short_type
+
 if TYPE_CHECKING:
     from rollout.analysis.cost import CostDiff, CostReport
 
@@ -22,6 +24,63 @@ def money(amount: float | None, currency: str) -> str:
 
 def signed(amount: float, currency: str) -> str:
     return ("+" if amount >= 0 else "-") + money(abs(amount), currency)
+
+
+def is_lower_bound(report: CostReport | None) -> bool:
+    """True when the total leaves something out: a cost line of unknown price, or a resource type with no pricing
+    rule. Such a total is a floor, and every rendering says so ("≥", "at least")."""
+    if report is None:
+        return False
+    return report.lines[1] > 0 or bool(report.unpriced_types)
+
+
+def total_money(amount: float | None, currency: str, lower_bound: bool) -> str:
+    return ("≥ " if lower_bound else "") + money(amount, currency)
+
+
+def unpriced_summary(report: CostReport) -> str:
+    """What a lower-bound total leaves out, in a few words: `2 cost lines of unknown price, 5 types not priced`."""
+    unknown = report.lines[1]
+    types = sum(report.unpriced_types.values())
+    parts = [f"{unknown} cost line{'s' if unknown != 1 else ''} of unknown price" if unknown else "",
+             f"{types} resource{'s' if types != 1 else ''} of types with no pricing rule" if types else ""]
+    return ", ".join(p for p in parts if p)
+
+
+def cents(value: float) -> float:
+    """Round to cents, half up, after removing float noise (136.26500000000001 and 136.26499999999999 are both
+    $136.27), so that the same amount summed in another order shows the same figure."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(round(value, 6))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def rounded_parts(values: dict[Any, float], digits: int = 2) -> dict[Any, float]:
+    """Per-phase figures rounded so that they add up to the rounded total and each phase's row is the change of
+    the rounded running total (phase k = round(phases 1..k) - round(phases 1..k-1)): rows sum to the total line,
+    and the newest phase's row equals the plan's `+change vs phase N-1` when it changes nothing earlier."""
+    ordered = sorted(values, key=lambda key: (key is None, key or 0))
+    result: dict[Any, float] = {}
+    running, shown = 0.0, 0.0
+    for key in ordered:
+        running += values[key]
+        rounded = cents(running) if digits == 2 else round(running, digits)
+        result[key] = round(rounded - shown, digits)
+        shown = rounded
+    return {key: result[key] for key in values}
+
+
+_NOTE_WORDS = (
+    ("not found for ", "not in the price catalog yet for "),
+    ("not verified for ", "not yet checked against AWS's price list for "),
+)
+
+
+def user_note(note: str) -> str:
+    """A catalog note in a user's words."""
+    for catalog_words, words in _NOTE_WORDS:
+        note = note.replace(catalog_words, words)
+    return note
 
 
 def quantity(value: float | None) -> str:
@@ -74,6 +133,7 @@ def cost_document(report: CostReport, diff: CostDiff | None, previous_phase: int
         "exchange_rate": None if report.currency == "USD" else {"per_usd": report.rate, "source": report.rate_source},
         "catalog_date": report.catalog_date, "catalog": catalog_path,
         "total_monthly": _round(report.total_monthly),
+        "total_is_lower_bound": is_lower_bound(report),
         "previous_total_monthly": _round(diff.before_total) if diff else None,
         "diff_monthly": _round(diff.amount) if diff else None,
         "diff_percent": _round(diff.percent) if diff else None,
@@ -97,12 +157,15 @@ def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: in
     if diff is not None:
         label = f"phase {previous_phase} → {report.phase}" if previous_phase else f"nothing → phase {report.phase}"
         percent = "n/a" if diff.percent is None else f"{diff.percent:+.0f}%"
-        lines.append(f"Monthly cost change ({label}): Amount: {signed(diff.amount, currency)} "
+        amount = round(cents(diff.after_total) - cents(diff.before_total), 2) if currency == "USD" else diff.amount
+        lines.append(f"Monthly cost change ({label}): Amount: {signed(amount, currency)} "
                      f"({money(diff.before_total, currency)} → {money(diff.after_total, currency)})  "
                      f"Percent: {percent}")
     priced, unknown = report.lines
     lines.append(f"{priced} of {priced + unknown} cost lines priced, {unknown} price unknown (not in the catalog "
                  f"for {report.region}: never guessed)")
+    if is_lower_bound(report):
+        lines.append(f"The total is a floor (at least): it leaves out {unpriced_summary(report)}")
     overrides = sorted({a.origin for a in report.assumptions} - {f"profile {report.usage_profile}"})
     lines.append(f"Usage assumed (* lines): profile {report.usage_profile} from rollout:usage"
                  + (f", with {' and '.join(overrides)} overrides" if overrides else ""))
@@ -122,31 +185,56 @@ def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: in
     return lines
 
 
-def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int | None) -> None:
-    """An Infracost-like breakdown tree per resource."""
+class _CompactRows:
+    """The cost tree in three columns (name, quantity with unit, monthly): add_row takes the five wide cells."""
+
+    def __init__(self, title: str) -> None:
+        from rich.table import Table
+
+        self.table = Table(title=title, box=None, pad_edge=False, show_edge=False, title_justify="left")
+        self.table.add_column("Name", overflow="fold", ratio=1)
+        self.table.add_column("Monthly Qty", justify="right", no_wrap=True)
+        self.table.add_column("Monthly Cost", justify="right", no_wrap=True)
+
+    def add_row(self, name: Any, qty: str, unit: str, _price: str, monthly: Any) -> None:
+        self.table.add_row(name, f"{qty} {unit}".strip(), monthly)
+
+    def __rich__(self) -> Any:
+        return self.table
+
+
+def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int | None,
+                 console: Console | None = None) -> None:
+    """An Infracost-like breakdown tree per resource, as wide as the terminal (compact under 110 columns)."""
     from rich.table import Table
     from rich.text import Text
 
-    out = Console(highlight=False, soft_wrap=False)
-    if not out.is_terminal:
+    out = console or Console(highlight=False, soft_wrap=False)
+    if console is None and not out.is_terminal:
         out.width = max(out.width, 160)  # files and CI logs: keep each component on one line
     currency = report.currency
     changes = _changes(diff)
     phase = f" · phase {report.phase}" if report.phase is not None else ""
     title = f"{report.project} · stack {report.stack}{phase} · {report.region} · {currency}"
+    # Under 110 columns (an 80-column terminal) quantity and unit share a column and the unit price is left to
+    # --format json/markdown, so that names and amounts do not fold; wider terminals get every column.
+    compact = out.width < 110
     table = Table(title=title, box=None, pad_edge=False, show_edge=False, title_justify="left")
-    table.add_column("Name", overflow="fold")
+    table.add_column("Name", overflow="fold", ratio=1 if compact else None)
     table.add_column("Monthly Qty", justify="right")
     table.add_column("Unit")
     table.add_column("Price", justify="right")
     table.add_column("Monthly Cost", justify="right")
+    if compact:
+        table = _CompactRows(title)
     for resource in report.resources:
         change = changes.get(resource.urn)
         mark = CHANGE_MARKS[change.change] if change else " "
         total = money(resource.monthly, currency)
         if change and change.change == "changed":
             total += f" ({signed(change.diff, currency)})"
-        table.add_row(Text(f"{mark} {resource.name}  ({resource.type})", style="bold"), "", "", "", total)
+        shown_type = short_type(resource.type) if compact else resource.type
+        table.add_row(Text(f"{mark} {resource.name}  ({shown_type})", style="bold"), "", "", "", total)
         for index, component in enumerate(resource.components):
             branch = "└─" if index == len(resource.components) - 1 and not resource.note else "├─"
             name = f"  {branch} {component.name}{' *' if component.usage_based else ''}"
@@ -157,7 +245,7 @@ def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int 
             table.add_row(name, quantity(component.quantity), component.unit, price, cell)
             if not component.price_known:
                 stem = "   " if branch == "└─" else "│  "
-                table.add_row(Text(f"  {stem}  {component.note}", style="dim"), "", "", "", "")
+                table.add_row(Text(f"  {stem}  {user_note(component.note)}", style="dim"), "", "", "", "")
         if resource.note:
             extra = ""
             if resource.monthly_range:
@@ -168,8 +256,8 @@ def render_table(report: CostReport, diff: CostDiff | None, previous_phase: int 
         table.add_row(Text(f"- {change.name}  ({change.type})", style="bold"), "", "", "",
                       f"{money(0, currency)} ({signed(-change.before, currency)})")
     table.add_row("", "", "", "", "")
-    table.add_row(Text("OVERALL TOTAL", style="bold"), "", "", "", Text(money(report.total_monthly, currency),
-                                                                          style="bold"))
+    table.add_row(Text("OVERALL TOTAL", style="bold"), "", "", "",
+                  Text(total_money(report.total_monthly, currency, is_lower_bound(report)), style="bold"))
     out.print(table)
     out.print("Key: * usage-based, ~ changed, + added, - removed")
     for line in _summary_lines(report, diff, previous_phase):
@@ -182,7 +270,8 @@ def render_markdown(report: CostReport, diff: CostDiff | None, previous_phase: i
     changes = _changes(diff)
     phase = f" · phase {report.phase}" if report.phase is not None else ""
     lines = [f"### Monthly cost: {report.project} · {report.stack}{phase}", "",
-             f"**Total: {money(report.total_monthly, currency)} per month**", ""]
+             f"**Total: {'at least ' if is_lower_bound(report) else ''}{money(report.total_monthly, currency)} "
+             f"per month**", ""]
     lines += [f"- {line}" for line in _summary_lines(report, diff, previous_phase)]
     lines += ["", "| | Resource | Type | Monthly | Change |", "|---|---|---|---:|---:|"]
     for resource in report.resources:

@@ -56,7 +56,9 @@ def _result(finding: Finding, rule_index: int, artifact_uri: str | None) -> dict
     location: dict[str, Any] = {"logicalLocations": [
         {"fullyQualifiedName": finding.urn, "name": finding.name, "kind": "resource"}]}
     if artifact_uri:
-        location["physicalLocation"] = {"artifactLocation": {"uri": artifact_uri}, "region": {"startLine": 1}}
+        # Relative to the repository root (%SRCROOT%), as code scanning maps alerts to files of the checkout.
+        location["physicalLocation"] = {"artifactLocation": {"uri": artifact_uri, "uriBaseId": "%SRCROOT%"},
+                                        "region": {"startLine": 1}}
     fingerprint = hashlib.sha256(f"{finding.control}\0{finding.urn}\0{finding.message}".encode()).hexdigest()
     result: dict[str, Any] = {
         "ruleId": finding.control,
@@ -76,9 +78,10 @@ def _result(finding: Finding, rule_index: int, artifact_uri: str | None) -> dict
 
 
 def findings_sarif(findings: Sequence[Finding], *, controls: Sequence[Control], tool_name: str, tool_version: str,
-                   artifact_uri: str | None = None) -> dict[str, Any]:
+                   artifact_uri: str | None = None, warnings: Sequence[str] = ()) -> dict[str, Any]:
     """SARIF 2.1.0: one rule per control, one result per finding (with the URN as logical location and, when
-    `artifact_uri` is given, the stack file or program as physical location)."""
+    `artifact_uri` is given, the stack file, relative to the repository root, as physical location); `warnings`
+    become the invocation's tool execution notifications."""
     ordered = sorted(controls, key=lambda c: c.id)
     index = {c.id: i for i, c in enumerate(ordered)}
     return {
@@ -90,6 +93,8 @@ def findings_sarif(findings: Sequence[Finding], *, controls: Sequence[Control], 
                                 "rules": [_rule(c) for c in ordered]}},
             "results": [_result(f, index[f.control], artifact_uri) for f in findings if f.control in index],
             "columnKind": "unicodeCodePoints",
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": [
+                {"level": "warning", "message": {"text": line}} for line in warnings]}],
         }],
     }
 
@@ -103,14 +108,23 @@ def render_table(findings: Sequence[Finding], summary: Mapping[str, Any], *, tit
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_lines=False, expand=False)
-    for column in ("Control", "Severity", "Level", "Status", "Resource", "Message"):
-        table.add_column(column, overflow="fold")
+    from rollout.model.inventory import short_type
+
+    # Four columns (severity, level and status share one; the type is short), so that 80 columns stay readable.
+    table = Table(title=title, show_lines=False, expand=False, title_justify="left")
+    table.add_column("Control", no_wrap=True)
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Resource", overflow="fold", ratio=1)
+    table.add_column("Message", overflow="fold", ratio=2)
     for finding in findings:
         status = "waived" if finding.waived else finding.status
         message = finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else "")
-        table.add_row(finding.control, Text(finding.severity.value, style=_STYLE[finding.severity]),
-                      finding.enforcement.value, status, f"{finding.name}\n[dim]{finding.type}[/dim]", message)
+        severity = Text(finding.severity.value, style=_STYLE[finding.severity])
+        severity.append(f"\n{finding.enforcement.value}" + ("" if status == "violation" else f"\n{status}"),
+                        style="dim")
+        resource = Text(finding.name)
+        resource.append(f"\n{short_type(finding.type)}", style="dim")
+        table.add_row(finding.control, severity, resource, Text(message))
     by_severity = ", ".join(f"{k} {v}" for k, v in summary["by_severity"].items())
     footer = Text(
         f"{summary['violations']} open violation(s) ({summary['mandatory_violations']} mandatory; {by_severity}), "

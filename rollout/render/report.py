@@ -13,6 +13,7 @@ from typing import Any
 
 from rollout.analysis.plan import Plan, component_of, components_by_phase, phase_summary
 from rollout.model.inventory import short_type
+from rollout.render.cost import cents, is_lower_bound, rounded_parts, unpriced_summary
 
 """Default of the optional sections: compute them from the plan when the module that provides them exists."""
 
@@ -49,16 +50,18 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
     if after is not None:
         summary.add_column("USD/month", justify="right")
     rows = phase_summary(current, plan.added)
+    phase_costs = rounded_parts(dict(after.by_phase)) if after is not None else {}
+    partial = _partial_phases(after, current)
     for row in rows:
         cells = [str(row["number"] if row["number"] is not None else "–"), row["title"] or "",
                  str(row["resources"]), f"+{row['added']}" if row["added"] else ""]
         if after is not None:
-            cells.append(f"${after.by_phase.get(row['number'], 0.0):,.2f}")
+            cells.append(("≥ " if row["number"] in partial else "") + f"${phase_costs.get(row['number'], 0.0):,.2f}")
         summary.add_row(*cells)
     summary.add_section()
     totals = ["", "total", str(sum(r["resources"] for r in rows)), f"+{len(plan.added)}"]
     if after is not None:
-        totals.append(f"${after.total_monthly:,.2f}")
+        totals.append(("≥ " if is_lower_bound(after) else "") + f"${cents(after.total_monthly):,.2f}")
     summary.add_row(*totals)
     console.print(summary)
     _manual_steps_table(plan, console)
@@ -86,13 +89,27 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
     previous = plan.previous.by_urn if plan.previous is not None else {}
     if plan.changed or plan.removed:
         changes = Table(title=f"Changes to what phase {(plan.phase or 1) - 1} already has", title_justify="left")
+        from rich.markup import escape
+
+        from rollout.analysis.diff import diff_inventories
+
+        delta = diff_inventories(plan.previous, current) if plan.previous is not None else None
+        what = {e.urn: e for e in (*delta.updated, *delta.replaced)} if delta is not None else {}
         changes.add_column("")
         changes.add_column("Resource")
         changes.add_column("Type")
+        changes.add_column("What changes", overflow="fold")
         for urn in plan.changed:
-            changes.add_row("[yellow]~[/yellow]", by_urn[urn].name, short_type(by_urn[urn].type))
+            entry = what.get(urn)
+            detail = "\n".join(f"{escape(c.path)}: " + " → ".join(escape(v) for v in around_difference(
+                _plain(c.old), _plain(c.new), 60)) for c in entry.changes[:4]) if entry else ""
+            if entry and len(entry.changes) > 4:
+                detail += f"\n… {len(entry.changes) - 4} more (rollout diff shows all)"
+            if entry and entry.replace_paths:
+                detail = f"[magenta]replaced[/magenta] because of {escape(', '.join(entry.replace_paths))}\n" + detail
+            changes.add_row("[yellow]~[/yellow]", by_urn[urn].name, short_type(by_urn[urn].type), detail)
         for urn in plan.removed:
-            changes.add_row("[red]-[/red]", previous[urn].name, short_type(previous[urn].type))
+            changes.add_row("[red]-[/red]", previous[urn].name, short_type(previous[urn].type), "removed")
         console.print(changes)
     console.print(f"Plan: [green]+{len(plan.added)} to add[/green], [yellow]~{len(plan.changed)} to change[/yellow], "
                   f"[red]-{len(plan.removed)} to remove[/red] (offline: nothing was applied).")
@@ -101,21 +118,24 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
                       f"{plan.phase} was only passed as {current.project}:phase config.")
     if after is not None:
         priced, unknown = after.lines
-        change = f" ({after.total_monthly - before.total_monthly:+,.2f} vs phase {plan.previous.phase})" \
+        change = f" ({rounded_change(before, after):+,.2f} vs phase {plan.previous.phase})" \
             if before is not None and plan.previous is not None else ""
-        console.print(f"Monthly cost: ${after.total_monthly:,.2f}{change}; prices as of {after.catalog_date}, "
-                      f"{unknown} of {priced + unknown} cost lines price unknown (see `rollout cost`).")
+        floor = f"; at least: it leaves out {unpriced_summary(after)}" if is_lower_bound(after) else ""
+        console.print(f"Monthly cost: {'≥ ' if is_lower_bound(after) else ''}${cents(after.total_monthly):,.2f}"
+                      f"{change}; prices as of {after.catalog_date}, {unknown} of {priced + unknown} cost lines "
+                      f"price unknown{floor} (see `rollout cost`).", markup=False)
 
 
-def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram: str | None = None) -> str:
+def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram: str | None = None,
+                  cost_report: Any = None) -> str:
     """One pull-request comment for phase N. `cost` is a rollout.analysis.cost CostDiff, `findings` a list of finding
     objects as `rollout check --format json` prints them and `diagram` Mermaid text; None omits a section
     (`rollout.app.plan_comment` gathers all three)."""
     from rollout.analysis.diff import diff_inventories
 
     current = plan.current
-    phase = plan.phase if plan.phase is not None else "–"
-    lines = [f"### rollout plan: `{current.stack}` phase {phase}", ""]
+    phase = f" phase {plan.phase}" if plan.phase is not None else " (configured phase)"
+    lines = [f"### rollout plan: `{current.stack}`{phase}", ""]
     lines += [f"Region `{plan.stack_file.region}` · **+{len(plan.added)}** to add, **~{len(plan.changed)}** to change, "
               f"**-{len(plan.removed)}** to remove compared with phase {_previous_label(plan)} "
               "(offline plan: nothing was applied).", ""]
@@ -139,7 +159,7 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
         lines += ["<details><summary>Changes to what is already deployed</summary>", ""]
         lines += _changes_markdown(changes) + ["</details>", ""]
     if cost is not None:
-        lines += cost_markdown(cost, plan)
+        lines += cost_markdown(cost, plan, cost_report)
     if findings is not None:
         lines += findings_markdown(findings)
     if diagram:
@@ -193,7 +213,8 @@ def _changes_markdown(changes: Any) -> list[str]:
     lines = ["| | Resource | Type | Inputs |", "|---|---|---|---|"]
     for mark, entries in (("±", changes.replaced), ("~", changes.updated), ("-", changes.removed)):
         for entry in entries:
-            detail = "<br>".join(f"`{c.path}`: {_value(c.old)} → {_value(c.new)}" for c in entry.changes[:6])
+            detail = "<br>".join(f"`{c.path}`: " + " → ".join(f"`{_cell(v)}`" for v in around_difference(
+                _plain(c.old), _plain(c.new), 60)) for c in entry.changes[:6])
             if len(entry.changes) > 6:
                 detail += f"<br>… {len(entry.changes) - 6} more"
             flag = " ⚠️ data loss" if entry.data_loss else ""
@@ -201,12 +222,6 @@ def _changes_markdown(changes: Any) -> list[str]:
     return lines + [""]
 
 
-def _value(value: Any) -> str:
-    import json
-
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    text = text if len(text) <= 60 else text[:57] + "…"
-    return f"`{_cell(text)}`"
 
 
 def _cell(text: str) -> str:
@@ -217,28 +232,56 @@ def _cell(text: str) -> str:
 # Optional sections: cost (rollout.analysis.cost) and compliance (rollout.analysis.check)
 
 
-def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
-    """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added."""
+def plan_cost_json(before: Any, after: Any, inventory: Any = None) -> dict[str, Any]:
+    """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added. The
+    per-phase figures add up to the total, and the change is the difference of the two totals shown."""
     priced, unknown = after.lines
+    by_phase = rounded_parts(dict(after.by_phase))
     return {
         "currency": "USD",
         "catalog_date": after.catalog_date,
-        "total_monthly": round(after.total_monthly, 2),
-        "previous_total_monthly": round(before.total_monthly, 2) if before is not None else None,
-        "diff_monthly": round(after.total_monthly - (before.total_monthly if before is not None else 0.0), 2),
-        "by_phase": {str(phase): round(total, 2) for phase, total in sorted(
-            after.by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
+        "total_monthly": cents(after.total_monthly),
+        "total_is_lower_bound": is_lower_bound(after),
+        "previous_total_monthly": cents(before.total_monthly) if before is not None else None,
+        "previous_total_is_lower_bound": is_lower_bound(before) if before is not None else None,
+        "diff_monthly": rounded_change(before, after),
+        "by_phase": {str(phase): total for phase, total in sorted(
+            by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
+        "phases_lower_bound": sorted(str(p) for p in _partial_phases(after, inventory)),
         "lines_priced": priced,
         "lines_price_unknown": unknown,
+        "unpriced_types": dict(after.unpriced_types),
     }
 
 
-def cost_markdown(cost: Any, plan: Plan) -> list[str]:
-    amount = cost.amount
+def rounded_change(before: Any, after: Any) -> float:
+    """The change between two totals as shown (each rounded to cents), so that `$a → $b` and `+c` agree."""
+    return round(cents(after.total_monthly) - (cents(before.total_monthly) if before is not None else 0.0), 2)
+
+
+def _partial_phases(report: Any, inventory: Any = None) -> set[int | None]:
+    """Phases whose cost leaves something out: a component of unknown price, or (given the inventory) a resource
+    of a type with no pricing rule, such as an interface VPC endpoint."""
+    if report is None:
+        return set()
+    partial = {r.phase for r in report.resources if not r.complete}
+    if inventory is not None:
+        partial |= {r.phase for r in inventory.custom_resources() if r.type in report.unpriced_types}
+    return partial
+
+
+def cost_markdown(cost: Any, plan: Plan, after: Any = None) -> list[str]:
+    """The cost section of the plan comment; `after` (the CostReport of phase N) says whether the total is a floor."""
+    amount = round(cents(cost.after_total) - cents(cost.before_total), 2)
     sign = "+" if amount >= 0 else "-"
     percent = f", {cost.percent:+.1f}%" if cost.percent is not None else ""
+    floor = is_lower_bound(after)
     lines = ["#### Monthly cost", "",
-             f"**${cost.after_total:,.2f}/month** ({sign}${abs(amount):,.2f}{percent} vs phase {_previous_label(plan)}).", ""]
+             f"**{'≥ ' if floor else ''}${cents(cost.after_total):,.2f}/month** "
+             f"({sign}${abs(amount):,.2f}{percent} vs "
+             f"phase {_previous_label(plan)}).", ""]
+    if floor:
+        lines += [f"At least: the total leaves out {unpriced_summary(after)} (see `rollout cost`).", ""]
     moved = sorted((c for c in cost.changes if c.change != "unchanged" and round(c.diff, 2) != 0),
                    key=lambda c: (-abs(c.diff), c.name))
     if moved:
@@ -309,7 +352,8 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         table.add_row("[green]+[/green]", escape(entry.name), short_type(entry.type), "")
     for mark, entries in (("[magenta]±[/magenta]", changes.replaced), ("[yellow]~[/yellow]", changes.updated)):
         for entry in entries:
-            detail = "\n".join(f"{escape(c.path)}: {escape(_short(_plain(c.old)))} → {escape(_short(_plain(c.new)))}"
+            detail = "\n".join(f"{escape(c.path)}: " + " → ".join(escape(v) for v in around_difference(
+                _plain(c.old), _plain(c.new), 100))
                                for c in entry.changes)
             if entry.replace_paths:
                 detail += f"\n[magenta]replaced because {escape(', '.join(entry.replace_paths))} changed[/magenta]"
@@ -333,9 +377,26 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
                       f"{escape(switch.name)}: {escape(switch.describe())}")
 
 
-def _short(text: str, limit: int = 100) -> str:
-    """Long values (policy documents, dashboard bodies) are cut in tables; --format json keeps them whole."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+def around_difference(old: str, new: str, limit: int = 100, context: int = 24) -> tuple[str, str]:
+    """Two long values (policy documents, dashboard bodies) cut to the part where they differ, not to a prefix
+    they share: a window of at most `limit` characters starting `context` characters before the first difference,
+    marked with … and the position. --format json keeps them whole."""
+    if len(old) <= limit and len(new) <= limit:
+        return old, new
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    start = max(0, prefix - context)
+
+    def cut(text: str) -> str:
+        window = text[start:start + limit]
+        head = f"(at character {start + 1}) …" if start > 0 else ""
+        tail = f"… ({len(text) - start - len(window)} more characters)" if start + len(window) < len(text) else ""
+        return head + window + tail
+
+    return cut(old), cut(new)
+
+
 
 
 def _plain(value: Any) -> str:

@@ -22,7 +22,9 @@ from typing import Any
 
 from rollout.errors import OfflineLimitError, ProgramError, UserError
 from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
-from rollout.model.stackfile import SECURE_PLACEHOLDER, StackFile, load_stack
+from rollout.runtime.sandbox import RunTimeout, discard_event_loop, program_output_to_stderr, time_limit_from_env
+from rollout.runtime.sandbox import time_limit as sandbox_time_limit
+from rollout.model.stackfile import SECURE_PLACEHOLDER, StackFile, display_path, load_stack
 
 ACCOUNT_ID = "123456789012"
 ELB_ACCOUNT_ID = "000000000000"
@@ -47,41 +49,79 @@ _program_modules: set[str] = set()
 
 
 def synthesize(program_dir: Path | str, stack: str, *, phase: int | None = None,
-               stack_file: StackFile | None = None) -> Inventory:
-    """Run the program of `program_dir` for `stack` (optionally forcing `<project>:phase`) and record it."""
+               stack_file: StackFile | None = None, time_limit: float | None = None) -> Inventory:
+    """Run the program of `program_dir` for `stack` (optionally forcing `<project>:phase`) and record it. A run
+    longer than `time_limit` seconds (None: ROLLOUT_TIMEOUT or DEFAULT_TIME_LIMIT; 0: no limit) is stopped and
+    reported as a ProgramError."""
     stack_file = stack_file or load_stack(program_dir, stack)
     overrides = {f"{stack_file.project_name}:phase": phase} if phase is not None else {}
-    return _run(stack_file, overrides)
+    return _run(stack_file, overrides, time_limit)
 
 
-def synthesize_phases(program_dir: Path | str, stack: str, phases: list[int]) -> dict[int, Inventory]:
+def synthesize_phases(program_dir: Path | str, stack: str, phases: list[int], *,
+                      time_limit: float | None = None) -> dict[int, Inventory]:
     """The same stack at several phases (one run each, one process), e.g. N-1 and N for a plan."""
     stack_file = load_stack(program_dir, stack)
-    return {n: synthesize(program_dir, stack, phase=n, stack_file=stack_file) for n in phases}
+    return {n: synthesize(program_dir, stack, phase=n, stack_file=stack_file, time_limit=time_limit)
+            for n in phases}
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Running a program
 
 
-def _run(stack_file: StackFile, overrides: Mapping[str, Any]) -> Inventory:
+def _run(stack_file: StackFile, overrides: Mapping[str, Any], time_limit: float | None) -> Inventory:
     config, secret_keys = stack_file.engine_config(overrides)
     main = stack_file.project.main
-    limits: list[str] = []
+    program = _program_label(stack_file)
     try:
-        with _program_environment(stack_file.project.directory):
-            resources, outputs = _record(lambda: runpy.run_path(str(main), run_name="__main__"),
-                                         project=stack_file.project_name, stack=stack_file.stack, config=config,
-                                         secret_keys=secret_keys, region=stack_file.region,
+        limit = time_limit_from_env() if time_limit is None else time_limit
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    limits: list[str] = []
+
+    def run_main() -> None:
+        # SystemExit and RunTimeout are BaseExceptions: raised out of the SDK's task they would escape the event
+        # loop with the task's exception never retrieved; as an Exception they come back through the future.
+        try:
+            runpy.run_path(str(main), run_name="__main__")
+        except (SystemExit, RunTimeout) as error:
+            raise _Stopped(error) from error
+
+    try:
+        with _program_environment(stack_file.project.directory), program_output_to_stderr(), \
+                sandbox_time_limit(limit):
+            resources, outputs = _record(run_main, project=stack_file.project_name, stack=stack_file.stack,
+                                         config=config, secret_keys=secret_keys, region=stack_file.region,
                                          stack_references=stack_file.settings.stack_references, limits=limits)
     except UserError:
         raise
     except ProgramError as error:
-        raise ProgramError(f"program {stack_file.project.directory}: {error}") from None
+        raise ProgramError(f"program {program}: {error}") from None
+    except (RunTimeout, _Stopped) as error:
+        cause = error.cause if isinstance(error, _Stopped) else error
+        discard_event_loop()
+        if isinstance(cause, RunTimeout):
+            raise ProgramError(f"program {program} for stack {stack_file.stack}: {cause} (--timeout SECONDS or "
+                               f"ROLLOUT_TIMEOUT=SECONDS raises the limit; 0 means none)") from None
+        raise ProgramError(f"program {program} for stack {stack_file.stack} called sys.exit({cause.code!s}) "
+                           f"before it finished{_exit_location(cause, stack_file)}") from None
     except Exception as error:  # noqa: BLE001 - any failure of the program is reported, naming it
         raise _program_failure(error, stack_file, limits) from None
     return Inventory(project=stack_file.project_name, stack=stack_file.stack,
                      phase=_configured_phase(stack_file, overrides), resources=resources, outputs=outputs)
+
+
+class _Stopped(Exception):  # noqa: N818 - carries the program's sys.exit or the time limit
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _program_label(stack_file: StackFile) -> str:
+    """`shop` for the program in the current folder, `shop (at path/to/it)` elsewhere."""
+    where = display_path(stack_file.project.directory)
+    return stack_file.project_name if where == "." else f"{stack_file.project_name} (at {where})"
 
 
 def synthesize_function(program: Callable[[], Any], *, project: str = "test", stack: str = "test",
@@ -212,14 +252,10 @@ def _program_failure(error: BaseException, stack_file: StackFile, limits: list[s
     problems = getattr(error, "problems", None)
     if isinstance(problems, list) and all(isinstance(p, str) for p in problems) and problems:
         return UserError(*(f"{stack_file.display_path}: {p}" for p in problems))
-    program = stack_file.project.directory
-    where = ""
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename.startswith(str(program)):
-            where = f" (at {os.path.relpath(frame.filename, program)}:{frame.lineno})"
-            break
+    where = _exit_location(error, stack_file)
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     failure = f"{type(error).__name__}: {message}{where}"
+    program = _program_label(stack_file)
     undecrypted = sorted(k for k in stack_file.secure_keys if k not in stack_file.offline_values)
     if limits:
         return OfflineLimitError(f"program {program}, stack {stack_file.stack}: the offline runtime cannot answer "
@@ -231,6 +267,15 @@ def _program_failure(error: BaseException, stack_file: StackFile, limits: list[s
     hint = (f" (secure value(s) {', '.join(undecrypted)} are placeholders offline: give stand-ins in "
             f"rollout:offlineValues)") if undecrypted else ""
     return ProgramError(f"program {program} failed for stack {stack_file.stack}: {failure}{hint}")
+
+
+def _exit_location(error: BaseException, stack_file: StackFile) -> str:
+    """` (at file.py:LINE)` for the innermost frame of the program's own code, else nothing."""
+    program = stack_file.project.directory
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(str(program) + os.sep) and not _installed(frame.filename):
+            return f" (at {os.path.relpath(frame.filename, program)}:{frame.lineno})"
+    return ""
 
 
 class _DiagnosticsLog:

@@ -71,8 +71,14 @@ def run_in_worker(stack_file: StackFile, phase: int | None, *, timeout: float | 
     if connection is None:
         _start(path)
         return None
+    from rollout.runtime.sandbox import time_limit_from_env
+
+    try:
+        limit = time_limit_from_env()  # the command's --timeout, ROLLOUT_TIMEOUT or the default: the child keeps it
+    except ValueError as error:
+        raise UserError(str(error)) from None
     request = {"program": str(stack_file.project.directory.resolve()), "stack": stack_file.stack, "phase": phase,
-               "cwd": os.getcwd(), "env": dict(os.environ), "path": list(sys.path)}
+               "cwd": os.getcwd(), "env": dict(os.environ), "path": list(sys.path), "time_limit": limit}
     child = None
     try:
         connection.settimeout(timeout)
@@ -240,7 +246,8 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
     os.dup2(output.fileno(), 2)
     try:
         stack_file = load_stack(request["program"], request["stack"])
-        inventory = synthesize(request["program"], request["stack"], phase=request["phase"], stack_file=stack_file)
+        inventory = synthesize(request["program"], request["stack"], phase=request["phase"], stack_file=stack_file,
+                               time_limit=request.get("time_limit"))
         answer: dict[str, Any] = {"inventory": inventory.to_json(reveal_secrets=True)}
     except UserError as error:
         answer = {"error": "user", "message": str(error), "problems": getattr(error, "problems", None)}

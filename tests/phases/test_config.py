@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -49,10 +50,16 @@ def test_every_shipped_stack_validates(stack: str, monkeypatch: pytest.MonkeyPat
     ({**MINIMAL, "colour": "blue"}, "sme-rollout:colour: unknown key"),
     ({**MINIMAL, "cache": {"nodez": 2}}, "sme-rollout:cache.nodez: unknown key"),
     ({**MINIMAL, "database": {"replicas": "many"}},
-     "sme-rollout:database.replicas: Input should be a valid integer, unable to parse string as an integer"),
+     "sme-rollout:database.replicas: must be a whole number"),
     ({"site": {"origin": "origin.example.vn"}}, "sme-rollout:site.domain: is required"),
     ({}, "sme-rollout:site: is required"),
     ({**MINIMAL, "phase": 2}, "sme-rollout: cdn: is required from phase 2"),
+    ({**MINIMAL, "phase": None}, "sme-rollout:phase: is empty; give a value or remove the key"),
+    ({**MINIMAL, "environment": "qa"}, "sme-rollout:environment: must be dev, staging or prod, not qa"),
+    ({**MINIMAL, "budget": {"alertEmails": "ops@example.vn"}}, "sme-rollout:budget.alertEmails: must be a list"),
+    ({**MINIMAL, "cache": []}, "sme-rollout:cache: must be a mapping (key: value)"),
+    ({**MINIMAL, "database": {"replicas": {"secure": "v1:abc"}}},
+     "sme-rollout:database.replicas: must be a plain value, not secure"),
 ])
 def test_bad_config_names_the_key_path(values: dict, expected: str) -> None:
     assert expected in problems_of(values)
@@ -61,6 +68,12 @@ def test_bad_config_names_the_key_path(values: dict, expected: str) -> None:
 def test_secure_value_where_a_plain_one_is_needed() -> None:
     assert problems_of({**MINIMAL, "region": "[secure]"}, frozenset({"region"})) == [
         "sme-rollout:region: must be a plain value, not secure"]
+
+
+def test_messages_carry_no_python_reprs_or_class_names() -> None:
+    lines = problems_of({**MINIMAL, "phase": None, "cache": [1], "budget": None, "queues": {"a": 1}, "tags": [None]})
+    for line in lines:
+        assert not any(word in line for word in ("None", "Input should", "instance of", "[", "dictionary")), line
 
 
 def test_one_line_per_problem() -> None:
@@ -96,13 +109,25 @@ def run_with_stack(project: Path, config: dict) -> object:
     ({"sme-rollout:site": MINIMAL["site"], "sme-rollout:phase": 0}, "sme-rollout:phase: must be between 1 and 6"),
     ({"sme-rollout:region": "ap-southeast-1"}, "sme-rollout:site: is required"),
     ({"sme-rollout:site": MINIMAL["site"], "rollout:usage": {"profile": "huge"}},
-     "rollout:usage.profile: Input should be 'small', 'medium' or 'large'"),
+     "rollout:usage.profile: must be small, medium or large, not huge"),
+    ({"sme-rollout:site": MINIMAL["site"], "sme-rollout:database": {"replicas": {"secure": "v1:abc"}}},
+     "sme-rollout:database: must be a plain value, not secure"),
 ])
 def test_cli_reports_bad_config_with_the_stack_file_and_exit_2(project_copy: Path, config: dict, expected: str) -> None:
     result = run_with_stack(project_copy, config)
     assert result.exit_code == 2, result.output
     assert f"Pulumi.bad.yaml: {expected}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_accepts_the_phase_as_pulumi_config_set_writes_it(project_copy: Path) -> None:
+    (project_copy / "stacks" / "Pulumi.bad.yaml").write_text(
+        'config:\n  sme-rollout:phase: "1"\n  sme-rollout:site:\n    domain: shop.example.vn\n'
+        '    origin: origin.shop.example.vn\n')
+    result = CliRunner().invoke(app, ["plan", "--program", str(project_copy), "--stack", "bad", "--quiet",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["phase"] == 1
 
 
 def test_cli_reports_invalid_yaml_with_its_line(project_copy: Path) -> None:

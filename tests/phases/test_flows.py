@@ -54,7 +54,7 @@ BASE = {"site": {"domain": "shop.example.vn", "origin": "origin.shop.example.vn"
     ({"queues": [{"name": "email"}], "flows": [{"name": "checkout", "consistency": "strong", "queue": "email"}]},
      "sme-rollout: flows: checkout: a strong flow needs a FIFO queue, but queue 'email' is eventual"),
     ({"flows": [{"name": "checkout", "consistency": "strong", "queue": "orders"}]},
-     "sme-rollout: flows: checkout: queue 'orders' is not one of queues: []"),
+     "sme-rollout: flows: checkout: queue 'orders' is not one of queues: none"),
     ({"services": [{"name": "web"}, {"name": "api"}]},
      "sme-rollout: services: only one service may route '/*' (the default), not web, api"),
     ({"services": [{"name": "api", "pathPatterns": ["api/*"]}]},

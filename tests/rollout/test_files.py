@@ -49,3 +49,57 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch) -> None:
 def test_missing_folder_raises(tmp_path) -> None:
     with pytest.raises(OSError):
         write_atomically(tmp_path / "missing" / "x", "data")
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    write_atomically(link, "new")
+    assert link.is_symlink() and os.readlink(link) == "real.json"
+    assert real.read_text() == "new" and stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(os.listdir(tmp_path)) == ["link.json", "real.json"]
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path) -> None:
+    (tmp_path / "out").mkdir()
+    link = tmp_path / "latest.json"
+    link.symlink_to(tmp_path / "out" / "baseline.json")
+    write_atomically(link, "data")
+    assert link.is_symlink() and (tmp_path / "out" / "baseline.json").read_text() == "data"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link-to-fifo"])
+def test_special_files_and_folders_are_refused_not_replaced(tmp_path, kind) -> None:
+    from rollout.files import NotARegularFile
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = {"fifo": fifo, "folder": tmp_path / "dir", "link-to-fifo": tmp_path / "link"}[kind]
+    if kind == "folder":
+        target.mkdir()
+    if kind == "link-to-fifo":
+        target.symlink_to(fifo)
+    with pytest.raises(NotARegularFile) as raised:
+        write_atomically(target, "data")
+    assert "not a regular file" in raised.value.strerror
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a FIFO, not replaced by a regular file
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+def test_a_character_device_is_refused(tmp_path) -> None:
+    from rollout.files import NotARegularFile
+
+    with pytest.raises(NotARegularFile, match="character device"):
+        write_atomically("/dev/null", "data")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_symlink_loop_is_an_os_error(tmp_path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    with pytest.raises(OSError):
+        write_atomically(a, "data")

@@ -12,7 +12,7 @@ Layout: `catalog` (prices), `usage` (assumptions), `report` (the result model), 
 from __future__ import annotations
 
 from rollout.analysis.cost.catalog import Catalog, FreeTier, Price, catalog_problems, load_catalog
-from rollout.analysis.cost.context import HOURS_PER_MONTH, PricingContext, Priced
+from rollout.analysis.cost.context import HOURS_PER_MONTH, Priced, PricingContext
 from rollout.analysis.cost.estimate import compare, exchange_rate, in_currency, price_inventory
 from rollout.analysis.cost.registry import FREE_TYPES, PRICERS
 from rollout.analysis.cost.report import CostComponent, CostDiff, CostReport, ResourceChange, ResourceCost

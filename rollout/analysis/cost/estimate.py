@@ -13,8 +13,6 @@ from rollout.model.inventory import Inventory, reveal
 from rollout.model.settings import RolloutSettings, UsageSettings
 
 
-
-
 def price_inventory(inventory: Inventory, settings: RolloutSettings | UsageSettings | None, region: str,
                     catalog: Catalog | None = None) -> CostReport:
     """Price every custom resource of `inventory` in `region` (USD per month), applying account free tiers."""

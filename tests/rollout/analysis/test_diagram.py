@@ -43,7 +43,7 @@ def test_tiers_replicas_and_what_the_phase_adds():
         ("db", "rds.Instance · postgres primary", True), ("db-replica-1", "rds.Instance · read replica", True)]
     assert ("n3", "n4", "replicates") in arch.edges
     alarms = next(t for t in arch.tiers if t.id == "observability").nodes
-    assert [(n.label, n.added) for n in alarms] == [("2× cloudwatch.MetricAlarm (+1 new)", True)]
+    assert [(n.label, n.kind, n.added) for n in alarms] == [("2× cloudwatch.MetricAlarm", "+1 new in phase 3", True)]
     text = mermaid(SHOP)
     assert "class n3,n4,n5,n6,c1 added" in text and "role" not in text
     assert "users --> edge" in text and "web --> database" in text and "n3 -- replicates --> n4" in text
@@ -57,7 +57,8 @@ def test_highlight_another_phase():
 def test_svg_is_well_formed_and_marks_added_nodes():
     root = ET.fromstring(svg(SHOP))
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert {"Users", "Edge / CDN", "db-replica-1", "highlighted: added in phase 3"} <= set(texts)
+    assert {"p · stack dev · phase 3", "Users", "Edge / CDN", "AWS region", "db-replica-1",
+            "green: added in phase 3"} <= set(texts)
     assert sum(1 for e in root.iter("{http://www.w3.org/2000/svg}rect") if e.get("fill") == "#dafbe1") == 5
 
 
@@ -69,3 +70,25 @@ def test_mermaid_of_each_phase_of_the_example_stack_matches_its_golden_file(phas
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text)
     assert text == golden.read_text()
+
+
+@pytest.mark.parametrize("phase", [2, 6])
+def test_containers_hold_what_runs_in_them_and_no_arrow_crosses_a_box(phase: int):
+    from rollout.analysis.diagram import _crosses, _layout, _segments, route
+
+    arch = architecture(synthesize(ROOT, "example", phase=phase))
+    layout, _width, _bottom = _layout(arch)
+    parents = layout.parent
+    assert parents["vpc"] == "aws" and parents["private"] == "vpc" and parents["cache"] == "private"
+    assert parents["storage"] == "aws" and parents["observability"] == "aws" and parents["edge"] is None
+    for inner, outer in [(c, p) for c, p in parents.items() if p is not None]:  # every box inside its container
+        x, y, w, h = layout.boxes[inner]
+        ox, oy, ow, oh = layout.boxes[outer]
+        assert ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh, (inner, outer)
+    for source, target, _style in arch.edges:
+        allowed = layout.lineage(source) | layout.lineage(target)
+        for segment in _segments(route(layout, source, target)):
+            hit = [b for b, rect in layout.boxes.items() if b not in allowed and _crosses(segment, rect)]
+            assert not hit, (source, target, hit)
+    text = svg(synthesize(ROOT, "example", phase=phase))
+    assert f"sme-rollout · stack example · phase {phase}" in text and ">VPC<" in text and ">Private subnets<" in text

@@ -151,7 +151,7 @@ def test_ctrl_c_stops_and_reports_what_was_measured(sites):
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
-    assert process.returncode == 0, stderr
+    assert process.returncode == 130, stderr
     report = json.loads(stdout)
     assert report["interrupted"] is True
     assert 1 <= report["requests"] < 1200

@@ -87,7 +87,17 @@ def test_sarif_is_valid_and_points_at_the_stack_file(program):
               for r in run_["results"] if r["level"] == "error"}
     assert errors == MANDATORY_HERE
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]} == \
-        {"shop/stacks/Pulumi.test.yaml"}
+        {"stacks/Pulumi.test.yaml"}  # relative to the project when it is in no git checkout
+    assert run_["invocations"][0]["toolExecutionNotifications"] == []
+
+
+def test_sarif_uris_are_relative_to_the_repository_root(program, monkeypatch):
+    (program.parent / ".git").mkdir()
+    monkeypatch.chdir(program / "stacks")  # wherever the command runs from
+    result = run("--program", str(program), "--format", "sarif")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(result.stdout)["runs"][0]["results"]}
+    assert uris == {"shop/stacks/Pulumi.test.yaml"}
 
 
 def test_table_for_people(program, monkeypatch):

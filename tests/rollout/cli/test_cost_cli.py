@@ -118,14 +118,15 @@ def test_table_is_a_breakdown_tree_with_totals(shop):
     # 0.215 + 28.032 + 80.38 + 39.99 = 148.617; phase 2 was 0.215 + 28.032 = 28.247
     assert "$74.46" in out and "OVERALL TOTAL" in out and "$148.62" in out
     assert "Monthly cost change (phase 2 → 3): Amount: +$120.37 ($28.25 → $148.62)" in out
-    assert "price unknown: not found for ap-southeast-1" in out
+    assert "price unknown: not in the price catalog yet for ap-southeast-1" in out
+    assert "≥ $148.62" in out and "The total is a floor (at least): it leaves out" in out
     assert "Prices as of 2026-09-25" in out
 
 
 def test_markdown_for_pull_requests(shop):
     result = run("--program", str(shop), "--stack", "test", "--phase", "3", "--format", "markdown")
     assert result.exit_code == 0, result.output
-    assert "**Total: $148.62 per month**" in result.stdout
+    assert "**Total: at least $148.62 per month**" in result.stdout  # a line of unknown price
     assert "| + | `db` | `aws:rds/instance:Instance` | $80.38 | +$80.38 |" in result.stdout
 
 

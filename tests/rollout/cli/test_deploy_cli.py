@@ -39,7 +39,7 @@ def test_up_applies_the_next_phase_after_showing_the_plan(tmp_path: Path, monkey
     program = phased_project(tmp_path / "p")
     result = runner.invoke(app, ["up", "-C", str(program), "-s", "dev", "-p", "2", "--yes", "-q"])
     assert result.exit_code == 0, result.output
-    assert "Plan: +2 to add" in result.stderr and "Monthly cost: $" in result.stderr
+    assert "Plan: +2 to add" in result.stderr and "Monthly cost: $" in result.stderr  # every line priced here
     assert "up: phase 2 applied to dev: 3 create" in result.stdout
     up = next(c for c in calls(log) if c[0] == "up")
     assert up[up.index("--policy-pack") + 1] == str(program / "policies")
@@ -77,3 +77,30 @@ def test_a_missing_stack_is_named_before_the_missing_cli(tmp_path: Path, monkeyp
     result = runner.invoke(app, [*command, "-C", str(program), "-s", "nope"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0].startswith(f"error: {program / 'stacks' / 'Pulumi.nope.yaml'}: stack file not found")
+
+
+LOGIN = "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions"
+
+
+@pytest.mark.parametrize("command", [["preview"], ["up", "--yes", "-p", "2"], ["destroy", "--yes"]])
+def test_a_pulumi_cli_that_cannot_open_the_stack_is_one_message_exit_2(tmp_path: Path, monkeypatch, command):
+    install_standin(tmp_path / "bin", monkeypatch, outputs={"phase": 1})
+    monkeypatch.setenv("STANDIN_FAIL_ON", "all")
+    monkeypatch.setenv("STANDIN_FAIL_MESSAGE", LOGIN)
+    result = runner.invoke(app, [*command, "-C", str(phased_project(tmp_path / "p")), "-s", "dev", "-q"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "CommandError" not in result.output
+    assert result.stderr.count(LOGIN) == 1
+    assert result.stderr.splitlines()[0] == f"error: pulumi: {LOGIN}"
+    assert "nothing was changed; check `pulumi login`" in result.stderr
+
+
+def test_a_failing_preview_says_its_error_once_and_exits_1(tmp_path: Path, monkeypatch):
+    install_standin(tmp_path / "bin", monkeypatch, outputs={"phase": 1})
+    monkeypatch.setenv("STANDIN_FAIL_ON", "preview")
+    monkeypatch.setenv("STANDIN_FAIL_MESSAGE", "preview failed: 1 policy violation")
+    result = runner.invoke(app, ["preview", "-C", str(phased_project(tmp_path / "p")), "-s", "dev"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("preview failed: 1 policy violation") == 1
+    assert "error: pulumi failed: preview failed: 1 policy violation" in result.stderr
+    assert "Previewing update (stand-in)" in result.stderr  # streamed while it ran, shown once

@@ -23,7 +23,8 @@ def test_cli_writes_svg_and_explains_png(tmp_path: Path):
 
 def test_mermaid_on_stdout_and_bad_format():
     result = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-p", "1", "-q"])
-    assert result.exit_code == 0 and result.stdout.lstrip().startswith("flowchart")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("---\ntitle: sme-rollout · stack example · phase 1\n---\nflowchart LR")
     bad = CliRunner().invoke(app, ["diagram", "-C", str(ROOT), "-s", "example", "-f", "gif", "-q"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
 

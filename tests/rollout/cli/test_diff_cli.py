@@ -27,7 +27,9 @@ def test_json_lists_what_phase_two_adds(program: Path):
     result = run("-C", str(program), "-s", "dev", "--from-phase", "1", "--phase", "2", "--format", "json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert set(document) == {"added", "updated", "replaced", "removed", "data_loss", "traffic_switches"}
+    assert set(document) == {"project", "stack", "phase", "from", "added", "updated", "replaced", "removed",
+                             "data_loss", "traffic_switches", "warnings"}
+    assert (document["stack"], document["phase"], document["from"]) == ("dev", 2, {"phase": 1, "stack": "dev"})
     assert document["traffic_switches"] == []
     assert sorted(e["name"] for e in document["added"]) == ["db", "jobs"]
     assert {"urn", "type", "name"} <= set(document["added"][0])
@@ -72,7 +74,7 @@ def test_baseline_of_another_stack_is_refused(program: Path, tmp_path: Path):
     baseline.write_text(json.dumps([{"schemaVersion": 1, "project": "shopfront", "stack": "prod", "phase": 1,
                                      "resources": []}]))
     result = run("-C", str(program), "-s", "dev", "--baseline", str(baseline))
-    assert result.exit_code == 2 and "no inventory of stack 'dev' (found: prod)" in result.stderr
+    assert result.exit_code == 2 and "no inventory of stack dev (found: prod)" in result.stderr
 
 
 @pytest.mark.parametrize("args", [[], ["--from-phase", "1", "--baseline", "x.json"]])

@@ -39,7 +39,7 @@ def test_table_and_save(tmp_path) -> None:
     result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet", "--save", str(saved)])
     assert result.exit_code == 0, result.output
     assert "Plan: +2 to add, ~0 to change, -0 to remove" in result.stdout
-    assert "USD/month" in result.stdout and "Monthly cost: $" in result.stdout
+    assert "USD/month" in result.stdout and "Monthly cost: $" in result.stdout  # every line priced here
     [restored] = [Inventory.from_json(doc) for doc in json.loads(saved.read_text())]
     assert len(restored.custom_resources()) == 4
 
@@ -106,6 +106,44 @@ def test_the_phase_manual_steps_are_printed(tmp_path) -> None:
     assert "**By hand at phase" in markdown and "1. Lower the TTLs to 300 s." in markdown
 
 
+def test_sample_stack_totals_say_at_least_and_rows_add_up() -> None:
+    """prod phase 2: the cache is of unknown price, so every total is a floor; rows sum to the total, and the
+    newest phase's row is the plan's change."""
+    result = runner.invoke(app, ["plan", "--stack", "prod", "--phase", "2", "--quiet", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    cost = json.loads(result.stdout)["cost"]
+    assert cost["total_is_lower_bound"] is True and "2" in cost["phases_lower_bound"]
+    assert round(sum(cost["by_phase"].values()), 2) == cost["total_monthly"]
+    assert cost["by_phase"]["2"] == cost["diff_monthly"]
+    comment = runner.invoke(app, ["plan", "--stack", "prod", "--phase", "2", "--quiet", "--format", "markdown"])
+    assert f"**≥ ${cost['total_monthly']:,.2f}/month**" in comment.stdout
+    assert "At least: the total leaves out" in comment.stdout
+
+
+def test_the_change_list_says_what_changes(tmp_path) -> None:
+    main = '''
+import pulumi
+import pulumi_aws as aws
+
+phase = pulumi.Config().get_int("phase") or 1
+
+
+class Phase(pulumi.ComponentResource):
+    def __init__(self, number):
+        super().__init__("shopfront:phases:Phase", f"phase{number}", {"phase": number})
+
+
+first = Phase(1)
+aws.sqs.Queue("jobs", visibility_timeout_seconds=30 if phase < 2 else 90, opts=pulumi.ResourceOptions(parent=first))
+if phase >= 2:
+    aws.sqs.Queue("mail", opts=pulumi.ResourceOptions(parent=Phase(2)))
+'''
+    program = write_program(tmp_path / "p", main, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "-p", "2", "-q"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "What changes" in result.stdout and "visibilityTimeoutSeconds: 30 → 90" in result.stdout
+
+
 def test_remote_components_are_counted_not_silently_dropped(tmp_path) -> None:
     from tests.rollout.programs import REMOTE_PROGRAM
 
@@ -113,7 +151,7 @@ def test_remote_components_are_counted_not_silently_dropped(tmp_path) -> None:
     result = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["remoteComponents"] == {"awsx": 1}
-    assert "note: 1 remote component (1 of awsx): the resources they create are built by their provider" \
+    assert "warning: 1 remote component (1 of awsx): the resources they create are built by their provider" \
         in result.stderr
 
 

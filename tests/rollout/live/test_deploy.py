@@ -21,6 +21,11 @@ args = sys.argv[1:]
 with open(os.environ["STANDIN_LOG"], "a") as log:
     log.write(json.dumps(args) + "\n")
 args = [a for a in args if a != "--non-interactive"]
+failing = os.environ.get("STANDIN_FAIL_ON", "")
+if failing and args[:1] != ["version"] and (failing == "all" or args[:1] == [failing]):
+    print("Previewing update (stand-in)")  # what Pulumi prints before it fails, streamed to the user
+    sys.stderr.write("error: " + os.environ["STANDIN_FAIL_MESSAGE"] + "\n")
+    sys.exit(255)
 if args[:1] == ["version"]:
     print("v3.200.0")
 elif args[:2] == ["stack", "select"]:

@@ -79,7 +79,7 @@ def test_parse_stats_rejects_other_csv():
 def test_missing_locust_is_one_clear_line(monkeypatch):
     monkeypatch.setattr(locust_runner.importlib.util, "find_spec", lambda name: None)
     monkeypatch.setattr(locust_runner.shutil, "which", lambda name: None)
-    with pytest.raises(MissingToolError, match=r"pip install 'sme-rollout\[load\]'"):
+    with pytest.raises(MissingToolError, match=r"-m pip install -e .*\[load\]"):
         locust_runner.locust_executable()
     result = CliRunner().invoke(app, ["loadtest", "http://127.0.0.1:1/", "--duration", "1"])
     assert result.exit_code == 2 and "Locust, which is not installed" in result.stderr
@@ -111,3 +111,12 @@ def test_real_locust_master_with_a_local_worker(site, tmp_path):
     stats = locust_runner.run(plan, tmp_path)
     assert stats["requests"] > 0 and stats["interrupted"] is False
     assert Path(tmp_path / "rollout_scenario.py").exists()
+
+
+def test_the_install_hint_is_right_for_a_clone() -> None:
+    import sys
+
+    from rollout.live.locust_runner import install_hint
+
+    root = Path(__file__).resolve().parents[3]
+    assert install_hint() == f"{sys.executable} -m pip install -e '{root}[load]'"

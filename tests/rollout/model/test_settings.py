@@ -22,10 +22,10 @@ def test_waiver_expiry() -> None:
 
 
 @pytest.mark.parametrize(("values", "expected"), [
-    ({"usage": {"profile": "huge"}}, "s.yaml: rollout:usage.profile: Input should be 'small', 'medium' or 'large'"),
+    ({"usage": {"profile": "huge"}}, "s.yaml: rollout:usage.profile: must be small, medium or large, not huge"),
     ({"waivers": [{"control": "RDS-03", "resource": "db"}]}, "s.yaml: rollout:waivers.0.reason: is required"),
     ({"colour": 1}, "s.yaml: rollout:colour: unknown key"),
-    ({"report": {"topFindings": 0}}, "s.yaml: rollout:report.topFindings: Input should be greater than or equal to 1"),
+    ({"report": {"topFindings": 0}}, "s.yaml: rollout:report.topFindings: must be greater than or equal to 1"),
 ])
 def test_bad_settings_are_key_path_lines(values: dict, expected: str) -> None:
     with pytest.raises(UserError) as error:

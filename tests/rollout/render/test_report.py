@@ -54,7 +54,7 @@ def test_comment_sections(plan):
     assert "**$31.50/month** (+$31.30, +15650.0% vs phase 1)" in text
     assert "❌ 1 mandatory violation(s) · 2 finding(s) (1 high, 1 medium) · 1 waived" in text
     assert text.index("RDS-01") < text.index("RDS-04") and "SQS-01" not in text
-    assert "```mermaid\nflowchart LR" in text and "Data loss" not in text
+    assert "```mermaid\n---\ntitle: shopfront · stack dev · phase 2\n---\nflowchart LR" in text and "Data loss" not in text
     bare = plan_markdown(plan, cost=None, findings=None, diagram=None)
     assert "Monthly cost" not in bare and "Compliance" not in bare and "mermaid" not in bare
 
@@ -84,3 +84,15 @@ def test_diff_markdown_masks_secrets(plan):
         dataclasses.replace(r, inputs={**r.inputs, "username": "admin2"}) if r.urn == DB else r for r in before))
     text = diff_markdown(diff_inventories(before, after), "dev: test")
     assert "**±1** replaced" in text and "`username`" in text and "**Data loss:**" in text
+
+
+def test_long_values_are_shown_where_they_differ() -> None:
+    from rollout.render.report import around_difference
+
+    shared = '{"Statement": [{"Action": ["sqs:SendMessage"], "Effect": "Allow", "Resource": "arn:aws:sqs:' + "x" * 200
+    old, new = around_difference(shared + 'orders"}]}', shared + 'orders-dlq"}]}', limit=60)
+    assert old.startswith("(at character ") and "orders\"}]}" in old and "orders-dlq" in new
+    assert len(old) < 100 and len(new) < 100
+    assert around_difference("short", "other") == ("short", "other")
+    head_differs = around_difference("a" + "x" * 300, "b" + "x" * 300, limit=50)
+    assert head_differs[0].startswith("ax") and head_differs[0].endswith("(251 more characters)")

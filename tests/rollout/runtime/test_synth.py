@@ -128,3 +128,30 @@ def test_explicit_provider_is_recorded_by_urn(synth) -> None:
     by_name = {r.name: r for r in synth(program)}
     assert by_name["jobs"].provider == by_name["singapore"].urn == "urn:pulumi:test::test::pulumi:providers:aws::singapore"
     assert by_name["default"].provider is None
+
+
+def test_what_the_program_prints_goes_to_stderr(tmp_path, capsys) -> None:
+    main = "import pulumi_aws as aws\nprint('debug: building')\naws.sqs.Queue('jobs')\n"
+    inventory = synthesize(write_program(tmp_path / "chatty", main), "dev")
+    captured = capsys.readouterr()
+    assert len(inventory.custom_resources()) == 1
+    assert "debug: building" in captured.err and "debug: building" not in captured.out
+
+
+@pytest.mark.parametrize(("call", "shown"), [("sys.exit(3)", "sys.exit(3)"), ("sys.exit()", "sys.exit(None)"),
+                                             ("sys.exit('no origin')", "sys.exit(no origin)")])
+def test_sys_exit_in_a_program_is_a_program_error(tmp_path, call, shown) -> None:
+    main = f"import sys\nimport pulumi_aws as aws\naws.sqs.Queue('jobs')\n{call}\n"
+    with pytest.raises(ProgramError) as error:
+        synthesize(write_program(tmp_path / "quits", main), "dev")
+    assert f"called {shown} before it finished (at __main__.py:4)" in str(error.value)
+
+
+def test_a_program_past_its_time_limit_is_stopped(tmp_path) -> None:
+    main = "import time\nimport pulumi_aws as aws\naws.sqs.Queue('jobs')\ntime.sleep(600)\n"
+    program = write_program(tmp_path / "slow", main)
+    with pytest.raises(ProgramError, match=r"did not finish within 1 s \(--timeout"):
+        synthesize(program, "dev", time_limit=1)
+    # the process is fit for the next run
+    fast = write_program(tmp_path / "fast", "import pulumi_aws as aws\naws.sqs.Queue('jobs')\n")
+    assert len(synthesize(fast, "dev").custom_resources()) == 1

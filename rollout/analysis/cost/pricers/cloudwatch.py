@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rollout.analysis.cost.context import PricingContext, Priced
+from rollout.analysis.cost.context import Priced, PricingContext
 from rollout.model.inventory import Resource
 
 

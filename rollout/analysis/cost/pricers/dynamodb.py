@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rollout.analysis.cost.context import HOURS_PER_MONTH, PricingContext, Priced, is_unknown
+from rollout.analysis.cost.context import HOURS_PER_MONTH, Priced, PricingContext, is_unknown
 from rollout.model.inventory import Resource
 
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from rollout.analysis.cost.context import HOURS_PER_MONTH, PricingContext, Priced, is_unknown
+from rollout.analysis.cost.context import HOURS_PER_MONTH, Priced, PricingContext, is_unknown
 from rollout.analysis.cost.report import CostComponent
 from rollout.model.inventory import Resource, reveal
 

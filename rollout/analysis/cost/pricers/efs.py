@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rollout.analysis.cost.context import PricingContext, Priced, is_unknown
+from rollout.analysis.cost.context import Priced, PricingContext, is_unknown
 from rollout.model.inventory import Resource
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rollout.analysis.cost.context import HOURS_PER_MONTH, PricingContext, Priced, is_unknown
+from rollout.analysis.cost.context import HOURS_PER_MONTH, Priced, PricingContext, is_unknown
 from rollout.analysis.cost.pricers.ec2 import instance_components, template_public_ip, template_volumes
 from rollout.model.inventory import Resource, reveal
 

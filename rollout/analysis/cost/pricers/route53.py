@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rollout.analysis.cost.context import PricingContext, Priced
+from rollout.analysis.cost.context import Priced, PricingContext
 from rollout.model.inventory import Resource
 
 _OPTIONAL = {"HTTPS": 1, "HTTP_STR_MATCH": 1, "HTTPS_STR_MATCH": 2}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rollout.analysis.cost.context import HOURS_PER_MONTH, PricingContext, Priced
+from rollout.analysis.cost.context import HOURS_PER_MONTH, Priced, PricingContext
 from rollout.model.inventory import Resource
 
 

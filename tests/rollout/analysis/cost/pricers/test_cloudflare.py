@@ -1,6 +1,7 @@
 """Pricing rules of rollout.analysis.cost.pricers.cloudflare on hand-built inventories."""
 
 from __future__ import annotations
+
 from rollout.model.settings import UsageSettings
 from tests.rollout.analysis.cost.builders import price, res
 
