@@ -311,7 +311,7 @@ def _layout(arch: Architecture) -> tuple[_Layout, int, int]:
             sub_y = vpc_y + _BOX_TITLE
             sx = vpc_x + _BOX_PAD
             vpc_bottom = sub_y
-            for zone, title in (("public", "Public subnets"), ("private", "Private subnets")):
+            for zone in ("public", "private"):
                 if zone not in zones:
                     continue
                 columns: dict[int, list[Tier]] = {}
@@ -440,7 +440,7 @@ def _path(points: list[tuple[int, int]], style: str) -> str:
     d = " ".join(f"{'M' if i == 0 else 'L'} {x} {y}" for i, (x, y) in enumerate(points))
     line = (f'<path d="{d}" fill="none" stroke="#57606a" stroke-width="1.5"{dash} marker-end="url(#arrow)"/>')
     if style not in ("solid", "dotted"):
-        (x1, y1), (x2, y2) = points[1], points[2]
+        (x1, y1), (_, y2) = points[1], points[2]
         line += _text(x1 + 4, (y1 + y2) // 2 + 4, style, size=10, anchor="start")
     return line
 

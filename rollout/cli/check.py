@@ -43,8 +43,8 @@ def check(
 
     from rollout.app import check_stack
     from rollout.cli._render import console, print_json, progress_reporter, warn
-    from rollout.runtime.sandbox import runs_limited_to
     from rollout.render.findings import findings_json, findings_sarif, render_table
+    from rollout.runtime.sandbox import runs_limited_to
 
     with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         run = check_stack(program, stack, phase=phase, config_file=config, progress=progress,

@@ -51,8 +51,8 @@ def cost(
     """
     from rollout.app import cost_stack
     from rollout.cli._render import progress_reporter, warn
-    from rollout.runtime.sandbox import runs_limited_to
     from rollout.render.cost import cost_document, render_markdown, render_table
+    from rollout.runtime.sandbox import runs_limited_to
 
     with progress_reporter(quiet) as progress, runs_limited_to(timeout):
         run = cost_stack(program, stack, phase=phase, compare_phase=compare_phase,

@@ -37,7 +37,6 @@ def env(
     from rollout.analysis.env import render
     from rollout.app import env_of
     from rollout.cli._render import progress_reporter
-
     from rollout.runtime.sandbox import runs_limited_to
 
     with progress_reporter(quiet) as progress, runs_limited_to(timeout):

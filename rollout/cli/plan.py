@@ -33,8 +33,8 @@ def plan(
     """
     from rollout.app import plan_stack, stack_warnings
     from rollout.cli._render import check_writable, console, progress_reporter, warn
-    from rollout.runtime.sandbox import runs_limited_to
     from rollout.errors import UserError
+    from rollout.runtime.sandbox import runs_limited_to
 
     if output is Format.sarif:
         raise UserError("--format: sarif is for `rollout check`; plan supports table, json and markdown")

@@ -30,6 +30,7 @@ from typing import Any
 
 from rollout.errors import MissingToolError
 
+
 def install_hint() -> str:
     """How to add Locust to the Python that runs rollout: the `load` extra of the clone when rollout runs from
     one (an editable install, as scripts/setup makes), else Locust itself."""

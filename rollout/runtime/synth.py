@@ -22,9 +22,9 @@ from typing import Any
 
 from rollout.errors import OfflineLimitError, ProgramError, UserError
 from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
+from rollout.model.stackfile import SECURE_PLACEHOLDER, StackFile, display_path, load_stack
 from rollout.runtime.sandbox import RunTimeout, discard_event_loop, program_output_to_stderr, time_limit_from_env
 from rollout.runtime.sandbox import time_limit as sandbox_time_limit
-from rollout.model.stackfile import SECURE_PLACEHOLDER, StackFile, display_path, load_stack
 
 ACCOUNT_ID = "123456789012"
 ELB_ACCOUNT_ID = "000000000000"
