@@ -21,6 +21,7 @@ access (a log bucket logging into itself is rejected by S3-06, and another bucke
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pulumi
@@ -34,6 +35,12 @@ from components.private_bucket import secure_bucket_settings
 CLOUDTRAIL_PREFIX = "cloudtrail"
 ACCESS_LOG_PREFIX = "s3-access/"
 ALB_LOG_PREFIX = "alb/"
+MAX_BUDGET_THRESHOLDS = 2
+"""A budget has at most 5 notifications (CreateBudget, NotificationsWithSubscribers); each threshold needs 2."""
+MAX_BUDGET_EMAILS = 10
+"""Each budget notification: one SNS subscriber and at most 10 e-mail subscribers (NotificationWithSubscribers)."""
+ANOMALY_MONITOR_ARN = re.compile(r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}")
+"""Cost Explorer anomaly monitor ARNs (the id is a UUID), as GetAnomalyMonitors returns them."""
 ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
 UPTIME_REGION = "us-east-1"
 """Where Route 53 publishes health-check metrics (Route 53 developer guide, "Monitoring health checks using
@@ -51,6 +58,9 @@ class BaselineArgs(Args):
                                                  "of the budget, actual and forecast. Defaults to [80, 100].")
     alert_emails: list[str] = Field([], description="Emails subscribed to the alert topic and the budget. "
                                                     "Defaults to none.")
+    anomaly_monitor: str = Field("create", description="The AWS services cost-anomaly monitor: `create` one, `skip` "
+                                 "anomaly alerts, or adopt an existing monitor by its ARN (an account may have only "
+                                 "one AWS services monitor). Defaults to create.")
     anomaly_threshold_usd: float = Field(20, gt=0, description="Cost anomalies with at least this total impact "
                                                                "are sent to the topic. Defaults to 20.")
     log_expiration_days: int = Field(365, ge=91, le=3650, description="Days log objects are kept (CloudTrail and "
@@ -60,12 +70,31 @@ class BaselineArgs(Args):
     production: bool = Field(False, description="Protect the log bucket from deletion (protect=True). "
                                                 "Defaults to false.")
 
+    @field_validator("anomaly_monitor")
+    @classmethod
+    def _anomaly_monitor(cls, value: str) -> str:
+        if value in ("create", "skip") or ANOMALY_MONITOR_ARN.fullmatch(value):
+            return value
+        raise ValueError(f"{value!r}: use create, skip or a monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>)")
+
     @field_validator("budget_thresholds_percent")
     @classmethod
     def _thresholds(cls, value: list[int]) -> list[int]:
         if any(not 1 <= t <= 500 for t in value):
             raise ValueError("each threshold must be between 1 and 500 percent")
-        return sorted(set(value))
+        value = sorted(set(value))
+        if len(value) > MAX_BUDGET_THRESHOLDS:
+            raise ValueError(f"at most {MAX_BUDGET_THRESHOLDS} thresholds: each makes an actual and a forecast "
+                             "notification, and a budget may have 5 (Budgets API, CreateBudget)")
+        return value
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        if len(value) > MAX_BUDGET_EMAILS:
+            raise ValueError(f"at most {MAX_BUDGET_EMAILS} emails (a budget notification takes 10 e-mail "
+                             "subscribers; subscribe more people to the alert topic)")
+        return value
 
     @field_validator("health_check_path")
     @classmethod
@@ -102,7 +131,7 @@ class Baseline(pulumi.ComponentResource):
         self._create_email_subscriptions()
         self.budget = self._create_budget()
         self.anomaly_monitor = self._create_anomaly_monitor()
-        self._create_anomaly_subscription()
+        self.anomaly_subscription = self._create_anomaly_subscription()
         self.health_check = self._create_health_check()
         self.uptime_topic_arn = self._create_uptime_topic()
         self.uptime_alarm = self._create_uptime_alarm()
@@ -171,13 +200,21 @@ class Baseline(pulumi.ComponentResource):
             limit_amount=f"{self._args.monthly_budget_usd:.2f}", limit_unit="USD",
             notifications=notifications, opts=self._child())
 
-    def _create_anomaly_monitor(self) -> aws.costexplorer.AnomalyMonitor:
+    def _create_anomaly_monitor(self) -> aws.costexplorer.AnomalyMonitor | None:
+        """An account may have one AWS services (DIMENSIONAL/SERVICE) monitor only ("Cost Anomaly Detection:
+        1 AWS services monitor per account", docs.aws.amazon.com/cost-management/latest/userguide/
+        management-limits.html): creating a second fails, so an existing one is adopted by ARN, or alerts skipped."""
+        if self._args.anomaly_monitor != "create":
+            return None
         return aws.costexplorer.AnomalyMonitor(f"{self._name}-services", monitor_type="DIMENSIONAL",
                                                monitor_dimension="SERVICE", opts=self._child())
 
-    def _create_anomaly_subscription(self) -> aws.costexplorer.AnomalySubscription:
+    def _create_anomaly_subscription(self) -> aws.costexplorer.AnomalySubscription | None:
+        if self._args.anomaly_monitor == "skip":
+            return None
+        monitor_arn = self.anomaly_monitor.arn if self.anomaly_monitor is not None else self._args.anomaly_monitor
         return aws.costexplorer.AnomalySubscription(
-            f"{self._name}-anomalies", frequency="IMMEDIATE", monitor_arn_lists=[self.anomaly_monitor.arn],
+            f"{self._name}-anomalies", frequency="IMMEDIATE", monitor_arn_lists=[monitor_arn],
             subscribers=[{"type": "SNS", "address": self.topic.arn}],
             threshold_expression={"dimension": {"key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
                                                 "match_options": ["GREATER_THAN_OR_EQUAL"],

@@ -6,11 +6,16 @@ snapshots, automatic failover and multi-AZ whenever there are two nodes or more,
 
 Authentication decision: no shared password at all. The group uses ElastiCache RBAC with IAM authentication:
 an `app` user (authentication type `iam`, user id = user name, as IAM auth requires) in a user group whose
-mandatory `default` user is switched off (`off -@all`). Clients sign a short-lived token (SigV4) with their role;
-the component exports a least-privilege IAM policy (`elasticache:Connect` on this group and user) to attach to
-the application's role. So no auth token exists to leak from state, config or logs, nothing needs rotating,
-and a stolen token expires in 15 minutes. (A static `auth_token` would live in Pulumi state, and the project adds
-no random-password provider.) Requires Valkey 7.2+/Redis 7+ (the defaults below).
+mandatory `default` user is switched off (`off -@all`). A Valkey user group accepts only users that authenticate
+with a password or IAM ("A user group configured for the VALKEY engine can only contain users with an
+authentication mechanism", docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html), and IAM needs
+user id = user name, which the reserved id `default` rules out: so the disabled `default` user gets a random
+32-character password (pulumi-random, secret in state) that no client is ever given; `off` refuses it anyway.
+Clients sign a short-lived token (SigV4) with their role; the component exports a least-privilege IAM policy
+(`elasticache:Connect` on this group and user) to attach to the application's role. So no credential that opens
+the cache exists to leak from state, config or logs (the default user's password opens nothing: the user is
+off), nothing needs rotating, and a stolen token expires in 15 minutes. Requires Valkey 7.2+/Redis 7+ (the
+defaults below).
 """
 
 from __future__ import annotations
@@ -21,12 +26,14 @@ from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 from pydantic import Field, field_validator, model_validator
 
 from components import sizing
 from components._args import Args, StrInput
 
 PORT = 6379
+DEFAULT_USER_PASSWORD_LENGTH = 32
 ENGINE_VERSIONS = {"valkey": "8.0", "redis": "7.1"}
 
 
@@ -37,6 +44,8 @@ class CacheArgs(Args):
     subnet_ids: list[StrInput] = Field(min_length=2, description="Private subnets (at least 2 AZs). Required.")
     client_security_group_ids: list[StrInput] = Field([], description="Security groups allowed to connect. "
                                                                       "Defaults to none.")
+    client_cidr_blocks: list[str] = Field([], description="Address ranges allowed to connect (the current server "
+                                                          "over a site-to-site VPN). Defaults to none.")
     engine: Literal["valkey", "redis"] = Field("valkey", description="Defaults to valkey.")
     engine_version: str | None = Field(None, description="Defaults to 8.0 (valkey) / 7.1 (redis).")
     node_type: str = Field("cache.t4g.small", description="Node type. Defaults to cache.t4g.small.")
@@ -122,6 +131,10 @@ class Cache(pulumi.ComponentResource):
                                              referenced_security_group_id=client, ip_protocol="tcp",
                                              from_port=PORT, to_port=PORT, description="Cache clients (TLS)",
                                              opts=self._child())
+        for i, cidr in enumerate(self._args.client_cidr_blocks, start=1):
+            aws.vpc.SecurityGroupIngressRule(f"{self._name}-from-range-{i}", security_group_id=group.id,
+                                             cidr_ipv4=cidr, ip_protocol="tcp", from_port=PORT, to_port=PORT,
+                                             description="Cache clients over the VPN (TLS)", opts=self._child())
         return group
 
     def _create_users(self) -> tuple[aws.elasticache.User, aws.elasticache.User]:
@@ -130,9 +143,14 @@ class Cache(pulumi.ComponentResource):
         app = aws.elasticache.User(f"{self._name}-app", user_id=app_id, user_name=app_id, engine=self._args.engine,
                                    access_string="on ~* +@all -@dangerous", authentication_mode={"type": "iam"},
                                    opts=self._child())
+        # ElastiCache user passwords: 16-128 printable characters (API CreateUser, Passwords); letters and digits
+        # only, so no character needs escaping anywhere.
+        password = random.RandomPassword(f"{self._name}-default", length=DEFAULT_USER_PASSWORD_LENGTH,
+                                         special=False, opts=self._child())
         default = aws.elasticache.User(f"{self._name}-default", user_id=rbac_id(self._prefix, "default"),
                                        user_name="default", engine=self._args.engine, access_string="off -@all",
-                                       authentication_mode={"type": "no-password-required"}, opts=self._child())
+                                       authentication_mode={"type": "password", "passwords": [password.result]},
+                                       opts=self._child())
         return app, default
 
     def _create_user_group(self, default_user: aws.elasticache.User) -> aws.elasticache.UserGroup:

@@ -3,8 +3,13 @@ record that puts Cloudflare in front of the origin.
 
 Zone settings (one `ZoneSetting` each, pulumi-cloudflare v6): ssl=strict (Cloudflare verifies the origin's
 certificate), min_tls_version=1.2, always_use_https=on, HSTS through security_header (one year,
-includeSubdomains, nosniff), http3, brotli, early_hints on every plan; image optimisation (polish=lossless) only
-on Pro and Business, where the plan includes it.
+includeSubdomains, nosniff), http3, early_hints on every plan; image optimisation (polish=lossless) only on Pro
+and Business, where the plan includes it. No `brotli` setting: its API reached end of life on 2024-08-15
+(developers.cloudflare.com/fundamentals/api/reference/deprecations, "Brotli"); Cloudflare now compresses with
+Brotli for every visitor that accepts it, and Compression Rules are the API for changing that.
+`security_header` through ZoneSetting shows a diff on every preview with the v5 Terraform provider that
+pulumi-cloudflare v6 bridges (cloudflare/terraform-provider-cloudflare#6436, #6447): the value is applied; the diff
+is cosmetic and documented in docs/apply-constraints.md.
 
 Rulesets (zone entry points):
 - `http_request_cache_settings`: static file extensions (and the phase 3 asset path) cached at the edge with the
@@ -43,6 +48,10 @@ Plan = Literal["free", "pro", "business"]
 CLOUDFLARE_MANAGED_RULESET = "efb7b8c949ac4650a09736fc376e9aee"
 CLOUDFLARE_FREE_MANAGED_RULESET = "77454fe2d30c4220b5701f6fdfb893ba"
 HSTS_MAX_AGE = 31_536_000
+MIN_EDGE_TTL_SECONDS: dict[str, int] = {"free": 7200, "pro": 3600, "business": 1}
+"""The lowest edge cache TTL a cache rule may set, by plan: Free 2 hours, Pro 1 hour, Business 1 second
+(developers.cloudflare.com/cache/how-to/edge-browser-cache-ttl, "Minimum Edge Cache TTL")."""
+DEFAULT_EDGE_TTL_SECONDS = 3600
 STATIC_EXTENSIONS = ("css", "js", "mjs", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "woff",
                      "woff2", "ttf", "otf", "map")
 
@@ -84,13 +93,24 @@ def zone_settings(plan: Plan) -> dict[str, Any]:
                                                           "include_subdomains": True, "nosniff": True,
                                                           "preload": False}},
         "http3": "on",
-        "brotli": "on",
         "early_hints": "on",
     }
     polish = image_optimisation(plan)
     if polish:
         settings["polish"] = polish
     return settings
+
+
+def edge_ttl(plan: Plan, requested: int | None) -> int:
+    """The edge TTL of the cache rule: the requested one, or 3600 raised to the plan's minimum when none is given.
+
+    A requested TTL under the plan's minimum is refused by the API, so it is an error here (not silently raised)."""
+    minimum = MIN_EDGE_TTL_SECONDS[plan]
+    if requested is None:
+        return max(DEFAULT_EDGE_TTL_SECONDS, minimum)
+    if requested < minimum:
+        raise ValueError(f"edge TTL {requested} s is under the {plan} plan's minimum of {minimum} s")
+    return requested
 
 
 def cache_expression(path_prefixes: list[str]) -> str:
@@ -110,8 +130,9 @@ class CloudflareCdnArgs(Args):
     plan: Plan = Field("free", description="The zone's Cloudflare plan. Defaults to free.")
     account_id: str | None = Field(None, description="Account to create the zone in. Required without zone_id.")
     zone_id: str | None = Field(None, description="Adopt an existing zone by id. Defaults to creating one.")
-    default_ttl_seconds: int = Field(3600, ge=0, le=31_536_000, description="Edge TTL for static files. "
-                                                                            "Defaults to 3600.")
+    default_ttl_seconds: int | None = Field(None, ge=1, le=31_536_000, description="Edge TTL for static files, at "
+                                            "least the plan's minimum (Free 7200, Pro 3600, Business 1). Defaults to "
+                                            "3600, or the plan's minimum when that is higher.")
     rate_limit_per_minute: int = Field(600, ge=10, le=1_000_000, description="Requests per minute per client IP "
                                                                              "before blocking. Defaults to 600.")
     static_path_prefixes: list[str] = Field([], description="Extra path prefixes cached like static files "
@@ -120,6 +141,8 @@ class CloudflareCdnArgs(Args):
                                                       "zone file). Required to create a zone; none when adopting.")
     proxied: bool = Field(False, description="The site record goes through Cloudflare (the dnsAuthority switch). "
                                              "Defaults to false: DNS-only, answered as today.")
+    production: bool = Field(False, description="protect=True on the zone (deleting it deletes every DNS record, "
+                                                "mail included). Defaults to false.")
 
     @field_validator("static_path_prefixes")
     @classmethod
@@ -143,6 +166,7 @@ class CloudflareCdnArgs(Args):
             if others:
                 raise ValueError(f"{self.domain} also has {', '.join(others)} records: a CNAME cannot share its name "
                                  "with other records (move them, or serve the site from another name)")
+        edge_ttl(self.plan, self.default_ttl_seconds)
         return self
 
 
@@ -203,7 +227,8 @@ class CloudflareCdn(pulumi.ComponentResource):
             self.name_servers = adopted.name_servers
             return self._args.zone_id
         zone = cloudflare.Zone(f"{self._name}-zone", name=self._args.zone_name, type="full",
-                               account={"id": self._args.account_id}, opts=self._child())
+                               account={"id": self._args.account_id},
+                               opts=self._child(protect=self._args.production))
         self.name_servers = zone.name_servers
         return zone.id
 
@@ -227,7 +252,8 @@ class CloudflareCdn(pulumi.ComponentResource):
                     "action": "set_cache_settings",
                     "action_parameters": {"cache": True,
                                           "edge_ttl": {"mode": "override_origin",
-                                                       "default": self._args.default_ttl_seconds},
+                                                       "default": edge_ttl(self._args.plan,
+                                                                           self._args.default_ttl_seconds)},
                                           "browser_ttl": {"mode": "respect_origin"}}}],
             opts=self._child())
 

@@ -94,6 +94,8 @@ class CloudFrontCdnArgs(Args):
                                                                          "asset bucket (phase 3). Defaults to none.")
     static_path_pattern: str = Field("/static/*", description="Paths served from the asset bucket. "
                                                               "Defaults to /static/*.")
+    production: bool = Field(False, description="protect=True on the distribution (deleting it takes the site "
+                                                "off the air). Defaults to false.")
 
     @field_validator("certificate_arn")
     @classmethod
@@ -301,17 +303,21 @@ class CloudFrontCdn(pulumi.ComponentResource):
             viewer_certificate=viewer_certificate,
             restrictions={"geo_restriction": {"restriction_type": "none"}},
             web_acl_id=self.web_acl.arn,
-            opts=self._child())
+            opts=self._child(protect=args.production))
 
     def _create_access_logs(self) -> None:
         """CloudFront standard logging v2 into the log bucket (sources and destinations live in us-east-1)."""
         if self._args.log_bucket_arn is None:
             return
+        # Delivery source and destination names are unique per account and region (us-east-1 for CloudFront):
+        # scoped to the stack, or two stacks in one account collide. CloudWatch Logs PutDeliverySource and
+        # PutDeliveryDestination: name 1-60 characters, [\w-]*.
+        physical = re.sub(r"[^\w-]", "-", f"{pulumi.get_stack()}-{self._name}-access-logs")[:60]
         source = aws.cloudwatch.LogDeliverySource(
-            f"{self._name}-access-logs", name=f"{self._name}-access-logs"[:60], log_type="ACCESS_LOGS",
+            f"{self._name}-access-logs", name=physical, log_type="ACCESS_LOGS",
             resource_arn=self.distribution.arn, opts=self._child(us_east_1=True))
         destination = aws.cloudwatch.LogDeliveryDestination(
-            f"{self._name}-access-logs", name=f"{self._name}-access-logs"[:60], output_format="parquet",
+            f"{self._name}-access-logs", name=physical, output_format="parquet",
             delivery_destination_configuration={"destination_resource_arn": self._args.log_bucket_arn},
             opts=self._child(us_east_1=True))
         aws.cloudwatch.LogDelivery(f"{self._name}-access-logs", delivery_source_name=source.name,

@@ -9,7 +9,14 @@ exports, automatic minor upgrades, a current RDS CA, private subnets and ingress
 groups. Multi-AZ is an argument (the phase decides it per environment); `protect=True` in production.
 
 Read replicas are data (`replicas: N`): each has a stable name (`<name>-replica-<i>`), so adding one never
-replaces another. Escape hatch: `adopt_identifier` imports an existing instance instead of creating one.
+replaces another. Escape hatch: `adopt_identifier` imports an existing instance instead of creating one; what the
+provider cannot change in place (storage key, database name, master user: `ForceNew` in the provider schema) is
+taken from `adopt_kms_key_arn` / `database_name` / `master_username` or kept as it is with `ignore_changes`
+(`ADOPT_KEEPS`), so adopting never replaces the shop's database. The master password of an adopted instance is
+kept too: switching it to an RDS-managed secret would change the password the running application uses.
+
+Changes RDS applies later or refuses: `allow_major_version_upgrade` must be set for a major engine upgrade, and
+without `apply_immediately` class, storage and version changes wait for the maintenance window.
 """
 
 from __future__ import annotations
@@ -28,6 +35,10 @@ from components._args import Args, StrInput
 CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 MONITORING_INTERVAL_SECONDS = 60
 
+BACKUP_WINDOW = "18:00-19:00"
+"""RDS automated backups, UTC (01:00-02:00 in Vietnam); AWS Backup's rules start at least an hour later."""
+MAINTENANCE_WINDOW = "sun:19:30-sun:20:30"
+
 
 class DatabaseArgs(Args):
     """The database's engine, size, replicas and where it lives."""
@@ -36,6 +47,8 @@ class DatabaseArgs(Args):
     subnet_ids: list[StrInput] = Field(min_length=2, description="Private subnets (at least 2 AZs). Required.")
     client_security_group_ids: list[StrInput] = Field([], description="Security groups allowed to connect. "
                                                                       "Defaults to none.")
+    client_cidr_blocks: list[str] = Field([], description="Address ranges allowed to connect (the current server "
+                                                          "over a site-to-site VPN). Defaults to none.")
     engine: Literal["postgres", "mysql"] = Field("postgres", description="Defaults to postgres.")
     engine_version: str | None = Field(None, description="Defaults to 16 (postgres) / 8.0 (mysql).")
     instance_class: str = Field("db.t4g.small", description="Defaults to db.t4g.small.")
@@ -50,6 +63,12 @@ class DatabaseArgs(Args):
                                                           "Defaults to app_admin.")
     adopt_identifier: str | None = Field(None, description="Import an existing instance by identifier. "
                                                            "Defaults to none (create).")
+    adopt_kms_key_arn: str | None = Field(None, description="Storage key of the adopted instance. Defaults to "
+                                                            "none (kept as it is).")
+    allow_major_version_upgrade: bool = Field(False, description="Let RDS upgrade the engine by a major version. "
+                                                                 "Defaults to false.")
+    apply_immediately: bool = Field(False, description="Apply modifications now, not in the maintenance window. "
+                                                       "Defaults to false.")
     production: bool = Field(False, description="protect=True on the instances. Defaults to false.")
 
     @field_validator("instance_class")
@@ -71,6 +90,25 @@ class DatabaseArgs(Args):
         if self.max_storage_gb is not None and self.max_storage_gb < self.storage_gb:
             raise ValueError("max_storage_gb must be at least storage_gb")
         return self
+
+
+# What an adopted instance keeps from its own state unless the config says what it is. Each is an input the provider
+# cannot change in place (terraform-provider-aws internal/service/rds/instance.go: `ForceNew: true` on
+# storage_encrypted, kms_key_id, db_name, username), or one whose change would break the running shop (the master
+# password moving to a managed secret; the Performance Insights key, which RDS never lets change once set:
+# pulumi-aws docs for aws.rds.Instance `performanceInsightsKmsKeyId`).
+ADOPT_KEEPS: dict[str, str] = {
+    "storageEncrypted": "adopt_kms_key_arn", "kmsKeyId": "adopt_kms_key_arn", "dbName": "database_name",
+    "username": "master_username", "manageMasterUserPassword": "", "masterUserSecretKmsKeyId": "",
+    "performanceInsightsKmsKeyId": "",
+}
+
+
+def adoption_ignore_changes(args: DatabaseArgs, explicit: frozenset[str] = frozenset()) -> list[str]:
+    """The primary's ignore_changes when adopting: every ADOPT_KEEPS input the config does not state."""
+    if not args.adopt_identifier:
+        return []
+    return [prop for prop, field in ADOPT_KEEPS.items() if not (field and field in explicit)]
 
 
 def rds_identifier(*parts: str, limit: int = 63) -> str:
@@ -109,6 +147,8 @@ class Database(pulumi.ComponentResource):
                          enumerate(sizing.replica_identifiers(self.identifier, args.replicas))]
 
         self.writer_endpoint = self.primary.address
+        self.resource_id = self.primary.resource_id
+        """The DbiResourceId in `rds-db:connect` ARNs (IAM database authentication)."""
         self.reader_endpoints = [replica.address for replica in self.replicas]
         self.secret_arn = self.primary.master_user_secrets.apply(lambda s: s[0]["secret_arn"] if s and isinstance(
             s[0], dict) else (s[0].secret_arn if s else None))
@@ -138,6 +178,10 @@ class Database(pulumi.ComponentResource):
                                              referenced_security_group_id=client, ip_protocol="tcp",
                                              from_port=self._port, to_port=self._port,
                                              description="Database clients (TLS)", opts=self._child())
+        for i, cidr in enumerate(self._args.client_cidr_blocks, start=1):
+            aws.vpc.SecurityGroupIngressRule(f"{self._name}-from-range-{i}", security_group_id=group.id,
+                                             cidr_ipv4=cidr, ip_protocol="tcp", from_port=self._port, to_port=self._port,
+                                             description="Database clients over the VPN (TLS)", opts=self._child())
         return group
 
     def _create_parameter_group(self) -> aws.rds.ParameterGroup:
@@ -186,7 +230,7 @@ class Database(pulumi.ComponentResource):
             "auto_minor_version_upgrade": True,
             "ca_cert_identifier": CA_CERTIFICATE,
             "copy_tags_to_snapshot": True,
-            "apply_immediately": False,
+            "apply_immediately": self._args.apply_immediately,
         }
 
     def _performance_insights(self) -> dict:
@@ -199,6 +243,8 @@ class Database(pulumi.ComponentResource):
     def _create_primary(self) -> aws.rds.Instance:
         args = self._args
         adopt = args.adopt_identifier
+        explicit = frozenset(name for name in args.model_fields_set if getattr(args, name) is not None)
+        kms_key = args.adopt_kms_key_arn if adopt and args.adopt_kms_key_arn else self.key.arn
         return aws.rds.Instance(
             f"{self._name}-db",
             identifier=self.identifier,
@@ -208,7 +254,7 @@ class Database(pulumi.ComponentResource):
             max_allocated_storage=args.max_storage_gb or args.storage_gb * 5,
             storage_type="gp3",
             storage_encrypted=True,
-            kms_key_id=self.key.arn,
+            kms_key_id=kms_key,
             db_name=args.database_name,
             username=args.master_username,
             manage_master_user_password=True,
@@ -216,14 +262,16 @@ class Database(pulumi.ComponentResource):
             db_subnet_group_name=self.subnet_group.name,
             multi_az=args.multi_az,
             backup_retention_period=args.backup_retention_days,
-            backup_window="18:00-19:00",
-            maintenance_window="sun:19:30-sun:20:30",
+            backup_window=BACKUP_WINDOW,
+            maintenance_window=MAINTENANCE_WINDOW,
             skip_final_snapshot=False,
             final_snapshot_identifier=rds_identifier(self.identifier, "final", limit=255),
             delete_automated_backups=False,
             port=self._port,
+            allow_major_version_upgrade=args.allow_major_version_upgrade,
             **self._common(),
-            opts=self._child(protect=args.production, import_=adopt),
+            opts=self._child(protect=args.production, import_=adopt,
+                             ignore_changes=adoption_ignore_changes(args, explicit) or None),
         )
 
     def _create_replica(self, number: int, identifier: str) -> aws.rds.Instance:
@@ -233,6 +281,7 @@ class Database(pulumi.ComponentResource):
             identifier=identifier,
             replicate_source_db=self.primary.identifier,
             multi_az=False,
+            allow_major_version_upgrade=self._args.allow_major_version_upgrade,
             skip_final_snapshot=True,
             **self._common(),
             opts=self._child(protect=self._args.production),

@@ -10,6 +10,7 @@ retained, encrypted log group; a producer role that may only put records into th
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pulumi
@@ -80,6 +81,7 @@ class EventStream(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("sme-rollout:analytics:EventStream", name, {}, opts)
         self._name = name
+        self._physical = re.sub(r"[^a-zA-Z0-9_.-]", "-", f"{pulumi.get_stack()}-{name}")[:64]
         self.args = args or EventStreamArgs()
         self._account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
@@ -120,7 +122,7 @@ class EventStream(pulumi.ComponentResource):
                                  target_prefix=f"{ACCESS_LOG_PREFIX}{self._name}-data/", opts=self._child())
 
     def _create_logs(self) -> tuple[aws.cloudwatch.LogGroup, aws.cloudwatch.LogStream]:
-        group = aws.cloudwatch.LogGroup(f"{self._name}-delivery", name=f"/aws/kinesisfirehose/{self._name}",
+        group = aws.cloudwatch.LogGroup(f"{self._name}-delivery", name=f"/aws/kinesisfirehose/{self._physical}",
                                         retention_in_days=self.args.log_retention_days, kms_key_id=self.key.arn,
                                         opts=self._child())
         stream = aws.cloudwatch.LogStream(f"{self._name}-delivery", log_group_name=group.name, name="S3Delivery",
@@ -139,6 +141,8 @@ class EventStream(pulumi.ComponentResource):
     def _create_stream(self) -> aws.kinesis.FirehoseDeliveryStream:
         return aws.kinesis.FirehoseDeliveryStream(
             self._name,
+            # The stream's name is auto-named (resource name + random suffix), so unique per stack already; its
+            # log group below has a fixed name and carries the stack instead.
             destination="extended_s3",
             server_side_encryption={"enabled": True, "key_type": "CUSTOMER_MANAGED_CMK", "key_arn": self.key.arn},
             extended_s3_configuration={

@@ -85,9 +85,11 @@ class Network(pulumi.ComponentResource):
         self.public_subnets = [self._create_subnet("public", i, cidr) for i, cidr in enumerate(public_cidrs)]
         self.private_subnets = [self._create_subnet("private", i, cidr) for i, cidr in enumerate(private_cidrs)]
         internet_gateway = self._create_internet_gateway()
-        self._create_public_routes(internet_gateway)
+        self.public_route_table = self._create_public_routes(internet_gateway)
         nat_gateways = self._create_nat_gateways()
+        self.nat_public_ips = [gateway.public_ip for gateway in nat_gateways]  # what outside firewalls admit
         private_route_tables = self._create_private_routes(nat_gateways)
+        self.private_route_tables = private_route_tables
         self._create_s3_endpoint(private_route_tables)
         self._create_flow_logs()
         self.app_security_group = self._create_app_security_group()
@@ -96,6 +98,9 @@ class Network(pulumi.ComponentResource):
         self.public_subnet_ids = [s.id for s in self.public_subnets]
         self.private_subnet_ids = [s.id for s in self.private_subnets]
         self.app_security_group_id = self.app_security_group.id
+        self.cidr = args.cidr
+        self.route_table_ids = [self.public_route_table.id, *(t.id for t in private_route_tables)]
+        """Every route table of the VPC: a peering or VPN route must reach the subnets of every tier."""
         self.register_outputs({"vpcId": self.vpc_id, "privateSubnetIds": self.private_subnet_ids,
                                "publicSubnetIds": self.public_subnet_ids,
                                "appSecurityGroupId": self.app_security_group_id})

@@ -9,8 +9,25 @@ cover every in-region signal; Grafana alert rules cover what CloudWatch alarms c
 Fixed in code: a customer-managed key for Prometheus and the log groups; Prometheus logging; Grafana with
 SSO/SAML sign-in only, service-managed permissions, network access limited to listed CIDRs and a VPC endpoint,
 and a workspace role that may only query this Prometheus workspace, read CloudWatch metrics and publish to the
-alert topic. The Grafana provider authenticates with a workspace service-account token (30 days: `pulumi up`
-after expiry replaces it).
+alert topic (and encrypt with its KMS key: an SNS topic with SSE accepts a publish only from a caller allowed
+kms:GenerateDataKey* and kms:Decrypt on the topic's key, docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+
+Sign-in: with AWS_SSO (IAM Identity Center must be enabled in the account) the listed Identity Center users and
+groups get the ADMIN or EDITOR role (`aws.grafana.RoleAssociation`); with SAML the IdP's metadata and the
+assertion values that map to admin and editor (`aws.grafana.WorkspaceSamlConfiguration`). Without either, nobody
+can sign in: the stack config requires them from phase 5.
+
+The Grafana provider authenticates with a workspace service-account token. Tokens live at most 30 days
+(CreateWorkspaceServiceAccountToken, secondsToLive <= 2592000): the token is named after the 20-day window the run
+falls in (`token_window`), so the first `pulumi up` of a new window replaces it before the old one expires, and a
+stack left alone longer gets a fresh token on its next `pulumi up`. Content (data sources, dashboards, alert rules)
+goes through the workspace API, which network access control restricts to the listed CIDRs and the VPC endpoint:
+`pulumi up` must run from one of them (a runner inside the VPC reaches it through the endpoint), or set
+`provisioning=False` (observability.grafanaProvisioning) and the workspace is built without its content.
+
+Writers: nothing in AWS scrapes a site's servers into Prometheus by itself. The component exports the workspace's
+remote-write URL and a least-privilege policy (`aps:RemoteWrite` on this workspace) for the role of whatever runs
+the collector (a Prometheus agent or the ADOT collector with SigV4 on the web tier or the current server).
 """
 
 from __future__ import annotations
@@ -19,17 +36,23 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from components.kms import LOGS_SERVICE, customer_managed_key
 
 PERIOD_SECONDS = 300
 GRAFANA_VERSION = "10.4"
 TOKEN_SECONDS = 30 * 24 * 3600
+"""The longest a workspace service-account token may live (secondsToLive maximum 2592000)."""
+TOKEN_WINDOW_DAYS = 20
+"""A new token every 20 days: ten days before the previous one expires."""
+IDENTITY_STORE_ID = re.compile(r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}")
+"""IAM Identity Center user and group ids (Identity Store API, UserId / GroupId pattern)."""
 CLOUDWATCH_UID = "cloudwatch"
 PROMETHEUS_UID = "prometheus"
 GRAFANA_QUERY_ACTIONS = ("aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata")
@@ -287,6 +310,23 @@ class SloAlarms(pulumi.ComponentResource):
 
 # --- the observability stack --------------------------------------------------------------------------------------
 
+def token_window(day: date) -> str:
+    """The name suffix of the service-account token for `day`: the start of its 20-day window (UTC)."""
+    ordinal = day.toordinal()
+    return date.fromordinal(ordinal - ordinal % TOKEN_WINDOW_DAYS).isoformat()
+
+
+class GrafanaSaml(BaseModel):
+    """SAML sign-in: the IdP's metadata and the assertion attribute values that make a user admin or editor."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    idp_metadata_url: str = Field(description="URL of the IdP's SAML metadata. Required.")
+    role_assertion: str = Field("role", description="Assertion attribute holding the user's roles. Defaults to role.")
+    admin_role_values: list[str] = Field(min_length=1, description="Role values that make a user admin. Required.")
+    editor_role_values: list[str] = Field(min_length=1, description="Role values that make a user editor. Required.")
+
+
 class ObservabilityArgs(BaseModel):
     """What varies per stack."""
 
@@ -299,18 +339,54 @@ class ObservabilityArgs(BaseModel):
     allowed_cidrs: list[str] = Field(default_factory=list, description="Public CIDRs (offices, VPN) allowed to open "
                                                                        "Grafana. Defaults to none (VPC endpoint only).")
     grafana_auth: Literal["AWS_SSO", "SAML"] = Field("AWS_SSO", description="Grafana sign-in. Defaults to AWS_SSO.")
+    alert_topic_key_arn: Any = Field(None, description="KMS key of the alert topic (Grafana must encrypt with it to "
+                                                      "publish). Defaults to none (topic without SSE).")
+    admin_user_ids: list[str] = Field(default_factory=list, description="IAM Identity Center users with the ADMIN "
+                                                                        "role. Defaults to none.")
+    admin_group_ids: list[str] = Field(default_factory=list, description="IAM Identity Center groups with the ADMIN "
+                                                                         "role. Defaults to none.")
+    editor_user_ids: list[str] = Field(default_factory=list, description="IAM Identity Center users with the EDITOR "
+                                                                         "role. Defaults to none.")
+    editor_group_ids: list[str] = Field(default_factory=list, description="IAM Identity Center groups with the "
+                                                                          "EDITOR role. Defaults to none.")
+    saml: GrafanaSaml | None = Field(None, description="SAML sign-in (grafana_auth SAML). Defaults to none.")
+    provisioning: bool = Field(True, description="Provision data sources, dashboards and alert rules through the "
+                                                 "workspace API (the runner must reach it). Defaults to true.")
+    today: date | None = Field(None, description="The date the token window is computed from. Defaults to today "
+                                                 "(UTC).")
     log_retention_days: int = Field(365, description="Retention of the log groups. Defaults to 365.")
     signals: list[Any] = Field(default_factory=list, description="Signals of the components existing so far: "
                                                                   "in-region ones become CloudWatch alarms, the others "
                                                                   "Grafana alert rules. Defaults to none.")
 
+    @field_validator("admin_user_ids", "admin_group_ids", "editor_user_ids", "editor_group_ids")
+    @classmethod
+    def _identity_ids(cls, value: list[str]) -> list[str]:
+        for identity in value:
+            if not IDENTITY_STORE_ID.fullmatch(identity):
+                raise ValueError(f"{identity!r} is not an IAM Identity Center user or group id")
+        return value
 
-def grafana_role_policy(workspace_arn: str, topic_arn: str) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [
+
+def grafana_role_policy(workspace_arn: str, topic_arn: str, topic_key_arn: str | None = None) -> str:
+    statements: list[dict[str, Any]] = [
         {"Sid": "QueryPrometheus", "Effect": "Allow", "Action": list(GRAFANA_QUERY_ACTIONS), "Resource": workspace_arn},
         {"Sid": "ReadCloudWatchMetrics", "Effect": "Allow", "Action": list(CLOUDWATCH_READ_ACTIONS), "Resource": "*"},
         {"Sid": "NotifyAlertTopic", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": topic_arn},
-    ]})
+    ]
+    if topic_key_arn:
+        # Publishing to an SSE topic needs the topic key (sns-key-management.html, "publishers ... kms:GenerateDataKey*,
+        # kms:Decrypt"), through SNS only.
+        statements.append({"Sid": "EncryptForAlertTopic", "Effect": "Allow",
+                           "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": topic_key_arn,
+                           "Condition": {"StringEquals": {"kms:ViaService": f"sns.{topic_arn.split(':')[3]}.amazonaws.com"}}})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def remote_write_policy(workspace_arn: str) -> str:
+    """What a collector needs to write metrics into this workspace, and nothing else."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "RemoteWrite", "Effect": "Allow", "Action": ["aps:RemoteWrite"], "Resource": workspace_arn}]})
 
 
 def grafana_trust_policy(account_id: str) -> str:
@@ -336,13 +412,20 @@ class Observability(pulumi.ComponentResource):
         self.prometheus = self._create_prometheus()
         self.grafana_role = self._create_grafana_role()
         self.grafana = self._create_grafana()
+        self._create_sign_in()
+        self.remote_write_policy = aws.iam.Policy(
+            f"{self._name}-remote-write", description=f"{self._name}: write metrics into the Prometheus workspace",
+            policy=self.prometheus.arn.apply(remote_write_policy), opts=self._child())
         self.alarms = SloAlarms(f"{name}-slo", SloAlarmsArgs(alert_topic_arn=args.alert_topic_arn,
                                                               signals=args.signals),
                                 pulumi.ResourceOptions(parent=self))
-        self.grafana_provider = self._create_grafana_provider()
-        self.folder_uid = self._create_grafana_content(args.signals)
+        self.grafana_provider = self._create_grafana_provider() if args.provisioning else None
+        self.folder_uid = self._create_grafana_content(args.signals) if args.provisioning else None
 
         self.prometheus_endpoint = self.prometheus.prometheus_endpoint
+        self.prometheus_remote_write_url = pulumi.Output.concat(self.prometheus.prometheus_endpoint,
+                                                                "api/v1/remote_write")
+        self.remote_write_policy_arn = self.remote_write_policy.arn
         self.grafana_endpoint = self.grafana.endpoint
         self.app_log_group_arn = self.app_log_group.arn
         self.app_log_group_name = self.app_log_group.name
@@ -366,8 +449,8 @@ class Observability(pulumi.ComponentResource):
         role = aws.iam.Role(f"{self._name}-grafana", assume_role_policy=self._account.apply(grafana_trust_policy),
                             description="Managed Grafana: query this Prometheus, read CloudWatch, notify the alert topic.",
                             opts=self._child())
-        policy = pulumi.Output.all(self.prometheus.arn, self.args.alert_topic_arn).apply(
-            lambda arns: grafana_role_policy(arns[0], arns[1]))
+        policy = pulumi.Output.all(self.prometheus.arn, self.args.alert_topic_arn, self.args.alert_topic_key_arn).apply(
+            lambda arns: grafana_role_policy(arns[0], arns[1], arns[2]))
         aws.iam.RolePolicy(f"{self._name}-grafana", role=role.id, policy=policy, opts=self._child())
         return role
 
@@ -399,14 +482,32 @@ class Observability(pulumi.ComponentResource):
                                       "unifiedAlerting": {"enabled": True}}),
             opts=self._child())
 
+    def _create_sign_in(self) -> None:
+        """Who may sign in: Identity Center users and groups by role (AWS_SSO), or the SAML IdP's role values."""
+        args = self.args
+        if args.grafana_auth == "AWS_SSO":
+            for role, users, groups in (("ADMIN", args.admin_user_ids, args.admin_group_ids),
+                                        ("EDITOR", args.editor_user_ids, args.editor_group_ids)):
+                if users or groups:
+                    aws.grafana.RoleAssociation(f"{self._name}-grafana-{role.lower()}s", role=role,
+                                                workspace_id=self.grafana.id, user_ids=list(users) or None,
+                                                group_ids=list(groups) or None, opts=self._child())
+        elif args.saml is not None:
+            saml = args.saml
+            aws.grafana.WorkspaceSamlConfiguration(
+                f"{self._name}-grafana-saml", workspace_id=self.grafana.id, idp_metadata_url=saml.idp_metadata_url,
+                role_assertion=saml.role_assertion, admin_role_values=list(saml.admin_role_values),
+                editor_role_values=list(saml.editor_role_values), opts=self._child())
+
     def _create_grafana_provider(self) -> Any:
         import pulumiverse_grafana as grafana
 
         account = aws.grafana.WorkspaceServiceAccount(
             f"{self._name}-pulumi", name="pulumi", grafana_role="ADMIN", workspace_id=self.grafana.id,
             opts=self._child())
+        window = token_window(self.args.today or datetime.now(UTC).date())
         token = aws.grafana.WorkspaceServiceAccountToken(
-            f"{self._name}-pulumi", name="pulumi", service_account_id=account.service_account_id,
+            f"{self._name}-pulumi", name=f"pulumi-{window}", service_account_id=account.service_account_id,
             workspace_id=self.grafana.id, seconds_to_live=TOKEN_SECONDS, opts=self._child())
         return grafana.Provider(f"{self._name}-grafana", url=pulumi.Output.concat("https://", self.grafana.endpoint),
                                 auth=token.key, opts=self._child())
@@ -441,7 +542,8 @@ class DashboardsArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
     signals: list[Any] = Field(default_factory=list, description="Signals of every component built. Defaults to none.")
-    grafana_provider: Any = Field(description="The workspace's Grafana provider. Required.")
+    grafana_provider: Any = Field(description="The workspace's Grafana provider; None when Grafana content is not "
+                                              "provisioned (no Grafana dashboard then). Required.")
     folder_uid: Any = Field(description="Grafana folder of the dashboard. Required.")
 
 
@@ -461,7 +563,7 @@ class Dashboards(pulumi.ComponentResource):
             dashboard_body=pulumi.Output.all(region, dimensions).apply(
                 lambda values: cloudwatch_dashboard_body(signals, values[1], values[0])),
             opts=pulumi.ResourceOptions(parent=self))
-        self.grafana = grafana.oss.Dashboard(
+        self.grafana = None if args.grafana_provider is None else grafana.oss.Dashboard(
             name, folder=args.folder_uid, overwrite=True,
             config_json=dimensions.apply(lambda dims: grafana_dashboard(f"{physical} SLO", signals, dims)),
             opts=pulumi.ResourceOptions(parent=self, provider=args.grafana_provider))

@@ -40,6 +40,11 @@ class QueueArgs(BaseModel):
     trusted_principal_arns: list[Any] | None = Field(
         None, description="IAM principals allowed to assume the producer and consumer roles. Defaults to the "
                           "account itself (its IAM policies decide who).")
+    trusted_role_arns: list[Any] = Field(
+        default_factory=list, description="Only these roles (of this account) may assume the producer and consumer "
+                                          "roles: the account is the principal and `aws:PrincipalArn` must be one "
+                                          "of them, so a role created later in the same update can be named. "
+                                          "Defaults to none (trusted_principal_arns decides).")
 
     @property
     def fifo(self) -> bool:
@@ -75,10 +80,13 @@ def tls_only_queue_policy(queue_arn: str) -> str:
     }]})
 
 
-def assume_role_policy(principal_arns: list[str]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": principal_arns}, "Action": "sts:AssumeRole"},
-    ]})
+def assume_role_policy(principal_arns: list[str], role_arns: list[str] | None = None) -> str:
+    """Trust the principals; with `role_arns`, only those roles of the account (IAM validates a Principal at
+    write time, a condition value it does not: the roles may be created in the same update)."""
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"AWS": principal_arns}, "Action": "sts:AssumeRole"}
+    if role_arns:
+        statement["Condition"] = {"ArnEquals": {"aws:PrincipalArn": sorted(set(role_arns))}}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
 class Queue(pulumi.ComponentResource):
@@ -161,7 +169,9 @@ class Queue(pulumi.ComponentResource):
         return identity.account_id.apply(lambda account: [f"arn:aws:iam::{account}:root"])
 
     def _create_role(self, kind: str, trusted: pulumi.Output[list[str]], policy: pulumi.Output[str]) -> aws.iam.Role:
-        role = aws.iam.Role(f"{self._name}-{kind}", assume_role_policy=trusted.apply(assume_role_policy),
+        document = pulumi.Output.all(trusted, pulumi.Output.all(*self.args.trusted_role_arns)).apply(
+            lambda v: assume_role_policy(list(v[0]), list(v[1])))
+        role = aws.iam.Role(f"{self._name}-{kind}", assume_role_policy=document,
                             description=f"{kind.capitalize()} of the {self._name} queue (this queue only).",
                             max_session_duration=3600, opts=self._child())
         aws.iam.RolePolicy(f"{self._name}-{kind}", role=role.id, policy=policy, opts=self._child())

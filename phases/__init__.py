@@ -59,6 +59,7 @@ class Context:
     components: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
     _us_east_1: aws.Provider | None = None
+    _regions: dict[str, aws.Provider] = field(default_factory=dict)
 
     def phase(self, number: int) -> Phase:
         """The parent component of phase `number` (created on first use)."""
@@ -72,6 +73,15 @@ class Context:
     def opts(self, number: int, **options: Any) -> pulumi.ResourceOptions:
         """Options for a component of phase `number`: parented to that phase (and so its provider)."""
         return pulumi.ResourceOptions(parent=self.phase(number), **options)
+
+    def region_provider(self, region: str) -> aws.Provider:
+        """An AWS provider for a second region (cross-region backup copies), one per region."""
+        if region == "us-east-1":
+            return self.us_east_1
+        if region not in self._regions:
+            self._regions[region] = aws.Provider(f"aws-{region}", region=region,
+                                                 default_tags={"tags": default_tags(self.config)})
+        return self._regions[region]
 
     @property
     def us_east_1(self) -> aws.Provider:
@@ -106,10 +116,15 @@ def build(config: StackConfig, up_to: int | None = None) -> Context:
     for module in PHASES[:up_to]:
         ctx.phase(module.NUMBER)
         module.build(ctx)
+    if up_to >= config.app.moves_at:
+        # after every phase has built (its instances use what phases 2..N add), before the CDN picks its origin
+        phase6_scale_out.build_web_tier(ctx, config.app.moves_at)
     for module in PHASES[:up_to]:
         finish = getattr(module, "finish", None)
         if finish is not None:
             finish(ctx)
+    # the HTTPS listener of a web tier built before phase 6 (phase 6's finish serves its own)
+    phase6_scale_out.serve_https(ctx)
     ctx.outputs["phase"] = up_to
     return ctx
 

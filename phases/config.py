@@ -108,6 +108,9 @@ class BudgetConfig(_Section):
                                                                       "Defaults to none (topic only).")
     thresholds_percent: list[int] = Field([80, 100], description="Budget alert thresholds in percent of the limit "
                                                                  "(forecast and actual). Defaults to [80, 100].")
+    anomaly_monitor: str = Field("create", description="Cost-anomaly alerts: `create` the AWS services monitor, "
+                                                       "adopt the account's existing one by ARN (an account may "
+                                                       "have only one), or `skip`. Defaults to create.")
 
     @field_validator("alert_emails")
     @classmethod
@@ -115,14 +118,29 @@ class BudgetConfig(_Section):
         for email in value:
             if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
                 raise ValueError(f"{email!r} is not an email address")
+        if len(value) > 10:
+            raise ValueError("at most 10 emails (a budget notification takes 10 e-mail subscribers; subscribe more "
+                             "people to the alert topic)")
         return value
+
+    @field_validator("anomaly_monitor")
+    @classmethod
+    def _anomaly_monitor(cls, value: str) -> str:
+        if value in ("create", "skip") or re.fullmatch(r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}", value):
+            return value
+        raise ValueError(f"{value!r}: use create, skip or the ARN of the account's monitor "
+                         "(arn:aws:ce::<account>:anomalymonitor/<id>)")
 
     @field_validator("thresholds_percent")
     @classmethod
     def _thresholds(cls, value: list[int]) -> list[int]:
         if not value or any(not 1 <= t <= 500 for t in value):
             raise ValueError("each threshold must be between 1 and 500 (percent)")
-        return sorted(set(value))
+        value = sorted(set(value))
+        if len(value) > 2:
+            raise ValueError("at most 2 thresholds: each makes an actual and a forecast notification, and a budget "
+                             "may have 5 (AWS Budgets CreateBudget)")
+        return value
 
 
 class NetworkConfig(_Section):
@@ -147,6 +165,10 @@ class NetworkConfig(_Section):
         return value
 
 
+CLOUDFLARE_MIN_EDGE_TTL_SECONDS = {"free": 7200, "pro": 3600, "business": 1}
+"""developers.cloudflare.com/cache/how-to/edge-browser-cache-ttl (same table as components.cdn_cloudflare)."""
+
+
 class CdnConfig(_Section):
     """Phase 2: the CDN in front of the site."""
 
@@ -168,8 +190,9 @@ class CdnConfig(_Section):
                                                           "exported for your DNS host).")
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         "PriceClass_200", description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.")
-    default_ttl_seconds: int = Field(3600, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
-                                                                            "responses. Defaults to 3600.")
+    default_ttl_seconds: int | None = Field(None, ge=0, le=31_536_000, description="Edge cache TTL for cacheable "
+                                            "responses; on Cloudflare at least the plan's minimum (Free 7200, Pro "
+                                            "3600, Business 1). Defaults to 3600, raised to that minimum.")
     rate_limit_per_minute: int = Field(600, ge=10, le=1_000_000, description="Requests per minute per client IP "
                                                                              "before blocking. Defaults to 600.")
 
@@ -181,7 +204,20 @@ class CdnConfig(_Section):
             raise ValueError("zoneFile is required to create a Cloudflare zone (export the current DNS as a BIND "
                              "zone file: a zone without those records loses mail and every other name), or adopt "
                              "an existing zone with zoneId")
+        minimum = CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan]
+        if self.provider == "cloudflare" and self.default_ttl_seconds is not None and self.default_ttl_seconds < minimum:
+            raise ValueError(f"defaultTtlSeconds {self.default_ttl_seconds} is under the Cloudflare {self.plan} "
+                             f"plan's minimum edge TTL of {minimum}")
         return self
+
+    @property
+    def edge_ttl_seconds(self) -> int:
+        """The TTL the CDN gets: the configured one, else 3600 (raised to the Cloudflare plan's minimum)."""
+        if self.default_ttl_seconds is not None:
+            return self.default_ttl_seconds
+        if self.provider == "cloudflare":
+            return max(3600, CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan])
+        return 3600
 
 
 class WafConfig(_Section):
@@ -214,7 +250,7 @@ class SwitchesConfig(_Section):
                                                    "and certificate on the distribution). Defaults to false.")
     static_path: bool = Field(False, description="Phase 3: the static path is served from the asset bucket, failing "
                                                  "over to the old server. Defaults to false.")
-    origin_to_load_balancer: bool = Field(False, description="Phase 6: the CDN's origin moves from the old server "
+    origin_to_load_balancer: bool = Field(False, description="Phase 6 (or app.webTierPhase): the CDN's origin moves from the old server "
                                                              "to the load balancer. Defaults to false.")
 
 
@@ -251,6 +287,94 @@ class CacheConfig(_Section):
         return value
 
 
+class MigrateFromConfig(_Section):
+    """Phase 3: the shop's existing database, copied into the new primary by AWS DMS (full load, then CDC)."""
+
+    engine: Literal["postgres", "mysql"] = Field(description="Source engine (same as database.engine). Required.")
+    host: str = Field(description="Source host name or IPv4 address, as the replication instance reaches it. "
+                                  "Required.")
+    port: int | None = Field(None, ge=1, le=65_535, description="Source port. Defaults to 5432 (postgres) / "
+                                                                "3306 (mysql).")
+    database: str = Field(description="Source database name. Required.")
+    user: str = Field(description="Source user with replication rights (documented; DMS reads it from the "
+                                  "secret). Required.")
+    secret_arn: str = Field(description="Secrets Manager secret holding the source's username, password, host "
+                                        "and port (the JSON keys DMS reads). Required.")
+    tls: Literal["require", "verify-ca", "verify-full"] = Field("require", description="DMS ssl_mode towards "
+                                                                                       "the source (never none)."
+                                                                                       " Defaults to require.")
+    ca_certificate_pem: str | None = Field(None, description="PEM of the CA that signed the source's server "
+                                                             "certificate (needed for verify-ca/verify-full). "
+                                                             "Defaults to none.")
+    source_cidr: str | None = Field(None, description="Where the source lives, as a CIDR, for the replication "
+                                                      "instance's egress rule. Defaults to host/32 when host "
+                                                      "is an address, else 0.0.0.0/0 on the port only.")
+    instance_class: str = Field("dms.t3.small", description="Replication instance class. Defaults to "
+                                                            "dms.t3.small.")
+    storage_gb: int = Field(50, ge=5, le=6144, description="Replication instance storage (CDC cache, logs). "
+                                                          "Defaults to 50.")
+    schemas: list[str] = Field(default_factory=lambda: ["%"], description="Schema name patterns to migrate "
+                                                                          "(DMS selection rules). Defaults "
+                                                                          "to all (%).")
+    create_dms_vpc_role: bool = Field(True, description="Create the account-wide dms-vpc-role DMS needs (set "
+                                                        "false if the account has it). Defaults to true.")
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        import ipaddress
+
+        try:
+            ipaddress.IPv4Address(value)
+            return value
+        except ValueError:
+            pass
+        if not _HOSTNAME.fullmatch(value.lower()):
+            raise ValueError(f"{value!r} is not a host name or IPv4 address")
+        return value
+
+    @field_validator("secret_arn")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        if not re.fullmatch(r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+", value):
+            raise ValueError(f"{value!r} is not a Secrets Manager secret ARN")
+        return value
+
+    @field_validator("instance_class")
+    @classmethod
+    def _class(cls, value: str) -> str:
+        if not re.fullmatch(r"dms\.[a-z0-9]+\.[a-z0-9]+", value):
+            raise ValueError(f"{value!r} is not a DMS replication instance class (e.g. dms.t3.small)")
+        return value
+
+    @field_validator("source_cidr")
+    @classmethod
+    def _cidr(cls, value: str | None) -> str | None:
+        import ipaddress
+
+        if value is not None:
+            try:
+                ipaddress.IPv4Network(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an IPv4 CIDR block") from None
+        return value
+
+    @field_validator("schemas")
+    @classmethod
+    def _schemas(cls, value: list[str]) -> list[str]:
+        if not value or any(not re.fullmatch(r"[A-Za-z0-9_%$]{1,63}", item) for item in value):
+            raise ValueError("give 1 or more schema names or patterns (letters, digits, _, %)")
+        return value
+
+    @model_validator(mode="after")
+    def _tls(self) -> MigrateFromConfig:
+        if self.tls in ("verify-ca", "verify-full") and not self.ca_certificate_pem:
+            raise ValueError(f"tls {self.tls} needs caCertificatePem (the CA DMS verifies the source against)")
+        if self.ca_certificate_pem and "BEGIN CERTIFICATE" not in self.ca_certificate_pem:
+            raise ValueError("caCertificatePem is not a PEM certificate")
+        return self
+
+
 class DatabaseConfig(_Section):
     """Phase 3: the relational database and its read replicas."""
 
@@ -265,6 +389,24 @@ class DatabaseConfig(_Section):
     backup_retention_days: int = Field(7, ge=7, le=35, description="Automated backup retention. Defaults to 7.")
     adopt_identifier: str | None = Field(None, description="Adopt an existing DB instance by identifier "
                                                            "(import) instead of creating one. Defaults to none.")
+    adopt_kms_key_arn: str | None = Field(None, description="The adopted instance's storage KMS key ARN (kept, "
+                                                            "never replaced). Defaults to none: whatever key it "
+                                                            "has is kept (ignore_changes).")
+    database_name: str | None = Field(None, description="Initial database name (for an adopted instance: its "
+                                                        "name). Defaults to app, or the adopted instance's.")
+    master_username: str | None = Field(None, description="Master user name (for an adopted instance: its "
+                                                          "user). Defaults to app_admin, or the adopted "
+                                                          "instance's.")
+    allow_major_version_upgrade: bool = Field(False, description="Allow RDS to upgrade the engine by a major "
+                                                                 "version when engineVersion is raised (RDS "
+                                                                 "rejects the change without it). Defaults to "
+                                                                 "false.")
+    apply_immediately: bool = Field(False, description="Apply class, storage and version changes now instead of "
+                                                       "in the next maintenance window (a restart during "
+                                                       "business hours). Defaults to false.")
+    migrate_from: MigrateFromConfig | None = Field(None, description="Bring the shop's existing database into "
+                                                                     "the new primary with AWS DMS (full load + "
+                                                                     "change capture). Defaults to none.")
 
     @field_validator("instance_class")
     @classmethod
@@ -273,10 +415,29 @@ class DatabaseConfig(_Section):
             raise ValueError(f"{value!r} is not an RDS instance class (e.g. db.t4g.small)")
         return value
 
+    @field_validator("database_name", "master_username")
+    @classmethod
+    def _sql_identifier(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9_]{0,62}", value):
+            raise ValueError(f"{value!r} must start with a letter and contain only letters, digits and _")
+        return value
+
+    @field_validator("adopt_kms_key_arn")
+    @classmethod
+    def _kms_arn(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+", value):
+            raise ValueError(f"{value!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)")
+        return value
+
     @model_validator(mode="after")
     def _storage_bounds(self) -> DatabaseConfig:
         if self.max_storage_gb is not None and self.max_storage_gb < self.storage_gb:
             raise ValueError("maxStorageGb must be at least storageGb")
+        if self.adopt_kms_key_arn and not self.adopt_identifier:
+            raise ValueError("adoptKmsKeyArn needs adoptIdentifier (it describes the adopted instance)")
+        if self.migrate_from is not None and self.migrate_from.engine != self.engine:
+            raise ValueError(f"migrateFrom.engine {self.migrate_from.engine!r} differs from engine "
+                             f"{self.engine!r}: DMS here migrates like to like (no schema conversion)")
         return self
 
 
@@ -328,16 +489,73 @@ class SloConfig(_Section):
     database_cpu_percent: float = Field(80, ge=1, le=100, description="Database CPU alarm threshold. Defaults to 80.")
 
 
+_IDENTITY_STORE_ID = re.compile(r"([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-"
+                                r"[A-Fa-f0-9]{12}")
+"""Identity Store API (IAM Identity Center): UserId and GroupId pattern."""
+
+
+class GrafanaSamlConfig(_Section):
+    """SAML sign-in to Grafana: the IdP and the assertion values mapped to admin and editor."""
+
+    idp_metadata_url: str = Field(description="URL of the IdP's SAML metadata. Required.")
+    role_assertion: str = Field("role", description="Assertion attribute with the user's roles. Defaults to role.")
+    admin_role_values: list[str] = Field(min_length=1, description="Role values that make an admin. Required.")
+    editor_role_values: list[str] = Field(min_length=1, description="Role values that make an editor. Required.")
+
+    @field_validator("idp_metadata_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not re.fullmatch(r"https://[^\s]+", value):
+            raise ValueError("must be an https:// URL")
+        return value
+
+
 class ObservabilityConfig(_Section):
     """Phase 5: metrics, logs, dashboards and alerts."""
 
     log_retention_days: int = Field(365, description="CloudWatch log retention (0 = never expire). Defaults to 365.")
     grafana_auth: Literal["AWS_SSO", "SAML"] = Field("AWS_SSO", description="Grafana sign-in. Defaults to AWS_SSO.")
-    grafana_editors: int = Field(1, ge=1, le=1000, description="Grafana editor users (billed). Defaults to 1.")
+    grafana_editors: int = Field(1, ge=1, le=1000, description="Grafana editor licences (billed): at least the "
+                                                               "admin and editor users listed. Defaults to 1.")
     grafana_allowed_cidrs: list[str] = Field(default_factory=list, description="Public CIDRs (office, VPN) allowed "
                                                                                 "to open Grafana. Defaults to none "
                                                                                 "(only through the VPC endpoint).")
+    grafana_admin_users: list[str] = Field(default_factory=list, description="IAM Identity Center user ids with the "
+                                                                         "Grafana ADMIN role (AWS_SSO). Defaults to none.")
+    grafana_admin_groups: list[str] = Field(default_factory=list, description="IAM Identity Center group ids with "
+                                                                          "the ADMIN role (AWS_SSO). Defaults to none.")
+    grafana_editor_users: list[str] = Field(default_factory=list, description="IAM Identity Center user ids with "
+                                                                          "the EDITOR role (AWS_SSO). Defaults to none.")
+    grafana_editor_groups: list[str] = Field(default_factory=list, description="IAM Identity Center group ids with "
+                                                                           "the EDITOR role (AWS_SSO). Defaults to none.")
+    grafana_saml: GrafanaSamlConfig | None = Field(None, description="SAML sign-in (grafanaAuth SAML). Required "
+                                                                     "from phase 5 with SAML.")
+    grafana_provisioning: bool = Field(True, description="Provision Grafana data sources, dashboards and alert "
+                                                         "rules through the workspace API; `pulumi up` must then "
+                                                         "run from grafanaAllowedCidrs or inside the VPC. Defaults "
+                                                         "to true.")
     slo: SloConfig = Field(default_factory=SloConfig, description="Alarm thresholds.")
+
+    @field_validator("grafana_admin_users", "grafana_admin_groups", "grafana_editor_users", "grafana_editor_groups")
+    @classmethod
+    def _identity_ids(cls, value: list[str]) -> list[str]:
+        for identity in value:
+            if not _IDENTITY_STORE_ID.fullmatch(identity):
+                raise ValueError(f"{identity!r} is not an IAM Identity Center user or group id")
+        return value
+
+    def sign_in_problem(self) -> str | None:
+        """Why nobody could sign in to Grafana (checked from phase 5), or None."""
+        if self.grafana_auth == "AWS_SSO" and not (self.grafana_admin_users or self.grafana_admin_groups):
+            return ("observability.grafanaAdminUsers: with AWS_SSO at least one IAM Identity Center admin user or "
+                    "group (grafanaAdminGroups) is required from phase 5, or nobody can sign in")
+        if self.grafana_auth == "SAML" and self.grafana_saml is None:
+            return "observability.grafanaSaml: is required from phase 5 with grafanaAuth SAML"
+        users = len(self.grafana_admin_users) + len(self.grafana_editor_users)
+        if users > self.grafana_editors:
+            return (f"observability.grafanaEditors: {self.grafana_editors} editor licence(s) for {users} admin and "
+                    "editor users listed")
+        return None
 
     @field_validator("log_retention_days")
     @classmethod
@@ -363,6 +581,136 @@ class ObservabilityConfig(_Section):
         return value
 
 
+HOSTING_CASES = ("external", "ec2-in-account", "web-tier")
+
+
+class AppConfig(_Section):
+    """Where the application runs before it moves onto the web tier, and how it reaches what the phases add.
+
+    - `external` (the default: a VPS or another cloud): the server has no AWS identity and is outside the VPC, so
+      the private data services (cache, database) and the queues are deferred until the phase that moves the app
+      onto the web tier (`webTierPhase`), unless `privateAccess: vpn` reaches them from phase 2 over a managed
+      site-to-site VPN (the tool generates the server's strongSwan configuration; every request to them pays the
+      server-to-region round trip).
+    - `ec2-in-account`: the server is an EC2 instance in this account and region: its VPC is peered with ours
+      (routes both ways), its security group is admitted on the cache and database, and the permissions it needs
+      are attached to its existing role as inline policies (no replacement, no restart).
+    - `web-tier`: the app runs on the web tier from `webTierPhase` (default 2) as a fixed-size group; phase 6
+      scales it out.
+    """
+
+    hosting: Literal["external", "ec2-in-account", "web-tier"] = Field(
+        "external", description="Where the app runs before the web tier: external, ec2-in-account or web-tier. "
+                                "Defaults to external (a server outside AWS).")
+    web_tier_phase: int | None = Field(None, ge=2, le=6, description="Phase from which the app runs on the web "
+                                                                     "tier. Defaults to 2 for web-tier, else 6.")
+    private_access: Literal["defer", "vpn"] = Field(
+        "defer", description="external: defer the private data services until the app moves (defer), or reach "
+                             "them over a site-to-site VPN from phase 2 (vpn). Defaults to defer.")
+    server_ip: str | None = Field(None, description="external + vpn: the server's public IPv4 address (the VPN's "
+                                                    "customer gateway). Required for vpn.")
+    server_cidr: str | None = Field(None, description="external + vpn: the server-side address range the tunnel "
+                                                      "carries. Defaults to serverIp/32.")
+    round_trip_ms: int | None = Field(None, ge=1, le=1000, description="external + vpn: measured round trip from "
+                                                                       "the server to the region (ping), stated in "
+                                                                       "the plan. Defaults to unknown.")
+    vpc_id: str | None = Field(None, description="ec2-in-account: the instance's VPC id. Required there.")
+    vpc_cidr: str | None = Field(None, description="ec2-in-account: that VPC's CIDR (must not overlap "
+                                                   "network.cidr). Required there.")
+    route_table_ids: list[str] = Field(default_factory=list, description="ec2-in-account: route tables of the "
+                                                                         "instance's subnet(s), given the return "
+                                                                         "route to our VPC. Required there.")
+    security_group_id: str | None = Field(None, description="ec2-in-account: the instance's security group, "
+                                                            "admitted on the cache and database. Required there.")
+    instance_role_name: str | None = Field(None, description="ec2-in-account: the name of the instance "
+                                                             "profile's role, given inline policies. Required there.")
+
+    @field_validator("vpc_id")
+    @classmethod
+    def _vpc(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"vpc-[0-9a-f]{8,17}", value):
+            raise ValueError(f"{value!r} is not a VPC id (vpc-...)")
+        return value
+
+    @field_validator("security_group_id")
+    @classmethod
+    def _sg(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"sg-[0-9a-f]{8,17}", value):
+            raise ValueError(f"{value!r} is not a security group id (sg-...)")
+        return value
+
+    @field_validator("route_table_ids")
+    @classmethod
+    def _route_tables(cls, value: list[str]) -> list[str]:
+        for table in value:
+            if not re.fullmatch(r"rtb-[0-9a-f]{8,17}", table):
+                raise ValueError(f"{table!r} is not a route table id (rtb-...)")
+        return value
+
+    @field_validator("instance_role_name")
+    @classmethod
+    def _role(cls, value: str | None) -> str | None:
+        # IAM role names: 1-64 of [\w+=,.@-] (IAM API reference, CreateRole RoleName).
+        if value is not None and not re.fullmatch(r"[\w+=,.@-]{1,64}", value):
+            raise ValueError(f"{value!r} is not an IAM role name")
+        return value
+
+    @field_validator("server_ip")
+    @classmethod
+    def _ip(cls, value: str | None) -> str | None:
+        import ipaddress
+
+        if value is None:
+            return None
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an IPv4 address") from None
+        internal = any(address in ipaddress.ip_network(block) for block in (
+            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+            "0.0.0.0/8", "224.0.0.0/3"))
+        if address.version != 4 or internal:
+            raise ValueError(f"{value!r} must be a public IPv4 address (the VPN's customer gateway)")
+        return value
+
+    @field_validator("server_cidr", "vpc_cidr")
+    @classmethod
+    def _cidr(cls, value: str | None) -> str | None:
+        import ipaddress
+
+        if value is None:
+            return None
+        try:
+            network = ipaddress.ip_network(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a CIDR block") from None
+        if network.version != 4:
+            raise ValueError(f"{value!r} must be an IPv4 block")
+        return value
+
+    @model_validator(mode="after")
+    def _fields_of_the_case(self) -> AppConfig:
+        if self.hosting == "ec2-in-account":
+            missing = [name for name, value in (("vpcId", self.vpc_id), ("vpcCidr", self.vpc_cidr),
+                                                ("securityGroupId", self.security_group_id),
+                                                ("instanceRoleName", self.instance_role_name),
+                                                ("routeTableIds", self.route_table_ids)) if not value]
+            if missing:
+                raise ValueError(f"hosting ec2-in-account needs {', '.join(missing)}")
+        if self.hosting == "external" and self.private_access == "vpn" and self.server_ip is None:
+            raise ValueError("privateAccess vpn needs serverIp (the server's public IPv4 address)")
+        if self.hosting != "external" and (self.server_ip or self.private_access == "vpn"):
+            raise ValueError("serverIp and privateAccess vpn apply to hosting external only")
+        return self
+
+    @property
+    def moves_at(self) -> int:
+        """The phase from which the app runs on the web tier."""
+        if self.web_tier_phase is not None:
+            return self.web_tier_phase
+        return 2 if self.hosting == "web-tier" else 6
+
+
 class ServiceConfig(_Section):
     """Phase 6: one hot service behind the load balancer."""
 
@@ -375,7 +723,35 @@ class ServiceConfig(_Section):
     port: int = Field(8080, ge=1, le=65_535, description="Instance port. Defaults to 8080.")
     health_check_path: str = Field("/healthz", description="Defaults to /healthz.")
     spot_percent: int = Field(0, ge=0, le=100, description="Share of capacity above the base on spot. Defaults to 0.")
-    image_id: str | None = Field(None, description="AMI id. Defaults to the latest Amazon Linux 2023 (arm64).")
+    image_id: str | None = Field(None, description="Pinned AMI id (ami-...): Amazon Linux 2023 for the instance "
+                                                   "type's architecture when `image` is given. Required once the "
+                                                   "service is built (a changed AMI is a canary refresh, never a "
+                                                   "surprise).")
+    image: str | None = Field(None, description="Container image in the service's ECR repository: a tag (1.4.2) "
+                                                "or a digest (sha256:...), never latest. Either this or "
+                                                "userDataFile is required once the service is built.")
+    user_data_file: str | None = Field(None, description="AMI mode: a shell script (path relative to the program) "
+                                                         "the instances run at boot instead of a container. "
+                                                         "Defaults to none.")
+
+    @field_validator("image_id")
+    @classmethod
+    def _ami(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"ami-[0-9a-f]{8,17}", value):
+            raise ValueError(f"{value!r} is not an AMI id (ami-...)")
+        return value
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        # ECR image tags: up to 300 of [a-zA-Z0-9-_.]; digests sha256:<64 hex> (ECR API, ImageIdentifier).
+        if value is None:
+            return None
+        if value == "latest":
+            raise ValueError("pin a version tag or a digest, not latest (a moving tag defeats the canary)")
+        if not (re.fullmatch(r"sha256:[0-9a-f]{64}", value) or re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", value)):
+            raise ValueError(f"{value!r} is not an image tag (1.4.2) or digest (sha256:...)")
+        return value
 
     @field_validator("name")
     @classmethod
@@ -447,8 +823,10 @@ class StackConfig(_Section):
     queues: list[QueueConfig] = Field(default_factory=list, description="Phase 4 workloads. Defaults to none.")
     event_stream: EventStreamConfig = Field(default_factory=EventStreamConfig, description="Phase 4 events.")
     observability: ObservabilityConfig = Field(default_factory=ObservabilityConfig, description="Phase 5.")
-    services: list[ServiceConfig] = Field(default_factory=list, description="Phase 6 hot services. Required "
-                                                                            "(at least one) from phase 6.")
+    app: AppConfig = Field(default_factory=AppConfig, description="Where the app runs and how it reaches the "
+                                                                  "services (hosting). Defaults to external.")
+    services: list[ServiceConfig] = Field(default_factory=list, description="Web tier services. Required (at "
+                                                                            "least one) from app.webTierPhase.")
     flows: list[FlowConfig] = Field(default_factory=list, description="Business flows and their consistency.")
     waf: WafConfig = Field(default_factory=WafConfig, description="Phases 2 and 6 web ACL mode and upload paths.")
     switches: SwitchesConfig = Field(default_factory=SwitchesConfig, description="Traffic switches, all off "
@@ -476,8 +854,29 @@ class StackConfig(_Section):
     def _phase_requirements(self) -> StackConfig:
         if self.phase >= 2 and self.cdn is None:
             raise ValueError("cdn: is required from phase 2")
-        if self.phase >= 6 and not self.services:
-            raise ValueError("services: at least one service is required from phase 6")
+        if self.phase >= 5 and (problem := self.observability.sign_in_problem()):
+            raise ValueError(problem)
+        moves_at = self.app.moves_at
+        if self.phase >= moves_at and not self.services:
+            raise ValueError(f"services: at least one service is required from phase {moves_at} (the web tier)")
+        if self.phase >= moves_at:
+            for service in self.services:
+                if service.image_id is None:
+                    raise ValueError(f"services: {service.name}: imageId is required from phase {moves_at}: pin an "
+                                     f"Amazon Linux 2023 AMI (aws ssm get-parameter --name /aws/service/ami-amazon-"
+                                     f"linux-latest/al2023-ami-kernel-default-arm64)")
+                if (service.image is None) == (service.user_data_file is None):
+                    raise ValueError(f"services: {service.name}: give exactly one of image (a container in its ECR "
+                                     f"repository) or userDataFile (an AMI with a boot script)")
+        if self.app.vpc_cidr is not None:
+            import ipaddress
+
+            if ipaddress.ip_network(self.app.vpc_cidr).overlaps(ipaddress.ip_network(self.network.cidr)):
+                raise ValueError(f"app.vpcCidr {self.app.vpc_cidr} overlaps network.cidr {self.network.cidr}: "
+                                 f"peered VPCs need distinct address ranges")
+        if self.backup.copy_to_region is not None and self.backup.copy_to_region == self.region:
+            raise ValueError("backup.copyToRegion: must differ from region (a copy in the same region survives "
+                             "nothing a regional outage takes)")
         self._check_dns()
         self._check_switches()
         names = [q.name for q in self.queues]
@@ -504,7 +903,7 @@ class StackConfig(_Section):
 
     def _check_dns(self) -> None:
         """The zone file fits the zone, and the origin resolves in a zone the stack creates (else Cloudflare
-        answers error 1016); phase 6 has a certificate it can validate."""
+        answers error 1016); the web tier (from app.webTierPhase) has a certificate it can validate."""
         cdn = self.cdn
         if cdn is None:
             return
@@ -525,9 +924,11 @@ class StackConfig(_Section):
             if others:
                 raise ValueError(f"cdn.zoneFile: {self.site.domain} also has {', '.join(others)} records, and the site "
                                  "record (a CNAME) cannot share its name with other records: move them")
-        if (self.phase >= 6 and cdn.provider == "cloudfront" and not cdn.route53_zone_id
+        moves_at = self.app.moves_at
+        if (self.phase >= moves_at and cdn.provider == "cloudfront" and not cdn.route53_zone_id
                 and not self.load_balancer.certificate_arn):
-            raise ValueError("loadBalancer.certificateArn: phase 6 needs an issued ACM certificate for "
+            raise ValueError(f"loadBalancer.certificateArn: the web tier (phase {moves_at}) needs an issued ACM "
+                             f"certificate for "
                              f"{self.site.domain} in {self.region} when the stack manages no zone (cdn.route53ZoneId): "
                              f"request it (aws acm request-certificate --domain-name {self.site.domain} "
                              "--validation-method DNS), create its validation CNAME at your DNS host, wait for "

@@ -45,6 +45,7 @@ def build(ctx: Context) -> None:
         monthly_budget_usd=config.budget.monthly_limit_usd,
         budget_thresholds_percent=config.budget.thresholds_percent,
         alert_emails=config.budget.alert_emails,
+        anomaly_monitor=config.budget.anomaly_monitor,
         region=config.region,
         production=config.production,
     ), ctx.opts(NUMBER), us_east_1=ctx.us_east_1 if config.region != "us-east-1" else None)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from components import sizing
 from components.cache import Cache, CacheArgs
 from components.network import Network, NetworkArgs
+from phases import hosting
 
 if TYPE_CHECKING:
     from phases import Context
@@ -29,7 +30,10 @@ KPIS: tuple[str, ...] = ("TTFB p50/p95", "cache hit ratio", "origin requests per
 ADDS: tuple[str, ...] = (
     "VPC with public and private subnets over 2+ AZs, NAT, S3 endpoint, flow logs",
     "CDN: Cloudflare zone settings + cache/WAF/rate-limit rulesets, or CloudFront + WAFv2 + HSTS headers",
-    "ElastiCache Valkey/Redis replication group (TLS, encryption, IAM auth, failover when 2+ nodes)",
+    "ElastiCache Valkey/Redis replication group (TLS, encryption, IAM auth, failover when 2+ nodes), when the app "
+    "can reach it (else deferred to the phase the app moves)",
+    "the current server's way in (app.hosting): VPC peering with routes both ways and its security group admitted "
+    "(EC2 in this account), or a site-to-site VPN with generated strongSwan config (a server elsewhere)",
 )
 
 
@@ -79,23 +83,30 @@ def build(ctx: Context) -> None:
                                               config.network.nat_per_az),
         flow_log_kms_key_arn=baseline.key_arn,
     ), opts)
+    ctx.components["network"] = network
+    ctx.outputs.update({
+        "vpcId": network.vpc_id,
+        "privateSubnetIds": network.private_subnet_ids,
+        "appSecurityGroupId": network.app_security_group_id,
+    })
+    _create_server_link(ctx, network)
+    cache_phase = hosting.service_phase(config.app, "cache")
+    if ctx.up_to < cache_phase:
+        return
     nodes = sizing.cache_nodes(config.environment, config.cache.nodes)
     cache = Cache("cache", CacheArgs(
         vpc_id=network.vpc_id,
         subnet_ids=network.private_subnet_ids,
-        client_security_group_ids=[network.app_security_group_id],
+        client_security_group_ids=client_security_groups(ctx, network),
+        client_cidr_blocks=client_cidr_blocks(ctx),
         engine=config.cache.engine,
         node_type=sizing.cache_node_type(config.size, config.cache.node_type),
         nodes=nodes,
         snapshot_retention_days=config.cache.snapshot_retention_days,
         production=config.production,
-    ), opts)
-    ctx.components["network"] = network
+    ), ctx.opts(cache_phase))
     ctx.components["cache"] = cache
     ctx.outputs.update({
-        "vpcId": network.vpc_id,
-        "privateSubnetIds": network.private_subnet_ids,
-        "appSecurityGroupId": network.app_security_group_id,
         "cachePrimaryEndpoint": cache.primary_endpoint,
         "cacheReaderEndpoint": cache.reader_endpoint,
         "cachePort": cache.port,
@@ -104,9 +115,86 @@ def build(ctx: Context) -> None:
     })
 
 
+def server_cidr(app: Any) -> str | None:
+    """The range the VPN carries for an external server: its own range, or its public address alone."""
+    if app.server_cidr:
+        return app.server_cidr
+    return f"{app.server_ip}/32" if app.server_ip else None
+
+
+def client_security_groups(ctx: Context, network: Any) -> list[Any]:
+    """Who the private data services admit: the app security group (the web tier's instances carry it) and, for
+    an EC2 server in this account, its own security group across the peering."""
+    groups = [network.app_security_group_id]
+    if hosting.peering_built(ctx.config.app, ctx.up_to):
+        groups.append(ctx.config.app.security_group_id)
+    return groups
+
+
+def client_cidr_blocks(ctx: Context) -> list[str]:
+    cidr = server_cidr(ctx.config.app)
+    return [cidr] if hosting.vpn_built(ctx.config.app, ctx.up_to) and cidr else []
+
+
+def _create_server_link(ctx: Context, network: Any) -> None:
+    app = ctx.config.app
+    tables = [t.id for t in getattr(network, "private_route_tables", [])]
+    if hosting.peering_built(app, ctx.up_to):
+        from components.old_server import VpcPeering, VpcPeeringArgs
+
+        peering = VpcPeering("server-peering", VpcPeeringArgs(
+            vpc_id=network.vpc_id, vpc_cidr=ctx.config.network.cidr, route_table_ids=tables,
+            peer_vpc_id=app.vpc_id, peer_vpc_cidr=app.vpc_cidr, peer_route_table_ids=app.route_table_ids),
+            ctx.opts(NUMBER))
+        ctx.components["server_link"] = peering
+        ctx.outputs["serverPeeringConnectionId"] = peering.connection_id
+    elif hosting.vpn_built(app, ctx.up_to):
+        from components.old_server import SiteToSiteVpn, SiteToSiteVpnArgs
+
+        vpn = SiteToSiteVpn("server-vpn", SiteToSiteVpnArgs(
+            vpc_id=network.vpc_id, vpc_cidr=ctx.config.network.cidr, route_table_ids=tables,
+            server_ip=app.server_ip, server_cidr=server_cidr(app)), ctx.opts(NUMBER))
+        ctx.components["server_link"] = vpn
+        ctx.outputs["serverVpnConfig"] = vpn.server_config
+
+
+def _grant_server(ctx: Context) -> None:
+    """An EC2 server in this account gets what the app needs on its existing role (inline, no restart)."""
+    app = ctx.config.app
+    if not hosting.peering_built(app, ctx.up_to):
+        return
+    import pulumi
+    import pulumi_aws as aws
+
+    from components.old_server import ServerPermissions, ServerPermissionsArgs
+    from components.web_tier import database_user_arn, instance_policy
+    from phases.flows import first_attribute
+
+    components = ctx.components
+    cache = components.get("cache")
+    database = components.get("database")
+    uploads = components.get("uploads")
+    roles = [r for q in components.get("queues", {}).values() for r in (q.producer_role.arn, q.consumer_role.arn)]
+    account = aws.get_caller_identity_output().account_id
+    region = ctx.config.region
+    policy = pulumi.Output.all(
+        pulumi.Output.all(*roles), account, first_attribute(database, "resource_id"),
+        pulumi.Output.all(uploads.bucket_arn, uploads.key_arn) if uploads is not None else None,
+    ).apply(lambda v: instance_policy(
+        [], list(v[0]), None, database_user_arn=database_user_arn(region, v[1], v[2], "app") if v[2] else None,
+        uploads=tuple(v[3]) if v[3] else None))
+    arns = [a for a in [first_attribute(cache, "connect_policy_arn")] if a is not None]
+    inline = database is not None or uploads is not None or bool(roles)
+    if not inline and not arns:
+        return
+    ServerPermissions("server-permissions", ServerPermissionsArgs(
+        role_name=app.instance_role_name, policy=policy if inline else None, policy_arns=arns), ctx.opts(NUMBER))
+
+
 def load_balancer(ctx: Context) -> Any:
-    """The load balancer's DNS name when the originToLoadBalancer switch is on and phase 6 built it, else None:
-    raising the phase to 6 creates the load balancer but moves no visitor to it."""
+    """The load balancer's DNS name when the originToLoadBalancer switch is on and the web tier exists, else None:
+    building the web tier (app.webTierPhase, else phase 6) creates the load balancer but moves no
+    visitor to it."""
     web_tier = ctx.components.get("web_tier")
     if web_tier is None or not ctx.config.switches.origin_to_load_balancer:
         return None
@@ -144,11 +232,12 @@ def finish(ctx: Context) -> None:
             certificate_arn=cdn_config.certificate_arn,
             hosted_zone_id=cdn_config.route53_zone_id,
             price_class=cdn_config.price_class,
-            default_ttl_seconds=cdn_config.default_ttl_seconds,
+            default_ttl_seconds=cdn_config.edge_ttl_seconds,
             rate_limit_per_minute=cdn_config.rate_limit_per_minute,
             log_bucket_arn=ctx.components["baseline"].log_bucket_arn,
             static_bucket_domain_name=static_site.bucket_regional_domain_name if static_site else None,
             static_path_pattern=static_site.path_pattern if static_site else "/static/*",
+            production=config.production,
         ), ctx.us_east_1, opts)
         if static_site is not None:
             static_site.allow_reads(cdn.distribution_arn)
@@ -167,12 +256,13 @@ def finish(ctx: Context) -> None:
             plan=cdn_config.plan,
             account_id=cdn_config.cloudflare_account_id,
             zone_id=cdn_config.zone_id,
-            default_ttl_seconds=cdn_config.default_ttl_seconds,
+            default_ttl_seconds=cdn_config.edge_ttl_seconds,
             rate_limit_per_minute=cdn_config.rate_limit_per_minute,
             static_path_prefixes=prefixes,
             records=list(load_zone_file(cdn_config.zone_file, config.site.zone))
             if cdn_config.zone_file and not cdn_config.zone_id else [],
             proxied=config.switches.dns_authority,
+            production=config.production,
         ), opts)
         if static_site is not None:
             static_site.allow_reads(None)
@@ -180,3 +270,5 @@ def finish(ctx: Context) -> None:
         ctx.outputs["nameservers"] = cdn.name_servers
     ctx.components["cdn"] = cdn
     ctx.outputs["cdnUrl"] = cdn.url
+    _grant_server(ctx)
+    ctx.outputs["hosting"] = hosting.plan(config.app, ctx.up_to)

@@ -10,6 +10,7 @@ import pulumi
 from components.backup import Backup, BackupArgs
 from components.event_stream import EventStream, EventStreamArgs
 from components.queue import Queue, QueueArgs
+from phases import hosting
 from phases.flows import Endpoints, first_attribute, flow_environment, flow_plan
 
 NUMBER = 4
@@ -28,11 +29,14 @@ ADDS: tuple[str, ...] = (
 
 def build(ctx: Any) -> None:
     config = ctx.config
+    queues_phase = hosting.service_phase(config.app, "queues")
+    trusted = app_role_arns(ctx)
     queues = {q.name: Queue(q.name, QueueArgs(consistency=q.consistency,
                                               visibility_timeout_seconds=q.visibility_timeout_seconds,
                                               retention_days=q.retention_days,
-                                              max_receive_count=q.max_receive_count), ctx.opts(NUMBER))
-              for q in config.queues}
+                                              max_receive_count=q.max_receive_count,
+                                              trusted_role_arns=trusted), ctx.opts(queues_phase))
+              for q in config.queues} if ctx.up_to >= queues_phase else {}
     ctx.components["queues"] = queues
     baseline = ctx.components.get("baseline")
     if config.event_stream.enabled:
@@ -43,7 +47,28 @@ def build(ctx: Any) -> None:
     ctx.components["backup"] = Backup("backup", BackupArgs(
         resource_arns=data_store_arns(ctx.components),
         daily_retention_days=config.backup.daily_retention_days,
-        monthly_retention_days=config.backup.monthly_retention_days), ctx.opts(NUMBER))
+        monthly_retention_days=config.backup.monthly_retention_days,
+        copy_provider=ctx.region_provider(config.backup.copy_to_region) if config.backup.copy_to_region else None,
+        production=config.production), ctx.opts(NUMBER))
+
+
+def app_role_arns(ctx: Any) -> list[Any]:
+    """The roles the app runs as at this phase: one per web tier service once it runs there, and the current
+    server's own role when it is an EC2 instance of this account. Only they may assume the queue roles."""
+    import pulumi_aws as aws
+
+    from components.web_tier import app_role_name
+
+    config = ctx.config
+    names = []
+    if ctx.up_to >= config.app.moves_at:
+        names += [app_role_name(pulumi.get_stack(), s.name) for s in config.services]
+    if hosting.peering_built(config.app, ctx.up_to) and config.app.instance_role_name:
+        names.append(config.app.instance_role_name)
+    if not names:
+        return []
+    account = aws.get_caller_identity_output().account_id
+    return [account.apply(lambda a, n=n: f"arn:aws:iam::{a}:role/{n}") for n in names]
 
 
 def finish(ctx: Any) -> None:
@@ -59,6 +84,9 @@ def data_store_arns(components: dict[str, Any]) -> list[Any]:
     if database is not None:
         primary = first_attribute(database, "primary")
         arns.append(first_attribute(database, "primary_arn") or first_attribute(primary, "arn"))
+    uploads = components.get("uploads")
+    if uploads is not None:
+        arns.append(uploads.bucket_arn)
     static_site = components.get("static_site")
     if static_site is not None:
         arns.append(first_attribute(static_site, "bucket_arn") or first_attribute(

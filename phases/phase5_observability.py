@@ -6,7 +6,15 @@ from typing import Any
 
 import pulumi
 
-from components.observability import Dashboards, DashboardsArgs, Observability, ObservabilityArgs, Watched, slo_signals
+from components.observability import (
+    Dashboards,
+    DashboardsArgs,
+    GrafanaSaml,
+    Observability,
+    ObservabilityArgs,
+    Watched,
+    slo_signals,
+)
 from components.sizing import cache_nodes
 from phases.flows import first_attribute
 
@@ -18,6 +26,8 @@ KPIS: tuple[str, ...] = ("MTTR", "p95 latency visible per component", "alerts be
 ADDS: tuple[str, ...] = (
     "Amazon Managed Service for Prometheus workspace (KMS, logging)",
     "Amazon Managed Grafana workspace (SSO/SAML, service-managed, network access control, least-privilege role)",
+    "Grafana sign-in: IAM Identity Center admins/editors by role, or the SAML IdP's role mapping",
+    "Prometheus remote-write URL and a least-privilege aps:RemoteWrite policy for the collector's role",
     "CloudWatch log groups with retention and KMS",
     "SLO alarms (p95 latency, 5xx and error rate, queue age, DLQ depth, replica lag, DB CPU, cache hit ratio, "
     "evictions) on the alert topic, only for components that exist",
@@ -33,6 +43,13 @@ def build(ctx: Any) -> None:
         vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids, vpc_cidr=config.network.cidr,
         allowed_cidrs=config.observability.grafana_allowed_cidrs,
         grafana_auth=config.observability.grafana_auth,
+        alert_topic_key_arn=ctx.components["baseline"].key_arn,
+        admin_user_ids=config.observability.grafana_admin_users,
+        admin_group_ids=config.observability.grafana_admin_groups,
+        editor_user_ids=config.observability.grafana_editor_users,
+        editor_group_ids=config.observability.grafana_editor_groups,
+        saml=GrafanaSaml(**config.observability.grafana_saml.model_dump()) if config.observability.grafana_saml else None,
+        provisioning=config.observability.grafana_provisioning,
         log_retention_days=config.observability.log_retention_days,
         signals=slo_signals(watched(ctx, up_to=NUMBER), config.observability.slo)), ctx.opts(NUMBER))
 
@@ -46,6 +63,8 @@ def finish(ctx: Any) -> None:
         ctx.opts(NUMBER))
     ctx.outputs["grafanaUrl"] = pulumi.Output.concat("https://", observability.grafana_endpoint)
     ctx.outputs["prometheusEndpoint"] = observability.prometheus_endpoint
+    ctx.outputs["prometheusRemoteWriteUrl"] = observability.prometheus_remote_write_url
+    ctx.outputs["prometheusRemoteWritePolicyArn"] = observability.remote_write_policy_arn
     ctx.outputs["dashboard"] = ctx.components["dashboards"].dashboard_name
 
 
@@ -53,7 +72,7 @@ def watched(ctx: Any, up_to: int) -> Watched:
     """What the SLO signals watch: the components of phases ≤ up_to, as CloudWatch dimension values."""
     components = ctx.components
     config = ctx.config
-    web_tier = components.get("web_tier") if up_to >= 6 else None
+    web_tier = components.get("web_tier") if up_to >= config.app.moves_at else None
     cdn = components.get("cdn")
     database = components.get("database")
     cache = components.get("cache")

@@ -27,7 +27,10 @@ ADDS: tuple[str, ...] = (
     "per service: launch template (IMDSv2, encrypted EBS, no public IP), autoscaling group in private subnets with "
     "ELB health checks, target tracking (CPU, requests per target), rolling instance refresh with auto-rollback, "
     "capacity rebalance, optional spot share",
-    "least-privilege instance profile (SSM, its secrets, its log group, workload roles)",
+    "per service: ECR repository (scan on push, immutable tags, lifecycle), boot script running the pinned image "
+    "with its environment from SSM, canary alarms watched by the instance refresh",
+    "one least-privilege instance role per service (SSM, its environment and image, its log group, IAM database "
+    "auth as the app user, the uploads bucket, workload roles)",
     "ALB SLO alarms (p95, 5xx rate, error rate, unhealthy targets)",
     "HTTPS listener on a DNS-validated certificate (Route 53 or Cloudflare record + CertificateValidation)",
     "the CDN can reach the ALB (origin switch off until its gate passes: switches.originToLoadBalancer)",
@@ -58,9 +61,20 @@ def manual_steps(config: Any) -> tuple[str, ...]:
 
 
 def build(ctx: Any) -> None:
+    """Nothing of its own: the web tier is built by `build_web_tier` (from `app.webTierPhase`, after every phase
+    has built); phase 6 scales it out in `finish`."""
+
+
+def build_web_tier(ctx: Any, number: int) -> None:
+    """The web tier, parented to the phase the app moves in (`app.webTierPhase`): a fixed-size group before
+    phase 6, the configured sizes from phase 6."""
     config = ctx.config
     network = ctx.components["network"]
     baseline = ctx.components["baseline"]
+    components = ctx.components
+    observability = components.get("observability")
+    uploads = components.get("uploads")
+    database = components.get("database")
     web_tier = WebTier("web", WebTierArgs(
         vpc_id=network.vpc_id, public_subnet_ids=network.public_subnet_ids,
         private_subnet_ids=network.private_subnet_ids,
@@ -69,30 +83,87 @@ def build(ctx: Any) -> None:
         access_log_bucket=baseline.log_bucket_name,
         rate_limit_per_5_minutes=config.cdn.rate_limit_per_minute * 5 if config.cdn else 3000,
         extra_security_group_ids=[s for s in [first_attribute(network, "app_security_group_id")] if s is not None],
-        secret_arns=secret_arns(ctx.components),
-        assumable_role_arns=workload_role_arns(ctx.components),
-        extra_policy_arns=[a for a in [first_attribute(ctx.components.get("cache"), "connect_policy_arn")] if a is not None],
-        log_group_arn=first_attribute(ctx.components.get("observability"), "app_log_group_arn"),
+        secret_arns=secret_arns(components),
+        assumable_role_arns=workload_role_arns(components),
+        extra_policy_arns=[a for a in [first_attribute(components.get("cache"), "connect_policy_arn")] if a is not None],
+        log_group_arn=first_attribute(observability, "app_log_group_arn"),
+        log_group_name=first_attribute(observability, "app_log_group_name"),
+        region=config.region,
+        fixed_size=ctx.up_to < NUMBER,
+        app_env=app_environment(ctx),
+        database_resource_id=first_attribute(database, "resource_id"),
+        uploads_bucket_arn=first_attribute(uploads, "bucket_arn"),
+        uploads_key_arn=first_attribute(uploads, "key_arn"),
+        alert_topic_arn=baseline.alert_topic_arn,
+        canary_p95_ms=config.observability.slo.p95_latency_ms,
+        canary_5xx_percent=config.observability.slo.five_xx_rate_percent,
         certificate_arn=config.load_balancer.certificate_arn,
         cdn_provider=config.cdn.provider if config.cdn else "cloudfront",
         waf_mode=config.waf.mode,
         upload_paths=config.waf.upload_paths,
-    ), ctx.opts(NUMBER))
+    ), ctx.opts(number))
     ctx.components["web_tier"] = web_tier
     signals = slo_signals(Watched(load_balancer=web_tier.alb_arn_suffix,
                                   target_groups=dict(web_tier.target_group_arn_suffixes)), config.observability.slo)
     ctx.components["web_tier_alarms"] = SloAlarms("web-slo", SloAlarmsArgs(
-        alert_topic_arn=baseline.alert_topic_arn, signals=signals), ctx.opts(NUMBER))
+        alert_topic_arn=baseline.alert_topic_arn, signals=signals), ctx.opts(number))
     ctx.outputs["albDnsName"] = web_tier.alb_dns_name
+    ctx.outputs["imageRepositories"] = {n: r.repository_url for n, r in web_tier.repositories.items()}
+    ctx.outputs["appRoleArns"] = web_tier.role_arns
 
 
 def finish(ctx: Any) -> None:
-    """The HTTPS listener, on a validated certificate (after phase 2's finish created the Cloudflare zone)."""
+    """Scale out: target tracking on every group of the web tier; its HTTPS listener if not served yet."""
+    web_tier = ctx.components.get("web_tier")
+    if web_tier is not None:
+        ctx.components["web_tier_scaling"] = web_tier.create_scaling(ctx.opts(NUMBER))
+        serve_https(ctx)
+
+
+def app_environment(ctx: Any) -> dict[str, Any]:
+    """What every service reads at boot (plain values): the cache for sessions and responses (IAM auth), the
+    database through its own IAM user, the uploads bucket, the queues and their producer roles, and every flow's
+    connection settings as JSON (the same as `rollout env`)."""
+    import json
+
+    import pulumi
+
+    from phases.phase4_async import endpoints, flows_output
+
+    found = endpoints(ctx.components)
+    env: dict[str, Any] = {}
+    if found.cache_host is not None:
+        env.update({"CACHE_HOST": found.cache_host, "CACHE_PORT": found.cache_port or "6379", "CACHE_TLS": "true",
+                    "CACHE_AUTH": "iam", "SESSION_STORE": "cache"})
+        if found.cache_user is not None:
+            env["CACHE_USER"] = found.cache_user
+    if found.writer_host is not None:
+        env.update({"DATABASE_WRITE_HOST": found.writer_host, "DATABASE_READ_HOST": found.reader_host or found.writer_host,
+                    "DATABASE_PORT": found.database_port or "5432", "DATABASE_USER": "app", "DATABASE_AUTH": "iam",
+                    "DATABASE_SSLMODE": "verify-full"})
+    uploads = ctx.components.get("uploads")
+    if uploads is not None:
+        env["UPLOADS_BUCKET"] = uploads.bucket_name
+    for name, url in (found.queue_urls or {}).items():
+        key = name.upper().replace("-", "_")
+        env[f"QUEUE_{key}_URL"] = url
+        env[f"QUEUE_{key}_PRODUCER_ROLE_ARN"] = (found.queue_producer_roles or {})[name]
+    flows = flows_output(ctx)
+    if flows:
+        env["FLOWS_JSON"] = pulumi.Output.from_input(flows).apply(lambda f: json.dumps(f, sort_keys=True))
+    return env
+
+
+def serve_https(ctx: Any) -> None:
+    """The web tier's HTTPS listener, on a validated certificate (after phase 2's finish created the Cloudflare
+    zone). Runs once, after every phase's finish, whichever phase the web tier was built in (app.webTierPhase)."""
     import pulumi
     import pulumi_aws as aws
 
     config = ctx.config
-    web_tier = ctx.components["web_tier"]
+    web_tier = ctx.components.get("web_tier")
+    if web_tier is None or web_tier.https_listener is not None:
+        return
     if config.load_balancer.certificate_arn:
         web_tier.serve_https(config.load_balancer.certificate_arn)
         return
@@ -124,13 +195,28 @@ def services(config: Any) -> list[ServiceSpec]:
     return [ServiceSpec(name=s.name, path_patterns=s.path_patterns,
                         instance_type=ec2_instance_type(config.size, s.instance_type), min_size=s.min_size,
                         max_size=s.max_size, desired_capacity=s.desired_capacity, port=s.port,
-                        health_check_path=s.health_check_path, spot_percent=s.spot_percent, image_id=s.image_id)
+                        health_check_path=s.health_check_path, spot_percent=s.spot_percent, image_id=s.image_id,
+                        image=s.image, user_data=read_user_data(s.user_data_file))
             for s in config.services]
 
 
+def read_user_data(path: str | None) -> str | None:
+    """AMI mode: the boot script file, relative to the program directory (where Pulumi runs the program)."""
+    if path is None:
+        return None
+    from pathlib import Path
+
+    file = Path(path)
+    try:
+        return file.read_text()
+    except OSError as error:
+        raise ValueError(f"services: userDataFile {path!r}: {error.strerror}") from None
+
+
 def secret_arns(components: dict[str, Any]) -> list[Any]:
-    found = [first_attribute(components.get("database"), "secret_arn", "master_user_secret_arn"),
-             first_attribute(components.get("cache"), "auth_token_secret_arn", "secret_arn")]
+    """Secrets the app itself reads. The database's master secret is not one: the app signs in as its own IAM
+    database user, the master password is for admins (and `rollout drill`)."""
+    found = [first_attribute(components.get("cache"), "auth_token_secret_arn")]
     return [arn for arn in found if arn is not None]
 
 

@@ -29,8 +29,8 @@ from pulumi_policy import (
     Severity as PolicySeverity,
 )
 
-from policies.core import Control, Subject  # noqa: E402
-from policies.registry import CONTROLS  # noqa: E402
+from policies.core import Control, Severity, Subject  # noqa: E402
+from policies.registry import ALL_CONTROLS  # noqa: E402
 
 PACK_NAME = "sme-rollout"
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
@@ -52,9 +52,16 @@ def _thresholds(control: Control, config: Mapping[str, Any] | None) -> dict[str,
     return {**control.config_defaults, **dict(config or {})}
 
 
+def _provider_props(resource) -> Mapping[str, Any] | None:
+    """The props of the resource's provider (its region, for the apply rules), when the engine passes them."""
+    provider = getattr(resource, "provider", None)
+    return provider.props if provider is not None else None
+
+
 def _resource_validator(control: Control):
     def validate(args, report_violation) -> None:
-        subject = Subject(type=args.resource_type, name=args.name, urn=args.urn, props=args.props)
+        provider = _provider_props(args)
+        subject = Subject(type=args.resource_type, name=args.name, urn=args.urn, props=args.props, provider=provider)
         for message in control.check(subject, _thresholds(control, args.get_config())):
             report_violation(message, args.urn)
 
@@ -67,6 +74,7 @@ def _subject_of(resource) -> Subject:
         property_dependencies={k: [d.urn for d in v] for k, v in resource.property_dependencies.items()},
         dependencies=[d.urn for d in resource.dependencies],
         parent=resource.parent.urn if resource.parent is not None else None,
+        provider=_provider_props(resource),
     )
 
 
@@ -81,17 +89,25 @@ def _stack_validator(control: Control):
     return validate
 
 
-def build_policies(controls=CONTROLS) -> list:
+def _pack_level(control: Control) -> tuple[EnforcementLevel, PolicySeverity]:
+    """CrossGuard has no "error" severity: an apply rule is critical and always mandatory (the API rejects it)."""
+    if control.severity is Severity.ERROR:
+        return EnforcementLevel.MANDATORY, PolicySeverity.CRITICAL
+    return EnforcementLevel(control.enforcement.value), PolicySeverity(control.severity.value)
+
+
+def build_policies(controls=ALL_CONTROLS) -> list:
     """One ResourceValidationPolicy per resource control and one StackValidationPolicy per (S) control."""
     policies = []
     for control in controls:
+        level, severity = _pack_level(control)
         common = dict(
             name=control.id,
             description=f"{control.title}. {control.description}",
-            enforcement_level=EnforcementLevel(control.enforcement.value),
+            enforcement_level=level,
             config_schema=config_schema(control),
             display_name=control.title,
-            severity=PolicySeverity(control.severity.value),
+            severity=severity,
             tags=[control.id.split("-")[0].lower(), *control.sources],
         )
         if control.stack:
@@ -104,7 +120,8 @@ def build_policies(controls=CONTROLS) -> list:
 
 def main() -> None:
     PolicyPack(name=PACK_NAME, policies=build_policies(), enforcement_level=EnforcementLevel.ADVISORY,
-               description="sme-rollout controls: TLS, no public access, least-privilege IAM, backups, logging.",
+               description="sme-rollout controls: TLS, no public access, least-privilege IAM, backups, logging; "
+                           "apply rules: what the AWS and Cloudflare APIs reject.",
                provider="aws")
 
 

@@ -33,6 +33,8 @@ __all__ = [
 
 
 class Severity(str, Enum):
+    ERROR = "error"
+    """The apply family (policies/apply): what the cloud API rejects. Fails the check whatever the enforcement."""
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -60,6 +62,8 @@ class Subject:
     property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
     dependencies: Sequence[str] = ()
     parent: str | None = None
+    provider: Mapping[str, Any] | None = None
+    """The inputs of the provider the resource is created with (e.g. its `region`), when known."""
 
     @classmethod
     def of(cls, type: str, name: str, urn: str, props: Mapping[str, Any], **rest: Any) -> Subject:
@@ -107,6 +111,8 @@ class Control:
             if "enforcementLevel" in own:
                 level = Enforcement(own["enforcementLevel"])
             thresholds.update({k: v for k, v in own.items() if k != "enforcementLevel"})
+        if self.severity is Severity.ERROR:
+            level = Enforcement.MANDATORY  # what the API rejects fails whatever the enforcement config says
         return level, thresholds
 
 
@@ -151,6 +157,9 @@ def evaluate(
 ) -> list[Finding]:
     """Run controls over subjects; disabled controls are skipped. Deterministic order: control id, then URN."""
     findings: list[Finding] = []
+    by_type: dict[str, list[Subject]] = {}
+    for subject in subjects:
+        by_type.setdefault(subject.type, []).append(subject)
     for control in sorted(controls, key=lambda c: c.id):
         level, thresholds = control.config(pack_config)
         if level is Enforcement.DISABLED:
@@ -160,9 +169,7 @@ def evaluate(
         if control.stack:
             findings.extend(_run_stack(control, subjects, thresholds, finding))
             continue
-        for subject in subjects:
-            if subject.type not in control.resource_types:
-                continue
+        for subject in (s for t in control.resource_types for s in by_type.get(t, ())):
             try:
                 messages = list(control.check(subject, thresholds))
             except UnknownValueError as unknown:

@@ -19,6 +19,7 @@ from policies import (
     iam,
     kms,
     lb,
+    network,
     observability,
     rds,
     s3,
@@ -31,7 +32,7 @@ from policies import (
 from policies.core import Control
 
 MODULES = (cloudfront, s3, elasticache, rds, sqs, ec2, autoscaling, lb, iam, observability, cloudwatch, backup,
-           secretsmanager, kms, cloudflare, vpc, sns, cloudtrail, wafv2, acm, efs)
+           secretsmanager, kms, cloudflare, vpc, sns, cloudtrail, wafv2, acm, efs, network)
 
 # The ids of ../shared/CONTROLS.md, in its order: the registry must hold exactly these.
 CATALOG_IDS = (
@@ -51,6 +52,8 @@ CATALOG_IDS = (
     "KMS-01", "KMS-02", "KMS-03",
     "CFZ-01", "CFZ-02", "CFZ-03", "CFZ-04", "CFZ-05", "CFZ-06", "CFZ-07",
 )
+EXTRA_IDS = ("NET-01", "NET-02")
+"""Beyond the catalog: reachability over the whole program (policies/network.py)."""
 
 
 # Controls beyond the catalog: what a security reviewer expects and Checkov checks (issue 17; docs/controls.md).
@@ -62,7 +65,7 @@ REVIEW_IDS = (
 )
 
 
-def build_registry(modules=MODULES, expected_ids=CATALOG_IDS + REVIEW_IDS) -> tuple[Control, ...]:
+def build_registry(modules=MODULES, expected_ids=CATALOG_IDS + REVIEW_IDS + EXTRA_IDS) -> tuple[Control, ...]:
     """All controls sorted by id; raises ValueError on a duplicate, missing or unexpected id."""
     controls = [control for module in modules for control in module.CONTROLS]
     duplicates = sorted(i for i, n in Counter(c.id for c in controls).items() if n > 1)
@@ -76,4 +79,10 @@ def build_registry(modules=MODULES, expected_ids=CATALOG_IDS + REVIEW_IDS) -> tu
 
 
 CONTROLS: tuple[Control, ...] = build_registry()
-BY_ID: dict[str, Control] = {c.id: c for c in CONTROLS}
+"""The 69 security and durability controls of the catalog."""
+
+from policies.apply.registry import RULES as APPLY_RULES  # noqa: E402
+
+ALL_CONTROLS: tuple[Control, ...] = CONTROLS + APPLY_RULES
+"""The catalog's controls, then the apply rules (APL-*, severity error): what the pack and `rollout check` run."""
+BY_ID: dict[str, Control] = {c.id: c for c in ALL_CONTROLS}

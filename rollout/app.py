@@ -139,7 +139,8 @@ class CheckRun:
 
 def check_stack(program: Path | str, stack: str, *, phase: int | None = None, config_file: Path | None = None,
                 today: dt.date | None = None, progress: Progress = _quiet, cache: bool = True) -> CheckRun:
-    """Validate the policy config and waivers first (bad input fails before the program runs), then run and check."""
+    """Validate the policy config and waivers first (bad input fails before the program runs), then run and check.
+    The catalog's controls and the apply rules (APL-*) both run; an apply error fails whatever the enforcement."""
     stack_file = load_stack(program, stack)
     policy = policy_inputs(stack_file, config_file)
     progress(f"running {stack_file.project_name} ({stack}) offline")
@@ -156,7 +157,7 @@ class PolicyInputs:
 
 
 def policy_inputs(stack_file: StackFile, config_file: Path | None) -> PolicyInputs:
-    from policies.registry import CONTROLS
+    from policies.registry import ALL_CONTROLS as CONTROLS  # the catalog and the apply rules
     from rollout.analysis.check import load_config_file, merge_policy_config, validate_policy_config, validate_waivers
 
     settings = stack_file.settings
@@ -169,7 +170,7 @@ def policy_inputs(stack_file: StackFile, config_file: Path | None) -> PolicyInpu
 
 
 def _check(inventory: Inventory, policy: PolicyInputs, today: dt.date | None, progress: Progress) -> CheckResult:
-    from policies.registry import CONTROLS
+    from policies.registry import ALL_CONTROLS as CONTROLS  # the catalog and the apply rules
     from rollout.analysis.check import run_check
 
     progress(f"checking {len(inventory.custom_resources())} resources against {len(CONTROLS)} controls")
@@ -341,3 +342,40 @@ def ci_stack(program: Path | str, stack: str, *, phase: int | None = None, basel
     comment = plan_comment(plan, findings=[finding.to_json() for finding in result.findings])
     diff = _diff(before, plan.current, baseline) if before is not None else None
     return CiRun(plan, CheckRun(result, stack_file, plan.current), comment, diff)
+
+
+def reach_of(program: Path | str, stack: str, phase: int | None = None, progress: Progress = _quiet,
+             cache: bool = True) -> Any:
+    """The reachability matrix of phase N (rollout.analysis.reach.Matrix)."""
+    from rollout.analysis.reach import analyse, matrix
+
+    return matrix(analyse(inventory_of(program, stack, phase, progress=progress, cache=cache)))
+
+
+@dataclass(frozen=True)
+class ImageChange:
+    """What `rollout deploy --image` would change, found offline before anything is applied."""
+
+    stack_file: StackFile
+    index: int
+    diff: Diff
+
+
+def image_change(program: Path | str, stack: str, service: str, image: str, progress: Progress = _quiet,
+                 cache: bool = True) -> ImageChange:
+    """Run the stack's configured phase with the service's current and its new image, and diff the two."""
+    import dataclasses
+
+    from rollout.analysis.diff import diff_inventories
+    from rollout.live.canary import check_image, service_index, with_image
+
+    stack_file = load_stack(program, stack)
+    check_image(image)
+    project = stack_file.project_name
+    index = service_index(stack_file.config, project, service, stack_file.display_path)
+    progress(f"running {project} ({stack}) with the current image")
+    before = _run(program, stack, None, stack_file, cache=cache, progress=progress)
+    changed = dataclasses.replace(stack_file, config=with_image(stack_file.config, project, index, image))
+    progress(f"running {project} ({stack}) with {service} at {image}")
+    after = _run(program, stack, None, changed, cache=cache, progress=progress)
+    return ImageChange(stack_file, index, diff_inventories(before, after))

@@ -52,15 +52,17 @@ def policy_value(value: Any) -> Any:
     return value
 
 
-def subject_of(resource: Resource) -> Subject:
+def subject_of(resource: Resource, provider: Resource | None = None) -> Subject:
     return Subject.of(resource.type, resource.name, resource.urn, policy_value(resource.inputs),
                       property_dependencies={k: tuple(v) for k, v in resource.property_dependencies.items()},
-                      dependencies=tuple(resource.dependencies), parent=resource.parent)
+                      dependencies=tuple(resource.dependencies), parent=resource.parent,
+                      provider=policy_value(provider.inputs) if provider is not None else None)
 
 
 def subjects_of(inventory: Inventory) -> list[Subject]:
-    """Every custom resource (providers and components are not checked)."""
-    return [subject_of(r) for r in inventory.custom_resources()]
+    """Every custom resource (providers and components are not checked; a resource's provider inputs ride along)."""
+    providers = {r.urn: r for r in inventory if r.type.startswith("pulumi:providers:")}
+    return [subject_of(r, providers.get(r.provider or "")) for r in inventory.custom_resources()]
 
 
 # --- policy configuration ---------------------------------------------------------------------------------------
@@ -181,7 +183,7 @@ def run_check(inventory: Inventory, *, policy_config: Mapping[str, Any] | None =
               controls: Sequence[Control] | None = None) -> CheckResult:
     """Evaluate controls on the inventory with an already merged and validated policy config, then waivers."""
     if controls is None:
-        from policies.registry import CONTROLS as controls
+        from policies.registry import ALL_CONTROLS as controls
     enabled = [c for c in controls if c.config(policy_config)[0] is not Enforcement.DISABLED]
     subjects = subjects_of(inventory)
     findings = evaluate(enabled, subjects, policy_config)

@@ -11,8 +11,15 @@ from policies.core import Control, Enforcement, Finding, Severity
 
 
 def counts_against(finding: Finding) -> bool:
-    """Whether a finding fails the run: an unwaived mandatory violation."""
-    return finding.status == "violation" and not finding.waived and finding.enforcement is Enforcement.MANDATORY
+    """Whether a finding fails the run: an unwaived mandatory violation, or any unwaived apply error (severity
+    "error": the cloud API would reject it, whatever the enforcement config)."""
+    return finding.status == "violation" and not finding.waived and (
+        finding.enforcement is Enforcement.MANDATORY or finding.severity is Severity.ERROR)
+
+
+def family(item: Finding | Control) -> str:
+    """`apply` for the apply rules (APL-*, severity error: what the API rejects), `security` for the catalog's."""
+    return "apply" if item.severity is Severity.ERROR else "security"
 
 
 def summarize(findings: Sequence[Finding], *, controls: Sequence[Control], resources_evaluated: int) -> dict[str, Any]:
@@ -23,6 +30,7 @@ def summarize(findings: Sequence[Finding], *, controls: Sequence[Control], resou
     return {
         "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
         "by_enforcement": {e.value: by_enforcement.get(e.value, 0) for e in (Enforcement.MANDATORY, Enforcement.ADVISORY)},
+        "by_family": {name: sum(1 for f in open_violations if family(f) == name) for name in ("apply", "security")},
         "violations": len(open_violations),
         "mandatory_violations": sum(1 for f in findings if counts_against(f)),
         "waived": sum(1 for f in findings if f.waived),

@@ -28,11 +28,15 @@ COMMANDS: list[tuple[str, str]] = [
     ("preview", "deploy"),
     ("up", "deploy"),
     ("destroy", "deploy"),
+    ("deploy", "canary"),
     ("env", "env"),
+    ("reach", "reach"),
     ("assess", "assess"),
     ("loadtest", "loadtest"),
     ("audit", "audit"),
     ("drill", "drill"),
+    ("migrate", "migrate"),
+    ("sync", "sync"),
     ("ci", "ci"),
 ]
 

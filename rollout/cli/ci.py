@@ -24,7 +24,8 @@ def ci(
     config: Annotated[Path | None, typer.Option(
         "--config", dir_okay=False, help="Policy config FILE, as for `rollout check --config`.")] = None,
     fail_on_data_loss: Annotated[bool, typer.Option(
-        "--fail-on-data-loss", help="Exit 1 when the diff replaces or removes a stateful resource.")] = False,
+        "--fail-on-data-loss", help="Exit 1 when the diff replaces or removes a stateful resource, or holds a change "
+                                    "AWS or the engine would reject (the apply would stop half-way).")] = False,
     fail_on_traffic_switch: Annotated[bool, typer.Option(
         "--fail-on-traffic-switch", help="Exit 1 when the diff moves visitors (DNS answer, origin, path target).")] = False,
     quiet: Quiet = False,
@@ -75,9 +76,10 @@ def ci(
         write_output(out / name, text, "--out")
     failing = sum(1 for f in result.findings if counts_against(f))
     lost = len(run.diff.diff.data_loss) if run.diff is not None else 0
+    rejected = len(set(run.diff.diff.failures)) if run.diff is not None else 0
     switches = len(run.diff.diff.switches) if run.diff is not None else 0
     typer.echo(f"wrote {', '.join(sorted(files))} to {out}: {failing} mandatory violation(s)"
-               + (f", {lost} stateful resource(s) replaced or removed, {switches} traffic switch(es)"
-                  if run.diff is not None else ""))
-    if result.failed or (fail_on_data_loss and lost) or (fail_on_traffic_switch and switches):
+               + (f", {lost} stateful resource(s) replaced or removed, {rejected} change(s) AWS would reject, "
+                  f"{switches} traffic switch(es)" if run.diff is not None else ""))
+    if result.failed or (fail_on_data_loss and (lost or rejected)) or (fail_on_traffic_switch and switches):
         raise typer.Exit(1)

@@ -17,7 +17,7 @@ def diff(
     phase: Phase = None,
     from_phase: Annotated[int | None, typer.Option("--from-phase", min=1, max=6, help="Compare with phase M of the same stack.")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", dir_okay=False, help="Compare with an inventory written by `rollout plan --save FILE` (e.g. on main).")] = None,
-    fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed.")] = False,
+    fail_on_data_loss: Annotated[bool, typer.Option("--fail-on-data-loss", help="Exit 1 when a stateful resource would be replaced or removed, or when the provider or AWS would reject a change (the apply would stop half-way).")] = False,
     fail_on_traffic_switch: Annotated[bool, typer.Option("--fail-on-traffic-switch", help="Exit 1 when a change moves visitors (DNS answer, origin, path target).")] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
@@ -46,7 +46,7 @@ def diff(
     warn(run.warnings)
     result = run.diff
     _render(run, output)
-    if (fail_on_data_loss and result.data_loss) or (fail_on_traffic_switch and result.switches):
+    if (fail_on_data_loss and (result.data_loss or result.failures)) or (fail_on_traffic_switch and result.switches):
         raise typer.Exit(1)
 
 

@@ -31,7 +31,7 @@ class Rule:
     """Maps products of one offer and product family to a catalog key (None = not this rule's product)."""
 
     offer: str
-    family: str
+    family: str | None  # None: any product family of the offer
     offer_unit: str | tuple[str, ...]  # the offer file's unit spelling(s) for this price
     unit: str
     key: Callable[[Mapping[str, str]], str | None]
@@ -138,7 +138,22 @@ def _lambda_requests(a: Mapping[str, str]) -> str | None:
     return "lambda:requests" if usage.endswith("Request") and "ARM" not in usage and "Edge" not in usage else None
 
 
+def _dms_instance(a: Mapping[str, str]) -> str | None:
+    """DMS replication instances, by the attributes Infracost filters on (instanceType t3.small, availabilityZone
+    Single/Multiple); DMS's product family names are not documented, so the rules match any family."""
+    az = {"Single": "single-az", "Multiple": "multi-az"}.get(a.get("availabilityZone", ""))
+    return f"dms:instance:{a['instanceType']}:{az}" if az and a.get("instanceType") and not a.get("storageMedia") \
+        else None
+
+
+def _dms_storage(a: Mapping[str, str]) -> str | None:
+    az = {"Single": "single-az", "Multiple": "multi-az"}.get(a.get("availabilityZone", ""))
+    return f"dms:storage:gp2:{az}" if az and a.get("storageMedia") == "SSD" else None
+
+
 RULES += (
+    Rule("AWSDatabaseMigrationSvc", None, _HOURS, "hour", _dms_instance),
+    Rule("AWSDatabaseMigrationSvc", None, _GB_MONTH, "GB-month", _dms_storage),
     Rule("AmazonECS", "Compute", _HOURS, "vCPU-hour", _contains("Fargate-vCPU-Hours:perCPU", "ecs:fargate:x86_64:vcpu")),
     Rule("AmazonECS", "Compute", _HOURS, "GB-hour", _contains("Fargate-GB-Hours", "ecs:fargate:x86_64:gb")),
     Rule("AmazonEKS", "Compute", _HOURS, "hour", _contains("AmazonEKS-Hours:perCluster", "eks:cluster")),
@@ -251,7 +266,7 @@ def _match_product(sku: str, product: Mapping[str, Any], offer: str, region: str
         result.skipped["ExtendedSupport surcharge SKUs"] += 1
         return
     for rule in RULES:
-        if rule.offer == offer and rule.family == product.get("productFamily"):
+        if rule.offer == offer and rule.family in (None, product.get("productFamily")):
             key = rule.key(attributes)
             if key:
                 matched[sku] = (key, rule)

@@ -63,6 +63,8 @@ class Resource:
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     provider: str | None = None
     phase: int | None = None
+    ignore_changes: tuple[str, ...] = ()
+    import_id: str | None = None
     remote: bool = False
     """A multi-language (remote) component: its children are built by its provider plugin, unseen offline."""
 
@@ -80,6 +82,8 @@ class Resource:
             "dependencies": list(self.dependencies),
             "propertyDependencies": {k: list(v) for k, v in self.property_dependencies.items()},
             "inputs": encode_value(self.inputs, reveal_secrets=reveal_secrets),
+            **({"ignoreChanges": list(self.ignore_changes)} if self.ignore_changes else {}),
+            **({"importId": self.import_id} if self.import_id else {}),
             **({"remote": True} if self.remote else {}),
         }
 
@@ -98,6 +102,8 @@ class Resource:
             dependencies=tuple(data.get("dependencies", ())),
             property_dependencies={k: tuple(v) for k, v in data.get("propertyDependencies", {}).items()},
             inputs=decode_value(data.get("inputs", {})),
+            ignore_changes=tuple(data.get("ignoreChanges", ())),
+            import_id=data.get("importId"),
             remote=bool(data.get("remote", False)),
         )
 

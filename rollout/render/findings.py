@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from policies.core import Control, Enforcement, Finding, Severity
-from rollout.analysis.findings import summarize
+from rollout.analysis.findings import family, summarize
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub code scanning reads `security-severity` (0-10) to rank alerts: critical > 9, high 7-8.9, medium 4-6.9.
-SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
+SECURITY_SEVERITY = {Severity.ERROR: "8.5", Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
 
 
 def findings_json(findings: Sequence[Finding], *, controls: Sequence[Control], resources_evaluated: int,
@@ -40,7 +40,7 @@ def _rule(control: Control) -> dict[str, Any]:
             "security-severity": SECURITY_SEVERITY[control.severity],
             "severity": control.severity.value,
             "enforcement": control.enforcement.value,
-            "tags": ["security", control.severity.value, *control.resource_types, *control.sources],
+            "tags": [family(control), control.severity.value, *control.resource_types, *control.sources],
             "precision": "high",
         },
     }
@@ -99,35 +99,43 @@ def findings_sarif(findings: Sequence[Finding], *, controls: Sequence[Control], 
     }
 
 
-_STYLE = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan"}
+_STYLE = {Severity.ERROR: "bold magenta", Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan"}
 
 
 def render_table(findings: Sequence[Finding], summary: Mapping[str, Any], *, title: str = "Compliance findings"):
-    """A rich renderable: one row per finding, then a one-line summary."""
+    """A rich renderable: apply errors (what the cloud API would reject) in their own table first, then the
+    compliance findings, then a one-line summary."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
     from rollout.model.inventory import short_type
 
-    # Four columns (severity, level and status share one; the type is short), so that 80 columns stay readable.
-    table = Table(title=title, show_lines=False, expand=False, title_justify="left")
-    table.add_column("Control", no_wrap=True)
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Resource", overflow="fold", ratio=1)
-    table.add_column("Message", overflow="fold", ratio=2)
-    for finding in findings:
-        status = "waived" if finding.waived else finding.status
-        message = finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else "")
-        severity = Text(finding.severity.value, style=_STYLE[finding.severity])
-        severity.append(f"\n{finding.enforcement.value}" + ("" if status == "violation" else f"\n{status}"),
-                        style="dim")
-        resource = Text(finding.name)
-        resource.append(f"\n{short_type(finding.type)}", style="dim")
-        table.add_row(finding.control, severity, resource, Text(message))
+    def table_of(rows: Sequence[Finding], caption: str) -> Table:
+        # Four columns (severity, level and status share one; the type is short), so that 80 columns stay readable.
+        table = Table(title=caption, show_lines=False, expand=False, title_justify="left")
+        table.add_column("Control", no_wrap=True)
+        table.add_column("Severity", no_wrap=True)
+        table.add_column("Resource", overflow="fold", ratio=1)
+        table.add_column("Message", overflow="fold", ratio=2)
+        for finding in rows:
+            status = "waived" if finding.waived else finding.status
+            message = finding.message + (f" (waived: {finding.waiver_reason})" if finding.waived else "")
+            severity = Text(finding.severity.value, style=_STYLE[finding.severity])
+            severity.append(f"\n{finding.enforcement.value}" + ("" if status == "violation" else f"\n{status}"),
+                            style="dim")
+            resource = Text(finding.name)
+            resource.append(f"\n{short_type(finding.type)}", style="dim")
+            table.add_row(finding.control, severity, resource, Text(message))
+        return table
+
+    applies = [f for f in findings if family(f) == "apply"]
+    others = [f for f in findings if family(f) != "apply"]
+    tables = ([table_of(applies, "Apply errors (the cloud API would reject these)")] if applies else []) + \
+        ([table_of(others, title)] if others else [])
     by_severity = ", ".join(f"{k} {v}" for k, v in summary["by_severity"].items())
     footer = Text(
         f"{summary['violations']} open violation(s) ({summary['mandatory_violations']} mandatory; {by_severity}), "
         f"{summary['unknown']} unknown, {summary['waived']} waived; {summary['controls_evaluated']} controls on "
         f"{summary['resources_evaluated']} resources.")
-    return Group(table, footer) if findings else Group(Text("No findings."), footer)
+    return Group(*tables, footer) if findings else Group(Text("No findings."), footer)

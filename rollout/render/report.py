@@ -17,7 +17,7 @@ from rollout.render.cost import cents, is_lower_bound, rounded_parts, unpriced_s
 
 """Default of the optional sections: compute them from the plan when the module that provides them exists."""
 
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+SEVERITY_ORDER = {"error": -1, "critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 TOP_FINDINGS = 5
 
 
@@ -144,6 +144,8 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
         lines += _data_loss_markdown(changes)
     if changes is not None and changes.switches:
         lines += _switches_markdown(changes)
+    if changes is not None and changes.warnings:
+        lines += _risks_markdown(changes)
     from rollout.analysis.plan import manual_steps
 
     steps = manual_steps(current, plan.phase)
@@ -186,6 +188,12 @@ def _added_by_component(plan: Plan) -> list[str]:
         counts = ", ".join(f"{n}× {t}" if n > 1 else t for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"| {_cell(component)} | {counts} |")
     return lines + ["", "</details>", ""]
+
+
+def _risks_markdown(changes: Any) -> list[str]:
+    """What AWS or the engine would do other than the diff suggests: fail the apply, defer it, reset settings."""
+    lines = ["**What AWS or the engine would do instead:**", ""]
+    return lines + [f"- **{risk.kind}** `{entry.name}`: {risk.message}" for entry, risk in changes.warnings] + [""]
 
 
 def _data_loss_markdown(changes: Any) -> list[str]:
@@ -331,6 +339,8 @@ def diff_markdown(changes: Any, title: str) -> str:
         lines += _data_loss_markdown(changes)
     if changes.switches:
         lines += _switches_markdown(changes)
+    if changes.warnings:
+        lines += _risks_markdown(changes)
     if changes.updated or changes.replaced or changes.removed:
         lines += _changes_markdown(changes)
     if changes.added:
@@ -368,6 +378,9 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         console.print(table)
     console.print(f"Diff: [green]+{len(changes.added)}[/green] added, [yellow]~{len(changes.updated)}[/yellow] updated, "
                   f"[magenta]±{len(changes.replaced)}[/magenta] replaced, [red]-{len(changes.removed)}[/red] removed.")
+    for entry, risk in changes.warnings:
+        style = "red bold" if risk.kind == "fails" else "yellow"
+        console.print(f"[{style}]{risk.kind}:[/{style}] {escape(entry.name)}: {escape(risk.message)}")
     if changes.data_loss:
         console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "
                       "replaced or removed: " + escape(", ".join(e.name for e in (*changes.replaced, *changes.removed)

@@ -361,6 +361,8 @@ def _recording_monitor_class() -> type:
                 dependencies=tuple(request.dependencies),
                 property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
                 provider=_provider_urn(request.provider),
+                ignore_changes=tuple(request.ignoreChanges),
+                import_id=request.importId or None,
                 remote=bool(request.remote),
             ))
             return response
@@ -578,6 +580,12 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
         "latestVersion": 1,
         "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{physical}/",
         "workspaceId": f"ws-{_suffix(type_, name, 'ws')}",
+        # DMS names its ARNs per resource kind (rep, endpoint, task, cert); NAT gateways have a public address.
+        "replicationInstanceArn": f"arn:aws:dms:{region}:{ACCOUNT_ID}:rep:{physical}",
+        "endpointArn": f"arn:aws:dms:{region}:{ACCOUNT_ID}:endpoint:{physical}",
+        "replicationTaskArn": f"arn:aws:dms:{region}:{ACCOUNT_ID}:task:{physical}",
+        "certificateArn": f"arn:aws:dms:{region}:{ACCOUNT_ID}:cert:{physical}",
+        "publicIp": "203.0.113." + str(int(_suffix(type_, name, 'ip'), 16) % 250 + 1),
     }
     computed = {k: v for k, v in computed.items()
                 if v is not None and service in _SERVICE_OUTPUTS.get(k, (service,))}
@@ -606,6 +614,8 @@ def _type_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str, An
 
 
 _SERVICE_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "replicationInstanceArn": ("dms",), "endpointArn": ("dms",), "replicationTaskArn": ("dms",),
+    "certificateArn": ("dms",), "publicIp": ("ec2",),
     "bucketDomainName": ("s3",), "bucketRegionalDomainName": ("s3",),
     "primaryEndpointAddress": ("elasticache",), "readerEndpointAddress": ("elasticache",),
     "masterUserSecrets": ("rds",), "resourceId": ("rds",),

@@ -2,7 +2,8 @@
 
 import pytest
 
-from components.backup import DAILY_SCHEDULE, MONTHLY_SCHEDULE, Backup, BackupArgs, plan_rules
+from components.backup import DAILY_SCHEDULE, MONTHLY_SCHEDULE, Backup, BackupArgs, plan_rules, schedule_clear_of
+from components.database import BACKUP_WINDOW, MAINTENANCE_WINDOW
 
 ARNS = ["arn:aws:rds:ap-southeast-1:123456789012:db:shop", "arn:aws:s3:::shop-assets"]
 
@@ -37,7 +38,27 @@ def test_plan_rules(args, daily, monthly, copies):
 
 
 def test_daily_rule_keeps_rpo_within_a_day():
-    assert DAILY_SCHEDULE.startswith("cron(0 18 * * ? *")
+    assert DAILY_SCHEDULE.endswith(" * * ? *)")
+
+
+def test_backup_rules_start_an_hour_clear_of_the_database_windows():
+    """AWS Backup jobs for RDS fail or are postponed near the instance's backup and maintenance windows."""
+    windows = [BACKUP_WINDOW, MAINTENANCE_WINDOW]
+    assert schedule_clear_of(DAILY_SCHEDULE, windows) and schedule_clear_of(MONTHLY_SCHEDULE, windows)
+
+
+@pytest.mark.parametrize(("schedule", "windows", "clear"), [
+    ("cron(0 18 * * ? *)", ["18:00-19:00"], False),
+    ("cron(30 19 * * ? *)", ["18:00-19:00"], False),
+    ("cron(0 20 * * ? *)", ["18:00-19:00"], True),
+    ("cron(30 16 * * ? *)", ["18:00-19:00"], False),
+    ("cron(0 16 * * ? *)", ["18:00-19:00"], True),
+    ("cron(30 23 * * ? *)", ["00:30-01:00"], False),
+    ("cron(30 21 * * ? *)", ["18:00-19:00", "sun:19:30-sun:20:30"], True),
+    ("cron(0 21 * * ? *)", ["sun:19:30-sun:20:30"], False),
+])
+def test_schedule_clear_of(schedule, windows, clear):
+    assert schedule_clear_of(schedule, windows) is clear
 
 
 def test_retention_below_a_week_is_rejected():

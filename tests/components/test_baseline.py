@@ -207,3 +207,32 @@ def test_in_us_east_1_the_alarm_uses_the_alert_topic(synth):
     topic = _one(inventory, "aws:sns/topic:Topic", "base-alerts")
     assert topic.urn in alarm.property_dependencies["alarmActions"]
     assert not [r for r in inventory if r.type == "pulumi:providers:aws"]
+MONITOR_ARN = "arn:aws:ce::123456789012:anomalymonitor/0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+
+
+def test_an_existing_anomaly_monitor_is_adopted_not_duplicated(synth):
+    """An account may have one AWS services monitor: with its ARN the stack only subscribes the topic to it."""
+    inventory = _build(synth, anomaly_monitor=MONITOR_ARN)
+    assert inventory.of_type("aws:costexplorer/anomalyMonitor:AnomalyMonitor") == []
+    subscription = _one(inventory, "aws:costexplorer/anomalySubscription:AnomalySubscription").inputs
+    assert subscription["monitorArnLists"] == [MONITOR_ARN]
+
+
+def test_anomaly_alerts_can_be_skipped(synth):
+    inventory = _build(synth, anomaly_monitor="skip")
+    assert inventory.of_type("aws:costexplorer/anomalyMonitor:AnomalyMonitor") == []
+    assert inventory.of_type("aws:costexplorer/anomalySubscription:AnomalySubscription") == []
+
+
+@pytest.mark.parametrize("value", ["adopt", "arn:aws:ce::123:anomalymonitor/x", ""])
+def test_anomaly_monitor_must_be_create_skip_or_an_arn(value):
+    with pytest.raises(ValidationError, match="anomalymonitor"):
+        BaselineArgs(site_domain="shop.example.vn", anomaly_monitor=value)
+
+
+def test_a_budget_takes_at_most_two_thresholds_and_ten_emails():
+    """Each threshold makes two notifications (actual, forecast); a budget may have five, each with 10 e-mails."""
+    with pytest.raises(ValidationError, match="at most 2 thresholds"):
+        BaselineArgs(site_domain="shop.example.vn", budget_thresholds_percent=[50, 80, 100])
+    with pytest.raises(ValidationError, match="at most 10 emails"):
+        BaselineArgs(site_domain="shop.example.vn", alert_emails=[f"ops{n}@example.vn" for n in range(11)])

@@ -70,6 +70,11 @@ def test_users_authenticate_with_iam_and_the_default_user_is_off(ha):
     assert app["authenticationMode"] == {"type": "iam"} and app["userId"] == app["userName"] == "prod-cache-app"
     assert "-@dangerous" in app["accessString"]
     assert default["userName"] == "default" and default["accessString"].startswith("off")
+    # Valkey user groups reject users without a password or IAM: the disabled default user has a random password.
+    assert default["authenticationMode"]["type"] == "password"
+    assert len(default["authenticationMode"]["passwords"]) == 1
+    (password,) = ha.of_type("random:index/randomPassword:RandomPassword")
+    assert password.inputs["length"] >= 16 and password.inputs["special"] is False
     group = _one(ha, "aws:elasticache/userGroup:UserGroup").inputs
     assert sorted(group["userIds"]) == ["prod-cache-app", "prod-cache-default"]
     assert _one(ha, GROUP).inputs["userGroupIds"] == [group["userGroupId"]]

@@ -10,9 +10,10 @@ from components.cdn_cloudflare import (
     CloudflareCdnArgs,
     RateLimit,
     cache_expression,
+    edge_ttl,
     image_optimisation,
-    managed_waf_ruleset,
     imported_records,
+    managed_waf_ruleset,
     rate_limit,
     record_args,
 )
@@ -61,7 +62,8 @@ def test_zone_settings_enforce_strict_tls_https_and_hsts(free):
     assert settings["always_use_https"] == "on"
     hsts = settings["security_header"]["strict_transport_security"]
     assert hsts["enabled"] is True and hsts["max_age"] >= 31_536_000 and hsts["include_subdomains"] is True
-    assert settings["http3"] == settings["brotli"] == settings["early_hints"] == "on"
+    assert settings["http3"] == settings["early_hints"] == "on"
+    assert "brotli" not in settings  # the setting's API reached end of life; Cloudflare applies Brotli itself
     assert "polish" not in settings
 
 
@@ -85,7 +87,8 @@ def test_free_plan_executes_the_free_managed_ruleset_and_its_rate_limit(free):
 def test_cache_rule_caches_static_files_and_the_asset_path(free):
     (rule,) = _rulesets(free)["http_request_cache_settings"]["rules"]
     assert rule["action"] == "set_cache_settings" and rule["actionParameters"]["cache"] is True
-    assert rule["actionParameters"]["edgeTtl"] == {"mode": "override_origin", "default": 3600}
+    # The Free plan's minimum edge TTL is 2 hours: the 3600 s default is raised to it.
+    assert rule["actionParameters"]["edgeTtl"] == {"mode": "override_origin", "default": 7200}
     assert 'starts_with(http.request.uri.path, "/static/")' in rule["expression"]
 
 
@@ -200,3 +203,19 @@ def test_cache_expression_without_prefixes_is_extensions_only():
 def test_bad_args_are_rejected(bad):
     with pytest.raises(ValidationError):
         CloudflareCdnArgs(**{**BASE, **bad})
+
+
+@pytest.mark.parametrize(("plan", "requested", "expected"), [
+    ("free", None, 7200), ("pro", None, 3600), ("business", None, 3600), ("free", 7200, 7200),
+    ("pro", 3600, 3600), ("business", 60, 60), ("free", 86_400, 86_400),
+])
+def test_edge_ttl_respects_the_plan_minimum(plan, requested, expected):
+    assert edge_ttl(plan, requested) == expected
+
+
+@pytest.mark.parametrize(("plan", "requested"), [("free", 3600), ("free", 7199), ("pro", 1800)])
+def test_edge_ttl_under_the_plan_minimum_is_refused(plan, requested):
+    with pytest.raises(ValueError, match="minimum"):
+        edge_ttl(plan, requested)
+    with pytest.raises(ValidationError, match="minimum"):
+        CloudflareCdnArgs(**BASE, account_id=ACCOUNT, plan=plan, default_ttl_seconds=requested)

@@ -185,6 +185,9 @@ def test_access_logs_are_delivered_to_the_log_bucket(full):
     assert source.inputs["logType"] == "ACCESS_LOGS" and source.inputs["resourceArn"].startswith("arn:aws:cloudfront")
     delivery = _one(full, "aws:cloudwatch/logDelivery:LogDelivery")
     assert all("aws-us-east-1" in r.provider for r in (source, destination, delivery))
+    # Unique per account and region: scoped to the stack, so two stacks in one account do not collide.
+    stack = source.urn.split("::")[0].removeprefix("urn:pulumi:")
+    assert source.inputs["name"] == destination.inputs["name"] == f"{stack}-cdn-access-logs"
 
 
 def test_additional_metrics_publish_origin_latency(full):

@@ -14,6 +14,15 @@ def _one(inventory, type_):
     return resource
 
 
+def test_the_delivery_log_group_name_is_scoped_to_the_stack(synth):
+    """Log group names are unique per account and region: two stacks must not collide (the stream is auto-named)."""
+    for stack in ("dev", "prod"):
+        inventory = synth(lambda: EventStream("events", EventStreamArgs()), stack=stack)
+        assert "name" not in _one(inventory, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").inputs
+        assert _one(inventory, "aws:cloudwatch/logGroup:LogGroup").inputs["name"] == \
+            f"/aws/kinesisfirehose/{stack}-events"
+
+
 def test_stream_is_encrypted_with_the_cmk_and_partitions_by_time(synth):
     inventory = _build(synth, buffer_seconds=120)
     key = _one(inventory, "aws:kms/key:Key")

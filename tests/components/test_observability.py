@@ -1,6 +1,7 @@
 """Observability: signals only for what exists, alarms on the topic, AMP/AMG settings, Grafana via its provider."""
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -14,6 +15,7 @@ from components.observability import (
     Watched,
     alarm_inputs,
     slo_signals,
+    token_window,
 )
 from phases.config import SloConfig
 
@@ -128,3 +130,88 @@ def test_dashboards_and_rules_follow_the_signals(inventory):
     assert names == ["CDN 5xx rate (%)", "CDN error rate (%)", "CDN origin latency p95 (ms)", "Prometheus targets down"]
     alarms = inventory.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
     assert [a.name for a in alarms] == ["observability-slo-db-cpu"]
+
+
+KEY = "arn:aws:kms:ap-southeast-1:123456789012:key/baseline"
+ADMINS = ["90676bc5d1-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"]
+
+
+def _observability(synth, **args):
+    def program():
+        observability = Observability("observability", ObservabilityArgs(
+            alert_topic_arn=TOPIC, vpc_id="vpc-1", subnet_ids=["a", "b"], **args))
+        Dashboards("slo", DashboardsArgs(signals=[], grafana_provider=observability.grafana_provider,
+                                         folder_uid=observability.folder_uid))
+    return synth(program)
+
+
+def test_grafana_may_encrypt_for_the_kms_encrypted_alert_topic(synth):
+    """An SSE topic accepts a publish only from a caller allowed to use its key."""
+    inventory = _observability(synth, alert_topic_key_arn=KEY)
+    role_policy = next(p for p in inventory.of_type("aws:iam/rolePolicy:RolePolicy"))
+    statements = {s["Sid"]: s for s in json.loads(role_policy.inputs["policy"])["Statement"]}
+    kms = statements["EncryptForAlertTopic"]
+    assert kms["Resource"] == KEY and set(kms["Action"]) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+    assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "sns.ap-southeast-1.amazonaws.com"}}
+
+
+def test_identity_center_admins_and_editors_are_assigned_roles(synth):
+    inventory = _observability(synth, admin_group_ids=ADMINS, editor_user_ids=["c0ffee00-1111-2222-3333-444455556666"])
+    roles = {r.inputs["role"]: r.inputs for r in inventory.of_type("aws:grafana/roleAssociation:RoleAssociation")}
+    assert roles["ADMIN"]["groupIds"] == ADMINS and "userIds" not in roles["ADMIN"]
+    assert roles["EDITOR"]["userIds"] == ["c0ffee00-1111-2222-3333-444455556666"]
+
+
+def test_saml_sign_in_maps_the_idp_roles(synth):
+    from components.observability import GrafanaSaml
+
+    saml = GrafanaSaml(idp_metadata_url="https://idp.example.vn/metadata", admin_role_values=["grafana-admin"],
+                       editor_role_values=["grafana-editor"])
+    inventory = _observability(synth, grafana_auth="SAML", saml=saml)
+    (config,) = inventory.of_type("aws:grafana/workspaceSamlConfiguration:WorkspaceSamlConfiguration")
+    assert config.inputs["idpMetadataUrl"] == "https://idp.example.vn/metadata"
+    assert (config.inputs["adminRoleValues"], config.inputs["editorRoleValues"]) == (["grafana-admin"],
+                                                                                     ["grafana-editor"])
+    assert inventory.of_type("aws:grafana/roleAssociation:RoleAssociation") == []
+
+
+@pytest.mark.parametrize(("day", "window"), [
+    (date(2026, 12, 1), date(2026, 11, 20)), (date(2026, 12, 9), date(2026, 11, 20)),
+    (date(2026, 12, 10), date(2026, 12, 10)), (date(2026, 12, 29), date(2026, 12, 10)),
+])
+def test_token_window(day, window):
+    assert token_window(day) == window.isoformat()
+
+
+def test_token_windows_renew_before_the_30_day_token_expires():
+    windows = [token_window(date(2026, 1, 1) + timedelta(days=n)) for n in range(400)]
+    starts = sorted({date.fromisoformat(w) for w in windows})
+    assert all((b - a).days == 20 < 30 for a, b in zip(starts, starts[1:]))
+
+
+def test_the_service_account_token_is_named_after_its_window(synth):
+    inventory = _observability(synth, today=date(2026, 12, 1))
+    (token,) = inventory.of_type("aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken")
+    assert token.inputs["name"] == "pulumi-2026-11-20" and token.inputs["secondsToLive"] == 2_592_000
+
+
+def test_without_provisioning_there_is_no_grafana_provider_or_content(synth):
+    inventory = _observability(synth, provisioning=False)
+    assert inventory.of_type("pulumi:providers:grafana") == []
+    assert [r for r in inventory if r.type.startswith("grafana:")] == []
+    assert inventory.of_type("aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken") == []
+    assert len(inventory.of_type("aws:cloudwatch/dashboard:Dashboard")) == 1
+
+
+def test_collectors_get_a_remote_write_policy_for_this_workspace_only(synth):
+    inventory = _observability(synth)
+    (policy,) = inventory.of_type("aws:iam/policy:Policy")
+    (statement,) = json.loads(policy.inputs["policy"])["Statement"]
+    assert statement["Action"] == ["aps:RemoteWrite"] and statement["Resource"].startswith("arn:aws:amp:")
+
+
+def test_identity_center_ids_are_checked():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="not an IAM Identity Center user or group id"):
+        ObservabilityArgs(alert_topic_arn=TOPIC, vpc_id="vpc-1", subnet_ids=["a"], admin_group_ids=["admins"])

@@ -16,7 +16,12 @@ from phases.config import ConfigError, StackConfig, parse_config
 from rollout.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
+ZONE_FILE = str(ROOT / "tests" / "data" / "example.vn.zone")
 MINIMAL = {"site": {"domain": "shop.example.vn", "origin": "origin.example.vn"}}
+PHASE5 = {"phase": 5, "cdn": {"provider": "cloudfront"}}
+ADMIN = "90676bc5d1-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+SOURCE = {"engine": "postgres", "host": "203.0.113.10", "database": "shop", "user": "dms",
+          "secretArn": "arn:aws:secretsmanager:ap-southeast-1:111122223333:secret:shop-AbCdEf"}
 
 
 def problems_of(values: dict, secret_keys: frozenset[str] = frozenset()) -> list[str]:
@@ -54,6 +59,34 @@ def test_every_shipped_stack_validates(stack: str, monkeypatch: pytest.MonkeyPat
     ({"site": {"origin": "origin.example.vn"}}, "sme-rollout:site.domain: is required"),
     ({}, "sme-rollout:site: is required"),
     ({**MINIMAL, "phase": 2}, "sme-rollout: cdn: is required from phase 2"),
+    ({**MINIMAL, "cdn": {"cloudflareAccountId": "a", "defaultTtlSeconds": 3600, "zoneFile": ZONE_FILE}},
+     "sme-rollout:cdn: defaultTtlSeconds 3600 is under the Cloudflare free plan's minimum edge TTL of 7200"),
+    ({**MINIMAL, **PHASE5}, "sme-rollout:observability.grafanaAdminUsers: with AWS_SSO at least one IAM Identity "
+     "Center admin user or group (grafanaAdminGroups) is required from phase 5, or nobody can sign in"),
+    ({**MINIMAL, **PHASE5, "observability": {"grafanaAuth": "SAML"}},
+     "sme-rollout:observability.grafanaSaml: is required from phase 5 with grafanaAuth SAML"),
+    ({**MINIMAL, **PHASE5, "observability": {"grafanaAdminUsers": [ADMIN, ADMIN.replace("a", "b")]}},
+     "sme-rollout:observability.grafanaEditors: 1 editor licence(s) for 2 admin and editor users listed"),
+    ({**MINIMAL, "observability": {"grafanaAdminGroups": ["admins"]}},
+     "sme-rollout:observability.grafanaAdminGroups: 'admins' is not an IAM Identity Center user or group id"),
+    ({**MINIMAL, "budget": {"thresholdsPercent": [50, 80, 100]}},
+     "sme-rollout:budget.thresholdsPercent: at most 2 thresholds: each makes an actual and a forecast notification, "
+     "and a budget may have 5 (AWS Budgets CreateBudget)"),
+    ({**MINIMAL, "budget": {"anomalyMonitor": "adopt"}},
+     "sme-rollout:budget.anomalyMonitor: 'adopt': use create, skip or the ARN of the account's monitor "
+     "(arn:aws:ce::<account>:anomalymonitor/<id>)"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "engine": "mysql"}}},
+     "sme-rollout:database: migrateFrom.engine 'mysql' differs from engine 'postgres'"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "tls": "none"}}}, "sme-rollout:database.migrateFrom.tls:"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "tls": "verify-full"}}},
+     "sme-rollout:database.migrateFrom: tls verify-full needs caCertificatePem"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "host": "not a host"}}},
+     "sme-rollout:database.migrateFrom.host: 'not a host' is not a host name or IPv4 address"),
+    ({**MINIMAL, "database": {"migrateFrom": {**SOURCE, "secretArn": "shop-password"}}},
+     "sme-rollout:database.migrateFrom.secretArn: 'shop-password' is not a Secrets Manager secret ARN"),
+    ({**MINIMAL, "database": {"adoptKmsKeyArn": "arn:aws:kms:ap-southeast-1:111122223333:key/k"}},
+     "sme-rollout:database: adoptKmsKeyArn needs adoptIdentifier"),
+    ({**MINIMAL, "backup": {"copyToRegion": "ap-southeast-1"}}, "sme-rollout:backup.copyToRegion: must differ"),
     ({**MINIMAL, "phase": None}, "sme-rollout:phase: is empty; give a value or remove the key"),
     ({**MINIMAL, "environment": "qa"}, "sme-rollout:environment: must be dev, staging or prod, not qa"),
     ({**MINIMAL, "budget": {"alertEmails": "ops@example.vn"}}, "sme-rollout:budget.alertEmails: must be a list"),
@@ -62,7 +95,7 @@ def test_every_shipped_stack_validates(stack: str, monkeypatch: pytest.MonkeyPat
      "sme-rollout:database.replicas: must be a plain value, not secure"),
 ])
 def test_bad_config_names_the_key_path(values: dict, expected: str) -> None:
-    assert expected in problems_of(values)
+    assert any(problem.startswith(expected) for problem in problems_of(values)), problems_of(values)
 
 
 def test_secure_value_where_a_plain_one_is_needed() -> None:
@@ -165,7 +198,6 @@ def test_random_stack_files_through_the_cli_exit_0_or_2(project_copy: Path, conf
     assert "Traceback" not in result.output
 
 
-ZONE_FILE = str(ROOT / "tests" / "data" / "example.vn.zone")
 CLOUDFLARE = {"provider": "cloudflare", "cloudflareAccountId": "0123456789abcdef0123456789abcdef", "zoneFile": ZONE_FILE}
 
 

@@ -15,8 +15,14 @@ CLOUDFLARE = {"provider": "cloudflare", "cloudflareAccountId": "0123456789abcdef
 CLOUDFRONT = {"provider": "cloudfront", "route53ZoneId": "Z123"}
 
 
+VPN = {"hosting": "external", "privateAccess": "vpn", "serverIp": "198.51.100.20", "roundTripMs": 30}
+PEERING = {"hosting": "ec2-in-account", "vpcId": "vpc-0123456789abcdef0", "vpcCidr": "172.31.0.0/16",
+           "routeTableIds": ["rtb-0123456789abcdef0"], "securityGroupId": "sg-0123456789abcdef0",
+           "instanceRoleName": "shop-server"}
+
+
 def _config(**overrides):
-    return StackConfig.model_validate({"phase": 2, "site": SITE, "cdn": CLOUDFLARE, **overrides})
+    return StackConfig.model_validate({"phase": 2, "site": SITE, "cdn": CLOUDFLARE, "app": VPN, **overrides})
 
 
 def _program(config, up_to=2):
@@ -50,11 +56,13 @@ def test_phase_2_adds_network_cache_and_cdn_under_its_phase(cloudflare):
     phases = {r.inputs["phase"]: r.urn for r in cloudflare.of_type("sme-rollout:phases:Phase")}
     components = _components(cloudflare)
     assert set(components) == {"sme-rollout:baseline:Baseline", "sme-rollout:network:Network",
-                               "sme-rollout:cache:Cache", "sme-rollout:cdn:CloudflareCdn"}
+                               "sme-rollout:cache:Cache", "sme-rollout:cdn:CloudflareCdn",
+                               "sme-rollout:network:SiteToSiteVpn"}
     for type_ in ("sme-rollout:network:Network", "sme-rollout:cache:Cache", "sme-rollout:cdn:CloudflareCdn"):
         assert components[type_].parent == phases[2] and components[type_].phase == 2
-    # 44 before: + MX, SPF, the apex A and the origin's A imported from the zone file
-    assert len([r for r in cloudflare.custom_resources() if r.phase == 2]) == 48
+    # 44, plus MX, SPF, the apex A and the origin's A imported from the zone file, plus the VPN (customer gateway,
+    # VPN gateway, 2 propagations, connection, route) and its cache rule
+    assert len([r for r in cloudflare.custom_resources() if r.phase == 2]) == 55
 
 
 def test_dev_defaults_are_the_cheap_ones(cloudflare):
@@ -65,7 +73,8 @@ def test_dev_defaults_are_the_cheap_ones(cloudflare):
 
 
 def test_cache_admits_the_app_group_and_flow_logs_use_the_baseline_key(cloudflare):
-    (rule,) = cloudflare.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    (rule,) = [r for r in cloudflare.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+               if r.name.startswith("cache-from-client")]
     app = next(r for r in cloudflare.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name == "network-app")
     assert app.urn in rule.property_dependencies["referencedSecurityGroupId"]
     (group,) = cloudflare.of_type("aws:cloudwatch/logGroup:LogGroup")
@@ -136,3 +145,72 @@ def test_manual_steps_walk_the_dns_authority_switch_per_cdn():
     assert "aliases of the distribution" in route53 and "rollout gate" in route53
     elsewhere = " ".join(phase2_quick_wins.manual_steps(_config(cdn={"provider": "cloudfront"})))
     assert "certificateValidationRecord" in elsewhere and "--certificate-arn" in elsewhere
+def _ingress(inventory, prefix):
+    return [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            if r.name.startswith(prefix)]
+
+
+def test_an_external_server_without_vpn_gets_no_cache_until_the_app_moves(synth):
+    inventory = synth(_program(_config(app={"hosting": "external"})), stack="example")
+    assert not inventory.of_type("aws:elasticache/replicationGroup:ReplicationGroup")
+    assert not inventory.of_type("aws:ec2/vpnConnection:VpnConnection")
+    plan = inventory.outputs["hosting"]
+    assert plan["movesToWebTierAtPhase"] == 6
+    assert plan["phases"]["2"]["services"]["cache"]["path"] == "deferred"
+
+
+def test_vpn_admits_the_server_range_and_generates_its_config(cloudflare):
+    (connection,) = cloudflare.of_type("aws:ec2/vpnConnection:VpnConnection")
+    assert connection.inputs["staticRoutesOnly"] is True and connection.inputs["type"] == "ipsec.1"
+    for tunnel in (1, 2):
+        assert connection.inputs[f"tunnel{tunnel}IkeVersions"] == ["ikev2"]
+        assert connection.inputs[f"tunnel{tunnel}Phase1EncryptionAlgorithms"] == ["AES256"]
+        assert connection.inputs[f"tunnel{tunnel}Phase2DhGroupNumbers"] == [14]
+    (gateway,) = cloudflare.of_type("aws:ec2/customerGateway:CustomerGateway")
+    assert gateway.inputs["ipAddress"] == "198.51.100.20"
+    (route,) = cloudflare.of_type("aws:ec2/vpnConnectionRoute:VpnConnectionRoute")
+    assert route.inputs["destinationCidrBlock"] == "198.51.100.20/32"
+    assert len(cloudflare.of_type("aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation")) == 2
+    (rule,) = _ingress(cloudflare, "cache-from-range")
+    assert rule["cidrIpv4"] == "198.51.100.20/32" and rule["fromPort"] == 6379
+    assert "serverVpnConfig" in cloudflare.outputs
+    access = cloudflare.outputs["hosting"]["phases"]["2"]["services"]["cache"]
+    assert access["path"] == "vpn" and "30 ms" in access["note"]
+
+
+def test_an_ec2_server_in_the_account_is_peered_and_admitted(synth):
+    inventory = synth(_program(_config(app=PEERING)), stack="example")
+    (peering,) = inventory.of_type("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")
+    assert peering.inputs["peerVpcId"] == "vpc-0123456789abcdef0" and peering.inputs["autoAccept"] is True
+    routes = {r.name: r.inputs for r in inventory.of_type("aws:ec2/route:Route")}
+    to_server = [r for n, r in routes.items() if n.startswith("server-peering-to-server")]
+    from_server = [r for n, r in routes.items() if n.startswith("server-peering-from-server")]
+    assert len(to_server) == 2 and {r["destinationCidrBlock"] for r in to_server} == {"172.31.0.0/16"}
+    assert from_server == [{**from_server[0], "routeTableId": "rtb-0123456789abcdef0",
+                            "destinationCidrBlock": "10.40.0.0/16"}]
+    admitted = {r["referencedSecurityGroupId"] for r in _ingress(inventory, "cache-from-client")}
+    assert "sg-0123456789abcdef0" in admitted and len(admitted) == 2
+    (attachment,) = [r for r in inventory.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                     if r.name.startswith("server-permissions")]
+    assert attachment.inputs["role"] == "shop-server"
+    assert not inventory.of_type("aws:iam/role:Role") or all(
+        r.inputs.get("name") != "shop-server" for r in inventory.of_type("aws:iam/role:Role"))
+
+
+def test_swanctl_config_names_both_tunnels_and_the_ranges():
+    from components.old_server import swanctl_conf
+
+    text = swanctl_conf("198.51.100.20", "198.51.100.20/32", "10.40.0.0/16",
+                        [("203.0.113.1", "k1"), ("203.0.113.2", "k2")])
+    assert text.count("version = 2") == 2 and "remote_addrs = 203.0.113.2" in text
+    assert "local_ts = 198.51.100.20/32" in text and "remote_ts = 10.40.0.0/16" in text
+    assert 'secret = "k1"' in text and "aes256-sha256-modp2048" in text
+
+
+@pytest.mark.parametrize(("environment", "protected"), [("prod", True), ("dev", False)])
+def test_the_zone_and_the_distribution_are_protected_in_production(synth, environment, protected):
+    zone_stack = synth(_program(_config(environment=environment)), stack=environment)
+    (zone,) = zone_stack.of_type("cloudflare:index/zone:Zone")
+    front = synth(_program(_config(environment=environment, cdn=CLOUDFRONT)), stack=environment)
+    (distribution,) = front.of_type("aws:cloudfront/distribution:Distribution")
+    assert zone.protect is protected and distribution.protect is protected

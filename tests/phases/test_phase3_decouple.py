@@ -1,7 +1,7 @@
 """Phase 3 adds the database with replicas and the asset bucket, served by the CDN of phase 2."""
 
-from pathlib import Path
 import json
+from pathlib import Path
 
 import pytest
 
@@ -16,8 +16,13 @@ CLOUDFRONT = {"provider": "cloudfront", "certificateArn":
               "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"}
 
 
+PEERING = {"hosting": "ec2-in-account", "vpcId": "vpc-0123456789abcdef0", "vpcCidr": "172.31.0.0/16",
+           "routeTableIds": ["rtb-0123456789abcdef0"], "securityGroupId": "sg-0123456789abcdef0",
+           "instanceRoleName": "shop-server"}
+
+
 def _config(**overrides):
-    return StackConfig.model_validate({"phase": 3, "site": SITE, "cdn": CLOUDFRONT, **overrides})
+    return StackConfig.model_validate({"phase": 3, "site": SITE, "cdn": CLOUDFRONT, "app": PEERING, **overrides})
 
 
 def _program(config):
@@ -40,7 +45,7 @@ def cloudfront():
 
 def test_declares_itself():
     assert phase3_decouple.NUMBER == 3 and phase3_decouple.TITLE == "Decouple"
-    assert "LCP" in phase3_decouple.KPIS and len(phase3_decouple.ADDS) == 3
+    assert "LCP" in phase3_decouple.KPIS and len(phase3_decouple.ADDS) == 5
 
 
 def test_phase_3_adds_database_and_assets_under_its_phase(cloudfront):
@@ -54,12 +59,13 @@ def test_phase_3_adds_database_and_assets_under_its_phase(cloudfront):
     assert instances["database-db"].inputs["multiAz"] is False  # dev
 
 
-def test_database_admits_only_the_app_group(cloudfront):
-    (rule,) = [r for r in cloudfront.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-               if r.name.startswith("database")]
-    assert rule.inputs["fromPort"] == 5432
+def test_database_admits_only_the_app_group_and_the_current_server(cloudfront):
+    rule, server = [r for r in cloudfront.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                    if r.name.startswith("database")]
+    assert rule.inputs["fromPort"] == 5432 and server.inputs["fromPort"] == 5432
     app = next(r for r in cloudfront.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name == "network-app")
     assert app.urn in rule.property_dependencies["referencedSecurityGroupId"]
+    assert server.inputs["referencedSecurityGroupId"] == "sg-0123456789abcdef0"
 
 
 def test_cloudfront_reads_the_bucket_through_oac_and_only_that_distribution(cloudfront):
@@ -105,3 +111,63 @@ def test_cloudflare_caches_the_asset_path_and_keeps_the_bucket_private(synth):
     assert stateful and all(r.protect for r in stateful)
     (primary,) = [r for r in inventory.of_type("aws:rds/instance:Instance") if r.name == "database-db"]
     assert primary.inputs["multiAz"] is True
+
+
+def test_uploads_bucket_is_private_and_the_server_may_use_it_and_its_database_user(cloudfront):
+    (uploads,) = cloudfront.of_type("sme-rollout:static:Uploads")
+    assert uploads.phase == 3
+    (policy,) = [r for r in cloudfront.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "server-permissions"]
+    assert policy.inputs["role"] == "shop-server"
+    statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+    assert statements["DatabaseIamAuth"]["Resource"].startswith("arn:aws:rds-db:ap-southeast-1:")
+    assert statements["DatabaseIamAuth"]["Resource"].endswith("/app")
+    assert statements["Uploads"]["Action"] == ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    admitted = {r.inputs["referencedSecurityGroupId"] for r in cloudfront.of_type(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.name.startswith("database-from-client")}
+    assert "sg-0123456789abcdef0" in admitted
+
+
+def test_an_external_server_gets_the_database_over_vpn_but_uploads_wait(synth):
+    vpn = {"hosting": "external", "privateAccess": "vpn", "serverIp": "198.51.100.20"}
+    inventory = synth(_program(_config(app=vpn)), stack="example")
+    assert inventory.of_type("sme-rollout:database:Database")
+    assert not inventory.of_type("sme-rollout:static:Uploads")
+    (rule,) = [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+               if r.name.startswith("database-from-range")]
+    assert rule["cidrIpv4"] == "198.51.100.20/32" and rule["fromPort"] == 5432
+
+
+SOURCE = {"engine": "postgres", "host": "203.0.113.10", "database": "shop", "user": "dms",
+          "secretArn": "arn:aws:secretsmanager:ap-southeast-1:111122223333:secret:shop-AbCdEf"}
+
+
+def test_migrate_from_adds_dms_into_the_new_primary_and_says_what_the_source_must_admit(synth):
+    inventory = synth(_program(_config(database={"migrateFrom": SOURCE})), stack="example")
+    (component,) = inventory.of_type("sme-rollout:migration:Migration")
+    assert component.phase == 3
+    (task,) = inventory.of_type("aws:dms/replicationTask:ReplicationTask")
+    assert task.inputs["migrationType"] == "full-load-and-cdc" and task.phase == 3
+    (database_group,) = [r for r in inventory.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name == "database-sg"]
+    (into,) = [r for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+               if r.name == "migration-into-target"]
+    assert database_group.urn in into.property_dependencies["securityGroupId"]
+    target = next(r for r in inventory.of_type("aws:dms/endpoint:Endpoint") if r.inputs["endpointType"] == "target")
+    assert target.inputs["databaseName"] == "app"
+    allowlist = inventory.outputs["migrationSourceAllowlist"]
+    assert allowlist["port"] == 5432 and allowlist["addresses"] and "203.0.113.10" in allowlist["note"]
+    assert inventory.outputs["migrationTaskArn"].startswith("arn:aws:dms:")
+
+
+def test_without_migrate_from_there_is_no_dms(cloudfront):
+    assert not [r for r in cloudfront if r.type.startswith("aws:dms/")]
+    assert "migrationTaskArn" not in cloudfront.outputs
+
+
+def test_adopting_passes_the_instance_facts_to_the_database(synth):
+    key = "arn:aws:kms:ap-southeast-1:111122223333:key/legacy"
+    inventory = synth(_program(_config(database={"adoptIdentifier": "legacy-db", "adoptKmsKeyArn": key,
+                                                 "databaseName": "shop", "masterUsername": "owner"})),
+                      stack="example")
+    primary = next(r for r in inventory.of_type("aws:rds/instance:Instance") if r.name == "database-db")
+    assert primary.import_id == "legacy-db" and primary.inputs["kmsKeyId"] == key
+    assert primary.inputs["dbName"] == "shop" and "dbName" not in primary.ignore_changes

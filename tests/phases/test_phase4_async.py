@@ -36,3 +36,28 @@ def test_without_replicas_eventual_flows_read_the_primary(synth):
     flows = run(synth, 4, replicas=0).outputs["flows"]
     assert flows["catalog"]["DATABASE_READ_HOST"] == "db-writer"
     assert flows["catalog"]["DATABASE_READ_FROM"] == "primary"
+
+
+def test_copy_to_region_creates_the_copy_vault_there_and_copies_both_rules(synth):
+    inventory = run(synth, 4, {"environment": "prod", "backup": {"copyToRegion": "ap-northeast-1"}})
+    vaults = {r.name: r for r in inventory.of_type("aws:backup/vault:Vault")}
+    assert set(vaults) == {"backup-vault", "backup-copy-vault"}
+    copy = vaults["backup-copy-vault"]
+    assert "aws-ap-northeast-1" in copy.provider and all(v.protect for v in vaults.values())
+    keys = {r.name: r for r in inventory.of_type("aws:kms/key:Key")}
+    assert "aws-ap-northeast-1" in keys["backup-copy-key"].provider
+    assert copy.inputs["kmsKeyArn"] != vaults["backup-vault"].inputs["kmsKeyArn"]
+    (plan,) = inventory.of_type("aws:backup/plan:Plan")
+    for rule in plan.inputs["rules"]:
+        (action,) = rule["copyActions"]
+        assert action["destinationVaultArn"].startswith("arn:aws:backup:")
+        assert action["lifecycle"]["deleteAfter"] == rule["lifecycle"]["deleteAfter"]
+    (provider,) = [r for r in inventory.of_type("pulumi:providers:aws") if r.name == "aws-ap-northeast-1"]
+    assert provider.inputs["region"] == "ap-northeast-1"
+
+
+def test_without_copy_to_region_there_is_one_vault_and_no_copies(synth):
+    inventory = run(synth, 4)
+    assert [r.name for r in inventory.of_type("aws:backup/vault:Vault")] == ["backup-vault"]
+    (plan,) = inventory.of_type("aws:backup/plan:Plan")
+    assert all("copyActions" not in rule for rule in plan.inputs["rules"])

@@ -18,19 +18,24 @@ def test_web_tier_per_service_with_alarms_and_alb_output(synth):
     assert {t.inputs["instanceType"] for t in templates} == {"t4g.small"}
     assert all("sg-app" in t.inputs["networkInterfaces"][0]["securityGroups"] for t in templates)
     web_alarms = sorted(a.name for a in inventory.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.phase == 6)
-    assert web_alarms == ["web-slo-alb-5xx", "web-slo-alb-errors", "web-slo-alb-p95", "web-slo-api-unhealthy",
-                          "web-slo-web-unhealthy"]
+    assert web_alarms == ["web-api-5xx", "web-api-p95", "web-slo-alb-5xx", "web-slo-alb-errors", "web-slo-alb-p95",
+                          "web-slo-api-unhealthy", "web-slo-web-unhealthy", "web-web-5xx", "web-web-p95"]
+    scaling = inventory.of_type("aws:autoscaling/policy:Policy")
+    assert len(scaling) == 4 and all(p.phase == 6 for p in scaling)
     assert inventory.outputs["albDnsName"]
     (dashboard,) = inventory.of_type("aws:cloudwatch/dashboard:Dashboard")
     titles = [w["properties"]["title"] for w in json.loads(dashboard.inputs["dashboardBody"])["widgets"]]
     assert "ALB target response time p95 (s)" in titles
 
 
-def test_instances_may_assume_the_queue_roles_and_read_the_db_secret(synth):
+def test_each_service_assumes_the_queue_roles_and_signs_in_to_the_database_as_app(synth):
     inventory = run(synth, 6)
-    policy = next(r for r in inventory.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "web-instance")
-    statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
-    assert statements["ReadAppSecrets"]["Resource"] == ["arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:db"]
+    policies = {r.name: json.loads(r.inputs["policy"]) for r in inventory.of_type("aws:iam/rolePolicy:RolePolicy")
+                if r.name in ("web-web-instance", "web-api-instance")}
+    assert set(policies) == {"web-web-instance", "web-api-instance"}
+    statements = {s["Sid"]: s for s in policies["web-web-instance"]["Statement"]}
+    assert "ReadAppSecrets" not in statements  # the master secret is for admins; the app uses IAM auth
+    assert statements["DatabaseIamAuth"]["Action"] == ["rds-db:connect"]
     assert len(statements["AssumeWorkloadRoles"]["Resource"]) == 4
     attached = {r.inputs["policyArn"] for r in inventory.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
     assert "arn:aws:iam::123456789012:policy/cache-connect" in attached
@@ -73,3 +78,22 @@ def test_phase_6_without_a_managed_zone_or_issued_certificate_is_bad_input():
 
     with pytest.raises(ConfigError, match="loadBalancer.certificateArn"):
         parse_config({**BASE, "phase": 6, "cdn": {"provider": "cloudfront"}})
+def test_queue_roles_trust_only_the_roles_that_use_them(synth):
+    inventory = run(synth, 6)
+    roles = [r for r in inventory.of_type("aws:iam/role:Role") if r.name.endswith(("-producer", "-consumer"))]
+    assert len(roles) == 4
+    for role in roles:
+        (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"] == [
+            "arn:aws:iam::123456789012:role/dev-api-app", "arn:aws:iam::123456789012:role/dev-web-app",
+            "arn:aws:iam::123456789012:role/shop-server"]
+
+
+def test_boot_environment_has_sessions_database_uploads_and_queues(synth):
+    inventory = run(synth, 6)
+    (parameter, _api) = sorted(inventory.of_type("aws:ssm/parameter:Parameter"), key=lambda r: r.name != "web-web-env")
+    value = parameter.inputs["value"]
+    env = json.loads(getattr(value, "value", value))["env"]
+    assert env["SESSION_STORE"] == "cache" and env["CACHE_AUTH"] == "iam" and env["DATABASE_AUTH"] == "iam"
+    assert env["DATABASE_USER"] == "app" and env["QUEUE_ORDERS_URL"].endswith("dev-orders.fifo")
+    assert set(json.loads(env["FLOWS_JSON"])) == {"checkout", "catalog"}

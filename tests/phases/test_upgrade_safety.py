@@ -3,7 +3,9 @@
 For every stack in stacks/ and every N from 2 up to the stack's configured phase (at most 6): each URN of phase
 N-1 is still there in phase N (a missing URN is a delete, a renamed one a replace), keeps the phase that
 introduced it, and no input or protect flag of a stateful resource (RDS instance, ElastiCache replication group,
-S3 bucket, SQS queue) changes (an input change can mean a replacement, or a silent change to stored data).
+S3 bucket, SQS queue, and every other type the diff counts as holding data: KMS keys, backup vaults, secrets, log
+groups, the Cloudflare zone) changes (an input change can mean a replacement, or a silent change to stored data).
+Config changes within a phase are covered by tests/phases/test_config_changes.py.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 STATEFUL = ("aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup",
             "aws:s3/bucket:Bucket", "aws:sqs/queue:Queue")
+
+
+def _all_stateful() -> tuple[str, ...]:
+    """Every type the diff treats as holding data (keys, vaults, secrets, log groups, the DNS zone too)."""
+    from rollout.analysis.diff import STATEFUL_TYPES
+
+    return tuple(sorted(STATEFUL_TYPES))
 STACKS = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
 
 
@@ -53,7 +62,7 @@ def test_phase_keeps_every_resource_of_the_previous_phase(stack, phase):
 @pytest.mark.parametrize(("stack", "phase"), CASES)
 def test_phase_never_changes_a_stateful_resource(stack, phase):
     before, after = _inventory(stack, phase - 1), _inventory(stack, phase).by_urn
-    stateful = before.of_type(*STATEFUL)
+    stateful = before.of_type(*_all_stateful())
     for resource in stateful:
         upgraded = after[resource.urn]
         changed = sorted(k for k in set(resource.inputs) | set(upgraded.inputs)

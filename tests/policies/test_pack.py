@@ -9,15 +9,19 @@ from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
 import policies.__main__ as pack
 from policies import s3
-from policies.core import UNKNOWN_STRING_VALUE
-from policies.registry import CONTROLS
+from policies.core import UNKNOWN_STRING_VALUE, Severity
+from policies.registry import ALL_CONTROLS, APPLY_RULES, CONTROLS
 
 
 def test_build_policies_registers_each_control_once_with_its_metadata():
     policies = pack.build_policies()
-    assert [p.name for p in policies] == [c.id for c in CONTROLS]
-    for policy, control in zip(policies, CONTROLS):
+    assert [p.name for p in policies] == [c.id for c in ALL_CONTROLS]
+    for policy, control in zip(policies, ALL_CONTROLS):
         assert isinstance(policy, StackValidationPolicy if control.stack else ResourceValidationPolicy)
+        if control.severity is Severity.ERROR:  # CrossGuard has no "error": apply rules are critical and mandatory
+            assert policy.severity == pulumi_policy.Severity.CRITICAL
+            assert policy.enforcement_level == pulumi_policy.EnforcementLevel.MANDATORY
+            continue
         assert policy.severity == pulumi_policy.Severity(control.severity.value)
         assert policy.enforcement_level == pulumi_policy.EnforcementLevel(control.enforcement.value)
         assert policy.description.startswith(control.title)
@@ -31,7 +35,7 @@ def test_main_builds_the_pack_without_serving(monkeypatch):
     built = {}
     monkeypatch.setattr(pack, "PolicyPack", lambda **kwargs: built.update(kwargs))
     pack.main()
-    assert built["name"] == "sme-rollout" and len(built["policies"]) == len(CONTROLS)
+    assert built["name"] == "sme-rollout" and len(built["policies"]) == len(CONTROLS) + len(APPLY_RULES)
     assert built["enforcement_level"] == pulumi_policy.EnforcementLevel.ADVISORY
 
 
@@ -98,3 +102,16 @@ def test_stack_policy_joins_through_property_dependencies():
 
     policy.validate(StackArgs, lambda message, urn=None: reported.append((message, urn)))
     assert reported == [("bad: has no BucketPublicAccessBlock", bad.urn)]
+
+
+def test_apply_rules_see_the_resource_providers_region():
+    """A CLOUDFRONT web ACL created through a Singapore provider is rejected; through us-east-1 it is not."""
+    policy = next(p for p in pack.build_policies() if p.name == "APL-WAF-01")
+    reported = []
+    for region in ("ap-southeast-1", "us-east-1"):
+        args = _Args("aws:wafv2/webAcl:WebAcl", {"scope": "CLOUDFRONT"})
+        args.provider = pulumi_policy.policy.PolicyProviderResource("pulumi:providers:aws", {"region": region},
+                                                                    "urn:pulumi:s::p::pulumi:providers:aws::p", "p")
+        policy.validate(args, lambda message, urn=None, region=region: reported.append((region, message)))
+    assert reported == [("ap-southeast-1", "scope CLOUDFRONT in ap-southeast-1; CloudFront web ACLs exist only in "
+                                           "us-east-1")]

@@ -6,15 +6,16 @@ from pathlib import Path
 import pytest
 
 from policies.core import Severity
-from policies.registry import BY_ID, CATALOG_IDS, CONTROLS, REVIEW_IDS, build_registry
+from policies.registry import BY_ID, CATALOG_IDS, CONTROLS, EXTRA_IDS, REVIEW_IDS, build_registry
 
 CATALOG = Path("/work/shared/CONTROLS.md")
 
 
 def test_registry_holds_the_69_catalog_ids_and_the_review_ids_sorted():
     assert len(CATALOG_IDS) == 69 and not set(CATALOG_IDS) & set(REVIEW_IDS)
-    assert len(CONTROLS) == len(CATALOG_IDS) + len(REVIEW_IDS)
-    assert [c.id for c in CONTROLS] == sorted(CATALOG_IDS + REVIEW_IDS)
+    assert EXTRA_IDS == ("NET-01", "NET-02") and not set(EXTRA_IDS) & set(CATALOG_IDS + REVIEW_IDS)
+    assert len(CONTROLS) == len(CATALOG_IDS) + len(REVIEW_IDS) + len(EXTRA_IDS)
+    assert [c.id for c in CONTROLS] == sorted(CATALOG_IDS + REVIEW_IDS + EXTRA_IDS)
 
 
 @pytest.mark.skipif(not CATALOG.exists(), reason="the shared catalog is not on this machine")
@@ -41,5 +42,5 @@ def test_every_control_has_metadata():
         assert control.title and control.description and control.remediation and control.sources, control.id
         assert control.resource_types and all(":" in t for t in control.resource_types)
     non_waivable = {c.id for c in CONTROLS if not c.waivable}
-    assert non_waivable == {"S3-01", "S3-03", "RDS-02", "KMS-03", "CFZ-01", "SG-01", "RDS-11"}
+    assert non_waivable == {"S3-01", "S3-03", "RDS-02", "KMS-03", "CFZ-01", "SG-01", "RDS-11", "NET-01"}
     assert all(BY_ID[i].severity is Severity.CRITICAL for i in non_waivable)

@@ -14,7 +14,7 @@ from importlib import resources
 from rollout.analysis.cost.context import Pricer
 
 PRICER_MODULES: tuple[str, ...] = (
-    "amp", "apigateway", "backup", "cloudflare", "cloudfront", "cloudwatch", "dynamodb", "ec2", "ecr", "ecs", "efs",
+    "amp", "apigateway", "backup", "cloudflare", "cloudfront", "cloudwatch", "dms", "dynamodb", "ec2", "ecr", "ecs", "efs",
     "eks", "elasticache", "elb", "grafana", "kinesis", "kms", "lambda_", "rds", "redshift", "route53", "s3",
     "secretsmanager", "sfn", "sns", "sqs", "vpc", "wafv2",
 )

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from policies.core import UNKNOWN_STRING_VALUE, Enforcement
-from policies.registry import BY_ID, CONTROLS
+from policies.registry import ALL_CONTROLS, BY_ID, CONTROLS
 from rollout.analysis.check import (
     apply_waivers,
     load_config_file,
@@ -65,7 +65,7 @@ def test_run_check_reports_violations_unknowns_and_exit_decision():
     assert ("RDS-02", "open", "violation", False) in findings
     assert ("RDS-01", "later", "unknown", False) in findings
     assert not any(name == "ok" and control in {"RDS-01", "RDS-02", "RDS-04"} for control, name, _, _ in findings)
-    assert result.failed and result.resources_evaluated == 3 and len(result.controls) == len(CONTROLS)
+    assert result.failed and result.resources_evaluated == 3 and len(result.controls) == len(ALL_CONTROLS)
 
 
 def test_policy_config_layers_defaults_then_stack_then_file():
@@ -78,7 +78,7 @@ def test_policy_config_layers_defaults_then_stack_then_file():
     rds04 = [f for f in result.findings if f.control == "RDS-04"]
     assert [(f.enforcement, f.message) for f in rds04] == [(Enforcement.ADVISORY, "backupRetentionPeriod is 10; keep at least 14 days")]
     assert not any(f.control == "RDS-03" for f in result.findings)  # disabled
-    assert len(result.controls) == len(CONTROLS) - 1
+    assert len(result.controls) == len(ALL_CONTROLS) - 1  # RDS-03 disabled; apply rules cannot be
     assert all(f.enforcement is Enforcement.MANDATORY for f in result.findings if f.control != "RDS-04")
 
 

@@ -117,3 +117,111 @@ def test_a_changed_default_that_replaces_the_database_is_flagged(tmp_path: Path)
     assert result.data_loss == [e.urn for e in result.replaced]
     # the secret password of the same instance is unchanged and never shown
     assert "password" not in result.replaced[0].paths
+
+
+# --- issue 15: what the provider forces, what AWS rejects or defers ---------------------------------------------
+
+from rollout.analysis.diff import (  # noqa: E402
+    DEFERRED,
+    FAILS,
+    REPLACE_ON_CHANGE,
+    REPLACE_SOURCES,
+    SETTINGS,
+    STATEFUL_TYPES,
+)
+
+PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+
+
+def kinds(result) -> list[tuple[str, str]]:
+    return [(entry.name, risk.kind) for entry, risk in result.warnings]
+
+
+def test_every_replace_table_entry_names_its_source():
+    assert set(REPLACE_SOURCES) == set(REPLACE_ON_CHANGE)
+    assert all(REPLACE_SOURCES.values())
+
+
+@pytest.mark.parametrize("type_, key, old, new", [
+    (PARAMETER_GROUP, "family", "postgres16", "postgres17"),
+    ("aws:rds/subnetGroup:SubnetGroup", "name", "a", "b"),
+    ("aws:dms/replicationInstance:ReplicationInstance", "kmsKeyArn", "arn:a", "arn:b"),
+    ("aws:dms/replicationTask:ReplicationTask", "sourceEndpointArn", "arn:a", "arn:b"),
+    ("cloudflare:index/zone:Zone", "name", "example.vn", "example.com"),
+])
+def test_newly_covered_types_are_replaced(type_, key, old, new):
+    result = diff_inventories(inv(res("x", type_, **{key: old})), inv(res("x", type_, **{key: new})))
+    assert [(e.name, e.replace_paths) for e in result.replaced] == [("x", (key,))]
+    assert bool(result.data_loss) is (type_ in STATEFUL_TYPES)
+
+
+def test_replacing_a_running_migration_task_warns_that_the_full_load_starts_again():
+    task = "aws:dms/replicationTask:ReplicationTask"
+    result = diff_inventories(inv(res("task", task, sourceEndpointArn="arn:a")),
+                              inv(res("task", task, sourceEndpointArn="arn:b")))
+    assert kinds(result) == [("task", SETTINGS)] and "full load again" in result.warnings[0][1].message
+
+
+def test_a_parameter_group_family_change_warns_that_the_settings_move_to_a_new_group():
+    result = diff_inventories(inv(res("tls", PARAMETER_GROUP, family="postgres16")),
+                              inv(res("tls", PARAMETER_GROUP, family="postgres17")))
+    assert kinds(result) == [("tls", SETTINGS)]
+    assert "reboot" in result.warnings[0][1].message
+
+
+@pytest.mark.parametrize("old, new, allowed, fails", [
+    ("16", "17", None, True), ("16", "17", True, False), ("16.3", "16.4", None, False),
+    ("8.0", "8.4", None, True), ("8.0.35", "8.0.36", None, False),
+])
+def test_a_major_version_change_without_the_flag_fails(old, new, allowed, fails):
+    extra = {"allowMajorVersionUpgrade": allowed} if allowed is not None else {}
+    result = diff_inventories(inv(res("db", engineVersion=old, applyImmediately=True)),
+                              inv(res("db", engineVersion=new, applyImmediately=True, **extra)))
+    assert [e.name for e in result.updated] == ["db"] and result.replaced == ()
+    assert (("db", FAILS) in kinds(result)) is fails
+    assert (result.failures == [res("db").urn]) is fails
+
+
+def test_a_downgrade_fails_whatever_the_flag_says():
+    result = diff_inventories(inv(res("db", engineVersion="16", applyImmediately=True)),
+                              inv(res("db", engineVersion="15", applyImmediately=True, allowMajorVersionUpgrade=True)))
+    assert kinds(result) == [("db", FAILS)] and "downgrade" in result.warnings[0][1].message
+
+
+def test_a_class_change_without_apply_immediately_is_deferred_to_the_window():
+    before = inv(res("db", instanceClass="db.t4g.small", maintenanceWindow="sun:19:30-sun:20:30"))
+    later = diff_inventories(before, inv(res("db", instanceClass="db.t4g.large",
+                                             maintenanceWindow="sun:19:30-sun:20:30")))
+    assert kinds(later) == [("db", DEFERRED)] and "sun:19:30-sun:20:30" in later.warnings[0][1].message
+    now = diff_inventories(before, inv(res("db", instanceClass="db.t4g.large", applyImmediately=True,
+                                           maintenanceWindow="sun:19:30-sun:20:30")))
+    assert kinds(now) == [] and now.failures == []
+
+
+def test_removing_a_protected_replica_fails_without_being_data_loss():
+    replica = Resource(urn="urn:r", type=RDS, name="db-replica-2", protect=True,
+                       inputs={"replicateSourceDb": "db", "deletionProtection": True})
+    result = diff_inventories(inv(replica), inv())
+    assert result.data_loss == [] and result.failures == ["urn:r", "urn:r"]
+    assert {risk.message.split(":")[0] for _, risk in result.warnings} == {"deletionProtection is true",
+                                                                            "protect=True"}
+
+
+def test_ignored_inputs_are_not_compared_and_do_not_replace():
+    adopted = Resource(urn=res("db").urn, type=RDS, name="db", ignore_changes=("kmsKeyId", "dbName"),
+                       inputs={"kmsKeyId": "arn:new", "dbName": "app", "instanceClass": "db.t4g.small"})
+    existing = res("db", kmsKeyId="arn:old", dbName="shop", instanceClass="db.t4g.small")
+    assert diff_inventories(inv(existing), inv(adopted)).empty
+
+
+def test_an_adopted_resource_warns_about_inputs_that_must_match():
+    adopted = Resource(urn="urn:a", type=RDS, name="db", import_id="shop-db", ignore_changes=("kmsKeyId",),
+                       inputs={"identifier": "shop-db", "kmsKeyId": "arn:new"})
+    result = diff_inventories(inv(), inv(adopted))
+    assert kinds(result) == [("db", SETTINGS)] and "identifier" in result.warnings[0][1].message
+    assert "kmsKeyId" not in result.warnings[0][1].message
+
+
+def test_ignore_changes_and_import_id_survive_a_json_round_trip():
+    resource = Resource(urn="urn:a", type=RDS, name="db", import_id="shop-db", ignore_changes=("kmsKeyId",))
+    assert Resource.from_json(json.loads(json.dumps(resource.to_json()))) == resource

@@ -25,11 +25,19 @@ def test_counts_against_only_open_mandatory_violations():
     assert [counts_against(f) for f in FINDINGS] == [True, True, False, False, False]
 
 
+def test_an_apply_error_fails_the_run_whatever_its_enforcement():
+    error = finding("APL-ASG-01", Severity.ERROR, Enforcement.ADVISORY)
+    assert counts_against(error) and not counts_against(finding("APL-ASG-01", Severity.ERROR, waived=True))
+    summary = summarize([error], controls=CONTROLS, resources_evaluated=1)
+    assert summary["by_family"] == {"apply": 1, "security": 0} and summary["mandatory_violations"] == 1
+
+
 def test_summary_counts():
     summary = summarize(FINDINGS, controls=CONTROLS, resources_evaluated=7)
     assert summary == {
-        "by_severity": {"critical": 1, "high": 0, "medium": 2, "low": 0},
+        "by_severity": {"error": 0, "critical": 1, "high": 0, "medium": 2, "low": 0},
         "by_enforcement": {"mandatory": 2, "advisory": 1},
+        "by_family": {"apply": 0, "security": 3},
         "violations": 3, "mandatory_violations": 2, "waived": 1, "unknown": 1,
         "controls_evaluated": len(CONTROLS), "resources_evaluated": 7,
     }

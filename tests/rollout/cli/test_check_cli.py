@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from policies.registry import CONTROLS
+from policies.registry import ALL_CONTROLS
 from rollout.cli import app
 
 runner = CliRunner()
@@ -71,7 +71,7 @@ def test_json_lists_the_misconfigurations_and_exits_1(program):
                        "urn": "urn:pulumi:test::shop::aws:rds/instance:Instance::db", "message": "publiclyAccessible is true",
                        "status": "violation", "waived": False}
     summary = document["summary"]
-    assert summary["mandatory_violations"] == len(MANDATORY_HERE) and summary["controls_evaluated"] == len(CONTROLS)
+    assert summary["mandatory_violations"] == len(MANDATORY_HERE) and summary["controls_evaluated"] == len(ALL_CONTROLS)
     assert summary["resources_evaluated"] == 4 and summary["by_severity"]["critical"] == 3
     assert document["stack"] == "test" and document["project"] == "shop"
 
@@ -82,7 +82,7 @@ def test_sarif_is_valid_and_points_at_the_stack_file(program):
     sarif = json.loads(result.stdout)
     jsonschema.validate(sarif, SCHEMA)
     run_ = sarif["runs"][0]
-    assert len(run_["tool"]["driver"]["rules"]) == len(CONTROLS)
+    assert len(run_["tool"]["driver"]["rules"]) == len(ALL_CONTROLS)  # the catalog's controls and the apply rules
     errors = {(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].rsplit("::", 1)[1])
               for r in run_["results"] if r["level"] == "error"}
     assert errors == MANDATORY_HERE
@@ -185,6 +185,41 @@ def test_config_file_problems_name_the_option_and_file(program, tmp_path, conten
     result = run("--program", str(program), "--config", str(config))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: --config {config}: {problem}"
+
+
+APPLY_PROGRAM = '''
+import pulumi_aws as aws
+
+aws.autoscaling.Group("web", min_size=2, max_size=4, launch_template={"id": "lt-1", "version": "$Latest"},
+                      vpc_zone_identifiers=["subnet-a"],
+                      instance_refresh={"strategy": "Rolling",
+                                        "preferences": {"min_healthy_percentage": 90, "max_healthy_percentage": 200}})
+'''
+
+
+def test_an_apply_error_fails_the_check_whatever_the_enforcement_config(tmp_path, monkeypatch):
+    """What the API rejects is its own family and exits 1 even when every control is made advisory or disabled."""
+    monkeypatch.chdir(tmp_path)
+    root = write(tmp_path / "apply")
+    (root / "__main__.py").write_text(textwrap.dedent(APPLY_PROGRAM))
+    config = tmp_path / "relax.json"
+    config.write_text(json.dumps({"all": "advisory", "APL-ASG-01": "disabled"}))
+    result = run("--program", str(root), "--config", str(config), "--format", "json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    (error,) = [f for f in document["findings"] if f["control"] == "APL-ASG-01"]
+    assert error["severity"] == "error" and error["enforcement"] == "mandatory"
+    assert "= 110; AWS allows at most 100" in error["message"]
+    assert document["summary"]["by_family"]["apply"] == 1
+    table = run("--program", str(root), "--config", str(config))
+    assert table.exit_code == 1 and "Apply errors" in table.stdout
+    sarif = run("--program", str(root), "--config", str(config), "--format", "sarif")
+    document = json.loads(sarif.stdout)
+    jsonschema.validate(document, SCHEMA)
+    (result,) = [r for r in document["runs"][0]["results"] if r["ruleId"] == "APL-ASG-01"]
+    assert result["level"] == "error"
+    (rule,) = [r for r in document["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "APL-ASG-01"]
+    assert rule["properties"]["tags"][0] == "apply" and rule["properties"]["severity"] == "error"
 
 
 def test_remote_components_are_named_as_unchecked(tmp_path) -> None:

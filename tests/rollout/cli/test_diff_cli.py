@@ -28,7 +28,7 @@ def test_json_lists_what_phase_two_adds(program: Path):
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert set(document) == {"project", "stack", "phase", "from", "added", "updated", "replaced", "removed",
-                             "data_loss", "traffic_switches", "warnings"}
+                             "data_loss", "traffic_switches", "failures", "risks", "warnings"}
     assert (document["stack"], document["phase"], document["from"]) == ("dev", 2, {"phase": 1, "stack": "dev"})
     assert document["traffic_switches"] == []
     assert sorted(e["name"] for e in document["added"]) == ["db", "jobs"]

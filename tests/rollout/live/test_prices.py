@@ -152,3 +152,26 @@ def test_newer_services_are_refreshed_from_the_url_layout(httpserver):
         "vpc:tgw:attachment": 0.07, "vpc:endpoint:interface:hour": 0.013}
     assert result.skipped["rows in another unit"] == 1  # "Quantity" is no unit of that rule: skipped, not guessed
     assert result.offers["AWSLambda"]["version"] == "20261001000000"
+
+
+def test_dms_instance_and_storage_rows_are_read_by_their_attributes(tmp_path):
+    """Issue 15: the DMS offer (attribute names as Infracost filters them); fixture values, not real prices."""
+    def product(sku, **attributes):
+        return {"sku": sku, "productFamily": "Any family", "attributes": {"regionCode": REGION, **attributes}}
+
+    def term(sku, unit, usd):
+        return {f"{sku}.T": {"sku": sku, "priceDimensions": {f"{sku}.T.D": {
+            "beginRange": "0", "endRange": "Inf", "unit": unit, "pricePerUnit": {"USD": usd}}}}}
+
+    offer = {"formatVersion": "v1.0", "offerCode": "AWSDatabaseMigrationSvc", "version": "1",
+             "publicationDate": "2026-11-30T00:00:00Z",
+             "products": {"I1": product("I1", instanceType="t3.small", availabilityZone="Single"),
+                          "I2": product("I2", instanceType="t3.small", availabilityZone="Multiple"),
+                          "S1": product("S1", storageMedia="SSD", availabilityZone="Single")},
+             "terms": {"OnDemand": {"I1": term("I1", "Hrs", "0.1"), "I2": term("I2", "Hrs", "0.2"),
+                                    "S1": term("S1", "GB-Mo", "0.3")}}}
+    (tmp_path / "AWSDatabaseMigrationSvc.json").write_text(json.dumps(offer))
+    result = prices.refresh(REGION, str(tmp_path))
+    assert {key: entry["usd"] for key, entry in result.prices.items()} == {
+        "dms:instance:t3.small:single-az": 0.1, "dms:instance:t3.small:multi-az": 0.2,
+        "dms:storage:gp2:single-az": 0.3}

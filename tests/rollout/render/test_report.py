@@ -86,6 +86,22 @@ def test_diff_markdown_masks_secrets(plan):
     assert "**±1** replaced" in text and "`username`" in text and "**Data loss:**" in text
 
 
+def test_diff_markdown_lists_what_aws_would_reject_or_defer():
+    from rollout.analysis.diff import diff_inventories
+    from rollout.model.inventory import Inventory, Resource
+    from rollout.render.report import diff_markdown
+
+    def one(**inputs):
+        return Inventory("p", "dev", None, (Resource(urn="urn:db", type="aws:rds/instance:Instance", name="db",
+                                                     inputs=inputs),))
+
+    changes = diff_inventories(one(engineVersion="16", instanceClass="db.t4g.small"),
+                               one(engineVersion="17", instanceClass="db.t4g.large"))
+    text = diff_markdown(changes, "dev")
+    assert "**fails** `db`: engine 16 → 17 is a major version upgrade" in text
+    assert "**deferred** `db`: engineVersion, instanceClass change(s) wait for the maintenance window" in text
+
+
 def test_long_values_are_shown_where_they_differ() -> None:
     from rollout.render.report import around_difference
 
