@@ -21,7 +21,13 @@ Rulesets (zone entry points):
   Free counts over 10 s and blocks for 10 s; Pro and Business count over 60 s and block for 60 s
   (developers.cloudflare.com/waf/rate-limiting-rules, "Availability").
 
-Escape hatch: `zone_id` adopts an existing zone instead of creating one in `account_id`.
+DNS without loss: `zone_id` adopts an existing zone (its records stay as they are); otherwise the zone is created
+in `account_id` holding every record of the current DNS (`records`, imported from a BIND zone-file export by
+`zone_file`), so that changing the nameservers changes no answer. Imported records stay DNS-only (grey cloud),
+as they are answered today. The site's own name is one CNAME to `origin` (the old server's name, which the zone
+resolves; later the load balancer); it is proxied only when `proxied` (the `dnsAuthority` switch) is set, so the
+nameserver change moves no traffic, and setting the switch is the step that puts Cloudflare in front. The zone's
+assigned nameservers are an output (`name_servers`): they are what the registrar must be given.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import pulumi_cloudflare as cloudflare
 from pydantic import Field, field_validator, model_validator
 
 from components._args import Args, StrInput
+from components.zone_file import ZoneRecord
 
 Plan = Literal["free", "pro", "business"]
 CLOUDFLARE_MANAGED_RULESET = "efb7b8c949ac4650a09736fc376e9aee"
@@ -45,8 +52,24 @@ MIN_EDGE_TTL_SECONDS: dict[str, int] = {"free": 7200, "pro": 3600, "business": 1
 """The lowest edge cache TTL a cache rule may set, by plan: Free 2 hours, Pro 1 hour, Business 1 second
 (developers.cloudflare.com/cache/how-to/edge-browser-cache-ttl, "Minimum Edge Cache TTL")."""
 DEFAULT_EDGE_TTL_SECONDS = 3600
-STATIC_EXTENSIONS = ("css", "js", "mjs", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "woff",
-                     "woff2", "ttf", "otf", "map")
+STATIC_EXTENSIONS = (
+    "css",
+    "js",
+    "mjs",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "avif",
+    "svg",
+    "ico",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "map",
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +84,9 @@ class RateLimit:
 def rate_limit(plan: Plan, per_minute: int) -> RateLimit:
     """The rule for `per_minute` requests per client, in the counting period and timeout the plan allows."""
     period = 10 if plan == "free" else 60
-    return RateLimit(period=period, requests_per_period=max(1, math.ceil(per_minute * period / 60)),
-                     mitigation_timeout=period)
+    return RateLimit(
+        period=period, requests_per_period=max(1, math.ceil(per_minute * period / 60)), mitigation_timeout=period
+    )
 
 
 def managed_waf_ruleset(plan: Plan) -> str:
@@ -82,9 +106,15 @@ def zone_settings(plan: Plan) -> dict[str, Any]:
         "min_tls_version": "1.2",
         "always_use_https": "on",
         "automatic_https_rewrites": "on",
-        "security_header": {"strict_transport_security": {"enabled": True, "max_age": HSTS_MAX_AGE,
-                                                          "include_subdomains": True, "nosniff": True,
-                                                          "preload": False}},
+        "security_header": {
+            "strict_transport_security": {
+                "enabled": True,
+                "max_age": HSTS_MAX_AGE,
+                "include_subdomains": True,
+                "nosniff": True,
+                "preload": False,
+            }
+        },
         "http3": "on",
         "early_hints": "on",
     }
@@ -123,15 +153,35 @@ class CloudflareCdnArgs(Args):
     plan: Plan = Field("free", description="The zone's Cloudflare plan. Defaults to free.")
     account_id: str | None = Field(None, description="Account to create the zone in. Required without zone_id.")
     zone_id: str | None = Field(None, description="Adopt an existing zone by id. Defaults to creating one.")
-    default_ttl_seconds: int | None = Field(None, ge=1, le=31_536_000, description="Edge TTL for static files, at "
-                                            "least the plan's minimum (Free 7200, Pro 3600, Business 1). Defaults to "
-                                            "3600, or the plan's minimum when that is higher.")
-    rate_limit_per_minute: int = Field(600, ge=10, le=1_000_000, description="Requests per minute per client IP "
-                                                                             "before blocking. Defaults to 600.")
-    static_path_prefixes: list[str] = Field([], description="Extra path prefixes cached like static files "
-                                                            "(e.g. /static/). Defaults to none.")
-    production: bool = Field(False, description="protect=True on the zone (deleting it deletes every DNS record, "
-                                                "mail included). Defaults to false.")
+    default_ttl_seconds: int | None = Field(
+        None,
+        ge=1,
+        le=31_536_000,
+        description="Edge TTL for static files, at "
+        "least the plan's minimum (Free 7200, Pro 3600, Business 1). Defaults to "
+        "3600, or the plan's minimum when that is higher.",
+    )
+    rate_limit_per_minute: int = Field(
+        600, ge=10, le=1_000_000, description="Requests per minute per client IP before blocking. Defaults to 600."
+    )
+    static_path_prefixes: list[str] = Field(
+        [], description="Extra path prefixes cached like static files (e.g. /static/). Defaults to none."
+    )
+    records: list[ZoneRecord] = Field(
+        [],
+        description="Records of the current DNS the created zone holds (from a "
+        "zone file). Required to create a zone; none when adopting.",
+    )
+    proxied: bool = Field(
+        False,
+        description="The site record goes through Cloudflare (the dnsAuthority switch). "
+        "Defaults to false: DNS-only, answered as today.",
+    )
+    production: bool = Field(
+        False,
+        description="protect=True on the zone (deleting it deletes every DNS record, "
+        "mail included). Defaults to false.",
+    )
 
     @field_validator("static_path_prefixes")
     @classmethod
@@ -147,14 +197,56 @@ class CloudflareCdnArgs(Args):
             raise ValueError("account_id or zone_id is required")
         if self.domain != self.zone_name and not self.domain.endswith(f".{self.zone_name}"):
             raise ValueError(f"domain {self.domain} is not in zone {self.zone_name}")
+        if not self.zone_id and not self.records:
+            raise ValueError(
+                "a zone created without the records of the current DNS loses them: give records "
+                "(from the zone file) or adopt the zone with zone_id"
+            )
+        if self.domain != self.zone_name:
+            others = sorted({r.type for r in self.records if r.name == self.domain and r.type not in SITE_TYPES})
+            if others:
+                raise ValueError(
+                    f"{self.domain} also has {', '.join(others)} records: a CNAME cannot share its name "
+                    "with other records (move them, or serve the site from another name)"
+                )
         edge_ttl(self.plan, self.default_ttl_seconds)
         return self
+
+
+SITE_TYPES = ("A", "AAAA", "CNAME")
+"""The imported records of the site's own name that the site record replaces."""
+
+
+def imported_records(records: list[ZoneRecord], domain: str) -> list[ZoneRecord]:
+    """The records the zone holds besides the site record: everything but the site name's address records."""
+    return [r for r in records if not (r.name == domain and r.type in SITE_TYPES)]
+
+
+def record_args(record: ZoneRecord, zone_id: Any) -> dict[str, Any]:
+    """`cloudflare.DnsRecord` inputs for an imported record: DNS-only, its TTL within Cloudflare's bounds."""
+    args: dict[str, Any] = {
+        "zone_id": zone_id,
+        "name": record.name,
+        "type": record.type,
+        "ttl": record.cloudflare_ttl,
+        "comment": "sme-rollout: imported from the zone file",
+    }
+    if record.type in ("A", "AAAA", "CNAME"):
+        args["proxied"] = False
+    if record.data is not None:  # SRV and CAA take structured data (pulumi-cloudflare v6 DnsRecord.data)
+        args["data"] = dict(record.data)
+    else:
+        args["content"] = record.content
+    if record.priority is not None:  # MX, SRV
+        args["priority"] = record.priority
+    return args
 
 
 class CloudflareCdn(pulumi.ComponentResource):
     """Cloudflare zone settings, cache/WAF/rate-limit rulesets and the proxied DNS record."""
 
     zone_id: pulumi.Output[str]
+    name_servers: pulumi.Output[list[str]]
     url: str
 
     def __init__(self, name: str, args: CloudflareCdnArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -163,6 +255,7 @@ class CloudflareCdn(pulumi.ComponentResource):
         self._args = args
 
         zone_id = self._create_zone()
+        self.imported = self._create_imported_records(zone_id)
         self.settings = self._create_zone_settings(zone_id)
         self._create_cache_rules(zone_id)
         self._create_managed_waf(zone_id)
@@ -171,60 +264,135 @@ class CloudflareCdn(pulumi.ComponentResource):
 
         self.zone_id = pulumi.Output.from_input(zone_id)
         self.url = f"https://{args.domain}"
-        self.register_outputs({"zoneId": self.zone_id, "url": self.url})
+        self.register_outputs({"zoneId": self.zone_id, "url": self.url, "nameServers": self.name_servers})
 
     def _child(self, **options: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, **options)
 
     def _create_zone(self) -> pulumi.Input[str]:
         if self._args.zone_id:
+            adopted = cloudflare.get_zone_output(
+                zone_id=self._args.zone_id, opts=pulumi.InvokeOutputOptions(parent=self)
+            )
+            self.name_servers = adopted.name_servers
             return self._args.zone_id
-        zone = cloudflare.Zone(f"{self._name}-zone", name=self._args.zone_name, type="full",
-                               account={"id": self._args.account_id},
-                               opts=self._child(protect=self._args.production))
+        zone = cloudflare.Zone(
+            f"{self._name}-zone",
+            name=self._args.zone_name,
+            type="full",
+            account={"id": self._args.account_id},
+            opts=self._child(protect=self._args.production),
+        )
+        self.name_servers = zone.name_servers
         return zone.id
 
+    def _create_imported_records(self, zone_id: pulumi.Input[str]) -> list[cloudflare.DnsRecord]:
+        """Every record of the current DNS, so the nameserver change keeps mail, SPF and every other name."""
+        return [
+            cloudflare.DnsRecord(
+                f"{self._name}-dns-{record.type.lower()}-{record.key}",
+                **record_args(record, zone_id),
+                opts=self._child(),
+            )
+            for record in imported_records(self._args.records, self._args.domain)
+        ]
+
     def _create_zone_settings(self, zone_id: pulumi.Input[str]) -> list[cloudflare.ZoneSetting]:
-        return [cloudflare.ZoneSetting(f"{self._name}-{setting.replace('_', '-')}", zone_id=zone_id,
-                                       setting_id=setting, value=value, opts=self._child())
-                for setting, value in zone_settings(self._args.plan).items()]
+        return [
+            cloudflare.ZoneSetting(
+                f"{self._name}-{setting.replace('_', '-')}",
+                zone_id=zone_id,
+                setting_id=setting,
+                value=value,
+                opts=self._child(),
+            )
+            for setting, value in zone_settings(self._args.plan).items()
+        ]
 
     def _create_cache_rules(self, zone_id: pulumi.Input[str]) -> cloudflare.Ruleset:
         return cloudflare.Ruleset(
-            f"{self._name}-cache", zone_id=zone_id, kind="zone", phase="http_request_cache_settings",
+            f"{self._name}-cache",
+            zone_id=zone_id,
+            kind="zone",
+            phase="http_request_cache_settings",
             name="sme-rollout cache rules",
-            rules=[{"description": "Cache static files at the edge", "enabled": True,
+            rules=[
+                {
+                    "description": "Cache static files at the edge",
+                    "enabled": True,
                     "expression": cache_expression(self._args.static_path_prefixes),
                     "action": "set_cache_settings",
-                    "action_parameters": {"cache": True,
-                                          "edge_ttl": {"mode": "override_origin",
-                                                       "default": edge_ttl(self._args.plan,
-                                                                           self._args.default_ttl_seconds)},
-                                          "browser_ttl": {"mode": "respect_origin"}}}],
-            opts=self._child())
+                    "action_parameters": {
+                        "cache": True,
+                        "edge_ttl": {
+                            "mode": "override_origin",
+                            "default": edge_ttl(self._args.plan, self._args.default_ttl_seconds),
+                        },
+                        "browser_ttl": {"mode": "respect_origin"},
+                    },
+                }
+            ],
+            opts=self._child(),
+        )
 
     def _create_managed_waf(self, zone_id: pulumi.Input[str]) -> cloudflare.Ruleset:
         return cloudflare.Ruleset(
-            f"{self._name}-waf", zone_id=zone_id, kind="zone", phase="http_request_firewall_managed",
+            f"{self._name}-waf",
+            zone_id=zone_id,
+            kind="zone",
+            phase="http_request_firewall_managed",
             name="sme-rollout managed WAF",
-            rules=[{"description": "Execute the Cloudflare managed ruleset the plan allows", "enabled": True,
-                    "expression": "true", "action": "execute",
-                    "action_parameters": {"id": managed_waf_ruleset(self._args.plan)}}],
-            opts=self._child())
+            rules=[
+                {
+                    "description": "Execute the Cloudflare managed ruleset the plan allows",
+                    "enabled": True,
+                    "expression": "true",
+                    "action": "execute",
+                    "action_parameters": {"id": managed_waf_ruleset(self._args.plan)},
+                }
+            ],
+            opts=self._child(),
+        )
 
     def _create_rate_limit(self, zone_id: pulumi.Input[str]) -> cloudflare.Ruleset:
         limit = rate_limit(self._args.plan, self._args.rate_limit_per_minute)
         return cloudflare.Ruleset(
-            f"{self._name}-rate-limit", zone_id=zone_id, kind="zone", phase="http_ratelimit",
+            f"{self._name}-rate-limit",
+            zone_id=zone_id,
+            kind="zone",
+            phase="http_ratelimit",
             name="sme-rollout rate limit",
-            rules=[{"description": f"At most {self._args.rate_limit_per_minute} requests/minute per client IP",
-                    "enabled": True, "expression": "true", "action": "block",
-                    "ratelimit": {"characteristics": ["ip.src", "cf.colo.id"], "period": limit.period,
-                                  "requests_per_period": limit.requests_per_period,
-                                  "mitigation_timeout": limit.mitigation_timeout}}],
-            opts=self._child())
+            rules=[
+                {
+                    "description": f"At most {self._args.rate_limit_per_minute} requests/minute per client IP",
+                    "enabled": True,
+                    "expression": "true",
+                    "action": "block",
+                    "ratelimit": {
+                        "characteristics": ["ip.src", "cf.colo.id"],
+                        "period": limit.period,
+                        "requests_per_period": limit.requests_per_period,
+                        "mitigation_timeout": limit.mitigation_timeout,
+                    },
+                }
+            ],
+            opts=self._child(),
+        )
 
     def _create_dns_record(self, zone_id: pulumi.Input[str]) -> cloudflare.DnsRecord:
-        return cloudflare.DnsRecord(f"{self._name}-site", zone_id=zone_id, name=self._args.domain, type="CNAME",
-                                    content=self._args.origin, proxied=True, ttl=1,
-                                    comment="sme-rollout: the site through Cloudflare", opts=self._child())
+        proxied = self._args.proxied
+        return cloudflare.DnsRecord(
+            f"{self._name}-site",
+            zone_id=zone_id,
+            name=self._args.domain,
+            type="CNAME",
+            content=self._args.origin,
+            proxied=proxied,
+            ttl=1 if proxied else 300,  # proxied records must use ttl 1 (automatic)
+            comment=(
+                "sme-rollout: the site through Cloudflare"
+                if proxied
+                else "sme-rollout: DNS-only until switches.dnsAuthority"
+            ),
+            opts=self._child(),
+        )

@@ -3,21 +3,33 @@
 Fixed in code: viewers redirected to HTTPS, TLSv1.2_2021 with SNI and an ACM certificate (us-east-1), HTTP/2 and
 HTTP/3, compression, HTTPS-only TLS 1.2 to the origin, a cache policy that honours the origin's Cache-Control
 (plus a long-TTL one for static assets), a response-headers policy that overrides HSTS (one year,
-includeSubdomains) and sets nosniff/frame/referrer headers, a WAFv2 web ACL (scope CLOUDFRONT, in us-east-1) with
-the AWS common, known-bad-inputs and IP-reputation rule groups plus a per-IP rate limit, and a default root
-object.
+includeSubdomains) and sets nosniff/frame/referrer headers, and a WAFv2 web ACL (scope CLOUDFRONT, in us-east-1):
+AWS managed rule groups in count mode unless `waf_mode="enforce"`, the body-size rule never blocking the upload
+paths, and a per-visitor rate limit (`components/waf.py`). No default root object: `/` goes to the origin as `/`,
+so a dynamic site renders its home page (a root object would ask it for /index.html).
 
-Certificate: `certificate_arn` if given; otherwise one is issued in us-east-1 and DNS-validated. With a Route 53
-`hosted_zone_id` the validation record and an alias record for the domain are created here; without one, the
-validation record is exported (`certificate_validation`) for whoever runs the domain's DNS, and `pulumi up` waits
-until it exists.
+Traffic switches (config `switches.*`, never a side effect of the phase):
+- `alias` (dnsAuthority): the distribution answers for the domain (aliases and the ACM certificate) and, with a
+  Route 53 zone, the A/AAAA alias records point the domain at it (`allow_overwrite`: the records the site has
+  today are replaced, which is the switch). Before it, the distribution only answers on its *.cloudfront.net name.
+- `serve_static_from_bucket` (staticPath): the static path goes to an origin group, the bucket first and the old
+  server when the bucket answers 403/404/5xx (a file not synced yet is still served). Before it, the bucket is an
+  origin with origin access control that no behavior uses, so files can be synced and checked first.
+- `load_balancer_origin` (originToLoadBalancer): the default behavior goes to the load balancer, with the secret
+  origin header the load balancer's listener checks. CloudFront origin groups cannot back a behavior that allows
+  POST/PUT/PATCH/DELETE (the API rejects it: "AllowedMethods cannot include POST, PUT, PATCH, or DELETE for a
+  cached behavior associated with an origin group"), so the shop's default behavior has no automatic failover: the
+  old server stays an origin and the rollback is turning the switch off (docs/journey.md).
+
+Certificate: `certificate_arn` if given; otherwise one is issued in us-east-1. With a Route 53 `hosted_zone_id`
+the validation record is created here and the certificate validated in the same update. Without one, the
+validation record is exported (`certificate_validation`) at once, the update does not wait for it, and the
+distribution keeps its default certificate until the `alias` switch, whose gate is the certificate being ISSUED.
 
 Access logs: CloudFront's legacy `logging_config` needs ACLs on the target bucket, which our buckets disable
 (BucketOwnerEnforced). Logs are delivered with CloudFront standard logging v2 (CloudWatch vended-logs delivery to
 the log bucket, under AWSLogs/<account>/CloudFront/), which works with ACLs disabled; the `logging_config`
 property stays unset (control CFD-06 looks for it; see the report).
-
-Phase 3 adds the static asset bucket as a second origin behind origin access control (`static_bucket_*`).
 """
 
 from __future__ import annotations
@@ -28,18 +40,25 @@ from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from components import waf
 from components._args import Args, StrInput
 
 HSTS_MAX_AGE = 31_536_000
 ORIGIN_REQUEST_ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
 """AWS managed origin request policy AllViewer: cookies, query strings and headers (incl. Host) reach the origin,
 so the origin (whose certificate is for the site's domain) keeps working unchanged."""
-MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
-                       "AWSManagedRulesAmazonIpReputationList")
+MANAGED_RULE_GROUPS = waf.MANAGED_RULE_GROUPS
 WEB_ORIGIN_ID = "web"
+"""The old server: always an origin, the fallback of the static path and the way back from the load balancer."""
 STATIC_ORIGIN_ID = "static-assets"
+LOAD_BALANCER_ORIGIN_ID = "load-balancer"
+STATIC_GROUP_ID = "static-with-fallback"
+STATIC_FAILOVER_CODES = [403, 404, 500, 502, 503, 504]
+"""A private bucket answers 403 for a missing key (no s3:ListBucket): both mean "not synced yet"."""
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+"""The secret header CloudFront adds on requests to the load balancer, which the listener rules require."""
 
 
 class CloudFrontCdnArgs(Args):
@@ -58,7 +77,17 @@ class CloudFrontCdnArgs(Args):
                                                                             "Defaults to 3600.")
     rate_limit_per_minute: int = Field(600, ge=10, le=2_000_000_000, description="Requests per minute per client "
                                                                                  "IP before blocking. Defaults to 600.")
-    default_root_object: str = Field("index.html", description="Object served for /. Defaults to index.html.")
+    alias: bool = Field(False, description="The dnsAuthority switch: the domain is the distribution's alias "
+                                           "(and Route 53 points it here). Defaults to false.")
+    serve_static_from_bucket: bool = Field(False, description="The staticPath switch. Defaults to false.")
+    load_balancer_origin: StrInput | None = Field(None, description="The originToLoadBalancer switch: the load "
+                                                                    "balancer's DNS name. Defaults to none (the "
+                                                                    "old server serves).")
+    origin_verify_secret: StrInput | None = Field(None, description="Value of the secret origin header sent to "
+                                                                    "the load balancer. Required with "
+                                                                    "load_balancer_origin.")
+    waf_mode: waf.Mode = Field("count", description="Managed WAF rules count or enforce. Defaults to count.")
+    upload_paths: list[str] = Field([], description="Paths the body-size rule never blocks. Defaults to none.")
     log_bucket_arn: StrInput | None = Field(None, description="Bucket for access logs (standard logging v2). "
                                                               "Defaults to none (no access logs).")
     static_bucket_domain_name: StrInput | None = Field(None, description="Regional domain name of the private "
@@ -75,24 +104,27 @@ class CloudFrontCdnArgs(Args):
             raise ValueError("must be an ACM certificate ARN in us-east-1 (CloudFront only uses those)")
         return value
 
+    @model_validator(mode="after")
+    def _secret_with_load_balancer(self) -> CloudFrontCdnArgs:
+        if self.load_balancer_origin is not None and self.origin_verify_secret is None:
+            raise ValueError("origin_verify_secret is required with load_balancer_origin (the load balancer "
+                             "only answers requests carrying it)")
+        return self
 
-def waf_rules(rate_limit_per_minute: int) -> list[dict[str, Any]]:
-    """AWS managed rule groups (in priority order), then a per-IP rate limit over a 60 s window."""
-    def visibility(metric: str) -> dict[str, Any]:
-        return {"cloudwatch_metrics_enabled": True, "metric_name": metric, "sampled_requests_enabled": True}
 
-    rules: list[dict[str, Any]] = [
-        {"name": group, "priority": i, "override_action": {"none": {}},
-         "statement": {"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}},
-         "visibility_config": visibility(group)}
-        for i, group in enumerate(MANAGED_RULE_GROUPS)
-    ]
-    rules.append({"name": "rate-limit-per-ip", "priority": len(rules), "action": {"block": {}},
-                  "statement": {"rate_based_statement": {"limit": max(10, rate_limit_per_minute),
-                                                         "evaluation_window_sec": 60,
-                                                         "aggregate_key_type": "IP"}},
-                  "visibility_config": visibility("rate-limit-per-ip")})
+def waf_rules(rate_limit_per_minute: int, mode: waf.Mode = "count", upload_paths: list[str] | None = None
+              ) -> list[dict[str, Any]]:
+    """Managed rule groups (count unless enforced) and the body-size rule, then a per-visitor rate limit over
+    60 s: at the edge WAF sees the viewer's own address, so the key is the connecting IP."""
+    rules = waf.managed_rules(mode, upload_paths or [])
+    rules.append(waf.rate_limit_rule(rate_limit_per_minute, 60, len(rules)))
     return rules
+
+
+def validated_certificate_needed(args: CloudFrontCdnArgs) -> bool:
+    """Whether this update must wait for the certificate: only when its validation record is ours (Route 53) or
+    the alias switch is on (its gate checked that the certificate is issued)."""
+    return bool(args.hosted_zone_id) or args.alias
 
 
 class CloudFrontCdn(pulumi.ComponentResource):
@@ -132,7 +164,7 @@ class CloudFrontCdn(pulumi.ComponentResource):
             options["provider"] = self._us_east_1
         return pulumi.ResourceOptions(parent=self, **options)
 
-    def _create_certificate(self) -> pulumi.Input[str]:
+    def _create_certificate(self) -> pulumi.Input[str] | None:
         if self._args.certificate_arn:
             return self._args.certificate_arn
         certificate = aws.acm.Certificate(f"{self._name}-certificate", domain_name=self._args.domain,
@@ -150,6 +182,8 @@ class CloudFrontCdn(pulumi.ComponentResource):
                 f"{self._name}-certificate-validation", zone_id=self._args.hosted_zone_id, name=record["name"],
                 type=record["type"], records=[record["value"]], ttl=300, allow_overwrite=True, opts=self._child())
             fqdns.append(validation_record.fqdn)
+        if not validated_certificate_needed(self._args):
+            return None  # the record is exported now; the distribution keeps its default certificate meanwhile
         validation = aws.acm.CertificateValidation(f"{self._name}-certificate", certificate_arn=certificate.arn,
                                                    validation_record_fqdns=fqdns or None,
                                                    opts=self._child(us_east_1=True))
@@ -184,8 +218,8 @@ class CloudFrontCdn(pulumi.ComponentResource):
     def _create_web_acl(self) -> aws.wafv2.WebAcl:
         return aws.wafv2.WebAcl(
             f"{self._name}-waf", scope="CLOUDFRONT", default_action={"allow": {}},
-            description="sme-rollout: AWS managed rules and a per-IP rate limit",
-            rules=waf_rules(self._args.rate_limit_per_minute),
+            description="sme-rollout: AWS managed rules and a per-visitor rate limit",
+            rules=waf_rules(self._args.rate_limit_per_minute, self._args.waf_mode, self._args.upload_paths),
             visibility_config={"cloudwatch_metrics_enabled": True, "metric_name": f"{self._name}-waf",
                                "sampled_requests_enabled": True},
             opts=self._child(us_east_1=True))
@@ -199,16 +233,29 @@ class CloudFrontCdn(pulumi.ComponentResource):
             opts=self._child())
 
     def _origins(self) -> list[dict[str, Any]]:
-        origins: list[dict[str, Any]] = [{
-            "origin_id": WEB_ORIGIN_ID, "domain_name": self._args.origin,
-            "custom_origin_config": {"http_port": 80, "https_port": 443, "origin_protocol_policy": "https-only",
-                                     "origin_ssl_protocols": ["TLSv1.2"], "origin_read_timeout": 30,
-                                     "origin_keepalive_timeout": 5},
-        }]
+        custom = {"http_port": 80, "https_port": 443, "origin_protocol_policy": "https-only",
+                  "origin_ssl_protocols": ["TLSv1.2"], "origin_read_timeout": 30, "origin_keepalive_timeout": 5}
+        origins: list[dict[str, Any]] = [{"origin_id": WEB_ORIGIN_ID, "domain_name": self._args.origin,
+                                          "custom_origin_config": custom}]
         if self.origin_access_control is not None:
             origins.append({"origin_id": STATIC_ORIGIN_ID, "domain_name": self._args.static_bucket_domain_name,
                             "origin_access_control_id": self.origin_access_control.id})
+        if self._args.load_balancer_origin is not None:
+            origins.append({"origin_id": LOAD_BALANCER_ORIGIN_ID, "domain_name": self._args.load_balancer_origin,
+                            "custom_origin_config": custom,
+                            "custom_headers": [{"name": ORIGIN_VERIFY_HEADER,
+                                                "value": self._args.origin_verify_secret}]})
         return origins
+
+    def _origin_groups(self) -> list[dict[str, Any]]:
+        if not self._static_switched():
+            return []
+        return [{"origin_id": STATIC_GROUP_ID,
+                 "failover_criteria": {"status_codes": STATIC_FAILOVER_CODES},
+                 "members": [{"origin_id": STATIC_ORIGIN_ID}, {"origin_id": WEB_ORIGIN_ID}]}]
+
+    def _static_switched(self) -> bool:
+        return self.origin_access_control is not None and self._args.serve_static_from_bucket
 
     def _behavior(self, origin_id: str, cache_policy: aws.cloudfront.CachePolicy, methods: list[str],
                   **extra: Any) -> dict[str, Any]:
@@ -229,24 +276,31 @@ class CloudFrontCdn(pulumi.ComponentResource):
         args = self._args
         all_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
         ordered = []
-        if self.origin_access_control is not None:
-            ordered.append(self._behavior(STATIC_ORIGIN_ID, self.static_cache_policy, ["GET", "HEAD"],
+        if self._static_switched():
+            ordered.append(self._behavior(STATIC_GROUP_ID, self.static_cache_policy, ["GET", "HEAD"],
                                           path_pattern=args.static_path_pattern))
+        default_origin = LOAD_BALANCER_ORIGIN_ID if args.load_balancer_origin is not None else WEB_ORIGIN_ID
+        if self.certificate_arn is not None:
+            aliases: list[str] = [args.domain]
+            viewer_certificate: dict[str, Any] = {"acm_certificate_arn": self.certificate_arn,
+                                                  "ssl_support_method": "sni-only",
+                                                  "minimum_protocol_version": "TLSv1.2_2021"}
+        else:  # until the certificate is issued: reachable only on *.cloudfront.net, nobody's traffic yet
+            aliases, viewer_certificate = [], {"cloudfront_default_certificate": True}
         return aws.cloudfront.Distribution(
             f"{self._name}-distribution",
             enabled=True,
             comment=f"sme-rollout: {args.domain}",
-            aliases=[args.domain],
+            aliases=aliases,
             http_version="http2and3",
             is_ipv6_enabled=True,
             price_class=args.price_class,
-            default_root_object=args.default_root_object,
             origins=self._origins(),
-            default_cache_behavior=self._behavior(WEB_ORIGIN_ID, self.dynamic_cache_policy, all_methods,
+            origin_groups=self._origin_groups(),
+            default_cache_behavior=self._behavior(default_origin, self.dynamic_cache_policy, all_methods,
                                                   origin_request_policy_id=ORIGIN_REQUEST_ALL_VIEWER),
             ordered_cache_behaviors=ordered,
-            viewer_certificate={"acm_certificate_arn": self.certificate_arn, "ssl_support_method": "sni-only",
-                                "minimum_protocol_version": "TLSv1.2_2021"},
+            viewer_certificate=viewer_certificate,
             restrictions={"geo_restriction": {"restriction_type": "none"}},
             web_acl_id=self.web_acl.arn,
             opts=self._child(protect=args.production))
@@ -270,13 +324,18 @@ class CloudFrontCdn(pulumi.ComponentResource):
                                    delivery_destination_arn=destination.arn, opts=self._child(us_east_1=True))
 
     def _create_alias_records(self) -> None:
-        if not self._args.hosted_zone_id:
+        """The dnsAuthority switch with Route 53: the domain's A/AAAA records become aliases of the distribution.
+        `allow_overwrite`: the domain already has records (the live site's); replacing them is the switch.
+        `retain_on_delete`: turning the switch off must never leave the domain without an answer (Pulumi would
+        delete the records, not restore the old ones); the distribution still serves the old server, and pointing
+        the name back is a manual step (docs/journey.md)."""
+        if not self._args.hosted_zone_id or not self._args.alias:
             return
         for record_type in ("A", "AAAA"):
             aws.route53.Record(
                 f"{self._name}-alias-{record_type.lower()}", zone_id=self._args.hosted_zone_id,
-                name=self._args.domain, type=record_type,
+                name=self._args.domain, type=record_type, allow_overwrite=True,
                 aliases=[{"name": self.distribution.domain_name, "zone_id": self.distribution.hosted_zone_id,
                           "evaluate_target_health": False}],
-                opts=self._child())
+                opts=self._child(retain_on_delete=True))
 

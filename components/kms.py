@@ -51,7 +51,8 @@ def customer_managed_key(name: str, description: str, parent: pulumi.Resource,
                          ) -> aws.kms.Key:
     """A symmetric CMK named after its component, with rotation and the policy above (`{region}` is filled in).
 
-    `provider`: create the key in that provider's region (a copy vault in a second region needs its own key there).
+    `provider`: create the key in that provider's region (a copy vault in a second region needs its own key there,
+    a global service's alarms one in us-east-1).
     """
     identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent, provider=provider))
     region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=parent, provider=provider))

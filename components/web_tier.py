@@ -6,6 +6,18 @@ templates with IMDSv2 required (hop limit 1), encrypted gp3 disks, no public IP 
 profile; ELB health checks, target tracking on CPU and requests per target, rolling instance refresh with a
 minimum healthy percentage, checkpoints and automatic rollback (the canary of zero-downtime deploys), and capacity
 rebalancing. What varies per service (size, ports, paths, spot share) comes from `ServiceSpec`.
+
+Origin protection: the load balancer admits HTTPS only from the CDN in front of it, so neither the CDN's WAF nor
+its cache can be bypassed. Behind CloudFront: its origin-facing managed prefix list, plus a secret header
+(`X-Origin-Verify`, a generated password CloudFront adds on its origin requests) that every listener rule requires
+(the default action answers 403), since the prefix list admits every CloudFront distribution, not only ours.
+Behind Cloudflare: Cloudflare's published ranges (`components/data/cloudflare-ips.json`, dated). Security groups
+use rule resources only (`aws.vpc.SecurityGroupIngressRule`/`EgressRule`): the provider documents inline rules
+and rule resources on one group as conflicting.
+
+The HTTPS listener is created by `serve_https(certificate_arn)` once the certificate is validated (phase 6's
+finish: a DNS validation record in the zone the stack manages and a `CertificateValidation`, or an issued ARN
+from config), so the listener never refers to an unvalidated certificate.
 """
 
 from __future__ import annotations
@@ -14,11 +26,14 @@ import base64
 import hashlib
 import json
 import re
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 from pydantic import BaseModel, ConfigDict, Field
+
+from components import waf
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 """TLS 1.3 and 1.2 only, modern ciphers (ALB-02)."""
@@ -32,6 +47,15 @@ MAX_HEALTHY_PERCENT = 200
 100-200, max - min <= 100; RefreshPreferences / InstanceMaintenancePolicy in the Auto Scaling API reference)."""
 CHECKPOINTS = [50, 100]
 """Instance refresh replaces half, waits (the canary), then the rest; a failure rolls back automatically."""
+WAF_MANAGED_RULE_GROUPS = waf.MANAGED_RULE_GROUPS
+CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
+"""AWS-managed prefix list of CloudFront's origin-facing addresses. It weighs 55 rules against the security group's
+rules quota (60 by default): hence one rule, HTTPS only (CloudFront reaches the origin over HTTPS only)."""
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+DIRECT_ACCESS_PRIORITY = 50_000
+"""The last listener rule priority (1..50000): the default service's rule, after every path rule."""
+MAX_CONDITION_VALUES = 5
+"""An ALB rule holds at most 5 condition values in total (Elastic Load Balancing quotas): the header takes one."""
 CHECKPOINT_DELAY_SECONDS = 600
 """The canary's bake time at 50 %: two 5-minute alarm periods of real traffic on the new instances."""
 GROUP_IGNORE_CHANGES = ["desiredCapacity"]
@@ -39,8 +63,6 @@ GROUP_IGNORE_CHANGES = ["desiredCapacity"]
 CANARY_ALARMS_MAX = 10
 """An instance refresh's alarm specification takes at most 10 alarms."""
 ECR_KEEP_IMAGES = 30
-WAF_MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
-                           "AWSManagedRulesAmazonIpReputationList")
 INSTANCE_MANAGED_POLICIES = ("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",)
 """Session Manager instead of SSH: no inbound port, no key pair."""
 
@@ -59,13 +81,19 @@ class ServiceSpec(BaseModel):
     port: int = Field(8080, ge=1, le=65_535, description="Defaults to 8080.")
     health_check_path: str = Field("/healthz", description="Defaults to /healthz.")
     spot_percent: int = Field(0, ge=0, le=100, description="Spot share above the on-demand base. Defaults to 0.")
-    image_id: str = Field(description="Pinned AMI id (Amazon Linux 2023 of the instance type's architecture for "
-                                      "containers). Required: no most-recent lookup, so an AMI changes only when "
-                                      "the stack says so (and then as a canary refresh).")
-    image: str | None = Field(None, description="Container image tag or sha256 digest in the service's ECR "
-                                                "repository. Either this or user_data. Defaults to none.")
-    user_data: str | None = Field(None, description="AMI mode: the boot script the instances run instead of a "
-                                                    "container. Defaults to none.")
+    image_id: str = Field(
+        description="Pinned AMI id (Amazon Linux 2023 of the instance type's architecture for "
+        "containers). Required: no most-recent lookup, so an AMI changes only when "
+        "the stack says so (and then as a canary refresh)."
+    )
+    image: str | None = Field(
+        None,
+        description="Container image tag or sha256 digest in the service's ECR "
+        "repository. Either this or user_data. Defaults to none.",
+    )
+    user_data: str | None = Field(
+        None, description="AMI mode: the boot script the instances run instead of a container. Defaults to none."
+    )
     volume_gb: int = Field(20, ge=8, le=1024, description="Root volume size. Defaults to 20.")
 
 
@@ -79,29 +107,57 @@ class WebTierArgs(BaseModel):
     private_subnet_ids: Any = Field(description="Subnets of the instances (≥ 2 AZs). Required.")
     services: list[ServiceSpec] = Field(description="The hot services. Required (at least one).", min_length=1)
     domain: str = Field(description="The site's domain, for the ALB certificate. Required.")
-    certificate_arn: Any = Field(None, description="Regional ACM certificate for the HTTPS listener. Defaults to "
-                                                   "a DNS-validated one issued for the domain.")
+    certificate_arn: Any = Field(
+        None,
+        description="Regional ACM certificate for the HTTPS listener. Defaults to "
+        "a DNS-validated one issued for the domain.",
+    )
     access_log_bucket: Any = Field(description="Bucket (name) receiving the ALB access logs. Required.")
-    rate_limit_per_5_minutes: int = Field(3000, ge=100, le=2_000_000_000, description="Requests per client IP per "
-                                                                                      "5 minutes before WAF blocks. "
-                                                                                      "Defaults to 3000.")
-    extra_security_group_ids: list[Any] = Field(default_factory=list, description="Security groups instances also "
-                                                                                  "join (e.g. the one the database "
-                                                                                  "admits). Defaults to none.")
-    secret_arns: list[Any] = Field(default_factory=list, description="Secrets the instances may read (e.g. the "
-                                                                     "database password). Defaults to none.")
-    assumable_role_arns: list[Any] = Field(default_factory=list, description="Roles the instances may assume (e.g. "
-                                                                             "queue producers). Defaults to none.")
-    extra_policy_arns: list[Any] = Field(default_factory=list, description="Customer-managed policies attached to "
-                                                                           "the instance role (e.g. the cache's "
-                                                                           "connect policy). Defaults to none.")
+    rate_limit_per_5_minutes: int = Field(
+        3000,
+        ge=100,
+        le=2_000_000_000,
+        description="Requests per client IP per 5 minutes before WAF blocks. Defaults to 3000.",
+    )
+    extra_security_group_ids: list[Any] = Field(
+        default_factory=list,
+        description="Security groups instances also join (e.g. the one the database admits). Defaults to none.",
+    )
+    secret_arns: list[Any] = Field(
+        default_factory=list,
+        description="Secrets the instances may read (e.g. the database password). Defaults to none.",
+    )
+    assumable_role_arns: list[Any] = Field(
+        default_factory=list, description="Roles the instances may assume (e.g. queue producers). Defaults to none."
+    )
+    extra_policy_arns: list[Any] = Field(
+        default_factory=list,
+        description="Customer-managed policies attached to "
+        "the instance role (e.g. the cache's connect policy). Defaults to none.",
+    )
     log_group_arn: Any = Field(None, description="Log group the instances write to. Defaults to none.")
-    log_group_name: Any = Field(None, description="Its name (the containers' awslogs driver). Defaults to none: "
-                                                  "the containers log to the instance journal until phase 5.")
-    region: str = Field("ap-southeast-1", description="The stack's region (ECR registry, user data). Defaults to "
-                                                      "ap-southeast-1.")
-    fixed_size: bool = Field(False, description="Before phase 6: min = max = desired = min_size, no scaling "
-                                                "policies. Defaults to false.")
+    cdn_provider: Literal["cloudfront", "cloudflare"] = Field(
+        "cloudfront",
+        description="The CDN in front: decides "
+        "who may connect and which "
+        "header carries the visitor's "
+        "address. Defaults to cloudfront.",
+    )
+    waf_mode: waf.Mode = Field("count", description="Managed WAF rules count or enforce. Defaults to count.")
+    upload_paths: list[str] = Field(
+        default_factory=list, description="Paths the body-size rule never blocks. Defaults to none."
+    )
+    log_group_name: Any = Field(
+        None,
+        description="Its name (the containers' awslogs driver). Defaults to none: "
+        "the containers log to the instance journal until phase 5.",
+    )
+    region: str = Field(
+        "ap-southeast-1", description="The stack's region (ECR registry, user data). Defaults to ap-southeast-1."
+    )
+    fixed_size: bool = Field(
+        False, description="Before phase 6: min = max = desired = min_size, no scaling policies. Defaults to false."
+    )
     app_env: dict[str, Any] = Field(
         default_factory=dict,
         description="Environment the app reads at boot (plain values or Outputs, no secrets). Defaults to none.",
@@ -133,6 +189,17 @@ class WebTierArgs(BaseModel):
     canary_5xx_percent: float = Field(
         0.5, gt=0, le=100, description="Canary alarm: target 5xx rate above this rolls back. Defaults to 0.5."
     )
+
+
+def cloudflare_ranges() -> dict[str, Any]:
+    """Cloudflare's published edge ranges as shipped (dated) with the project."""
+    return json.loads((Path(__file__).parent / "data" / "cloudflare-ips.json").read_text(encoding="utf-8"))
+
+
+def rule_chunks(patterns: list[str], header: bool) -> list[list[str]]:
+    """Path patterns split so that each rule stays within the 5 condition values (4 when the header is checked)."""
+    size = MAX_CONDITION_VALUES - (1 if header else 0)
+    return [patterns[i : i + size] for i in range(0, len(patterns), size)]
 
 
 TARGET_GROUP_NAME_MAX = 32
@@ -345,15 +412,16 @@ class WebTier(pulumi.ComponentResource):
         self.args = args
         self._physical = f"{pulumi.get_stack()}-{name}"[:20].rstrip("-")
 
+        self.origin_verify_secret = self._create_origin_verify_secret()
         self.alb_security_group = self._create_alb_security_group()
+        self._create_alb_ingress()
         self.instance_security_group = self._create_instance_security_group()
         self.certificate_arn, self.certificate = self._create_certificate()
         self.load_balancer = self._create_load_balancer()
         self.web_acl = self._create_web_acl()
         self._create_http_redirect()
         self.target_groups = {s.name: self._create_target_group(s) for s in args.services}
-        self.https_listener = self._create_https_listener()
-        self._create_listener_rules()
+        self.https_listener: aws.lb.Listener | None = None
         self._account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         self.repositories = {s.name: self._create_repository(s) for s in args.services if s.image is not None}
         self.env_parameters = {s.name: self._create_env_parameter(s) for s in args.services}
@@ -379,24 +447,60 @@ class WebTier(pulumi.ComponentResource):
 
     # --- network edge -------------------------------------------------------------------------------------------
 
+    def _create_origin_verify_secret(self) -> pulumi.Output[str] | None:
+        """The secret CloudFront sends and the listener requires (kept in state as a secret, stable across runs)."""
+        if self.args.cdn_provider != "cloudfront":
+            return None
+        import pulumi_random as random
+
+        password = random.RandomPassword(f"{self._name}-origin-verify", length=40, special=False, opts=self._child())
+        return password.result
+
     def _create_alb_security_group(self) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
             f"{self._name}-alb",
             vpc_id=self.args.vpc_id,
-            description="ALB: HTTP(S) from the internet (CDN)",
-            ingress=[
-                {
-                    "protocol": "tcp",
-                    "from_port": port,
-                    "to_port": port,
-                    "cidr_blocks": ["0.0.0.0/0"],
-                    "ipv6_cidr_blocks": ["::/0"],
-                    "description": f"{port} from the CDN and clients",
-                }
-                for port in (80, 443)
-            ],
+            description=f"ALB: HTTPS from the CDN ({self.args.cdn_provider}) only",
             opts=self._child(),
         )
+
+    def _create_alb_ingress(self) -> list[aws.vpc.SecurityGroupIngressRule]:
+        """HTTPS from the CDN's addresses only (the CDN reaches the origin over HTTPS only)."""
+        group = self.alb_security_group.id
+        if self.args.cdn_provider == "cloudfront":
+            prefix_list = aws.ec2.get_managed_prefix_list_output(
+                name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOutputOptions(parent=self)
+            )
+            return [
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{self._name}-alb-from-cloudfront",
+                    security_group_id=group,
+                    ip_protocol="tcp",
+                    from_port=443,
+                    to_port=443,
+                    prefix_list_id=prefix_list.id,
+                    description="HTTPS from CloudFront origin-facing servers",
+                    opts=self._child(),
+                )
+            ]
+        ranges = cloudflare_ranges()
+        rules = []
+        for family, key in (("ipv4", "cidr_ipv4"), ("ipv6", "cidr_ipv6")):
+            for cidr in ranges[family]:
+                label = cidr.replace(".", "-").replace(":", "-").replace("/", "-").strip("-")
+                rules.append(
+                    aws.vpc.SecurityGroupIngressRule(
+                        f"{self._name}-alb-from-cloudflare-{label}",
+                        security_group_id=group,
+                        ip_protocol="tcp",
+                        from_port=443,
+                        to_port=443,
+                        description=f"HTTPS from Cloudflare (list of {ranges['as_of']})",
+                        opts=self._child(),
+                        **{key: cidr},
+                    )
+                )
+        return rules
 
     def _create_instance_security_group(self) -> aws.ec2.SecurityGroup:
         ports = sorted({s.port for s in self.args.services})
@@ -404,25 +508,25 @@ class WebTier(pulumi.ComponentResource):
             f"{self._name}-instances",
             vpc_id=self.args.vpc_id,
             description="Service instances: traffic from the ALB only",
-            ingress=[
-                {
-                    "protocol": "tcp",
-                    "from_port": port,
-                    "to_port": port,
-                    "security_groups": [self.alb_security_group.id],
-                    "description": "from the ALB",
-                }
-                for port in ports
-            ],
-            egress=[
-                {
-                    "protocol": "-1",
-                    "from_port": 0,
-                    "to_port": 0,
-                    "cidr_blocks": ["0.0.0.0/0"],
-                    "description": "AWS APIs, database, cache and updates via NAT",
-                }
-            ],
+            opts=self._child(),
+        )
+        for port in ports:
+            aws.vpc.SecurityGroupIngressRule(
+                f"{self._name}-instances-from-alb-{port}",
+                security_group_id=group.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                referenced_security_group_id=self.alb_security_group.id,
+                description="from the ALB",
+                opts=self._child(),
+            )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{self._name}-instances-egress",
+            security_group_id=group.id,
+            ip_protocol="-1",
+            cidr_ipv4="0.0.0.0/0",
+            description="AWS APIs, database, cache and updates via NAT",
             opts=self._child(),
         )
         aws.vpc.SecurityGroupEgressRule(
@@ -440,15 +544,39 @@ class WebTier(pulumi.ComponentResource):
     def _create_certificate(self) -> tuple[Any, aws.acm.Certificate | None]:
         if self.args.certificate_arn is not None:
             return self.args.certificate_arn, None
+        # The domain only: the CDN forwards the viewer's Host, the site's domain. (A wildcard SAN would share the
+        # apex's validation record, which two records in one zone cannot both create.)
         certificate = aws.acm.Certificate(
             f"{self._name}-certificate",
             domain_name=self.args.domain,
-            subject_alternative_names=[f"*.{self.args.domain}"],
             validation_method="DNS",
             key_algorithm="EC_prime256v1",
             opts=self._child(),
         )
         return certificate.arn, certificate
+
+    def validation_record(self) -> pulumi.Output[dict[str, str]] | None:
+        """The DNS record that validates the issued certificate (name, type, value; names without the final dot)."""
+        if self.certificate is None:
+            return None
+        option = self.certificate.domain_validation_options.apply(lambda options: options[0] if options else None)
+        return option.apply(
+            lambda o: (
+                {
+                    "name": (o.resource_record_name or "").rstrip("."),
+                    "type": o.resource_record_type or "CNAME",
+                    "value": (o.resource_record_value or "").rstrip("."),
+                }
+                if o
+                else {"name": "", "type": "CNAME", "value": ""}
+            )
+        )
+
+    def serve_https(self, certificate_arn: pulumi.Input[str]) -> aws.lb.Listener:
+        """The HTTPS listener and its rules, on a certificate that is validated (or issued, from config)."""
+        self.https_listener = self._create_https_listener(certificate_arn)
+        self._create_listener_rules()
+        return self.https_listener
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
         return aws.lb.LoadBalancer(
@@ -467,26 +595,12 @@ class WebTier(pulumi.ComponentResource):
         )
 
     def _create_web_acl(self) -> aws.wafv2.WebAcl:
-        rules = [
-            {
-                "name": group,
-                "priority": number,
-                "override_action": {"none": {}},
-                "statement": {"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}},
-                "visibility_config": _visibility(group),
-            }
-            for number, group in enumerate(WAF_MANAGED_RULE_GROUPS)
-        ]
+        # Behind a CDN every request comes from an edge address: count the visitor's forwarded address instead.
+        rules = waf.managed_rules(self.args.waf_mode, self.args.upload_paths)
         rules.append(
-            {
-                "name": "rate-limit-per-ip",
-                "priority": len(rules),
-                "action": {"block": {}},
-                "statement": {
-                    "rate_based_statement": {"limit": self.args.rate_limit_per_5_minutes, "aggregate_key_type": "IP"}
-                },
-                "visibility_config": _visibility("rate-limit-per-ip"),
-            }
+            waf.rate_limit_rule(
+                self.args.rate_limit_per_5_minutes, 300, len(rules), waf.CDN_FORWARDED_HEADER[self.args.cdn_provider]
+            )
         )
         acl = aws.wafv2.WebAcl(
             f"{self._name}-waf",
@@ -535,36 +649,68 @@ class WebTier(pulumi.ComponentResource):
             opts=self._child(),
         )
 
-    def _create_https_listener(self) -> aws.lb.Listener:
+    def _header_condition(self) -> list[dict[str, Any]]:
+        if self.origin_verify_secret is None:
+            return []
+        return [{"http_header": {"http_header_name": ORIGIN_VERIFY_HEADER, "values": [self.origin_verify_secret]}}]
+
+    def _create_https_listener(self, certificate_arn: pulumi.Input[str]) -> aws.lb.Listener:
         default, _ = routing(self.args.services)
-        action = (
-            {"type": "forward", "target_group_arn": self.target_groups[default].arn}
-            if default
-            else {
+        if self.origin_verify_secret is not None:  # without the secret header: not from our distribution
+            action: dict[str, Any] = {
+                "type": "fixed-response",
+                "fixed_response": {"content_type": "text/plain", "status_code": "403", "message_body": "forbidden"},
+            }
+        elif default:
+            action = {"type": "forward", "target_group_arn": self.target_groups[default].arn}
+        else:
+            action = {
                 "type": "fixed-response",
                 "fixed_response": {"content_type": "text/plain", "status_code": "404", "message_body": "not found"},
             }
-        )
         return aws.lb.Listener(
             f"{self._name}-https",
             load_balancer_arn=self.load_balancer.arn,
             port=443,
             protocol="HTTPS",
             ssl_policy=TLS_POLICY,
-            certificate_arn=self.certificate_arn,
+            certificate_arn=certificate_arn,
             default_actions=[action],
             opts=self._child(),
         )
 
     def _create_listener_rules(self) -> None:
-        _, rules = routing(self.args.services)
+        assert self.https_listener is not None
+        default, rules = routing(self.args.services)
+        header = self._header_condition()
         for service, priority, patterns in rules:
+            for number, chunk in enumerate(rule_chunks(patterns, bool(header))):
+                aws.lb.ListenerRule(
+                    f"{self._name}-{service}" + (f"-{number + 1}" if number else ""),
+                    listener_arn=self.https_listener.arn,
+                    priority=priority + number,
+                    actions=[{"type": "forward", "target_group_arn": self.target_groups[service].arn}],
+                    conditions=[{"path_pattern": {"values": chunk}}, *header],
+                    opts=self._child(),
+                )
+        if header:
             aws.lb.ListenerRule(
-                f"{self._name}-{service}",
+                f"{self._name}-from-cdn",
                 listener_arn=self.https_listener.arn,
-                priority=priority,
-                actions=[{"type": "forward", "target_group_arn": self.target_groups[service].arn}],
-                conditions=[{"path_pattern": {"values": patterns}}],
+                priority=DIRECT_ACCESS_PRIORITY,
+                actions=[
+                    {"type": "forward", "target_group_arn": self.target_groups[default].arn}
+                    if default
+                    else {
+                        "type": "fixed-response",
+                        "fixed_response": {
+                            "content_type": "text/plain",
+                            "status_code": "404",
+                            "message_body": "not found",
+                        },
+                    }
+                ],
+                conditions=header,
                 opts=self._child(),
             )
 

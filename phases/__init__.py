@@ -41,8 +41,10 @@ PHASES: tuple[ModuleType, ...] = (
 class Phase(pulumi.ComponentResource):
     """Groups what one phase adds; its `phase` input tells tools which phase introduced a resource."""
 
-    def __init__(self, number: int, title: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("sme-rollout:phases:Phase", f"phase{number}", {"phase": number, "title": title}, opts)
+    def __init__(self, number: int, title: str, opts: pulumi.ResourceOptions | None = None,
+                 manual_steps: tuple[str, ...] = ()) -> None:
+        super().__init__("sme-rollout:phases:Phase", f"phase{number}",
+                         {"phase": number, "title": title, "manualSteps": list(manual_steps)}, opts)
         self.register_outputs({})
 
 
@@ -63,8 +65,9 @@ class Context:
         """The parent component of phase `number` (created on first use)."""
         if number not in self.phases:
             module = PHASES[number - 1]
+            steps = module.manual_steps(self.config) if hasattr(module, "manual_steps") else ()
             self.phases[number] = Phase(number, module.TITLE,
-                                        pulumi.ResourceOptions(providers=[self.aws_provider]))
+                                        pulumi.ResourceOptions(providers=[self.aws_provider]), manual_steps=steps)
         return self.phases[number]
 
     def opts(self, number: int, **options: Any) -> pulumi.ResourceOptions:
@@ -120,6 +123,8 @@ def build(config: StackConfig, up_to: int | None = None) -> Context:
         finish = getattr(module, "finish", None)
         if finish is not None:
             finish(ctx)
+    # the HTTPS listener of a web tier built before phase 6 (phase 6's finish serves its own)
+    phase6_scale_out.serve_https(ctx)
     ctx.outputs["phase"] = up_to
     return ctx
 
@@ -128,3 +133,9 @@ def describe() -> list[dict[str, Any]]:
     """What each phase is for (for reports): number, title, goal, KPIs and what it adds."""
     return [{"number": m.NUMBER, "title": m.TITLE, "goal": m.GOAL, "kpis": list(m.KPIS), "adds": list(m.ADDS)}
             for m in PHASES]
+
+
+def manual_steps(config: StackConfig, number: int) -> tuple[str, ...]:
+    """What the SME does by hand at phase `number` for this config (none for phases without any)."""
+    module = PHASES[number - 1]
+    return module.manual_steps(config) if hasattr(module, "manual_steps") else ()

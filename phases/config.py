@@ -19,13 +19,44 @@ from pydantic.alias_generators import to_camel
 
 NAMESPACE = "sme-rollout"
 
-AWS_REGIONS = frozenset({
-    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
-    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-    "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
-    "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1",
-    "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-})
+AWS_REGIONS = frozenset(
+    {
+        "af-south-1",
+        "ap-east-1",
+        "ap-east-2",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-south-1",
+        "ap-south-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-southeast-3",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-6",
+        "ap-southeast-7",
+        "ca-central-1",
+        "ca-west-1",
+        "eu-central-1",
+        "eu-central-2",
+        "eu-north-1",
+        "eu-south-1",
+        "eu-south-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "il-central-1",
+        "me-central-1",
+        "me-south-1",
+        "mx-central-1",
+        "sa-east-1",
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+    }
+)
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -54,8 +85,12 @@ class SiteConfig(_Section):
     domain: str = Field(description="Public domain of the site, e.g. shop.example.vn. Required.")
     origin: str = Field(description="Hostname of the current server (the CDN's origin until phase 6). Required.")
     health_check_path: str = Field("/", description="Path the uptime check requests. Defaults to /.")
-    zone_domain: str | None = Field(None, description="The DNS zone (apex) if the domain is a subdomain. "
-                                                      "Defaults to the domain's last two labels.")
+    zone_domain: str | None = Field(
+        None,
+        description="The DNS zone (apex) the domain lives in, if it is a "
+        "delegated subzone. Defaults to the registrable domain by the "
+        "public suffix list (shop.example.com.vn -> example.com.vn).",
+    )
 
     @field_validator("domain", "origin", "zone_domain")
     @classmethod
@@ -69,22 +104,53 @@ class SiteConfig(_Section):
             raise ValueError("must start with /")
         return value
 
+    @model_validator(mode="after")
+    def _domain_in_zone(self) -> SiteConfig:
+        if self.zone_domain and not (self.domain == self.zone_domain or self.domain.endswith(f".{self.zone_domain}")):
+            raise ValueError(f"zoneDomain: {self.domain} is not in the zone {self.zone_domain}")
+        return self
+
     @property
     def zone(self) -> str:
-        return self.zone_domain or ".".join(self.domain.split(".")[-2:])
+        return self.zone_domain or registrable_domain(self.domain)
+
+
+def registrable_domain(hostname: str) -> str:
+    """The zone a registrar delegates for `hostname`: one label below its public suffix (example.com.vn for
+    shop.example.com.vn, example.vn for shop.example.vn), by the public suffix list that `publicsuffixlist`
+    bundles (no download at run time). A hostname that is itself a public suffix is returned unchanged."""
+    return _psl().privatesuffix(hostname) or hostname
+
+
+_PSL: Any = None
+
+
+def _psl() -> Any:
+    global _PSL
+    if _PSL is None:
+        from publicsuffixlist import PublicSuffixList
+
+        _PSL = PublicSuffixList()  # the list shipped inside the package
+    return _PSL
 
 
 class BudgetConfig(_Section):
     """Phase 1: the monthly budget and who hears about it."""
 
     monthly_limit_usd: float = Field(300, gt=0, le=1_000_000, description="Monthly budget in USD. Defaults to 300.")
-    alert_emails: list[str] = Field(default_factory=list, description="Emails for budget, anomaly and SLO alerts. "
-                                                                      "Defaults to none (topic only).")
-    thresholds_percent: list[int] = Field([80, 100], description="Budget alert thresholds in percent of the limit "
-                                                                 "(forecast and actual). Defaults to [80, 100].")
-    anomaly_monitor: str = Field("create", description="Cost-anomaly alerts: `create` the AWS services monitor, "
-                                                       "adopt the account's existing one by ARN (an account may "
-                                                       "have only one), or `skip`. Defaults to create.")
+    alert_emails: list[str] = Field(
+        default_factory=list, description="Emails for budget, anomaly and SLO alerts. Defaults to none (topic only)."
+    )
+    thresholds_percent: list[int] = Field(
+        [80, 100],
+        description="Budget alert thresholds in percent of the limit (forecast and actual). Defaults to [80, 100].",
+    )
+    anomaly_monitor: str = Field(
+        "create",
+        description="Cost-anomaly alerts: `create` the AWS services monitor, "
+        "adopt the account's existing one by ARN (an account may "
+        "have only one), or `skip`. Defaults to create.",
+    )
 
     @field_validator("alert_emails")
     @classmethod
@@ -93,8 +159,10 @@ class BudgetConfig(_Section):
             if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
                 raise ValueError(f"{email!r} is not an email address")
         if len(value) > 10:
-            raise ValueError("at most 10 emails (a budget notification takes 10 e-mail subscribers; subscribe more "
-                             "people to the alert topic)")
+            raise ValueError(
+                "at most 10 emails (a budget notification takes 10 e-mail subscribers; subscribe more "
+                "people to the alert topic)"
+            )
         return value
 
     @field_validator("anomaly_monitor")
@@ -102,8 +170,10 @@ class BudgetConfig(_Section):
     def _anomaly_monitor(cls, value: str) -> str:
         if value in ("create", "skip") or re.fullmatch(r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}", value):
             return value
-        raise ValueError(f"{value!r}: use create, skip or the ARN of the account's monitor "
-                         "(arn:aws:ce::<account>:anomalymonitor/<id>)")
+        raise ValueError(
+            f"{value!r}: use create, skip or the ARN of the account's monitor "
+            "(arn:aws:ce::<account>:anomalymonitor/<id>)"
+        )
 
     @field_validator("thresholds_percent")
     @classmethod
@@ -112,8 +182,10 @@ class BudgetConfig(_Section):
             raise ValueError("each threshold must be between 1 and 500 (percent)")
         value = sorted(set(value))
         if len(value) > 2:
-            raise ValueError("at most 2 thresholds: each makes an actual and a forecast notification, and a budget "
-                             "may have 5 (AWS Budgets CreateBudget)")
+            raise ValueError(
+                "at most 2 thresholds: each makes an actual and a forecast notification, and a budget "
+                "may have 5 (AWS Budgets CreateBudget)"
+            )
         return value
 
 
@@ -122,8 +194,11 @@ class NetworkConfig(_Section):
 
     cidr: str = Field("10.40.0.0/16", description="VPC CIDR block (/16 to /24). Defaults to 10.40.0.0/16.")
     availability_zones: int = Field(2, ge=2, le=3, description="AZs to spread subnets over. Defaults to 2.")
-    nat_per_az: bool | None = Field(None, description="One NAT gateway per AZ (HA) instead of one shared (cheaper). "
-                                                      "Defaults to true in prod, false elsewhere.")
+    nat_per_az: bool | None = Field(
+        None,
+        description="One NAT gateway per AZ (HA) instead of one shared (cheaper). "
+        "Defaults to true in prod, false elsewhere.",
+    )
 
     @field_validator("cidr")
     @classmethod
@@ -146,23 +221,42 @@ CLOUDFLARE_MIN_EDGE_TTL_SECONDS = {"free": 7200, "pro": 3600, "business": 1}
 class CdnConfig(_Section):
     """Phase 2: the CDN in front of the site."""
 
-    provider: Literal["cloudflare", "cloudfront"] = Field("cloudflare", description="CDN provider. "
-                                                                                    "Defaults to cloudflare.")
-    plan: Literal["free", "pro", "business"] = Field("free", description="Cloudflare plan (decides image "
-                                                                         "optimisation and rate-limit limits). "
-                                                                         "Defaults to free.")
-    cloudflare_account_id: str | None = Field(None, description="Cloudflare account id (to create the zone). "
-                                                                "Required for cloudflare unless zoneId is given.")
-    zone_id: str | None = Field(None, description="Adopt an existing Cloudflare zone by id. Defaults to creating one.")
-    certificate_arn: str | None = Field(None, description="ACM certificate (us-east-1) for the domain on CloudFront. "
-                                                          "Defaults to one issued and DNS-validated by the stack.")
-    route53_zone_id: str | None = Field(None, description="Route 53 hosted zone of the domain (CloudFront): the "
-                                                          "certificate's validation record and the alias records "
-                                                          "are created there. Defaults to none (validation record "
-                                                          "exported for your DNS host).")
+    provider: Literal["cloudflare", "cloudfront"] = Field(
+        "cloudflare", description="CDN provider. Defaults to cloudflare."
+    )
+    plan: Literal["free", "pro", "business"] = Field(
+        "free", description="Cloudflare plan (decides image optimisation and rate-limit limits). Defaults to free."
+    )
+    cloudflare_account_id: str | None = Field(
+        None, description="Cloudflare account id (to create the zone). Required for cloudflare unless zoneId is given."
+    )
+    zone_id: str | None = Field(
+        None,
+        description="Adopt an existing Cloudflare zone by id (its records stay as "
+        "they are). Defaults to creating one from zoneFile.",
+    )
+    zone_file: str | None = Field(
+        None,
+        description="BIND zone-file export of the domain's current DNS (path from "
+        "the Pulumi project directory): a zone the stack creates holds "
+        "every record of it. Required for cloudflare without zoneId.",
+    )
+    certificate_arn: str | None = Field(
+        None,
+        description="ACM certificate (us-east-1) for the domain on CloudFront. "
+        "Defaults to one issued and DNS-validated by the stack.",
+    )
+    route53_zone_id: str | None = Field(
+        None,
+        description="Route 53 hosted zone of the domain (CloudFront): the "
+        "certificate's validation record and the alias records "
+        "are created there. Defaults to none (validation record "
+        "exported for your DNS host).",
+    )
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = Field(
         "PriceClass_200",
-        description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.")
+        description="CloudFront edge set; 200 includes Asia (Vietnam, Singapore). Defaults to PriceClass_200.",
+    )
     default_ttl_seconds: int | None = Field(
         None,
         ge=0,
@@ -179,6 +273,12 @@ class CdnConfig(_Section):
     def _cloudflare_needs_account(self) -> CdnConfig:
         if self.provider == "cloudflare" and not (self.cloudflare_account_id or self.zone_id):
             raise ValueError("cloudflareAccountId or zoneId is required when provider is cloudflare")
+        if self.provider == "cloudflare" and not self.zone_id and not self.zone_file:
+            raise ValueError(
+                "zoneFile is required to create a Cloudflare zone (export the current DNS as a BIND "
+                "zone file: a zone without those records loses mail and every other name), or adopt "
+                "an existing zone with zoneId"
+            )
         minimum = CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan]
         if (
             self.provider == "cloudflare"
@@ -199,6 +299,73 @@ class CdnConfig(_Section):
         if self.provider == "cloudflare":
             return max(3600, CLOUDFLARE_MIN_EDGE_TTL_SECONDS[self.plan])
         return 3600
+
+
+class WafConfig(_Section):
+    """Phases 2 and 6: how the web ACLs (CloudFront's and the load balancer's) treat what the managed rules match."""
+
+    mode: Literal["count", "enforce"] = Field(
+        "count",
+        description="count: managed rule groups only count (watch "
+        "the sampled requests first); enforce: they block. "
+        "Defaults to count.",
+    )
+    upload_paths: list[str] = Field(
+        default_factory=list,
+        description="Path prefixes that accept large bodies "
+        "(uploads, big forms): the body-size rule "
+        "never blocks them. Defaults to none.",
+    )
+
+    @field_validator("upload_paths")
+    @classmethod
+    def _paths(cls, value: list[str]) -> list[str]:
+        for path in value:
+            if not re.fullmatch(r"/[A-Za-z0-9._~/-]{0,199}", path):
+                raise ValueError(f"{path!r} is not a URL path prefix like /admin/upload")
+        if len(value) > 10:
+            raise ValueError("at most 10 upload paths")
+        return value
+
+
+class SwitchesConfig(_Section):
+    """Traffic switches: each moves visitors to something new, so each is its own step, never a side effect of
+    raising the phase. Set one to true only after `rollout gate --switch <name>` passes (docs/journey.md)."""
+
+    dns_authority: bool = Field(
+        False,
+        description="Phase 2: the site's name answers with the CDN (Cloudflare: the "
+        "nameservers moved and the record proxied; CloudFront: the alias "
+        "and certificate on the distribution). Defaults to false.",
+    )
+    static_path: bool = Field(
+        False,
+        description="Phase 3: the static path is served from the asset bucket, failing "
+        "over to the old server. Defaults to false.",
+    )
+    origin_to_load_balancer: bool = Field(
+        False,
+        description="Phase 6 (or app.webTierPhase): the CDN's origin moves from the old server "
+        "to the load balancer. Defaults to false.",
+    )
+
+
+class LoadBalancerConfig(_Section):
+    """Phase 6: the load balancer's HTTPS certificate."""
+
+    certificate_arn: str | None = Field(
+        None,
+        description="An ISSUED regional ACM certificate for the domain. "
+        "Defaults to one the stack issues and validates in the "
+        "zone it manages (Route 53 or Cloudflare).",
+    )
+
+    @field_validator("certificate_arn")
+    @classmethod
+    def _arn(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+", value):
+            raise ValueError("must be an ACM certificate ARN")
+        return value
 
 
 class CacheConfig(_Section):
@@ -794,9 +961,7 @@ class ServiceConfig(_Section):
     max_size: int = Field(4, ge=1, le=500, description="Most instances autoscaling may run. Defaults to 4.")
     desired_capacity: int | None = Field(None, ge=1, le=500, description="Instances at creation. Defaults to minSize.")
     port: int = Field(8080, ge=1, le=65_535, description="Instance port. Defaults to 8080.")
-    health_check_path: str = Field(
-        "/healthz", description="Path the load balancer's health check requests. Defaults to /healthz."
-    )
+    health_check_path: str = Field("/healthz", description="Path the load balancer checks. Defaults to /healthz.")
     spot_percent: int = Field(0, ge=0, le=100, description="Share of capacity above the base on spot. Defaults to 0.")
     image_id: str | None = Field(
         None,
@@ -920,6 +1085,9 @@ class StackConfig(_Section):
         default_factory=list, description="Web tier services. Required (at least one) from app.webTierPhase."
     )
     flows: list[FlowConfig] = Field(default_factory=list, description="Business flows and their consistency.")
+    waf: WafConfig = Field(default_factory=WafConfig, description="Phases 2 and 6 web ACL mode and upload paths.")
+    switches: SwitchesConfig = Field(default_factory=SwitchesConfig, description="Traffic switches, all off until set.")
+    load_balancer: LoadBalancerConfig = Field(default_factory=LoadBalancerConfig, description="Phase 6 certificate.")
     backup: BackupConfig = Field(default_factory=BackupConfig, description="AWS Backup plan.")
 
     @field_validator("region")
@@ -972,6 +1140,8 @@ class StackConfig(_Section):
                 "backup.copyToRegion: must differ from region (a copy in the same region survives "
                 "nothing a regional outage takes)"
             )
+        self._check_dns()
+        self._check_switches()
         names = [q.name for q in self.queues]
         if len(names) != len(set(names)):
             raise ValueError("queues: names must be unique")
@@ -997,6 +1167,67 @@ class StackConfig(_Section):
                 )
         return self
 
+    def _check_dns(self) -> None:
+        """The zone file fits the zone, and the origin resolves in a zone the stack creates (else Cloudflare
+        answers error 1016); the web tier (from app.webTierPhase) has a certificate it can validate."""
+        cdn = self.cdn
+        if cdn is None:
+            return
+        zone = self.site.zone
+        if cdn.provider == "cloudflare" and not cdn.zone_id and cdn.zone_file:
+            from components.zone_file import ZoneFileError, load_zone_file, names_with_address
+
+            try:
+                records = load_zone_file(cdn.zone_file, zone)
+            except ZoneFileError as error:
+                raise ValueError(f"cdn.zoneFile: {error}") from None
+            if self.origin_in_zone() and self.site.origin not in names_with_address(records):
+                raise ValueError(
+                    f"cdn.zoneFile: has no A, AAAA or CNAME record for the origin {self.site.origin}: "
+                    "the site record would point at a name the new zone cannot resolve "
+                    "(Cloudflare error 1016)"
+                )
+            others = sorted(
+                {r.type for r in records if r.name == self.site.domain != zone and r.type not in ("A", "AAAA", "CNAME")}
+            )
+            if others:
+                raise ValueError(
+                    f"cdn.zoneFile: {self.site.domain} also has {', '.join(others)} records, and the site "
+                    "record (a CNAME) cannot share its name with other records: move them"
+                )
+        moves_at = self.app.moves_at
+        if (
+            self.phase >= moves_at
+            and cdn.provider == "cloudfront"
+            and not cdn.route53_zone_id
+            and not self.load_balancer.certificate_arn
+        ):
+            raise ValueError(
+                f"loadBalancer.certificateArn: the web tier (phase {moves_at}) needs an issued ACM "
+                f"certificate for "
+                f"{self.site.domain} in {self.region} when the stack manages no zone (cdn.route53ZoneId): "
+                f"request it (aws acm request-certificate --domain-name {self.site.domain} "
+                "--validation-method DNS), create its validation CNAME at your DNS host, wait for "
+                "ISSUED, then set its ARN here; an unvalidated certificate fails the HTTPS listener"
+            )
+
+    def _check_switches(self) -> None:
+        """The journey's order: the domain answers with the CDN before anything behind the CDN moves."""
+        switches = self.switches
+        if (switches.static_path or switches.origin_to_load_balancer) and not switches.dns_authority:
+            name = "staticPath" if switches.static_path else "originToLoadBalancer"
+            raise ValueError(f"switches.{name}: needs switches.dnsAuthority first (the domain answering with the CDN)")
+        if switches.static_path and self.cdn is not None and self.cdn.provider == "cloudflare":
+            raise ValueError(
+                "switches.staticPath: on Cloudflare the asset bucket stays private and the origin serves "
+                "the static path (cached at the edge); the switch exists on CloudFront only"
+            )
+
+    def origin_in_zone(self) -> bool:
+        """Whether the origin's name lives in the site's zone (then that zone must resolve it)."""
+        zone = self.site.zone
+        return self.site.origin == zone or self.site.origin.endswith(f".{zone}")
+
     @property
     def production(self) -> bool:
         return self.environment == "prod"
@@ -1017,6 +1248,7 @@ def parse_config(values: dict[str, Any], secret_keys: set[str] | frozenset[str] 
         raise ConfigError(_problems(error)) from None
 
 
+_KEY_PATH_MESSAGE = re.compile(r"^([a-z][A-Za-z0-9]*\.[A-Za-z0-9.]+): (.*)$", re.DOTALL)
 _ALIASES = {field.alias for field in StackConfig.model_fields.values() if field.alias}
 
 
@@ -1027,6 +1259,9 @@ def _problems(error: ValidationError) -> list[str]:
         message = _message(item)
         if item["type"].startswith(("greater_than", "less_than")):
             message = _bounds_message(item["loc"]) or message
+        nested = _KEY_PATH_MESSAGE.match(message) if not path else None
+        if nested:  # a whole-stack check naming its own key path, e.g. "cdn.zoneFile: ..."
+            path, message = nested.group(1), nested.group(2)
         lines.append(f"{NAMESPACE}:{path}: {message}" if path else f"{NAMESPACE}: {message}")
     return lines
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from components.baseline import Baseline, BaselineArgs
 
@@ -18,10 +18,22 @@ ADDS: tuple[str, ...] = (
     "AWS Budget with actual and forecast alerts",
     "Cost Anomaly Detection monitor and subscription",
     "KMS-encrypted SNS alert topic (email subscriptions)",
-    "Route 53 HTTPS health check on the current site",
+    "Route 53 HTTPS health check on the current site, its CloudWatch alarm in us-east-1 paging the alert emails",
     "private, versioned log bucket with lifecycle",
     "multi-region CloudTrail trail (log file validation, KMS)",
 )
+
+
+def manual_steps(config: Any) -> tuple[str, ...]:
+    """What the SME does by hand at this phase (printed by `rollout plan`)."""
+    return (
+        "Confirm the SNS subscription e-mail each alert address receives (alert topic"
+        + ("" if config.region == "us-east-1" else ", and the uptime topic in us-east-1") + ").",
+        "Lower the TTL of the site's DNS records to 300 s at the current DNS host now, at least one old TTL "
+        "before phase 2's switch, so that a switch (or its rollback) takes effect within minutes.",
+        "Run `rollout assess https://" + config.site.domain + " --save baseline.json`: the baseline later phases "
+        "are compared with.",
+    )
 
 
 def build(ctx: Context) -> None:
@@ -36,7 +48,7 @@ def build(ctx: Context) -> None:
         anomaly_monitor=config.budget.anomaly_monitor,
         region=config.region,
         production=config.production,
-    ), ctx.opts(NUMBER))
+    ), ctx.opts(NUMBER), us_east_1=ctx.us_east_1 if config.region != "us-east-1" else None)
     ctx.components["baseline"] = baseline
     ctx.outputs["alertTopicArn"] = baseline.alert_topic_arn
     ctx.outputs["logBucketName"] = baseline.log_bucket_name

@@ -1,5 +1,9 @@
 """Phase 2: Quick wins. A CDN in front of the current server, and a cache beside it, without touching the app.
 
+Nothing here moves a visitor by itself: the CDN is built ready, and the switches of `sme-rollout:switches` move
+traffic, each after its gate (`rollout gate`): dnsAuthority (the domain answers with the CDN), staticPath (phase
+3: the asset path from the bucket) and originToLoadBalancer (phase 6: the origin becomes the load balancer).
+
 The VPC and the cache are built in `build`; the CDN in `finish`, after every phase up to N has built, because its
 origins depend on later phases: the static asset bucket of phase 3 (an origin-access-control origin on
 CloudFront, a cached path on Cloudflare) and the load balancer of phase 6 (which replaces the current server as
@@ -31,6 +35,40 @@ ADDS: tuple[str, ...] = (
     "the current server's way in (app.hosting): VPC peering with routes both ways and its security group admitted "
     "(EC2 in this account), or a site-to-site VPN with generated strongSwan config (a server elsewhere)",
 )
+
+
+def manual_steps(config: Any) -> tuple[str, ...]:
+    """The dnsAuthority switch, step by step, for the stack's CDN (printed by `rollout plan`)."""
+    cdn = config.cdn
+    if cdn is None:
+        return ()
+    stack = "rollout gate --stack <stack> --switch dnsAuthority"
+    if cdn.provider == "cloudflare":
+        steps = ["Before `pulumi up`: export the current DNS as a BIND zone file into cdn.zoneFile (every record "
+                 "is imported; the site's own name becomes a DNS-only CNAME to the origin)."] if not cdn.zone_id else [
+                 "The adopted zone keeps its records: check that it resolves the origin " + config.site.origin + "."]
+        steps += [
+            f"After `pulumi up`: `{stack} --nameserver <one of the output nameservers>` must hold (the new zone "
+            "answers every record of the zone file).",
+            "Then give the registrar the output `nameservers`; wait until Cloudflare shows the zone active "
+            "(minutes to a day). Visitors still get the same answers (DNS-only).",
+            "Then set sme-rollout:switches.dnsAuthority: true and `pulumi up`: the site record is proxied and "
+            "Cloudflare serves. Rollback: set it false (DNS-only again, instant) or restore the old nameservers.",
+        ]
+        return tuple(steps)
+    if cdn.certificate_arn or cdn.route53_zone_id:
+        dns = ("the domain's A/AAAA records become aliases of the distribution (allow_overwrite)"
+               if cdn.route53_zone_id else "then CNAME the domain to the output cdnDomainName at your DNS host")
+        return (f"After `pulumi up`: test the distribution on its output cdnDomainName; `{stack}` must hold.",
+                f"Then set sme-rollout:switches.dnsAuthority: true and `pulumi up`: {dns}. Rollback: point the "
+                "domain back at the old server by hand (Route 53 keeps the alias records when the switch is "
+                "turned off, so the name never goes without an answer) or at your DNS host.")
+    return ("After `pulumi up`: create the output certificateValidationRecord (a CNAME) at your DNS host; the "
+            "update does not wait for it.",
+            f"`{stack} --certificate-arn <the certificate's ARN>` must hold (the certificate is ISSUED).",
+            "Then set sme-rollout:switches.dnsAuthority: true and `pulumi up` (the distribution takes the domain "
+            "and the certificate), and CNAME the domain to the output cdnDomainName. Rollback: restore the old "
+            "record.")
 
 
 def build(ctx: Context) -> None:
@@ -153,10 +191,19 @@ def _grant_server(ctx: Context) -> None:
         role_name=app.instance_role_name, policy=policy if inline else None, policy_arns=arns), ctx.opts(NUMBER))
 
 
-def origin(ctx: Context) -> Any:
-    """The CDN's origin: the phase 6 load balancer when it exists, else the current server."""
+def load_balancer(ctx: Context) -> Any:
+    """The load balancer's DNS name when the originToLoadBalancer switch is on and the web tier exists, else None:
+    building the web tier (app.webTierPhase, else phase 6) creates the load balancer but moves no
+    visitor to it."""
     web_tier = ctx.components.get("web_tier")
-    alb = getattr(web_tier, "alb_dns_name", None) if web_tier is not None else None
+    if web_tier is None or not ctx.config.switches.origin_to_load_balancer:
+        return None
+    return getattr(web_tier, "alb_dns_name", None)
+
+
+def origin(ctx: Context) -> Any:
+    """What serves the site: the load balancer once switched to, else the current server."""
+    alb = load_balancer(ctx)
     return alb if alb is not None else ctx.config.site.origin
 
 
@@ -172,9 +219,16 @@ def finish(ctx: Context) -> None:
     if cdn_config.provider == "cloudfront":
         from components.cdn_cloudfront import CloudFrontCdn, CloudFrontCdnArgs
 
+        alb = load_balancer(ctx)
         cdn = CloudFrontCdn("cdn", CloudFrontCdnArgs(
             domain=config.site.domain,
-            origin=origin(ctx),
+            origin=config.site.origin,
+            load_balancer_origin=alb,
+            origin_verify_secret=ctx.components["web_tier"].origin_verify_secret if alb is not None else None,
+            alias=config.switches.dns_authority,
+            serve_static_from_bucket=config.switches.static_path,
+            waf_mode=config.waf.mode,
+            upload_paths=config.waf.upload_paths,
             certificate_arn=cdn_config.certificate_arn,
             hosted_zone_id=cdn_config.route53_zone_id,
             price_class=cdn_config.price_class,
@@ -192,6 +246,7 @@ def finish(ctx: Context) -> None:
             ctx.outputs["certificateValidationRecord"] = cdn.certificate_validation
     else:
         from components.cdn_cloudflare import CloudflareCdn, CloudflareCdnArgs
+        from components.zone_file import load_zone_file
 
         prefixes = [static_site.path_pattern.rstrip("*")] if static_site else []
         cdn = CloudflareCdn("cdn", CloudflareCdnArgs(
@@ -204,11 +259,15 @@ def finish(ctx: Context) -> None:
             default_ttl_seconds=cdn_config.edge_ttl_seconds,
             rate_limit_per_minute=cdn_config.rate_limit_per_minute,
             static_path_prefixes=prefixes,
+            records=list(load_zone_file(cdn_config.zone_file, config.site.zone))
+            if cdn_config.zone_file and not cdn_config.zone_id else [],
+            proxied=config.switches.dns_authority,
             production=config.production,
         ), opts)
         if static_site is not None:
             static_site.allow_reads(None)
         ctx.outputs["cloudflareZoneId"] = cdn.zone_id
+        ctx.outputs["nameservers"] = cdn.name_servers
     ctx.components["cdn"] = cdn
     ctx.outputs["cdnUrl"] = cdn.url
     _grant_server(ctx)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from components import sizing
 from components.database import Database, DatabaseArgs
@@ -27,6 +27,24 @@ ADDS: tuple[str, ...] = (
     "private S3 uploads bucket the app writes user uploads to (KMS, versioned), when the app can use it",
     "AWS DMS full load + change capture from the existing database (config database.migrateFrom)",
 )
+
+
+def manual_steps(config: Any) -> tuple[str, ...]:
+    """The staticPath switch (CloudFront), or why nothing moves (Cloudflare)."""
+    path = config.static_assets.path_pattern
+    if config.cdn is not None and config.cdn.provider == "cloudflare":
+        return (f"Nothing moves: on Cloudflare the old server keeps serving {path}, cached at the edge; the bucket "
+                "stays private (the application may read and write it with assetsReaderPolicyArn).",)
+    prefix = path.rstrip("*").strip("/")
+    return (
+        f"After `pulumi up`: copy the files the old server serves under {path} into the bucket "
+        f"(`aws s3 sync <web root>/{prefix}/ s3://<assetsBucketName>/{prefix}/`) and list them in a manifest "
+        f"(`cd <web root> && find {prefix} -type f > manifest.txt`).",
+        "`rollout gate --stack <stack> --switch staticPath --bucket <assetsBucketName> --manifest manifest.txt` "
+        "must hold.",
+        f"Then set sme-rollout:switches.staticPath: true and `pulumi up`: {path} comes from the bucket, falling "
+        "back to the old server on 403/404/5xx. Rollback: set it false.",
+    )
 
 
 def build(ctx: Context) -> None:

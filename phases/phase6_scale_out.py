@@ -1,5 +1,11 @@
-"""Phase 6: Scale out — the application moves from the one server onto autoscaling groups behind a load balancer;
-the CDN's origin moves to the load balancer (wired by the CDN's own phase from `web_tier.alb_dns_name`)."""
+"""Phase 6: Scale out — autoscaling groups behind a load balancer, ready to take the site over.
+
+Raising the phase to 6 builds the load balancer and its services; the CDN keeps sending visitors to the old server
+until the originToLoadBalancer switch (`sme-rollout:switches.originToLoadBalancer`), whose gate is every target
+healthy (`rollout gate --switch originToLoadBalancer`). The HTTPS listener is created in `finish`, on a certificate
+that is validated by then: an issued ARN from `loadBalancer.certificateArn`, or the stack's certificate validated by
+a DNS record in the zone the stack manages (the Route 53 zone of `cdn.route53ZoneId`, or the Cloudflare zone).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,10 @@ from phases.flows import first_attribute
 
 NUMBER = 6
 TITLE = "Scale out"
-GOAL = ("Serve the hot services from private autoscaling groups behind an HTTPS-only load balancer with WAF, "
-        "deploy with rolling, auto-rolled-back instance refreshes, and scale on CPU and requests.")
+GOAL = (
+    "Serve the hot services from private autoscaling groups behind an HTTPS-only load balancer with WAF, "
+    "deploy with rolling, auto-rolled-back instance refreshes, and scale on CPU and requests."
+)
 KPIS: tuple[str, ...] = ("uptime", "cost per request", "deploys without downtime")
 ADDS: tuple[str, ...] = (
     "internet-facing ALB: HTTP→HTTPS redirect, TLS 1.3/1.2, drop invalid headers, deletion protection, access logs, "
@@ -26,8 +34,45 @@ ADDS: tuple[str, ...] = (
     "one least-privilege instance role per service (SSM, its environment and image, its log group, IAM database "
     "auth as the app user, the uploads bucket, workload roles)",
     "ALB SLO alarms (p95, 5xx rate, error rate, unhealthy targets)",
-    "the CDN's origin moves from the old server to the ALB",
+    "HTTPS listener on a DNS-validated certificate (Route 53 or Cloudflare record + CertificateValidation)",
+    "the CDN can reach the ALB (origin switch off until its gate passes: switches.originToLoadBalancer)",
 )
+
+
+def manual_steps(config: Any) -> tuple[str, ...]:
+    """The originToLoadBalancer switch, and closing the old server afterwards."""
+    cdn = config.cdn.provider if config.cdn else "cloudfront"
+    steps = []
+    if (
+        not config.load_balancer.certificate_arn
+        and cdn == "cloudfront"
+        and not (config.cdn and config.cdn.route53_zone_id)
+    ):
+        steps.append(
+            "Before `pulumi up`: request an ACM certificate for the domain in the stack's region, create its "
+            "validation CNAME, wait for ISSUED and set loadBalancer.certificateArn."
+        )
+    steps += [
+        "After `pulumi up`: deploy the application to the instances and wait for the targets to pass their health "
+        "checks; `rollout gate --stack <stack> --switch originToLoadBalancer --load-balancer <its name>` must hold.",
+        "Then set sme-rollout:switches.originToLoadBalancer: true and `pulumi up`: the CDN sends the site to the "
+        "load balancer. Rollback: set it false ("
+        + (
+            "the old server stays the distribution's other origin; CloudFront cannot fail over a behavior that "
+            "accepts POST, so watch the 5xx alarm for the first hour"
+            if cdn == "cloudfront"
+            else "the site record points back at the old server"
+        )
+        + ").",
+        "Once the switch has settled (a day of SLO alarms quiet): close the old server to everything but the CDN ("
+        + (
+            "CloudFront's origin-facing prefix list com.amazonaws.global.cloudfront.origin-facing"
+            if cdn == "cloudfront"
+            else "Cloudflare's published ranges, components/data/cloudflare-ips.json"
+        )
+        + "), then retire it.",
+    ]
+    return tuple(steps)
 
 
 def build(ctx: Any) -> None:
@@ -72,6 +117,10 @@ def build_web_tier(ctx: Any, number: int) -> None:
             alert_topic_arn=baseline.alert_topic_arn,
             canary_p95_ms=config.observability.slo.p95_latency_ms,
             canary_5xx_percent=config.observability.slo.five_xx_rate_percent,
+            certificate_arn=config.load_balancer.certificate_arn,
+            cdn_provider=config.cdn.provider if config.cdn else "cloudfront",
+            waf_mode=config.waf.mode,
+            upload_paths=config.waf.upload_paths,
         ),
         ctx.opts(number),
     )
@@ -89,10 +138,11 @@ def build_web_tier(ctx: Any, number: int) -> None:
 
 
 def finish(ctx: Any) -> None:
-    """Scale out: target tracking on every group of the web tier."""
+    """Scale out: target tracking on every group of the web tier; its HTTPS listener if not served yet."""
     web_tier = ctx.components.get("web_tier")
     if web_tier is not None:
         ctx.components["web_tier_scaling"] = web_tier.create_scaling(ctx.opts(NUMBER))
+        serve_https(ctx)
 
 
 def app_environment(ctx: Any) -> dict[str, Any]:
@@ -141,6 +191,57 @@ def app_environment(ctx: Any) -> dict[str, Any]:
     if flows:
         env["FLOWS_JSON"] = pulumi.Output.from_input(flows).apply(lambda f: json.dumps(f, sort_keys=True))
     return env
+
+
+def serve_https(ctx: Any) -> None:
+    """The web tier's HTTPS listener, on a validated certificate (after phase 2's finish created the Cloudflare
+    zone). Runs once, after every phase's finish, whichever phase the web tier was built in (app.webTierPhase)."""
+    import pulumi
+    import pulumi_aws as aws
+
+    config = ctx.config
+    web_tier = ctx.components.get("web_tier")
+    if web_tier is None or web_tier.https_listener is not None:
+        return
+    if config.load_balancer.certificate_arn:
+        web_tier.serve_https(config.load_balancer.certificate_arn)
+        return
+    record = web_tier.validation_record()
+    child = pulumi.ResourceOptions(parent=web_tier)
+    if config.cdn is not None and config.cdn.provider == "cloudfront" and config.cdn.route53_zone_id:
+        dns = aws.route53.Record(
+            "web-certificate-validation",
+            zone_id=config.cdn.route53_zone_id,
+            name=record["name"],
+            type=record["type"],
+            records=[record["value"]],
+            ttl=300,
+            allow_overwrite=True,
+            opts=child,
+        )
+        fqdn: Any = dns.fqdn
+    elif config.cdn is not None and config.cdn.provider == "cloudflare":
+        import pulumi_cloudflare as cloudflare
+
+        dns = cloudflare.DnsRecord(
+            "web-certificate-validation",
+            zone_id=ctx.components["cdn"].zone_id,
+            name=record["name"],
+            type=record["type"],
+            content=record["value"],
+            proxied=False,
+            ttl=300,
+            comment="sme-rollout: ACM validation of the load balancer's certificate",
+            opts=child,
+        )
+        fqdn = dns.name
+    else:  # StackConfig requires loadBalancer.certificateArn when the stack manages no zone
+        raise ValueError("loadBalancer.certificateArn is required when the stack manages no DNS zone")
+    validation = aws.acm.CertificateValidation(
+        "web-certificate", certificate_arn=web_tier.certificate_arn, validation_record_fqdns=[fqdn], opts=child
+    )
+    web_tier.serve_https(validation.certificate_arn)
+    ctx.outputs["loadBalancerCertificateValidationRecord"] = record
 
 
 def services(config: Any) -> list[ServiceSpec]:

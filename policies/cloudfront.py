@@ -84,8 +84,19 @@ def access_logs(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
 
 
 def default_root_object(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
-    if not get(subject.props, "defaultRootObject"):
-        yield "defaultRootObject is not set (a request for / would list or forward the origin root)"
+    """Only where / reaches a bucket: a dynamic origin renders its own home page, and a root object there would
+    make CloudFront ask it for /index.html instead (a 404 on the home page of most shops)."""
+    if get(subject.props, "defaultRootObject"):
+        return
+    origins = list(items(get(subject.props, "origins")))
+    buckets = [o for o in origins if _is_s3_origin(o)]
+    if not buckets:
+        return
+    if len(buckets) < len(origins):  # mixed: which one serves / decides (unknown until the target is known)
+        target = get(subject.props, "defaultCacheBehavior", "targetOriginId")
+        if not any(get(o, "originId") == target for o in buckets):
+            return
+    yield "defaultRootObject is not set and / is served from an S3 origin (a request for / would list or 403)"
 
 
 def _hsts_problem(policy: Subject, min_age: int) -> str | None:
@@ -191,10 +202,13 @@ CONTROLS = (
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
-        id="CFD-08", title="CloudFront has a default root object", severity=Severity.LOW, resource_types=_TYPES,
-        check=default_root_object,
-        description="Without a default root object a request for / is forwarded to the origin root.",
-        remediation="Set defaultRootObject (e.g. index.html).",
+        id="CFD-08", title="CloudFront serving / from S3 has a default root object", severity=Severity.LOW,
+        resource_types=_TYPES, check=default_root_object,
+        description="When the default behavior targets an S3 origin, a request for / without a default root object "
+                    "asks the bucket for its root. A dynamic (custom) origin serves / itself and needs none: unlike "
+                    "CKV_AWS_305, which requires one on every distribution, a distribution whose / reaches a "
+                    "custom origin passes (a root object there makes CloudFront ask the shop for /index.html).",
+        remediation="Set defaultRootObject (e.g. index.html) on distributions whose default origin is a bucket.",
         sources=("FSBP CloudFront.1", "CKV_AWS_305"),
         enforcement=Enforcement.ADVISORY,
     ),

@@ -2,7 +2,8 @@
 (NET-01, NET-02), and the engine `rollout reach` prints.
 
 From security groups (inline `ingress`/`egress`, `aws:vpc` ingress/egress rule resources, `aws:ec2` security
-group rules; sources by CIDR, by referenced group, by prefix list, `self`), what carries which group (load
+group rules; sources by CIDR, by referenced group, by prefix list, `self`; a CIDR inside Cloudflare's published edge
+ranges, `components/data/cloudflare-ips.json`, admits the CDN, not the internet), what carries which group (load
 balancers, launch templates and instances, ElastiCache groups and clusters, RDS instances, interface VPC
 endpoints), exposure (`internal` load balancers, `publiclyAccessible`, public IPs) and the links into the VPC (a
 peering connection with routes to the peer's range, a site-to-site VPN with propagated or static routes), and
@@ -17,10 +18,13 @@ security groups in these programs); ports are reported, not matched against list
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from policies.core import Control, Enforcement, Severity, Subject
@@ -309,11 +313,33 @@ def _public(cidr: str) -> bool:
     return network.prefixlen == 0 or not network.is_private
 
 
+@functools.cache
+def _cdn_ranges() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Cloudflare's published edge ranges, as shipped (dated) in `components/data/cloudflare-ips.json`."""
+    path = Path(__file__).resolve().parents[1] / "components" / "data" / "cloudflare-ips.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    return tuple(ipaddress.ip_network(c) for c in [*data.get("ipv4", []), *data.get("ipv6", [])])
+
+
+def _cdn_range(cidr: str) -> bool:
+    """A CIDR inside Cloudflare's published edge ranges: it admits the CDN, not the whole internet."""
+    try:
+        network = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+    return any(network.version == r.version and network.subnet_of(r) for r in _cdn_ranges())  # type: ignore[arg-type]
+
+
 def _admits(rule: Rule, source: Node, vpc_cidrs: Sequence[str]) -> str | None:
     """How `rule` admits `source`, or None."""
     if source.kind in ("internet", "cdn"):
-        if any(_public(c) for c in rule.cidrs):
+        if any(_public(c) and not _cdn_range(c) for c in rule.cidrs):
             return "public CIDR"
+        if source.kind == "cdn" and any(_cdn_range(c) for c in rule.cidrs):
+            return "CDN ranges"
         if source.kind == "cdn" and rule.prefix_lists:
             return "prefix list"
         return None

@@ -1,4 +1,5 @@
-"""Two inventories → what `pulumi up` would add, update, replace and remove, and which of it loses data.
+"""Two inventories → what `pulumi up` would add, update, replace and remove, which of it loses data, and which
+of it moves visitors (traffic switches, `rollout.analysis.switches`).
 
 The one engine for "what changed": `rollout plan` (its counts and rows), `rollout diff` and the pull-request
 comment all read a `Diff` from `diff_inventories`. A resource is updated when an input or a resource option that
@@ -17,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rollout.analysis.switches import TrafficSwitch, traffic_switches
 from rollout.model.inventory import UNKNOWN, Inventory, Resource, Secret
 
 TF = "terraform-provider-aws internal/service/"
@@ -201,6 +203,7 @@ class Diff:
     replaced: tuple[Entry, ...]
     removed: tuple[Entry, ...]
     order: tuple[str, ...] = ()  # URNs of the newer run, in registration order
+    switches: tuple[TrafficSwitch, ...] = ()
 
     @property
     def data_loss(self) -> list[str]:
@@ -232,6 +235,7 @@ class Diff:
             "replaced": [e.to_json(with_changes=True) for e in self.replaced],
             "removed": [e.to_json(with_changes=False) for e in self.removed],
             "data_loss": self.data_loss,
+            "traffic_switches": [s.to_json() for s in self.switches],
             "failures": self.failures,
             "risks": [{"urn": e.urn, "name": e.name, **w.to_json()} for e, w in self.warnings],
         }
@@ -269,7 +273,8 @@ def diff_inventories(before: Inventory | None, after: Inventory) -> Diff:
                                    data_loss=holds_data(old[urn]) and holds_data(resource), warnings=warnings))
         else:
             updated.append(_entry(resource, changes=changes, warnings=warnings))
-    return Diff(added, tuple(updated), tuple(replaced), removed, tuple(new))
+    return Diff(added, tuple(updated), tuple(replaced), removed, tuple(new),
+                traffic_switches(before, after) if before is not None else ())
 
 
 def option_changes(old: Resource, new: Resource) -> Iterator[Change]:

@@ -59,6 +59,7 @@ class Plan:
             "added": list(self.added),
             "changed": list(self.changed),
             "removed": list(self.removed),
+            "manualSteps": manual_steps(self.current, self.phase),
             "outputs": encode_value(self.current.outputs),
             **({"remoteComponents": self.current.remote_components()} if self.current.remote_components() else {}),
         }
@@ -91,6 +92,19 @@ def phase_summary(inventory: Inventory, added: tuple[str, ...] = ()) -> list[dic
     new = Counter(r.phase for r in inventory.custom_resources() if r.urn in added_urns)
     phases = sorted(k for k in counts if k is not None) + ([None] if None in counts else [])
     return [{"number": p, "title": titles.get(p), "resources": counts[p], "added": new[p]} for p in phases]
+
+
+def manual_steps(inventory: Inventory, phase: int | None) -> list[str]:
+    """The steps done by hand at `phase` (the highest built phase when the stack sets none), as its phase component
+    declares them (input `manualSteps`)."""
+    if phase is None:
+        numbers = [r.inputs.get("phase") for r in inventory if ":phases:" in r.type]
+        phase = max((n for n in numbers if isinstance(n, int)), default=None)
+    for resource in inventory:
+        if ":phases:" in resource.type and resource.inputs.get("phase") == phase:
+            steps = resource.inputs.get("manualSteps") or []
+            return [str(step) for step in steps] if isinstance(steps, (list, tuple)) else []
+    return []
 
 
 def components_by_phase(inventory: Inventory) -> dict[int | None, dict[str | None, Counter[str]]]:

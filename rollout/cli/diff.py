@@ -1,4 +1,5 @@
-"""`rollout diff`: what applying phase N would add, update, replace and remove, and whether it loses data."""
+"""`rollout diff`: what applying phase N would add, update, replace and remove, whether it loses data, and which
+changes move visitors (traffic switches)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ def diff(
             "reject a change (the apply would stop half-way).",
         ),
     ] = False,
+    fail_on_traffic_switch: Annotated[
+        bool,
+        typer.Option("--fail-on-traffic-switch", help="Exit 1 when a change moves visitors (DNS answer, origin, path "
+                     "target)."),
+    ] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="table, json or markdown.")] = Format.table,
     quiet: Quiet = False,
     no_cache: NoCache = False,
@@ -57,7 +63,7 @@ def diff(
     warn(run.warnings)
     result = run.diff
     _render(run, output)
-    if fail_on_data_loss and (result.data_loss or result.failures):
+    if (fail_on_data_loss and (result.data_loss or result.failures)) or (fail_on_traffic_switch and result.switches):
         raise typer.Exit(1)
 
 

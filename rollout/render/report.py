@@ -21,6 +21,19 @@ SEVERITY_ORDER = {"error": -1, "critical": 0, "high": 1, "medium": 2, "low": 3, 
 TOP_FINDINGS = 5
 
 
+def _manual_steps_table(plan: Plan, console: Any) -> None:
+    from rich.markup import escape
+
+    from rollout.analysis.plan import manual_steps
+
+    steps = manual_steps(plan.current, plan.phase)
+    if steps:
+        label = plan.phase if plan.phase is not None else "the last phase"
+        console.print(f"[bold]By hand at phase {label}[/bold] (docs/journey.md):")
+        for number, step in enumerate(steps, start=1):
+            console.print(f"  {number}. {escape(step)}")
+
+
 def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[Any, Any] | None = None) -> None:
     from rich.table import Table
 
@@ -51,6 +64,7 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
         totals.append(("≥ " if is_lower_bound(after) else "") + f"${cents(after.total_monthly):,.2f}")
     summary.add_row(*totals)
     console.print(summary)
+    _manual_steps_table(plan, console)
 
     resources = Table(title="Resources by phase and component" + ("" if detail else " (use --detail for each)"),
                       title_justify="left")
@@ -128,8 +142,15 @@ def plan_markdown(plan: Plan, *, cost: Any = None, findings: Any = None, diagram
     changes = plan.changes if plan.previous is not None else None
     if changes is not None and changes.data_loss:
         lines += _data_loss_markdown(changes)
+    if changes is not None and changes.switches:
+        lines += _switches_markdown(changes)
     if changes is not None and changes.warnings:
         lines += _risks_markdown(changes)
+    from rollout.analysis.plan import manual_steps
+
+    steps = manual_steps(current, plan.phase)
+    if steps:
+        lines += [f"**By hand at phase {phase}:**", ""] + [f"{n}. {step}" for n, step in enumerate(steps, 1)] + [""]
     lines += ["| Phase | Title | Resources | New |", "|---:|---|---:|---:|"]
     for row in phase_summary(current, plan.added):
         lines.append(f"| {row['number'] if row['number'] is not None else '–'} | {row['title'] or ''} | "
@@ -186,6 +207,15 @@ def _data_loss_markdown(changes: Any) -> list[str]:
             why = f"replaced because {', '.join(f'`{p}`' for p in entry.replace_paths)} changed" \
                 if entry.replace_paths else "removed"
             lines.append(f"> - `{entry.name}` ({short_type(entry.type)}): {why}")
+    return lines + [""]
+
+
+def _switches_markdown(changes: Any) -> list[str]:
+    lines = ["> [!WARNING]", f"> **Traffic switch:** {len(changes.switches)} change(s) move visitors. Apply only after "
+             "its gate passed (`rollout gate`), and know the way back.", ">"]
+    for switch in changes.switches:
+        lines.append(f"> - `{_cell(switch.name)}` ({switch.kind}, `{switch.setting}`): "
+                     f"{_cell(switch.where)}: {_cell(switch.old)} → {_cell(switch.new)}")
     return lines + [""]
 
 
@@ -321,6 +351,8 @@ def diff_markdown(changes: Any, title: str) -> str:
              f"**±{len(changes.replaced)}** replaced, **-{len(changes.removed)}** removed.", ""]
     if changes.data_loss:
         lines += _data_loss_markdown(changes)
+    if changes.switches:
+        lines += _switches_markdown(changes)
     if changes.warnings:
         lines += _risks_markdown(changes)
     if changes.updated or changes.replaced or changes.removed:
@@ -368,6 +400,9 @@ def diff_table(changes: Any, console: Any, title: str) -> None:
         console.print(f"[red bold]Data loss:[/red bold] {len(changes.data_loss)} stateful resource(s) would be "
                       "replaced or removed: " + escape(", ".join(e.name for e in (*changes.replaced, *changes.removed)
                                                                  if e.data_loss)))
+    for switch in changes.switches:
+        console.print(f"[yellow bold]Traffic switch[/yellow bold] ({switch.kind}, {switch.setting}) "
+                      f"{escape(switch.name)}: {escape(switch.describe())}")
 
 
 def around_difference(old: str, new: str, limit: int = 100, context: int = 24) -> tuple[str, str]:
@@ -396,3 +431,26 @@ def _plain(value: Any) -> str:
     import json
 
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Gate renderings (rollout gate)
+
+
+def gate_table(result: Any, console: Any, stack: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"{stack}: gate of {result.switch}", title_justify="left")
+    table.add_column("")
+    table.add_column("Check")
+    table.add_column("Detail")
+    for check in result.checks:
+        table.add_row("[green]ok[/green]" if check.ok else "[red]FAIL[/red]", escape(check.name), escape(check.detail))
+    console.print(table)
+    if result.ok:
+        console.print(f"[green bold]Gate holds:[/green bold] set sme-rollout:switches.{result.switch}: true, "
+                      "then `rollout diff --fail-on-traffic-switch` shows the switch.")
+    else:
+        console.print(f"[red bold]Gate fails:[/red bold] {len(result.failures)} of {len(result.checks)} checks; "
+                      f"leave switches.{result.switch} off.")

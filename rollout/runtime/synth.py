@@ -39,8 +39,10 @@ _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
 _ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
 _UNKNOWNS = {
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421", "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 }
 
@@ -48,8 +50,14 @@ _loaded_program: Path | None = None
 _program_modules: set[str] = set()
 
 
-def synthesize(program_dir: Path | str, stack: str, *, phase: int | None = None,
-               stack_file: StackFile | None = None, time_limit: float | None = None) -> Inventory:
+def synthesize(
+    program_dir: Path | str,
+    stack: str,
+    *,
+    phase: int | None = None,
+    stack_file: StackFile | None = None,
+    time_limit: float | None = None,
+) -> Inventory:
     """Run the program of `program_dir` for `stack` (optionally forcing `<project>:phase`) and record it. A run
     longer than `time_limit` seconds (None: ROLLOUT_TIMEOUT or DEFAULT_TIME_LIMIT; 0: no limit) is stopped and
     reported as a ProgramError."""
@@ -81,11 +89,17 @@ def _run(stack_file: StackFile, overrides: Mapping[str, Any], time_limit: float 
             raise _Stopped(error) from error
 
     try:
-        with _program_environment(stack_file.project.directory), program_output_to_stderr(), \
-                sandbox_time_limit(limit):
-            resources, outputs = _record(run_main, project=stack_file.project_name, stack=stack_file.stack,
-                                         config=config, secret_keys=secret_keys, region=stack_file.region,
-                                         stack_references=stack_file.settings.stack_references, limits=limits)
+        with _program_environment(stack_file.project.directory), program_output_to_stderr(), sandbox_time_limit(limit):
+            resources, outputs = _record(
+                run_main,
+                project=stack_file.project_name,
+                stack=stack_file.stack,
+                config=config,
+                secret_keys=secret_keys,
+                region=stack_file.region,
+                stack_references=stack_file.settings.stack_references,
+                limits=limits,
+            )
     except UserError:
         raise
     except ProgramError as error:
@@ -94,14 +108,23 @@ def _run(stack_file: StackFile, overrides: Mapping[str, Any], time_limit: float 
         cause = error.cause if isinstance(error, _Stopped) else error
         discard_event_loop()
         if isinstance(cause, RunTimeout):
-            raise ProgramError(f"program {program} for stack {stack_file.stack}: {cause} (--timeout SECONDS or "
-                               f"ROLLOUT_TIMEOUT=SECONDS raises the limit; 0 means none)") from None
-        raise ProgramError(f"program {program} for stack {stack_file.stack} called sys.exit({cause.code!s}) "
-                           f"before it finished{_exit_location(cause, stack_file)}") from None
+            raise ProgramError(
+                f"program {program} for stack {stack_file.stack}: {cause} (--timeout SECONDS or "
+                f"ROLLOUT_TIMEOUT=SECONDS raises the limit; 0 means none)"
+            ) from None
+        raise ProgramError(
+            f"program {program} for stack {stack_file.stack} called sys.exit({cause.code!s}) "
+            f"before it finished{_exit_location(cause, stack_file)}"
+        ) from None
     except Exception as error:  # noqa: BLE001 - any failure of the program is reported, naming it
         raise _program_failure(error, stack_file, limits) from None
-    return Inventory(project=stack_file.project_name, stack=stack_file.stack,
-                     phase=_configured_phase(stack_file, overrides), resources=resources, outputs=outputs)
+    return Inventory(
+        project=stack_file.project_name,
+        stack=stack_file.stack,
+        phase=_configured_phase(stack_file, overrides),
+        resources=resources,
+        outputs=outputs,
+    )
 
 
 class _Stopped(Exception):  # noqa: N818 - carries the program's sys.exit or the time limit
@@ -116,18 +139,33 @@ def _program_label(stack_file: StackFile) -> str:
     return stack_file.project_name if where == "." else f"{stack_file.project_name} (at {where})"
 
 
-def synthesize_function(program: Callable[[], Any], *, project: str = "test", stack: str = "test",
-                        config: Mapping[str, Any] | None = None, region: str = "ap-southeast-1") -> Inventory:
+def synthesize_function(
+    program: Callable[[], Any],
+    *,
+    project: str = "test",
+    stack: str = "test",
+    config: Mapping[str, Any] | None = None,
+    region: str = "ap-southeast-1",
+) -> Inventory:
     """Run a Python callable as the program (for tests of components): every output awaited, state reset first."""
     engine_config = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
-    resources, outputs = _record(program, project=project, stack=stack, config=engine_config, secret_keys=[],
-                                 region=region)
+    resources, outputs = _record(
+        program, project=project, stack=stack, config=engine_config, secret_keys=[], region=region
+    )
     return Inventory(project=project, stack=stack, phase=None, resources=resources, outputs=outputs)
 
 
-def _record(program: Callable[[], Any], *, project: str, stack: str, config: dict[str, str],
-            secret_keys: list[str], region: str, stack_references: Mapping[str, Mapping[str, Any]] | None = None,
-            limits: list[str] | None = None) -> tuple[tuple[Resource, ...], dict[str, Any]]:
+def _record(
+    program: Callable[[], Any],
+    *,
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    secret_keys: list[str],
+    region: str,
+    stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+    limits: list[str] | None = None,
+) -> tuple[tuple[Resource, ...], dict[str, Any]]:
     """Reset the SDK's global state, run `program` under the recording mocks, await everything it started.
 
     `stack_references` answers StackReference outputs (stack name -> outputs); `limits` collects what the offline
@@ -148,16 +186,18 @@ def _record(program: Callable[[], Any], *, project: str, stack: str, config: dic
     pulumi_settings.reset_options(project=project, stack=stack, preview=True)
     set_all_config(config, secret_keys)
     monitor = _recording_monitor_class()(_ProgramMocks(region, stack_references or {}))
-    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor,
-                           logger=diagnostics.logger)
+    pulumi_mocks.set_mocks(
+        monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor, logger=diagnostics.logger
+    )
     if limits is not None:
         monitor.mocks.limits = limits
     _sync_await(run_pulumi_func(program))
     root = pulumi_settings.get_root_resource()
     outputs = _sync_await(_resolve_outputs(getattr(root, "outputs", {})))
     if monitor.duplicates:
-        raise ProgramError(f"duplicate URNs (the engine would reject them): "
-                           f"{', '.join(sorted(set(monitor.duplicates)))}")
+        raise ProgramError(
+            f"duplicate URNs (the engine would reject them): {', '.join(sorted(set(monitor.duplicates)))}"
+        )
     if diagnostics.errors:
         raise ProgramError("the program logged errors: " + "; ".join(diagnostics.errors))
     return tuple(_in_tree_order(_with_phases(monitor.records))), outputs
@@ -306,14 +346,23 @@ def _program_failure(error: BaseException, stack_file: StackFile, limits: list[s
     program = _program_label(stack_file)
     undecrypted = sorted(k for k in stack_file.secure_keys if k not in stack_file.offline_values)
     if limits:
-        return OfflineLimitError(f"program {program}, stack {stack_file.stack}: the offline runtime cannot answer "
-                                 f"{'; '.join(sorted(set(limits)))}; the program then failed: {failure}")
+        return OfflineLimitError(
+            f"program {program}, stack {stack_file.stack}: the offline runtime cannot answer "
+            f"{'; '.join(sorted(set(limits)))}; the program then failed: {failure}"
+        )
     if undecrypted and SECURE_PLACEHOLDER in str(error):
         return OfflineLimitError(
             f"program {program}, stack {stack_file.stack}: secure value(s) {', '.join(undecrypted)} cannot be "
-            f"decrypted offline (give stand-ins in rollout:offlineValues); the program then failed: {failure}")
-    hint = (f" (secure value(s) {', '.join(undecrypted)} are placeholders offline: give stand-ins in "
-            f"rollout:offlineValues)") if undecrypted else ""
+            f"decrypted offline (give stand-ins in rollout:offlineValues); the program then failed: {failure}"
+        )
+    hint = (
+        (
+            f" (secure value(s) {', '.join(undecrypted)} are placeholders offline: give stand-ins in "
+            f"rollout:offlineValues)"
+        )
+        if undecrypted
+        else ""
+    )
     return ProgramError(f"program {program} failed for stack {stack_file.stack}: {failure}{hint}")
 
 
@@ -387,32 +436,43 @@ def _recording_monitor_class() -> type:
                 # is none, so it has no outputs (unknown under preview) rather than its inputs echoed back.
                 resource_id, state = "", {}
             else:
-                resource_id, state = self.mocks.new_resource(MockResourceArgs(
-                    typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
-                    resource_id=request.importId, custom=request.custom or False,
-                    transforms=_resolve_callbacks(request.transforms)))
+                resource_id, state = self.mocks.new_resource(
+                    MockResourceArgs(
+                        typ=request.type,
+                        name=request.name,
+                        inputs=inputs,
+                        provider=request.provider,
+                        resource_id=request.importId,
+                        custom=request.custom or False,
+                        transforms=_resolve_callbacks(request.transforms),
+                    )
+                )
             obj_proto = _sync_await(rpc.serialize_properties(state, {}))
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
             response = resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj_proto)
             if urn in self.seen:
                 self.duplicates.append(urn)
             self.seen.add(urn)
-            self.records.append(Resource(
-                urn=urn,
-                type=request.type,
-                name=request.name,
-                custom=bool(request.custom),
-                parent=request.parent if request.parent and "::pulumi:pulumi:Stack::" not in request.parent else None,
-                inputs=_decode_struct(request.object),
-                protect=bool(request.protect),
-                retain_on_delete=bool(request.retainOnDelete),
-                dependencies=tuple(request.dependencies),
-                property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
-                provider=_provider_urn(request.provider),
-                ignore_changes=tuple(request.ignoreChanges),
-                import_id=request.importId or None,
-                remote=bool(request.remote),
-            ))
+            self.records.append(
+                Resource(
+                    urn=urn,
+                    type=request.type,
+                    name=request.name,
+                    custom=bool(request.custom),
+                    parent=request.parent
+                    if request.parent and "::pulumi:pulumi:Stack::" not in request.parent
+                    else None,
+                    inputs=_decode_struct(request.object),
+                    protect=bool(request.protect),
+                    retain_on_delete=bool(request.retainOnDelete),
+                    dependencies=tuple(request.dependencies),
+                    property_dependencies={k: tuple(v.urns) for k, v in request.propertyDependencies.items()},
+                    provider=_provider_urn(request.provider),
+                    ignore_changes=tuple(request.ignoreChanges),
+                    import_id=request.importId or None,
+                    remote=bool(request.remote),
+                )
+            )
             return response
 
         def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
@@ -591,8 +651,13 @@ def _suffix(*parts: str) -> str:
 def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
     package, module, _ = (type_.split(":") + ["", ""])[:3]
     service = module.split("/")[0] or package
-    physical = inputs.get("name") or inputs.get("bucket") or inputs.get("identifier") \
-        or inputs.get("replicationGroupId") or f"{name}-{_suffix(type_, name)}"
+    physical = (
+        inputs.get("name")
+        or inputs.get("bucket")
+        or inputs.get("identifier")
+        or inputs.get("replicationGroupId")
+        or f"{name}-{_suffix(type_, name)}"
+    )
     physical = physical if isinstance(physical, str) else f"{name}-{_suffix(type_, name)}"
     resource_id = (
         physical
@@ -644,19 +709,54 @@ def _computed_outputs(type_: str, name: str, inputs: dict[str, Any], region: str
         "endpointArn": f"arn:aws:dms:{region}:{ACCOUNT_ID}:endpoint:{physical}",
         "replicationTaskArn": f"arn:aws:dms:{region}:{ACCOUNT_ID}:task:{physical}",
         "certificateArn": f"arn:aws:dms:{region}:{ACCOUNT_ID}:cert:{physical}",
-        "publicIp": "203.0.113." + str(int(_suffix(type_, name, 'ip'), 16) % 250 + 1),
+        "publicIp": "203.0.113." + str(int(_suffix(type_, name, "ip"), 16) % 250 + 1),
     }
-    computed = {k: v for k, v in computed.items()
-                if v is not None and service in _SERVICE_OUTPUTS.get(k, (service,))}
+    computed = {k: v for k, v in computed.items() if v is not None and service in _SERVICE_OUTPUTS.get(k, (service,))}
+    computed.update(_type_outputs(type_, name, inputs))
     return resource_id, {**computed, **inputs}
 
 
+def _type_outputs(type_: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Outputs only one resource type computes, that programs wire further (validation records, nameservers, a
+    generated secret): without them the wiring silently vanishes offline."""
+    if type_ == "aws:acm/certificate:Certificate":
+        domains = [
+            inputs.get("domainName") or f"{name}.example.internal",
+            *(inputs.get("subjectAlternativeNames") or []),
+        ]
+        return {
+            "domainValidationOptions": [
+                {
+                    "domainName": domain,
+                    "resourceRecordName": f"_{_suffix(name, domain)}.{domain.removeprefix('*.')}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": f"_{_suffix(name, domain, 'value')}.mock.acm-validations.aws.",
+                }
+                for domain in domains
+            ]
+        }
+    if type_ == "aws:route53/record:Record":
+        return {"fqdn": str(inputs.get("name") or name).rstrip(".")}
+    if type_ == "cloudflare:index/zone:Zone":
+        return {"nameServers": [f"{word}.ns.cloudflare.com" for word in ("ada", "bob")], "status": "pending"}
+    if type_ == "random:index/randomPassword:RandomPassword":
+        length = int(inputs.get("length") or 16)
+        return {"result": (hashlib.sha256(name.encode()).hexdigest() * 4)[:length]}
+    return {}
+
+
 _SERVICE_OUTPUTS: dict[str, tuple[str, ...]] = {
-    "replicationInstanceArn": ("dms",), "endpointArn": ("dms",), "replicationTaskArn": ("dms",),
-    "certificateArn": ("dms",), "publicIp": ("ec2",),
-    "bucketDomainName": ("s3",), "bucketRegionalDomainName": ("s3",),
-    "primaryEndpointAddress": ("elasticache",), "readerEndpointAddress": ("elasticache",),
-    "masterUserSecrets": ("rds",), "resourceId": ("rds",),
+    "replicationInstanceArn": ("dms",),
+    "endpointArn": ("dms",),
+    "replicationTaskArn": ("dms",),
+    "certificateArn": ("dms",),
+    "publicIp": ("ec2",),
+    "bucketDomainName": ("s3",),
+    "bucketRegionalDomainName": ("s3",),
+    "primaryEndpointAddress": ("elasticache",),
+    "readerEndpointAddress": ("elasticache",),
+    "masterUserSecrets": ("rds",),
+    "resourceId": ("rds",),
     "arnSuffix": ("lb", "alb"),
     "keyId": ("kms",),
     "prometheusEndpoint": ("amp",),
@@ -673,8 +773,12 @@ def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, A
         names = [f"{region}{z}" for z in "abc"]
         return {"names": names, "zoneIds": [f"{region[:3]}-az{i}" for i in range(1, 4)], "id": region}
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline", "userId": "OFFLINE",
-                "id": ACCOUNT_ID}
+        return {
+            "accountId": ACCOUNT_ID,
+            "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline",
+            "userId": "OFFLINE",
+            "id": ACCOUNT_ID,
+        }
     if token in ("aws:index/getRegion:getRegion", "aws:index/region:getRegion"):
         return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
     if token == "aws:index/getPartition:getPartition":
@@ -686,6 +790,24 @@ def _invoke_result(token: str, args: dict[str, Any], region: str) -> dict[str, A
     if token == "aws:ec2/getAmi:getAmi":
         typed = data_source_result(token, args, region) or dict(args)
         return {**typed, "id": "ami-0123456789abcdef0", "imageId": "ami-0123456789abcdef0", "architecture": "arm64"}
+    if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+        typed = data_source_result(token, args, region) or dict(args)
+        return {
+            **typed,
+            "id": f"pl-{_suffix(token, str(args.get('name')))}",
+            "name": args.get("name"),
+            "addressFamily": "IPv4",
+            "maxEntries": 55,
+        }
+    if token == "cloudflare:index/getZone:getZone":
+        typed = data_source_result(token, args, region) or dict(args)
+        return {
+            **typed,
+            "id": args.get("zoneId"),
+            "zoneId": args.get("zoneId"),
+            "status": "active",
+            "nameServers": ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"],
+        }
     if token == "aws:iam/getPolicyDocument:getPolicyDocument":
         return {"json": _policy_document_json(args), "id": "policy-document"}
     return data_source_result(token, args, region)
@@ -700,8 +822,12 @@ def _policy_document_json(args: dict[str, Any]) -> str:
         rendered: dict[str, Any] = {"Effect": statement.get("effect", "Allow")}
         if statement.get("sid"):
             rendered["Sid"] = statement["sid"]
-        for key, out in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"),
-                         ("notResources", "NotResource")):
+        for key, out in (
+            ("actions", "Action"),
+            ("notActions", "NotAction"),
+            ("resources", "Resource"),
+            ("notResources", "NotResource"),
+        ):
             if statement.get(key):
                 rendered[out] = statement[key]
         for key, out in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):

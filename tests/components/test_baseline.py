@@ -13,9 +13,14 @@ def _build(synth, **overrides):
     return synth(lambda: Baseline("base", BaselineArgs(**args)))
 
 
-def _one(inventory, type_):
-    (resource,) = inventory.of_type(type_)
+def _one(inventory, type_, name=None):
+    (resource,) = [r for r in inventory.of_type(type_) if name is None or r.name == name]
     return resource
+
+
+def _alert_subscriptions(inventory):
+    return [r for r in inventory.of_type("aws:sns/topicSubscription:TopicSubscription")
+            if r.name.startswith("base-alerts-email")]
 
 
 @pytest.fixture(scope="module")
@@ -30,24 +35,24 @@ def inventory():
 def test_every_child_is_parented_to_the_component(inventory):
     component = _one(inventory, "sme-rollout:baseline:Baseline")
     children = [r for r in inventory if r.custom]
-    assert len(children) == 17
+    assert len(children) == 24  # 17 + the us-east-1 provider, uptime key, topic, policy, 2 emails, alarm
     assert {r.parent for r in children} == {component.urn}
     assert all(r.name.startswith("base-") for r in children)
 
 
 def test_alert_topic_is_encrypted_and_only_account_services_publish(inventory):
-    key = _one(inventory, "aws:kms/key:Key")
+    key = _one(inventory, "aws:kms/key:Key", "base-key")
     assert key.inputs["enableKeyRotation"] is True and key.inputs["deletionWindowInDays"] == 30
-    topic = _one(inventory, "aws:sns/topic:Topic")
+    topic = _one(inventory, "aws:sns/topic:Topic", "base-alerts")
     assert topic.inputs["kmsMasterKeyId"].startswith("arn:aws:kms:ap-southeast-1:123456789012:base-key")
     assert topic.inputs["kmsMasterKeyId"] == _one(inventory, "aws:cloudtrail/trail:Trail").inputs["kmsKeyId"]
-    policy = json.loads(_one(inventory, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
+    policy = json.loads(_one(inventory, "aws:sns/topicPolicy:TopicPolicy", "base-alerts-policy").inputs["policy"])
     allow, deny = policy["Statement"]
     assert allow["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     assert set(allow["Principal"]["Service"]) == {"budgets.amazonaws.com", "costalerts.amazonaws.com",
                                                   "cloudwatch.amazonaws.com"}
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    emails = {r.inputs["endpoint"] for r in inventory.of_type("aws:sns/topicSubscription:TopicSubscription")}
+    emails = {r.inputs["endpoint"] for r in _alert_subscriptions(inventory)}
     assert emails == {"ops@example.vn", "cto@example.vn"}
 
 
@@ -57,7 +62,7 @@ def test_budget_alerts_on_actual_and_forecast_for_each_threshold(inventory):
     assert budget["limitAmount"] == "300.00" and budget["limitUnit"] == "USD"
     pairs = sorted((n["threshold"], n["notificationType"]) for n in budget["notifications"])
     assert pairs == [(80, "ACTUAL"), (80, "FORECASTED"), (100, "ACTUAL"), (100, "FORECASTED")]
-    topic_arn = inventory.of_type("aws:sns/topicSubscription:TopicSubscription")[0].inputs["topic"]
+    topic_arn = _alert_subscriptions(inventory)[0].inputs["topic"]
     assert topic_arn.startswith("arn:aws:sns:")
     assert all(n["subscriberSnsTopicArns"] == [topic_arn] for n in budget["notifications"])
     assert all(n["subscriberEmailAddresses"] == ["ops@example.vn", "cto@example.vn"] for n in budget["notifications"])
@@ -68,7 +73,7 @@ def test_cost_anomalies_go_to_the_topic(inventory):
     assert (monitor["monitorType"], monitor["monitorDimension"]) == ("DIMENSIONAL", "SERVICE")
     subscription = _one(inventory, "aws:costexplorer/anomalySubscription:AnomalySubscription").inputs
     assert subscription["frequency"] == "IMMEDIATE"
-    topic_arn = inventory.of_type("aws:sns/topicSubscription:TopicSubscription")[0].inputs["topic"]
+    topic_arn = _alert_subscriptions(inventory)[0].inputs["topic"]
     assert subscription["subscribers"] == [{"type": "SNS", "address": topic_arn}]
     assert subscription["thresholdExpression"]["dimension"]["values"] == ["20"]
 
@@ -143,7 +148,7 @@ def test_trail_is_multi_region_validated_encrypted_and_waits_for_the_policy(inve
 
 
 def test_kms_key_lets_cloudtrail_and_logs_use_it_from_this_account_only(inventory):
-    policy = json.loads(_one(inventory, "aws:kms/key:Key").inputs["policy"])
+    policy = json.loads(_one(inventory, "aws:kms/key:Key", "base-key").inputs["policy"])
     services = {s["Principal"]["Service"] for s in policy["Statement"] if "Service" in s["Principal"]}
     assert {"cloudtrail.amazonaws.com", "logs.ap-southeast-1.amazonaws.com"} <= services
     assert all("Condition" in s for s in policy["Statement"] if "Service" in s["Principal"])
@@ -175,6 +180,33 @@ def test_args_are_frozen():
         args.production = True  # type: ignore[misc]
 
 
+def test_uptime_alarm_pages_from_us_east_1_on_a_topic_there(inventory):
+    """Regression: nobody was paged when the site was down (the health check had no alarm)."""
+    alarm = _one(inventory, "aws:cloudwatch/metricAlarm:MetricAlarm", "base-site-down")
+    check = _one(inventory, "aws:route53/healthCheck:HealthCheck")
+    assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("AWS/Route53", "HealthCheckStatus")
+    assert set(alarm.inputs["dimensions"]) == {"HealthCheckId"}
+    assert check.urn in alarm.property_dependencies["dimensions"]
+    assert alarm.inputs["comparisonOperator"] == "LessThanThreshold" and alarm.inputs["threshold"] == 1
+    assert alarm.inputs["treatMissingData"] == "breaching"
+    (provider,) = [r for r in inventory if r.type == "pulumi:providers:aws"]
+    assert provider.inputs["region"] == "us-east-1" and alarm.provider.startswith(provider.urn)
+    topic = _one(inventory, "aws:sns/topic:Topic", "base-uptime")
+    assert topic.provider.startswith(provider.urn) and topic.inputs["kmsMasterKeyId"]
+    key = _one(inventory, "aws:kms/key:Key", "base-uptime-key")
+    assert key.provider.startswith(provider.urn)
+    assert topic.urn in alarm.property_dependencies["alarmActions"]
+    emails = {r.inputs["endpoint"] for r in inventory.of_type("aws:sns/topicSubscription:TopicSubscription")
+              if r.name.startswith("base-uptime-email")}
+    assert emails == {"ops@example.vn", "cto@example.vn"}
+
+
+def test_in_us_east_1_the_alarm_uses_the_alert_topic(synth):
+    inventory = _build(synth, region="us-east-1")
+    alarm = _one(inventory, "aws:cloudwatch/metricAlarm:MetricAlarm", "base-site-down")
+    topic = _one(inventory, "aws:sns/topic:Topic", "base-alerts")
+    assert topic.urn in alarm.property_dependencies["alarmActions"]
+    assert not [r for r in inventory if r.type == "pulumi:providers:aws"]
 MONITOR_ARN = "arn:aws:ce::123456789012:anomalymonitor/0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
 
 

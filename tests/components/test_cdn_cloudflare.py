@@ -12,12 +12,27 @@ from components.cdn_cloudflare import (
     cache_expression,
     edge_ttl,
     image_optimisation,
+    imported_records,
     managed_waf_ruleset,
     rate_limit,
+    record_args,
 )
+from components.zone_file import parse_zone_text
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
-BASE = {"domain": "shop.example.vn", "zone_name": "example.vn", "origin": "origin.example.vn"}
+ZONE = """$TTL 3600
+@       IN SOA ns1.host.example.net. admin.example.vn. 1 7200 3600 1209600 300
+@       IN NS  ns1.host.example.net.
+@       IN MX  10 mx.mail.example.net.
+@       IN TXT "v=spf1 include:_spf.mail.example.net -all"
+shop    IN A   203.0.113.10
+origin  IN A   203.0.113.10
+_sip._tcp IN SRV 10 5 5060 sip.example.vn.
+sip     IN A   203.0.113.20
+@       IN CAA 0 issue "amazon.com"
+"""
+RECORDS = list(parse_zone_text(ZONE, "example.vn"))
+BASE = {"domain": "shop.example.vn", "zone_name": "example.vn", "origin": "origin.example.vn", "records": RECORDS}
 
 
 def _build(synth, **args):
@@ -77,10 +92,51 @@ def test_cache_rule_caches_static_files_and_the_asset_path(free):
     assert 'starts_with(http.request.uri.path, "/static/")' in rule["expression"]
 
 
-def test_site_record_is_proxied_to_the_origin(free):
-    (record,) = free.of_type("cloudflare:index/dnsRecord:DnsRecord")
-    assert (record.inputs["name"], record.inputs["type"], record.inputs["content"], record.inputs["proxied"]) == (
-        "shop.example.vn", "CNAME", "origin.example.vn", True)
+def _site(inventory):
+    (record,) = [r for r in inventory.of_type("cloudflare:index/dnsRecord:DnsRecord") if r.name == "cdn-site"]
+    return record.inputs
+
+
+def test_site_record_is_dns_only_until_the_dns_authority_switch(free, synth):
+    before = _site(free)
+    assert (before["name"], before["type"], before["content"], before["proxied"]) == (
+        "shop.example.vn", "CNAME", "origin.example.vn", False)
+    after = _site(_build(synth, proxied=True))
+    assert (after["content"], after["proxied"], after["ttl"]) == ("origin.example.vn", True, 1)
+
+
+def test_created_zone_holds_every_record_of_the_zone_file(free):
+    """Regression: the zone used to hold only the site's CNAME, so MX, SPF and every other name vanished."""
+    imported = {(r.inputs["name"], r.inputs["type"]): r.inputs
+                for r in free.of_type("cloudflare:index/dnsRecord:DnsRecord") if r.name != "cdn-site"}
+    assert set(imported) == {("example.vn", "MX"), ("example.vn", "TXT"), ("origin.example.vn", "A"),
+                             ("_sip._tcp.example.vn", "SRV"), ("sip.example.vn", "A"), ("example.vn", "CAA")}
+    assert imported[("example.vn", "MX")]["content"] == "mx.mail.example.net"
+    assert imported[("example.vn", "MX")]["priority"] == 10
+    assert imported[("example.vn", "TXT")]["content"] == '"v=spf1 include:_spf.mail.example.net -all"'
+    assert imported[("_sip._tcp.example.vn", "SRV")]["data"] == {"priority": 10, "weight": 5, "port": 5060,
+                                                                 "target": "sip.example.vn"}
+    # the origin the site record points at resolves inside the new zone (no Cloudflare error 1016)
+    assert imported[("origin.example.vn", "A")]["content"] == "203.0.113.10"
+    assert all(r.get("proxied") in (None, False) for r in imported.values())
+
+
+def test_the_site_names_own_address_records_are_replaced_by_the_site_record():
+    kept = imported_records(RECORDS, "shop.example.vn")
+    assert not [r for r in kept if r.name == "shop.example.vn"]
+    assert len(kept) == len(RECORDS) - 1
+
+
+def test_record_args_bound_ttl_and_keep_mx_priority():
+    (mx,) = [r for r in RECORDS if r.type == "MX"]
+    args = record_args(mx, "zone-1")
+    assert args["ttl"] == 3600 and args["priority"] == 10 and "proxied" not in args
+
+
+def test_site_name_with_other_records_is_rejected():
+    records = list(parse_zone_text(ZONE + "shop IN TXT \"verification\"\n", "example.vn"))
+    with pytest.raises(ValidationError, match="cannot share its name"):
+        CloudflareCdnArgs(**{**BASE, "account_id": ACCOUNT, "records": records})
 
 
 def test_children_are_parented_to_the_component(free):
@@ -98,9 +154,16 @@ def test_pro_plan_gets_the_full_managed_ruleset_and_polish(synth):
 
 
 def test_an_existing_zone_is_adopted_not_created(synth):
-    inventory = synth(lambda: CloudflareCdn("cdn", CloudflareCdnArgs(**BASE, zone_id="existing-zone")))
+    inventory = synth(lambda: CloudflareCdn("cdn", CloudflareCdnArgs(**{**BASE, "records": []},
+                                                                      zone_id="existing-zone")))
     assert inventory.of_type("cloudflare:index/zone:Zone") == []
     assert {r.inputs["zoneId"] for r in inventory if r.custom} == {"existing-zone"}
+    assert [r.name for r in inventory.of_type("cloudflare:index/dnsRecord:DnsRecord")] == ["cdn-site"]
+
+
+def test_a_zone_is_never_created_without_the_records():
+    with pytest.raises(ValidationError, match="loses them"):
+        CloudflareCdnArgs(**{**BASE, "records": []}, account_id=ACCOUNT)
 
 
 @pytest.mark.parametrize(("plan", "per_minute", "expected"), [

@@ -6,24 +6,30 @@ import re
 import pytest
 
 from components.web_tier import (
+    CLOUDFRONT_ORIGIN_FACING,
+    DIRECT_ACCESS_PRIORITY,
     GROUP_IGNORE_CHANGES,
     MAX_HEALTHY_PERCENT,
     MIN_HEALTHY_PERCENT,
+    ORIGIN_VERIFY_HEADER,
     TLS_POLICY,
     ServiceSpec,
     WebTier,
     WebTierArgs,
     app_role_name,
     architecture,
+    cloudflare_ranges,
     database_user_arn,
     ecr_lifecycle_policy,
     instance_distribution,
     instance_policy,
     refresh_preferences,
     routing,
+    rule_chunks,
     sizes,
 )
 
+CERTIFICATE = "arn:aws:acm:ap-southeast-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666"
 AMI = "ami-0a1b2c3d4e5f60718"
 SERVICES = [ServiceSpec(name="web", image_id=AMI, image="1.2.3"),
             ServiceSpec(name="api", path_patterns=["/api/*"], spot_percent=50, image_id=AMI,
@@ -62,9 +68,18 @@ def inventory():
 
     def program():
         tier = WebTier("web", _args())
+        tier.serve_https(CERTIFICATE)
         tier.create_scaling()
 
     return synthesize_function(program)
+
+
+@pytest.fixture(scope="module")
+def behind_cloudflare():
+    from rollout.runtime.synth import synthesize_function
+
+    return synthesize_function(lambda: WebTier("web", _args(cdn_provider="cloudflare", waf_mode="enforce",
+                                                            upload_paths=["/admin/upload"])))
 
 
 def _of(inventory, kind):
@@ -84,21 +99,77 @@ def test_http_redirects_and_https_uses_tls13_policy(inventory):
     (redirect,) = listeners[80]["defaultActions"]
     assert redirect["type"] == "redirect" and redirect["redirect"]["protocol"] == "HTTPS"
     assert listeners[443]["protocol"] == "HTTPS" and listeners[443]["sslPolicy"] == TLS_POLICY
-    assert listeners[443]["defaultActions"][0]["type"] == "forward"
+    assert listeners[443]["certificateArn"] == CERTIFICATE
+    # behind CloudFront, a request without the secret origin header is not from our distribution
+    assert listeners[443]["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"
 
 
-def test_path_rules_route_to_each_service(inventory):
-    (rule,) = _of(inventory, "aws:lb/listenerRule:ListenerRule")
-    assert rule["conditions"] == [{"pathPattern": {"values": ["/api/*"]}}] and rule["priority"] == 20
+def test_path_rules_route_to_each_service_only_with_the_origin_header(inventory):
+    rules = {r["priority"]: r for r in _of(inventory, "aws:lb/listenerRule:ListenerRule")}
+    assert sorted(rules) == [20, DIRECT_ACCESS_PRIORITY]
+    api, default = rules[20], rules[DIRECT_ACCESS_PRIORITY]
+    assert api["conditions"][0] == {"pathPattern": {"values": ["/api/*"]}}
+    assert api["conditions"][1]["httpHeader"]["httpHeaderName"] == ORIGIN_VERIFY_HEADER
+    assert [c for c in default["conditions"] if "httpHeader" in c] == default["conditions"]
+    assert default["actions"][0]["type"] == "forward"
+
+
+def test_no_https_listener_before_a_validated_certificate(behind_cloudflare):
+    ports = [r.inputs["port"] for r in behind_cloudflare.of_type("aws:lb/listener:Listener")]
+    assert ports == [80]
+    assert not behind_cloudflare.of_type("aws:lb/listenerRule:ListenerRule")
+
+
+def test_alb_admits_only_cloudfront_origin_facing_addresses(inventory):
+    (group,) = [r for r in inventory.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name == "web-alb"]
+    assert "ingress" not in group.inputs and "egress" not in group.inputs  # rule resources only
+    rules = [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+             if r.name.startswith("web-alb-")]
+    assert len(rules) == 1 and rules[0]["fromPort"] == rules[0]["toPort"] == 443
+    assert "cidrIpv4" not in rules[0] and "cidrIpv6" not in rules[0] and rules[0]["prefixListId"].startswith("pl-")
+    assert CLOUDFRONT_ORIGIN_FACING == "com.amazonaws.global.cloudfront.origin-facing"
+
+
+def test_alb_behind_cloudflare_admits_only_cloudflare_ranges(behind_cloudflare):
+    rules = [r.inputs for r in behind_cloudflare.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+             if r.name.startswith("web-alb-")]
+    ranges = cloudflare_ranges()
+    assert {r.get("cidrIpv4") or r.get("cidrIpv6") for r in rules} == set(ranges["ipv4"] + ranges["ipv6"])
+    assert all(r["fromPort"] == 443 for r in rules)
+    assert not any(r.get("cidrIpv4") == "0.0.0.0/0" or r.get("cidrIpv6") == "::/0" for r in rules)
+
+
+def test_no_security_group_mixes_inline_rules_with_rule_resources(inventory, behind_cloudflare):
+    for inv in (inventory, behind_cloudflare):
+        for group in inv.of_type("aws:ec2/securityGroup:SecurityGroup"):
+            assert "ingress" not in group.inputs and "egress" not in group.inputs, group.name
+
+
+def test_rate_limit_counts_the_forwarded_visitor_address(inventory, behind_cloudflare):
+    for inv, header in ((inventory, "X-Forwarded-For"), (behind_cloudflare, "CF-Connecting-IP")):
+        (acl,) = _of(inv, "aws:wafv2/webAcl:WebAcl")
+        rate = next(r for r in acl["rules"] if "rateBasedStatement" in r["statement"])
+        statement = rate["statement"]["rateBasedStatement"]
+        assert statement["aggregateKeyType"] == "FORWARDED_IP"
+        assert statement["forwardedIpConfig"]["headerName"] == header
+
+
+def test_rule_chunks_keep_five_condition_values():
+    assert rule_chunks(["/a/*", "/b/*", "/c/*", "/d/*", "/e/*"], header=True) == [
+        ["/a/*", "/b/*", "/c/*", "/d/*"], ["/e/*"]]
+    assert rule_chunks(["/a/*", "/b/*", "/c/*", "/d/*", "/e/*"], header=False) == [
+        ["/a/*", "/b/*", "/c/*", "/d/*", "/e/*"]]
 
 
 def test_waf_is_regional_with_managed_rules_and_rate_limit_and_associated(inventory):
     (acl,) = _of(inventory, "aws:wafv2/webAcl:WebAcl")
     assert acl["scope"] == "REGIONAL"
     names = [r["name"] for r in acl["rules"]]
-    assert "AWSManagedRulesCommonRuleSet" in names and "rate-limit-per-ip" in names
-    rate = next(r for r in acl["rules"] if r["name"] == "rate-limit-per-ip")
+    assert "AWSManagedRulesCommonRuleSet" in names and "rate-limit-per-visitor" in names
+    rate = next(r for r in acl["rules"] if r["name"] == "rate-limit-per-visitor")
     assert rate["statement"]["rateBasedStatement"]["limit"] == 3000 and rate["action"] == {"block": {}}
+    managed = [r for r in acl["rules"] if "managedRuleGroupStatement" in r["statement"]]
+    assert managed and all(r["overrideAction"] == {"count": {}} for r in managed)  # count mode by default
     (association,) = inventory.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
     alb_urn = inventory.of_type("aws:lb/loadBalancer:LoadBalancer")[0].urn
     assert alb_urn in association.property_dependencies["resourceArn"]

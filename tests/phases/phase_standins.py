@@ -9,7 +9,7 @@ from typing import Any
 ACCOUNT = "123456789012"
 BASE = {
     "site": {"domain": "shop.example.vn", "origin": "origin.shop.example.vn"},
-    "cdn": {"provider": "cloudfront"},
+    "cdn": {"provider": "cloudfront", "route53ZoneId": "Z0123456789ABCDEFGHIJ"},
     "queues": [{"name": "email"}, {"name": "orders", "consistency": "strong"}],
     "app": {"hosting": "ec2-in-account", "vpcId": "vpc-0123456789abcdef0", "vpcCidr": "172.31.0.0/16",
             "routeTableIds": ["rtb-0123456789abcdef0"], "securityGroupId": "sg-0123456789abcdef0",

@@ -32,11 +32,15 @@ def test_phase_1_is_the_baseline_only(synth):
     (baseline,) = inventory.of_type("sme-rollout:baseline:Baseline")
     assert baseline.parent == phase.urn and phase.inputs["phase"] == 1
     resources = inventory.custom_resources()
-    assert len(resources) == 16
+    uptime = [r for r in resources if r.name.startswith("baseline-uptime") or r.name == "baseline-site-down"]
+    assert len(resources) - len(uptime) == 16
     assert {r.phase for r in resources} == {1}
     assert {r.type.split(":")[1].split("/")[0] for r in resources} == {
-        "kms", "sns", "budgets", "costexplorer", "route53", "s3", "cloudtrail"}
-    assert all(r.provider and r.provider.endswith("::aws") for r in resources)
+        "kms", "sns", "budgets", "costexplorer", "route53", "s3", "cloudtrail", "cloudwatch"}
+    # the uptime alarm and its topic live in us-east-1, where Route 53 publishes; everything else in the region
+    assert all(r.provider and r.provider.endswith("::aws-us-east-1") for r in uptime)
+    assert {r.type for r in uptime} >= {"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic"}
+    assert all(r.provider and r.provider.endswith("::aws") for r in resources if r not in uptime)
 
 
 def test_outputs_name_the_alert_topic_and_log_bucket_and_the_phase(synth):

@@ -1,5 +1,6 @@
 """Phase 2 adds the network, the cache and the CDN (Cloudflare or CloudFront) on top of phase 1."""
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,9 @@ from phases import build, phase2_quick_wins
 from phases.config import StackConfig
 
 SITE = {"domain": "shop.example.vn", "origin": "origin.example.vn"}
-CLOUDFLARE = {"provider": "cloudflare", "cloudflareAccountId": "0123456789abcdef0123456789abcdef"}
+ZONE_FILE = str(Path(__file__).resolve().parents[1] / "data" / "example.vn.zone")
+CLOUDFLARE = {"provider": "cloudflare", "cloudflareAccountId": "0123456789abcdef0123456789abcdef",
+              "zoneFile": ZONE_FILE}
 CLOUDFRONT = {"provider": "cloudfront", "route53ZoneId": "Z123"}
 
 
@@ -57,8 +60,9 @@ def test_phase_2_adds_network_cache_and_cdn_under_its_phase(cloudflare):
                                "sme-rollout:network:SiteToSiteVpn"}
     for type_ in ("sme-rollout:network:Network", "sme-rollout:cache:Cache", "sme-rollout:cdn:CloudflareCdn"):
         assert components[type_].parent == phases[2] and components[type_].phase == 2
-    # 44, plus the VPN (customer gateway, VPN gateway, 2 propagations, connection, route) and its cache rule
-    assert len([r for r in cloudflare.custom_resources() if r.phase == 2]) == 51
+    # 44, plus MX, SPF, the apex A and the origin's A imported from the zone file, plus the VPN (customer gateway,
+    # VPN gateway, 2 propagations, connection, route) and its cache rule
+    assert len([r for r in cloudflare.custom_resources() if r.phase == 2]) == 55
 
 
 def test_dev_defaults_are_the_cheap_ones(cloudflare):
@@ -78,9 +82,12 @@ def test_cache_admits_the_app_group_and_flow_logs_use_the_baseline_key(cloudflar
     assert key.urn in group.property_dependencies["kmsKeyId"]
 
 
-def test_cdn_points_at_the_current_origin(cloudflare):
-    (record,) = cloudflare.of_type("cloudflare:index/dnsRecord:DnsRecord")
-    assert record.inputs["content"] == "origin.example.vn" and record.inputs["proxied"] is True
+def test_cdn_points_at_the_current_origin_dns_only_until_the_switch(cloudflare, synth):
+    (record,) = [r for r in cloudflare.of_type("cloudflare:index/dnsRecord:DnsRecord") if r.name == "cdn-site"]
+    assert record.inputs["content"] == "origin.example.vn" and record.inputs["proxied"] is False
+    switched = synth(_program(_config(switches={"dnsAuthority": True})), stack="example")
+    (record,) = [r for r in switched.of_type("cloudflare:index/dnsRecord:DnsRecord") if r.name == "cdn-site"]
+    assert record.inputs["proxied"] is True
     (rules,) = [r for r in cloudflare.of_type("cloudflare:index/ruleset:Ruleset")
                 if r.inputs["phase"] == "http_request_cache_settings"]
     assert "starts_with" not in rules.inputs["rules"][0]["expression"]  # no asset bucket before phase 3
@@ -89,7 +96,7 @@ def test_cdn_points_at_the_current_origin(cloudflare):
 def test_outputs_are_endpoints_not_secrets(cloudflare):
     outputs = cloudflare.outputs
     assert {"cdnUrl", "cachePrimaryEndpoint", "cacheReaderEndpoint", "cachePort", "cacheUser", "vpcId",
-            "cacheConnectPolicyArn", "cloudflareZoneId", "phase"} <= set(outputs)
+            "cacheConnectPolicyArn", "cloudflareZoneId", "nameservers", "phase"} <= set(outputs)
     assert outputs["cdnUrl"] == "https://shop.example.vn" and outputs["phase"] == 2
     assert not any("password" in k.lower() or "token" in k.lower() for k in outputs)
 
@@ -115,16 +122,29 @@ def test_cloudfront_variant(synth):
     assert "cdnDomainName" in inventory.outputs
 
 
-@pytest.mark.parametrize(("components", "expected"), [
-    ({}, "origin.example.vn"),
-    ({"web_tier": SimpleNamespace(alb_dns_name="alb-123.elb.amazonaws.com")}, "alb-123.elb.amazonaws.com"),
-    ({"web_tier": SimpleNamespace(alb_dns_name=None)}, "origin.example.vn"),
+ON = {"dnsAuthority": True, "originToLoadBalancer": True}
+
+
+@pytest.mark.parametrize(("components", "switches", "expected"), [
+    ({}, {}, "origin.example.vn"),
+    ({}, ON, "origin.example.vn"),
+    # regression: the origin moved to the load balancer as soon as it existed, in the same `pulumi up`
+    ({"web_tier": SimpleNamespace(alb_dns_name="alb-123.elb.amazonaws.com")}, {}, "origin.example.vn"),
+    ({"web_tier": SimpleNamespace(alb_dns_name="alb-123.elb.amazonaws.com")}, ON, "alb-123.elb.amazonaws.com"),
+    ({"web_tier": SimpleNamespace(alb_dns_name=None)}, ON, "origin.example.vn"),
 ])
-def test_origin_is_the_load_balancer_once_it_exists(components, expected):
-    ctx = SimpleNamespace(components=components, config=_config())
+def test_origin_is_the_load_balancer_only_once_switched(components, switches, expected):
+    ctx = SimpleNamespace(components=components, config=_config(switches=switches))
     assert phase2_quick_wins.origin(ctx) == expected
 
 
+def test_manual_steps_walk_the_dns_authority_switch_per_cdn():
+    cloudflare = " ".join(phase2_quick_wins.manual_steps(_config()))
+    assert "zone file" in cloudflare and "nameservers" in cloudflare and "switches.dnsAuthority" in cloudflare
+    route53 = " ".join(phase2_quick_wins.manual_steps(_config(cdn=CLOUDFRONT)))
+    assert "aliases of the distribution" in route53 and "rollout gate" in route53
+    elsewhere = " ".join(phase2_quick_wins.manual_steps(_config(cdn={"provider": "cloudfront"})))
+    assert "certificateValidationRecord" in elsewhere and "--certificate-arn" in elsewhere
 def _ingress(inventory, prefix):
     return [r.inputs for r in inventory.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
             if r.name.startswith(prefix)]

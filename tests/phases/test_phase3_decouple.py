@@ -1,6 +1,7 @@
 """Phase 3 adds the database with replicas and the asset bucket, served by the CDN of phase 2."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -8,7 +9,9 @@ from phases import build, phase3_decouple
 from phases.config import StackConfig
 
 SITE = {"domain": "shop.example.vn", "origin": "origin.example.vn"}
-CLOUDFLARE = {"provider": "cloudflare", "cloudflareAccountId": "0123456789abcdef0123456789abcdef"}
+ZONE_FILE = str(Path(__file__).resolve().parents[1] / "data" / "example.vn.zone")
+CLOUDFLARE = {"provider": "cloudflare", "cloudflareAccountId": "0123456789abcdef0123456789abcdef",
+              "zoneFile": ZONE_FILE}
 CLOUDFRONT = {"provider": "cloudfront", "certificateArn":
               "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"}
 
@@ -69,12 +72,23 @@ def test_cloudfront_reads_the_bucket_through_oac_and_only_that_distribution(clou
     (distribution,) = cloudfront.of_type("aws:cloudfront/distribution:Distribution")
     origins = {o["originId"]: o for o in distribution.inputs["origins"]}
     assert set(origins) == {"web", "static-assets"} and origins["static-assets"]["originAccessControlId"]
-    assert distribution.inputs["orderedCacheBehaviors"][0]["pathPattern"] == "/static/*"
+    # raising the phase to 3 serves nothing from the (still empty) bucket: that is the staticPath switch
+    assert not distribution.inputs.get("orderedCacheBehaviors")
+
     (policy,) = [r for r in cloudfront.of_type("aws:s3/bucketPolicy:BucketPolicy") if r.name == "assets-policy"]
     allow = json.loads(policy.inputs["policy"])["Statement"][1]
     assert allow["Condition"]["StringEquals"]["aws:SourceArn"].startswith("arn:aws:cloudfront")
     assert distribution.urn in policy.property_dependencies["policy"]
     assert policy.phase == 3
+
+
+def test_static_path_switch_routes_the_path_to_the_bucket_with_the_old_server_behind(synth):
+    config = _config(switches={"dnsAuthority": True, "staticPath": True})
+    (distribution,) = synth(_program(config), stack="example").of_type("aws:cloudfront/distribution:Distribution")
+    (behavior,) = distribution.inputs["orderedCacheBehaviors"]
+    (group,) = distribution.inputs["originGroups"]
+    assert behavior["pathPattern"] == "/static/*" and behavior["targetOriginId"] == group["originId"]
+    assert [m["originId"] for m in group["members"]] == ["static-assets", "web"]
 
 
 def test_outputs_give_the_app_its_endpoints_and_no_secret_values(cloudfront):

@@ -49,6 +49,35 @@ def test_services_take_the_size_preset():
     assert [s.instance_type for s in phase6.services(config)] == ["m7g.large", "m7g.large"]
 
 
+def test_https_listener_waits_for_a_certificate_validated_in_the_managed_zone(synth):
+    """Regression: the listener used an ACM certificate that was never validated (UnsupportedCertificate)."""
+    inventory = run(synth, 6)
+    (validation,) = [r for r in inventory.of_type("aws:acm/certificateValidation:CertificateValidation")
+                     if r.name == "web-certificate"]
+    (record,) = [r for r in inventory.of_type("aws:route53/record:Record") if r.name == "web-certificate-validation"]
+    assert record.inputs["zoneId"] == "Z0123456789ABCDEFGHIJ"
+    assert record.urn in validation.property_dependencies["validationRecordFqdns"]
+    (https,) = [r for r in inventory.of_type("aws:lb/listener:Listener") if r.inputs["port"] == 443]
+    assert validation.urn in https.property_dependencies["certificateArn"]
+    assert "loadBalancerCertificateValidationRecord" in inventory.outputs
+
+
+def test_an_issued_certificate_from_config_is_used_as_is(synth):
+    arn = "arn:aws:acm:ap-southeast-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666"
+    inventory = run(synth, 6, {"cdn": {"provider": "cloudfront"}, "loadBalancer": {"certificateArn": arn}})
+    assert not inventory.of_type("aws:acm/certificateValidation:CertificateValidation")
+    (https,) = [r for r in inventory.of_type("aws:lb/listener:Listener") if r.inputs["port"] == 443]
+    assert https.inputs["certificateArn"] == arn
+
+
+def test_phase_6_without_a_managed_zone_or_issued_certificate_is_bad_input():
+    import pytest
+
+    from phases.config import ConfigError, parse_config
+    from tests.phases.phase_standins import BASE
+
+    with pytest.raises(ConfigError, match="loadBalancer.certificateArn"):
+        parse_config({**BASE, "phase": 6, "cdn": {"provider": "cloudfront"}})
 def test_queue_roles_trust_only_the_roles_that_use_them(synth):
     inventory = run(synth, 6)
     roles = [r for r in inventory.of_type("aws:iam/role:Role") if r.name.endswith(("-producer", "-consumer"))]

@@ -150,6 +150,9 @@ def test_cfd07_hsts(res, variant, assert_exact):
 def test_cfd08_default_root_object(res, variant, assert_exact):
     assert_exact("CFD-08", {
         "pass_root": dist(res, variant, "a"),
-        "fail_no_root": dist(res, variant, "b", {"defaultRootObject": variant.DELETE}),
+        "pass_dynamic_origin_without_root": dist(res, variant, "a2", {"defaultRootObject": variant.DELETE,
+                                                                     "defaultCacheBehavior.targetOriginId": "web"}),
+        "fail_no_root": dist(res, variant, "b", {"defaultRootObject": variant.DELETE,
+                                                 "defaultCacheBehavior.targetOriginId": "assets"}),
         "unknown_root": dist(res, variant, "c", {"defaultRootObject": U}),
     })

@@ -51,9 +51,11 @@ def test_net02_origin_only_from_the_cdn(res, assert_exact):
     https = {"protocol": "tcp", "fromPort": 443, "toPort": 443}
     open_ = _group(res, "open", ingress=[{**https, "cidrBlocks": ["0.0.0.0/0"]}])
     cdn_only = _group(res, "cdn", ingress=[{**https, "prefixListIds": ["pl-82a045eb"]}])
+    cloudflare = _group(res, "cloudflare", ingress=[{**https, "cidrBlocks": ["173.245.48.0/20", "104.16.0.0/13"]}])
     cdn = res(DIST, "site", {"enabled": True})
     assert_exact("NET-02", {
         "pass_prefix_list_only": [_lb(res, "a", cdn_only), cdn_only, cdn],
+        "pass_cloudflare_ranges_only": [_lb(res, "e", cloudflare), cloudflare, cdn],
         "pass_no_cdn_in_front": [_lb(res, "b", open_), open_],
         "pass_internal": [_lb(res, "c", open_, internal=True), open_, cdn],
         "fail_open_to_the_world_behind_a_cdn": [_lb(res, "d", open_), open_, cdn],

@@ -66,9 +66,10 @@ def test_the_app_and_only_the_app_reaches_every_data_service(stack, case, phase)
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_the_internet_reaches_only_the_load_balancer(stack):
+def test_only_the_cdn_reaches_the_load_balancer(stack):
+    """The load balancer admits the CDN's ranges only (origin protection): the internet reaches nothing."""
     graph = analyse(_inventory(stack, "ec2-in-account", 6))
-    assert {graph.nodes[t].kind for t in graph.targets_of("internet")} == {"load-balancer"}
+    assert {graph.nodes[t].kind for t in graph.targets_of("internet")} == set()
     assert {graph.nodes[t].kind for t in graph.targets_of("cdn")} == {"load-balancer"}
     (lb,) = [k for k, n in graph.nodes.items() if n.kind == "load-balancer"]
     assert {graph.nodes[t].kind for t in graph.targets_of(lb)} == {"service"}
@@ -84,3 +85,18 @@ def test_matrix_and_mermaid_of_the_example():
     assert reached_by(result.graph, "cache") == {"cache cache-redis": {"old-server"}}
     assert result.to_json()["reach"] == [{"from": "old server (198.51.100.20/32 via VPN)",
                                           "to": "cache cache-redis", "ports": "tcp/6379"}]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_a_web_tier_before_phase_6_serves_https_on_a_validated_certificate(stack):
+    """A web tier built from app.webTierPhase (2 for web-tier hosting) gets its HTTPS listener in that phase, on
+    the certificate validated in the zone the stack manages (or loadBalancer.certificateArn), never unvalidated."""
+    inventory = _inventory(stack, "web-tier", 2)
+    (https,) = [r for r in inventory.of_type("aws:lb/listener:Listener") if r.inputs["port"] == 443]
+    validations = [r for r in inventory.of_type("aws:acm/certificateValidation:CertificateValidation")
+                   if r.name == "web-certificate"]
+    if validations:
+        assert validations[0].urn in https.property_dependencies["certificateArn"]
+    else:
+        assert str(https.inputs["certificateArn"]).startswith("arn:aws:acm:")
+    assert https.phase == 2

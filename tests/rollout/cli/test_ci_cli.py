@@ -53,6 +53,9 @@ def test_diff_against_the_baseline_and_data_loss(program: Path, tmp_path: Path) 
     args = ("ci", "-C", str(program), "-s", "dev", "--out", str(out), "--baseline", str(first / "baseline.json"))
     result = rollout(*args, "--config", str(write_config(tmp_path)), "--fail-on-data-loss")
     assert result.exit_code == 1 and "1 stateful resource(s) replaced or removed" in result.stdout
+    assert "0 traffic switch(es)" in result.stdout
+    no_switch = rollout(*args, "--config", str(write_config(tmp_path)), "--fail-on-traffic-switch")
+    assert no_switch.exit_code == 0, no_switch.output  # the engine change moves no visitor
     separate = rollout("diff", "-C", str(program), "-s", "dev", "--baseline", str(first / "baseline.json"),
                        "--format", "markdown")
     assert (out / "diff.md").read_text().rstrip("\n") == separate.stdout.rstrip("\n")

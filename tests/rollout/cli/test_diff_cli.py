@@ -28,8 +28,9 @@ def test_json_lists_what_phase_two_adds(program: Path):
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert set(document) == {"project", "stack", "phase", "from", "added", "updated", "replaced", "removed",
-                             "data_loss", "failures", "risks", "warnings"}
+                             "data_loss", "traffic_switches", "failures", "risks", "warnings"}
     assert (document["stack"], document["phase"], document["from"]) == ("dev", 2, {"phase": 1, "stack": "dev"})
+    assert document["traffic_switches"] == []
     assert sorted(e["name"] for e in document["added"]) == ["db", "jobs"]
     assert {"urn", "type", "name"} <= set(document["added"][0])
 
@@ -85,3 +86,43 @@ def test_exactly_one_of_from_phase_and_baseline(program: Path, args: list[str]):
 def test_sarif_is_refused(program: Path):
     result = run("-C", str(program), "-s", "dev", "--from-phase", "1", "-f", "sarif")
     assert result.exit_code == 2 and "'sarif' is not one of" in result.output
+
+
+SWITCHING_PROGRAM = '''
+import pulumi
+import pulumi_aws as aws
+
+config = pulumi.Config()
+origin = "alb.example.net" if config.get_bool("switched") else "old.example.net"
+aws.cloudfront.Distribution(
+    "site", enabled=True, aliases=["shop.example.vn"],
+    origins=[{"origin_id": "web", "domain_name": origin,
+              "custom_origin_config": {"http_port": 80, "https_port": 443, "origin_protocol_policy": "https-only",
+                                       "origin_ssl_protocols": ["TLSv1.2"]}}],
+    default_cache_behavior={"target_origin_id": "web", "viewer_protocol_policy": "redirect-to-https",
+                            "allowed_methods": ["GET", "HEAD"], "cached_methods": ["GET", "HEAD"]},
+    restrictions={"geo_restriction": {"restriction_type": "none"}},
+    viewer_certificate={"cloudfront_default_certificate": True})
+'''
+
+
+def test_a_traffic_switch_is_its_own_kind_and_fails_ci_on_request(tmp_path: Path):
+    """Regression: `rollout diff` showed the origin switch as an ordinary update."""
+    before = write_program(tmp_path / "before", SWITCHING_PROGRAM, name="switching",
+                           stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    after = write_program(tmp_path / "after", SWITCHING_PROGRAM, name="switching",
+                          stacks={"dev": "config:\n  aws:region: us-east-1\n  switching:switched: true\n"})
+    baseline = tmp_path / "baseline.json"
+    saved = runner.invoke(app, ["plan", "-C", str(before), "-s", "dev", "--save", str(baseline), "-q", "-f", "json"])
+    assert saved.exit_code == 0, saved.output
+    shown = run("-C", str(after), "-s", "dev", "--baseline", str(baseline), "-f", "json")
+    assert shown.exit_code == 0, shown.output
+    (switch,) = json.loads(shown.stdout)["traffic_switches"]
+    assert (switch["kind"], switch["where"], switch["old"], switch["new"]) == (
+        "origin", "*", "old.example.net", "alb.example.net")
+    failed = run("-C", str(after), "-s", "dev", "--baseline", str(baseline), "--fail-on-traffic-switch")
+    assert failed.exit_code == 1 and "Traffic switch" in failed.stdout
+    markdown = run("-C", str(after), "-s", "dev", "--baseline", str(baseline), "-f", "markdown")
+    assert "**Traffic switch:** 1 change(s) move visitors" in markdown.stdout
+    same = run("-C", str(before), "-s", "dev", "--baseline", str(baseline), "--fail-on-traffic-switch")
+    assert same.exit_code == 0, same.output

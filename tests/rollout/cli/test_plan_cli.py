@@ -80,6 +80,32 @@ def test_a_program_without_phases_says_so(tmp_path) -> None:
     assert "Plan: +0 to add" in result.stdout  # phases 2 and 3 of a flat program are the same
 
 
+STEPPED_PROGRAM = '''
+import pulumi
+import pulumi_aws as aws
+
+
+class Phase(pulumi.ComponentResource):
+    def __init__(self, number, steps):
+        super().__init__("shopfront:phases:Phase", f"phase{number}", {"phase": number, "manualSteps": steps})
+
+
+first = Phase(1, ["Lower the TTLs to 300 s."])
+aws.sns.Topic("alerts", opts=pulumi.ResourceOptions(parent=first))
+'''
+
+
+def test_the_phase_manual_steps_are_printed(tmp_path) -> None:
+    program = write_program(tmp_path / "p", STEPPED_PROGRAM, stacks={"dev": "config:\n  aws:region: us-east-1\n"})
+    table = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "--quiet"])
+    assert table.exit_code == 0, table.output
+    assert "By hand at" in table.stdout and "1. Lower the TTLs to 300 s." in table.stdout
+    document = json.loads(runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "-q", "-f", "json"]).stdout)
+    assert document["manualSteps"] == ["Lower the TTLs to 300 s."]
+    markdown = runner.invoke(app, ["plan", "-C", str(program), "-s", "dev", "-q", "-f", "markdown"]).stdout
+    assert "**By hand at phase" in markdown and "1. Lower the TTLs to 300 s." in markdown
+
+
 def test_sample_stack_totals_say_at_least_and_rows_add_up() -> None:
     """prod phase 2: the cache is of unknown price, so every total is a floor; rows sum to the total, and the
     newest phase's row is the plan's change."""
