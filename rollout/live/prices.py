@@ -449,7 +449,9 @@ def merge(catalog: dict[str, Any], result: RefreshResult) -> dict[str, Any]:
     """The catalog with the region's refreshed prices replaced (other keys and regions untouched)."""
     merged = json.loads(json.dumps(catalog))
     region = merged.setdefault("regions", {}).setdefault(result.region, {"prices": {}})
-    region.setdefault("prices", {}).update(result.prices)
+    prices = region.setdefault("prices", {})
+    prices.update(result.prices)
+    region["prices"] = dict(sorted(prices.items()))  # sorted keys: a refresh diff shows only what changed
     region["refreshed"] = result.offers
     dates = [offer["publicationDate"][:10] for offer in result.offers.values() if offer["publicationDate"]]
     merged["catalog_date"] = max([merged.get("catalog_date", ""), *dates])

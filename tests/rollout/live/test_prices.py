@@ -74,6 +74,7 @@ def test_merge_replaces_the_region_entries_and_keeps_the_rest():
     assert region["refreshed"]["AWSQueueService"]["version"] == "20260901000000"
     assert merged["catalog_date"] == "2026-09-25"  # newer than every publicationDate of the fixtures
     assert catalog["regions"][REGION]["prices"]["sqs:requests:standard"]["usd"] is None  # input untouched
+    assert list(region["prices"]) == sorted(region["prices"])  # a refresh diff shows only what changed
 
 
 def test_write_catalog_is_atomic(tmp_path):

@@ -58,3 +58,11 @@ def test_every_catalog_entry_names_a_defined_source_and_a_date(tmp_path):
         f"{path}: free_tiers[0]: needs a source and an as_of date",
         f"{path}: regions.x-1.prices.j: source [S9] is not defined in the catalog's sources",
     ]
+
+
+def test_packaged_catalog_keeps_price_keys_sorted():
+    """Sorted keys keep a refresh's diff (and two branches adding prices) to the lines that changed."""
+    raw = json.loads(resources.files("rollout.data").joinpath("prices.json").read_text())
+    for name, region in raw["regions"].items():
+        assert list(region["prices"]) == sorted(region["prices"]), name
+    assert list(raw["global"]) == sorted(raw["global"])
