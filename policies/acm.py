@@ -1,12 +1,12 @@
-"""ACM certificates: certificate transparency logging, strong key algorithms (ACM-01..02)."""
+"""ACM certificates: certificate transparency logging, strong key algorithms, no wildcard names (ACM-01..03)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies._helpers import get
-from policies.core import Control, Severity, Subject
+from policies._helpers import get, items
+from policies.core import Control, Enforcement, Severity, Subject
 
 CERTIFICATE = "aws:acm/certificate:Certificate"
 # ACM KeyAlgorithm values (ACM API reference, RequestCertificate.KeyAlgorithm: RSA_2048 default; RSA_1024..4096 and
@@ -29,6 +29,14 @@ def strong_key(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
         yield f"keyAlgorithm is {algorithm}; use one of {allowed}"
 
 
+def no_wildcard(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    names = [get(subject.props, "domainName"), *items(get(subject.props, "subjectAlternativeNames"))]
+    wildcards = [str(n) for n in names if n is not None and "*" in str(n)]
+    if wildcards:
+        yield (f"names {', '.join(wildcards)}: one certificate (and whoever can use it) covers every host of the "
+               "domain; request one per name the site serves")
+
+
 CONTROLS = (
     Control(
         id="ACM-01", title="Certificates are logged for transparency", severity=Severity.MEDIUM,
@@ -44,5 +52,15 @@ CONTROLS = (
                     "imported certificates are not judged.",
         remediation="Set key_algorithm to EC_prime256v1 or RSA_2048.",
         sources=("FSBP ACM.2",),
+    ),
+    Control(
+        id="ACM-03", title="Certificates name their hosts, not a wildcard", severity=Severity.LOW,
+        resource_types=(CERTIFICATE,), check=no_wildcard, enforcement=Enforcement.ADVISORY,
+        description="A wildcard in domainName or subjectAlternativeNames lets the certificate (on any load "
+                    "balancer or distribution of the account, or exported) vouch for every host of the domain, "
+                    "including ones that do not exist yet. Advisory: ACM certificates are free per name, but a "
+                    "shop with many subdomains may prefer one wildcard.",
+        remediation="Request the certificate for the exact names (shop.example.vn, www.shop.example.vn).",
+        sources=("CKV2_AWS_71",),
     ),
 )
