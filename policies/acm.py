@@ -1,4 +1,5 @@
-"""ACM certificates: certificate transparency logging, strong key algorithms, no wildcard names (ACM-01..03)."""
+"""ACM certificates: certificate transparency logging, strong key algorithms, no wildcard names, replaced without
+a gap (ACM-01..04)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def no_wildcard(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
                "domain; request one per name the site serves")
 
 
+def create_before_replace(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.options.get("deleteBeforeReplace"):
+        yield ("resource option deleteBeforeReplace is set: a replacement deletes the certificate while listeners "
+               "and distributions still serve it (ACM refuses, and the update fails half done) before the new one "
+               "exists")
+
+
 CONTROLS = (
     Control(
         id="ACM-01", title="Certificates are logged for transparency", severity=Severity.MEDIUM,
@@ -62,5 +70,17 @@ CONTROLS = (
                     "shop with many subdomains may prefer one wildcard.",
         remediation="Request the certificate for the exact names (shop.example.vn, www.shop.example.vn).",
         sources=("CKV2_AWS_71",),
+    ),
+    Control(
+        id="ACM-04", title="Certificates are replaced before they are deleted", severity=Severity.MEDIUM,
+        resource_types=(CERTIFICATE,), check=create_before_replace,
+        description="Changing a certificate's names or key replaces it. Pulumi's default creates the new "
+                    "certificate, moves the listeners and distributions to it, then deletes the old one; the "
+                    "deleteBeforeReplace resource option reverses that and leaves the site without its certificate "
+                    "(or stops on ACM's ResourceInUseException). Terraform's default is the reverse of Pulumi's, "
+                    "which is why Checkov CKV_AWS_233 asks for lifecycle create_before_destroy: a Terraform "
+                    "certificate without it translates to deleteBeforeReplace=True here.",
+        remediation="Drop deleteBeforeReplace from the certificate's resource options.",
+        sources=("CKV_AWS_233",),
     ),
 )

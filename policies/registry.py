@@ -67,7 +67,7 @@ REVIEW_IDS = (
     "SNS-01", "SNS-02", "CT-01", "CT-02", "CT-03", "CT-04", "WAF-01", "WAF-02", "ACM-01", "ACM-02",
     # issue 17, network/compute/edge part: Checkov checks on the SME types not covered before
     "SG-05", "VPC-03", "EC2-02", "EC2-03", "EC2-04", "EC2-05", "ASG-03", "ALB-07", "TG-02", "WAF-03", "WAF-04",
-    "WAF-05", "CFD-09", "CFD-10", "CFD-11", "ACM-03", "KMS-04", "CT-05", "R53-01",
+    "WAF-05", "CFD-09", "CFD-10", "CFD-11", "ACM-03", "ACM-04", "KMS-04", "CT-05", "R53-01",
 )
 
 

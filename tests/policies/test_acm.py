@@ -41,3 +41,15 @@ def test_acm03_no_wildcard(res, assert_exact):
         "fail_wildcard_alternative": cert(res, "c", subjectAlternativeNames=["shop.example", "*.shop.example"]),
         "unknown_domain": cert(res, "d", domainName=U),
     })
+
+
+def test_acm04_create_before_replace(res, assert_exact):
+    def with_options(name, options, **props):
+        return res(CERTIFICATE, name, {"domainName": "shop.example", "validationMethod": "DNS", **props}, None, options)
+
+    assert_exact("ACM-04", {
+        "pass_default": cert(res, "a"),
+        "pass_option_not_set": with_options("a2", {}),
+        "fail_delete_before_replace": with_options("b", {"deleteBeforeReplace": True}),
+        "pass_with_unknown_inputs": with_options("c", {}, domainName=U),
+    })
