@@ -62,7 +62,8 @@ def cost(
     if output_format is CostFormat.json:
         from rollout.cli._render import print_json
 
-        print_json({**cost_document(run.after, run.diff, run.compared_phase, run.catalog_path),
+        print_json({**cost_document(run.after, run.before, run.diff, run.compared_phase,
+                                  run.catalog_path),
                     "warnings": list(run.warnings)})
     elif output_format is CostFormat.markdown:
         typer.echo(render_markdown(run.after, run.diff, run.compared_phase))
