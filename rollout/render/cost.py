@@ -76,48 +76,6 @@ def _changes(diff: CostDiff | None) -> dict[str, Any]:
     return {change.urn: change for change in diff.changes} if diff else {}
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
-def cost_document(report: CostReport, before: CostReport | None, diff: CostDiff | None, previous_phase: int | None,
-                  catalog_path: str) -> dict[str, Any]:
-    """The `--format json` document (one object): the cost summary, then every resource and its components."""
-    changes = _changes(diff)
-    resources = []
-    for resource in report.resources:
-        change = changes.get(resource.urn)
-        resources.append({
-            "urn": resource.urn, "type": resource.type, "name": resource.name, "phase": resource.phase,
-            "monthly": _round(resource.monthly), "complete": resource.complete,
-            "monthly_range": [_round(v) for v in resource.monthly_range] if resource.monthly_range else None,
-            "note": resource.note,
-            "change": change.change if change else None,
-            "previous_monthly": _round(change.before) if change else None,
-            "components": [{
-                "name": c.name, "unit": c.unit, "quantity": _round(c.quantity), "price": _round(c.price),
-                "monthly": _round(c.monthly), "usage_based": c.usage_based, "price_known": c.price_known,
-                "derived": c.derived, "free_quantity": _round(c.free_quantity), "price_key": c.price_key,
-                "note": c.note} for c in resource.components],
-        })
-    # the summary has one shape in `plan --format json` and here (CostReport.summary)
-    summary = report.summary(before, compared=diff is not None)
-    return {
-        "project": report.project, "stack": report.stack, "region": report.region,
-        "phase": report.phase, "compare_phase": previous_phase, "catalog": catalog_path,
-        **summary,
-        "resources": resources,
-        "removed": [{"urn": c.urn, "type": c.type, "name": c.name, "previous_monthly": _round(c.before)}
-                    for c in (diff.changes if diff else ()) if c.change == "removed"],
-        "free_types": dict(report.free_types), "unpriced_types": dict(report.unpriced_types),
-        "usage": {"profile": report.usage_profile,
-                  "assumed": [{"urn": a.urn, "key": a.key, "value": a.value, "origin": a.origin}
-                              for a in report.assumptions]},
-        "free_tiers_used": [{"name": n, "quantity": q, "unit": u} for n, q, u in report.free_tiers_used],
-        "notes": list(report.notes),
-    }
-
-
 def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: int | None) -> list[str]:
     currency = report.currency
     lines = []

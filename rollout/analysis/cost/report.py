@@ -130,9 +130,50 @@ class CostReport:
             "unpriced_types": dict(self.unpriced_types),
         }
 
+    def to_json(self, before: CostReport | None = None, diff: CostDiff | None = None,
+                compare_phase: int | None = None, catalog_path: str = "") -> dict[str, Any]:
+        """The `rollout cost --format json` document: the summary (the keys `plan --format json` gives as `cost`),
+        then every resource with its components (six decimals, so a small usage line stays visible), what was
+        removed, the usage assumed and the notes."""
+        changes = {change.urn: change for change in diff.changes} if diff else {}
+        resources = []
+        for resource in self.resources:
+            change = changes.get(resource.urn)
+            resources.append({
+                "urn": resource.urn, "type": resource.type, "name": resource.name, "phase": resource.phase,
+                "monthly": _six(resource.monthly), "complete": resource.complete,
+                "monthly_range": [_six(v) for v in resource.monthly_range] if resource.monthly_range else None,
+                "note": resource.note,
+                "change": change.change if change else None,
+                "previous_monthly": _six(change.before) if change else None,
+                "components": [{
+                    "name": c.name, "unit": c.unit, "quantity": _six(c.quantity), "price": _six(c.price),
+                    "monthly": _six(c.monthly), "usage_based": c.usage_based, "price_known": c.price_known,
+                    "derived": c.derived, "free_quantity": _six(c.free_quantity), "price_key": c.price_key,
+                    "note": c.note} for c in resource.components],
+            })
+        return {
+            "project": self.project, "stack": self.stack, "region": self.region,
+            "phase": self.phase, "compare_phase": compare_phase, "catalog": catalog_path,
+            **self.summary(before, compared=diff is not None),
+            "resources": resources,
+            "removed": [{"urn": c.urn, "type": c.type, "name": c.name, "previous_monthly": _six(c.before)}
+                        for c in (diff.changes if diff else ()) if c.change == "removed"],
+            "free_types": dict(self.free_types),
+            "usage": {"profile": self.usage_profile,
+                      "assumed": [{"urn": a.urn, "key": a.key, "value": a.value, "origin": a.origin}
+                                  for a in self.assumptions]},
+            "free_tiers_used": [{"name": n, "quantity": q, "unit": u} for n, q, u in self.free_tiers_used],
+            "notes": list(self.notes),
+        }
+
 
 def _phase_order(phase: int | None) -> tuple[bool, int]:
     return phase is None, phase or 0
+
+
+def _six(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
 
 
 def cents(value: float) -> float:
