@@ -242,6 +242,25 @@ RULES += (
     Rule("AmazonVPC", "VpcEndpoint", _HOURS, "hour", _usage("VpcEndpoint-Hours", "vpc:endpoint:interface:hour")),
     Rule("AmazonVPC", "VpcEndpoint", ("GB",), "GB", _usage("VpcEndpoint-Bytes", "vpc:endpoint:interface:gb")),
 )
+
+
+def _glue(group: str, operation: str, key: str) -> Callable[[Mapping[str, str]], str | None]:
+    return lambda a: key if a.get("group") == group and a.get("operation") == operation else None
+
+
+# AWS Glue (offer code AWSGlue; product family "AWS Glue"). The attributes are those of the offer rows (group,
+# operation, usagetype such as APE1-Crawler-DPU-Hour or ILC1-Catalog-Request, units DPU-Hour and Request) and of
+# Infracost's filters (internal/resources/aws/glue_*.go: group "ETL Job run" + operation JobRun, operation
+# CrawlerRun, group "Data catalog requests"). Not refreshed: Data Catalog storage (its offer unit is not verified
+# here), Cognito (AmazonCognito) and AppSync (AWSAppSync) rows, whose attribute spellings are not verified either;
+# their catalog prices are kept by hand with their sources.
+RULES += (
+    Rule("AWSGlue", "AWS Glue", "DPU-Hour", "DPU-hour", _glue("ETL Job run", "JobRun", "glue:job:dpu")),
+    Rule("AWSGlue", "AWS Glue", "DPU-Hour", "DPU-hour", _glue("Data catalog crawler run", "CrawlerRun",
+                                                               "glue:crawler:dpu")),
+    Rule("AWSGlue", "AWS Glue", _REQUESTS, "1M requests", _glue("Data catalog requests", "Request",
+                                                                  "glue:catalog:requests"), scale=1e6),
+)
 OFFERS: tuple[str, ...] = tuple(dict.fromkeys(rule.offer for rule in RULES))
 
 

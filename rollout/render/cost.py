@@ -39,9 +39,12 @@ def total_money(amount: float | None, currency: str, lower_bound: bool) -> str:
 def unpriced_summary(report: CostReport) -> str:
     """What a lower-bound total leaves out, in a few words: `2 cost lines of unknown price, 5 types not priced`."""
     unknown = report.lines[1]
-    types = sum(report.unpriced_types.values())
+    unpriceable = sum(n for t, n in report.unpriced_types.items() if t in report.unpriced_reasons)
+    types = sum(report.unpriced_types.values()) - unpriceable
     parts = [f"{unknown} cost line{'s' if unknown != 1 else ''} of unknown price" if unknown else "",
-             f"{types} resource{'s' if types != 1 else ''} of types with no pricing rule" if types else ""]
+             f"{types} resource{'s' if types != 1 else ''} of types with no pricing rule" if types else "",
+             f"{unpriceable} resource{'s' if unpriceable != 1 else ''} whose cost is unknown by nature "
+             f"(dynamic providers)" if unpriceable else ""]
     return ", ".join(p for p in parts if p)
 
 
@@ -99,9 +102,12 @@ def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: in
                                                         for n, q, u in report.free_tiers_used))
     if report.free_types:
         lines.append("No charge of their own: " + ", ".join(f"{t} x{n}" for t, n in report.free_types.items()))
-    if report.unpriced_types:
+    forgotten = {t: n for t, n in report.unpriced_types.items() if t not in report.unpriced_reasons}
+    if forgotten:
         lines.append("Not priced (no pricing rule for the type): "
-                     + ", ".join(f"{t} x{n}" for t, n in report.unpriced_types.items()))
+                     + ", ".join(f"{t} x{n}" for t, n in forgotten.items()))
+    for type_token, why in report.unpriced_reasons.items():
+        lines.append(f"Not priceable: {type_token} x{report.unpriced_types.get(type_token, 0)}, {why}")
     lines.append(f"Prices as of {report.catalog_date} (catalog), {report.region}; † derived price; monthly = "
                  f"hourly x 730")
     if report.currency != "USD":

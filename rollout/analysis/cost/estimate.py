@@ -7,7 +7,7 @@ import dataclasses
 
 from rollout.analysis.cost.catalog import Catalog, FreeTier, load_catalog
 from rollout.analysis.cost.context import PricingContext
-from rollout.analysis.cost.registry import FREE_TYPES, PRICERS
+from rollout.analysis.cost.registry import FREE_TYPES, PRICERS, UNPRICEABLE
 from rollout.analysis.cost.report import CostDiff, CostReport, ResourceChange, ResourceCost
 from rollout.model.inventory import Inventory, reveal
 from rollout.model.settings import RolloutSettings, UsageSettings
@@ -43,7 +43,8 @@ def price_inventory(inventory: Inventory, settings: RolloutSettings | UsageSetti
     return CostReport(inventory.project, inventory.stack, inventory.phase, region, catalog.date, tuple(priced),
                       dict(sorted(free.items())), dict(sorted(unpriced.items())), usage.profile,
                       tuple(ctx.assumptions), tuple(used), notes,
-                      unpriced_phases=tuple(sorted(unpriced_phases, key=lambda p: (p is None, p or 0))))
+                      unpriced_phases=tuple(sorted(unpriced_phases, key=lambda p: (p is None, p or 0))),
+                      unpriced_reasons={t: UNPRICEABLE[t] for t in sorted(unpriced) if t in UNPRICEABLE})
 
 
 def _apply_free_tiers(priced: list[ResourceCost], tiers: tuple[FreeTier, ...]

@@ -1,8 +1,9 @@
 """Which pricer prices a resource type, and which types cost nothing by themselves.
 
 PRICERS is the union of the per-service modules under `pricers/` (a type priced twice is a programming error,
-caught at import). FREE_TYPES lists the types with no charge of their own (configuration, or billed through
-another priced resource); a type in neither is "unpriced": its cost is unknown, and the report says so with counts.
+caught at import). UNPRICEABLE says why a type can never be priced. FREE_TYPES lists the types with no charge of
+their own (configuration, or billed through another priced resource); a type in neither is "unpriced": its cost
+is unknown, and the report says so with counts.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from rollout.analysis.cost.context import Pricer
 PRICER_MODULES: tuple[str, ...] = (
     "amp",
     "apigateway",
+    "appsync",
     "backup",
     "cloudflare",
     "cloudfront",
     "cloudwatch",
+    "cognito",
     "dms",
     "dynamodb",
     "ec2",
@@ -29,6 +32,7 @@ PRICER_MODULES: tuple[str, ...] = (
     "eks",
     "elasticache",
     "elb",
+    "glue",
     "grafana",
     "kinesis",
     "kms",
@@ -38,6 +42,7 @@ PRICER_MODULES: tuple[str, ...] = (
     "route53",
     "s3",
     "secretsmanager",
+    "servicediscovery",
     "sfn",
     "sns",
     "sqs",
@@ -66,6 +71,16 @@ def _free_types() -> frozenset[str]:
 
 
 FREE_TYPES: frozenset[str] = _free_types()
+
+
+UNPRICEABLE: dict[str, str] = {
+    "pulumi-python:dynamic:Resource": "a dynamic provider's resource: its own Python code decides at deploy time "
+                                      "what it creates or calls, so its cost is unknown by nature",
+    "pulumi-nodejs:dynamic:Resource": "a dynamic provider's resource: its own JavaScript code decides at deploy time "
+                                      "what it creates or calls, so its cost is unknown by nature",
+}
+"""Types no pricing rule can price (their cost is not in the program): still unpriced, but the report says why,
+so they do not look forgotten."""
 
 
 def classify(type_token: str) -> str:

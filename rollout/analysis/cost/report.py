@@ -73,6 +73,7 @@ class CostReport:
     rate: float = 1.0
     rate_source: str = ""
     unpriced_phases: tuple[int | None, ...] = ()  # phases holding a resource of an unpriced type
+    unpriced_reasons: Mapping[str, str] = field(default_factory=dict)  # why an unpriced type cannot be priced
 
     @property
     def total_monthly(self) -> float:
@@ -160,6 +161,7 @@ class CostReport:
             "removed": [{"urn": c.urn, "type": c.type, "name": c.name, "previous_monthly": _six(c.before)}
                         for c in (diff.changes if diff else ()) if c.change == "removed"],
             "free_types": dict(self.free_types),
+            "unpriced_reasons": dict(self.unpriced_reasons),
             "usage": {"profile": self.usage_profile,
                       "assumed": [{"urn": a.urn, "key": a.key, "value": a.value, "origin": a.origin}
                                   for a in self.assumptions]},

@@ -64,6 +64,23 @@ def test_a_total_with_unknown_or_unpriced_lines_is_a_lower_bound() -> None:
     assert total_money(153.14, "USD", True) == "≥ $153.14" and total_money(153.14, "USD", False) == "$153.14"
     assert unpriced_summary(unknown) == "2 cost lines of unknown price"
     assert unpriced_summary(unpriced) == "3 resources of types with no pricing rule"
+    dynamic = CostReport("p", "s", None, "us-east-1", "2026-01-01", (),
+                         unpriced_types={"aws:mq/broker:Broker": 1, "pulumi-python:dynamic:Resource": 2},
+                         unpriced_reasons={"pulumi-python:dynamic:Resource": "cost unknown by nature"})
+    assert unpriced_summary(dynamic) == ("1 resource of types with no pricing rule, 2 resources whose cost is "
+                                         "unknown by nature (dynamic providers)")
+
+
+def test_the_summary_names_why_a_dynamic_resource_is_not_priced() -> None:
+    from rollout.analysis.cost.report import CostReport
+    from rollout.render.cost import _summary_lines
+
+    report = CostReport("p", "s", None, "us-east-1", "2026-01-01", (),
+                        unpriced_types={"aws:mq/broker:Broker": 1, "pulumi-python:dynamic:Resource": 2},
+                        unpriced_reasons={"pulumi-python:dynamic:Resource": "cost unknown by nature"})
+    lines = _summary_lines(report, None, None)
+    assert "Not priced (no pricing rule for the type): aws:mq/broker:Broker x1" in lines
+    assert "Not priceable: pulumi-python:dynamic:Resource x2, cost unknown by nature" in lines
 
 
 def test_the_cost_tree_fits_80_columns_and_uses_a_wider_terminal() -> None:

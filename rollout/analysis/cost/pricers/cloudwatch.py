@@ -1,4 +1,4 @@
-"""CloudWatch alarms, log groups and dashboards, and vended logs (flow logs, log deliveries)."""
+"""CloudWatch alarms, log groups, log metric filters and dashboards, and vended logs (flow logs, log deliveries)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,16 @@ def _dashboard(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) 
     return Priced([ctx.line("Dashboard", "cloudwatch:dashboard", "month", 1)])
 
 
+def _log_metric_filter(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
+    # A metric filter publishes a custom metric, billed as one (Amazon CloudWatch pricing: metrics emitted by log
+    # metric filters are charged as custom metrics); each distinct set of dimension values is another metric.
+    transformation = inputs.get("metricTransformation") or {}
+    dimensions = transformation.get("dimensions") if isinstance(transformation, Mapping) else None
+    note = ("each distinct combination of dimension values is a metric of its own: 1 is a lower bound"
+            if dimensions else "")
+    return Priced([ctx.line("Custom metric published", "cloudwatch:metric", "month", 1, note=note)])
+
+
 def _vended_logs(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
     # VPC flow logs and CloudWatch log deliveries are "vended logs", billed per GB delivered (tiered); the catalog
     # has no vended-logs price yet.
@@ -52,6 +62,7 @@ PRICERS = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": _log_metric_filter,
     "aws:cloudwatch/logDelivery:LogDelivery": _vended_logs,
     "aws:ec2/flowLog:FlowLog": _vended_logs,
 }

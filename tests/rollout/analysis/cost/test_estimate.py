@@ -28,11 +28,21 @@ def test_prices_the_catalog_lacks_are_unknown_never_guessed():
 
 
 def test_unknown_and_free_types_are_listed_not_priced():
-    report = price(res("aws:ec2/vpc:Vpc", "vpc"), res("aws:glue/job:Job", "etl"),
-                   res("aws:glue/job:Job", "etl2"), res("sme-rollout:cache:Cache", "c", custom=False))
+    report = price(res("aws:ec2/vpc:Vpc", "vpc"), res("aws:mq/broker:Broker", "mq"),
+                   res("aws:mq/broker:Broker", "mq2"), res("sme-rollout:cache:Cache", "c", custom=False))
     assert report.resources == ()
     assert report.free_types == {"aws:ec2/vpc:Vpc": 1}
-    assert report.unpriced_types == {"aws:glue/job:Job": 2}
+    assert report.unpriced_types == {"aws:mq/broker:Broker": 2}
+    assert report.unpriced_reasons == {}
+
+
+def test_a_dynamic_providers_resource_is_unpriced_with_its_reason():
+    report = price(res("pulumi-python:dynamic:Resource", "custom"), res("aws:mq/broker:Broker", "mq"))
+    assert report.unpriced_types == {"aws:mq/broker:Broker": 1, "pulumi-python:dynamic:Resource": 1}
+    assert list(report.unpriced_reasons) == ["pulumi-python:dynamic:Resource"]
+    assert "unknown by nature" in report.unpriced_reasons["pulumi-python:dynamic:Resource"]
+    assert report.is_lower_bound
+    assert report.to_json()["unpriced_reasons"] == dict(report.unpriced_reasons)
 
 
 def test_unknown_region_makes_every_line_unknown_with_a_note():
