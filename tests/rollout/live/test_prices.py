@@ -176,3 +176,36 @@ def test_dms_instance_and_storage_rows_are_read_by_their_attributes(tmp_path):
     assert {key: entry["usd"] for key, entry in result.prices.items()} == {
         "dms:instance:t3.small:single-az": 0.1, "dms:instance:t3.small:multi-az": 0.2,
         "dms:storage:gp2:single-az": 0.3}
+
+
+def test_glue_job_crawler_and_catalog_request_rows(tmp_path):
+    """Issue 18: AWSGlue rows as the bulk offer file spells them (group, operation, usagetype, units DPU-Hour and
+    Request); fixture values, not real prices. Ray sessions and other operations are not ETL job runs."""
+    def product(sku, group, operation, usagetype):
+        return {"sku": sku, "productFamily": "AWS Glue", "attributes": {
+            "regionCode": REGION, "servicecode": "AWSGlue", "group": group, "operation": operation,
+            "usagetype": usagetype}}
+
+    def term(sku, unit, usd, begin="0"):
+        return {f"{sku}.JRTCKXETXF": {"sku": sku, "offerTermCode": "JRTCKXETXF", "priceDimensions": {
+            f"{sku}.JRTCKXETXF.6YS6EN2CT7": {"beginRange": begin, "endRange": "Inf", "unit": unit,
+                                             "description": "", "pricePerUnit": {"USD": usd}}}}}
+
+    rows = {
+        "JOB": (("ETL Job run", "JobRun", "APS1-ETL-DPU-Hour"), ("DPU-Hour", "0.4400000000")),
+        "CRAWL": (("Data catalog crawler run", "CrawlerRun", "APS1-Crawler-DPU-Hour"), ("DPU-Hour", "0.4500000000")),
+        "REQ": (("Data catalog requests", "Request", "APS1-Catalog-Request"), ("Request", "0.0000010000")),
+        "RAY": (("ETL Ray Interactive Session", "GlueInteractiveSession",
+                 "APS1-GlueInteractiveSession-MemOptimized-DPU-Hour"), ("M-DPU-Hour", "0.4400000000")),
+    }
+    offer = {"formatVersion": "v1.0", "offerCode": "AWSGlue", "version": "20261101000000",
+             "publicationDate": "2026-11-01T00:00:00Z",
+             "products": {sku: product(sku, *attributes) for sku, (attributes, _) in rows.items()},
+             "terms": {"OnDemand": {sku: term(sku, *price) for sku, (_, price) in rows.items()}}}
+    (tmp_path / "AWSGlue.json").write_text(json.dumps(offer))
+    result = prices.refresh(REGION, str(tmp_path))
+    assert {key: entry["usd"] for key, entry in result.prices.items()} == {
+        "glue:job:dpu": 0.44, "glue:crawler:dpu": 0.45, "glue:catalog:requests": 1.0}  # per request x 1e6
+    assert result.prices["glue:job:dpu"]["unit"] == "DPU-hour"
+    assert "SKU JOB" in result.prices["glue:job:dpu"]["source"]
+    assert result.offers["AWSGlue"]["version"] == "20261101000000"

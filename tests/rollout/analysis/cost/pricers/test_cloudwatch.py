@@ -42,3 +42,26 @@ def test_high_resolution_and_anomaly_detection_alarms():
         ("p95", "High-resolution alarm metrics", 1, 0.30, pytest.approx(0.30)),
         ("band", "Standard anomaly detection alarm (3 metrics)", 3, 0.10, 0.0)]
     assert report.resources[1].components[0].free_quantity == 3
+
+
+def test_a_log_metric_filter_is_billed_as_the_custom_metric_it_publishes(synth):
+    from tests.rollout.analysis.cost.builders import breakdown, golden
+
+    def program() -> None:
+        import pulumi_aws as aws
+
+        errors = aws.cloudwatch.LogMetricFilterMetricTransformationArgs(name="Errors", namespace="App", value="1")
+        by_route = aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+            name="Latency", namespace="App", value="$.latency", dimensions={"Route": "$.route"})
+        aws.cloudwatch.LogMetricFilter("errors", log_group_name="app", pattern="ERROR", metric_transformation=errors)
+        aws.cloudwatch.LogMetricFilter("latency", log_group_name="app", pattern="{ $.latency > 0 }",
+                                       metric_transformation=by_route)
+
+    report = golden(synth, program)
+    # Amazon CloudWatch: a custom metric 0.30 a month; with dimensions each value combination is another metric
+    assert breakdown(report) == [
+        ("errors", "Custom metric published", 1.0, "month", 0.3),
+        ("latency", "Custom metric published", 1.0, "month", 0.3),
+    ]
+    assert report.resources[0].components[0].note == ""
+    assert "lower bound" in report.resources[1].components[0].note
