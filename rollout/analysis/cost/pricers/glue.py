@@ -12,9 +12,10 @@ from typing import Any
 from rollout.analysis.cost.context import Priced, PricingContext, is_unknown
 from rollout.model.inventory import Resource
 
-DPU_PER_WORKER = {"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8, "Standard": 1, "Z.2X": 2}
-"""DPUs per worker (AWS Glue API, Job.WorkerType: G.025X 0.25 DPU, G.1X 1, G.2X 2, G.4X 4, G.8X 8; Ray Z.2X 2 M-DPU;
-Standard 1 for the old Glue 0.9/1.0 worker)."""
+DPU_PER_WORKER = {"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8, "G.12X": 12, "G.16X": 16, "Standard": 1}
+"""DPUs per worker (AWS Glue developer guide, "AWS Glue worker types", and the CDK's WorkerType: G.025X 0.25 DPU, G.1X
+1, G.2X 2, G.4X 4, G.8X 8, G.12X 12, G.16X 16; Standard 1 for the old Glue 0.9/1.0 worker). R.* and Z.2X workers
+are billed in memory-optimized DPUs (M-DPU), a price the catalog does not have: such a job's line is unknown."""
 
 PYTHON_SHELL_DEFAULT_DPU = 0.0625
 SPARK_DEFAULT_DPU = 10.0
@@ -30,7 +31,7 @@ def job_dpus(inputs: dict[str, Any]) -> tuple[float | None, str]:
     if workers:
         per_worker = DPU_PER_WORKER.get(worker_type or "G.1X")
         if per_worker is None:
-            return None, f"worker type {worker_type} has no DPU figure"
+            return None, f"worker type {worker_type}: no DPU figure (R.* and Z.2X bill M-DPUs, not in the catalog)"
         return float(workers) * per_worker, f"{workers} x {worker_type or 'G.1X'}"
     if capacity:
         return float(capacity), "maxCapacity"

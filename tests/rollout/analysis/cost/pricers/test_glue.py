@@ -19,7 +19,7 @@ def _jobs() -> None:
     aws.glue.Job("workers_default", role_arn=ROLE, command=script, number_of_workers=10)
     aws.glue.Job("python_shell", role_arn=ROLE, command=shell)
     aws.glue.Job("spark_default", role_arn=ROLE, command=script)
-    aws.glue.Job("odd_worker", role_arn=ROLE, command=script, number_of_workers=2, worker_type="G.16X")
+    aws.glue.Job("odd_worker", role_arn=ROLE, command=script, number_of_workers=2, worker_type="R.2X")
 
 
 def test_job_dpu_hours_from_workers_capacity_or_the_api_default(synth):
@@ -28,7 +28,7 @@ def test_job_dpu_hours_from_workers_capacity_or_the_api_default(synth):
     # (3.75 DPU-h = 1.65) and a Spark job with nothing set to 10 DPUs (AWS Glue API; Infracost assumes 1 DPU).
     assert breakdown(golden(synth, _jobs, usage)) == [
         ("cap_10", "Duration (10 DPUs, maxCapacity)", 600.0, "DPU-hour", 264.0),
-        ("odd_worker", "Duration", None, "DPU-hour", None),
+        ("odd_worker", "Duration", None, "DPU-hour", None),  # memory-optimized: M-DPU-hours, not in the catalog
         ("python_shell", "Duration (0.0625 DPUs, Python shell default)", 3.75, "DPU-hour", 1.65),
         ("spark_default", "Duration (10 DPUs, Spark default)", 600.0, "DPU-hour", 264.0),
         ("workers_default", "Duration (10 DPUs, 10 x G.1X)", 600.0, "DPU-hour", 264.0),
