@@ -46,13 +46,13 @@ def test_autoscaling_group_without_a_template_in_the_inventory_is_unknown():
     assert "launch template not found" in component.note
 
 
-def test_ec2_instance_with_root_volume_and_public_ip_uses_derived_price():
+def test_ec2_instance_with_root_volume_and_public_ip():
     report = price(res("aws:ec2/instance:Instance", "vm", {
         "instanceType": "t3.micro", "associatePublicIpAddress": True,
         "rootBlockDevice": {"volumeSize": 8, "volumeType": "gp3"}}))
-    # 730 x 0.0132 (derived) = 9.636; 8 x 0.096 = 0.768; 730 x 0.005 = 3.65 => 14.054
+    # 730 x 0.0132 (sourced since issue 18) = 9.636; 8 x 0.096 = 0.768; 730 x 0.005 = 3.65 => 14.054
     assert report.total_monthly == pytest.approx(14.054)
-    assert line(report, "Instance usage").derived
+    assert not line(report, "Instance usage").derived
 
 
 def test_eip_is_public_ipv4_hours():
