@@ -32,8 +32,9 @@ def test_packaged_catalog_is_dated_and_sourced():
 
 def test_bad_catalog_file_is_a_user_error(tmp_path):
     path = tmp_path / "prices.json"
-    path.write_text(json.dumps({"catalog_date": "2026-01-01",
-                                "regions": {"x-1": {"prices": {"k": {"unit": "hour", "usd": None}}}}}))
+    path.write_text(
+        json.dumps({"catalog_date": "2026-01-01", "regions": {"x-1": {"prices": {"k": {"unit": "hour", "usd": None}}}}})
+    )
     with pytest.raises(UserError, match="regions.x-1.prices.k: has no usd price and is not marked missing"):
         load_catalog(path)
     path.write_text("{")
@@ -46,12 +47,23 @@ def test_every_catalog_entry_names_a_defined_source_and_a_date(tmp_path):
     assert catalog_problems(data) == [] and {"S1", "S4"} <= set(data["sources"])
     path = tmp_path / "prices.json"
     missing_unsourced = {"unit": "hour", "usd": None, "missing": True}
-    path.write_text(json.dumps({"catalog_date": "2026-01-01", "sources": {"S1": "an offer file"},
-                                "free_tiers": [{"name": "t", "keys": ["k"], "quantity": 1, "unit": "GB",
-                                                "source": "[S1] offer"}],
-                                "regions": {"x-1": {"prices": {"k": missing_unsourced,
-                                                               "j": {"unit": "GB", "usd": 1.0, "source": "[S9] x",
-                                                                     "as_of": "2026-01"}}}}}))
+    path.write_text(
+        json.dumps(
+            {
+                "catalog_date": "2026-01-01",
+                "sources": {"S1": "an offer file"},
+                "free_tiers": [{"name": "t", "keys": ["k"], "quantity": 1, "unit": "GB", "source": "[S1] offer"}],
+                "regions": {
+                    "x-1": {
+                        "prices": {
+                            "k": missing_unsourced,
+                            "j": {"unit": "GB", "usd": 1.0, "source": "[S9] x", "as_of": "2026-01"},
+                        }
+                    }
+                },
+            }
+        )
+    )
     with pytest.raises(UserError) as error:
         load_catalog(path)
     assert list(error.value.problems) == [
@@ -69,17 +81,31 @@ def test_packaged_catalog_keeps_price_keys_sorted():
     assert list(raw["global"]) == sorted(raw["global"])
 
 
-EC2_CLASSES = [f"{family}.{size}" for family in ("t2", "t3", "t3a", "t4g")
-               for size in ("micro", "small", "medium", "large", "xlarge", "2xlarge")] + [
-    f"{family}.{size}" for family in ("m6g", "m7g", "c6g", "c7g", "r6g", "r7g")
-    for size in ("medium", "large", "xlarge", "2xlarge")] + [
-    f"{family}.{size}" for family in ("m5", "m6i") for size in ("large", "xlarge", "2xlarge")]
-RDS_CLASSES = [f"db.{family}.{size}" for family in ("t3", "t4g")
-               for size in ("micro", "small", "medium", "large", "xlarge", "2xlarge")] + [
-    f"db.{family}.{size}" for family in ("m5", "m6g", "m6i", "m7g", "r5", "r6g", "r6i", "r7g")
-    for size in ("large", "xlarge", "2xlarge")]
+EC2_CLASSES = (
+    [
+        f"{family}.{size}"
+        for family in ("t2", "t3", "t3a", "t4g")
+        for size in ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+    ]
+    + [
+        f"{family}.{size}"
+        for family in ("m6g", "m7g", "c6g", "c7g", "r6g", "r7g")
+        for size in ("medium", "large", "xlarge", "2xlarge")
+    ]
+    + [f"{family}.{size}" for family in ("m5", "m6i") for size in ("large", "xlarge", "2xlarge")]
+)
+RDS_CLASSES = [
+    f"db.{family}.{size}"
+    for family in ("t3", "t4g")
+    for size in ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+] + [
+    f"db.{family}.{size}"
+    for family in ("m5", "m6g", "m6i", "m7g", "r5", "r6g", "r6i", "r7g")
+    for size in ("large", "xlarge", "2xlarge")
+]
 CACHE_NODES = [f"cache.{family}.{size}" for family in ("t3", "t4g") for size in ("micro", "small", "medium")] + [
-    f"cache.{family}.{size}" for family in ("m5", "m6g", "m7g", "r6g", "r7g") for size in ("large", "xlarge", "2xlarge")]
+    f"cache.{family}.{size}" for family in ("m5", "m6g", "m7g", "r6g", "r7g") for size in ("large", "xlarge", "2xlarge")
+]
 
 
 @pytest.mark.parametrize("region", [SG, US])
@@ -88,14 +114,24 @@ def test_issue_18_classes_are_priced_or_recorded_missing_in_both_regions(region)
     gap ("price unknown"), never an absent key."""
     prices = load_catalog().regions[region]
     keys = [f"ec2:instance:{c}" for c in EC2_CLASSES]
-    keys += [f"rds:instance:{engine}:{c}:{az}" for engine in ("postgres", "mysql", "mariadb") for c in RDS_CLASSES
-             for az in ("single-az", "multi-az")]
-    keys += [f"rds:{kind}:{az}" for kind in ("storage:gp2", "storage:gp3", "storage:io1", "iops:io1")
-             for az in ("single-az", "multi-az")]
+    keys += [
+        f"rds:instance:{engine}:{c}:{az}"
+        for engine in ("postgres", "mysql", "mariadb")
+        for c in RDS_CLASSES
+        for az in ("single-az", "multi-az")
+    ]
+    keys += [
+        f"rds:{kind}:{az}"
+        for kind in ("storage:gp2", "storage:gp3", "storage:io1", "iops:io1")
+        for az in ("single-az", "multi-az")
+    ]
     keys += ["rds:extended-support:year1", "rds:extended-support:year3"]
     keys += [f"elasticache:node:{engine}:{node}" for engine in ("redis", "valkey") for node in CACHE_NODES]
-    keys += [f"dms:instance:{c}:{az}" for c in ("t3.micro", "t3.small", "t3.medium", "t3.large", "c5.large")
-             for az in ("single-az", "multi-az")]
+    keys += [
+        f"dms:instance:{c}:{az}"
+        for c in ("t3.micro", "t3.small", "t3.medium", "t3.large", "c5.large")
+        for az in ("single-az", "multi-az")
+    ]
     absent = [key for key in keys if key not in prices]
     assert absent == []
     for key in keys:
