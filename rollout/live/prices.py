@@ -2,8 +2,9 @@
 
 Offer files are large (the EC2 regional file is about 350 MB), so they are streamed with ijson: products are kept
 only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters the offer files
-need: only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied"
-dimensions. Every price keeps the offer's version and publicationDate; the catalog is written atomically.
+need: only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs (but RDS Extended Support's own rates),
+no $0 "reserved instance applied" dimensions. Every price keeps the offer's version and publicationDate; the catalog
+is written atomically.
 """
 
 from __future__ import annotations
@@ -50,13 +51,22 @@ def _ec2_instance(a: Mapping[str, str]) -> str | None:
 
 
 _RDS_ENGINES = {"PostgreSQL": "postgres", "MySQL": "mysql", "MariaDB": "mariadb"}
-_RDS_DEPLOYMENTS = {"Single-AZ": "single-az", "Multi-AZ": "multi-az"}
-_RDS_VOLUMES = {"General Purpose-GP3": "gp3", "General Purpose": "gp2"}
+_RDS_DEPLOYMENTS = {"Single-AZ": "single-az", "Multi-AZ": "multi-az"}  # not "Multi-AZ (readable standbys)": clusters
+_RDS_VOLUMES = {"General Purpose-GP3": "gp3", "General Purpose": "gp2", "Provisioned IOPS": "io1"}
+# RDS usage types, as the price list and the Cost and Usage Report spell them: <region>-InstanceUsage:<class> and
+# <region>-Multi-AZUsage:<class> for instance hours (not the Aurora InstanceUsageIOOptimized:), <region>-RDS:PIOPS and
+# <region>-RDS:Multi-AZ-PIOPS for io1 IOPS-months ("$0.20 per IOPS-month of Multi-AZ Provisioned IOPS"), and
+# <region>-ExtendedSupport:Yr1-Yr2:<Engine><major> / ...:Yr3:... for Extended Support, per vCPU-hour, on SKUs without a
+# product family ("USD 0.10 per hour per vCPU running RDS Extended Support for ... in Year 1, Year 2").
+_RDS_HOURS = ("InstanceUsage:", "Multi-AZUsage:")
+_RDS_EXTENDED_SUPPORT = {"ExtendedSupport:Yr1-Yr2:": "year1", "ExtendedSupport:Yr3:": "year3"}
 
 
 def _rds_instance(a: Mapping[str, str]) -> str | None:
     engine, az = _RDS_ENGINES.get(a.get("databaseEngine", "")), _RDS_DEPLOYMENTS.get(a.get("deploymentOption", ""))
-    if engine and az and a.get("instanceType"):
+    usage = a.get("usagetype", "")
+    hours = any(part in usage for part in _RDS_HOURS) and "IOOptimized" not in usage
+    if engine and az and a.get("instanceType") and hours:
         return f"rds:instance:{engine}:{a['instanceType']}:{az}"
     return None
 
@@ -67,9 +77,32 @@ def _rds_storage(a: Mapping[str, str]) -> str | None:
     return f"rds:storage:{volume}:{az}" if volume and az and engine in ("Any", "PostgreSQL") else None
 
 
+def _rds_iops(a: Mapping[str, str]) -> str | None:
+    usage = a.get("usagetype", "")
+    if usage.endswith("RDS:Multi-AZ-PIOPS"):
+        return "rds:iops:io1:multi-az"
+    return "rds:iops:io1:single-az" if usage.endswith("RDS:PIOPS") else None
+
+
+def _rds_extended_support(a: Mapping[str, str]) -> str | None:
+    """RDS for PostgreSQL and MySQL Extended Support (one rate per region and year for every engine version); the
+    Aurora and Aurora Serverless v2 (ASv2, per ACU) surcharges are other prices."""
+    usage = a.get("usagetype", "")
+    for marker, year in _RDS_EXTENDED_SUPPORT.items():
+        engine = usage.partition(marker)[2]
+        if marker in usage and engine.startswith(("PostgreSQL", "MySQL")) and "ASv2" not in usage:
+            return f"rds:extended-support:{year}"
+    return None
+
+
 def _cache_node(a: Mapping[str, str]) -> str | None:
-    engine = a.get("cacheEngine", "")
-    if engine in ("Redis", "Valkey") and a.get("instanceType"):
+    """Node-based cache hours: <region>-NodeUsage:<node type>. Not the Multi-AZ synchronous-durability add-on on
+    the same node type (<region>-SyncDurability-NodeUsage:...), which would otherwise read as a second price for
+    the node (vantage-sh/ec2instances.info issue 909: Valkey cache.r7g.large in ap-southeast-1, $0.2104 node-hour
+    and a $0.0379 SyncDurability SKU)."""
+    engine, usage = a.get("cacheEngine", ""), a.get("usagetype", "")
+    node_hours = "NodeUsage:cache." in usage and "SyncDurability" not in usage
+    if engine in ("Redis", "Valkey") and a.get("instanceType") and node_hours:
         return f"elasticache:node:{engine.lower()}:{a['instanceType']}"
     return None
 
@@ -81,34 +114,92 @@ def _sqs(a: Mapping[str, str]) -> str | None:
 
 RULES: tuple[Rule, ...] = (
     Rule("AmazonEC2", "Compute Instance", "Hrs", "hour", _ec2_instance),
-    Rule("AmazonEC2", "Storage", "GB-Mo", "GB-month",
-         lambda a: f"ec2:ebs:{a['volumeApiName']}" if a.get("volumeApiName") else None),
-    Rule("AmazonEC2", "IP Address", "Hrs", "hour",
-         lambda a: "ec2:public-ipv4" if _ends(a, "PublicIPv4:InUseAddress") else None),
-    Rule("AmazonEC2", "NAT Gateway", "Hrs", "hour",
-         lambda a: "vpc:nat-gateway:hour" if _ends(a, "NatGateway-Hours") else None),
-    Rule("AmazonEC2", "NAT Gateway", "GB", "GB",
-         lambda a: "vpc:nat-gateway:gb" if _ends(a, "NatGateway-Bytes") else None),
+    Rule(
+        "AmazonEC2",
+        "Storage",
+        "GB-Mo",
+        "GB-month",
+        lambda a: f"ec2:ebs:{a['volumeApiName']}" if a.get("volumeApiName") else None,
+    ),
+    Rule(
+        "AmazonEC2",
+        "IP Address",
+        "Hrs",
+        "hour",
+        lambda a: "ec2:public-ipv4" if _ends(a, "PublicIPv4:InUseAddress") else None,
+    ),
+    Rule(
+        "AmazonEC2",
+        "NAT Gateway",
+        "Hrs",
+        "hour",
+        lambda a: "vpc:nat-gateway:hour" if _ends(a, "NatGateway-Hours") else None,
+    ),
+    Rule(
+        "AmazonEC2", "NAT Gateway", "GB", "GB", lambda a: "vpc:nat-gateway:gb" if _ends(a, "NatGateway-Bytes") else None
+    ),
     Rule("AmazonRDS", "Database Instance", "Hrs", "hour", _rds_instance),
     Rule("AmazonRDS", "Database Storage", "GB-Mo", "GB-month", _rds_storage),
-    Rule("AmazonRDS", "Storage Snapshot", "GB-Mo", "GB-month",
-         lambda a: "rds:backup" if _ends(a, "ChargedBackupUsage") else None),
+    Rule("AmazonRDS", None, "IOPS-Mo", "IOPS-month", _rds_iops),
+    Rule("AmazonRDS", None, "vCPU-hour", "vCPU-hour", _rds_extended_support),
+    Rule(
+        "AmazonRDS",
+        "Storage Snapshot",
+        "GB-Mo",
+        "GB-month",
+        lambda a: "rds:backup" if _ends(a, "ChargedBackupUsage") else None,
+    ),
     Rule("AmazonElastiCache", "Cache Instance", "Hrs", "node-hour", _cache_node),
-    Rule("AWSELB", "Load Balancer-Application", "Hrs", "hour",
-         lambda a: "elb:alb:hour" if _ends(a, "LoadBalancerUsage") else None),
-    Rule("AWSELB", "Load Balancer-Application", "LCU-Hrs", "LCU-hour",
-         lambda a: "elb:alb:lcu" if _ends(a, "LCUUsage") else None),
+    Rule(
+        "AWSELB",
+        "Load Balancer-Application",
+        "Hrs",
+        "hour",
+        lambda a: "elb:alb:hour" if _ends(a, "LoadBalancerUsage") else None,
+    ),
+    Rule(
+        "AWSELB",
+        "Load Balancer-Application",
+        "LCU-Hrs",
+        "LCU-hour",
+        lambda a: "elb:alb:lcu" if _ends(a, "LCUUsage") else None,
+    ),
     Rule("AWSQueueService", "API Request", "Requests", "1M requests", _sqs, scale=1e6),
-    Rule("AmazonCloudWatch", "Alarm", "Alarms", "month",
-         lambda a: "cloudwatch:alarm:standard" if _ends(a, "CW:AlarmMonitorUsage") else None),
-    Rule("AmazonCloudWatch", "Metric", "Metrics", "month",
-         lambda a: "cloudwatch:metric" if _ends(a, "CW:MetricMonitorUsage") else None),
-    Rule("AmazonCloudWatch", "Dashboard", "Dashboards", "month",
-         lambda a: "cloudwatch:dashboard" if _ends(a, "DashboardsUsageHour") else None),
-    Rule("AmazonCloudWatch", "Data Payload", "GB", "GB",
-         lambda a: "cloudwatch:logs:ingest" if _ends(a, "DataProcessing-Bytes") else None),
-    Rule("AmazonCloudWatch", "Storage Snapshot", "GB-Mo", "GB-month",
-         lambda a: "cloudwatch:logs:storage" if _ends(a, "TimedStorage-ByteHrs") else None),
+    Rule(
+        "AmazonCloudWatch",
+        "Alarm",
+        "Alarms",
+        "month",
+        lambda a: "cloudwatch:alarm:standard" if _ends(a, "CW:AlarmMonitorUsage") else None,
+    ),
+    Rule(
+        "AmazonCloudWatch",
+        "Metric",
+        "Metrics",
+        "month",
+        lambda a: "cloudwatch:metric" if _ends(a, "CW:MetricMonitorUsage") else None,
+    ),
+    Rule(
+        "AmazonCloudWatch",
+        "Dashboard",
+        "Dashboards",
+        "month",
+        lambda a: "cloudwatch:dashboard" if _ends(a, "DashboardsUsageHour") else None,
+    ),
+    Rule(
+        "AmazonCloudWatch",
+        "Data Payload",
+        "GB",
+        "GB",
+        lambda a: "cloudwatch:logs:ingest" if _ends(a, "DataProcessing-Bytes") else None,
+    ),
+    Rule(
+        "AmazonCloudWatch",
+        "Storage Snapshot",
+        "GB-Mo",
+        "GB-month",
+        lambda a: "cloudwatch:logs:storage" if _ends(a, "TimedStorage-ByteHrs") else None,
+    ),
 )
 # Rules for the services the newer pricers use. Product families and usage types follow Infracost's price filters
 # (infracost/infracost internal/resources/aws/*.go); the unit spellings accept the forms AWS offer files use, and a
@@ -142,8 +233,9 @@ def _dms_instance(a: Mapping[str, str]) -> str | None:
     """DMS replication instances, by the attributes Infracost filters on (instanceType t3.small, availabilityZone
     Single/Multiple); DMS's product family names are not documented, so the rules match any family."""
     az = {"Single": "single-az", "Multiple": "multi-az"}.get(a.get("availabilityZone", ""))
-    return f"dms:instance:{a['instanceType']}:{az}" if az and a.get("instanceType") and not a.get("storageMedia") \
-        else None
+    return (
+        f"dms:instance:{a['instanceType']}:{az}" if az and a.get("instanceType") and not a.get("storageMedia") else None
+    )
 
 
 def _dms_storage(a: Mapping[str, str]) -> str | None:
@@ -326,15 +418,18 @@ def _match_product(
     if attributes.get("regionCode", region) != region:
         result.skipped["other regions"] += 1
         return
-    if "ExtendedSupport" in attributes.get("usagetype", ""):
-        result.skipped["ExtendedSupport surcharge SKUs"] += 1
-        return
+    extended_support = "ExtendedSupport" in attributes.get("usagetype", "")
     for rule in RULES:
+        # an Extended Support surcharge SKU names the instance class it is billed with: only its own rule reads it
+        if extended_support and rule.key is not _rds_extended_support:
+            continue
         if rule.offer == offer and rule.family in (None, product.get("productFamily")):
             key = rule.key(attributes)
             if key:
                 matched[sku] = (key, rule)
                 return
+    if extended_support:
+        result.skipped["ExtendedSupport surcharge SKUs"] += 1
 
 
 def _read_term(
