@@ -24,7 +24,7 @@ def test_cli_refresh_updates_the_catalog_that_cost_then_reads(tmp_path):
                                       "--catalog", str(catalog), "--quiet"])
     assert result.exit_code == 0, result.output
     assert "sqs:requests:fifo\t0.5 USD per 1M requests\t(2026-09-01)" in result.stdout
-    assert "updated 7 prices for ap-southeast-1" in result.stdout
+    assert "updated 8 prices for ap-southeast-1" in result.stdout  # with the fixture's RDS Extended Support rate
     assert "skipped 1: ExtendedSupport surcharge SKUs" in result.stdout
     refreshed = load_catalog(catalog)
     assert refreshed.price(REGION, "sqs:requests:fifo", "1M requests").usd == 0.5
