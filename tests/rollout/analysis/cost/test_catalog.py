@@ -31,8 +31,9 @@ def test_packaged_catalog_is_dated_and_sourced():
 
 def test_bad_catalog_file_is_a_user_error(tmp_path):
     path = tmp_path / "prices.json"
-    path.write_text(json.dumps({"catalog_date": "2026-01-01",
-                                "regions": {"x-1": {"prices": {"k": {"unit": "hour", "usd": None}}}}}))
+    path.write_text(
+        json.dumps({"catalog_date": "2026-01-01", "regions": {"x-1": {"prices": {"k": {"unit": "hour", "usd": None}}}}})
+    )
     with pytest.raises(UserError, match="regions.x-1.prices.k: has no usd price and is not marked missing"):
         load_catalog(path)
     path.write_text("{")
@@ -45,12 +46,23 @@ def test_every_catalog_entry_names_a_defined_source_and_a_date(tmp_path):
     assert catalog_problems(data) == [] and {"S1", "S4"} <= set(data["sources"])
     path = tmp_path / "prices.json"
     missing_unsourced = {"unit": "hour", "usd": None, "missing": True}
-    path.write_text(json.dumps({"catalog_date": "2026-01-01", "sources": {"S1": "an offer file"},
-                                "free_tiers": [{"name": "t", "keys": ["k"], "quantity": 1, "unit": "GB",
-                                                "source": "[S1] offer"}],
-                                "regions": {"x-1": {"prices": {"k": missing_unsourced,
-                                                               "j": {"unit": "GB", "usd": 1.0, "source": "[S9] x",
-                                                                     "as_of": "2026-01"}}}}}))
+    path.write_text(
+        json.dumps(
+            {
+                "catalog_date": "2026-01-01",
+                "sources": {"S1": "an offer file"},
+                "free_tiers": [{"name": "t", "keys": ["k"], "quantity": 1, "unit": "GB", "source": "[S1] offer"}],
+                "regions": {
+                    "x-1": {
+                        "prices": {
+                            "k": missing_unsourced,
+                            "j": {"unit": "GB", "usd": 1.0, "source": "[S9] x", "as_of": "2026-01"},
+                        }
+                    }
+                },
+            }
+        )
+    )
     with pytest.raises(UserError) as error:
         load_catalog(path)
     assert list(error.value.problems) == [
@@ -66,3 +78,13 @@ def test_packaged_catalog_keeps_price_keys_sorted():
     for name, region in raw["regions"].items():
         assert list(region["prices"]) == sorted(region["prices"]), name
     assert list(raw["global"]) == sorted(raw["global"])
+
+
+def test_an_every_region_rate_answers_outside_the_catalog_regions_only_for_commercial_ones():
+    catalog = load_catalog()
+    bangkok = catalog.price("ap-southeast-7", "ec2:public-ipv4", "hour")
+    assert bangkok.usd == 0.005 and "[S12]" in bangkok.source and "ap-southeast-7" in bangkok.note
+    assert catalog.price("us-gov-west-1", "ec2:public-ipv4", "hour").usd is None
+    assert catalog.price("ap-southeast-7", "ec2:public-ipv4", "GB").usd is None  # the unit still has to match
+    assert catalog.price("ap-southeast-7", "cloudfront:data-out:asia", "GB").usd is None  # not an every-region rate
+    assert catalog.price("ap-southeast-1", "ec2:public-ipv4", "hour").source.startswith("[S1]")  # regional first
