@@ -83,7 +83,7 @@ def test_packaged_catalog_keeps_price_keys_sorted():
 def test_an_every_region_rate_answers_outside_the_catalog_regions_only_for_commercial_ones():
     catalog = load_catalog()
     bangkok = catalog.price("ap-southeast-7", "ec2:public-ipv4", "hour")
-    assert bangkok.usd == 0.005 and "[S12]" in bangkok.source and "ap-southeast-7" in bangkok.note
+    assert bangkok.usd == 0.005 and "[N1]" in bangkok.source and "ap-southeast-7" in bangkok.note
     assert catalog.price("us-gov-west-1", "ec2:public-ipv4", "hour").usd is None
     assert catalog.price("ap-southeast-7", "ec2:public-ipv4", "GB").usd is None  # the unit still has to match
     assert catalog.price("ap-southeast-7", "cloudfront:data-out:asia", "GB").usd is None  # not an every-region rate
