@@ -23,11 +23,14 @@ def price_inventory(
     priced: list[ResourceCost] = []
     free: dict[str, int] = {}
     unpriced: dict[str, int] = {}
+    unpriced_phases: set[int | None] = set()
     for resource in inventory.custom_resources():
         pricer = PRICERS.get(resource.type)
         if pricer is None:
             bucket = free if resource.type in FREE_TYPES else unpriced
             bucket[resource.type] = bucket.get(resource.type, 0) + 1
+            if bucket is unpriced:
+                unpriced_phases.add(resource.phase)
             continue
         result = pricer(resource, reveal(dict(resource.inputs)), ctx)
         priced.append(
@@ -74,6 +77,7 @@ def price_inventory(
         tuple(ctx.assumptions),
         tuple(used),
         notes,
+        unpriced_phases=tuple(sorted(unpriced_phases, key=lambda p: (p is None, p or 0))),
     )
 
 
