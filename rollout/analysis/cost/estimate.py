@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from rollout.analysis.cost.catalog import Catalog, FreeTier, load_catalog
+from rollout.analysis.cost.catalog import Catalog, FreeTier, is_commercial, load_catalog
 from rollout.analysis.cost.context import INTERNET_OUT_TIERS, PricingContext
 from rollout.analysis.cost.registry import FREE_TYPES, PRICERS
 from rollout.analysis.cost.report import CostDiff, CostReport, ResourceChange, ResourceCost
@@ -52,9 +52,9 @@ def price_inventory(
         ()
         if catalog.has_region(region)
         else (
-            f"no prices for region {region} in the catalog: every line is price unknown but those with one rate in "
-            f"every commercial region (public IPv4) (regions: {', '.join(sorted(catalog.regions))}; add one with "
-            f"`rollout prices refresh`)",
+            f"no prices for region {region} in the catalog: every line is price unknown"
+            f"{' but those with one rate in every commercial region (public IPv4)' if is_commercial(region) else ''} "
+            f"(regions: {', '.join(sorted(catalog.regions))}; add one with `rollout prices refresh`)",
         )
     )
     if ctx.internet_out and sent == 0:

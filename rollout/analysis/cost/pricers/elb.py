@@ -10,7 +10,7 @@ from rollout.model.inventory import Resource
 
 def _load_balancer(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
     kind = inputs.get("loadBalancerType") or "application"
-    if inputs.get("internal") is not True:
+    if inputs.get("internal") is not True and kind in ("application", "network"):
         ctx.send_to_internet(resource)  # responses to clients on the internet (a CDN in front is the internet too)
     if kind == "network":
         return Priced(
