@@ -98,6 +98,7 @@ def _vpn_connection(resource: Resource, inputs: dict[str, Any], ctx: PricingCont
                 )
             ]
         )
+    ctx.send_to_internet(resource)  # what AWS sends over the tunnels is billed at data-transfer-out rates
     components = [ctx.line("VPN connection", "vpc:vpn:connection", "hour", HOURS_PER_MONTH)]
     if inputs.get("transitGatewayId"):
         components += [
@@ -106,7 +107,11 @@ def _vpn_connection(resource: Resource, inputs: dict[str, Any], ctx: PricingCont
                 "Data processed", "vpc:tgw:gb", "GB", ctx.usage(resource, "monthlyDataProcessedGb"), usage_based=True
             ),
         ]
-    return Priced(components, note="data sent from AWS over the tunnels is billed as data transfer out")
+    return Priced(
+        components,
+        note="data sent from AWS over the tunnels is billed as data transfer out (usage "
+        "monthlyDataTransferOutGb, priced on the account's transfer-out line)",
+    )
 
 
 PRICERS = {

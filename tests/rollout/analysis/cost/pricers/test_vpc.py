@@ -89,3 +89,14 @@ def test_vpn_in_singapore_and_large_tunnels_are_unknown_not_guessed():
     assert not vpn.resources[0].components[0].price_known and "price unknown" in vpn.resources[0].components[0].note
     large = price(res("aws:ec2/vpnConnection:VpnConnection", "v", {"tunnelBandwidth": "large"}), region="us-east-1")
     assert "large-bandwidth" in large.resources[0].components[0].note
+
+
+def test_data_out_over_a_vpn_joins_the_accounts_transfer_out():
+    from rollout.model.settings import UsageSettings
+    from tests.rollout.analysis.cost.builders import US, price, res
+
+    usage = UsageSettings(by_resource={"v": {"monthlyDataTransferOutGb": 200}})
+    report = price(res("aws:ec2/vpnConnection:VpnConnection", "v"), region=US, usage=usage)
+    account = next(r for r in report.resources if r.name == "data transfer out to the internet")
+    # 730 h x 0.05 = 36.50 for the connection; (200 - 100 free) GB x 0.09 = 9.00 on the account's line
+    assert (round(report.resources[0].monthly, 2), round(account.monthly, 2)) == (36.5, 9.0)
