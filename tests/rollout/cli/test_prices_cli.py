@@ -99,7 +99,7 @@ def test_cli_refresh_of_network_offers_keeps_edge_prices_global_and_cost_reads_t
                                       "--catalog", str(catalog), "--quiet"])
     assert result.exit_code == 0, result.output
     # 7 + 2 + 2 CloudFront, 6 + 1 + 4 Route 53 keys are edge prices
-    assert "updated 52 prices for us-east-1 (22 of them edge prices, kept in the catalog's global section)" in \
+    assert "updated 62 prices for us-east-1 (22 of them edge prices, kept in the catalog's global section)" in \
         result.stdout
     assert "transfer:out:internet:over-150tb\t0.05 USD per GB\t(2026-11-20)" in result.stdout
     refreshed = load_catalog(catalog)

@@ -294,12 +294,21 @@ def test_network_rules_read_every_tier_they_have_a_key_for():
     assert found["s3:storage:deep-archive"] == 0.00099  # from AmazonS3GlacierDeepArchive
     assert found["ssm:parameter:advanced"] == 0.05  # 0.05 / 730 per hour (rounded by AWS) x 730
     assert found["vpc:vpn:connection"] == 0.05  # the large-bandwidth VPN row is not the standard connection
-    assert "cloudfront:data-out:south-america" not in found and "vpc:tgw:gb" not in found
+    assert "cloudfront:data-out:south-america" not in found
     assert dict(result.skipped) == {
         "other regions": 2,  # the Singapore data transfer and alarm rows
         "tier rows not in the catalog": 2,  # the 100 GB free data transfer row, the 50 free health checks
-        "tiered rows beyond the first": 2,  # S3 Standard's next 450 TB, hosted zones beyond 25
+        "tiered rows beyond the first": 4,  # S3 Standard, hosted zones, metrics, endpoint GB beyond the first tier
     }
+    # the rules of earlier services on the same real-shaped rows: CloudWatch metrics, dashboards and logs (not the
+    # Infrequent Access log class), NAT gateways (AmazonEC2), transit gateway and interface endpoints (AmazonVPC)
+    assert {k: found[k] for k in ("cloudwatch:metric", "cloudwatch:dashboard", "cloudwatch:logs:ingest",
+                                  "cloudwatch:logs:storage", "vpc:nat-gateway:gb", "vpc:tgw:gb",
+                                  "vpc:endpoint:interface:hour")} == {
+        "cloudwatch:metric": 0.3, "cloudwatch:dashboard": 3.0, "cloudwatch:logs:ingest": 0.5,
+        "cloudwatch:logs:storage": 0.03, "vpc:nat-gateway:gb": 0.045, "vpc:tgw:gb": 0.02,
+        "vpc:endpoint:interface:hour": 0.01}
+    assert "ec2:public-ipv4" not in result.ambiguous  # AmazonEC2 and AmazonVPC rows agree
     assert result.offers["AWSDataTransfer"] == {"version": "20261120181241", "publicationDate": "2026-11-20T18:12:41Z"}
 
 
@@ -309,7 +318,7 @@ def test_network_fixtures_reproduce_the_catalog_prices():
     catalog = json.loads(PACKAGED.read_text())
     entries = {**catalog["global"], **catalog["regions"][US]["prices"]}
     refreshed = prices.refresh(US, str(NETWORK)).prices
-    assert len(refreshed) == 52
+    assert len(refreshed) == 62
     for key, entry in refreshed.items():
         assert key in entries, key
         assert (entry["usd"], entry["unit"]) == (pytest.approx(entries[key]["usd"]), entries[key]["unit"]), key
