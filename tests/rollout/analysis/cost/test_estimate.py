@@ -169,3 +169,35 @@ def test_public_ipv4_has_one_rate_outside_the_catalog_regions():
     assert "but those with one rate in every commercial region" in report.notes[0]
     china = price(res("aws:ec2/eip:Eip", "ip"), region="cn-north-1")
     assert not china.resources[0].components[0].price_known  # billed in CNY: not a commercial region's rate
+
+
+@pytest.mark.parametrize("region", [SG, US])
+def test_every_network_storage_and_dns_line_is_priced_or_recorded_missing_never_absent(region):
+    """Issue 18: a line is "price unknown" only where the catalog records the gap (with where it was sought), never
+    because a key the pricer uses is absent from the catalog."""
+    every_class = [{"days": 30 * (i + 1), "storageClass": c} for i, c in enumerate(
+        ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"))]
+    big = 10_000_000_000
+    usage = UsageSettings(by_resource={
+        "cdn": {"monthlyDataTransferGb": big, "monthlyHttpRequests": 1e6},
+        "zone": {"monthlyStandardQueries": big, "monthlyLatencyQueries": big, "monthlyGeoQueries": big},
+        "web": {"monthlyDataTransferOutGb": big}})
+    report = price(
+        res("aws:cloudfront/distribution:Distribution", "cdn"),
+        res("aws:route53/zone:Zone", "zone"),
+        res("aws:lb/loadBalancer:LoadBalancer", "web", {"loadBalancerType": "network"}),
+        res("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lc",
+            {"rules": [{"id": "r", "status": "Enabled", "transitions": every_class}]}),
+        res("aws:ec2/vpnConnection:VpnConnection", "vpn", {"transitGatewayId": "tgw-1"}),
+        res("aws:ssm/parameter:Parameter", "p", {"tier": "Advanced"}),
+        res("aws:ec2/vpcEndpoint:VpcEndpoint", "gwlb", {"vpcEndpointType": "GatewayLoadBalancer"}),
+        res("aws:cloudwatch/metricAlarm:MetricAlarm", "fast", {"period": 10}),
+        region=region, usage=usage)
+    components = [c for r in report.resources for c in r.components]
+    assert len(components) > 40
+    assert not [c.name for c in components if "not in the catalog" in c.note or "catalog unit" in c.note]
+    catalog = load_catalog()
+    for c in components:
+        if not c.price_known:
+            entry = catalog.regions[region].get(c.price_key) or catalog.global_prices.get(c.price_key)
+            assert entry and entry.get("missing") and entry["source"].startswith("searched"), c.price_key
