@@ -2,10 +2,8 @@
 
 Offer files are large (the EC2 regional file is about 350 MB), so they are streamed with ijson: products are kept
 only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters the offer files
-need: only tier rows with beginRange 0 (a tiered rule keeps each tier the catalog has a key for, by the row's
-beginRange or endRange), no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied" dimensions. Every
-price keeps the offer's version and publicationDate; the catalog is written atomically, edge prices (CloudFront,
-Route 53) into its global section.
+need: only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied"
+dimensions. Every price keeps the offer's version and publicationDate; the catalog is written atomically.
 """
 
 from __future__ import annotations
