@@ -641,3 +641,110 @@ def test_every_issue_18_catalog_key_is_one_a_refresh_rule_can_write():
         if not any(rule.key(attributes) == key for rule in rules):
             unmapped.append(key)
     assert unmapped == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue 18: network, CDN, storage, DNS and monitoring rules, on offer files in the real bulk-JSON shape
+# (tests/rollout/data/offers-network: us-east-1 rows whose prices are the catalog's us-east-1 and global ones, plus
+# rows every filter must drop: another region, a free allowance, tiers the catalog has no key for).
+
+NETWORK = Path(__file__).parent.parent / "data" / "offers-network"
+US = "us-east-1"
+
+
+def test_network_rules_read_every_tier_they_have_a_key_for():
+    result = prices.refresh(US, str(NETWORK))
+    found = {key: entry["usd"] for key, entry in result.prices.items()}
+    assert {k: v for k, v in found.items() if k.startswith("transfer:")} == {
+        "transfer:out:internet": 0.09,
+        "transfer:out:internet:next-40tb": 0.085,
+        "transfer:out:internet:next-100tb": 0.07,
+        "transfer:out:internet:over-150tb": 0.05,
+    }
+    assert {k: v for k, v in found.items() if k.startswith("cloudfront:data-out:asia")} == {
+        "cloudfront:data-out:asia": 0.12,
+        "cloudfront:data-out:asia:next-40tb": 0.1,
+        "cloudfront:data-out:asia:next-100tb": 0.095,
+        "cloudfront:data-out:asia:next-350tb": 0.09,
+        "cloudfront:data-out:asia:next-524tb": 0.08,
+        "cloudfront:data-out:asia:next-4pb": 0.07,
+        "cloudfront:data-out:asia:over-5pb": 0.06,
+    }
+    assert found["cloudfront:requests-https:asia"] == 0.012  # per request x 1e4
+    assert found["cloudfront:requests-http:asia"] == 0.009
+    assert {k: v for k, v in found.items() if k.startswith("route53:queries")} == {
+        "route53:queries:standard": 0.4,
+        "route53:queries:standard:over-1b": 0.2,
+        "route53:queries:latency": 0.6,
+        "route53:queries:latency:over-1b": 0.3,
+        "route53:queries:geo": 0.7,
+        "route53:queries:geo:over-1b": 0.35,
+    }
+    # the AWS-endpoint check's priced row starts at 50 (the first 50 are free); the $0 row is not the price
+    assert found["route53:health-check:aws"] == 0.5 and found["route53:health-check-feature:non-aws"] == 2.0
+    assert found["cloudwatch:alarm:high-resolution"] == 0.3 and found["cloudwatch:alarm:standard"] == 0.1
+    # one Requests-Tier4 row prices the transitions into Standard-IA, One Zone-IA and Intelligent-Tiering
+    assert found["s3:transition:standard-ia"] == found["s3:transition:one-zone-ia"] == 0.01
+    assert found["s3:transition:intelligent-tiering"] == 0.01
+    assert (found["s3:transition:glacier"], found["s3:transition:deep-archive"]) == (0.03, 0.05)
+    assert found["s3:storage:deep-archive"] == 0.00099  # from AmazonS3GlacierDeepArchive
+    assert found["ssm:parameter:advanced"] == 0.05  # 0.05 / 730 per hour (rounded by AWS) x 730
+    assert found["vpc:vpn:connection"] == 0.05  # the large-bandwidth VPN row is not the standard connection
+    assert "cloudfront:data-out:south-america" not in found
+    assert dict(result.skipped) == {
+        "other regions": 2,  # the Singapore data transfer and alarm rows
+        "tier rows not in the catalog": 2,  # the 100 GB free data transfer row, the 50 free health checks
+        "tiered rows beyond the first": 4,  # S3 Standard, hosted zones, metrics, endpoint GB beyond the first tier
+    }
+    # the rules of earlier services on the same real-shaped rows: CloudWatch metrics, dashboards and logs (not the
+    # Infrequent Access log class), NAT gateways (AmazonEC2), transit gateway and interface endpoints (AmazonVPC)
+    assert {k: found[k] for k in ("cloudwatch:metric", "cloudwatch:dashboard", "cloudwatch:logs:ingest",
+                                  "cloudwatch:logs:storage", "vpc:nat-gateway:gb", "vpc:tgw:gb",
+                                  "vpc:endpoint:interface:hour")} == {
+        "cloudwatch:metric": 0.3, "cloudwatch:dashboard": 3.0, "cloudwatch:logs:ingest": 0.5,
+        "cloudwatch:logs:storage": 0.03, "vpc:nat-gateway:gb": 0.045, "vpc:tgw:gb": 0.02,
+        "vpc:endpoint:interface:hour": 0.01}
+    assert "ec2:public-ipv4" not in result.ambiguous  # AmazonEC2 and AmazonVPC rows agree
+    assert result.offers["AWSDataTransfer"] == {"version": "20261120181241", "publicationDate": "2026-11-20T18:12:41Z"}
+
+
+def test_network_fixtures_reproduce_the_catalog_prices():
+    """Each refreshed key has the price the catalog holds for us-east-1 (or globally): the rules read what the
+    catalog's sources say, and the catalog units are the rules' units."""
+    catalog = json.loads(PACKAGED.read_text())
+    entries = {**catalog["global"], **catalog["regions"][US]["prices"]}
+    refreshed = prices.refresh(US, str(NETWORK)).prices
+    assert len(refreshed) == 62
+    for key, entry in refreshed.items():
+        assert key in entries, key
+        assert (entry["usd"], entry["unit"]) == (pytest.approx(entries[key]["usd"]), entries[key]["unit"]), key
+
+
+def test_merge_keeps_edge_prices_global_and_the_every_region_ipv4_rate():
+    catalog = json.loads(PACKAGED.read_text())
+    merged = prices.merge(catalog, prices.refresh(US, str(NETWORK)))
+    edge, region = merged["global"], merged["regions"][US]["prices"]
+    assert "AWS offer file AmazonCloudFront" in edge["cloudfront:data-out:asia:next-40tb"]["source"]
+    assert "AWS offer file AmazonRoute53" in edge["route53:queries:geo"]["source"]
+    assert not any(key.startswith(("cloudfront:", "route53:")) for key in region)
+    assert "AWS offer file AmazonVPC" in region["ec2:public-ipv4"]["source"]
+    assert edge["ec2:public-ipv4"] == catalog["global"]["ec2:public-ipv4"]  # AWS's one rate, not a region's
+    assert region["transfer:out:internet:over-150tb"]["derived"] is False  # now read from the offer file
+    assert list(edge) == sorted(edge) and list(region) == sorted(region)
+
+
+def test_global_offers_are_read_whole_when_their_region_index_has_no_region(httpserver):
+    body = (NETWORK / "AmazonRoute53.json").read_bytes()
+    httpserver.expect_request("/offers/v1.0/aws/AmazonRoute53/current/region_index.json").respond_with_json(
+        {"regions": {}}
+    )
+    httpserver.expect_request("/offers/v1.0/aws/AmazonRoute53/current/index.json").respond_with_data(
+        body, content_type="application/json"
+    )
+    httpserver.expect_request("/offers/v1.0/aws/AWSSystemsManager/current/region_index.json").respond_with_json(
+        {"regions": {}}
+    )
+    httpserver.no_handler_status_code = 404
+    result = prices.refresh(REGION, httpserver.url_for("/"))
+    assert result.prices["route53:queries:latency:over-1b"]["usd"] == 0.3
+    assert result.skipped[f"offers without {REGION} (AWSSystemsManager)"] == 1  # a regional offer: not read whole

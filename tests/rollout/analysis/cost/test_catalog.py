@@ -155,3 +155,13 @@ def test_old_data_and_derivations_say_so():
     broken = catalog.price(US, "elasticache:node:redis:cache.m5.xlarge", "node-hour")
     assert broken.derived and broken.usd == 0.312 and "0.119" in broken.note
     assert catalog.price(SG, "dms:instance:t3.medium:single-az", "hour").usd is None
+
+
+def test_an_every_region_rate_answers_outside_the_catalog_regions_only_for_commercial_ones():
+    catalog = load_catalog()
+    bangkok = catalog.price("ap-southeast-7", "ec2:public-ipv4", "hour")
+    assert bangkok.usd == 0.005 and "[N1]" in bangkok.source and "ap-southeast-7" in bangkok.note
+    assert catalog.price("us-gov-west-1", "ec2:public-ipv4", "hour").usd is None
+    assert catalog.price("ap-southeast-7", "ec2:public-ipv4", "GB").usd is None  # the unit still has to match
+    assert catalog.price("ap-southeast-7", "cloudfront:data-out:asia", "GB").usd is None  # not an every-region rate
+    assert catalog.price("ap-southeast-1", "ec2:public-ipv4", "hour").source.startswith("[S1]")  # regional first
