@@ -6,22 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from rollout.analysis.cost.context import Priced, PricingContext
+from rollout.analysis.cost.pricers.route53 import QUERY_TIERS
 from rollout.model.inventory import Resource
 
 
 def _dns_namespace(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
     kind = "private" if resource.type.endswith("PrivateDnsNamespace") else "public"
+    millions = ctx.usage(resource, "monthlyStandardQueries") / 1e6
+    zone = ctx.line(f"Hosted zone ({kind}, created by the namespace)", "route53:zone", "month", 1)
     return Priced(
-        [
-            ctx.line(f"Hosted zone ({kind}, created by the namespace)", "route53:zone", "month", 1),
-            ctx.line(
-                "Standard queries (first 1B)",
-                "route53:queries:standard",
-                "1M queries",
-                ctx.usage(resource, "monthlyStandardQueries") / 1e6,
-                usage_based=True,
-            ),
-        ]
+        [zone, *ctx.tiered("Standard queries", "route53:queries:standard", "1M queries", millions, QUERY_TIERS)]
     )
 
 
