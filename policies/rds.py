@@ -4,6 +4,7 @@ input's property dependencies (or the source's literal `identifier`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -30,12 +31,15 @@ DEFAULT_LOG_EXPORTS = {
 DEFAULT_CLUSTER_LOG_EXPORTS = {"postgres": ["postgresql"], "mysql": ["audit", "error", "slowquery"]}
 DEFAULT_CA_CERTS = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]
 # The parameter that makes each engine refuse plain connections (RDS user guide, "Using SSL/TLS" per engine:
-# PostgreSQL and SQL Server rds.force_ssl, MySQL/MariaDB and Aurora MySQL require_secure_transport). Oracle uses the
-# SSL option of an option group and Db2 its SSL port settings: no parameter to read, so RDS-06 does not judge them.
+# PostgreSQL and SQL Server rds.force_ssl, MySQL/MariaDB and Aurora MySQL require_secure_transport; Db2
+# "Using SSL/TLS with an Amazon RDS for Db2 DB instance": DB2COMM TCPIP,SSL or SSL, and only SSL refuses clear text).
+# Oracle uses the SSL option of an option group: no parameter to read, so RDS-06 does not judge it.
 _TLS_PARAMETER = {"postgres": ("rds.force_ssl", {"1", "true", "on"}),
                   "mysql": ("require_secure_transport", {"1", "on", "true"}),
                   "mariadb": ("require_secure_transport", {"1", "on", "true"}),
-                  "sqlserver": ("rds.force_ssl", {"1", "true", "on"})}
+                  "sqlserver": ("rds.force_ssl", {"1", "true", "on"}),
+                  "db2": ("db2comm", {"ssl"})}
+_DB2 = re.compile(r"db2-(ae|se)")
 
 
 def is_replica(props: Mapping[str, Any]) -> bool:
@@ -43,9 +47,9 @@ def is_replica(props: Mapping[str, Any]) -> bool:
 
 
 def engine_family(engine: Any) -> str | None:
-    """postgres | mysql | mariadb | sqlserver from an engine name or a parameter-group family (postgres16, mysql8.0,
-    aurora-postgresql15, aurora-mysql8.0, aurora5.6 and engine `aurora` = Aurora MySQL 5.6, sqlserver-se-15.0,
-    custom-sqlserver-ee)."""
+    """postgres | mysql | mariadb | sqlserver | db2 from an engine name or a parameter-group family (postgres16,
+    mysql8.0, aurora-postgresql15, aurora-mysql8.0, aurora5.6 and engine `aurora` = Aurora MySQL 5.6,
+    sqlserver-se-15.0, custom-sqlserver-ee, db2-se, db2-ae-11.5)."""
     text = str(engine or "").lower()
     text = text.removeprefix("custom-")
     for family in ("postgres", "mysql", "mariadb", "sqlserver"):
@@ -53,6 +57,8 @@ def engine_family(engine: Any) -> str | None:
             return family
     if text == "aurora" or (text.startswith("aurora") and text[6:7].isdigit()):
         return "mysql"
+    if _DB2.search(text):
+        return "db2"
     return None
 
 
@@ -174,7 +180,7 @@ def tls_parameter_group(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) ->
         prop = "dbClusterParameterGroupName" if cluster else "parameterGroupName"
         engine = known(instance.props, "engine")
         if engine is not None and engine_family(engine) is None:
-            return  # Oracle, Db2: TLS is not a parameter (see _TLS_PARAMETER)
+            return  # Oracle: TLS is not a parameter (see _TLS_PARAMETER)
         if not get(instance.props, prop):
             yield f"uses the default parameter group (TLS not forced); set {prop}"
             return
@@ -193,7 +199,7 @@ def tls_parameter_group(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) ->
             values = [str(get(p, "value")).lower() for p in items(get(group.props, "parameters"))
                       if get(p, "name") == name]
             if not values or values[-1] not in accepted:
-                yield f"parameter group {group.name} does not set {name}=1"
+                yield f"parameter group {group.name} does not set {name}={'SSL' if family == 'db2' else '1'}"
 
     yield from each(subjects, [INSTANCE, CLUSTER], check)
 
@@ -316,10 +322,10 @@ CONTROLS = (
         check=tls_parameter_group,
         stack=True,
         description="The instance's parameterGroupName (a cluster's dbClusterParameterGroupName) must lead to a group "
-        "in the stack setting rds.force_ssl=1 (PostgreSQL, Aurora PostgreSQL, SQL Server) or "
-        "require_secure_transport=1 (MySQL, MariaDB, Aurora MySQL); joined through property "
-        "dependencies. Oracle (option group SSL) and Db2 are not judged (Checkov CKV2_AWS_69 judges "
-        "Db2); a parameterGroupName naming a group outside the stack fails here, as unverifiable, where "
+        "in the stack setting rds.force_ssl=1 (PostgreSQL, Aurora PostgreSQL, SQL Server), "
+        "require_secure_transport=1 (MySQL, MariaDB, Aurora MySQL) or db2comm=SSL (Db2: TCPIP,SSL still "
+        "accepts clear text); joined through property dependencies. Oracle (option group SSL) is not "
+        "judged; a parameterGroupName naming a group outside the stack fails here, as unverifiable, where "
         "CKV2_AWS_69 passes it.",
         remediation="Create an aws.rds.ParameterGroup with rds.force_ssl=1 / require_secure_transport=1 and set "
         "parameterGroupName to it.",

@@ -35,6 +35,9 @@ LOGGING = "aws:s3/bucketLogging:BucketLogging"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 _BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 _PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read"}
+# S3's canned ACLs (S3 user guide, "Canned ACL"; pulumi-aws aws.s3.CannedAcl): any other value is not one S3 applies
+_CANNED_ACLS = {"private", "public-read", "public-read-write", "aws-exec-read", "authenticated-read",
+                "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"}
 _PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
                     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 
@@ -146,11 +149,15 @@ def no_public_access(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> It
         acl_value = get(bucket.props, "acl")
         if acl_value in _PUBLIC_ACLS:
             yield f"bucket acl is {acl_value}"
+        elif acl_value is not None and acl_value not in _CANNED_ACLS:
+            yield f"bucket acl {acl_value!r} is not a canned ACL S3 knows (what it grants cannot be told)"
         for grantee in _public_inline_grants(bucket):
             yield f"bucket grants access to {grantee}"
         for acl in settings_of(bucket, subjects, ACL):
             if get(acl.props, "acl") in _PUBLIC_ACLS:
                 yield f"BucketAcl {acl.name} grants {get(acl.props, 'acl')}"
+            elif get(acl.props, "acl") is not None and get(acl.props, "acl") not in _CANNED_ACLS:
+                yield f"BucketAcl {acl.name} acl {get(acl.props, 'acl')!r} is not a canned ACL S3 knows"
             for grantee in _public_grants(acl):
                 yield f"BucketAcl {acl.name} grants access to {grantee}"
         for where, document in policy_documents(bucket, subjects):
@@ -209,7 +216,8 @@ def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[
         if inline is not None:
             configs.append(("inline serverSideEncryptionConfiguration",
                             [get(inline, "rule", "applyServerSideEncryptionByDefault", "sseAlgorithm")]))
-        if not configs:
+        if not configs and "AES256" not in allowed:
+            # S3 encrypts every new bucket with SSE-S3 (AES256) since January 2023: accepted with allowAes256
             yield "has no BucketServerSideEncryptionConfiguration"
         for where, algorithms in configs:
             if not algorithms or any(a not in allowed for a in algorithms):
@@ -298,8 +306,9 @@ CONTROLS = (
         id="S3-04", title="Buckets are encrypted with KMS", severity=Severity.MEDIUM,
         resource_types=(BUCKET, ENCRYPTION), check=encryption, stack=True, config_defaults={"allowAes256": False},
         description="Each bucket needs a BucketServerSideEncryptionConfiguration using aws:kms (config allowAes256 "
-                    "accepts SSE-S3 for public assets). A bucket without any configuration fails even though S3 "
-                    "applies SSE-S3 to new buckets since January 2023 (Checkov CKV_AWS_19 passes it). " + _S,
+                    "accepts SSE-S3 for public assets). A bucket without any configuration fails, unless allowAes256 "
+                    "is set: S3 applies SSE-S3 to every new bucket since January 2023 (Checkov CKV_AWS_19 passes "
+                    "it). " + _S,
         remediation="Add BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (and a KMS key).",
         sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies "
                                                             "s3-bucket-enable-server-side-encryption"),

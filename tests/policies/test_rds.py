@@ -110,6 +110,7 @@ def with_group(res, variant, name, group_changes=None, db_changes=None, linked=T
 
 def test_rds06_tls_parameter_group(res, variant, assert_exact):
     mysql = {"name": "my", "family": "mysql8.0", "parameters": [{"name": "require_secure_transport", "value": "1"}]}
+    db2 = {"name": "d2", "family": "db2-se-11.5", "parameters": [{"name": "db2comm", "value": "SSL"}]}
     assert_exact(
         "RDS-06",
         {
@@ -124,6 +125,10 @@ def test_rds06_tls_parameter_group(res, variant, assert_exact):
             ),
             "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
             "unknown_parameter_value": with_group(res, variant, "g", {"parameters.0.value": U}),
+            "pass_db2_ssl_only": with_group(res, variant, "h", db2, {"engine": "db2-se"}),
+            "fail_db2_clear_text_too": with_group(res, variant, "i", {**db2, "parameters": [{"name": "db2comm", "value": "TCPIP,SSL"}]},
+                                                  {"engine": "db2-se"}),
+            "fail_db2_without_db2comm": with_group(res, variant, "j", {**db2, "parameters": []}, {"engine": "db2-ae"}),
         },
     )
 
@@ -225,7 +230,7 @@ def test_engine_family_of_other_engines():
             "custom-sqlserver-ee",
             "db2-se",
         )
-    ] == ["mysql", "mysql", "postgres", "sqlserver", "sqlserver", "sqlserver", None]
+    ] == ["mysql", "mysql", "postgres", "sqlserver", "sqlserver", "sqlserver", "db2"]
 
 
 def test_cluster_controls(res, variant, assert_exact):

@@ -97,6 +97,12 @@ def test_s303_no_public_access(res, assert_exact):
             "fail_no_ownership": bucket_stack(res, "b"),
             "fail_object_writer": bucket_stack(res, "c", (s3.OWNERSHIP, {"rule": {"objectOwnership": "ObjectWriter"}})),
             "fail_public_acl": bucket_stack(res, "d", enforced, (s3.ACL, {"acl": "public-read"})),
+            "fail_acl_not_canned": bucket_stack(res, "d3", enforced, (s3.ACL, {"acl": "website"})),
+            "fail_inline_acl_not_canned": [res(s3.BUCKET, "d4", {"bucket": "d4", "acl": "website"}),
+                                           res(enforced[0], "d4-own", {"bucket": "d4", **enforced[1]})],
+            "pass_inline_private_acl": [res(s3.BUCKET, "d6", {"bucket": "d6", "acl": "private"}),
+                                        res(enforced[0], "d6-own", {"bucket": "d6", **enforced[1]})],
+            "pass_private_acl": bucket_stack(res, "d5", enforced, (s3.ACL, {"acl": "private"})),
             "fail_public_grant": bucket_stack(
                 res,
                 "d2",
@@ -204,7 +210,8 @@ def test_s304_encryption(res, assert_exact):
     }
     assert_exact("S3-04", fixtures)
     allowed = {"pass_kms": fixtures["pass_kms"], "pass_aes256_allowed": fixtures["fail_aes256"],
-               "fail_missing": fixtures["fail_missing"]}
+               "pass_missing_is_sse_s3": fixtures["fail_missing"], "fail_other_algorithm": bucket_stack(res, "g",
+                                                                                                   sse("metallica"))}
     assert_exact("S3-04", allowed, {"allowAes256": True})
 
 
