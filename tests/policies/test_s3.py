@@ -253,3 +253,67 @@ def test_s306_logging(res, assert_exact):
         "fail_inline_no_target": [res(s3.BUCKET, "g", {"bucket": "g", "logging": {"targetPrefix": "x/"}})],
         "unknown_inline_target": [res(s3.BUCKET, "h", {"bucket": "h", "logging": {"targetBucket": U}})],
     })
+
+
+def test_s307_no_policy_lockout(res, assert_exact):
+    def doc(*statements):
+        return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+    lockout = {"Effect": "Deny", "Principal": "*", "Action": "s3:PutBucketPolicy", "Resource": "arn:aws:s3:::b"}
+    assert_exact(
+        "S3-07",
+        {
+            "pass_tls_deny_with_condition": res(s3.POLICY, "a", {"bucket": "b", "policy": doc(TLS_DENY)}),
+            "pass_deny_exempting_deployer": res(s3.POLICY, "a2", {"bucket": "b", "policy": doc(
+                {**lockout, "Condition": {"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::1:role/deploy"}}})}),
+            "pass_deny_data_only": res(s3.POLICY, "a3", {"bucket": "b", "policy": doc(
+                {**lockout, "Action": ["s3:DeleteObject"]})}),
+            "pass_bucket_without_policy": res(s3.BUCKET, "a4", {"bucket": "a4"}),
+            "fail_deny_put_policy": res(s3.POLICY, "b", {"bucket": "b", "policy": doc(lockout)}),
+            "fail_deny_all_s3_aws_star": res(s3.POLICY, "c", {"bucket": "b", "policy": doc(
+                {**lockout, "Principal": {"AWS": ["*"]}, "Action": "s3:*"})}),
+            "fail_inline_deny_put_wildcard": res(s3.BUCKET, "d", {"bucket": "d", "policy": doc(
+                {**lockout, "Action": ["s3:GetObject", "s3:Put*"]})}),
+            "fail_not_json": res(s3.POLICY, "e", {"bucket": "b", "policy": "{"}),
+            "unknown_policy": res(s3.POLICY, "f", {"bucket": "b", "policy": U}),
+        },
+    )
+
+
+def test_s308_event_notifications(res, assert_exact):
+    assert_exact("S3-08", {
+        "pass_eventbridge": bucket_stack(res, "a", (s3.NOTIFICATION, {"eventbridge": True})),
+        "pass_joined_by_name": [res(s3.BUCKET, "a2", {"bucket": "a2"}),
+                                res(s3.NOTIFICATION, "a2-n", {"bucket": "a2", "queues": [{"queueArn": "q"}]})],
+        "fail_none": bucket_stack(res, "b"),
+        "fail_other_bucket": [res(s3.BUCKET, "c", {"bucket": "c"}), res(s3.NOTIFICATION, "c-n", {"bucket": "x"})],
+        "fail_unknown_name_is_not_joined": [res(s3.BUCKET, "d", {"bucket": U}),
+                                            res(s3.NOTIFICATION, "d-n", {"bucket": "x"})],
+    })
+
+
+def test_s309_object_lock(res, assert_exact):
+    assert_exact("S3-09", {
+        "pass_lock_enabled": [res(s3.BUCKET, "a", {"bucket": "a", "objectLockEnabled": True})],
+        "pass_inline_configuration": [res(s3.BUCKET, "a2", {"bucket": "a2", "objectLockConfiguration": {
+            "objectLockEnabled": "Enabled"}})],
+        "pass_lock_configuration": bucket_stack(res, "a3", (s3.OBJECT_LOCK, {"rule": {
+            "defaultRetention": {"mode": "GOVERNANCE", "days": 30}}})),
+        "fail_no_lock": bucket_stack(res, "b"),
+        "fail_lock_off": [res(s3.BUCKET, "c", {"bucket": "c", "objectLockEnabled": False})],
+        "unknown_flag": [res(s3.BUCKET, "d", {"bucket": "d", "objectLockEnabled": UB})],
+    })
+
+
+def test_s310_replication(res, assert_exact):
+    enabled = {"rules": [{"id": "all", "status": "Enabled", "destination": {"bucket": "arn:aws:s3:::replica"}}]}
+    assert_exact("S3-10", {
+        "pass_replication_config": bucket_stack(res, "a", (s3.REPLICATION, {"role": "r", **enabled})),
+        "pass_inline_replication": [res(s3.BUCKET, "a2", {"bucket": "a2", "replicationConfiguration": {
+            "role": "r", **enabled}})],
+        "fail_none": bucket_stack(res, "b"),
+        "fail_rule_disabled": bucket_stack(res, "c", (s3.REPLICATION, {
+            "role": "r", "rules": [{**enabled["rules"][0], "status": "Disabled"}]})),
+        "unknown_status": bucket_stack(res, "d", (s3.REPLICATION, {
+            "role": "r", "rules": [{**enabled["rules"][0], "status": U}]})),
+    })
