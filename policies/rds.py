@@ -445,8 +445,9 @@ CONTROLS = (
         "interval needs monitoringRoleArn (the RDS API rejects it otherwise) and one of 1, 5, 10, 15, 30, "
         "60. Differences from Checkov: CKV_AWS_118 does not ask for the role and fails an interval given "
         "as a string; CKV_AWS_129 accepts any one export where the engine's set is asked here (MySQL: "
-        "audit, error, general, slowquery); CKV_AWS_324 fails a cluster that names no engine, which is "
-        "not judged here.",
+        "audit, error, general, slowquery; CKV_AWS_325 accepts an Aurora MySQL cluster exporting audit "
+        "alone, where error and slowquery are asked too); CKV_AWS_324 fails a cluster that names no "
+        "engine, which is not judged here.",
         remediation="Set enabledCloudwatchLogsExports (postgresql, upgrade), monitoringInterval>0 with a monitoring "
         "role, performanceInsightsEnabled=true and performanceInsightsKmsKeyId.",
         sources=(
@@ -524,7 +525,9 @@ CONTROLS = (
         resource_types=_WITH_CLUSTERS,
         check=tagged_snapshots,
         description="copyTagsToSnapshot on instances and clusters: a snapshot without the owner, environment and "
-        "cost tags cannot be attributed or cleaned up (the API default is false).",
+        "cost tags cannot be attributed or cleaned up (the API default is false). Checkov CKV2_AWS_60 also "
+        "fails any instance whose engine is neptune, docdb or aurora, whatever the flag; here the flag "
+        "decides.",
         remediation="Set copyTagsToSnapshot=true.",
         sources=("FSBP RDS.17", "FSBP RDS.16", "CKV2_AWS_60", "CKV_AWS_313"),
         enforcement=Enforcement.ADVISORY,
