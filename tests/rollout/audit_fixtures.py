@@ -279,6 +279,7 @@ def build_web_tier(account: Account) -> None:
     template = ec2.create_launch_template(LaunchTemplateName="shop-web", LaunchTemplateData={
         "ImageId": "ami-12c6146b", "InstanceType": "t4g.small",
         "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
+        "Monitoring": {"Enabled": True}, "IamInstanceProfile": {"Name": "shop-web"},
         "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}],
         "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True, "VolumeSize": 20,
                                                                    "VolumeType": "gp3"}}],
@@ -287,6 +288,7 @@ def build_web_tier(account: Account) -> None:
     account.client("autoscaling").create_auto_scaling_group(
         AutoScalingGroupName="shop-web", MinSize=2, MaxSize=4, DesiredCapacity=2,
         LaunchTemplate={"LaunchTemplateId": template["LaunchTemplateId"], "Version": "$Default"},
+        Tags=[{"Key": "Service", "Value": "web", "PropagateAtLaunch": True}],
         VPCZoneIdentifier=",".join(subnets), TargetGroupARNs=[group["TargetGroupArn"]], HealthCheckType="ELB",
         HealthCheckGracePeriod=120)
 
