@@ -126,8 +126,9 @@ def test_rds06_tls_parameter_group(res, variant, assert_exact):
             "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
             "unknown_parameter_value": with_group(res, variant, "g", {"parameters.0.value": U}),
             "pass_db2_ssl_only": with_group(res, variant, "h", db2, {"engine": "db2-se"}),
-            "fail_db2_clear_text_too": with_group(res, variant, "i", {**db2, "parameters": [{"name": "db2comm", "value": "TCPIP,SSL"}]},
-                                                  {"engine": "db2-se"}),
+            "fail_db2_clear_text_too": with_group(
+                res, variant, "i", {**db2, "parameters": [{"name": "db2comm", "value": "TCPIP,SSL"}]},
+                {"engine": "db2-se"}),
             "fail_db2_without_db2comm": with_group(res, variant, "j", {**db2, "parameters": []}, {"engine": "db2-ae"}),
         },
     )
