@@ -384,7 +384,9 @@ CONTROLS = (
         resource_types=(BUCKET, VERSIONING, LIFECYCLE), check=versioning, stack=True,
         config_defaults={"requireLifecycle": False},
         description="Versioning protects against overwrites and deletes; with config requireLifecycle, a versioned "
-                    "bucket also needs a lifecycle configuration (advisory part of the row). " + _S,
+                    "bucket also needs a lifecycle configuration to expire old versions (advisory part of the row; "
+                    "Checkov CKV2_AWS_61 asks a lifecycle configuration of every bucket, an unversioned one "
+                    "fails here for its versioning only). " + _S,
         remediation="Add BucketVersioning(versioningConfiguration.status=Enabled).",
         sources=("FSBP S3.14", "FSBP S3.10", "CKV_AWS_21", "CKV2_AWS_61"),
         enforcement=Enforcement.ADVISORY,
