@@ -79,10 +79,10 @@ def test_audit_policy_lists_read_actions_only_without_wildcards():
 
 def test_every_service_has_one_collector_and_progress_names_it():
     names = [c.__name__.removeprefix("collect_") for c in evaluation.COLLECTORS]
-    assert len(names) == len(set(names)) == 16
+    assert len(names) == len(set(names)) == 19
     assert {c.__module__.rsplit(".", 1)[-1] for c in evaluation.COLLECTORS} == {
-        "rds", "elasticache", "sqs", "cloudfront", "lb", "compute", "network", "acm", "s3", "iam", "monitoring",
-        "backup", "kms", "secrets", "observability"}
+        "rds", "elasticache", "sqs", "cloudfront", "lb", "wafv2", "compute", "instances", "network", "acm", "s3",
+        "efs", "iam", "monitoring", "backup", "kms", "secrets", "observability"}
 
 
 def test_controls_over_an_unreadable_type_are_skipped_with_the_reason():

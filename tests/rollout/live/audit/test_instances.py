@@ -1,0 +1,144 @@
+"""The instances collector: EC2 instances (metadata, public IP, disks, user data, security groups) and the EBS
+volumes that are data of their own (encryption, backup coverage)."""
+
+from __future__ import annotations
+
+import base64
+
+from policies._helpers import plain
+from rollout.live.audit import instances
+from tests.rollout import audit_fixtures as fx
+
+# What an instance launched by hand carries: every value a control reads, compliant.
+SECURE = dict(
+    ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t4g.small",
+    MetadataOptions={"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
+    BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 20,
+                                                             "DeleteOnTermination": True}}],
+    UserData="#!/bin/sh\nDB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id shop/db --query SecretString)\n",
+)
+
+
+def _subnet(account):
+    ec2 = account.client("ec2")
+    return next(s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] == account.vpc_id)
+
+
+def _launch(account, name, **overrides):
+    placement = {} if "NetworkInterfaces" in overrides else {"SubnetId": _subnet(account)}
+    arguments = {**SECURE, **placement, **overrides,
+                 "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}]}
+    return account.client("ec2").run_instances(**arguments)["Instances"][0]["InstanceId"]
+
+
+def _deny(client, operation, code):
+    """Answer `operation` on `client` with an access error, as AWS does without the permission (a before-call
+    handler short-circuits the request, as botocore's Stubber does, while every other call goes to moto)."""
+    from botocore.awsrequest import AWSResponse
+
+    def deny(**_):
+        return AWSResponse("https://ec2", 403, {}, None), {
+            "Error": {"Code": code, "Message": "You are not authorized to perform this operation."},
+            "ResponseMetadata": {"HTTPStatusCode": 403}}
+
+    client.meta.events.register(f"before-call.{client.meta.service_model.service_name}.{operation}", deny)
+
+
+def test_a_compliant_instance_and_its_disks_pass(aws):
+    def drift(account):
+        _launch(account, "worker")
+
+    added, _ = fx.drift_adds((fx.build_web_tier,), drift)
+    assert added == set()
+
+
+def test_an_imdsv1_public_unencrypted_instance_with_secrets_in_user_data_is_found(aws):
+    found = {}
+
+    def drift(account):
+        found["id"] = _launch(
+            account, "legacy", MetadataOptions={"HttpTokens": "optional", "HttpPutResponseHopLimit": 3},
+            NetworkInterfaces=[{"DeviceIndex": 0, "AssociatePublicIpAddress": True, "SubnetId": _subnet(account)}],
+            BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": False, "VolumeSize": 8, "DeleteOnTermination": True}},
+                                 {"DeviceName": "/dev/sdb", "Ebs": {"VolumeSize": 5, "DeleteOnTermination": True}}],
+            UserData="#!/bin/sh\nexport DB_PASSWORD=s3cr3t-hunter2\n")
+
+    added, _ = fx.drift_adds((fx.build_web_tier,), drift)
+    name = f"legacy ({found['id']})"
+    # LT-02 (hop limit 3) is advisory, still a violation; LT-04 names the root and the second device
+    assert added == {("LT-01", name), ("LT-02", name), ("LT-03", name), ("LT-04", name), ("EC2-01", name)}
+
+
+def test_instance_findings_name_the_device_and_the_secret(aws):
+    account = fx.account_with(fx.build_web_tier)
+    instance = _launch(account, "legacy", UserData="aws_secret_access_key = " + "A" * 40,
+                       BlockDeviceMappings=[
+                           {"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 8, "DeleteOnTermination": True}},
+                           {"DeviceName": "/dev/sdb", "Ebs": {"VolumeSize": 5, "DeleteOnTermination": True}}])
+    result = fx.run()
+    messages = {(f.control, f.message) for f in result.findings if f.name == f"legacy ({instance})"}
+    assert ("LT-04", "ebsBlockDevices[/dev/sdb].encrypted is not true") in messages
+    assert any(c == "EC2-01" and "an AWS secret access key" in m for c, m in messages)
+
+
+def test_a_data_volume_is_judged_on_its_own_for_encryption_and_backup(aws):
+    found = {}
+
+    def drift(account):
+        ec2 = account.client("ec2")
+        instance = _launch(account, "files")
+        data = ec2.create_volume(AvailabilityZone=f"{fx.REGION}a", Size=50, TagSpecifications=[
+            {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "uploads"}]}])["VolumeId"]
+        ec2.attach_volume(VolumeId=data, InstanceId=instance, Device="/dev/sdf")  # outlives the instance
+        spare = ec2.create_volume(AvailabilityZone=f"{fx.REGION}a", Size=10, Encrypted=True)["VolumeId"]
+        found.update(data=data, spare=spare)
+
+    added, account = fx.drift_adds((fx.build_web_tier,), drift)
+    # the unencrypted data volume (LT-04); neither is in a backup plan (this account has none: BAK-03)
+    uploads = f"uploads ({found['data']})"
+    assert added == {("LT-04", uploads), ("BAK-03", uploads), ("BAK-03", found["spare"])}
+    volumes = {s.name for s in fx.run().subjects if s.type == instances.VOLUME}
+    assert volumes == {uploads, found["spare"]}  # root volumes stay their instance's
+
+
+def test_an_instance_is_shaped_as_aws_ec2_instance():
+    instance = {
+        "InstanceId": "i-1", "ImageId": "ami-1", "InstanceType": "t4g.small", "RootDeviceName": "/dev/xvda",
+        "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"}, "PublicIpAddress": "203.0.113.9",
+        "SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web"}], "Tags": [{"Key": "Name", "Value": "web"}],
+        "BlockDeviceMappings": [
+            {"DeviceName": "/dev/xvda", "Ebs": {"VolumeId": "vol-root", "DeleteOnTermination": True}},
+            {"DeviceName": "/dev/sdb", "Ebs": {"VolumeId": "vol-scratch", "DeleteOnTermination": True}},
+            {"DeviceName": "/dev/sdf", "Ebs": {"VolumeId": "vol-data", "DeleteOnTermination": False}}]}
+    volumes = {"vol-root": {"VolumeId": "vol-root", "Encrypted": True, "KmsKeyId": "arn:key", "Size": 20},
+               "vol-scratch": {"VolumeId": "vol-scratch", "Encrypted": False, "Size": 5},
+               "vol-data": {"VolumeId": "vol-data", "Encrypted": True, "Size": 50,
+                            "Attachments": [{"InstanceId": "i-1", "Device": "/dev/sdf"}]}}
+    user_data = base64.b64encode(b"#!/bin/sh\n").decode()
+    shaped = instances.normalize_instance(instance, volumes, user_data, "123456789012", "ap-southeast-1")
+    props = plain(shaped.props)
+    assert props["rootBlockDevice"] == {"encrypted": True, "kmsKeyId": "arn:key", "volumeSize": 20}
+    assert props["ebsBlockDevices"] == [{"deviceName": "/dev/sdb", "encrypted": False, "volumeSize": 5}]
+    assert props["associatePublicIpAddress"] is True and props["userDataBase64"] == user_data
+    assert props["metadataOptions"] == {"httpEndpoint": "enabled", "httpTokens": "required"}
+    assert shaped.property_dependencies == {
+        "vpcSecurityGroupIds": ["arn:aws:ec2:ap-southeast-1:123456789012:security-group/sg-1"]}
+    assert (shaped.name, shaped.urn) == ("web (i-1)", "arn:aws:ec2:ap-southeast-1:123456789012:instance/i-1")
+    assert [v["VolumeId"] for v in instances.data_volumes(volumes.values(), [instance])] == ["vol-data"]
+
+
+def test_access_denied_on_instances_skips_their_controls_and_reads_the_rest(aws):
+    from rollout.live.session import open_session
+
+    fx.account_with(fx.build_web_tier)
+    session = open_session()
+    ec2 = session.client("ec2", region_name=fx.REGION)
+    _deny(ec2, "DescribeVolumes", "UnauthorizedOperation")
+    result = fx.run(session, clients={"ec2": ec2})
+    gap = next(u for u in result.unavailable if u.service == "ec2 instances")
+    assert gap.reason.startswith("access denied (UnauthorizedOperation)")
+    assert set(gap.types) == {instances.INSTANCE, instances.VOLUME}
+    # every control that reads instances or volumes is skipped, never passed; the launch templates are still read
+    assert {"LT-01", "LT-03", "LT-04", "EC2-01", "BAK-03", "NET-01"} <= set(result.skipped_controls)
+    assert not any(s.type == instances.INSTANCE for s in result.subjects)
+    assert any(s.type == "aws:ec2/launchTemplate:LaunchTemplate" for s in result.subjects)
