@@ -19,14 +19,26 @@ def efs_subjects(file_system: Mapping[str, Any], backup_policy: Mapping[str, Any
     arn, fs_id = file_system["FileSystemArn"], file_system["FileSystemId"]
     fs_tags = tags(file_system.get("Tags"))
     name = file_system.get("Name") or fs_tags.get("Name")
-    props = {"creationToken": file_system.get("CreationToken"), "encrypted": bool(file_system.get("Encrypted")),
-             "kmsKeyId": file_system.get("KmsKeyId"), "performanceMode": file_system.get("PerformanceMode"),
-             "throughputMode": file_system.get("ThroughputMode"), "tags": fs_tags}
+    props = {
+        "creationToken": file_system.get("CreationToken"),
+        "encrypted": bool(file_system.get("Encrypted")),
+        "kmsKeyId": file_system.get("KmsKeyId"),
+        "performanceMode": file_system.get("PerformanceMode"),
+        "throughputMode": file_system.get("ThroughputMode"),
+        "tags": fs_tags,
+    }
     label = f"{name} ({fs_id})" if name else fs_id
     subjects = [subject(FILE_SYSTEM, label, arn, props)]
     if backup_policy:
-        subjects.append(subject(BACKUP_POLICY, f"{label}-backup-policy", f"{arn}#backupPolicy", {
-            "fileSystemId": fs_id, "backupPolicy": {"status": backup_policy.get("Status")}}, {"fileSystemId": [arn]}))
+        subjects.append(
+            subject(
+                BACKUP_POLICY,
+                f"{label}-backup-policy",
+                f"{arn}#backupPolicy",
+                {"fileSystemId": fs_id, "backupPolicy": {"status": backup_policy.get("Status")}},
+                {"fileSystemId": [arn]},
+            )
+        )
     return subjects
 
 

@@ -77,9 +77,9 @@ def collect_iam(reader: Reader, out: Collection) -> None:
             iam = reader.client("iam")
             get_policy = getattr(iam, f"get_{kind}_policy")
             for principal in reader.items("iam", f"list_{kind}s", f"{api}s[]"):
-                name = principal[f"{api}Name"]
-                inline = {p: get_policy(**{f"{api}Name": name, "PolicyName": p})["PolicyDocument"]
-                          for p in reader.items("iam", f"list_{kind}_policies", "PolicyNames[]", **{f"{api}Name": name})}
+                key = {f"{api}Name": principal[f"{api}Name"]}
+                inline = {p: get_policy(**key, PolicyName=p)["PolicyDocument"]
+                          for p in reader.items("iam", f"list_{kind}_policies", "PolicyNames[]", **key)}
                 attached = [p["PolicyArn"] for p in reader.items("iam", f"list_attached_{kind}_policies",
-                                                                  "AttachedPolicies[]", **{f"{api}Name": name})]
+                                                                  "AttachedPolicies[]", **key)]
                 found.extend(principal_subjects(kind, principal, inline, attached))

@@ -33,10 +33,16 @@ def _device(volume: Mapping[str, Any] | None) -> dict[str, Any]:
     """A volume's encryption as an instance block device. A volume DescribeVolumes did not return (deleted since)
     is read as not encrypted: nothing shows that it is."""
     volume = volume or {}
-    return {key: value for key, value in {
-        "encrypted": bool(volume.get("Encrypted", False)), "kmsKeyId": volume.get("KmsKeyId"),
-        "volumeSize": volume.get("Size"), "volumeType": volume.get("VolumeType"),
-    }.items() if value is not None}
+    return {
+        key: value
+        for key, value in {
+            "encrypted": bool(volume.get("Encrypted", False)),
+            "kmsKeyId": volume.get("KmsKeyId"),
+            "volumeSize": volume.get("Size"),
+            "volumeType": volume.get("VolumeType"),
+        }.items()
+        if value is not None
+    }
 
 
 def owned_by_instance(instance: Mapping[str, Any], mapping: Mapping[str, Any]) -> bool:
@@ -44,8 +50,13 @@ def owned_by_instance(instance: Mapping[str, Any], mapping: Mapping[str, Any]) -
     return mapping.get("DeviceName") == instance.get("RootDeviceName") or bool(ebs.get("DeleteOnTermination"))
 
 
-def normalize_instance(instance: Mapping[str, Any], volumes: Mapping[str, Mapping[str, Any]],
-                       user_data: str | None, account: str, region: str) -> Subject:
+def normalize_instance(
+    instance: Mapping[str, Any],
+    volumes: Mapping[str, Mapping[str, Any]],
+    user_data: str | None,
+    account: str,
+    region: str,
+) -> Subject:
     metadata = instance.get("MetadataOptions") or {}
     root, devices = None, []
     for mapping in instance.get("BlockDeviceMappings", []):
@@ -63,12 +74,16 @@ def normalize_instance(instance: Mapping[str, Any], volumes: Mapping[str, Mappin
         "ami": instance.get("ImageId"),
         "instanceType": instance.get("InstanceType"),
         "subnetId": instance.get("SubnetId"),
-        "metadataOptions": {key: value for key, value in {
-            "httpEndpoint": metadata.get("HttpEndpoint"),
-            "httpTokens": metadata.get("HttpTokens", "optional"),
-            "httpPutResponseHopLimit": metadata.get("HttpPutResponseHopLimit"),
-            "instanceMetadataTags": metadata.get("InstanceMetadataTags"),
-        }.items() if value is not None},
+        "metadataOptions": {
+            key: value
+            for key, value in {
+                "httpEndpoint": metadata.get("HttpEndpoint"),
+                "httpTokens": metadata.get("HttpTokens", "optional"),
+                "httpPutResponseHopLimit": metadata.get("HttpPutResponseHopLimit"),
+                "instanceMetadataTags": metadata.get("InstanceMetadataTags"),
+            }.items()
+            if value is not None
+        },
         # Any public address (auto-assigned or an Elastic IP) makes the instance reachable from the internet.
         "associatePublicIpAddress": bool(instance.get("PublicIpAddress")),
         "rootBlockDevice": root,
@@ -87,26 +102,37 @@ def normalize_instance(instance: Mapping[str, Any], volumes: Mapping[str, Mappin
 def normalize_volume(volume: Mapping[str, Any], account: str, region: str) -> Subject:
     volume_tags = tags(volume.get("Tags"))
     props = {
-        "availabilityZone": volume.get("AvailabilityZone"), "size": volume.get("Size"),
-        "type": volume.get("VolumeType"), "encrypted": bool(volume.get("Encrypted", False)),
-        "kmsKeyId": volume.get("KmsKeyId"), "tags": volume_tags,
+        "availabilityZone": volume.get("AvailabilityZone"),
+        "size": volume.get("Size"),
+        "type": volume.get("VolumeType"),
+        "encrypted": bool(volume.get("Encrypted", False)),
+        "kmsKeyId": volume.get("KmsKeyId"),
+        "tags": volume_tags,
     }
     name = volume_tags.get("Name")
     label = f"{name} ({volume['VolumeId']})" if name else volume["VolumeId"]
     return subject(VOLUME, label, volume_arn(region, account, volume["VolumeId"]), props)
 
 
-def data_volumes(volumes: Iterable[Mapping[str, Any]], instances: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def data_volumes(
+    volumes: Iterable[Mapping[str, Any]], instances: Iterable[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
     """The volumes that are not an instance's own block device, by the instances' mappings and the volumes'
     attachments (a volume attached at an instance's root device, or deleted with it, is the instance's)."""
     instances = list(instances)
     roots = {i["InstanceId"]: i.get("RootDeviceName") for i in instances}
-    owned = {(m.get("Ebs") or {}).get("VolumeId") for i in instances for m in i.get("BlockDeviceMappings", [])
-             if m.get("Ebs") and owned_by_instance(i, m)}
+    owned = {
+        (m.get("Ebs") or {}).get("VolumeId")
+        for i in instances
+        for m in i.get("BlockDeviceMappings", [])
+        if m.get("Ebs") and owned_by_instance(i, m)
+    }
 
     def attached_as_own(volume: Mapping[str, Any]) -> bool:
-        return any(a.get("DeleteOnTermination") or (a.get("InstanceId") in roots and a.get("Device") ==
-                                                    roots[a["InstanceId"]]) for a in volume.get("Attachments", []))
+        return any(
+            a.get("DeleteOnTermination") or (a.get("InstanceId") in roots and a.get("Device") == roots[a["InstanceId"]])
+            for a in volume.get("Attachments", [])
+        )
 
     return [v for v in volumes if v["VolumeId"] not in owned and not attached_as_own(v)]
 
@@ -115,11 +141,15 @@ def collect_instances(reader: Reader, out: Collection) -> None:
     with out.attempt("ec2 instances", (INSTANCE, VOLUME)) as found:
         ec2 = reader.client("ec2")
         volumes = {v["VolumeId"]: v for v in reader.items("ec2", "describe_volumes", "Volumes[]")}
-        instances = [i for i in reader.items("ec2", "describe_instances", "Reservations[].Instances[]")
-                     if (i.get("State") or {}).get("Name") not in _GONE]
+        instances = [
+            i
+            for i in reader.items("ec2", "describe_instances", "Reservations[].Instances[]")
+            if (i.get("State") or {}).get("Name") not in _GONE
+        ]
         for instance in instances:
             attribute = ec2.describe_instance_attribute(InstanceId=instance["InstanceId"], Attribute="userData")
             user_data = (attribute.get("UserData") or {}).get("Value")
             found.append(normalize_instance(instance, volumes, user_data, reader.account, reader.region))
-        found.extend(normalize_volume(v, reader.account, reader.region) for v in data_volumes(volumes.values(),
-                                                                                              instances))
+        found.extend(
+            normalize_volume(v, reader.account, reader.region) for v in data_volumes(volumes.values(), instances)
+        )

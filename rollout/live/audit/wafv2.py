@@ -27,26 +27,35 @@ def _action(action: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     statement = rule.get("Statement") or {}
-    return {key: value for key, value in {
-        "name": rule.get("Name"), "priority": rule.get("Priority"),
-        "action": _action(rule.get("Action")), "overrideAction": _action(rule.get("OverrideAction")),
-        # which kind of statement (managedRuleGroupStatement, rateBasedStatement...), for the reader of a finding
-        "statementType": next((key[:1].lower() + key[1:] for key in statement), None),
-    }.items() if value is not None}
+    return {
+        key: value
+        for key, value in {
+            "name": rule.get("Name"),
+            "priority": rule.get("Priority"),
+            "action": _action(rule.get("Action")),
+            "overrideAction": _action(rule.get("OverrideAction")),
+            # which kind of statement (managedRuleGroupStatement, rateBasedStatement...), for the reader of a finding
+            "statementType": next((key[:1].lower() + key[1:] for key in statement), None),
+        }.items()
+        if value is not None
+    }
 
 
 def normalize_web_acl(acl: Mapping[str, Any], scope: str) -> Subject:
-    props = {"name": acl.get("Name"), "scope": scope, "description": acl.get("Description") or None,
-             "defaultAction": _action(acl.get("DefaultAction")),
-             "rules": [_rule(r) for r in sorted(acl.get("Rules", []), key=lambda r: r.get("Priority", 0))]}
+    props = {
+        "name": acl.get("Name"),
+        "scope": scope,
+        "description": acl.get("Description") or None,
+        "defaultAction": _action(acl.get("DefaultAction")),
+        "rules": [_rule(r) for r in sorted(acl.get("Rules", []), key=lambda r: r.get("Priority", 0))],
+    }
     return subject(WEB_ACL, acl["Name"], acl["ARN"], props)
 
 
 def normalize_logging(configuration: Mapping[str, Any], acl_name: str) -> Subject:
     acl_arn = configuration["ResourceArn"]
     props = {"resourceArn": acl_arn, "logDestinationConfigs": configuration.get("LogDestinationConfigs", [])}
-    return subject(LOGGING, f"{acl_name}-logging", f"{acl_arn}#loggingConfiguration", props,
-                    {"resourceArn": [acl_arn]})
+    return subject(LOGGING, f"{acl_name}-logging", f"{acl_arn}#loggingConfiguration", props, {"resourceArn": [acl_arn]})
 
 
 def _collect_scope(reader: Reader, out: Collection, scope: str, region: str | None) -> None:

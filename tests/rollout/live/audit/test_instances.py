@@ -11,10 +11,14 @@ from tests.rollout import audit_fixtures as fx
 
 # What an instance launched by hand carries: every value a control reads, compliant.
 SECURE = dict(
-    ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t4g.small",
+    ImageId="ami-12c6146b",
+    MinCount=1,
+    MaxCount=1,
+    InstanceType="t4g.small",
     MetadataOptions={"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
-    BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 20,
-                                                             "DeleteOnTermination": True}}],
+    BlockDeviceMappings=[
+        {"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 20, "DeleteOnTermination": True}}
+    ],
     UserData="#!/bin/sh\nDB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id shop/db --query SecretString)\n",
 )
 
@@ -24,10 +28,19 @@ def _subnet(account):
     return next(s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] == account.vpc_id)
 
 
+def _device(name, **ebs):
+    """A block device deleted with its instance (its own disk), 8 GiB unless said otherwise."""
+    return {"DeviceName": name, "Ebs": {"VolumeSize": 8, "DeleteOnTermination": True, **ebs}}
+
+
 def _launch(account, name, **overrides):
     placement = {} if "NetworkInterfaces" in overrides else {"SubnetId": _subnet(account)}
-    arguments = {**SECURE, **placement, **overrides,
-                 "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}]}
+    arguments = {
+        **SECURE,
+        **placement,
+        **overrides,
+        "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
+    }
     return account.client("ec2").run_instances(**arguments)["Instances"][0]["InstanceId"]
 
 
@@ -39,7 +52,8 @@ def _deny(client, operation, code):
     def deny(**_):
         return AWSResponse("https://ec2", 403, {}, None), {
             "Error": {"Code": code, "Message": "You are not authorized to perform this operation."},
-            "ResponseMetadata": {"HTTPStatusCode": 403}}
+            "ResponseMetadata": {"HTTPStatusCode": 403},
+        }
 
     client.meta.events.register(f"before-call.{client.meta.service_model.service_name}.{operation}", deny)
 
@@ -57,11 +71,13 @@ def test_an_imdsv1_public_unencrypted_instance_with_secrets_in_user_data_is_foun
 
     def drift(account):
         found["id"] = _launch(
-            account, "legacy", MetadataOptions={"HttpTokens": "optional", "HttpPutResponseHopLimit": 3},
+            account,
+            "legacy",
+            MetadataOptions={"HttpTokens": "optional", "HttpPutResponseHopLimit": 3},
             NetworkInterfaces=[{"DeviceIndex": 0, "AssociatePublicIpAddress": True, "SubnetId": _subnet(account)}],
-            BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": False, "VolumeSize": 8, "DeleteOnTermination": True}},
-                                 {"DeviceName": "/dev/sdb", "Ebs": {"VolumeSize": 5, "DeleteOnTermination": True}}],
-            UserData="#!/bin/sh\nexport DB_PASSWORD=s3cr3t-hunter2\n")
+            BlockDeviceMappings=[_device("/dev/sda1", Encrypted=False), _device("/dev/sdb", VolumeSize=5)],
+            UserData="#!/bin/sh\nexport DB_PASSWORD=s3cr3t-hunter2\n",
+        )
 
     added, _ = fx.drift_adds((fx.build_web_tier,), drift)
     name = f"legacy ({found['id']})"
@@ -71,10 +87,12 @@ def test_an_imdsv1_public_unencrypted_instance_with_secrets_in_user_data_is_foun
 
 def test_instance_findings_name_the_device_and_the_secret(aws):
     account = fx.account_with(fx.build_web_tier)
-    instance = _launch(account, "legacy", UserData="aws_secret_access_key = " + "A" * 40,
-                       BlockDeviceMappings=[
-                           {"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 8, "DeleteOnTermination": True}},
-                           {"DeviceName": "/dev/sdb", "Ebs": {"VolumeSize": 5, "DeleteOnTermination": True}}])
+    instance = _launch(
+        account,
+        "legacy",
+        UserData="aws_secret_access_key = " + "A" * 40,
+        BlockDeviceMappings=[_device("/dev/sda1", Encrypted=True), _device("/dev/sdb", VolumeSize=5)],
+    )
     result = fx.run()
     messages = {(f.control, f.message) for f in result.findings if f.name == f"legacy ({instance})"}
     assert ("LT-04", "ebsBlockDevices[/dev/sdb].encrypted is not true") in messages
@@ -87,8 +105,11 @@ def test_a_data_volume_is_judged_on_its_own_for_encryption_and_backup(aws):
     def drift(account):
         ec2 = account.client("ec2")
         instance = _launch(account, "files")
-        data = ec2.create_volume(AvailabilityZone=f"{fx.REGION}a", Size=50, TagSpecifications=[
-            {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "uploads"}]}])["VolumeId"]
+        data = ec2.create_volume(
+            AvailabilityZone=f"{fx.REGION}a",
+            Size=50,
+            TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "uploads"}]}],
+        )["VolumeId"]
         ec2.attach_volume(VolumeId=data, InstanceId=instance, Device="/dev/sdf")  # outlives the instance
         spare = ec2.create_volume(AvailabilityZone=f"{fx.REGION}a", Size=10, Encrypted=True)["VolumeId"]
         found.update(data=data, spare=spare)
@@ -103,17 +124,30 @@ def test_a_data_volume_is_judged_on_its_own_for_encryption_and_backup(aws):
 
 def test_an_instance_is_shaped_as_aws_ec2_instance():
     instance = {
-        "InstanceId": "i-1", "ImageId": "ami-1", "InstanceType": "t4g.small", "RootDeviceName": "/dev/xvda",
-        "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"}, "PublicIpAddress": "203.0.113.9",
-        "SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web"}], "Tags": [{"Key": "Name", "Value": "web"}],
+        "InstanceId": "i-1",
+        "ImageId": "ami-1",
+        "InstanceType": "t4g.small",
+        "RootDeviceName": "/dev/xvda",
+        "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"},
+        "PublicIpAddress": "203.0.113.9",
+        "SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web"}],
+        "Tags": [{"Key": "Name", "Value": "web"}],
         "BlockDeviceMappings": [
             {"DeviceName": "/dev/xvda", "Ebs": {"VolumeId": "vol-root", "DeleteOnTermination": True}},
             {"DeviceName": "/dev/sdb", "Ebs": {"VolumeId": "vol-scratch", "DeleteOnTermination": True}},
-            {"DeviceName": "/dev/sdf", "Ebs": {"VolumeId": "vol-data", "DeleteOnTermination": False}}]}
-    volumes = {"vol-root": {"VolumeId": "vol-root", "Encrypted": True, "KmsKeyId": "arn:key", "Size": 20},
-               "vol-scratch": {"VolumeId": "vol-scratch", "Encrypted": False, "Size": 5},
-               "vol-data": {"VolumeId": "vol-data", "Encrypted": True, "Size": 50,
-                            "Attachments": [{"InstanceId": "i-1", "Device": "/dev/sdf"}]}}
+            {"DeviceName": "/dev/sdf", "Ebs": {"VolumeId": "vol-data", "DeleteOnTermination": False}},
+        ],
+    }
+    volumes = {
+        "vol-root": {"VolumeId": "vol-root", "Encrypted": True, "KmsKeyId": "arn:key", "Size": 20},
+        "vol-scratch": {"VolumeId": "vol-scratch", "Encrypted": False, "Size": 5},
+        "vol-data": {
+            "VolumeId": "vol-data",
+            "Encrypted": True,
+            "Size": 50,
+            "Attachments": [{"InstanceId": "i-1", "Device": "/dev/sdf"}],
+        },
+    }
     user_data = base64.b64encode(b"#!/bin/sh\n").decode()
     shaped = instances.normalize_instance(instance, volumes, user_data, "123456789012", "ap-southeast-1")
     props = plain(shaped.props)
@@ -122,7 +156,8 @@ def test_an_instance_is_shaped_as_aws_ec2_instance():
     assert props["associatePublicIpAddress"] is True and props["userDataBase64"] == user_data
     assert props["metadataOptions"] == {"httpEndpoint": "enabled", "httpTokens": "required"}
     assert shaped.property_dependencies == {
-        "vpcSecurityGroupIds": ["arn:aws:ec2:ap-southeast-1:123456789012:security-group/sg-1"]}
+        "vpcSecurityGroupIds": ["arn:aws:ec2:ap-southeast-1:123456789012:security-group/sg-1"]
+    }
     assert (shaped.name, shaped.urn) == ("web (i-1)", "arn:aws:ec2:ap-southeast-1:123456789012:instance/i-1")
     assert [v["VolumeId"] for v in instances.data_volumes(volumes.values(), [instance])] == ["vol-data"]
 
