@@ -70,10 +70,23 @@ def normalize_instance(
             devices.append({"deviceName": mapping.get("DeviceName"), **device})
     groups = [g["GroupId"] for g in instance.get("SecurityGroups", []) if g.get("GroupId")]
     instance_tags = tags(instance.get("Tags"))
+    # AWS tags an instance launched from a template with the template's id and version
+    template = (
+        {"id": instance_tags["aws:ec2launchtemplate:id"], "version": instance_tags.get("aws:ec2launchtemplate:version")}
+        if "aws:ec2launchtemplate:id" in instance_tags
+        else None
+    )
+    monitoring = (instance.get("Monitoring") or {}).get("State") in ("enabled", "pending")
     props = {
         "ami": instance.get("ImageId"),
         "instanceType": instance.get("InstanceType"),
         "subnetId": instance.get("SubnetId"),
+        # An instance launched from a template without monitoring or a profile got them from the template, which
+        # is judged itself (unset here, as on an aws.ec2.Instance with launchTemplate that leaves them to it).
+        "monitoring": monitoring or (None if template else False),
+        "ebsOptimized": instance.get("EbsOptimized"),
+        "iamInstanceProfile": (instance.get("IamInstanceProfile") or {}).get("Arn"),
+        "launchTemplate": template,
         "metadataOptions": {
             key: value
             for key, value in {

@@ -104,7 +104,14 @@ def normalize_listener_rule(rule: Mapping[str, Any], listener_arn: str, listener
 def normalize_target_group(group: Mapping[str, Any]) -> Subject:
     props = {"name": group["TargetGroupName"], "protocol": group.get("Protocol"), "port": group.get("Port"),
              "targetType": group.get("TargetType"), "vpcId": group.get("VpcId"),
-             "protocolVersion": group.get("ProtocolVersion")}
+             "protocolVersion": group.get("ProtocolVersion"),
+             "healthCheck": {key: value for key, value in {
+                 "enabled": group.get("HealthCheckEnabled"), "path": group.get("HealthCheckPath"),
+                 "port": group.get("HealthCheckPort"), "protocol": group.get("HealthCheckProtocol"),
+                 "matcher": (group.get("Matcher") or {}).get("HttpCode"),
+                 "interval": group.get("HealthCheckIntervalSeconds"), "timeout": group.get("HealthCheckTimeoutSeconds"),
+                 "healthyThreshold": group.get("HealthyThresholdCount"),
+                 "unhealthyThreshold": group.get("UnhealthyThresholdCount")}.items() if value is not None}}
     return subject(TARGET_GROUP, group["TargetGroupName"], group["TargetGroupArn"], props)
 
 

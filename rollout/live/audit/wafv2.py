@@ -25,8 +25,24 @@ def _action(action: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {key[:1].lower() + key[1:]: {} for key in action}
 
 
+def _managed_group(statement: Mapping[str, Any]) -> dict[str, Any]:
+    """A managed rule group statement: which group, and the rule actions it overrides (ruleActionOverrides)."""
+    overrides = [
+        {"name": o.get("Name"), "actionToUse": _action(o.get("ActionToUse"))}
+        for o in statement.get("RuleActionOverrides", [])
+    ]
+    shaped = {
+        "vendorName": statement.get("VendorName"),
+        "name": statement.get("Name"),
+        "version": statement.get("Version"),
+        "ruleActionOverrides": overrides or None,
+    }
+    return {key: value for key, value in shaped.items() if value is not None}
+
+
 def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     statement = rule.get("Statement") or {}
+    managed = statement.get("ManagedRuleGroupStatement")
     return {
         key: value
         for key, value in {
@@ -36,6 +52,9 @@ def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
             "overrideAction": _action(rule.get("OverrideAction")),
             # which kind of statement (managedRuleGroupStatement, rateBasedStatement...), for the reader of a finding
             "statementType": next((key[:1].lower() + key[1:] for key in statement), None),
+            # a managed group's name and overrides (the known-bad-inputs controls read them); no control reads other
+            # statements' matching conditions, which are left out
+            "statement": {"managedRuleGroupStatement": _managed_group(managed)} if managed else None,
         }.items()
         if value is not None
     }

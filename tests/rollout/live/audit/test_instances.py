@@ -160,6 +160,19 @@ def test_an_instance_is_shaped_as_aws_ec2_instance():
     }
     assert (shaped.name, shaped.urn) == ("web (i-1)", "arn:aws:ec2:ap-southeast-1:123456789012:instance/i-1")
     assert [v["VolumeId"] for v in instances.data_volumes(volumes.values(), [instance])] == ["vol-data"]
+    assert props["monitoring"] is False and props.get("launchTemplate") is None
+
+
+def test_an_instance_from_a_template_leaves_unset_monitoring_and_profile_to_the_template():
+    instance = {"InstanceId": "i-2", "Monitoring": {"State": "disabled"}, "EbsOptimized": True,
+                "Tags": [{"Key": "aws:ec2launchtemplate:id", "Value": "lt-1"},
+                         {"Key": "aws:ec2launchtemplate:version", "Value": "3"}]}
+    props = plain(instances.normalize_instance(instance, {}, None, "123456789012", "ap-southeast-1").props)
+    assert props["launchTemplate"] == {"id": "lt-1", "version": "3"}
+    assert "monitoring" not in props and "iamInstanceProfile" not in props and props["ebsOptimized"] is True
+    profiled = {**instance, "Monitoring": {"State": "enabled"}, "IamInstanceProfile": {"Arn": "arn:profile"}}
+    props = plain(instances.normalize_instance(profiled, {}, None, "123456789012", "ap-southeast-1").props)
+    assert (props["monitoring"], props["iamInstanceProfile"]) == (True, "arn:profile")
 
 
 def test_access_denied_on_instances_skips_their_controls_and_reads_the_rest(aws):

@@ -45,3 +45,14 @@ def test_weighted_forwards_name_every_target_group():
                                                                    {"TargetGroupArn": "arn:tg-a", "Weight": 9}]}}]},
         "shop")
     assert listener.property_dependencies == {"loadBalancerArn": ["arn:lb"], "defaultActions": ["arn:tg-a", "arn:tg-b"]}
+
+
+def test_a_target_group_keeps_its_health_check():
+    from rollout.live.audit import lb
+
+    group = lb.normalize_target_group({
+        "TargetGroupName": "web", "TargetGroupArn": "arn:tg", "Protocol": "HTTP", "Port": 8080,
+        "HealthCheckEnabled": True, "HealthCheckPath": "/healthz", "HealthCheckProtocol": "HTTP",
+        "Matcher": {"HttpCode": "200-399"}, "HealthyThresholdCount": 2})
+    assert dict(group.props["healthCheck"]) == {"enabled": True, "path": "/healthz", "protocol": "HTTP",
+                                                "matcher": "200-399", "healthyThreshold": 2}

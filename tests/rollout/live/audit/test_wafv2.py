@@ -51,6 +51,7 @@ def test_rules_keep_their_action_and_override_action_as_pulumi_spells_them(aws):
             "priority": 0,
             "overrideAction": {"count": {}},
             "statementType": "managedRuleGroupStatement",
+            "statement": {"managedRuleGroupStatement": {"vendorName": "AWS", "name": "AWSManagedRulesCommonRuleSet"}},
         },
         {
             "name": "rate-limit-per-visitor",
@@ -61,6 +62,41 @@ def test_rules_keep_their_action_and_override_action_as_pulumi_spells_them(aws):
     ]
     logging = next(s for s in fx.run().subjects if s.type == wafv2.LOGGING)
     assert logging.property_dependencies == {"resourceArn": [acl.urn]}
+
+
+def test_a_managed_group_keeps_its_rule_action_overrides():
+    acl = wafv2.normalize_web_acl(
+        {
+            "Name": "a",
+            "ARN": "arn:a",
+            "DefaultAction": {"Allow": {}},
+            "Rules": [
+                {
+                    "Name": "bad-inputs",
+                    "Priority": 0,
+                    "OverrideAction": {"None": {}},
+                    "Statement": {
+                        "ManagedRuleGroupStatement": {
+                            "VendorName": "AWS",
+                            "Name": "AWSManagedRulesKnownBadInputsRuleSet",
+                            "RuleActionOverrides": [
+                                {"Name": "Log4JRCE_HEADER", "ActionToUse": {"Count": {"CustomRequestHandling": {}}}}
+                            ],
+                        }
+                    },
+                }
+            ],
+        },
+        "REGIONAL",
+    )
+    assert plain(acl.props["rules"])[0]["statement"] == {
+        "managedRuleGroupStatement": {
+            "vendorName": "AWS",
+            "name": "AWSManagedRulesKnownBadInputsRuleSet",
+            "ruleActionOverrides": [{"name": "Log4JRCE_HEADER", "actionToUse": {"count": {}}}],
+        }
+    }
+    assert plain(acl.props["rules"])[0]["overrideAction"] == {"none": {}}
 
 
 def test_listing_follows_next_marker_and_stops_on_a_repeated_or_empty_page():
