@@ -1,5 +1,6 @@
-"""The audit's collector for EC2 instances and EBS volumes: IMDSv2, hop limit, public IP, encrypted disks, secrets
-in user data (LT-01..04, EC2-01 on instances) and data volumes for encryption and backup coverage (LT-04, BAK-03).
+"""The audit's collector for EC2 instances, EBS volumes and Elastic IPs: IMDSv2, hop limit, public IP, encrypted
+disks, secrets in user data (LT-01..04, EC2-01 on instances), data volumes for encryption and backup coverage (LT-04,
+BAK-03), and which Elastic IPs are associated.
 
 A running instance is shaped as the aws.ec2.Instance that would have launched it: `metadataOptions`,
 `associatePublicIpAddress`, `rootBlockDevice` and `ebsBlockDevices[]` (encryption read from DescribeVolumes, since
@@ -21,6 +22,7 @@ from rollout.live.audit.reading import Collection, Reader, arn_of, subject, tags
 
 INSTANCE = "aws:ec2/instance:Instance"
 VOLUME = "aws:ebs/volume:Volume"
+EIP = "aws:ec2/eip:Eip"
 # Instances that no longer run anything (DescribeInstances lists terminated ones for about an hour).
 _GONE = ("shutting-down", "terminated")
 
@@ -150,6 +152,22 @@ def data_volumes(
     return [v for v in volumes if v["VolumeId"] not in owned and not attached_as_own(v)]
 
 
+def normalize_address(address: Mapping[str, Any], account: str, region: str) -> Subject:
+    """An Elastic IP as aws.ec2.Eip: `instance` or `networkInterface` when it is associated (a NAT gateway's or a
+    network load balancer's address is associated with their network interface)."""
+    allocation = address.get("AllocationId") or address["PublicIp"]
+    props = {
+        "domain": address.get("Domain"),
+        "publicIp": address.get("PublicIp"),
+        "instance": address.get("InstanceId") or None,
+        "networkInterface": address.get("NetworkInterfaceId") or None,
+        "tags": tags(address.get("Tags")),
+    }
+    name = tags(address.get("Tags")).get("Name")
+    label = f"{name} ({address.get('PublicIp')})" if name else str(address.get("PublicIp") or allocation)
+    return subject(EIP, label, arn_of("ec2", region, account, f"elastic-ip/{allocation}"), props)
+
+
 def collect_instances(reader: Reader, out: Collection) -> None:
     with out.attempt("ec2 instances", (INSTANCE, VOLUME)) as found:
         ec2 = reader.client("ec2")
@@ -165,4 +183,9 @@ def collect_instances(reader: Reader, out: Collection) -> None:
             found.append(normalize_instance(instance, volumes, user_data, reader.account, reader.region))
         found.extend(
             normalize_volume(v, reader.account, reader.region) for v in data_volumes(volumes.values(), instances)
+        )
+    with out.attempt("ec2 addresses", (EIP,)) as found:
+        found.extend(
+            normalize_address(a, reader.account, reader.region)
+            for a in reader.items("ec2", "describe_addresses", "Addresses[]")
         )

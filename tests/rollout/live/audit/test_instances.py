@@ -190,3 +190,15 @@ def test_access_denied_on_instances_skips_their_controls_and_reads_the_rest(aws)
     assert {"LT-01", "LT-03", "LT-04", "EC2-01", "BAK-03", "NET-01"} <= set(result.skipped_controls)
     assert not any(s.type == instances.INSTANCE for s in result.subjects)
     assert any(s.type == "aws:ec2/launchTemplate:LaunchTemplate" for s in result.subjects)
+
+
+def test_elastic_ips_say_what_they_are_associated_with(aws):
+    account = fx.account_with(fx.build_web_tier)
+    ec2 = account.client("ec2")
+    instance = _launch(account, "mail")
+    used = ec2.allocate_address(Domain="vpc")
+    ec2.associate_address(AllocationId=used["AllocationId"], InstanceId=instance)
+    idle = ec2.allocate_address(Domain="vpc")
+    addresses = {s.props["publicIp"]: plain(s.props) for s in fx.run().subjects if s.type == instances.EIP}
+    assert addresses[used["PublicIp"]]["instance"] == instance
+    assert "instance" not in addresses[idle["PublicIp"]] and "networkInterface" not in addresses[idle["PublicIp"]]
