@@ -1,4 +1,4 @@
-"""The audit's collector for S3 buckets, each setting as its own subject joined by `bucket` (S3-01..10)."""
+"""The audit's collector for S3 buckets, each setting as its own subject joined by `bucket` (S3-01..06)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,8 @@ BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServer
 BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-BUCKET_NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
-BUCKET_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
-BUCKET_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 S3_TYPES = (BUCKET, BUCKET_PUBLIC_ACCESS_BLOCK, BUCKET_POLICY, BUCKET_OWNERSHIP, BUCKET_ACL, BUCKET_ENCRYPTION,
-            BUCKET_VERSIONING, BUCKET_LOGGING, BUCKET_LIFECYCLE, BUCKET_NOTIFICATION, BUCKET_OBJECT_LOCK,
-            BUCKET_REPLICATION)
+            BUCKET_VERSIONING, BUCKET_LOGGING, BUCKET_LIFECYCLE)
 
 
 def bucket_subjects(name: str, responses: Mapping[str, Any]) -> list[Subject]:
@@ -81,24 +77,6 @@ def bucket_subjects(name: str, responses: Mapping[str, Any]) -> list[Subject]:
     if lifecycle:
         setting(BUCKET_LIFECYCLE, "lifecycle", {"rules": [
             {"id": r.get("ID"), "status": r.get("Status")} for r in lifecycle.get("Rules", [])]})
-    notification = responses.get("GetBucketNotificationConfiguration") or {}
-    targets = {prop: [{"arn": c.get(arn_key), "events": c.get("Events", [])} for c in notification.get(key, [])]
-               for prop, key, arn_key in (("topics", "TopicConfigurations", "TopicArn"),
-                                          ("queues", "QueueConfigurations", "QueueArn"),
-                                          ("lambdaFunctions", "LambdaFunctionConfigurations", "LambdaFunctionArn"))}
-    eventbridge = "EventBridgeConfiguration" in notification
-    if any(targets.values()) or eventbridge:  # S3 answers an empty configuration when nothing is notified
-        setting(BUCKET_NOTIFICATION, "notification", {**{k: v for k, v in targets.items() if v},
-                                                      "eventbridge": eventbridge})
-    lock = (responses.get("GetObjectLockConfiguration") or {}).get("ObjectLockConfiguration")
-    if lock:
-        setting(BUCKET_OBJECT_LOCK, "objectLock", {"objectLockEnabled": lock.get("ObjectLockEnabled")})
-    replication = (responses.get("GetBucketReplication") or {}).get("ReplicationConfiguration")
-    if replication:
-        setting(BUCKET_REPLICATION, "replication", {"role": replication.get("Role"), "rules": [
-            {"id": r.get("ID"), "status": r.get("Status"),
-             "destination": {"bucket": (r.get("Destination") or {}).get("Bucket")}}
-            for r in replication.get("Rules", [])]})
     return subjects
 
 
@@ -112,9 +90,6 @@ _BUCKET_READS = (
     ("GetBucketVersioning", ()),
     ("GetBucketLogging", ()),
     ("GetBucketLifecycleConfiguration", ("NoSuchLifecycleConfiguration",)),
-    ("GetBucketNotificationConfiguration", ()),
-    ("GetObjectLockConfiguration", ("ObjectLockConfigurationNotFoundError",)),
-    ("GetBucketReplication", ("ReplicationConfigurationNotFoundError",)),
 )
 
 

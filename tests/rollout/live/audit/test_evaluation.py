@@ -29,9 +29,6 @@ IAM_ACTION = {
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
     ("budgets", "DescribeBudgets"): "budgets:ViewBudget",
-    ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
-    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
-    ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
 }
 IAM_PREFIX = {"monitoring": "cloudwatch", "aps": "aps", "elasticloadbalancing": "elasticloadbalancing"}
 

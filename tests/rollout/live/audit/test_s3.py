@@ -33,32 +33,3 @@ def test_a_bucket_without_settings_is_only_a_bucket():
     subjects = s3.bucket_subjects("bare", {})
     assert [s.type for s in subjects] == [s3.BUCKET]
     assert set(s3.S3_TYPES) >= {s.type for s in subjects}
-
-
-def test_notifications_object_lock_and_replication_become_settings_of_their_bucket(aws):
-    from policies._helpers import plain
-    from rollout.live.audit import s3 as collector
-
-    account = fx.account_with(fx.build_buckets, fx.build_queues)
-    client = account.client("s3")
-    client.create_bucket(Bucket="shop-records", ObjectLockEnabledForBucket=True,
-                         CreateBucketConfiguration={"LocationConstraint": fx.REGION})
-    queue = f"arn:aws:sqs:{fx.REGION}:{fx.ACCOUNT}:orders"
-    client.put_bucket_notification_configuration(Bucket="shop-assets", NotificationConfiguration={
-        "QueueConfigurations": [{"QueueArn": queue, "Events": ["s3:ObjectCreated:*"]}]})
-    client.put_bucket_replication(Bucket="shop-assets", ReplicationConfiguration={
-        "Role": f"arn:aws:iam::{fx.ACCOUNT}:role/shop-replication", "Rules": [
-            {"ID": "dr", "Status": "Enabled", "Priority": 1, "Filter": {}, "DeleteMarkerReplication": {
-                "Status": "Disabled"}, "Destination": {"Bucket": "arn:aws:s3:::shop-audit-logs"}}]})
-
-    settings = {(s.type, s.props["bucket"]): s for s in fx.run().subjects if s.type in (
-        collector.BUCKET_NOTIFICATION, collector.BUCKET_OBJECT_LOCK, collector.BUCKET_REPLICATION)}
-    assert set(settings) == {(collector.BUCKET_NOTIFICATION, "shop-assets"),
-                             (collector.BUCKET_REPLICATION, "shop-assets"),
-                             (collector.BUCKET_OBJECT_LOCK, "shop-records")}
-    notification = settings[(collector.BUCKET_NOTIFICATION, "shop-assets")]
-    assert plain(notification.props["queues"]) == [{"arn": queue, "events": ["s3:ObjectCreated:*"]}]
-    assert notification.property_dependencies == {"bucket": ["arn:aws:s3:::shop-assets"]}
-    assert plain(settings[(collector.BUCKET_REPLICATION, "shop-assets")].props["rules"]) == [
-        {"id": "dr", "status": "Enabled", "destination": {"bucket": "arn:aws:s3:::shop-audit-logs"}}]
-    assert settings[(collector.BUCKET_OBJECT_LOCK, "shop-records")].props["objectLockEnabled"] == "Enabled"
