@@ -1,5 +1,4 @@
-"""The audit's collector for ElastiCache replication groups, with a member cluster's subnet group and security groups
-(EC-01..07, NET-01)."""
+"""The audit's collector for ElastiCache replication groups (EC-01..05)."""
 
 from __future__ import annotations
 
@@ -7,17 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from policies.core import Subject
-from rollout.live.audit.network import security_group_arn
-from rollout.live.audit.reading import Collection, Reader, optional, subject
+from rollout.live.audit.reading import Collection, Reader, subject
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 SECRET_SET = "(set; value not readable)"
 
 
-def normalize_replication_group(group: Mapping[str, Any], member: Mapping[str, Any] | None = None,
-                                account: str = "", region: str = "") -> Subject:
-    """A replication group from DescribeReplicationGroups; `member` (one of its clusters, DescribeCacheClusters)
-    gives what the group's own description leaves out: its subnet group and security groups."""
+def normalize_replication_group(group: Mapping[str, Any]) -> Subject:
     node_groups = group.get("NodeGroups", [])
     cluster_mode = group.get("ClusterEnabled", False)
     props = {
@@ -33,30 +28,16 @@ def normalize_replication_group(group: Mapping[str, Any], member: Mapping[str, A
         "automaticFailoverEnabled": group.get("AutomaticFailover") in ("enabled", "enabling"),
         "multiAzEnabled": group.get("MultiAZ") == "enabled",
         "snapshotRetentionLimit": group.get("SnapshotRetentionLimit", 0),
-        "autoMinorVersionUpgrade": group.get("AutoMinorVersionUpgrade"),
     }
-    deps = {}
-    if member is not None:
-        groups = [g["SecurityGroupId"] for g in member.get("SecurityGroups", []) if g.get("SecurityGroupId")]
-        props["subnetGroupName"] = member.get("CacheSubnetGroupName")
-        props["securityGroupIds"] = groups
-        if groups:  # joined to the groups' subjects, for the reachability controls (NET-01)
-            deps["securityGroupIds"] = [security_group_arn(region, account, g) for g in groups]
     if cluster_mode:
         props["numNodeGroups"] = len(node_groups)
         props["replicasPerNodeGroup"] = max((len(g.get("NodeGroupMembers", [])) - 1 for g in node_groups), default=0)
     else:
         props["numCacheClusters"] = len(group.get("MemberClusters", []))
-    return subject(REPLICATION_GROUP, group["ReplicationGroupId"], group["ARN"], props, deps)
+    return subject(REPLICATION_GROUP, group["ReplicationGroupId"], group["ARN"], props)
 
 
 def collect_elasticache(reader: Reader, out: Collection) -> None:
     with out.attempt("elasticache", (REPLICATION_GROUP,)) as found:
-        elasticache = reader.client("elasticache")
         for group in reader.items("elasticache", "describe_replication_groups", "ReplicationGroups[]"):
-            members = group.get("MemberClusters") or []
-            # CacheClusterNotFound: a member removed since (moto 5.2.5 also creates no member clusters)
-            listed = optional(elasticache.describe_cache_clusters, "CacheClusterNotFound",
-                              CacheClusterId=members[0]) if members else None
-            member = (listed or {}).get("CacheClusters", [None])[0]
-            found.append(normalize_replication_group(group, member, reader.account, reader.region))
+            found.append(normalize_replication_group(group))

@@ -14,8 +14,6 @@ RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 DB_SNAPSHOT = "aws:rds/snapshot:Snapshot"
 DB_CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
 TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport")
-# The parameters the controls read: TLS only (RDS-06) and PostgreSQL statement logging (RDS-12).
-KEPT_PARAMETERS = (*TLS_PARAMETERS, "log_statement", "log_min_duration_statement")
 
 
 def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> Subject:
@@ -50,7 +48,6 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> S
         "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled", False),
         "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
         "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
-        "copyTagsToSnapshot": db.get("CopyTagsToSnapshot", False),
         "caCertIdentifier": db.get("CACertificateIdentifier"),
         "replicateSourceDb": source,
         "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
@@ -61,10 +58,9 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> S
 
 
 def normalize_parameter_group(group: Mapping[str, Any], parameters: Iterable[Mapping[str, Any]]) -> Subject:
-    """Only the parameters the controls read are kept (a default group has hundreds); one without a value is at
-    its engine default, as an unset parameter of an aws.rds.ParameterGroup is."""
+    """Only the TLS parameters the controls read are kept (a default group has hundreds)."""
     kept = [{"name": p["ParameterName"], "value": str(p["ParameterValue"]), "applyMethod": p.get("ApplyMethod")}
-            for p in parameters if p.get("ParameterName") in KEPT_PARAMETERS and "ParameterValue" in p]
+            for p in parameters if p.get("ParameterName") in TLS_PARAMETERS and "ParameterValue" in p]
     props = {"name": group["DBParameterGroupName"], "family": group.get("DBParameterGroupFamily"),
              "parameters": kept}
     return subject(RDS_PARAMETER_GROUP, group["DBParameterGroupName"], group["DBParameterGroupArn"], props)

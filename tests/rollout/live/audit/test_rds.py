@@ -92,12 +92,3 @@ def test_a_public_database_whose_group_admits_the_world_has_an_internet_path(aws
     # SG-04: the all-traffic egress rule AWS adds to a new group has no description
     assert added == {("RDS-02", "shop-db"), ("NET-01", "shop-db"), ("SG-01", found["group"]),
                      ("SG-04", found["group"])}
-
-
-def test_the_parameter_group_keeps_the_tls_and_statement_logging_parameters_only():
-    group = rds.normalize_parameter_group({"DBParameterGroupName": "g", "DBParameterGroupArn": "arn:g"}, [
-        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "pending-reboot"},
-        {"ParameterName": "log_statement", "ParameterValue": "ddl"},
-        {"ParameterName": "log_min_duration_statement"},  # at its engine default: no value
-        {"ParameterName": "work_mem", "ParameterValue": "4096"}])
-    assert {p["name"]: p["value"] for p in group.props["parameters"]} == {"rds.force_ssl": "1", "log_statement": "ddl"}
