@@ -21,11 +21,6 @@ def normalize_launch_template(template: Mapping[str, Any], data: Mapping[str, An
         "name": template["LaunchTemplateName"],
         "imageId": data.get("ImageId"),
         "instanceType": data.get("InstanceType"),
-        "ebsOptimized": data.get("EbsOptimized"),
-        "monitoring": {"enabled": data["Monitoring"].get("Enabled")} if data.get("Monitoring") else None,
-        "iamInstanceProfile": {key: value for key, value in (
-            ("arn", data["IamInstanceProfile"].get("Arn")), ("name", data["IamInstanceProfile"].get("Name")))
-            if value} if data.get("IamInstanceProfile") else None,
         "metadataOptions": {key: value for key, value in {
             "httpEndpoint": metadata.get("HttpEndpoint"),
             "httpTokens": metadata.get("HttpTokens", "optional"),
