@@ -192,6 +192,11 @@ class CostRun:
     catalog_path: str
     warnings: tuple[str, ...] = ()
 
+    def to_json(self) -> dict[str, Any]:
+        """The `rollout cost --format json` document."""
+        return {**self.after.to_json(self.before, self.diff, self.compared_phase, self.catalog_path),
+                "warnings": list(self.warnings)}
+
 
 def cost_stack(program: Path | str, stack: str, *, phase: int | None = None, compare_phase: int | None = None,
                currency: str | None = None, catalog: Path | None = None, progress: Progress = _quiet,

@@ -51,7 +51,7 @@ def cost(
     """
     from rollout.app import cost_stack
     from rollout.cli._render import progress_reporter, warn
-    from rollout.render.cost import cost_document, render_markdown, render_table
+    from rollout.render.cost import render_markdown, render_table
     from rollout.runtime.sandbox import runs_limited_to
 
     with progress_reporter(quiet) as progress, runs_limited_to(timeout):
@@ -62,8 +62,7 @@ def cost(
     if output_format is CostFormat.json:
         from rollout.cli._render import print_json
 
-        print_json({**cost_document(run.after, run.diff, run.compared_phase, run.catalog_path),
-                    "warnings": list(run.warnings)})
+        print_json(run.to_json())
     elif output_format is CostFormat.markdown:
         typer.echo(render_markdown(run.after, run.diff, run.compared_phase))
     else:

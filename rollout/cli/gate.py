@@ -61,6 +61,14 @@ def gate(
             help="staticPath: file listing the paths the old server serves under the static path, one per line.",
         ),
     ] = None,
+    folder: Annotated[
+        str | None,
+        typer.Option(
+            "--folder",
+            help="staticPath: a copy of the old server's static folder; every file must be in the bucket with the "
+            "same content (SHA-256).",
+        ),
+    ] = None,
     load_balancer: Annotated[
         str | None, typer.Option("--load-balancer", help="originToLoadBalancer: the load balancer's name or ARN.")
     ] = None,
@@ -75,8 +83,16 @@ def gate(
     quiet: Quiet = False,
 ) -> None:
     """Check the gate of one traffic switch: the new zone answers every record of the zone file (dnsAuthority),
-    the bucket holds every file of the manifest (staticPath), every target of the load balancer is healthy
-    (originToLoadBalancer). Exit 0 when it holds, 1 when it does not (set the switch only then), 2 on bad input."""
+    the bucket holds every file of the old server's static folder with the same content, or at least every file of
+    the manifest (staticPath), every target of the load balancer is healthy
+    (originToLoadBalancer). Exit 0 when it holds, 1 when it does not (set the switch only then), 2 on bad input.
+
+    \b
+    Examples:
+      rollout gate -s prod --switch dnsAuthority --nameserver ns1.new-dns.example --zone-file shop.vn.zone
+      rollout gate -s prod --switch staticPath --bucket shop-assets-1a2b --folder ./old-server-static
+      rollout gate -s prod --switch originToLoadBalancer --load-balancer web-alb --format json
+    """
     from rollout.cli._render import console, print_json, progress_reporter
     from rollout.live.gates import GateInputs, run_gate
     from rollout.model.stackfile import load_stack
@@ -89,6 +105,7 @@ def gate(
         certificate_arn=certificate_arn,
         bucket=bucket,
         manifest=manifest,
+        folder=folder,
         load_balancer=load_balancer,
         timeout=timeout,
     )

@@ -52,7 +52,7 @@ def plan(
         from rollout.cli._render import print_json
         from rollout.render.report import plan_cost_json
 
-        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result), result.current),
+        print_json({**result.to_json(), "cost": plan_cost_json(*plan_costs(result)),
                     "warnings": warnings})
     elif output is Format.markdown:
         from rollout.app import plan_comment

@@ -2,8 +2,10 @@
 
 - `dnsAuthority`: the new zone answers every record of the current DNS (the zone file) the same way, asked at one
   of its nameservers (before the registrar hands them the domain); on CloudFront, the certificate is ISSUED.
-- `staticPath`: the asset bucket holds every file the old server serves under the static path (a manifest of
-  paths, e.g. `find static -type f` on the old server), so the bucket never answers 403 for a file the site uses.
+- `staticPath`: the asset bucket holds every file the old server serves under the static path, so the bucket never
+  answers 403 for a file the site uses: given a copy of the old server's static folder, with the same content
+  (SHA-256, as `rollout sync static` compares); given a manifest of paths (`find static -type f` on the old
+  server), at least present.
 - `originToLoadBalancer`: every target group of the load balancer has targets, and every target is healthy.
 
 Read-only: DNS queries to the given nameserver, S3 HeadObject, ELB and ACM describe calls. Each check says what
@@ -211,6 +213,35 @@ def static_gate(s3: Any, bucket: str, keys: Sequence[str]) -> GateResult:
     return GateResult("staticPath", tuple(checks))
 
 
+def static_content_gate(s3: Any, bucket: str, folder: Any, path_pattern: str) -> GateResult:
+    """Every file of the folder (a copy of what the old server serves under the static path) is in the bucket
+    with the same content: missing, different and unverifiable files (no checksum to compare) each fail, so the
+    switch never serves an old or absent file. The comparison is `rollout sync static`'s own."""
+    from rollout.analysis.static_files import compare, key_prefix, scan_folder
+    from rollout.errors import UserError
+    from rollout.live.sync import bucket_listing
+
+    if not folder.is_dir():
+        raise UserError(f"--folder {folder}: not a directory")
+    prefix = key_prefix(path_pattern)
+    local = scan_folder(folder, prefix)
+    if not local:
+        return GateResult("staticPath", (Check(str(folder), False, "holds no files: nothing was checked"),))
+    plan = compare(local, bucket_listing(s3, bucket, prefix, local))
+    unverified = [f.key for f in plan.unverified]
+    checks = [
+        Check(f"s3://{bucket}: present", not plan.missing, f"all {len(local)} files present" if not plan.missing
+              else f"{len(plan.missing)} of {len(local)} missing, e.g. {', '.join(plan.missing[:5])}"),
+        Check(f"s3://{bucket}: same content", not plan.different and not unverified,
+              "every file has the same SHA-256" if not plan.different and not unverified else
+              "; ".join(part for part in (
+                  f"{len(plan.different)} differ, e.g. {', '.join(plan.different[:5])}" if plan.different else "",
+                  f"{len(unverified)} cannot be compared (no SHA-256; upload with `rollout sync static`), e.g. "
+                  f"{', '.join(unverified[:5])}" if unverified else "") if part)),
+    ]
+    return GateResult("staticPath", tuple(checks))
+
+
 # --- originToLoadBalancer -------------------------------------------------------------------------------------
 
 
@@ -250,6 +281,7 @@ class GateInputs:
     certificate_arn: str | None = None
     bucket: str | None = None
     manifest: str | None = None
+    folder: str | None = None
     load_balancer: str | None = None
     timeout: float = 3.0
 
@@ -325,15 +357,22 @@ def _run_gate(stack_file: Any, switch: str, given: GateInputs, session: Any) -> 
                 timeout=given.timeout), *result.checks))
         return result
     if switch == "staticPath":
-        if not given.bucket or not given.manifest:
-            raise UserError("--bucket and --manifest: give the asset bucket (stack output `assetsBucketName`) and "
-                            "the list of files the old server serves under the static path")
-        try:
-            text = Path(given.manifest).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise UserError(f"--manifest {given.manifest}: cannot read it ({error})") from None
+        if not given.bucket or not (given.manifest or given.folder):
+            raise UserError("--bucket and --folder (or --manifest): give the asset bucket (stack output "
+                            "`assetsBucketName`) and a copy of the old server's static folder (or the list of files "
+                            "it serves under the static path)")
         pattern = settings["staticAssets"].get("pathPattern") or "/static/*"
-        return static_gate(_client(session, "s3"), given.bucket, read_manifest(text, pattern))
+        s3 = _client(session, "s3")
+        checks: tuple[Check, ...] = ()
+        if given.folder:
+            checks += static_content_gate(s3, given.bucket, Path(given.folder), pattern).checks
+        if given.manifest:
+            try:
+                text = Path(given.manifest).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise UserError(f"--manifest {given.manifest}: cannot read it ({error})") from None
+            checks += static_gate(s3, given.bucket, read_manifest(text, pattern)).checks
+        return GateResult(switch, checks)
     if switch == "originToLoadBalancer":
         if not given.load_balancer:
             raise UserError("--load-balancer: give the load balancer's name or ARN")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
+from rollout.analysis.cost.report import cents
 from rollout.model.inventory import short_type
 
 if TYPE_CHECKING:
@@ -27,11 +28,8 @@ def signed(amount: float, currency: str) -> str:
 
 
 def is_lower_bound(report: CostReport | None) -> bool:
-    """True when the total leaves something out: a cost line of unknown price, or a resource type with no pricing
-    rule. Such a total is a floor, and every rendering says so ("≥", "at least")."""
-    if report is None:
-        return False
-    return report.lines[1] > 0 or bool(report.unpriced_types)
+    """True when the total is a floor (see CostReport.is_lower_bound); False when there is no report."""
+    return report is not None and report.is_lower_bound
 
 
 def total_money(amount: float | None, currency: str, lower_bound: bool) -> str:
@@ -45,29 +43,6 @@ def unpriced_summary(report: CostReport) -> str:
     parts = [f"{unknown} cost line{'s' if unknown != 1 else ''} of unknown price" if unknown else "",
              f"{types} resource{'s' if types != 1 else ''} of types with no pricing rule" if types else ""]
     return ", ".join(p for p in parts if p)
-
-
-def cents(value: float) -> float:
-    """Round to cents, half up, after removing float noise (136.26500000000001 and 136.26499999999999 are both
-    $136.27), so that the same amount summed in another order shows the same figure."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    return float(Decimal(repr(round(value, 6))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def rounded_parts(values: dict[Any, float], digits: int = 2) -> dict[Any, float]:
-    """Per-phase figures rounded so that they add up to the rounded total and each phase's row is the change of
-    the rounded running total (phase k = round(phases 1..k) - round(phases 1..k-1)): rows sum to the total line,
-    and the newest phase's row equals the plan's `+change vs phase N-1` when it changes nothing earlier."""
-    ordered = sorted(values, key=lambda key: (key is None, key or 0))
-    result: dict[Any, float] = {}
-    running, shown = 0.0, 0.0
-    for key in ordered:
-        running += values[key]
-        rounded = cents(running) if digits == 2 else round(running, digits)
-        result[key] = round(rounded - shown, digits)
-        shown = rounded
-    return {key: result[key] for key in values}
 
 
 _NOTE_WORDS = (
@@ -99,56 +74,6 @@ def unit_price(value: float | None, currency: str) -> str:
 
 def _changes(diff: CostDiff | None) -> dict[str, Any]:
     return {change.urn: change for change in diff.changes} if diff else {}
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
-def cost_document(report: CostReport, diff: CostDiff | None, previous_phase: int | None,
-                  catalog_path: str) -> dict[str, Any]:
-    """The `--format json` document (one object)."""
-    changes = _changes(diff)
-    priced, unknown = report.lines
-    resources = []
-    for resource in report.resources:
-        change = changes.get(resource.urn)
-        resources.append({
-            "urn": resource.urn, "type": resource.type, "name": resource.name, "phase": resource.phase,
-            "monthly": _round(resource.monthly), "complete": resource.complete,
-            "monthly_range": [_round(v) for v in resource.monthly_range] if resource.monthly_range else None,
-            "note": resource.note,
-            "change": change.change if change else None,
-            "previous_monthly": _round(change.before) if change else None,
-            "components": [{
-                "name": c.name, "unit": c.unit, "quantity": _round(c.quantity), "price": _round(c.price),
-                "monthly": _round(c.monthly), "usage_based": c.usage_based, "price_known": c.price_known,
-                "derived": c.derived, "free_quantity": _round(c.free_quantity), "price_key": c.price_key,
-                "note": c.note} for c in resource.components],
-        })
-    return {
-        "project": report.project, "stack": report.stack, "region": report.region,
-        "phase": report.phase, "compare_phase": previous_phase,
-        "currency": report.currency,
-        "exchange_rate": None if report.currency == "USD" else {"per_usd": report.rate, "source": report.rate_source},
-        "catalog_date": report.catalog_date, "catalog": catalog_path,
-        "total_monthly": _round(report.total_monthly),
-        "total_is_lower_bound": is_lower_bound(report),
-        "previous_total_monthly": _round(diff.before_total) if diff else None,
-        "diff_monthly": _round(diff.amount) if diff else None,
-        "diff_percent": _round(diff.percent) if diff else None,
-        "by_phase": {str(k): _round(v) for k, v in report.by_phase.items()},
-        "lines": {"priced": priced, "price_unknown": unknown},
-        "resources": resources,
-        "removed": [{"urn": c.urn, "type": c.type, "name": c.name, "previous_monthly": _round(c.before)}
-                    for c in (diff.changes if diff else ()) if c.change == "removed"],
-        "free_types": dict(report.free_types), "unpriced_types": dict(report.unpriced_types),
-        "usage": {"profile": report.usage_profile,
-                  "assumed": [{"urn": a.urn, "key": a.key, "value": a.value, "origin": a.origin}
-                              for a in report.assumptions]},
-        "free_tiers_used": [{"name": n, "quantity": q, "unit": u} for n, q, u in report.free_tiers_used],
-        "notes": list(report.notes),
-    }
 
 
 def _summary_lines(report: CostReport, diff: CostDiff | None, previous_phase: int | None) -> list[str]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rollout.analysis.cost.report import cents, rounded_parts
 from rollout.analysis.plan import Plan, component_of, components_by_phase, phase_summary
 from rollout.model.inventory import short_type
-from rollout.render.cost import cents, is_lower_bound, rounded_parts, unpriced_summary
+from rollout.render.cost import is_lower_bound, unpriced_summary
 
 """Default of the optional sections: compute them from the plan when the module that provides them exists."""
 
@@ -51,7 +52,7 @@ def plan_table(plan: Plan, console: Any, *, detail: bool = False, costs: tuple[A
         summary.add_column("USD/month", justify="right")
     rows = phase_summary(current, plan.added)
     phase_costs = rounded_parts(dict(after.by_phase)) if after is not None else {}
-    partial = _partial_phases(after, current)
+    partial = after.partial_phases if after is not None else set()
     for row in rows:
         cells = [str(row["number"] if row["number"] is not None else "–"), row["title"] or "",
                  str(row["resources"]), f"+{row['added']}" if row["added"] else ""]
@@ -242,42 +243,14 @@ def _cell(text: str) -> str:
 # Optional sections: cost (rollout.analysis.cost) and compliance (rollout.analysis.check)
 
 
-def plan_cost_json(before: Any, after: Any, inventory: Any = None) -> dict[str, Any]:
-    """The cost part of `rollout plan --format json`: totals, the change, and the cost each phase added. The
-    per-phase figures add up to the total, and the change is the difference of the two totals shown."""
-    priced, unknown = after.lines
-    by_phase = rounded_parts(dict(after.by_phase))
-    return {
-        "currency": "USD",
-        "catalog_date": after.catalog_date,
-        "total_monthly": cents(after.total_monthly),
-        "total_is_lower_bound": is_lower_bound(after),
-        "previous_total_monthly": cents(before.total_monthly) if before is not None else None,
-        "previous_total_is_lower_bound": is_lower_bound(before) if before is not None else None,
-        "diff_monthly": rounded_change(before, after),
-        "by_phase": {str(phase): total for phase, total in sorted(
-            by_phase.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
-        "phases_lower_bound": sorted(str(p) for p in _partial_phases(after, inventory)),
-        "lines_priced": priced,
-        "lines_price_unknown": unknown,
-        "unpriced_types": dict(after.unpriced_types),
-    }
+def plan_cost_json(before: Any, after: Any) -> dict[str, Any]:
+    """The cost part of `rollout plan --format json`: the same summary as `rollout cost --format json` gives."""
+    return after.summary(before, compared=before is not None or after.phase == 1)
 
 
 def rounded_change(before: Any, after: Any) -> float:
     """The change between two totals as shown (each rounded to cents), so that `$a → $b` and `+c` agree."""
     return round(cents(after.total_monthly) - (cents(before.total_monthly) if before is not None else 0.0), 2)
-
-
-def _partial_phases(report: Any, inventory: Any = None) -> set[int | None]:
-    """Phases whose cost leaves something out: a component of unknown price, or (given the inventory) a resource
-    of a type with no pricing rule, such as an interface VPC endpoint."""
-    if report is None:
-        return set()
-    partial = {r.phase for r in report.resources if not r.complete}
-    if inventory is not None:
-        partial |= {r.phase for r in inventory.custom_resources() if r.type in report.unpriced_types}
-    return partial
 
 
 def cost_markdown(cost: Any, plan: Plan, after: Any = None) -> list[str]:

@@ -22,11 +22,14 @@ def price_inventory(inventory: Inventory, settings: RolloutSettings | UsageSetti
     priced: list[ResourceCost] = []
     free: dict[str, int] = {}
     unpriced: dict[str, int] = {}
+    unpriced_phases: set[int | None] = set()
     for resource in inventory.custom_resources():
         pricer = PRICERS.get(resource.type)
         if pricer is None:
             bucket = free if resource.type in FREE_TYPES else unpriced
             bucket[resource.type] = bucket.get(resource.type, 0) + 1
+            if bucket is unpriced:
+                unpriced_phases.add(resource.phase)
             continue
         result = pricer(resource, reveal(dict(resource.inputs)), ctx)
         priced.append(ResourceCost(resource.urn, resource.type, resource.name, resource.phase,
@@ -39,7 +42,8 @@ def price_inventory(inventory: Inventory, settings: RolloutSettings | UsageSetti
         notes += (f"{inventory.remote_note()}: their cost is not included",)
     return CostReport(inventory.project, inventory.stack, inventory.phase, region, catalog.date, tuple(priced),
                       dict(sorted(free.items())), dict(sorted(unpriced.items())), usage.profile,
-                      tuple(ctx.assumptions), tuple(used), notes)
+                      tuple(ctx.assumptions), tuple(used), notes,
+                      unpriced_phases=tuple(sorted(unpriced_phases, key=lambda p: (p is None, p or 0))))
 
 
 def _apply_free_tiers(priced: list[ResourceCost], tiers: tuple[FreeTier, ...]

@@ -74,7 +74,7 @@ def test_json_has_totals_diff_and_components(shop):
     assert by_name["db"]["monthly"] == pytest.approx(80.38)
     assert by_name["db-replica"]["monthly"] == pytest.approx(39.99)
     assert by_name["cache"]["monthly"] == pytest.approx(28.032)
-    assert document["total_monthly"] == pytest.approx(80.38 + 39.99 + 0.215 + 28.032)
+    assert document["total_monthly"] == 148.62  # 80.38 + 39.99 + 0.215 + 28.032 = 148.617, in cents as shown
     assert document["previous_total_monthly"] == pytest.approx(document["total_monthly"])
     assert document["diff_monthly"] == pytest.approx(0)
     assert by_name["email"]["change"] == "added"
@@ -106,7 +106,7 @@ def test_compare_phase_and_vnd(shop):
 
 def test_phase_one_is_compared_with_nothing(shop):
     document = json.loads(run("--program", str(shop), "--stack", "test", "--phase", "1", "--format", "json").stdout)
-    assert (document["previous_total_monthly"], document["diff_monthly"]) == (0, pytest.approx(0.215))
+    assert (document["previous_total_monthly"], document["diff_monthly"]) == (None, 0.22)  # 0.215 in cents
 
 
 def test_table_is_a_breakdown_tree_with_totals(shop):
@@ -203,3 +203,13 @@ def test_remote_components_are_a_note_of_the_cost_report(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     notes = json.loads(result.stdout)["notes"]
     assert any("1 remote component (1 of awsx)" in n and "their cost is not included" in n for n in notes)
+
+
+@pytest.mark.parametrize("phase", ["1", "4"])
+def test_plan_json_carries_the_same_cost_summary(shop, phase):
+    cost = json.loads(run("--program", str(shop), "--stack", "test", "--phase", phase, "--format", "json").stdout)
+    plan = CliRunner().invoke(app, ["plan", "--program", str(shop), "--stack", "test", "--phase", phase,
+                                    "--format", "json", "--quiet"])
+    summary = json.loads(plan.stdout)["cost"]
+    assert summary == {key: cost[key] for key in summary}
+    assert {"total_monthly", "diff_monthly", "lines", "by_phase", "phases_lower_bound"} <= set(summary) < set(cost)

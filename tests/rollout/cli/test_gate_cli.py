@@ -91,6 +91,26 @@ def test_static_path_gate_checks_the_bucket_against_the_manifest(project: Path, 
 
 
 @mock_aws
+def test_static_path_gate_compares_a_folder_and_refuses_a_missing_one(project: Path, tmp_path: Path):
+    s3 = boto3.client("s3", region_name="ap-southeast-1")
+    s3.create_bucket(Bucket="shop-assets", CreateBucketConfiguration={"LocationConstraint": "ap-southeast-1"})
+    folder = tmp_path / "static"
+    folder.mkdir()
+    (folder / "app.css").write_text("body{}")
+    args = ("-C", str(project), "-s", "live", "--switch", "staticPath", "--bucket", "shop-assets", "-f", "json")
+    missing = run(*args, "--folder", str(folder))
+    assert missing.exit_code == 1 and json.loads(missing.stdout)["ok"] is False
+    synced = runner.invoke(app, ["sync", "static", "-C", str(project), "-s", "live", "--bucket", "shop-assets",
+                                 "--from", str(folder), "--quiet"])
+    assert synced.exit_code == 0, synced.output
+    assert run(*args, "--folder", str(folder)).exit_code == 0
+    absent = run(*args, "--folder", str(tmp_path / "nope"))
+    assert absent.exit_code == 2 and absent.stderr.startswith("error: --folder ") and "Traceback" not in absent.output
+    neither = run(*args)
+    assert neither.exit_code == 2 and "--folder (or --manifest)" in neither.stderr
+
+
+@mock_aws
 def test_origin_gate_names_an_unknown_load_balancer_as_bad_input(project: Path):
     result = run("-C", str(project), "-s", "live", "--switch", "originToLoadBalancer", "--load-balancer", "nope")
     assert result.exit_code == 2 and result.stderr.startswith("error: AWS: LoadBalancerNotFound")

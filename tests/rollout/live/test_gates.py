@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -12,6 +14,7 @@ from rollout.live.gates import (
     expected_answers,
     export_checks,
     read_manifest,
+    static_content_gate,
     static_gate,
     targets_gate,
 )
@@ -94,6 +97,32 @@ def test_static_gate_holds_only_when_every_file_is_in_the_bucket():
     s3.put_object(Bucket="assets", Key=keys[1], Body=b"//")
     assert static_gate(s3, "assets", keys).ok
     assert not static_gate(s3, "assets", []).ok  # an empty manifest checks nothing
+
+
+@mock_aws
+def test_static_content_gate_compares_the_old_servers_folder_with_the_bucket(tmp_path):
+    from rollout.live.sync import sync_static
+
+    s3 = boto3.client("s3", region_name="ap-southeast-1")
+    s3.create_bucket(Bucket="assets", CreateBucketConfiguration={"LocationConstraint": "ap-southeast-1"})
+    folder = tmp_path / "static"
+    (folder / "css").mkdir(parents=True)
+    (folder / "css" / "app.css").write_text("body{}")
+    (folder / "app.js").write_text("//v2")
+    empty = static_content_gate(s3, "assets", folder, "/static/*")
+    assert [c.ok for c in empty.checks] == [False, True] and "2 of 2 missing" in empty.checks[0].detail
+    sync_static(s3, "assets", folder, "static/")
+    assert static_content_gate(s3, "assets", folder, "/static/*").ok
+    # an old copy with the same size is a different file, and an upload without a checksum cannot be compared
+    s3.put_object(Bucket="assets", Key="static/app.js", Body=b"//v1",
+                  Metadata={"sha256": hashlib.sha256(b"//v1").hexdigest()})
+    stale = static_content_gate(s3, "assets", folder, "/static/*")
+    assert not stale.ok and "1 differ, e.g. static/app.js" in stale.checks[1].detail
+    s3.put_object(Bucket="assets", Key="static/css/app.css", Body=b"body[]")  # same size, ETag differs
+    assert "1 cannot be compared" in static_content_gate(s3, "assets", folder, "/static/*").checks[1].detail
+    nothing = tmp_path / "empty"
+    nothing.mkdir()
+    assert not static_content_gate(s3, "assets", nothing, "/static/*").ok  # an empty folder checks nothing
 
 
 def _load_balancer(register: bool):
