@@ -61,11 +61,18 @@ def _provider_props(resource) -> Mapping[str, Any] | None:
 def _resource_validator(control: Control):
     def validate(args, report_violation) -> None:
         provider = _provider_props(args)
-        subject = Subject(type=args.resource_type, name=args.name, urn=args.urn, props=args.props, provider=provider)
+        subject = Subject(type=args.resource_type, name=args.name, urn=args.urn, props=args.props, provider=provider,
+                          options=_options(args))
         for message in control.check(subject, _thresholds(control, args.get_config())):
             report_violation(message, args.urn)
 
     return validate
+
+
+def _options(resource) -> dict[str, Any]:
+    """The resource options controls judge (PolicyResourceOptions.delete_before_replace: None when not set)."""
+    opts = getattr(resource, "opts", None)
+    return {"deleteBeforeReplace": True} if getattr(opts, "delete_before_replace", None) else {}
 
 
 def _subject_of(resource) -> Subject:
@@ -75,6 +82,7 @@ def _subject_of(resource) -> Subject:
         dependencies=[d.urn for d in resource.dependencies],
         parent=resource.parent.urn if resource.parent is not None else None,
         provider=_provider_props(resource),
+        options=_options(resource),
     )
 
 

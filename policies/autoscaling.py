@@ -1,11 +1,11 @@
-"""Auto Scaling groups: launch templates, ELB health checks, several AZs (ASG-01..02)."""
+"""Auto Scaling groups: launch templates, ELB health checks, several AZs, tags on what they launch (ASG-01..03)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from policies._helpers import each, get, items, of_type, refers_to
+from policies._helpers import each, get, items, of_type, refers_to, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
 GROUP = "aws:autoscaling/group:Group"
@@ -36,6 +36,17 @@ def health_and_zones(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> It
     yield from each(subjects, [GROUP], check)
 
 
+# pulumi-aws v7's autoscaling.Group has `tags` blocks but no `tagsAll` (launch templates and most resources have
+# one): the provider's defaultTags, which are merged into tagsAll, never reach a group or what it launches.
+def tags_propagate(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    tags = items(get(subject.props, "tags"))
+    if not tags:
+        yield ("has no tags: the group and the instances it launches carry no owner or cost tags (a provider's "
+               "defaultTags do not reach Auto Scaling groups)")
+    elif not any(truthy(get(tag, "propagateAtLaunch")) for tag in tags):
+        yield "no tag has propagateAtLaunch=true: the instances it launches are untagged"
+
+
 _TYPES = (GROUP,)
 CONTROLS = (
     Control(
@@ -56,5 +67,14 @@ CONTROLS = (
         remediation="Set healthCheckType=ELB when targetGroupArns is set, and at least 2 vpcZoneIdentifiers.",
         sources=("FSBP AutoScaling.1", "FSBP AutoScaling.2", "CKV2_AWS_15", "AwsSolutions-AS2"),
         enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="ASG-03", title="Auto Scaling groups tag the instances they launch", severity=Severity.LOW,
+        resource_types=_TYPES, check=tags_propagate, enforcement=Enforcement.ADVISORY,
+        description="The group needs tags, at least one with propagateAtLaunch=true, so the instances (and their "
+                    "cost) can be attributed: the AWS provider's defaultTags do not apply to Auto Scaling groups. "
+                    "Checkov CKV_AWS_153 accepts tags that do not propagate.",
+        remediation="Set tags=[{key: 'Service', value: name, propagateAtLaunch: True}, ...].",
+        sources=("CKV_AWS_153",),
     ),
 )

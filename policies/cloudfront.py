@@ -1,4 +1,5 @@
-"""CloudFront distributions: HTTPS to viewers and origins, modern TLS, OAC, WAF, logs, HSTS (CFD-01..08)."""
+"""CloudFront distributions: HTTPS to viewers and origins, modern TLS, OAC, WAF, logs, HSTS, root object
+(CFD-01..08); enabled, origin failover, geo restriction (CFD-09..11)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from policies._helpers import each, get, items, of_type, refers_to, truthy
+from policies._helpers import each, explicitly_false, get, items, of_type, refers_to, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
@@ -137,6 +138,48 @@ def hsts_headers(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterato
     yield from each(subjects, [DISTRIBUTION], check)
 
 
+def enabled(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if explicitly_false(get(subject.props, "enabled")):
+        yield "enabled is false: the distribution answers no request, and DNS names pointing at it fail"
+
+
+def origin_failover(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    groups = items(get(subject.props, "originGroups"))
+    if not groups:
+        yield "has no originGroups: when the origin fails, visitors get errors instead of a secondary origin"
+        return
+    for group in groups:
+        where = f"originGroups {get(group, 'originId', default='?')}"
+        if not items(get(group, "failoverCriteria", "statusCodes")):
+            yield f"{where} has no failoverCriteria.statusCodes"
+        if len(items(get(group, "members"))) < 2:
+            yield f"{where} has fewer than 2 members"
+    group_ids = {get(group, "originId") for group in groups}
+    if not any(get(behavior, "targetOriginId") in group_ids for _, behavior in _behaviors(subject.props)):
+        yield "no cache behavior targets an origin group (targetOriginId), so failover never happens"
+
+
+def geo_restriction(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    blocked = sorted({str(c).upper() for c in (cfg.get("blockedCountries") or [])})
+    restriction = get(subject.props, "restrictions", "geoRestriction")
+    kind = str(get(restriction, "restrictionType", default="none"))
+    locations = {str(c).upper() for c in items(get(restriction, "locations"))}
+    if kind == "none":
+        if blocked:
+            yield f"restrictions.geoRestriction is none; config blockedCountries asks to block {', '.join(blocked)}"
+        else:
+            yield "restrictions.geoRestriction.restrictionType is none (every country reaches the site)"
+        return
+    if kind == "blacklist":
+        missing = [c for c in blocked if c not in locations]
+        if missing:
+            yield f"geoRestriction blacklist does not block {', '.join(missing)} (config blockedCountries)"
+    elif kind == "whitelist":
+        allowed = [c for c in blocked if c in locations]
+        if allowed:
+            yield f"geoRestriction whitelist allows {', '.join(allowed)}, which config blockedCountries blocks"
+
+
 _TYPES = (DISTRIBUTION,)
 CONTROLS = (
     Control(
@@ -167,7 +210,7 @@ CONTROLS = (
         check=s3_origin_access_control,
         description="An S3 origin must be private and read through origin access control (OAC), not public.",
         remediation="Create an aws.cloudfront.OriginAccessControl and set originAccessControlId on the S3 origin.",
-        sources=("FSBP CloudFront.13", "FSBP CloudFront.2 (legacy OAI)", "CKV2_AWS_46", "AwsSolutions-CFR7"),
+        sources=("FSBP CloudFront.13", "CKV2_AWS_46", "AwsSolutions-CFR7", "FSBP CloudFront.2 (legacy OAI)"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(
@@ -211,5 +254,39 @@ CONTROLS = (
         remediation="Set defaultRootObject (e.g. index.html) on distributions whose default origin is a bucket.",
         sources=("FSBP CloudFront.1", "CKV_AWS_305"),
         enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="CFD-09", title="CloudFront distributions are enabled", severity=Severity.LOW, resource_types=_TYPES,
+        check=enabled, enforcement=Enforcement.ADVISORY,
+        description="A distribution with enabled=false serves nothing; a DNS name still pointing at it fails for "
+                    "every visitor. Disabling is a step before deleting a distribution (advisory).",
+        remediation="Set enabled=True, or remove the distribution and the records pointing at it.",
+        sources=("CKV_AWS_216",),
+    ),
+    Control(
+        id="CFD-10", title="CloudFront fails over to a second origin", severity=Severity.LOW, resource_types=_TYPES,
+        check=origin_failover, enforcement=Enforcement.ADVISORY,
+        description="Origin groups with failoverCriteria.statusCodes and two members, targeted by a cache "
+                    "behavior, let CloudFront retry a second origin (a replica bucket in another region, a standby "
+                    "server) when the first answers 5xx or times out. Not a default this project forces: a shop "
+                    "with one server has no second origin, and CloudFront does not fail over POST requests. "
+                    "Advisory and low severity; set CFD-10 to disabled in the policy config when there is no "
+                    "second origin. Checkov CKV_AWS_310 does not ask for a behavior targeting the group.",
+        remediation="Add originGroups=[{originId: 'assets', failoverCriteria: {statusCodes: [500, 502, 503, 504]}, "
+                    "members: [{originId: 'primary'}, {originId: 'replica'}]}] and target it from the behavior.",
+        sources=("CKV_AWS_310", "FSBP CloudFront.4"),
+    ),
+    Control(
+        id="CFD-11", title="CloudFront restricts countries", severity=Severity.LOW, resource_types=_TYPES,
+        check=geo_restriction, config_defaults={"blockedCountries": []}, enforcement=Enforcement.ADVISORY,
+        description="restrictions.geoRestriction limits where the site can be reached from. Not a default this "
+                    "project forces: a shop selling abroad, or to travellers, loses customers, and a VPN walks "
+                    "around it. Config blockedCountries (ISO 3166-1 alpha-2 codes, e.g. where fraud or sanctions "
+                    "come from) makes the control check that those are blocked (a blacklist naming them, or a "
+                    "whitelist without them); with the default empty list it fails restrictionType none, as Checkov "
+                    "CKV_AWS_374 does. Advisory and low severity.",
+        remediation="Set restrictions={geoRestriction: {restrictionType: 'blacklist', locations: [...]}} (or a "
+                    "whitelist of the countries the shop sells to).",
+        sources=("CKV_AWS_374",),
     ),
 )

@@ -1,5 +1,5 @@
 """CloudTrail trails: every region and management events, log file validation, KMS encryption, delivery to
-CloudWatch Logs (CT-01..04)."""
+CloudWatch Logs, delivery notifications (CT-01..05)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,11 @@ def cloudwatch_delivery(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[s
                "API calls)")
 
 
+def delivery_notifications(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not get(subject.props, "snsTopicName"):
+        yield "snsTopicName is not set: nothing is told when a log file is delivered (or stops being delivered)"
+
+
 _TYPES = (TRAIL,)
 CONTROLS = (
     Control(
@@ -90,5 +95,16 @@ CONTROLS = (
         remediation="Set cloud_watch_logs_group_arn (the group's ARN with ':*') and cloud_watch_logs_role_arn.",
         sources=("FSBP CloudTrail.5", "CKV2_AWS_10"),
         enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="CT-05", title="CloudTrail announces log deliveries", severity=Severity.LOW, resource_types=_TYPES,
+        check=delivery_notifications, enforcement=Enforcement.ADVISORY,
+        description="snsTopicName publishes a message for every log file delivered, so a consumer (an SQS queue, a "
+                    "SIEM) can process logs as they arrive and notice when they stop. Advisory and low: a busy "
+                    "account sends hundreds of messages a day, too many for an e-mail subscription (AWS recommends "
+                    "SQS), and this project alarms on the trail through CloudWatch instead (CT-04).",
+        remediation="Set sns_topic_name to an encrypted topic whose policy lets cloudtrail.amazonaws.com publish, "
+                    "with an SQS subscriber.",
+        sources=("CKV_AWS_252",),
     ),
 )

@@ -63,6 +63,9 @@ class Subject:
     parent: str | None = None
     provider: Mapping[str, Any] | None = None
     """The inputs of the provider the resource is created with (e.g. its `region`), when known."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The resource options a control may judge, camelCase as the engine names them: `deleteBeforeReplace` (True
+    when set). Empty for resources read from a live account."""
 
     @classmethod
     def of(cls, type: str, name: str, urn: str, props: Mapping[str, Any], **rest: Any) -> Subject:

@@ -1,11 +1,11 @@
-"""KMS keys: rotation, safe deletion, no public key policy (KMS-01..03)."""
+"""KMS keys: rotation, safe deletion, no public key policy, enabled (KMS-01..04)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies._helpers import get, policy_statements, publicly_allowed, to_int, truthy
+from policies._helpers import explicitly_false, get, policy_statements, publicly_allowed, to_int, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
 KEY = "aws:kms/key:Key"
@@ -43,6 +43,12 @@ def not_public(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
                    "it (kms:CallerAccount, aws:PrincipalArn, aws:SourceVpce...)")
 
 
+def key_enabled(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if explicitly_false(get(subject.props, "isEnabled")):
+        yield ("isEnabled is false: nothing encrypted with the key can be read or written until it is enabled "
+               "again (a disabled key also still costs its monthly fee)")
+
+
 _TYPES = (KEY,)
 _POLICY_TYPES = (KEY, KEY_POLICY)
 CONTROLS = (
@@ -71,5 +77,14 @@ CONTROLS = (
                     "CKV_AWS_33 accepts any condition; a condition on an unrelated key is not accepted here.",
         remediation="Name the account or roles as principals, or add conditions (e.g. kms:CallerAccount).",
         sources=("FSBP KMS.5", "CKV_AWS_33", "CKV2_AWS_64"),
+    ),
+    Control(
+        id="KMS-04", title="KMS keys are enabled", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=key_enabled,
+        description="A key with isEnabled=false makes every volume, bucket object, database snapshot or secret "
+                    "encrypted with it unreadable: an outage for whatever depends on it. To retire a key, schedule "
+                    "its deletion (KMS-02's window) instead.",
+        remediation="Leave isEnabled unset (true).",
+        sources=("CKV_AWS_227",),
     ),
 )

@@ -1,12 +1,13 @@
 """Application load balancers and listeners: HTTPS redirect, modern TLS, header hygiene, logs, deletion
-protection, WAF (ALB-01..06). The aws:alb/* aliases of the aws:lb/* types are checked the same way."""
+protection, WAF, cross-zone balancing (ALB-01..07); target groups: TLS to targets, health checks (TG-01..02).
+The aws:alb/* aliases of the aws:lb/* types are checked the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from policies._helpers import each, get, items, of_type, truthy
+from policies._helpers import each, explicitly_false, get, items, of_type, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
@@ -155,6 +156,32 @@ def waf_association(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Ite
     yield from each(subjects, LOAD_BALANCERS, check)
 
 
+def cross_zone(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == CLASSIC:
+        # aws_elb cross_zone_load_balancing defaults to true (pulumi-aws elb.LoadBalancer)
+        if explicitly_false(get(subject.props, "crossZoneLoadBalancing")):
+            yield "crossZoneLoadBalancing is false: each zone's instances take only their zone's share of traffic"
+        return
+    kind = get(subject.props, "loadBalancerType", default="application")
+    if kind == "application":
+        return  # always cross-zone on an ALB
+    if not truthy(get(subject.props, "enableCrossZoneLoadBalancing")):
+        yield (f"{kind} load balancer without enableCrossZoneLoadBalancing (off by default): a zone with fewer "
+               "healthy targets is overloaded, and a zone with none drops its share")
+
+
+def health_check(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    protocol = str(get(subject.props, "protocol", default="")).upper()
+    if protocol not in ("HTTP", "HTTPS"):
+        return  # TCP/UDP/TLS/GENEVE groups and Lambda targets have no HTTP health check path
+    check = get(subject.props, "healthCheck")
+    if explicitly_false(get(check, "enabled")):
+        yield "healthCheck.enabled is false: unhealthy targets keep receiving requests"
+    elif not get(check, "path"):
+        yield ("healthCheck.path is not set (AWS then requests /, the home page: slow, cached or passing while the "
+               "app's dependencies are down); point it at a health endpoint")
+
+
 CONTROLS = (
     Control(
         id="ALB-01", title="HTTP listeners only redirect to HTTPS", severity=Severity.HIGH,
@@ -223,5 +250,25 @@ CONTROLS = (
                     "(ALB-01); for end-to-end TLS use protocol HTTPS on the target group.",
         sources=("CKV_AWS_378", "CKV_AWS_376"),
         enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="ALB-07", title="Load balancers balance across zones", severity=Severity.MEDIUM,
+        resource_types=LOAD_BALANCERS + (CLASSIC,), check=cross_zone, enforcement=Enforcement.ADVISORY,
+        description="Network and gateway load balancers need enableCrossZoneLoadBalancing (off by default) and a "
+                    "classic ELB must keep crossZoneLoadBalancing (on by default), so that every healthy target "
+                    "shares the load whatever its zone; an application load balancer always balances across zones. "
+                    "Advisory: an NLB bills the traffic it sends to another zone.",
+        remediation="Set enableCrossZoneLoadBalancing=True on network and gateway load balancers.",
+        sources=("CKV_AWS_152", "CKV_AWS_138", "FSBP ELB.9"),
+    ),
+    Control(
+        id="TG-02", title="HTTP target groups check a health path", severity=Severity.MEDIUM,
+        resource_types=TARGET_GROUPS, check=health_check, enforcement=Enforcement.ADVISORY,
+        description="An HTTP or HTTPS target group needs healthCheck.path on an endpoint that answers only when the "
+                    "app can serve (the Auto Scaling group replaces instances on it with ELB health checks), and "
+                    "the health check must not be disabled (Checkov CKV_AWS_261 passes a disabled check that names a "
+                    "path). Groups of other protocols and Lambda targets are not judged.",
+        remediation="Set healthCheck={path: '/healthz', matcher: '200-399', interval: 15, healthyThreshold: 2}.",
+        sources=("CKV_AWS_261",),
     ),
 )

@@ -1,5 +1,6 @@
 """VPC network controls: security groups open to the world, the default security group, port 80 without a redirect,
-flow logs, subnets that hand out public IPs (SG-01..03, VPC-01..02).
+descriptions, groups nothing uses, flow logs, subnets that hand out public IPs, network ACLs no subnet uses
+(SG-01..05, VPC-01..03).
 
 Security group rules come in three shapes in pulumi-aws v7, all read here: inline `ingress` blocks of
 aws.ec2.SecurityGroup (fromPort, toPort, protocol, cidrBlocks, ipv6CidrBlocks), aws.ec2.SecurityGroupRule
@@ -24,6 +25,8 @@ DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 SUBNET = "aws:ec2/subnet:Subnet"
+NETWORK_ACL = "aws:ec2/networkAcl:NetworkAcl"
+NETWORK_ACL_ASSOCIATION = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
 ALB_LOAD_BALANCER = "aws:alb/loadBalancer:LoadBalancer"
@@ -209,6 +212,39 @@ def no_public_ip_on_launch(subject: Subject, _cfg: Mapping[str, Any]) -> Iterato
         yield "mapPublicIpOnLaunch is true (every instance launched here gets a public IP)"
 
 
+# Resources that name a group without attaching it: the group itself and rules (a rule's referencedSecurityGroupId
+# or an inline ingress[].securityGroups entry lets the group's members in, it does not put anything in the group).
+_NOT_ATTACHING = (SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, EGRESS_RULE, DEFAULT_SECURITY_GROUP)
+
+
+def groups_attached(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    attaching = [s for s in subjects if s.type not in _NOT_ATTACHING]
+
+    def check(group: Subject) -> Iterator[str]:
+        if not group.urn.startswith("urn:pulumi:"):
+            return  # read from a live account: attachments are on network interfaces, not in the program
+        if any(group.urn in urns for s in attaching for urns in s.property_dependencies.values()):
+            return
+        yield ("is attached to nothing in the program (no instance, launch template, load balancer, database, cache, "
+               "endpoint or other resource takes it): a leftover, or a group attached by hand outside the code")
+
+    yield from each(subjects, [SECURITY_GROUP], check)
+
+
+def acls_attached(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    associations = of_type(subjects, NETWORK_ACL_ASSOCIATION)
+
+    def check(acl: Subject) -> Iterator[str]:
+        if acl.property_dependencies.get("subnetIds") or items(get(acl.props, "subnetIds")):
+            return
+        if any(acl.urn in a.property_dependencies.get("networkAclId", ()) for a in associations):
+            return
+        yield ("applies to no subnet (no subnetIds, no NetworkAclAssociation): its rules protect nothing and the "
+               "subnets keep the default network ACL, which allows all traffic")
+
+    yield from each(subjects, [NETWORK_ACL], check)
+
+
 _RULE_TYPES = (SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, DEFAULT_SECURITY_GROUP)
 CONTROLS = (
     Control(
@@ -271,5 +307,28 @@ CONTROLS = (
         remediation="Set map_public_ip_on_launch=False (the default) on every subnet.",
         sources=("FSBP EC2.15", "CKV_AWS_130"),
         enforcement=Enforcement.MANDATORY,
+    ),
+    Control(
+        id="SG-05", title="Security groups are attached to something", severity=Severity.LOW,
+        resource_types=(SECURITY_GROUP,), check=groups_attached, stack=True, enforcement=Enforcement.ADVISORY,
+        description="A security group no resource of the program takes (through any property computed from it: "
+                    "vpcSecurityGroupIds, securityGroups, networkInterfaces[].securityGroups, securityGroupIds...) is "
+                    "a leftover whose rules nobody reviews, or one attached by hand outside the code. Rules and "
+                    "other groups that only reference it do not count. Groups read from a live account by "
+                    "`rollout audit` are not judged (their attachments are network interfaces). Checkov CKV2_AWS_5 "
+                    "counts a fixed list of resource types; any resource type counts here.",
+        remediation="Attach the group where it is meant to apply, or delete it.",
+        sources=("CKV2_AWS_5", "FSBP EC2.22"),
+    ),
+    Control(
+        id="VPC-03", title="Network ACLs apply to subnets", severity=Severity.LOW,
+        resource_types=(NETWORK_ACL, NETWORK_ACL_ASSOCIATION), check=acls_attached, stack=True,
+        enforcement=Enforcement.ADVISORY,
+        description="An aws.ec2.NetworkAcl with no subnetIds and no aws.ec2.NetworkAclAssociation (joined through "
+                    "networkAclId) filters nothing: its subnets stay on the VPC's default ACL. The default ACL "
+                    "(aws.ec2.DefaultNetworkAcl) is not judged. Checkov CKV2_AWS_1 also passes an ACL that shares "
+                    "its VPC with any subnet.",
+        remediation="Set subnetIds on the ACL (or add NetworkAclAssociation resources), or remove it.",
+        sources=("CKV2_AWS_1", "FSBP EC2.16"),
     ),
 )

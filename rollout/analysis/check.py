@@ -67,7 +67,8 @@ def subject_of(resource: Resource, provider: Resource | None = None) -> Subject:
     return Subject.of(resource.type, resource.name, resource.urn, policy_value(resource.inputs),
                       property_dependencies={k: tuple(v) for k, v in resource.property_dependencies.items()},
                       dependencies=tuple(resource.dependencies), parent=resource.parent,
-                      provider=policy_value(provider.inputs) if provider is not None else None)
+                      provider=policy_value(provider.inputs) if provider is not None else None,
+                      options={"deleteBeforeReplace": True} if resource.delete_before_replace else {})
 
 
 def subjects_of(inventory: Inventory) -> list[Subject]:

@@ -67,6 +67,9 @@ class Resource:
     import_id: str | None = None
     remote: bool = False
     """A multi-language (remote) component: its children are built by its provider plugin, unseen offline."""
+    delete_before_replace: bool = False
+    """The `deleteBeforeReplace` resource option: a replacement deletes the old resource before creating the new
+    one (Pulumi's default creates the new one first)."""
 
     def to_json(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
         return {
@@ -85,6 +88,7 @@ class Resource:
             **({"ignoreChanges": list(self.ignore_changes)} if self.ignore_changes else {}),
             **({"importId": self.import_id} if self.import_id else {}),
             **({"remote": True} if self.remote else {}),
+            **({"deleteBeforeReplace": True} if self.delete_before_replace else {}),
         }
 
     @classmethod
@@ -105,6 +109,7 @@ class Resource:
             ignore_changes=tuple(data.get("ignoreChanges", ())),
             import_id=data.get("importId"),
             remote=bool(data.get("remote", False)),
+            delete_before_replace=bool(data.get("deleteBeforeReplace", False)),
         )
 
 

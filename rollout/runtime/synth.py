@@ -471,6 +471,7 @@ def _recording_monitor_class() -> type:
                     ignore_changes=tuple(request.ignoreChanges),
                     import_id=request.importId or None,
                     remote=bool(request.remote),
+                    delete_before_replace=bool(request.deleteBeforeReplace),
                 )
             )
             return response

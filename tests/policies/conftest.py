@@ -13,10 +13,13 @@ from policies.registry import BY_ID
 
 
 def make_subject(
-    type: str, name: str, props: Mapping[str, Any], deps: Mapping[str, Sequence[str]] | None = None
+    type: str, name: str, props: Mapping[str, Any], deps: Mapping[str, Sequence[str]] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Subject:
-    """A subject with an engine-style URN; `deps` maps a property to the URNs it was computed from."""
-    return Subject.of(type, name, urn_of(type, name), props, property_dependencies=dict(deps or {}))
+    """A subject with an engine-style URN; `deps` maps a property to the URNs it was computed from, `options` are
+    its resource options (e.g. {"deleteBeforeReplace": True})."""
+    return Subject.of(type, name, urn_of(type, name), props, property_dependencies=dict(deps or {}),
+                      options=dict(options or {}))
 
 
 def urn_of(type: str, name: str) -> str:

@@ -56,3 +56,14 @@ def attached(res, variant, name, changes):
     group = asg(res, variant, name, changes)
     return [group, res(ATTACHMENT, f"{name}-att", {"autoscalingGroupName": "mock", "lbTargetGroupArn": "arn:tg"},
                        {"autoscalingGroupName": [group.urn]})]
+
+
+def test_asg03_tags_propagate(res, assert_exact):
+    tag = {"key": "Service", "value": "web", "propagateAtLaunch": True}
+    assert_exact("ASG-03", {
+        "pass_propagated": res(GROUP, "a", {**GOOD, "tags": [tag]}),
+        "pass_one_of_several": res(GROUP, "a2", {**GOOD, "tags": [{**tag, "propagateAtLaunch": False}, tag]}),
+        "fail_no_tags": res(GROUP, "b", GOOD),
+        "fail_none_propagates": res(GROUP, "c", {**GOOD, "tags": [{**tag, "propagateAtLaunch": False}]}),
+        "unknown_tags": res(GROUP, "d", {**GOOD, "tags": UA}),
+    })

@@ -156,3 +156,54 @@ def test_cfd08_default_root_object(res, variant, assert_exact):
                                                  "defaultCacheBehavior.targetOriginId": "assets"}),
         "unknown_root": dist(res, variant, "c", {"defaultRootObject": U}),
     })
+
+
+def test_cfd09_enabled(res, assert_exact):
+    assert_exact("CFD-09", {
+        "pass_enabled": res(DISTRIBUTION, "a", {**GOOD, "enabled": True}),
+        "fail_disabled": res(DISTRIBUTION, "b", {**GOOD, "enabled": False}),
+        "unknown_enabled": res(DISTRIBUTION, "c", {**GOOD, "enabled": UB}),
+    })
+
+
+def test_cfd10_origin_failover(res, assert_exact):
+    group = {"originId": "assets", "failoverCriteria": {"statusCodes": [500, 502, 503, 504]},
+             "members": [{"originId": "primary"}, {"originId": "replica"}]}
+    targeted = {"viewerProtocolPolicy": "redirect-to-https", "targetOriginId": "assets"}
+
+    def dist(name, groups, behavior=None):
+        return res(DISTRIBUTION, name, {**GOOD, "originGroups": groups,
+                                        "defaultCacheBehavior": behavior or {**GOOD["defaultCacheBehavior"],
+                                                                             "targetOriginId": "web"},
+                                        "orderedCacheBehaviors": [{**targeted, "pathPattern": "/static/*"}]})
+
+    assert_exact("CFD-10", {
+        "pass_group_targeted_by_a_path": dist("a", [group]),
+        "pass_default_targets_group": dist("a2", [group], targeted),
+        "fail_no_group": res(DISTRIBUTION, "b", GOOD),
+        "fail_one_member": dist("c", [{**group, "members": [{"originId": "primary"}]}]),
+        "fail_no_criteria": dist("d", [{**group, "failoverCriteria": {"statusCodes": []}}]),
+        "fail_group_not_targeted": res(DISTRIBUTION, "e", {**GOOD, "originGroups": [group]}),
+        "unknown_groups": res(DISTRIBUTION, "f", {**GOOD, "originGroups": U}),
+    })
+
+
+def test_cfd11_geo_restriction(res, assert_exact):
+    def dist(name, kind, locations=()):
+        return res(DISTRIBUTION, name, {**GOOD, "restrictions": {"geoRestriction": {
+            "restrictionType": kind, "locations": list(locations)}}})
+
+    assert_exact("CFD-11", {
+        "pass_blacklist": dist("a", "blacklist", ["KP"]),
+        "pass_whitelist": dist("a2", "whitelist", ["VN", "SG"]),
+        "fail_none": dist("b", "none"),
+        "fail_no_restrictions": res(DISTRIBUTION, "b2", GOOD),
+        "unknown_type": dist("c", U),
+    })
+    assert_exact("CFD-11", {
+        "pass_blocks_them": dist("d", "blacklist", ["KP", "IR"]),
+        "pass_whitelist_without_them": dist("d2", "whitelist", ["VN"]),
+        "fail_blacklist_misses_one": dist("e", "blacklist", ["KP"]),
+        "fail_whitelist_allows_one": dist("e2", "whitelist", ["VN", "ir"]),
+        "fail_none": dist("e3", "none"),
+    }, {"blockedCountries": ["kp", "IR"]})

@@ -55,3 +55,12 @@ def test_ct02_to_ct04(res, variant, assert_exact):
                            "fail_no_group": trail(res, variant, "b", {"cloudWatchLogsGroupArn": variant.DELETE}),
                            "fail_no_role": trail(res, variant, "c", {"cloudWatchLogsRoleArn": variant.DELETE}),
                            "unknown_group": trail(res, variant, "d", {"cloudWatchLogsGroupArn": U})})
+
+
+def test_ct05_delivery_notifications(res, assert_exact):
+    assert_exact("CT-05", {
+        "pass_topic": res(TRAIL, "a", {**GOOD, "snsTopicName": "trail-deliveries"}),
+        "fail_no_topic": res(TRAIL, "b", GOOD),
+        "fail_empty_topic": res(TRAIL, "b2", {**GOOD, "snsTopicName": ""}),
+        "unknown_topic": res(TRAIL, "c", {**GOOD, "snsTopicName": U}),
+    })

@@ -147,3 +147,71 @@ def test_ec201_no_secrets_in_user_data(res, variant, assert_exact):
                                                                 "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}),
         "unknown_user_data": inst(res, variant, "h", {"userData": U}),
     })
+
+
+def test_ec202_detailed_monitoring(res, assert_exact):
+    assert_exact("EC2-02", {
+        "pass_template_monitored": res(LAUNCH_TEMPLATE, "a", {"monitoring": {"enabled": True}}),
+        "fail_template_unmonitored": res(LAUNCH_TEMPLATE, "b", {}),
+        "fail_template_monitoring_off": res(LAUNCH_TEMPLATE, "b2", {"monitoring": {"enabled": False}}),
+        "pass_instance_monitored": res(INSTANCE, "c", {"instanceType": "t4g.small", "monitoring": True}),
+        "fail_instance_default": res(INSTANCE, "d", {"instanceType": "t4g.small"}),
+        "pass_instance_from_template": res(INSTANCE, "d2", {"launchTemplate": {"id": "lt-1"}}),
+        "pass_launch_configuration_default_on": res(LAUNCH_CONFIGURATION, "e", {"instanceType": "t3.micro"}),
+        "fail_launch_configuration_off": res(LAUNCH_CONFIGURATION, "f", {"enableMonitoring": False}),
+        "unknown_template": res(LAUNCH_TEMPLATE, "g", {"monitoring": {"enabled": UB}}),
+    })
+
+
+def test_ec203_ebs_optimized(res, assert_exact):
+    assert_exact("EC2-03", {
+        "pass_current_generation": res(INSTANCE, "a", {"instanceType": "t4g.small"}),
+        "pass_nitro_unset": res(LAUNCH_TEMPLATE, "a2", {"instanceType": "m7g.large"}),
+        "pass_old_type_optimized": res(INSTANCE, "b", {"instanceType": "m3.xlarge", "ebsOptimized": True}),
+        "pass_template_string_true": res(LAUNCH_TEMPLATE, "b2", {"instanceType": "c3.large", "ebsOptimized": "true"}),
+        "fail_old_type_not_optimized": res(INSTANCE, "c", {"instanceType": "m3.xlarge"}),
+        "fail_t2_cannot_be": res(LAUNCH_CONFIGURATION, "c2", {"instanceType": "t2.micro"}),
+        "pass_type_elsewhere": res(LAUNCH_TEMPLATE, "d", {}),
+        "unknown_type": res(INSTANCE, "e", {"instanceType": U}),
+    })
+
+
+def test_ec204_instance_profile(res, assert_exact):
+    assert_exact("EC2-04", {
+        "pass_template_arn": res(LAUNCH_TEMPLATE, "a", {"iamInstanceProfile": {
+            "arn": "arn:aws:iam::1:instance-profile/w"}}),
+        "pass_template_name": res(LAUNCH_TEMPLATE, "a2", {"iamInstanceProfile": {"name": "web"}}),
+        "fail_template_none": res(LAUNCH_TEMPLATE, "b", {}),
+        "fail_template_empty": res(LAUNCH_TEMPLATE, "b2", {"iamInstanceProfile": {}}),
+        "pass_instance": res(INSTANCE, "c", {"instanceType": "t4g.small", "iamInstanceProfile": "web"}),
+        "fail_instance": res(INSTANCE, "d", {"instanceType": "t4g.small"}),
+        "pass_instance_from_template": res(INSTANCE, "d2", {"launchTemplate": {"id": "lt-1"}}),
+        "pass_launch_configuration": res(LAUNCH_CONFIGURATION, "e", {"iamInstanceProfile": "web"}),
+        "fail_launch_configuration": res(LAUNCH_CONFIGURATION, "f", {}),
+        "unknown_instance": res(INSTANCE, "g", {"iamInstanceProfile": U}),
+    })
+
+
+def test_ec205_eips_attached(res, assert_exact):
+    from policies.ec2 import EIP, EIP_ASSOCIATION
+
+    nat_eip = res(EIP, "nat", {"domain": "vpc"})
+    assoc_eip = res(EIP, "assoc", {"domain": "vpc"})
+    nlb_eip = res(EIP, "nlb", {"domain": "vpc"})
+    idle_assoc_eip = res(EIP, "idle-assoc", {"domain": "vpc"})
+    instance = res(INSTANCE, "box", {"instanceType": "t4g.small"})
+    assert_exact("EC2-05", {
+        "pass_on_instance": res(EIP, "a", {"domain": "vpc", "instance": "i-0123"}),
+        "pass_on_new_instance": [res(EIP, "a2", {"domain": "vpc", "instance": U}, {"instance": [instance.urn]}),
+                                 instance],
+        "pass_nat_gateway": [nat_eip, res("aws:ec2/natGateway:NatGateway", "nat", {"allocationId": "eipalloc-1"},
+                                          {"allocationId": [nat_eip.urn]})],
+        "pass_association": [assoc_eip, res(EIP_ASSOCIATION, "assoc", {"allocationId": "eipalloc-2", "instanceId": U},
+                                            {"allocationId": [assoc_eip.urn], "instanceId": [instance.urn]})],
+        "pass_network_load_balancer": [nlb_eip, res("aws:lb/loadBalancer:LoadBalancer", "nlb", {
+            "loadBalancerType": "network", "subnetMappings": [{"subnetId": "subnet-1", "allocationId": U}]},
+            {"subnetMappings": [nlb_eip.urn]})],
+        "fail_idle": res(EIP, "b", {"domain": "vpc"}),
+        "fail_association_without_target": [idle_assoc_eip, res(EIP_ASSOCIATION, "x", {"allocationId": "eipalloc-3"},
+                                                                 {"allocationId": [idle_assoc_eip.urn]})],
+    })

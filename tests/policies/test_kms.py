@@ -71,3 +71,12 @@ def test_kms03_not_public(res, assert_exact):
             ),
         },
     )
+
+
+def test_kms04_enabled(res, assert_exact):
+    assert_exact("KMS-04", {
+        "pass_default": res(KEY, "a", {"enableKeyRotation": True}),
+        "pass_enabled": res(KEY, "a2", {"isEnabled": True}),
+        "fail_disabled": res(KEY, "b", {"isEnabled": False}),
+        "unknown_enabled": res(KEY, "c", {"isEnabled": UB}),
+    })

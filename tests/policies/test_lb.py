@@ -180,3 +180,35 @@ def test_tg01_tls_to_targets(res, assert_exact):
             "unknown_protocol": [res("aws:lb/targetGroup:TargetGroup", "f", {"protocol": U})],
         },
     )
+
+
+def test_alb07_cross_zone(res, assert_exact):
+    from policies.lb import CLASSIC
+
+    assert_exact("ALB-07", {
+        "pass_application": res(LB, "a", GOOD_LB),
+        "pass_application_default_type": res(LB, "a2", {"internal": False}),
+        "pass_network_cross_zone": res(LB, "b", {"loadBalancerType": "network", "enableCrossZoneLoadBalancing": True}),
+        "fail_network_default": res(LB, "c", {"loadBalancerType": "network"}),
+        "fail_gateway_off": res("aws:alb/loadBalancer:LoadBalancer", "c2", {
+            "loadBalancerType": "gateway", "enableCrossZoneLoadBalancing": False}),
+        "pass_classic_default": res(CLASSIC, "d", {"listeners": []}),
+        "fail_classic_off": res(CLASSIC, "e", {"crossZoneLoadBalancing": False}),
+        "unknown_network": res(LB, "f", {"loadBalancerType": "network", "enableCrossZoneLoadBalancing": UB}),
+    })
+
+
+def test_tg02_health_check(res, assert_exact):
+    tg = "aws:lb/targetGroup:TargetGroup"
+    check = {"path": "/healthz", "matcher": "200-399", "interval": 15}
+    assert_exact("TG-02", {
+        "pass_http_path": res(tg, "a", {"protocol": "HTTP", "port": 8080, "healthCheck": check}),
+        "pass_https_alias_type": res("aws:alb/targetGroup:TargetGroup", "a2", {"protocol": "HTTPS",
+                                                                               "healthCheck": check}),
+        "fail_http_no_health_check": res(tg, "b", {"protocol": "HTTP", "port": 80}),
+        "fail_health_check_without_path": res(tg, "b2", {"protocol": "HTTP", "healthCheck": {"interval": 30}}),
+        "fail_disabled": res(tg, "b3", {"protocol": "HTTPS", "healthCheck": {**check, "enabled": False}}),
+        "pass_tcp": res(tg, "c", {"protocol": "TCP", "port": 443}),
+        "pass_lambda": res(tg, "c2", {"targetType": "lambda"}),
+        "unknown_path": res(tg, "d", {"protocol": "HTTP", "healthCheck": {"path": U}}),
+    })

@@ -123,3 +123,17 @@ def test_apply_rules_see_the_resource_providers_region():
         policy.validate(args, lambda message, urn=None, region=region: reported.append((region, message)))
     assert reported == [("ap-southeast-1", "scope CLOUDFRONT in ap-southeast-1; CloudFront web ACLs exist only in "
                                            "us-east-1")]
+
+
+def test_resource_policy_sees_the_delete_before_replace_option():
+    """ACM-04 reads PolicyResourceOptions.delete_before_replace (None when the program did not set it)."""
+    policy = next(p for p in pack.build_policies() if p.name == "ACM-04")
+    reported = []
+    args = _Args("aws:acm/certificate:Certificate", {"domainName": "shop.example", "validationMethod": "DNS"})
+    for value in (None, False):
+        args.opts = type("Opts", (), {"delete_before_replace": value})()
+        policy.validate(args, lambda message, urn=None: reported.append(message))
+    assert reported == []
+    args.opts = type("Opts", (), {"delete_before_replace": True})()
+    policy.validate(args, lambda message, urn=None: reported.append(message))
+    assert len(reported) == 1 and "deleteBeforeReplace" in reported[0]

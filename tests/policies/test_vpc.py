@@ -177,3 +177,55 @@ def test_sg04_described(res, assert_exact):
                                                                                  "fromPort": 443, "toPort": 443}),
         "unknown_description": res(INGRESS_RULE, "e", {"securityGroupId": "sg", "description": U}),
     })
+
+
+def test_sg05_groups_attached(res, assert_exact):
+    from policies.core import Subject
+    from policies.vpc import EGRESS_RULE
+
+    def attached(name, holder_type, prop, props):
+        sg = group(res, name)
+        return [sg, res(holder_type, f"{name}-user", props, {prop: [sg.urn]})]
+
+    referenced = group(res, "referenced")
+    other = group(res, "other")
+    assert_exact("SG-05", {
+        "pass_launch_template": attached("a", "aws:ec2/launchTemplate:LaunchTemplate", "networkInterfaces",
+                                         {"networkInterfaces": [{"securityGroups": [U]}]}),
+        "pass_database": attached("a2", "aws:rds/instance:Instance", "vpcSecurityGroupIds",
+                                  {"vpcSecurityGroupIds": [U]}),
+        "pass_grafana_workspace": attached("a3", "aws:grafana/workspace:Workspace", "vpcConfiguration",
+                                           {"vpcConfiguration": {"securityGroupIds": [U]}}),
+        "fail_unused": group(res, "b"),
+        "fail_only_rules_reference_it": [
+            referenced,
+            res(INGRESS_RULE, "r", {"securityGroupId": "sg-1", "referencedSecurityGroupId": U},
+                {"referencedSecurityGroupId": [referenced.urn]}),
+            res(EGRESS_RULE, "e", {"securityGroupId": U}, {"securityGroupId": [referenced.urn]}),
+            res(SECURITY_GROUP, "peer", {"ingress": [{"securityGroups": [U]}]}, {"ingress": [referenced.urn]}),
+        ],
+        "fail_another_group_attached": [
+            group(res, "c"), other, res("aws:lb/loadBalancer:LoadBalancer", "lb", {}, {"securityGroups": [other.urn]})],
+        "pass_read_from_a_live_account": Subject.of(SECURITY_GROUP, "sg-0abc (web)",
+                                                    "arn:aws:ec2:ap-southeast-1:1:security-group/sg-0abc", {}),
+    })
+
+
+def test_vpc03_acls_attached(res, assert_exact):
+    from policies.vpc import NETWORK_ACL, NETWORK_ACL_ASSOCIATION
+
+    acl = res(NETWORK_ACL, "assoc", {"vpcId": "vpc-1"})
+    subnet = res(SUBNET, "s", {"vpcId": "vpc-1", "cidrBlock": "10.0.0.0/24"})
+    other = res(NETWORK_ACL, "other", {"vpcId": "vpc-1"})
+    assert_exact("VPC-03", {
+        "pass_subnet_ids": res(NETWORK_ACL, "a", {"vpcId": "vpc-1", "subnetIds": ["subnet-1"]}),
+        "pass_computed_subnet_ids": [res(NETWORK_ACL, "a2", {"vpcId": "vpc-1", "subnetIds": [U]},
+                                         {"subnetIds": [subnet.urn]}), subnet],
+        "pass_association": [acl, res(NETWORK_ACL_ASSOCIATION, "x", {"networkAclId": U, "subnetId": "subnet-1"},
+                                      {"networkAclId": [acl.urn]})],
+        "fail_no_subnet": res(NETWORK_ACL, "b", {"vpcId": "vpc-1", "ingress": [{"ruleNo": 100, "action": "deny"}]}),
+        "fail_association_of_another_acl": [res(NETWORK_ACL, "c", {"vpcId": "vpc-1"}), other,
+                                            res(NETWORK_ACL_ASSOCIATION, "y", {"networkAclId": U},
+                                                {"networkAclId": [other.urn]})],
+        "unknown_subnet_ids": res(NETWORK_ACL, "d", {"vpcId": "vpc-1", "subnetIds": U}),
+    })

@@ -220,16 +220,17 @@ def _visibility(metric: str) -> dict[str, Any]:
     return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": metric}
 
 
+MANAGED_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
+
+
 def web_acl_rules() -> list[dict[str, Any]]:
-    """What components/waf.py deploys in count mode: a managed rule group that counts, a rate limit that blocks."""
-    return [
-        {"Name": "AWSManagedRulesCommonRuleSet", "Priority": 0, "OverrideAction": {"Count": {}},
-         "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}},
-         "VisibilityConfig": _visibility("common")},
-        {"Name": "rate-limit-per-visitor", "Priority": 1, "Action": {"Block": {}},
-         "Statement": {"RateBasedStatement": {"Limit": 300, "AggregateKeyType": "IP"}},
-         "VisibilityConfig": _visibility("rate")},
-    ]
+    """What components/waf.py deploys in count mode: managed rule groups that count, a rate limit that blocks."""
+    managed = [{"Name": group, "Priority": priority, "OverrideAction": {"Count": {}},
+                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}},
+                "VisibilityConfig": _visibility(group)} for priority, group in enumerate(MANAGED_GROUPS)]
+    return [*managed, {"Name": "rate-limit-per-visitor", "Priority": len(managed), "Action": {"Block": {}},
+                       "Statement": {"RateBasedStatement": {"Limit": 300, "AggregateKeyType": "IP"}},
+                       "VisibilityConfig": _visibility("rate")}]
 
 
 def _web_acl(account: Account, scope: str, name: str) -> str:
@@ -297,6 +298,7 @@ def build_web_tier(account: Account) -> None:
     template = ec2.create_launch_template(LaunchTemplateName="shop-web", LaunchTemplateData={
         "ImageId": "ami-12c6146b", "InstanceType": "t4g.small",
         "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
+        "Monitoring": {"Enabled": True}, "IamInstanceProfile": {"Name": "shop-web"},
         "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}],
         # the AMI's root device (moto's ami-12c6146b: /dev/sda1), so that the template's volume is the root
         "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 20,
@@ -306,6 +308,7 @@ def build_web_tier(account: Account) -> None:
     account.client("autoscaling").create_auto_scaling_group(
         AutoScalingGroupName="shop-web", MinSize=2, MaxSize=4, DesiredCapacity=2,
         LaunchTemplate={"LaunchTemplateId": template["LaunchTemplateId"], "Version": "$Default"},
+        Tags=[{"Key": "Service", "Value": "web", "PropagateAtLaunch": True}],
         VPCZoneIdentifier=",".join(subnets), TargetGroupARNs=[group["TargetGroupArn"]], HealthCheckType="ELB",
         HealthCheckGracePeriod=120)
     # moto 5.2.5 launches the group's instances without the template's MetadataOptions; AWS applies them.

@@ -1,4 +1,4 @@
-"""The audit's collector for ACM certificates: transparency logging and key algorithm (ACM-01..02)."""
+"""The audit's collector for ACM certificates: transparency logging, key algorithm, names (ACM-01..03)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def normalize_certificate(certificate: Mapping[str, Any]) -> Subject:
     """An ACM certificate from DescribeCertificate: transparency logging preference and key algorithm (an imported
     certificate's key is its own, marked by a certificateBody placeholder as in aws.acm.Certificate inputs)."""
     props = {"domainName": certificate.get("DomainName"), "keyAlgorithm": certificate.get("KeyAlgorithm"),
+             "subjectAlternativeNames": certificate.get("SubjectAlternativeNames") or None,
              "options": {"certificateTransparencyLoggingPreference":
                          (certificate.get("Options") or {}).get("CertificateTransparencyLoggingPreference")},
              "certificateBody": SECRET_SET if certificate.get("Type") == "IMPORTED" else None}

@@ -1,4 +1,4 @@
-"""The audit's collector for CloudFront distributions and response headers policies (CFD-01..08)."""
+"""The audit's collector for CloudFront distributions and response headers policies (CFD-01..11)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,12 @@ def _origin(origin: Mapping[str, Any]) -> dict[str, Any]:
     return shaped
 
 
+def _origin_group(group: Mapping[str, Any]) -> dict[str, Any]:
+    return {"originId": group.get("Id"),
+            "failoverCriteria": {"statusCodes": _items((group.get("FailoverCriteria") or {}).get("StatusCodes"))},
+            "members": [{"originId": m.get("OriginId")} for m in _items(group.get("Members"))]}
+
+
 def rhp_arn(account: str, policy_id: str) -> str:
     return f"arn:aws:cloudfront::{account}:response-headers-policy/{policy_id}"
 
@@ -77,6 +83,11 @@ def normalize_distribution(distribution_id: str, arn: str, config: Mapping[str, 
             "minimumProtocolVersion": certificate.get("MinimumProtocolVersion"),
             "sslSupportMethod": certificate.get("SSLSupportMethod"),
         }.items() if value is not None},
+        "originGroups": [_origin_group(g) for g in _items(config.get("OriginGroups"))],
+        "restrictions": {"geoRestriction": {
+            "restrictionType": ((config.get("Restrictions") or {}).get("GeoRestriction") or {}).get(
+                "RestrictionType", "none"),
+            "locations": _items((config.get("Restrictions") or {}).get("GeoRestriction"))}},
         "loggingConfig": {"bucket": logging.get("Bucket"), "prefix": logging.get("Prefix"),
                           "includeCookies": logging.get("IncludeCookies")} if logging.get("Enabled") else None,
     }

@@ -21,6 +21,12 @@ def normalize_launch_template(template: Mapping[str, Any], data: Mapping[str, An
         "name": template["LaunchTemplateName"],
         "imageId": data.get("ImageId"),
         "instanceType": data.get("InstanceType"),
+        # EC2-02, EC2-04: detailed monitoring (off when absent) and the instance profile
+        "monitoring": {"enabled": bool((data.get("Monitoring") or {}).get("Enabled", False))},
+        "iamInstanceProfile": {key: value for key, value in {
+            "arn": (data.get("IamInstanceProfile") or {}).get("Arn"),
+            "name": (data.get("IamInstanceProfile") or {}).get("Name")}.items() if value},
+        "ebsOptimized": str(data["EbsOptimized"]).lower() if "EbsOptimized" in data else None,
         "metadataOptions": {key: value for key, value in {
             "httpEndpoint": metadata.get("HttpEndpoint"),
             "httpTokens": metadata.get("HttpTokens", "optional"),
@@ -71,6 +77,8 @@ def normalize_autoscaling_group(group: Mapping[str, Any], account: str, region: 
         "minSize": group.get("MinSize"),
         "maxSize": group.get("MaxSize"),
         "desiredCapacity": group.get("DesiredCapacity"),
+        "tags": [{"key": t.get("Key"), "value": t.get("Value"), "propagateAtLaunch": bool(t.get("PropagateAtLaunch"))}
+                 for t in group.get("Tags", [])],
     }
     deps = {}
     if spec and spec.get("LaunchTemplateId"):

@@ -50,6 +50,7 @@ def normalize_trail(trail: Mapping[str, Any], status: Mapping[str, Any], selecto
         "enableLogFileValidation": trail.get("LogFileValidationEnabled"),
         "cloudWatchLogsGroupArn": trail.get("CloudWatchLogsLogGroupArn"),
         "cloudWatchLogsRoleArn": trail.get("CloudWatchLogsRoleArn"),
+        "snsTopicName": trail.get("SnsTopicName"),
         "enableLogging": status.get("IsLogging"),
         "eventSelectors": [{"includeManagementEvents": s.get("IncludeManagementEvents"),
                             "readWriteType": s.get("ReadWriteType")} for s in selectors.get("EventSelectors") or []]

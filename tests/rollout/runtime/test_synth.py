@@ -135,6 +135,26 @@ def test_explicit_provider_is_recorded_by_urn(synth) -> None:
     assert by_name["default"].provider is None
 
 
+def test_delete_before_replace_is_recorded_and_reaches_the_controls(synth) -> None:
+    import pulumi
+    import pulumi_aws as aws
+
+    from rollout.analysis.check import subjects_of
+
+    def program() -> None:
+        aws.acm.Certificate("swapped", domain_name="shop.example", validation_method="DNS",
+                            opts=pulumi.ResourceOptions(delete_before_replace=True))
+        aws.acm.Certificate("default", domain_name="shop.example", validation_method="DNS")
+
+    inventory = synth(program)
+    by_name = {r.name: r for r in inventory}
+    assert by_name["swapped"].delete_before_replace is True and by_name["default"].delete_before_replace is False
+    again = Inventory.from_json(inventory.to_json())
+    assert {r.name: r.delete_before_replace for r in again.custom_resources()} == {"swapped": True, "default": False}
+    assert {s.name: dict(s.options) for s in subjects_of(inventory)} == {
+        "swapped": {"deleteBeforeReplace": True}, "default": {}}
+
+
 def test_the_event_loops_the_sdk_opens_are_closed_at_exit(program) -> None:
     """The SDK leaves one event loop per executor thread; unclosed, they print 'Invalid file descriptor: -1'
     noise at interpreter exit. The runtime records them and closes them at exit (here called directly, in a

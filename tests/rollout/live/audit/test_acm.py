@@ -24,3 +24,12 @@ def test_certificate_key_algorithm_and_imported_certificates_are_read():
                                           "DomainName": "own.example", "KeyAlgorithm": "RSA_1024",
                                           "Type": "IMPORTED"})
     assert {f.name for f in evaluate([BY_ID["ACM-02"]], [weak, imported])} == {"old.example"}
+
+
+def test_a_wildcard_certificate_is_found(aws):
+    def drift(account):
+        account.client("acm").request_certificate(DomainName="shop.example.vn",
+                                                  SubjectAlternativeNames=["*.shop.example.vn"])
+
+    added, _ = fx.drift_adds((fx.build_web_tier,), drift)
+    assert added == {("ACM-03", "shop.example.vn")}

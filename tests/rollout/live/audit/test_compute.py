@@ -16,7 +16,31 @@ def test_a_weakened_launch_template_version_is_found(aws):
         ec2.modify_launch_template(LaunchTemplateId=account.launch_template_id, DefaultVersion=str(version))
 
     added, _ = fx.drift_adds((fx.build_web_tier,), drift)
-    assert added == {("LT-01", "shop-web"), ("LT-03", "shop-web"), ("LT-04", "shop-web")}
+    # the new version also drops the template's detailed monitoring and instance profile (EC2-02, EC2-04)
+    assert added == {("LT-01", "shop-web"), ("LT-03", "shop-web"), ("LT-04", "shop-web"), ("EC2-02", "shop-web"),
+                     ("EC2-04", "shop-web")}
+
+
+def test_group_tags_and_template_profile_are_read():
+    from policies.core import evaluate
+    from policies.registry import BY_ID
+    from rollout.live.audit import compute
+
+    def group(name, tags):
+        return compute.normalize_autoscaling_group({
+            "AutoScalingGroupName": name, "AutoScalingGroupARN": f"arn:aws:autoscaling:r:1:asg/{name}",
+            "LaunchTemplate": {"LaunchTemplateId": "lt-1", "Version": "$Default"}, "Tags": tags}, "1", "r")
+
+    groups = [group("tagged", [{"Key": "Service", "Value": "web", "PropagateAtLaunch": True}]),
+              group("kept", [{"Key": "Service", "Value": "web", "PropagateAtLaunch": False}]), group("bare", [])]
+    assert {f.name for f in evaluate([BY_ID["ASG-03"]], groups)} == {"kept", "bare"}
+    templates = [compute.normalize_launch_template({"LaunchTemplateName": name, "LaunchTemplateId": f"lt-{name}"},
+                                                   data, "1", "r")
+                 for name, data in (("profiled", {"IamInstanceProfile": {"Arn": "arn:aws:iam::1:instance-profile/w"},
+                                                  "Monitoring": {"Enabled": True}}), ("bare", {}))]
+    assert {(f.control, f.name) for f in evaluate([BY_ID["EC2-02"], BY_ID["EC2-04"]], templates)} == {
+        ("EC2-02", "bare"), ("EC2-04", "bare")}
+
 
 
 def test_secrets_in_a_launch_template_s_user_data_are_found(aws):

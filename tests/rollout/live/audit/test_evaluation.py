@@ -19,6 +19,10 @@ from tests.rollout import audit_fixtures as fx
 # What moto 5.2.5 does not store, so that even the compliant account shows these findings: RDS
 # PerformanceInsightsEnabled and an AMP workspace's kmsKeyArn are accepted on create but never returned.
 MOTO_GAPS = {("OBS-01", "shop"), ("RDS-08", "shop-db"), ("RDS-08", "shop-db-replica")}
+# Advisory controls our own stacks do not satisfy by design (each control's description says why): CloudFront origin
+# failover and geo restriction, CloudTrail delivery notifications, the known-bad-inputs group that counts before it
+# is enforced (WAF-03: components/waf.py starts in count mode).
+BY_DESIGN = {"CFD-10", "CFD-11", "CT-05", "WAF-03"}
 # Services moto cannot serve: reported as not evaluated, with the controls that read them.
 MOTO_UNAVAILABLE = {"grafana", "cloudfront response headers policies", "backup selections"}
 
@@ -51,7 +55,10 @@ def test_compliant_account_has_no_violations_and_only_reads(aws):
 
     result = fx.run(session, phase=6)
 
-    assert fx.violations(result) == MOTO_GAPS
+    found = fx.violations(result)
+    assert {v for v in found if v[0] not in BY_DESIGN} == MOTO_GAPS
+    assert {control for control, _ in found} >= BY_DESIGN
+    assert {f.enforcement.value for f in result.findings if f.control in BY_DESIGN} == {"advisory"}
     assert {u.service for u in result.unavailable} == MOTO_UNAVAILABLE
     assert set(result.skipped_controls) == {"OBS-02", "CFD-07", "BAK-03"}
     assert not any(f.control in result.skipped_controls for f in result.findings)

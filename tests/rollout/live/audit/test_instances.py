@@ -16,6 +16,7 @@ SECURE = dict(
     MaxCount=1,
     InstanceType="t4g.small",
     MetadataOptions={"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
+    Monitoring={"Enabled": True},  # EC2-02
     BlockDeviceMappings=[
         {"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 20, "DeleteOnTermination": True}}
     ],
@@ -33,11 +34,21 @@ def _device(name, **ebs):
     return {"DeviceName": name, "Ebs": {"VolumeSize": 8, "DeleteOnTermination": True, **ebs}}
 
 
+def _profile(account):
+    """An instance profile for the instance's role, created once per account."""
+    iam = account.client("iam")
+    profiles = iam.list_instance_profiles()["InstanceProfiles"]
+    if profiles:
+        return profiles[0]["Arn"]
+    return iam.create_instance_profile(InstanceProfileName="shop-worker")["InstanceProfile"]["Arn"]
+
+
 def _launch(account, name, **overrides):
     placement = {} if "NetworkInterfaces" in overrides else {"SubnetId": _subnet(account)}
     arguments = {
         **SECURE,
         **placement,
+        "IamInstanceProfile": {"Arn": _profile(account)},  # EC2-04
         **overrides,
         "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
     }
@@ -202,3 +213,31 @@ def test_elastic_ips_say_what_they_are_associated_with(aws):
     addresses = {s.props["publicIp"]: plain(s.props) for s in fx.run().subjects if s.type == instances.EIP}
     assert addresses[used["PublicIp"]]["instance"] == instance
     assert "instance" not in addresses[idle["PublicIp"]] and "networkInterface" not in addresses[idle["PublicIp"]]
+
+
+def test_an_instance_without_monitoring_or_a_role_is_found_unless_its_template_decides(aws):
+    found = {}
+
+    def drift(account):
+        found["id"] = _launch(account, "bare", Monitoring={"Enabled": False}, IamInstanceProfile={})
+
+    added, account = fx.drift_adds((fx.build_web_tier,), drift)
+    assert added == {("EC2-02", f"bare ({found['id']})"), ("EC2-04", f"bare ({found['id']})")}
+    # the Auto Scaling group's instances (launched from the template, which has both) are left to the template
+    asg = {i["InstanceId"] for i in fx.group_instances(account, "shop-web")}
+    assert asg and not any(f.name.endswith(f"({i})") for f in fx.run().findings for i in asg if f.status == "violation")
+
+
+def test_an_idle_elastic_ip_is_found(aws):
+    found = {}
+
+    def drift(account):
+        ec2 = account.client("ec2")
+        used = ec2.allocate_address(Domain="vpc")
+        found["mail"] = _launch(account, "mail")
+        ec2.associate_address(AllocationId=used["AllocationId"], InstanceId=found["mail"])
+        found["idle"] = ec2.allocate_address(Domain="vpc")["PublicIp"]
+
+    added, _ = fx.drift_adds((fx.build_web_tier,), drift)
+    # the associated address is used (no EC2-05), and it makes its instance public (LT-03)
+    assert added == {("EC2-05", found["idle"]), ("LT-03", f"mail ({found['mail']})")}

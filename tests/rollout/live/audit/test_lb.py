@@ -56,3 +56,13 @@ def test_a_target_group_keeps_its_health_check():
         "Matcher": {"HttpCode": "200-399"}, "HealthyThresholdCount": 2})
     assert dict(group.props["healthCheck"]) == {"enabled": True, "path": "/healthz", "protocol": "HTTP",
                                                 "matcher": "200-399", "healthyThreshold": 2}
+
+
+def test_a_disabled_health_check_is_found(aws):
+    def drift(account):
+        elbv2 = account.client("elbv2")
+        group = elbv2.describe_target_groups(Names=["shop-web"])["TargetGroups"][0]["TargetGroupArn"]
+        elbv2.modify_target_group(TargetGroupArn=group, HealthCheckEnabled=False)
+
+    added, _ = fx.drift_adds((fx.build_web_tier,), drift)
+    assert added == {("TG-02", "shop-web")}

@@ -40,3 +40,14 @@ def test_a_weakened_trail_is_found(aws):
 
     added, _ = fx.drift_adds((fx.build_buckets,), drift)
     assert added == {("CT-01", "shop-trail"), ("CT-02", "shop-trail")}
+
+
+def test_a_trail_announcing_deliveries_passes_ct05():
+    from policies.core import evaluate
+    from policies.registry import BY_ID
+    from rollout.live.audit.monitoring import normalize_trail
+
+    quiet = normalize_trail({"Name": "quiet", "TrailARN": "arn:aws:cloudtrail:r:1:trail/quiet"}, {}, {})
+    announced = normalize_trail({"Name": "announced", "TrailARN": "arn:aws:cloudtrail:r:1:trail/announced",
+                                 "SnsTopicName": "trail-deliveries"}, {}, {})
+    assert {f.name for f in evaluate([BY_ID["CT-05"]], [quiet, announced])} == {"quiet"}

@@ -22,7 +22,10 @@ def test_web_acls_that_block_nothing_or_do_not_log_are_found_in_both_scopes(aws)
         _acl(account, "shop-empty")  # no rules, allows by default
         _acl(account, "shop-edge-count", scope="CLOUDFRONT", rules=counting)  # every rule only counts
         _acl(account, "shop-closed", default="Block")  # blocks by default: acts without rules
-        client, summary = _acl(account, "shop-logged", rules=fx.web_acl_rules())
+        # the managed groups enforced (override action none): Log4Shell is blocked, no WAF-03
+        enforced = [{**rule, "OverrideAction": {"None": {}}} if "OverrideAction" in rule else rule
+                    for rule in fx.web_acl_rules()]
+        client, summary = _acl(account, "shop-logged", rules=enforced)
         client.put_logging_configuration(
             LoggingConfiguration={
                 "ResourceArn": summary["ARN"],
@@ -37,6 +40,10 @@ def test_web_acls_that_block_nothing_or_do_not_log_are_found_in_both_scopes(aws)
         ("WAF-02", "shop-empty"),
         ("WAF-02", "shop-edge-count"),
         ("WAF-02", "shop-closed"),
+        # no known-bad-inputs group (empty, closed) or one that only counts (edge-count)
+        ("WAF-03", "shop-empty"),
+        ("WAF-03", "shop-closed"),
+        ("WAF-03", "shop-edge-count"),
     }
 
 
@@ -54,8 +61,17 @@ def test_rules_keep_their_action_and_override_action_as_pulumi_spells_them(aws):
             "statement": {"managedRuleGroupStatement": {"vendorName": "AWS", "name": "AWSManagedRulesCommonRuleSet"}},
         },
         {
-            "name": "rate-limit-per-visitor",
+            "name": "AWSManagedRulesKnownBadInputsRuleSet",
             "priority": 1,
+            "overrideAction": {"count": {}},
+            "statementType": "managedRuleGroupStatement",
+            "statement": {
+                "managedRuleGroupStatement": {"vendorName": "AWS", "name": "AWSManagedRulesKnownBadInputsRuleSet"}
+            },
+        },
+        {
+            "name": "rate-limit-per-visitor",
+            "priority": 2,
             "action": {"block": {}},
             "statementType": "rateBasedStatement",
         },
