@@ -73,7 +73,9 @@ def refresh(
         entry = result.prices[key]
         typer.echo(f"{key}\t{entry['usd']:g} USD per {entry['unit']}\t({entry['as_of']})")
     offers = ", ".join(f"{code} {o['version']} ({o['publicationDate']})" for code, o in sorted(result.offers.items()))
-    typer.echo(f"updated {len(result.prices)} prices for {region} in {path} from {offers}; "
+    edge = sum(1 for key, entry in result.prices.items() if updated.get("global", {}).get(key) == entry)
+    where = f" ({edge} of them edge prices, kept in the catalog's global section)" if edge else ""
+    typer.echo(f"updated {len(result.prices)} prices for {region}{where} in {path} from {offers}; "
                f"catalog date {updated['catalog_date']}")
     for reason, count in sorted(result.skipped.items()):
         typer.echo(f"skipped {count}: {reason}")

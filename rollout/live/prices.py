@@ -2,8 +2,9 @@
 
 Offer files are large (the EC2 regional file is about 350 MB), so they are streamed with ijson: products are kept
 only when a rule below maps them to a catalog key, then their on-demand terms are read. Filters the offer files
-need: only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs, no $0 "reserved instance applied"
-dimensions. Every price keeps the offer's version and publicationDate; the catalog is written atomically.
+need: only tier rows with beginRange 0, no ExtendedSupport* surcharge SKUs (but RDS Extended Support's own rates),
+no $0 "reserved instance applied" dimensions. Every price keeps the offer's version and publicationDate; the catalog
+is written atomically.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ class Rule:
     family: str | None  # None: any product family of the offer
     offer_unit: str | tuple[str, ...]  # the offer file's unit spelling(s) for this price
     unit: str
-    key: Callable[[Mapping[str, str]], str | None]
+    key: Callable[[Mapping[str, str]], str | tuple[str, ...] | None]  # a tuple: one price, several catalog keys
     scale: float = 1.0  # catalog price = offer price x scale (e.g. per request -> per 1M requests)
+    tiers: Mapping[str, str] | None = None  # a tiered price: the row's range bound -> key suffix ("" = the key)
+    tier_by: str = "beginRange"  # which bound of a row names its tier (beginRange or endRange)
+    digits: int = 10  # decimals kept of the catalog price
 
 
 def _ends(attributes: Mapping[str, str], suffix: str) -> bool:
@@ -50,13 +54,22 @@ def _ec2_instance(a: Mapping[str, str]) -> str | None:
 
 
 _RDS_ENGINES = {"PostgreSQL": "postgres", "MySQL": "mysql", "MariaDB": "mariadb"}
-_RDS_DEPLOYMENTS = {"Single-AZ": "single-az", "Multi-AZ": "multi-az"}
-_RDS_VOLUMES = {"General Purpose-GP3": "gp3", "General Purpose": "gp2"}
+_RDS_DEPLOYMENTS = {"Single-AZ": "single-az", "Multi-AZ": "multi-az"}  # not "Multi-AZ (readable standbys)": clusters
+_RDS_VOLUMES = {"General Purpose-GP3": "gp3", "General Purpose": "gp2", "Provisioned IOPS": "io1"}
+# RDS usage types, as the price list and the Cost and Usage Report spell them: <region>-InstanceUsage:<class> and
+# <region>-Multi-AZUsage:<class> for instance hours (not the Aurora InstanceUsageIOOptimized:), <region>-RDS:PIOPS and
+# <region>-RDS:Multi-AZ-PIOPS for io1 IOPS-months ("$0.20 per IOPS-month of Multi-AZ Provisioned IOPS"), and
+# <region>-ExtendedSupport:Yr1-Yr2:<Engine><major> / ...:Yr3:... for Extended Support, per vCPU-hour, on SKUs without a
+# product family ("USD 0.10 per hour per vCPU running RDS Extended Support for ... in Year 1, Year 2").
+_RDS_HOURS = ("InstanceUsage:", "Multi-AZUsage:")
+_RDS_EXTENDED_SUPPORT = {"ExtendedSupport:Yr1-Yr2:": "year1", "ExtendedSupport:Yr3:": "year3"}
 
 
 def _rds_instance(a: Mapping[str, str]) -> str | None:
     engine, az = _RDS_ENGINES.get(a.get("databaseEngine", "")), _RDS_DEPLOYMENTS.get(a.get("deploymentOption", ""))
-    if engine and az and a.get("instanceType"):
+    usage = a.get("usagetype", "")
+    hours = any(part in usage for part in _RDS_HOURS) and "IOOptimized" not in usage
+    if engine and az and a.get("instanceType") and hours:
         return f"rds:instance:{engine}:{a['instanceType']}:{az}"
     return None
 
@@ -67,9 +80,32 @@ def _rds_storage(a: Mapping[str, str]) -> str | None:
     return f"rds:storage:{volume}:{az}" if volume and az and engine in ("Any", "PostgreSQL") else None
 
 
+def _rds_iops(a: Mapping[str, str]) -> str | None:
+    usage = a.get("usagetype", "")
+    if usage.endswith("RDS:Multi-AZ-PIOPS"):
+        return "rds:iops:io1:multi-az"
+    return "rds:iops:io1:single-az" if usage.endswith("RDS:PIOPS") else None
+
+
+def _rds_extended_support(a: Mapping[str, str]) -> str | None:
+    """RDS for PostgreSQL and MySQL Extended Support (one rate per region and year for every engine version); the
+    Aurora and Aurora Serverless v2 (ASv2, per ACU) surcharges are other prices."""
+    usage = a.get("usagetype", "")
+    for marker, year in _RDS_EXTENDED_SUPPORT.items():
+        engine = usage.partition(marker)[2]
+        if marker in usage and engine.startswith(("PostgreSQL", "MySQL")) and "ASv2" not in usage:
+            return f"rds:extended-support:{year}"
+    return None
+
+
 def _cache_node(a: Mapping[str, str]) -> str | None:
-    engine = a.get("cacheEngine", "")
-    if engine in ("Redis", "Valkey") and a.get("instanceType"):
+    """Node-based cache hours: <region>-NodeUsage:<node type>. Not the Multi-AZ synchronous-durability add-on on
+    the same node type (<region>-SyncDurability-NodeUsage:...), which would otherwise read as a second price for
+    the node (vantage-sh/ec2instances.info issue 909: Valkey cache.r7g.large in ap-southeast-1, $0.2104 node-hour
+    and a $0.0379 SyncDurability SKU)."""
+    engine, usage = a.get("cacheEngine", ""), a.get("usagetype", "")
+    node_hours = "NodeUsage:cache." in usage and "SyncDurability" not in usage
+    if engine in ("Redis", "Valkey") and a.get("instanceType") and node_hours:
         return f"elasticache:node:{engine.lower()}:{a['instanceType']}"
     return None
 
@@ -81,34 +117,92 @@ def _sqs(a: Mapping[str, str]) -> str | None:
 
 RULES: tuple[Rule, ...] = (
     Rule("AmazonEC2", "Compute Instance", "Hrs", "hour", _ec2_instance),
-    Rule("AmazonEC2", "Storage", "GB-Mo", "GB-month",
-         lambda a: f"ec2:ebs:{a['volumeApiName']}" if a.get("volumeApiName") else None),
-    Rule("AmazonEC2", "IP Address", "Hrs", "hour",
-         lambda a: "ec2:public-ipv4" if _ends(a, "PublicIPv4:InUseAddress") else None),
-    Rule("AmazonEC2", "NAT Gateway", "Hrs", "hour",
-         lambda a: "vpc:nat-gateway:hour" if _ends(a, "NatGateway-Hours") else None),
-    Rule("AmazonEC2", "NAT Gateway", "GB", "GB",
-         lambda a: "vpc:nat-gateway:gb" if _ends(a, "NatGateway-Bytes") else None),
+    Rule(
+        "AmazonEC2",
+        "Storage",
+        "GB-Mo",
+        "GB-month",
+        lambda a: f"ec2:ebs:{a['volumeApiName']}" if a.get("volumeApiName") else None,
+    ),
+    Rule(
+        "AmazonEC2",
+        "IP Address",
+        "Hrs",
+        "hour",
+        lambda a: "ec2:public-ipv4" if _ends(a, "PublicIPv4:InUseAddress") else None,
+    ),
+    Rule(
+        "AmazonEC2",
+        "NAT Gateway",
+        "Hrs",
+        "hour",
+        lambda a: "vpc:nat-gateway:hour" if _ends(a, "NatGateway-Hours") else None,
+    ),
+    Rule(
+        "AmazonEC2", "NAT Gateway", "GB", "GB", lambda a: "vpc:nat-gateway:gb" if _ends(a, "NatGateway-Bytes") else None
+    ),
     Rule("AmazonRDS", "Database Instance", "Hrs", "hour", _rds_instance),
     Rule("AmazonRDS", "Database Storage", "GB-Mo", "GB-month", _rds_storage),
-    Rule("AmazonRDS", "Storage Snapshot", "GB-Mo", "GB-month",
-         lambda a: "rds:backup" if _ends(a, "ChargedBackupUsage") else None),
+    Rule("AmazonRDS", None, "IOPS-Mo", "IOPS-month", _rds_iops),
+    Rule("AmazonRDS", None, "vCPU-hour", "vCPU-hour", _rds_extended_support),
+    Rule(
+        "AmazonRDS",
+        "Storage Snapshot",
+        "GB-Mo",
+        "GB-month",
+        lambda a: "rds:backup" if _ends(a, "ChargedBackupUsage") else None,
+    ),
     Rule("AmazonElastiCache", "Cache Instance", "Hrs", "node-hour", _cache_node),
-    Rule("AWSELB", "Load Balancer-Application", "Hrs", "hour",
-         lambda a: "elb:alb:hour" if _ends(a, "LoadBalancerUsage") else None),
-    Rule("AWSELB", "Load Balancer-Application", "LCU-Hrs", "LCU-hour",
-         lambda a: "elb:alb:lcu" if _ends(a, "LCUUsage") else None),
+    Rule(
+        "AWSELB",
+        "Load Balancer-Application",
+        "Hrs",
+        "hour",
+        lambda a: "elb:alb:hour" if _ends(a, "LoadBalancerUsage") else None,
+    ),
+    Rule(
+        "AWSELB",
+        "Load Balancer-Application",
+        "LCU-Hrs",
+        "LCU-hour",
+        lambda a: "elb:alb:lcu" if _ends(a, "LCUUsage") else None,
+    ),
     Rule("AWSQueueService", "API Request", "Requests", "1M requests", _sqs, scale=1e6),
-    Rule("AmazonCloudWatch", "Alarm", "Alarms", "month",
-         lambda a: "cloudwatch:alarm:standard" if _ends(a, "CW:AlarmMonitorUsage") else None),
-    Rule("AmazonCloudWatch", "Metric", "Metrics", "month",
-         lambda a: "cloudwatch:metric" if _ends(a, "CW:MetricMonitorUsage") else None),
-    Rule("AmazonCloudWatch", "Dashboard", "Dashboards", "month",
-         lambda a: "cloudwatch:dashboard" if _ends(a, "DashboardsUsageHour") else None),
-    Rule("AmazonCloudWatch", "Data Payload", "GB", "GB",
-         lambda a: "cloudwatch:logs:ingest" if _ends(a, "DataProcessing-Bytes") else None),
-    Rule("AmazonCloudWatch", "Storage Snapshot", "GB-Mo", "GB-month",
-         lambda a: "cloudwatch:logs:storage" if _ends(a, "TimedStorage-ByteHrs") else None),
+    Rule(
+        "AmazonCloudWatch",
+        "Alarm",
+        "Alarms",
+        "month",
+        lambda a: "cloudwatch:alarm:standard" if _ends(a, "CW:AlarmMonitorUsage") else None,
+    ),
+    Rule(
+        "AmazonCloudWatch",
+        "Metric",
+        "Metrics",
+        "month",
+        lambda a: "cloudwatch:metric" if _ends(a, "CW:MetricMonitorUsage") else None,
+    ),
+    Rule(
+        "AmazonCloudWatch",
+        "Dashboard",
+        "Dashboards",
+        "month",
+        lambda a: "cloudwatch:dashboard" if _ends(a, "DashboardsUsageHour") else None,
+    ),
+    Rule(
+        "AmazonCloudWatch",
+        "Data Payload",
+        "GB",
+        "GB",
+        lambda a: "cloudwatch:logs:ingest" if _ends(a, "DataProcessing-Bytes") else None,
+    ),
+    Rule(
+        "AmazonCloudWatch",
+        "Storage Snapshot",
+        "GB-Mo",
+        "GB-month",
+        lambda a: "cloudwatch:logs:storage" if _ends(a, "TimedStorage-ByteHrs") else None,
+    ),
 )
 # Rules for the services the newer pricers use. Product families and usage types follow Infracost's price filters
 # (infracost/infracost internal/resources/aws/*.go); the unit spellings accept the forms AWS offer files use, and a
@@ -142,8 +236,9 @@ def _dms_instance(a: Mapping[str, str]) -> str | None:
     """DMS replication instances, by the attributes Infracost filters on (instanceType t3.small, availabilityZone
     Single/Multiple); DMS's product family names are not documented, so the rules match any family."""
     az = {"Single": "single-az", "Multiple": "multi-az"}.get(a.get("availabilityZone", ""))
-    return f"dms:instance:{a['instanceType']}:{az}" if az and a.get("instanceType") and not a.get("storageMedia") \
-        else None
+    return (
+        f"dms:instance:{a['instanceType']}:{az}" if az and a.get("instanceType") and not a.get("storageMedia") else None
+    )
 
 
 def _dms_storage(a: Mapping[str, str]) -> str | None:
@@ -242,7 +337,208 @@ RULES += (
     Rule("AmazonVPC", "VpcEndpoint", _HOURS, "hour", _usage("VpcEndpoint-Hours", "vpc:endpoint:interface:hour")),
     Rule("AmazonVPC", "VpcEndpoint", ("GB",), "GB", _usage("VpcEndpoint-Bytes", "vpc:endpoint:interface:gb")),
 )
+
+# Rules for issue 18's network, CDN, storage, DNS and monitoring prices. Attributes and usage types follow Infracost's
+# price filters (internal/resources/aws: data_transfer, cloudfront_distribution, route53_record, route53_zone,
+# route53_health_check, cloudwatch_metric_alarm, lb, vpn_connection, ssm_parameter, s3_*_storage_class) and rows of
+# real offer files seen in the search corpus; tiered prices keep every tier the catalog has a key for.
+_INTERNET_OUT_TIERS = {"10240": "", "51200": "next-40tb", "153600": "next-100tb", "Inf": "over-150tb"}
+"""AWSDataTransfer rows to the internet by endRange in GB (Infracost data_transfer: 10240, 51200, 153600, Inf); the
+$0 row of the free allowance ends elsewhere and is not kept."""
+_CLOUDFRONT_TIERS = {
+    "0": "",
+    "10240": "next-40tb",
+    "51200": "next-100tb",
+    "153600": "next-350tb",
+    "512000": "next-524tb",
+    "1048576": "next-4pb",
+    "5242880": "over-5pb",
+}
+"""CloudFront Outbound rows by beginRange in GB (Infracost cloudfront_distribution tierStarts)."""
+_EDGE_GROUPS = {"Asia Pacific": "asia", "United States": "us"}
+"""CloudFront price-list locations of the catalog's edge groups (Infracost: 'Hong Kong, Philippines, Asia Pacific'
+is priceRegion 'Asia Pacific'; 'US, Mexico, Canada' is 'United States')."""
+_QUERY_TIERS = {"0": "", "1000000000": "over-1b"}
+_HEALTH_CHECK_UNITS = ("Health-Checks", "Health Checks", "Mo", "Count")
+_QUERY_KINDS = {"DNS-Queries": "standard", "LBR-Queries": "latency", "Geo-Queries": "geo"}
+_S3_STORAGE = {
+    "TimedStorage-SIA-ByteHrs": "s3:storage:standard-ia",
+    "TimedStorage-ZIA-ByteHrs": "s3:storage:one-zone-ia",
+    "TimedStorage-GIR-ByteHrs": "s3:storage:glacier-ir",
+    "TimedStorage-GlacierByteHrs": "s3:storage:glacier",
+    "TimedStorage-INT-FA-ByteHrs": "s3:storage:intelligent-tiering:frequent",
+    "TimedStorage-INT-IA-ByteHrs": "s3:storage:intelligent-tiering:infrequent",
+    "TimedStorage-INT-AA-ByteHrs": "s3:storage:intelligent-tiering:archive",
+    "TimedStorage-INT-DAA-ByteHrs": "s3:storage:intelligent-tiering:deep-archive",
+}
+
+
+def _suffix_after_region(a: Mapping[str, str]) -> str:
+    """The usage type without its region prefix (APS1-TimedStorage-SIA-ByteHrs -> TimedStorage-SIA-ByteHrs)."""
+    usage = a.get("usagetype", "")
+    return (
+        usage.split("-", 1)[1]
+        if "-" in usage and usage.split("-", 1)[0].isalnum() and usage.split("-", 1)[0].isupper()
+        else usage
+    )
+
+
+def _internet_out(a: Mapping[str, str]) -> str | None:
+    return (
+        "transfer:out:internet"
+        if a.get("transferType") == "AWS Outbound" and a.get("usagetype", "").endswith("DataTransfer-Out-Bytes")
+        else None
+    )
+
+
+def _cloudfront_out(a: Mapping[str, str]) -> str | None:
+    group = _EDGE_GROUPS.get(a.get("fromLocation", ""))
+    return f"cloudfront:data-out:{group}" if group and a.get("transferType") == "CloudFront Outbound" else None
+
+
+def _cloudfront_requests(a: Mapping[str, str]) -> str | None:
+    group = _EDGE_GROUPS.get(a.get("location", ""))
+    kind = {"CloudFront-Request-HTTPS-Proxy": "https", "CloudFront-Request-HTTP-Proxy": "http"}.get(
+        a.get("requestType", "")
+    )
+    return f"cloudfront:requests-{kind}:{group}" if group and kind else None
+
+
+def _route53_queries(a: Mapping[str, str]) -> str | None:
+    kind = _QUERY_KINDS.get(a.get("usagetype", ""))
+    return f"route53:queries:{kind}" if kind else None
+
+
+def _route53_health_check(a: Mapping[str, str]) -> str | None:
+    usage = a.get("usagetype", "")
+    for suffix, key in (
+        ("Health-Check-Option-Non-AWS", "route53:health-check-feature:non-aws"),
+        ("Health-Check-Option-AWS", "route53:health-check-feature:aws"),
+        ("Health-Check-Non-AWS", "route53:health-check:non-aws"),
+        ("Health-Check-AWS", "route53:health-check:aws"),
+    ):
+        if usage.endswith(suffix):
+            return key
+    return None
+
+
+def _s3_storage(a: Mapping[str, str]) -> str | None:
+    usage = _suffix_after_region(a)
+    if usage == "TimedStorage-ByteHrs":
+        return "s3:storage:standard"
+    return _S3_STORAGE.get(usage)
+
+
+def _s3_requests(a: Mapping[str, str]) -> str | tuple[str, ...] | None:
+    usage, operation = _suffix_after_region(a), a.get("operation", "")
+    if usage == "Requests-Tier1":
+        return "s3:requests:put"
+    if usage == "Requests-Tier2":
+        return "s3:requests:get"
+    if usage == "Requests-Tier4" and not operation:
+        # One row, the transition into Standard-IA, One Zone-IA and Intelligent-Tiering (Infracost prices all three
+        # on Requests-Tier4 with no operation).
+        return ("s3:transition:standard-ia", "s3:transition:one-zone-ia", "s3:transition:intelligent-tiering")
+    if usage == "Requests-Tier3" and operation == "S3-GlacierTransition":
+        return "s3:transition:glacier"
+    if usage == "Requests-Tier3" and operation == "S3-GDATransition":
+        return "s3:transition:deep-archive"
+    return None
+
+
+def _alarm(a: Mapping[str, str]) -> str | None:
+    if not a.get("usagetype", "").endswith("AlarmMonitorUsage"):
+        return None
+    kind = a.get("alarmType", "Standard")
+    return {"Standard": "cloudwatch:alarm:standard", "High Resolution": "cloudwatch:alarm:high-resolution"}.get(kind)
+
+
+RULES = tuple(rule for rule in RULES if rule.family != "Alarm")  # replaced by _alarm: keyed by alarmType
+RULES += (
+    Rule("AmazonCloudWatch", "Alarm", ("Alarms", "Alarm", "alarms"), "month", _alarm),
+    Rule(
+        "AWSDataTransfer", "Data Transfer", ("GB",), "GB", _internet_out, tiers=_INTERNET_OUT_TIERS, tier_by="endRange"
+    ),
+    Rule("AmazonCloudFront", None, ("GB",), "GB", _cloudfront_out, tiers=_CLOUDFRONT_TIERS),
+    Rule("AmazonCloudFront", None, _REQUESTS, "10k requests", _cloudfront_requests, scale=1e4),
+    Rule(
+        "AmazonRoute53",
+        "DNS Query",
+        ("Queries", "queries", "Query"),
+        "1M queries",
+        _route53_queries,
+        scale=1e6,
+        tiers=_QUERY_TIERS,
+    ),
+    Rule(
+        "AmazonRoute53",
+        "DNS Zone",
+        ("HostedZone", "Hosted Zone", "Mo"),
+        "month",
+        lambda a: "route53:zone" if a.get("usagetype") == "HostedZone" else None,
+    ),
+    # An AWS-endpoint health check's first 50 are free: its priced row starts at 50 (Infracost StartUsageAmount 50);
+    # the other health-check rows and the optional features start at 0.
+    Rule(
+        "AmazonRoute53",
+        "DNS Health Check",
+        _HEALTH_CHECK_UNITS,
+        "month",
+        lambda a: "route53:health-check:aws" if _route53_health_check(a) == "route53:health-check:aws" else None,
+        tiers={"50": ""},
+    ),
+    Rule("AmazonRoute53", "DNS Health Check", _HEALTH_CHECK_UNITS, "month", _route53_health_check),
+    Rule("AmazonS3", "Storage", _GB_MONTH, "GB-month", _s3_storage),
+    Rule("AmazonS3", None, _REQUESTS, "1k requests", _s3_requests, scale=1e3),
+    Rule(
+        "AmazonS3",
+        None,
+        ("ObjectCount", "Objects", "objects"),
+        "1k objects",
+        _contains("Monitoring-Automation-INT", "s3:intelligent-tiering:monitoring"),
+        scale=1e3,
+    ),
+    Rule(
+        "AmazonS3GlacierDeepArchive",
+        "Storage",
+        _GB_MONTH,
+        "GB-month",
+        _usage("TimedStorage-GDA-ByteHrs", "s3:storage:deep-archive"),
+    ),
+    Rule("AWSELB", "Load Balancer-Network", _HOURS, "hour", _usage("LoadBalancerUsage", "elb:network:hour")),
+    Rule(
+        "AWSELB",
+        "Load Balancer-Network",
+        ("LCU-Hrs", "NLCU-Hrs", "LCU-Hours"),
+        "LCU-hour",
+        _usage("LCUUsage", "elb:network:lcu"),
+    ),
+    Rule("AmazonVPC", "VpcEndpoint", _HOURS, "hour", _usage("VpcEndpoint-GWLBE-Hours", "vpc:endpoint:gwlb:hour")),
+    Rule("AmazonVPC", "Cloud Connectivity", _HOURS, "hour", _usage("VPN-Usage-Hours:ipsec.1", "vpc:vpn:connection")),
+    Rule("AmazonVPC", None, _HOURS, "hour", _usage("PublicIPv4:InUseAddress", "ec2:public-ipv4")),
+    # Advanced parameters are billed per parameter-hour, $0.05 a month prorated (Infracost prices 730 hours; the
+    # catalog keeps the month): hour price x 730.
+    Rule(
+        "AWSSystemsManager",
+        "AWS Systems Manager",
+        _HOURS + ("Hour",),
+        "month",
+        _contains("PS-Advanced-Param-Tier1", "ssm:parameter:advanced"),
+        scale=730,
+        digits=4,  # the offer's hourly price is itself rounded (0.05 / 730 = 0.0000684932): x 730 = 0.050000036
+    ),
+    Rule(
+        "AWSSystemsManager",
+        "API Request",
+        _REQUESTS,
+        "10k requests",
+        _contains("PS-Param-Processed-Tier2", "ssm:api:higher-throughput"),
+        scale=1e4,
+    ),
+)
 OFFERS: tuple[str, ...] = tuple(dict.fromkeys(rule.offer for rule in RULES))
+GLOBAL_OFFERS = frozenset({"AmazonCloudFront", "AmazonRoute53"})
+"""Offers of global services, whose edge prices the catalog keeps in `global`."""
 
 
 @dataclass
@@ -284,7 +580,7 @@ def read_offer(stream: IO[bytes], region: str, result: RefreshResult, source: st
 
     events = iter(ijson.parse(stream))
     meta: dict[str, str] = {}
-    matched: dict[str, tuple[str, Rule]] = {}
+    matched: dict[str, tuple[tuple[str, ...], Rule]] = {}
     seen_products = False
     try:
         for prefix, kind, value in events:
@@ -319,33 +615,43 @@ def _match_product(
     product: Mapping[str, Any],
     offer: str,
     region: str,
-    matched: dict[str, tuple[str, Rule]],
+    matched: dict[str, tuple[tuple[str, ...], Rule]],
     result: RefreshResult,
 ) -> None:
     attributes = product.get("attributes") or {}
-    if attributes.get("regionCode", region) != region:
+    if attributes.get("regionCode", attributes.get("fromRegionCode", region)) != region:
         result.skipped["other regions"] += 1
         return
-    if "ExtendedSupport" in attributes.get("usagetype", ""):
-        result.skipped["ExtendedSupport surcharge SKUs"] += 1
-        return
+    extended_support = "ExtendedSupport" in attributes.get("usagetype", "")
     for rule in RULES:
+        # an Extended Support surcharge SKU names the instance class it is billed with: only its own rule reads it
+        if extended_support and rule.key is not _rds_extended_support:
+            continue
         if rule.offer == offer and rule.family in (None, product.get("productFamily")):
             key = rule.key(attributes)
             if key:
-                matched[sku] = (key, rule)
+                matched[sku] = ((key,) if isinstance(key, str) else tuple(key), rule)
                 return
+    if extended_support:
+        result.skipped["ExtendedSupport surcharge SKUs"] += 1
 
 
 def _read_term(
-    sku: str, term: Mapping[str, Any], match: tuple[str, Rule], meta: Mapping[str, str], result: RefreshResult
+    sku: str,
+    term: Mapping[str, Any],
+    match: tuple[tuple[str, ...], Rule],
+    meta: Mapping[str, str],
+    result: RefreshResult,
 ) -> None:
-    key, rule = match
+    keys, rule = match
     for offer_term in term.values():
         for dimension in (offer_term.get("priceDimensions") or {}).values():
             usd = float(str((dimension.get("pricePerUnit") or {}).get("USD", "0")))
-            if str(dimension.get("beginRange", "0")) != "0":
-                result.skipped["tiered rows beyond the first"] += 1
+            suffix = _tier_suffix(rule, dimension)
+            if suffix is None:
+                result.skipped[
+                    "tiered rows beyond the first" if rule.tiers is None else "tier rows not in the catalog"
+                ] += 1
             elif usd == 0 and "reserved" in str(dimension.get("description", "")).lower():
                 result.skipped["$0 reserved-instance-applied rows"] += 1
             elif dimension.get("unit") not in (
@@ -353,11 +659,20 @@ def _read_term(
             ):
                 result.skipped["rows in another unit"] += 1
             else:
-                _record(key, rule, usd * rule.scale, sku, meta, result)
+                for key in keys:
+                    _record(f"{key}:{suffix}" if suffix else key, rule, usd * rule.scale, sku, meta, result)
+
+
+def _tier_suffix(rule: Rule, dimension: Mapping[str, Any]) -> str | None:
+    """The catalog key suffix of a price row: "" for an untiered rule's first-tier row (beginRange 0), the mapped
+    suffix of a tiered rule's row, None for a row the catalog does not keep."""
+    if rule.tiers is None:
+        return "" if str(dimension.get("beginRange", "0")) == "0" else None
+    return rule.tiers.get(str(dimension.get(rule.tier_by, "")))
 
 
 def _record(key: str, rule: Rule, usd: float, sku: str, meta: Mapping[str, str], result: RefreshResult) -> None:
-    usd = round(usd, 10)
+    usd = round(usd, rule.digits)
     previous = result.prices.get(key)
     if previous is not None and previous["usd"] != usd:
         result.ambiguous.add(key)
@@ -426,10 +741,15 @@ def _refresh_from_url(region: str, base: str, result: RefreshResult) -> None:
                     continue
                 response.raise_for_status()
                 entry = (response.json().get("regions") or {}).get(region)
-                if not entry:
+                if entry:
+                    url = urljoin(base, entry["currentVersionUrl"].lstrip("/"))
+                elif offer in GLOBAL_OFFERS:
+                    # A global service's prices are not per region: its whole current offer file (the bulk API's
+                    # /offers/v1.0/aws/<offerCode>/current/index.json), filtered by the rules as any other.
+                    url = urljoin(base, f"offers/v1.0/aws/{offer}/current/index.json")
+                else:
                     result.skipped[f"offers without {region} ({offer})"] += 1
                     continue
-                url = urljoin(base, entry["currentVersionUrl"].lstrip("/"))
                 with client.stream("GET", url) as body:
                     body.raise_for_status()
                     read_offer(_ChunkReader(body.iter_bytes()), region, result, url)
@@ -450,7 +770,14 @@ def merge(catalog: dict[str, Any], result: RefreshResult) -> dict[str, Any]:
     merged = json.loads(json.dumps(catalog))
     region = merged.setdefault("regions", {}).setdefault(result.region, {"prices": {}})
     prices = region.setdefault("prices", {})
-    prices.update(result.prices)
+    edge = merged.get("global", {})
+    # Edge prices (CloudFront, Route 53) live in `global`: one price wherever the stack is; a refresh updates them
+    # there, whichever region it reads. A global rate for every region (public IPv4) is never replaced by one.
+    edge_keys = {key for key, entry in edge.items() if not entry.get("every_region")} - set(prices)
+    prices.update({key: entry for key, entry in result.prices.items() if key not in edge_keys})
+    edge.update({key: entry for key, entry in result.prices.items() if key in edge_keys})
+    if edge:
+        merged["global"] = dict(sorted(edge.items()))
     region["prices"] = dict(sorted(prices.items()))  # sorted keys: a refresh diff shows only what changed
     region["refreshed"] = result.offers
     dates = [offer["publicationDate"][:10] for offer in result.offers.values() if offer["publicationDate"]]

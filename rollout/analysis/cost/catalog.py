@@ -56,8 +56,24 @@ class Catalog:
     def price(self, region: str, key: str, unit: str) -> Price:
         """The price of `key` in `region` (regional first, then global), or an unknown Price saying why."""
         if region not in self.regions:
-            return Price(key, unit, note=f"no prices for region {region} in the catalog "
-                                         f"(regions: {', '.join(sorted(self.regions))})")
+            entry = self.global_prices.get(key)
+            if entry is not None and entry.get("every_region") and is_commercial(region) and entry["unit"] == unit:
+                # One published rate for every commercial region (e.g. public IPv4): it holds outside the catalog.
+                return Price(
+                    key,
+                    unit,
+                    entry.get("usd"),
+                    entry.get("source", ""),
+                    str(entry.get("as_of", "")),
+                    bool(entry.get("derived", False)),
+                    f"one rate in every commercial region: priced for {region}, which the catalog has no "
+                    f"other prices for",
+                )
+            return Price(
+                key,
+                unit,
+                note=f"no prices for region {region} in the catalog (regions: {', '.join(sorted(self.regions))})",
+            )
         entry = self.regions[region].get(key) or self.global_prices.get(key)
         if entry is None:
             return Price(key, unit, note=f"price unknown: {key} is not in the catalog for {region}")
@@ -67,8 +83,20 @@ class Catalog:
         note = entry.get("note", "")
         if usd is None:
             note = f"price unknown: {note}" if note else "price unknown"
-        return Price(key, unit, usd, entry.get("source", ""), str(entry.get("as_of", "")),
-                     bool(entry.get("derived", False)), note)
+        return Price(
+            key,
+            unit,
+            usd,
+            entry.get("source", ""),
+            str(entry.get("as_of", "")),
+            bool(entry.get("derived", False)),
+            note,
+        )
+
+
+def is_commercial(region: str) -> bool:
+    """A commercial AWS region: not China (cn-*, billed in CNY) nor GovCloud (us-gov-*)."""
+    return not region.startswith(("cn-", "us-gov-"))
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
@@ -97,8 +125,10 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         date=data["catalog_date"],
         regions={code: region["prices"] for code, region in data["regions"].items()},
         global_prices=data.get("global", {}),
-        free_tiers=tuple(FreeTier(t["name"], frozenset(t["keys"]), float(t["quantity"]), t["unit"])
-                         for t in data.get("free_tiers", [])),
+        free_tiers=tuple(
+            FreeTier(t["name"], frozenset(t["keys"]), float(t["quantity"]), t["unit"])
+            for t in data.get("free_tiers", [])
+        ),
         edge_groups=data.get("edge_groups", {}),
         exchange_rates=data.get("exchange_rates", {}),
         path=source,
@@ -119,12 +149,21 @@ def catalog_problems(data: Any) -> list[str]:
         problems.append("free_tiers: must be a list")
     else:
         for index, tier in enumerate(data.get("free_tiers", [])):
-            if (not isinstance(tier, dict) or not isinstance(tier.get("keys"), list)
-                    or not isinstance(tier.get("quantity"), (int, float)) or "name" not in tier or "unit" not in tier):
+            if (
+                not isinstance(tier, dict)
+                or not isinstance(tier.get("keys"), list)
+                or not isinstance(tier.get("quantity"), (int, float))
+                or "name" not in tier
+                or "unit" not in tier
+            ):
                 problems.append(f"free_tiers[{index}]: needs name, keys (a list), quantity (a number) and unit")
     for code, rate in (data.get("exchange_rates") or {}).items():
-        if (not isinstance(rate, dict) or not isinstance(rate.get("per_usd"), (int, float))
-                or "source" not in rate or "as_of" not in rate):
+        if (
+            not isinstance(rate, dict)
+            or not isinstance(rate.get("per_usd"), (int, float))
+            or "source" not in rate
+            or "as_of" not in rate
+        ):
             problems.append(f"exchange_rates.{code}: needs per_usd (a number), source and as_of")
     if problems:
         return problems

@@ -16,6 +16,26 @@ HOURS_PER_MONTH = 730
 """Monthly = hourly x 730, as Infracost and AWS do."""
 
 
+@dataclass(frozen=True)
+class Tier:
+    """One volume tier of a tiered price: its catalog key suffix ("" = the base key), label and size (None = the
+    rest). Tier sizes follow AWS's price list, where 1 TB = 1,024 GB (the offer files' endRange 10240, as Infracost)."""
+
+    suffix: str
+    label: str
+    size: float | None
+
+
+INTERNET_OUT_TIERS = (
+    Tier("", "first 10 TB", 10_240),
+    Tier("next-40tb", "next 40 TB", 40_960),
+    Tier("next-100tb", "next 100 TB", 102_400),
+    Tier("over-150tb", "over 150 TB", None),
+)
+"""Data transfer out to the internet from a region (AWS's EC2 pricing page, "Data Transfer OUT From Amazon EC2 To
+Internet"; Infracost aws_data_transfer): the tiers count the whole account's transfer out of the region."""
+
+
 class PricingContext:
     """What a pricer needs: prices for the region, usage for a resource, and other resources it references."""
 
@@ -27,20 +47,46 @@ class PricingContext:
         self.catalog = catalog
         self.profile = usage_profiles()["profiles"][usage.profile]
         self.assumptions: list[UsageAssumption] = []
+        self.internet_out: list[tuple[Resource, float]] = []
 
-    def line(self, name: str, key: str, unit: str, quantity: float, *, usage_based: bool = False,
-             note: str = "") -> CostComponent:
+    def line(
+        self, name: str, key: str, unit: str, quantity: float, *, usage_based: bool = False, note: str = ""
+    ) -> CostComponent:
         price = self.catalog.price(self.region, key, unit)
         notes = "; ".join(n for n in (note, price.note) if n)
         if price.usd is None:
             return CostComponent(name, unit, quantity, None, None, usage_based, False, key, False, 0.0, notes)
-        return CostComponent(name, unit, quantity, price.usd, quantity * price.usd, usage_based, True, key,
-                             price.derived, 0.0, notes)
+        return CostComponent(
+            name, unit, quantity, price.usd, quantity * price.usd, usage_based, True, key, price.derived, 0.0, notes
+        )
 
-    def unknown(self, name: str, unit: str, why: str, quantity: float | None = None, *,
-                usage_based: bool = False) -> CostComponent:
-        return CostComponent(name, unit, quantity, None, None, usage_based, False, "", False, 0.0,
-                             f"price unknown: {why}")
+    def tiered(
+        self, name: str, key: str, unit: str, quantity: float, tiers: tuple[Tier, ...], *, usage_based: bool = True
+    ) -> list[CostComponent]:
+        """One line per volume tier the quantity reaches (the first tier always), priced at `key[:suffix]`."""
+        lines, remaining = [], quantity
+        for index, tier in enumerate(tiers):
+            amount = remaining if tier.size is None else min(remaining, tier.size)
+            if index and amount <= 0:
+                break
+            tier_key = f"{key}:{tier.suffix}" if tier.suffix else key
+            lines.append(self.line(f"{name} ({tier.label})", tier_key, unit, amount, usage_based=usage_based))
+            remaining -= amount
+        return lines
+
+    def send_to_internet(self, resource: Resource, key: str = "monthlyDataTransferOutGb") -> float:
+        """Record the GB `resource` sends to the internet a month (usage `key`): the account's transfer out is
+        priced once, on its total, because AWS's volume tiers and free 100 GB count the whole account."""
+        gb = self.usage(resource, key)
+        self.internet_out.append((resource, gb))
+        return gb
+
+    def unknown(
+        self, name: str, unit: str, why: str, quantity: float | None = None, *, usage_based: bool = False
+    ) -> CostComponent:
+        return CostComponent(
+            name, unit, quantity, None, None, usage_based, False, "", False, 0.0, f"price unknown: {why}"
+        )
 
     def usage(self, resource: Resource, key: str) -> float:
         """The assumed monthly quantity `key` for `resource`: byResource beats byType beats the profile."""

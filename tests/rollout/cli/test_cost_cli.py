@@ -213,3 +213,38 @@ def test_plan_json_carries_the_same_cost_summary(shop, phase):
     summary = json.loads(plan.stdout)["cost"]
     assert summary == {key: cost[key] for key in summary}
     assert {"total_monthly", "diff_monthly", "lines", "by_phase", "phases_lower_bound"} <= set(summary) < set(cost)
+
+
+EDGE = '''
+import pulumi_aws as aws
+
+aws.lb.LoadBalancer("web", load_balancer_type="application", subnets=["subnet-a", "subnet-b"])
+bucket = aws.s3.Bucket("archive")
+aws.s3.BucketLifecycleConfiguration("archive-lifecycle", bucket=bucket.id, rules=[{
+    "id": "cold", "status": "Enabled", "filter": {"prefix": ""},
+    "transitions": [{"days": 30, "storage_class": "STANDARD_IA"}]}])
+'''
+
+EDGE_STACK = '''
+config:
+  aws:region: ap-southeast-1
+  rollout:usage:
+    byType:
+      "aws:lb/loadBalancer:LoadBalancer": {monthlyDataTransferOutGb: 1100}
+    byResource:
+      archive-lifecycle: {standardIaStorageGb: 500}
+'''
+
+
+def test_data_transfer_out_and_lifecycle_classes_in_the_cost_table_and_json(tmp_path):
+    program = write_program(tmp_path / "edge", EDGE, name="edge", stacks={"test": EDGE_STACK})
+    table = run("--program", str(program), "--stack", "test")
+    assert table.exit_code == 0, table.output
+    assert "data transfer out to the internet" in table.stdout
+    assert "Data transfer out (first 10 TB)" in table.stdout and "Storage (Standard-IA)" in table.stdout
+    document = json.loads(run("--program", str(program), "--stack", "test", "--format", "json").stdout)
+    by_name = {r["name"]: r for r in document["resources"]}
+    # 1,100 GB out, the first 100 free: 1,000 x 0.12 = 120.00; 500 GB Standard-IA x 0.0138 = 6.90
+    assert by_name["data transfer out to the internet"]["monthly"] == pytest.approx(120.0)
+    assert by_name["archive-lifecycle"]["monthly"] == pytest.approx(6.9)
+    assert document["unpriced_types"] == {}

@@ -24,7 +24,7 @@ def test_cli_refresh_updates_the_catalog_that_cost_then_reads(tmp_path):
                                       "--catalog", str(catalog), "--quiet"])
     assert result.exit_code == 0, result.output
     assert "sqs:requests:fifo\t0.5 USD per 1M requests\t(2026-09-01)" in result.stdout
-    assert "updated 7 prices for ap-southeast-1" in result.stdout
+    assert "updated 8 prices for ap-southeast-1" in result.stdout  # with the fixture's RDS Extended Support rate
     assert "skipped 1: ExtendedSupport surcharge SKUs" in result.stdout
     refreshed = load_catalog(catalog)
     assert refreshed.price(REGION, "sqs:requests:fifo", "1M requests").usd == 0.5
@@ -89,3 +89,20 @@ def test_cli_refresh_fetches_the_public_price_list_itself(tmp_path, httpserver, 
     assert result.exit_code == 0, result.output
     assert "updated 2 prices for ap-southeast-1" in result.stdout
     assert load_catalog(catalog).price(REGION, "sqs:requests:standard", "1M requests").usd == 0.40
+
+
+def test_cli_refresh_of_network_offers_keeps_edge_prices_global_and_cost_reads_them(tmp_path):
+    catalog = tmp_path / "prices.json"
+    shutil.copy(PACKAGED, catalog)
+    network = Path(__file__).parent.parent / "data" / "offers-network"
+    result = CliRunner().invoke(app, ["prices", "refresh", "--region", "us-east-1", "--from", str(network),
+                                      "--catalog", str(catalog), "--quiet"])
+    assert result.exit_code == 0, result.output
+    # 7 + 2 + 2 CloudFront, 6 + 1 + 4 Route 53 keys are edge prices
+    assert "updated 62 prices for us-east-1 (22 of them edge prices, kept in the catalog's global section)" in \
+        result.stdout
+    assert "transfer:out:internet:over-150tb\t0.05 USD per GB\t(2026-11-20)" in result.stdout
+    refreshed = load_catalog(catalog)
+    # an edge price read in us-east-1 answers for Singapore too; the regional transfer tiers stay regional
+    assert "AmazonCloudFront" in refreshed.price(REGION, "cloudfront:data-out:asia:over-5pb", "GB").source
+    assert refreshed.price(REGION, "transfer:out:internet:over-150tb", "GB").usd == 0.08

@@ -10,18 +10,32 @@ from rollout.model.inventory import Resource
 
 def _load_balancer(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
     kind = inputs.get("loadBalancerType") or "application"
+    if inputs.get("internal") is not True and kind in ("application", "network"):
+        ctx.send_to_internet(resource)  # responses to clients on the internet (a CDN in front is the internet too)
     if kind == "network":
-        return Priced([
-            ctx.line("Network load balancer", "elb:network:hour", "hour", HOURS_PER_MONTH),
-            ctx.line("Load balancer capacity units (NLCU)", "elb:network:lcu", "LCU-hour",
-                     ctx.usage(resource, "averageLcus") * HOURS_PER_MONTH, usage_based=True),
-        ])
+        return Priced(
+            [
+                ctx.line("Network load balancer", "elb:network:hour", "hour", HOURS_PER_MONTH),
+                ctx.line(
+                    "Load balancer capacity units (NLCU)",
+                    "elb:network:lcu",
+                    "LCU-hour",
+                    ctx.usage(resource, "averageLcus") * HOURS_PER_MONTH,
+                    usage_based=True,
+                ),
+            ]
+        )
     if kind != "application":
         return Priced([ctx.line(f"Load balancer ({kind})", f"elb:{kind}:hour", "hour", HOURS_PER_MONTH)])
     components = [
         ctx.line("Application load balancer", "elb:alb:hour", "hour", HOURS_PER_MONTH),
-        ctx.line("Load balancer capacity units", "elb:alb:lcu", "LCU-hour",
-                 ctx.usage(resource, "averageLcus") * HOURS_PER_MONTH, usage_based=True),
+        ctx.line(
+            "Load balancer capacity units",
+            "elb:alb:lcu",
+            "LCU-hour",
+            ctx.usage(resource, "averageLcus") * HOURS_PER_MONTH,
+            usage_based=True,
+        ),
     ]
     if inputs.get("internal") is not True:
         subnets = inputs.get("subnets") or inputs.get("subnetMappings")
@@ -29,8 +43,15 @@ def _load_balancer(resource: Resource, inputs: dict[str, Any], ctx: PricingConte
             zones, note = len(subnets), ""
         else:
             zones, note = 2, "subnets unknown before apply: the 2 zones an ALB needs at least"
-        components.append(ctx.line(f"Public IPv4 addresses (one per zone) x {zones}", "ec2:public-ipv4", "hour",
-                                   zones * HOURS_PER_MONTH, note=note))
+        components.append(
+            ctx.line(
+                f"Public IPv4 addresses (one per zone) x {zones}",
+                "ec2:public-ipv4",
+                "hour",
+                zones * HOURS_PER_MONTH,
+                note=note,
+            )
+        )
     return Priced(components)
 
 

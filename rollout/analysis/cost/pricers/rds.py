@@ -16,8 +16,7 @@ def _rds_instance(resource: Resource, inputs: dict[str, Any], ctx: PricingContex
     instance_class = inputs.get("instanceClass")
     multi_az = inputs.get("multiAz")
     storage_gb = inputs.get("allocatedStorage") or inherited.get("allocatedStorage")
-    storage_type = (inputs.get("storageType") or inherited.get("storageType")
-                    or ("io1" if inputs.get("iops") else "gp2"))
+    storage_type = inputs.get("storageType") or inherited.get("storageType") or ("io1" if inputs.get("iops") else "gp2")
     role = "read replica" if source_db else "primary"
     deployment = "Multi-AZ" if multi_az is True else "Single-AZ"
     az = "multi-az" if multi_az is True else "single-az"
@@ -25,14 +24,17 @@ def _rds_instance(resource: Resource, inputs: dict[str, Any], ctx: PricingContex
 
     name = f"Database instance ({role}, {deployment}, {instance_class})"
     if is_unknown(engine, instance_class, multi_az) or not engine or not instance_class:
-        components.append(ctx.unknown(name, "hour", "engine, instanceClass or multiAz unknown before apply",
-                                      HOURS_PER_MONTH))
+        components.append(
+            ctx.unknown(name, "hour", "engine, instanceClass or multiAz unknown before apply", HOURS_PER_MONTH)
+        )
     elif str(engine).startswith("aurora"):
-        components.append(ctx.unknown(name, "hour", "Aurora instances are billed per cluster, not priced here",
-                                      HOURS_PER_MONTH))
+        components.append(
+            ctx.unknown(name, "hour", "Aurora instances are billed per cluster, not priced here", HOURS_PER_MONTH)
+        )
     else:
-        components.append(ctx.line(name, f"rds:instance:{str(engine).lower()}:{instance_class}:{az}", "hour",
-                                   HOURS_PER_MONTH))
+        components.append(
+            ctx.line(name, f"rds:instance:{str(engine).lower()}:{instance_class}:{az}", "hour", HOURS_PER_MONTH)
+        )
 
     storage_name = f"Storage ({storage_type}, {deployment})"
     if is_unknown(storage_gb, storage_type) or storage_gb is None:
@@ -42,19 +44,43 @@ def _rds_instance(resource: Resource, inputs: dict[str, Any], ctx: PricingContex
 
     iops = inputs.get("iops") or inherited.get("iops")
     if storage_type in ("io1", "io2") and isinstance(iops, (int, float)) and iops:
-        components.append(ctx.line(f"Provisioned IOPS ({storage_type}, {deployment})",
-                                   f"rds:iops:{storage_type}:{az}", "IOPS-month", float(iops)))
+        components.append(
+            ctx.line(
+                f"Provisioned IOPS ({storage_type}, {deployment})",
+                f"rds:iops:{storage_type}:{az}",
+                "IOPS-month",
+                float(iops),
+            )
+        )
     version = str(inputs.get("engineVersion") or inherited.get("engineVersion") or "")
-    if _in_extended_support(engine, version) and instance_class and not is_unknown(instance_class):
+    support_year = extended_support_year(engine, version, ctx.catalog.date)
+    if support_year and instance_class and not is_unknown(instance_class):
+        # billed per vCPU of the primary and, in Multi-AZ, of the standby too (AWS RDS User Guide, "Amazon RDS
+        # Extended Support charges": "RDS Extended Support charges apply to standby instances in Multi-AZ")
         vcpus = _vcpus(str(instance_class)) * (2 if multi_az is True else 1)
-        components.append(ctx.line(f"Extended support (year 1, {engine} {version}, {vcpus} vCPU)",
-                                   "rds:extended-support:year1", "vCPU-hour", vcpus * HOURS_PER_MONTH))
+        label = "years 1-2" if support_year == "year1" else "year 3"
+        components.append(
+            ctx.line(
+                f"Extended support ({label}, {engine} {version}, {vcpus} vCPU)",
+                f"rds:extended-support:{support_year}",
+                "vCPU-hour",
+                vcpus * HOURS_PER_MONTH,
+            )
+        )
     if not source_db:
-        components.append(ctx.line("Backup storage beyond the database size", "rds:backup", "GB-month",
-                                   ctx.usage(resource, "backupStorageGb"), usage_based=True))
+        components.append(
+            ctx.line(
+                "Backup storage beyond the database size",
+                "rds:backup",
+                "GB-month",
+                ctx.usage(resource, "backupStorageGb"),
+                usage_based=True,
+            )
+        )
     if inputs.get("manageMasterUserPassword") is True:
-        components.append(ctx.line("Managed master password (Secrets Manager secret)", "secretsmanager:secret",
-                                   "month", 1))
+        components.append(
+            ctx.line("Managed master password (Secrets Manager secret)", "secretsmanager:secret", "month", 1)
+        )
     return Priced(components, note=f"replica of {source.name}" if source else "")
 
 
@@ -63,14 +89,36 @@ PRICERS = {
 }
 
 
-EXTENDED_SUPPORT: dict[str, tuple[str, ...]] = {"postgres": ("11", "12"), "mysql": ("5.7",)}
-"""Major versions billed RDS Extended Support (as the Infracost golden test db_instance_test of 2026-08-21 bills
-them: postgres 11 and 12, mysql 5.7); a version not listed is in standard support."""
+EXTENDED_SUPPORT: dict[str, dict[str, tuple[str, str]]] = {
+    "postgres": {
+        "11": ("2024-04-01", "2026-04-01"),
+        "12": ("2025-03-01", "2027-03-01"),
+        "13": ("2026-03-01", "2028-03-01"),
+        "14": ("2027-03-01", "2029-03-01"),
+        "15": ("2028-03-01", "2030-03-01"),
+        "16": ("2029-03-01", "2031-03-01"),
+    },
+    "mysql": {"5.7": ("2024-03-01", "2026-03-01"), "8.0": ("2026-08-01", "2028-08-01")},
+}
+"""Per engine and major version, the first day RDS Extended Support is billed at the years 1-2 rate and the first day
+of the year-3 rate (twice as much). From AWS's release calendars (RDS for PostgreSQL release calendar; Supported MySQL
+major versions on Amazon RDS), as Infracost lists them (internal/resources/aws/db_instance.go, 2026-05-03), and
+AWS's own examples: PostgreSQL 11 billed from 2024-04-01, 12 from 2025-03-01, MySQL 5.7 from 2024-03-01 (RDS User
+Guide, "Amazon RDS Extended Support charges"). MySQL 8.0 billed from 2026-08-01 also shows in a public Cost Explorer
+export (APN2-ExtendedSupport:Yr1-Yr2:MySQL8.0, $0.00 on 2026-07-31, charged from 2026-08-01). MariaDB has no RDS
+Extended Support; a version not listed is in standard support."""
 
 
-def _in_extended_support(engine: Any, version: str) -> bool:
-    majors = EXTENDED_SUPPORT.get(str(engine or "").lower(), ())
-    return any(version == major or version.startswith(major + ".") for major in majors)
+def extended_support_year(engine: Any, version: str, on: str) -> str | None:
+    """'year1' (years 1-2) or 'year3' when `engine` `version` is billed Extended Support on date `on` (ISO), else
+    None. The pricer asks on the catalog's date: the date its prices hold."""
+    majors = EXTENDED_SUPPORT.get(str(engine or "").lower(), {})
+    for major, (first, third) in majors.items():
+        if version == major or version.startswith(major + "."):
+            if on >= third:
+                return "year3"
+            return "year1" if on >= first else None
+    return None
 
 
 _VCPUS = {"micro": 2, "small": 2, "medium": 2, "large": 2, "xlarge": 4}

@@ -9,19 +9,38 @@ from rollout.model.inventory import Resource
 
 
 def _secret(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
-    return Priced([
-        ctx.line("Secret", "secretsmanager:secret", "month", 1),
-        ctx.line("API requests", "secretsmanager:api", "10k requests", ctx.usage(resource, "monthlyApiCalls") / 1e4,
-                 usage_based=True),
-    ])
+    return Priced(
+        [
+            ctx.line("Secret", "secretsmanager:secret", "month", 1),
+            ctx.line(
+                "API requests",
+                "secretsmanager:api",
+                "10k requests",
+                ctx.usage(resource, "monthlyApiCalls") / 1e4,
+                usage_based=True,
+            ),
+        ]
+    )
 
 
 def _parameter(resource: Resource, inputs: dict[str, Any], ctx: PricingContext) -> Priced:
-    # Standard parameters cost nothing; Intelligent-Tiering stays Standard while the value fits in 4 KB.
+    # Standard parameters cost nothing ("No additional charge": Systems Manager user guide, "Managing parameter
+    # tiers"); Intelligent-Tiering stays Standard while the value fits in 4 KB and needs no policy.
     tier = inputs.get("tier") or "Standard"
-    if tier == "Advanced":
-        return Priced([], note="an Advanced parameter is billed per parameter-month; not in the price catalog")
-    return Priced([], note="a Standard parameter (Intelligent-Tiering: while under 4 KB) has no charge")
+    if tier != "Advanced":
+        return Priced([], note="a Standard parameter (Intelligent-Tiering: while under 4 KB) has no charge")
+    return Priced(
+        [
+            ctx.line("Parameter storage (advanced)", "ssm:parameter:advanced", "month", 1),
+            ctx.line(
+                "API interactions (higher throughput)",
+                "ssm:api:higher-throughput",
+                "10k requests",
+                ctx.usage(resource, "monthlyApiInteractions") / 1e4,
+                usage_based=True,
+            ),
+        ]
+    )
 
 
 PRICERS = {

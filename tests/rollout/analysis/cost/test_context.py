@@ -24,8 +24,9 @@ def test_line_prices_known_keys_and_marks_unknown_ones():
 
 def test_usage_by_resource_beats_by_type_beats_profile():
     queue = res("aws:sqs/queue:Queue", "q")
-    settings = UsageSettings(by_type={"aws:sqs/queue:Queue": {"monthlyRequests": 5}},
-                             by_resource={queue.urn: {"monthlyRequests": 7}})
+    settings = UsageSettings(
+        by_type={"aws:sqs/queue:Queue": {"monthlyRequests": 5}}, by_resource={queue.urn: {"monthlyRequests": 7}}
+    )
     ctx = PricingContext(inv(queue), settings, SG, load_catalog())
     assert ctx.usage(queue, "monthlyRequests") == 7
     assert [a.origin for a in ctx.assumptions] == ["byResource"]
@@ -45,3 +46,27 @@ def test_referenced_by_property_dependency_or_physical_name():
 def test_flatten_and_is_unknown():
     assert flatten({"a": [1, {"b": 2}], "c": 3}) == [1, 2, 3]
     assert is_unknown(1, UNKNOWN) and not is_unknown(1, None)
+
+
+def test_tiered_lines_fill_each_tier_then_stop():
+    from rollout.analysis.cost.context import INTERNET_OUT_TIERS
+
+    ctx = PricingContext(inv(), UsageSettings(), SG, load_catalog())
+    lines = ctx.tiered("Out", "transfer:out:internet", "GB", 51_200, INTERNET_OUT_TIERS)
+    # exactly the first two tiers: 10,240 GB at 0.12 and 40,960 GB at 0.085; no empty third line
+    assert [(c.name, c.quantity, c.price, c.price_key) for c in lines] == [
+        ("Out (first 10 TB)", 10_240, 0.12, "transfer:out:internet"),
+        ("Out (next 40 TB)", 40_960, 0.085, "transfer:out:internet:next-40tb"),
+    ]
+    assert all(c.usage_based for c in lines)
+    assert [c.quantity for c in ctx.tiered("Out", "transfer:out:internet", "GB", 0, INTERNET_OUT_TIERS)] == [0]
+
+
+def test_send_to_internet_records_the_usage_for_the_account_line():
+    alb = res("aws:lb/loadBalancer:LoadBalancer", "web")
+    ctx = PricingContext(
+        inv(alb), UsageSettings(by_resource={"web": {"monthlyDataTransferOutGb": 42}}), SG, load_catalog()
+    )
+    assert ctx.send_to_internet(alb) == 42
+    assert ctx.internet_out == [(alb, 42)]
+    assert ctx.assumptions[-1].origin == "byResource"
