@@ -194,21 +194,30 @@ CONTROLS = (
         id="CFD-02", title="CloudFront uses a custom certificate with TLS 1.2+ and SNI", severity=Severity.HIGH,
         resource_types=_TYPES, check=viewer_tls,
         description="The default *.cloudfront.net certificate allows TLS 1.0; a custom certificate must set a "
-                    "TLSv1.2_* (or 1.3) minimum protocol version and SNI.",
+                    "TLSv1.2_* (or 1.3) minimum protocol version and SNI. cloudfrontDefaultCertificate counts "
+                    "only when true (Checkov CKV2_AWS_42 reads any value there, even a string, as the default "
+                    "certificate).",
         remediation="Use an ACM certificate with minimumProtocolVersion TLSv1.2_2021 and sslSupportMethod sni-only.",
         sources=("FSBP CloudFront.7", "FSBP CloudFront.8", "CKV_AWS_174", "CKV2_AWS_42", "AwsSolutions-CFR4"),
     ),
     Control(
         id="CFD-03", title="CloudFront talks to custom origins over TLS 1.2 only", severity=Severity.HIGH,
         resource_types=_TYPES, check=origin_tls,
-        description="Custom origins must be reached with https-only and TLSv1.2 as the only SSL protocol.",
+        description="Custom origins must be reached with https-only and TLSv1.2 as the only SSL protocol. Checkov "
+                    "CKV2_AWS_54 fails only SSLv3 (TLSv1 and TLSv1.1 fail here too); CKV2_AWS_72 asks https-only "
+                    "of load balancer, MediaStore and MediaPackage origins only, and never of a disabled "
+                    "distribution, where every custom origin is judged here.",
         remediation="Set customOriginConfig.originProtocolPolicy=https-only and originSslProtocols=['TLSv1.2'].",
         sources=("FSBP CloudFront.9", "FSBP CloudFront.10", "CKV2_AWS_72", "CKV2_AWS_54", "AwsSolutions-CFR5"),
     ),
     Control(
         id="CFD-04", title="S3 origins use origin access control", severity=Severity.MEDIUM, resource_types=_TYPES,
         check=s3_origin_access_control,
-        description="An S3 origin must be private and read through origin access control (OAC), not public.",
+        description="An S3 origin must be private and read through origin access control (OAC), not public. A "
+                    "legacy origin access identity (s3OriginConfig) fails, as FSBP CloudFront.13 asks for OAC "
+                    "(Checkov CKV2_AWS_46 accepts it); an origin whose domainName is no S3 domain and comes from "
+                    "no bucket of the program is not known to be S3 and is not judged (the CKV2_AWS_46 fixture "
+                    "names a bucket it does not define).",
         remediation="Create an aws.cloudfront.OriginAccessControl and set originAccessControlId on the S3 origin.",
         sources=("FSBP CloudFront.13", "CKV2_AWS_46", "AwsSolutions-CFR7", "FSBP CloudFront.2 (legacy OAI)"),
         enforcement=Enforcement.ADVISORY,

@@ -1,5 +1,5 @@
 """ElastiCache (Redis/Valkey) replication groups and standalone cache clusters: encryption at rest and in transit,
-auth, HA, snapshots (EC-01..05).
+auth, HA, snapshots, minor version upgrades, own subnet group (EC-01..07).
 
 A standalone aws.elasticache.Cluster (no replicationGroupId) is a single Redis/Valkey node, or a Memcached cluster:
 for Redis/Valkey it cannot encrypt, require TLS or authenticate clients at all (pulumi-aws: "For Redis or Valkey
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policies._helpers import get, items, to_int, truthy
+from policies._helpers import explicitly_false, get, items, to_int, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
@@ -100,6 +100,21 @@ def snapshots(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
         yield f"snapshotRetentionLimit is {limit}; keep at least {minimum} day(s)"
 
 
+def minor_upgrades(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == CLUSTER and _standalone(subject) != "redis":
+        return  # Memcached takes no autoMinorVersionUpgrade; group members follow their group
+    # unset is true (pulumi-aws ReplicationGroup/Cluster autoMinorVersionUpgrade, Redis/Valkey 6 and later)
+    if explicitly_false(get(subject.props, "autoMinorVersionUpgrade")):
+        yield "autoMinorVersionUpgrade is false (security patches wait for a manual upgrade)"
+
+
+def own_subnet_group(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == CLUSTER and get(subject.props, "replicationGroupId"):
+        return  # a member runs in its group's subnets
+    if not get(subject.props, "subnetGroupName"):
+        yield "subnetGroupName is not set: the cache goes to the default subnet group (the default VPC's subnets)"
+
+
 _TYPES = (REPLICATION_GROUP, CLUSTER)
 CONTROLS = (
     Control(
@@ -142,5 +157,23 @@ CONTROLS = (
         remediation="Set snapshotRetentionLimit to at least the configured minimum (default 1 day).",
         sources=("FSBP ElastiCache.1", "CKV_AWS_134"),
         enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="EC-06", title="ElastiCache takes minor version upgrades", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=minor_upgrades,
+        description="Redis/Valkey replication groups and standalone clusters keep autoMinorVersionUpgrade on (unset "
+                    "is on), so engine security fixes are applied in the maintenance window; Memcached and group "
+                    "members are not judged.",
+        remediation="Leave autoMinorVersionUpgrade unset or true.",
+        sources=("FSBP ElastiCache.2", "CKV_AWS_322"),
+    ),
+    Control(
+        id="EC-07", title="ElastiCache runs in its own subnet group", severity=Severity.MEDIUM, resource_types=_TYPES,
+        check=own_subnet_group,
+        description="Without subnetGroupName a cache is placed in the default subnet group, the default VPC's "
+                    "subnets, outside the stack's private subnets and their security groups; read on replication "
+                    "groups and standalone clusters (members run in their group's subnets).",
+        remediation="Create an aws.elasticache.SubnetGroup of the private subnets and set subnetGroupName to it.",
+        sources=("FSBP ElastiCache.7", "CKV_AWS_323"),
     ),
 )

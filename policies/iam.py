@@ -261,9 +261,11 @@ CONTROLS = (
         description="No Allow statement may have Action '*' (on any resource: every action on it, including deleting "
                     "it and changing its policy), nor NotAction with Resource '*'. Read on Policy, RolePolicy, "
                     "UserPolicy, GroupPolicy, Role.inlinePolicies and SSO PermissionSetInlinePolicy. Checkov's "
-                    "CKV_AWS_62 only fails Action '*' with Resource '*'; Action '*' on one resource is CKV_AWS_63's.",
+                    "CKV_AWS_62 only fails Action '*' with Resource '*'; Action '*' on one resource is CKV_AWS_63's. "
+                    "Every role is judged, so the role of a SageMaker notebook instance too (CKV2_AWS_68 asks it of "
+                    "notebook roles only).",
         remediation="Grant the specific actions on the specific resources the workload needs.",
-        sources=("FSBP IAM.1", "CIS 1.15", "CKV_AWS_62", "CKV_AWS_1", "CKV2_AWS_40", "AwsSolutions-IAM5"),
+        sources=("FSBP IAM.1", "CIS 1.15", "CKV_AWS_62", "CKV_AWS_1", "CKV2_AWS_68", "AwsSolutions-IAM5"),
     ),
     Control(
         id="IAM-02", title="No service-wide IAM wildcards", severity=Severity.MEDIUM, resource_types=_POLICY_TYPES,
@@ -271,7 +273,7 @@ CONTROLS = (
         description="Actions like sqs:* or s3:*, and Action '*' itself, grant far more than any workload needs "
                     "(config allowlist).",
         remediation="List the actions explicitly (e.g. sqs:SendMessage).",
-        sources=("FSBP IAM.21", "CKV_AWS_63", "CKV_AWS_49", "AwsSolutions-IAM5"),
+        sources=("FSBP IAM.21", "CKV_AWS_63", "CKV_AWS_49", "CKV2_AWS_40", "AwsSolutions-IAM5"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(

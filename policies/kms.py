@@ -74,7 +74,9 @@ CONTROLS = (
         description="A key policy (Key.policy or a separate aws.kms.KeyPolicy) statement allowing a public principal "
                     "('*' or a wildcard-account ARN) without a restricting condition (fixed kms:CallerAccount, "
                     "aws:PrincipalArn, aws:PrincipalOrgID, aws:SourceVpce...) lets anyone use the key. Checkov "
-                    "CKV_AWS_33 accepts any condition; a condition on an unrelated key is not accepted here.",
+                    "CKV_AWS_33 accepts any condition; a condition on an unrelated key is not accepted here. Checkov "
+                    "CKV2_AWS_64 only asks that a policy is written: a key without one gets the default key policy "
+                    "(its own account, not public) and passes here, and a written policy open to '*' fails here.",
         remediation="Name the account or roles as principals, or add conditions (e.g. kms:CallerAccount).",
         sources=("FSBP KMS.5", "CKV_AWS_33", "CKV2_AWS_64"),
     ),

@@ -1,9 +1,12 @@
 """RDS instances and read replicas: encryption, privacy, HA, backups, TLS-only parameter groups, monitoring,
-patching (RDS-01..10). A replica is an instance with `replicateSourceDb`; it is joined to its source through that
-input's property dependencies (or the source's literal `identifier`)."""
+patching (RDS-01..10), public snapshots (RDS-11), statement logging, tagged snapshots, known-vulnerable PostgreSQL
+versions, Aurora backtracking and customer managed keys (RDS-12..16). A replica is an instance with
+`replicateSourceDb`; it is joined to its source through that input's property dependencies (or the source's literal
+`identifier`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -30,12 +33,15 @@ DEFAULT_LOG_EXPORTS = {
 DEFAULT_CLUSTER_LOG_EXPORTS = {"postgres": ["postgresql"], "mysql": ["audit", "error", "slowquery"]}
 DEFAULT_CA_CERTS = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]
 # The parameter that makes each engine refuse plain connections (RDS user guide, "Using SSL/TLS" per engine:
-# PostgreSQL and SQL Server rds.force_ssl, MySQL/MariaDB and Aurora MySQL require_secure_transport). Oracle uses the
-# SSL option of an option group and Db2 its SSL port settings: no parameter to read, so RDS-06 does not judge them.
+# PostgreSQL and SQL Server rds.force_ssl, MySQL/MariaDB and Aurora MySQL require_secure_transport; Db2
+# "Using SSL/TLS with an Amazon RDS for Db2 DB instance": DB2COMM TCPIP,SSL or SSL, and only SSL refuses clear text).
+# Oracle uses the SSL option of an option group: no parameter to read, so RDS-06 does not judge it.
 _TLS_PARAMETER = {"postgres": ("rds.force_ssl", {"1", "true", "on"}),
                   "mysql": ("require_secure_transport", {"1", "on", "true"}),
                   "mariadb": ("require_secure_transport", {"1", "on", "true"}),
-                  "sqlserver": ("rds.force_ssl", {"1", "true", "on"})}
+                  "sqlserver": ("rds.force_ssl", {"1", "true", "on"}),
+                  "db2": ("db2comm", {"ssl"})}
+_DB2 = re.compile(r"db2-(ae|se)")
 
 
 def is_replica(props: Mapping[str, Any]) -> bool:
@@ -43,9 +49,9 @@ def is_replica(props: Mapping[str, Any]) -> bool:
 
 
 def engine_family(engine: Any) -> str | None:
-    """postgres | mysql | mariadb | sqlserver from an engine name or a parameter-group family (postgres16, mysql8.0,
-    aurora-postgresql15, aurora-mysql8.0, aurora5.6 and engine `aurora` = Aurora MySQL 5.6, sqlserver-se-15.0,
-    custom-sqlserver-ee)."""
+    """postgres | mysql | mariadb | sqlserver | db2 from an engine name or a parameter-group family (postgres16,
+    mysql8.0, aurora-postgresql15, aurora-mysql8.0, aurora5.6 and engine `aurora` = Aurora MySQL 5.6,
+    sqlserver-se-15.0, custom-sqlserver-ee, db2-se, db2-ae-11.5)."""
     text = str(engine or "").lower()
     text = text.removeprefix("custom-")
     for family in ("postgres", "mysql", "mariadb", "sqlserver"):
@@ -53,6 +59,8 @@ def engine_family(engine: Any) -> str | None:
             return family
     if text == "aurora" or (text.startswith("aurora") and text[6:7].isdigit()):
         return "mysql"
+    if _DB2.search(text):
+        return "db2"
     return None
 
 
@@ -174,7 +182,7 @@ def tls_parameter_group(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) ->
         prop = "dbClusterParameterGroupName" if cluster else "parameterGroupName"
         engine = known(instance.props, "engine")
         if engine is not None and engine_family(engine) is None:
-            return  # Oracle, Db2: TLS is not a parameter (see _TLS_PARAMETER)
+            return  # Oracle: TLS is not a parameter (see _TLS_PARAMETER)
         if not get(instance.props, prop):
             yield f"uses the default parameter group (TLS not forced); set {prop}"
             return
@@ -193,7 +201,7 @@ def tls_parameter_group(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) ->
             values = [str(get(p, "value")).lower() for p in items(get(group.props, "parameters"))
                       if get(p, "name") == name]
             if not values or values[-1] not in accepted:
-                yield f"parameter group {group.name} does not set {name}=1"
+                yield f"parameter group {group.name} does not set {name}={'SSL' if family == 'db2' else '1'}"
 
     yield from each(subjects, [INSTANCE, CLUSTER], check)
 
@@ -221,6 +229,91 @@ def replicas_match_source(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) 
             yield f"source {source.name} has backupRetentionPeriod 0 (replicas need source backups)"
 
     yield from each(subjects, [INSTANCE], check)
+
+
+# PostgreSQL statement logging (RDS user guide, "Turning on query logging for your RDS for PostgreSQL DB instance"):
+# log_statement none (the default) logs no statement, log_min_duration_statement -1 (the default) no slow statement.
+_STATEMENT_LOGGING = ("log_statement", "log_min_duration_statement")
+_LOGGING_OFF = {"log_statement": {"none"}, "log_min_duration_statement": {"-1"}}
+
+
+def _groups_of(db: Subject, subjects: Sequence[Subject]) -> tuple[str, list[Subject]]:
+    """(the parameter-group input, the groups of the stack it leads to) of an instance or a cluster."""
+    if db.type == CLUSTER:
+        prop = "dbClusterParameterGroupName"
+        return prop, [g for g in of_type(subjects, CLUSTER_PARAMETER_GROUP) if refers_to(db, prop, g, "name")]
+    return "parameterGroupName", parameter_groups_of(db, subjects)
+
+
+def statement_logging(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(db: Subject) -> Iterator[str]:
+        if is_replica(db.props) or engine_family(get(db.props, "engine")) != "postgres":
+            return  # replicas log what their source's group says (RDS-10 keeps the groups equal)
+        prop, groups = _groups_of(db, subjects)
+        if not get(db.props, prop):
+            yield f"uses the default parameter group (log_statement none: no statement is logged); set {prop}"
+            return
+        if not groups:
+            yield f"{prop} refers to a group outside this stack; statement logging cannot be verified"
+            return
+        for group in groups:
+            values = {get(p, "name"): str(get(p, "value")).lower() for p in items(get(group.props, "parameters"))}
+            unset = [name for name in _STATEMENT_LOGGING if name not in values or values[name] in _LOGGING_OFF[name]]
+            if unset:
+                yield f"parameter group {group.name} leaves {', '.join(unset)} off"
+
+    yield from each(subjects, [INSTANCE, CLUSTER], check)
+
+
+def tagged_snapshots(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not truthy(get(subject.props, "copyTagsToSnapshot")):
+        yield "copyTagsToSnapshot is not true (snapshots lose the owner, environment and cost tags)"
+
+
+def _version(text: Any) -> tuple[int, ...] | None:
+    parts = str(text).split(".")
+    try:
+        return tuple(int(p) for p in parts)
+    except ValueError:
+        return None
+
+
+# AWS security bulletin AWS-2022-004 (log_fdw extension): fixed in RDS for PostgreSQL 13.3, 12.7, 11.12, 10.17 and
+# 9.6.22, and in Aurora PostgreSQL 11.9 and 10.14 (12 and later were never affected); the versions Checkov
+# CKV_AWS_250 accepts. Aurora PostgreSQL 10.11-10.13 and 11.6-11.8 also read local files (CKV_AWS_388).
+_FIXED_POSTGRES = {13: (13, 3), 12: (12, 7), 11: (11, 12), 10: (10, 17), 9: (9, 6, 22)}
+_FIXED_AURORA_POSTGRES = {11: (11, 9), 10: (10, 14)}
+
+
+def patched_postgres(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    engine = str(get(subject.props, "engine", default="")).lower()
+    if engine not in ("postgres", "aurora-postgresql"):
+        return
+    text = get(subject.props, "engineVersion")
+    version = _version(text) if text is not None else None
+    if version is None or len(version) < 2:
+        return  # unset or major only: RDS picks the major version's current minor
+    fixed = (_FIXED_AURORA_POSTGRES if engine == "aurora-postgresql" else _FIXED_POSTGRES).get(version[0])
+    oldest = 10 if engine == "aurora-postgresql" else 9
+    if version[0] < oldest or (fixed is not None and version < fixed):
+        yield (f"{engine} {text} is affected by AWS-2022-004 (log_fdw reads local files); upgrade to "
+               f"{'.'.join(map(str, fixed)) if fixed else 'a supported major version'} or later")
+
+
+def backtracking(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    engine = str(get(subject.props, "engine", default="")).lower()
+    if engine not in ("aurora", "aurora-mysql") or get(subject.props, "engineMode") == "serverless":
+        return  # backtracking is an Aurora MySQL feature of provisioned clusters
+    if (to_int(get(subject.props, "backtrackWindow")) or 0) <= 0:
+        yield "backtrackWindow is 0 (no rewinding the cluster after a bad migration or delete)"
+
+
+def customer_managed_key(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    if not _primary(subject) or (subject.type == CLUSTER and get(subject.props, "engineMode") == "serverless"):
+        return  # same-region replicas use their source's key; Serverless v1 takes no kmsKeyId
+    if not get(subject.props, "kmsKeyId"):
+        yield "kmsKeyId is not set: storage uses the AWS managed key aws/rds (no key policy of yours, no " \
+              "cross-account snapshot sharing)"
 
 
 _TYPES = (INSTANCE,)
@@ -316,10 +409,10 @@ CONTROLS = (
         check=tls_parameter_group,
         stack=True,
         description="The instance's parameterGroupName (a cluster's dbClusterParameterGroupName) must lead to a group "
-        "in the stack setting rds.force_ssl=1 (PostgreSQL, Aurora PostgreSQL, SQL Server) or "
-        "require_secure_transport=1 (MySQL, MariaDB, Aurora MySQL); joined through property "
-        "dependencies. Oracle (option group SSL) and Db2 are not judged (Checkov CKV2_AWS_69 judges "
-        "Db2); a parameterGroupName naming a group outside the stack fails here, as unverifiable, where "
+        "in the stack setting rds.force_ssl=1 (PostgreSQL, Aurora PostgreSQL, SQL Server), "
+        "require_secure_transport=1 (MySQL, MariaDB, Aurora MySQL) or db2comm=SSL (Db2: TCPIP,SSL still "
+        "accepts clear text); joined through property dependencies. Oracle (option group SSL) is not "
+        "judged; a parameterGroupName naming a group outside the stack fails here, as unverifiable, where "
         "CKV2_AWS_69 passes it.",
         remediation="Create an aws.rds.ParameterGroup with rds.force_ssl=1 / require_secure_transport=1 and set "
         "parameterGroupName to it.",
@@ -352,8 +445,9 @@ CONTROLS = (
         "interval needs monitoringRoleArn (the RDS API rejects it otherwise) and one of 1, 5, 10, 15, 30, "
         "60. Differences from Checkov: CKV_AWS_118 does not ask for the role and fails an interval given "
         "as a string; CKV_AWS_129 accepts any one export where the engine's set is asked here (MySQL: "
-        "audit, error, general, slowquery); CKV_AWS_324 fails a cluster that names no engine, which is "
-        "not judged here.",
+        "audit, error, general, slowquery; CKV_AWS_325 accepts an Aurora MySQL cluster exporting audit "
+        "alone, where error and slowquery are asked too); CKV_AWS_324 fails a cluster that names no "
+        "engine, which is not judged here.",
         remediation="Set enabledCloudwatchLogsExports (postgresql, upgrade), monitoringInterval>0 with a monitoring "
         "role, performanceInsightsEnabled=true and performanceInsightsKmsKeyId.",
         sources=(
@@ -363,6 +457,7 @@ CONTROLS = (
             "FSBP RDS.6",
             "CKV_AWS_129",
             "CKV_AWS_324",
+            "CKV_AWS_325",
             "CKV_AWS_118",
             "CKV_AWS_353",
             "CKV_AWS_354",
@@ -406,5 +501,75 @@ CONTROLS = (
         "AWS account.",
         remediation="Remove 'all' from shared_accounts; share with named account ids only.",
         sources=("FSBP RDS.1", "CKV_AWS_302"),
+    ),
+    Control(
+        id="RDS-12",
+        title="PostgreSQL logs statements",
+        severity=Severity.LOW,
+        resource_types=(INSTANCE, PARAMETER_GROUP, CLUSTER, CLUSTER_PARAMETER_GROUP),
+        check=statement_logging,
+        stack=True,
+        description="A PostgreSQL instance (or Aurora PostgreSQL cluster) needs a parameter group in the stack that "
+        "sets log_statement (ddl, mod or all; not none) and log_min_duration_statement (not -1), so schema "
+        "changes and slow queries reach the exported postgresql log; joined as RDS-06. Advisory: statement "
+        "logs grow with traffic and can hold query values.",
+        remediation="Add parameters log_statement=ddl and log_min_duration_statement=1000 (ms) to the parameter "
+        "group.",
+        sources=("CKV2_AWS_30", "CKV2_AWS_27"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="RDS-13",
+        title="RDS snapshots keep their tags",
+        severity=Severity.LOW,
+        resource_types=_WITH_CLUSTERS,
+        check=tagged_snapshots,
+        description="copyTagsToSnapshot on instances and clusters: a snapshot without the owner, environment and "
+        "cost tags cannot be attributed or cleaned up (the API default is false). Checkov CKV2_AWS_60 also "
+        "fails any instance whose engine is neptune, docdb or aurora, whatever the flag; here the flag "
+        "decides.",
+        remediation="Set copyTagsToSnapshot=true.",
+        sources=("FSBP RDS.17", "FSBP RDS.16", "CKV2_AWS_60", "CKV_AWS_313"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="RDS-14",
+        title="PostgreSQL is not a known-vulnerable version",
+        severity=Severity.HIGH,
+        resource_types=_WITH_CLUSTERS,
+        check=patched_postgres,
+        description="RDS for PostgreSQL before 13.3, 12.7, 11.12, 10.17 or 9.6.22 and Aurora PostgreSQL before 11.9 "
+        "or 10.14 let a database user read local files through the log_fdw extension (AWS security "
+        "bulletin AWS-2022-004; this includes the Aurora versions of CKV_AWS_388). An unset or major-only "
+        "engineVersion gets the current minor version and passes.",
+        remediation="Set engineVersion to a current minor version (e.g. 16.4) and keep autoMinorVersionUpgrade on.",
+        sources=("CKV_AWS_250", "CKV_AWS_388"),
+    ),
+    Control(
+        id="RDS-15",
+        title="Aurora MySQL clusters can backtrack",
+        severity=Severity.LOW,
+        resource_types=(CLUSTER,),
+        check=backtracking,
+        description="backtrackWindow > 0 lets an Aurora MySQL cluster rewind in place after a bad deploy; advisory: "
+        "point-in-time restore (RDS-04) already recovers the data, and backtracking adds storage cost an "
+        "SME rarely needs. Serverless v1 and other engines are not judged.",
+        remediation="Set backtrackWindow (seconds, up to 259200 = 72 hours) on provisioned Aurora MySQL clusters.",
+        sources=("FSBP RDS.14", "CKV_AWS_326"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="RDS-16",
+        title="RDS is encrypted with a customer managed key",
+        severity=Severity.MEDIUM,
+        resource_types=_WITH_CLUSTERS,
+        check=customer_managed_key,
+        description="Primary instances and clusters set kmsKeyId: a key of your own has a key policy you control, "
+        "CloudTrail records its use, and snapshots encrypted with it can be shared with a backup account "
+        "(aws/rds snapshots cannot). Same-region replicas use their source's key (RDS-01 asks cross-region "
+        "ones for kmsKeyId); Serverless v1 clusters are not judged.",
+        remediation="Create an aws.kms.Key with rotation and pass kmsKeyId (storageEncrypted=true).",
+        sources=("CKV_AWS_327",),
+        enforcement=Enforcement.ADVISORY,
     ),
 )

@@ -64,10 +64,12 @@ REVIEW_IDS = (
     "SG-01", "SG-02", "SG-03", "SG-04", "VPC-01", "VPC-02", "EFS-01",
     "EC2-01", "RDS-11", "TG-01",
     "IAM-07", "IAM-08", "IAM-09",
-    "SNS-01", "SNS-02", "CT-01", "CT-02", "CT-03", "CT-04", "WAF-01", "WAF-02", "ACM-01", "ACM-02",
+    "SNS-01", "SNS-02", "SNS-03", "CT-01", "CT-02", "CT-03", "CT-04", "WAF-01", "WAF-02", "ACM-01", "ACM-02",
     # issue 17, network/compute/edge part: Checkov checks on the SME types not covered before
     "SG-05", "VPC-03", "EC2-02", "EC2-03", "EC2-04", "EC2-05", "ASG-03", "ALB-07", "TG-02", "WAF-03", "WAF-04",
     "WAF-05", "CFD-09", "CFD-10", "CFD-11", "ACM-03", "ACM-04", "KMS-04", "CT-05", "R53-01",
+    # issue 17, data-store and IAM part
+    "RDS-12", "RDS-13", "RDS-14", "RDS-15", "RDS-16", "EC-06", "EC-07", "S3-07", "S3-08", "S3-09", "S3-10",
 )
 
 

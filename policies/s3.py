@@ -1,13 +1,18 @@
 """S3 buckets and their separate settings resources (pulumi-aws v7): public access, TLS, ownership, encryption,
-versioning, logging (S3-01..06). All are stack (S) controls: each bucket is joined to its settings resources
-through the settings resource's `bucket` input (property dependencies, or the bucket's literal name)."""
+versioning, logging (S3-01..06), policy lockout, event notifications, object lock, replication (S3-07..10). All but
+S3-07 (which reads each policy document where it lives) are stack (S) controls: each bucket is joined to its
+settings resources through the settings resource's `bucket` input (property dependencies, or the bucket's literal
+name)."""
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from policies._helpers import (
+    actions,
+    as_list,
     condition_values,
     denies_insecure_transport,
     each,
@@ -33,8 +38,14 @@ ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEnc
 VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 LOGGING = "aws:s3/bucketLogging:BucketLogging"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
+OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 _BLOCK_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 _PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read"}
+# S3's canned ACLs (S3 user guide, "Canned ACL"; pulumi-aws aws.s3.CannedAcl): any other value is not one S3 applies
+_CANNED_ACLS = {"private", "public-read", "public-read-write", "aws-exec-read", "authenticated-read",
+                "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"}
 _PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
                     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 
@@ -146,11 +157,15 @@ def no_public_access(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> It
         acl_value = get(bucket.props, "acl")
         if acl_value in _PUBLIC_ACLS:
             yield f"bucket acl is {acl_value}"
+        elif acl_value is not None and acl_value not in _CANNED_ACLS:
+            yield f"bucket acl {acl_value!r} is not a canned ACL S3 knows (what it grants cannot be told)"
         for grantee in _public_inline_grants(bucket):
             yield f"bucket grants access to {grantee}"
         for acl in settings_of(bucket, subjects, ACL):
             if get(acl.props, "acl") in _PUBLIC_ACLS:
                 yield f"BucketAcl {acl.name} grants {get(acl.props, 'acl')}"
+            elif get(acl.props, "acl") is not None and get(acl.props, "acl") not in _CANNED_ACLS:
+                yield f"BucketAcl {acl.name} acl {get(acl.props, 'acl')!r} is not a canned ACL S3 knows"
             for grantee in _public_grants(acl):
                 yield f"BucketAcl {acl.name} grants access to {grantee}"
         for where, document in policy_documents(bucket, subjects):
@@ -209,7 +224,8 @@ def encryption(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[
         if inline is not None:
             configs.append(("inline serverSideEncryptionConfiguration",
                             [get(inline, "rule", "applyServerSideEncryptionByDefault", "sseAlgorithm")]))
-        if not configs:
+        if not configs and "AES256" not in allowed:
+            # S3 encrypts every new bucket with SSE-S3 (AES256) since January 2023: accepted with allowAes256
             yield "has no BucketServerSideEncryptionConfiguration"
         for where, algorithms in configs:
             if not algorithms or any(a not in allowed for a in algorithms):
@@ -257,6 +273,60 @@ def access_logging(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iter
     yield from each(subjects, [BUCKET], check)
 
 
+def _denies_policy_changes_to_all(statement: Mapping[str, Any]) -> bool:
+    """An unconditional Deny of s3:PutBucketPolicy (directly or through a wildcard) to every principal."""
+    if statement.get("Effect") != "Deny" or statement.get("Condition") or "NotAction" in statement:
+        return False
+    principal = statement.get("Principal")
+    public = principal == "*" or (isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS")))
+    return public and any(fnmatch.fnmatchcase("s3:putbucketpolicy", str(a).lower()) for a in actions(statement))
+
+
+def no_policy_lockout(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    where = "inline policy" if subject.type == BUCKET else "policy"
+    try:
+        statements = policy_statements(get(subject.props, "policy"))
+    except ValueError as error:
+        yield f"{where}: {error}"
+        return
+    for index, statement in enumerate(statements):
+        if _denies_policy_changes_to_all(statement):
+            yield (f"{where} statement {statement.get('Sid', index)} denies s3:PutBucketPolicy to every principal "
+                   "without a condition: only the account's root user could ever change the policy again")
+
+
+def event_notifications(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(bucket: Subject) -> Iterator[str]:
+        if not settings_of(bucket, subjects, NOTIFICATION):
+            yield "has no BucketNotification (no event reaches a queue, topic, function or EventBridge)"
+
+    yield from each(subjects, [BUCKET], check)
+
+
+def object_lock(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(bucket: Subject) -> Iterator[str]:
+        if truthy(get(bucket.props, "objectLockEnabled")) \
+                or get(bucket.props, "objectLockConfiguration", "objectLockEnabled") == "Enabled":
+            return
+        # a BucketObjectLockConfiguration's objectLockEnabled defaults to (and only accepts) Enabled
+        if any(get(c.props, "objectLockEnabled", default="Enabled") == "Enabled"
+               for c in settings_of(bucket, subjects, OBJECT_LOCK)):
+            return
+        yield "object lock is not enabled (objectLockEnabled; objects can be deleted or overwritten)"
+
+    yield from each(subjects, [BUCKET], check)
+
+
+def replication(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    def check(bucket: Subject) -> Iterator[str]:
+        rules = items(get(bucket.props, "replicationConfiguration", "rules"))
+        rules += [r for c in settings_of(bucket, subjects, REPLICATION) for r in items(get(c.props, "rules"))]
+        if not any(get(rule, "status") == "Enabled" for rule in rules):
+            yield "has no enabled replication rule (a copy in another bucket or region)"
+
+    yield from each(subjects, [BUCKET], check)
+
+
 _S = ("S3 (S) controls join each aws:s3/bucket:Bucket to its settings resources through their `bucket` input, and "
       "read the bucket's own inline settings too (policy, grants, serverSideEncryptionConfiguration, versioning, "
       "lifecycleRules, logging), which pulumi-aws v7 still applies.")
@@ -285,21 +355,26 @@ CONTROLS = (
                     "allow Principal '*' (or an arn:aws:iam::*: principal) only under a condition S3 does not count "
                     "as public: fixed aws:SourceArn (CloudFront origin access control), aws:PrincipalArn, "
                     "aws:SourceVpce, aws:VpceAccount, aws:SourceVpc, aws:SourceAccount, aws:PrincipalOrgID, or "
-                    "aws:SourceIp CIDRs. A BucketPolicy or BucketAcl for a bucket outside the stack is judged on "
-                    "itself. Checkov differences: CKV_AWS_57 only fails public WRITE grants (READ fails here too); "
-                    "in the CKV_AWS_20 and CKV_AWS_70 fixtures every bucket and policy shares one literal bucket "
-                    "name, so the name join here ties them all together while Checkov judges each alone. " + _S,
+                    "aws:SourceIp CIDRs. Any grant to AllUsers or AuthenticatedUsers fails (CKV2_AWS_43; Checkov "
+                    "CKV_AWS_375 fails only FULL_CONTROL and READ_ACP grants to AllUsers, READ fails here too), "
+                    "and so does an acl that is no canned ACL S3 knows (as CKV_AWS_20 fails 'website'). A "
+                    "BucketPolicy or BucketAcl for a bucket outside the stack is judged on itself. Checkov "
+                    "differences: CKV_AWS_57 only fails public WRITE grants "
+                    "(READ fails here too); CKV_AWS_70 passes Principal '*' under ArnNotEquals aws:PrincipalArn "
+                    "(everyone but one user) and under an aws:SourceArn with wildcards, both public by S3's own "
+                    "definition (fixed values only). " + _S,
         remediation="Add BucketOwnershipControls(rule.objectOwnership=BucketOwnerEnforced), drop public ACLs, and "
                     "scope public-principal statements to the distribution with aws:SourceArn.",
         sources=("FSBP S3.2", "FSBP S3.3", "FSBP S3.12", "CKV2_AWS_65", "CKV_AWS_20", "CKV_AWS_57", "CKV_AWS_70",
-                 "AwsSolutions-S5", "compliance-policies s3-bucket-disallow-public-read"),
+                 "CKV2_AWS_43", "CKV_AWS_375", "AwsSolutions-S5", "compliance-policies s3-bucket-disallow-public-read"),
     ),
     Control(
         id="S3-04", title="Buckets are encrypted with KMS", severity=Severity.MEDIUM,
         resource_types=(BUCKET, ENCRYPTION), check=encryption, stack=True, config_defaults={"allowAes256": False},
         description="Each bucket needs a BucketServerSideEncryptionConfiguration using aws:kms (config allowAes256 "
-                    "accepts SSE-S3 for public assets). A bucket without any configuration fails even though S3 "
-                    "applies SSE-S3 to new buckets since January 2023 (Checkov CKV_AWS_19 passes it). " + _S,
+                    "accepts SSE-S3 for public assets). A bucket without any configuration fails, unless allowAes256 "
+                    "is set: S3 applies SSE-S3 to every new bucket since January 2023 (Checkov CKV_AWS_19 passes "
+                    "it). " + _S,
         remediation="Add BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms (and a KMS key).",
         sources=("FSBP S3.17", "CKV_AWS_19", "CKV_AWS_145", "compliance-policies "
                                                             "s3-bucket-enable-server-side-encryption"),
@@ -309,7 +384,9 @@ CONTROLS = (
         resource_types=(BUCKET, VERSIONING, LIFECYCLE), check=versioning, stack=True,
         config_defaults={"requireLifecycle": False},
         description="Versioning protects against overwrites and deletes; with config requireLifecycle, a versioned "
-                    "bucket also needs a lifecycle configuration (advisory part of the row). " + _S,
+                    "bucket also needs a lifecycle configuration to expire old versions (advisory part of the row; "
+                    "Checkov CKV2_AWS_61 asks a lifecycle configuration of every bucket, an unversioned one "
+                    "fails here for its versioning only). " + _S,
         remediation="Add BucketVersioning(versioningConfiguration.status=Enabled).",
         sources=("FSBP S3.14", "FSBP S3.10", "CKV_AWS_21", "CKV2_AWS_61"),
         enforcement=Enforcement.ADVISORY,
@@ -320,6 +397,50 @@ CONTROLS = (
         description="Server access logs must be on, and not delivered into the bucket they describe. " + _S,
         remediation="Add BucketLogging(bucket=b.id, targetBucket=log_bucket.id).",
         sources=("FSBP S3.9", "CKV_AWS_18", "AwsSolutions-S1", "awsguard s3-bucket-logging-enabled"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="S3-07", title="Bucket policies cannot lock everyone out", severity=Severity.HIGH,
+        resource_types=(BUCKET, POLICY), check=no_policy_lockout,
+        description="An unconditional Deny of s3:PutBucketPolicy (or s3:Put*, s3:*, *) to Principal '*' leaves only "
+                    "the account's root user able to change or remove the policy, so a mistaken deployment needs the "
+                    "root credentials to undo it; judged on the bucket's inline policy and on every BucketPolicy. "
+                    "Deny statements with a condition (aws:SecureTransport, aws:PrincipalArn) are fine.",
+        remediation="Add a condition that exempts the deploying role (ArnNotEquals aws:PrincipalArn), or deny only "
+                    "the data actions.",
+        sources=("CKV_AWS_93",),
+    ),
+    Control(
+        id="S3-08", title="Buckets send event notifications", severity=Severity.LOW,
+        resource_types=(BUCKET, NOTIFICATION), check=event_notifications, stack=True,
+        description="A BucketNotification (SQS, SNS, Lambda or EventBridge) lets uploads and deletes trigger work "
+                    "and alerts. Advisory: an SME's log and static-asset buckets need no consumer; waive it for them "
+                    "with the reason. " + _S,
+        remediation="Add aws.s3.BucketNotification(bucket=b.id, eventbridge=True) or a queue/topic target.",
+        sources=("FSBP S3.11", "CKV2_AWS_62"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="S3-09", title="Buckets lock objects", severity=Severity.LOW,
+        resource_types=(BUCKET, OBJECT_LOCK), check=object_lock, stack=True,
+        description="Object lock (objectLockEnabled, or a BucketObjectLockConfiguration) keeps object versions from "
+                    "being deleted or overwritten for a retention period (WORM). Advisory: an SME needs it for "
+                    "audit or ransomware-proof backups, not for site assets, and it can only be turned on for a "
+                    "versioned bucket. " + _S,
+        remediation="Create the bucket with objectLockEnabled=true and add a BucketObjectLockConfiguration with a "
+                    "default retention.",
+        sources=("FSBP S3.15", "CKV_AWS_143"),
+        enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="S3-10", title="Buckets replicate to another bucket", severity=Severity.LOW,
+        resource_types=(BUCKET, REPLICATION), check=replication, stack=True,
+        description="An enabled replication rule (inline replicationConfiguration or a BucketReplicationConfig) "
+                    "keeps a copy in another bucket, typically another region. Advisory: cross-region replication "
+                    "doubles storage and transfer cost, and an SME's assets can be rebuilt from the deploy. " + _S,
+        remediation="Add aws.s3.BucketReplicationConfig(bucket=b.id, role=..., rules=[{status: 'Enabled', "
+                    "destination: {bucket: replica.arn}}]) (both buckets versioned).",
+        sources=("FSBP S3.7", "CKV_AWS_144"),
         enforcement=Enforcement.ADVISORY,
     ),
 )

@@ -105,7 +105,9 @@ CONTROLS = (
     Control(
         id="SQS-01", title="SQS queues are encrypted", severity=Severity.MEDIUM, resource_types=(QUEUE,),
         check=encrypted,
-        description="Messages are encrypted at rest with SQS-managed SSE or a KMS key.",
+        description="Messages are encrypted at rest with SQS-managed SSE or a KMS key. Checkov CKV2_AWS_73 asks for "
+                    "a customer managed key: it fails a queue on SQS-managed SSE, which passes here, and passes a "
+                    "queue that sets neither, which fails here.",
         remediation="Set sqsManagedSseEnabled=true or kmsMasterKeyId.",
         sources=("FSBP SQS.1", "CKV_AWS_27", "CKV2_AWS_73", "AwsSolutions-SQS2"),
     ),

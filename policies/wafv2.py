@@ -151,7 +151,9 @@ CONTROLS = (
         id="WAF-01", title="Web ACLs have rules that block", severity=Severity.HIGH, resource_types=(WEB_ACL,),
         check=rules_act,
         description="A web ACL with no rules, or whose rules all only count, protects nothing unless its default "
-                    "action is block (rules or ruleJson). Checkov CKV_AWS_175 only asks for at least one rule.",
+                    "action is block (rules or ruleJson). Checkov CKV_AWS_175 only asks for at least one rule; "
+                    "CKV_AWS_342 fails a rule without action or overrideAction, which the WAFv2 API rejects "
+                    "before any traffic flows (not judged here).",
         remediation="Add AWS managed rule groups with override_action none (e.g. AWSManagedRulesCommonRuleSet) and "
                     "a rate-based rule with action block.",
         sources=("FSBP WAF.10", "CKV_AWS_175", "CKV_AWS_342"),
@@ -173,7 +175,9 @@ CONTROLS = (
                     "overrideAction none, and no ruleActionOverrides entry turns its Log4JRCE rules into anything "
                     "but block: those rules stop Log4j message lookups (CVE-2021-44228). Advisory: this project's "
                     "web ACLs start in count mode (config waf.mode: enforce makes them block once the sampled "
-                    "requests show no false positives), so a new stack reports it until then.",
+                    "requests show no false positives), so a new stack reports it until then. Checkov CKV_AWS_192 also "
+                    "fails a Log4JRCE excluded_rule, an argument pulumi-aws 7 no longer has (ruleActionOverrides "
+                    "replaced it), so the translated fixture carries no exclusion here.",
         remediation=f"Add {KNOWN_BAD_INPUTS} (vendor AWS) with override_action none, and set waf.mode=enforce.",
         sources=("CKV_AWS_192",),
     ),

@@ -20,7 +20,7 @@ from policies.core import UNKNOWN_STRING_VALUE, Subject, evaluate
 from policies.registry import BY_ID
 
 DATA = json.loads((Path(__file__).resolve().parents[1] / "data" / "checkov_agreement.json").read_text())
-MEASURED_AGREEMENT = 0.92  # 459 of 498 comparable resources when this file was generated
+MEASURED_AGREEMENT = 0.926  # 698 of 753 comparable resources when this file was generated (all controls)
 _NAME_PROPS = ("bucket", "name", "identifier", "clusterIdentifier")
 
 
@@ -35,8 +35,8 @@ def _restore(value):
 
 
 def _stack(stack_id: str) -> list[Subject]:
-    return [Subject.of(d["type"], d["name"], d["urn"], _restore(d["props"]), property_dependencies=d["deps"])
-            for d in DATA["stacks"][stack_id]]
+    return [Subject.of(d["type"], d["name"], d["urn"], _restore(d["props"]), property_dependencies=d["deps"],
+                       options=d.get("options", {})) for d in DATA["stacks"][stack_id]]
 
 
 def _related(subject: Subject, subjects: list[Subject], raw: dict[str, dict]) -> set[str]:
@@ -57,8 +57,13 @@ def verdict(case: dict) -> str:
     for control_id in case["control"].split("|"):
         control = BY_ID[control_id]
         config = {control_id: {"enforcementLevel": "mandatory", **(case["config"] or {})}}
-        found = evaluate([control], subjects if control.stack else [judged], config)
-        own = [f for f in found if f.urn == judged.urn]
+        # Checkov judges a load balancer by its listeners: a resource control that does not read the judged type
+        # reads the resources configured onto it (a listener's loadBalancerArn), and their findings count
+        through = [] if control.stack or judged.type in control.resource_types else [
+            s for s in subjects if s.type in control.resource_types
+            and any(judged.urn in deps for deps in s.property_dependencies.values())]
+        found = evaluate([control], subjects if control.stack else [judged, *through], config)
+        own = [f for f in found if f.urn == judged.urn or f.urn in {t.urn for t in through}]
         if control.stack and not own and not any(f.type == judged.type for f in found):
             # Checkov reports on a settings resource (attachment, rotation, policy); here the resource it configures
             # carries the finding

@@ -100,3 +100,29 @@ def test_standalone_cache_clusters(res, assert_exact):
                            "pass_memcached_not_judged": cluster("mc", engine="memcached"),
                            "fail_redis_without_snapshots": cluster("r2", engine="redis"),
                            "unknown_limit": cluster("r3", engine="redis", snapshotRetentionLimit=UN)})
+
+
+def test_ec06_minor_upgrades(res, variant, assert_exact):
+    from policies.elasticache import CLUSTER
+
+    assert_exact("EC-06", {
+        "pass_default_on": rg(res, variant, "a"),
+        "pass_explicit_on": rg(res, variant, "a2", {"autoMinorVersionUpgrade": True}),
+        "pass_memcached_not_judged": res(CLUSTER, "a3", {"engine": "memcached", "autoMinorVersionUpgrade": False}),
+        "fail_group_off": rg(res, variant, "b", {"autoMinorVersionUpgrade": False}),
+        "fail_redis_cluster_off": res(CLUSTER, "c", {"engine": "redis", "autoMinorVersionUpgrade": "false"}),
+        "unknown_flag": rg(res, variant, "d", {"autoMinorVersionUpgrade": UB}),
+    })
+
+
+def test_ec07_own_subnet_group(res, variant, assert_exact):
+    from policies.elasticache import CLUSTER
+
+    assert_exact("EC-07", {
+        "pass_group_subnets": rg(res, variant, "a", {"subnetGroupName": "shop-cache-subnets"}),
+        "pass_member_uses_group": res(CLUSTER, "a2", {"replicationGroupId": "shop-cache"}),
+        "pass_memcached_subnets": res(CLUSTER, "a3", {"engine": "memcached", "subnetGroupName": "mc-subnets"}),
+        "fail_group_default": rg(res, variant, "b"),
+        "fail_cluster_default": res(CLUSTER, "c", {"engine": "memcached"}),
+        "unknown_subnet_group": rg(res, variant, "d", {"subnetGroupName": U}),
+    })

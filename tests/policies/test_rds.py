@@ -110,6 +110,7 @@ def with_group(res, variant, name, group_changes=None, db_changes=None, linked=T
 
 def test_rds06_tls_parameter_group(res, variant, assert_exact):
     mysql = {"name": "my", "family": "mysql8.0", "parameters": [{"name": "require_secure_transport", "value": "1"}]}
+    db2 = {"name": "d2", "family": "db2-se-11.5", "parameters": [{"name": "db2comm", "value": "SSL"}]}
     assert_exact(
         "RDS-06",
         {
@@ -124,6 +125,11 @@ def test_rds06_tls_parameter_group(res, variant, assert_exact):
             ),
             "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
             "unknown_parameter_value": with_group(res, variant, "g", {"parameters.0.value": U}),
+            "pass_db2_ssl_only": with_group(res, variant, "h", db2, {"engine": "db2-se"}),
+            "fail_db2_clear_text_too": with_group(
+                res, variant, "i", {**db2, "parameters": [{"name": "db2comm", "value": "TCPIP,SSL"}]},
+                {"engine": "db2-se"}),
+            "fail_db2_without_db2comm": with_group(res, variant, "j", {**db2, "parameters": []}, {"engine": "db2-ae"}),
         },
     )
 
@@ -225,7 +231,7 @@ def test_engine_family_of_other_engines():
             "custom-sqlserver-ee",
             "db2-se",
         )
-    ] == ["mysql", "mysql", "postgres", "sqlserver", "sqlserver", "sqlserver", None]
+    ] == ["mysql", "mysql", "postgres", "sqlserver", "sqlserver", "sqlserver", "db2"]
 
 
 def test_cluster_controls(res, variant, assert_exact):
@@ -337,3 +343,86 @@ def test_rds11_private_snapshots(res, assert_exact):
             "unknown_accounts": res(snapshot, "e", {"dbInstanceIdentifier": "db", "sharedAccounts": [U]}),
         },
     )
+
+
+def test_rds12_statement_logging(res, variant, assert_exact):
+    logging = {"name": "pg-log", "family": "postgres16", "parameters": [
+        {"name": "log_statement", "value": "ddl"}, {"name": "log_min_duration_statement", "value": "1000"}]}
+    cluster_logging = {**logging, "name": "apg-log", "family": "aurora-postgresql16"}
+
+    def logged(name, group_changes=None, db_changes=None):
+        return with_group(res, variant, name, {**logging, **(group_changes or {})}, db_changes)
+
+    assert_exact(
+        "RDS-12",
+        {
+            "pass_postgres_logs_statements": logged("a"),
+            "pass_mysql_not_judged": db(res, variant, "a2", {"engine": "mysql", "parameterGroupName": variant.DELETE}),
+            "pass_replica_not_judged": db(res, variant, "a3", base=REPLICA),
+            "pass_cluster_logs_statements": [
+                cluster(res, variant, "a4", {"dbClusterParameterGroupName": "apg-log"}),
+                res(CLUSTER_PARAMETER_GROUP, "a4-pg", cluster_logging),
+            ],
+            "fail_default_group": db(res, variant, "b", {"parameterGroupName": variant.DELETE}),
+            "fail_statement_none": logged("c", {"parameters.0.value": "none"}),
+            "fail_slow_statements_off": logged("d", {"parameters.1.value": "-1"}),
+            "fail_parameters_missing": logged("e", {"parameters": [{"name": "rds.force_ssl", "value": "1"}]}),
+            "fail_group_outside_stack": db(res, variant, "f", {"parameterGroupName": "elsewhere"}),
+            "fail_cluster_without_logging": [
+                cluster(res, variant, "g", {"dbClusterParameterGroupName": "apg-nolog"}),
+                res(CLUSTER_PARAMETER_GROUP, "g-pg", {**cluster_logging, "name": "apg-nolog", "parameters": []}),
+            ],
+            "unknown_value": logged("h", {"parameters.0.value": U}),
+        },
+    )
+
+
+def test_rds13_tagged_snapshots(res, variant, assert_exact):
+    assert_exact("RDS-13", {
+        "pass_instance": db(res, variant, "a", {"copyTagsToSnapshot": True}),
+        "pass_cluster": cluster(res, variant, "a2", {"copyTagsToSnapshot": True}),
+        "fail_instance_default": db(res, variant, "b"),
+        "fail_cluster_off": cluster(res, variant, "c", {"copyTagsToSnapshot": False}),
+        "unknown_flag": db(res, variant, "d", {"copyTagsToSnapshot": UB}),
+    })
+
+
+def test_rds14_patched_postgres(res, variant, assert_exact):
+    assert_exact("RDS-14", {
+        "pass_current": db(res, variant, "a"),
+        "pass_fixed_minor": db(res, variant, "a2", {"engineVersion": "13.3"}),
+        "pass_major_only": db(res, variant, "a3", {"engineVersion": "13"}),
+        "pass_unset": db(res, variant, "a4", {"engineVersion": variant.DELETE}),
+        "pass_mysql": db(res, variant, "a5", {"engine": "mysql", "engineVersion": "5.7.10"}),
+        "pass_aurora_12": cluster(res, variant, "a6", {"engineVersion": "12.4"}),
+        "pass_old_9_6_patched": db(res, variant, "a7", {"engineVersion": "9.6.22"}),
+        "fail_13_2": db(res, variant, "b", {"engineVersion": "13.2"}),
+        "fail_9_6_21": db(res, variant, "c", {"engineVersion": "9.6.21"}),
+        "fail_9_5": db(res, variant, "c2", {"engineVersion": "9.5.25"}),
+        "fail_aurora_11_8": cluster(res, variant, "d", {"engineVersion": "11.8"}),
+        "fail_aurora_instance_10_13": db(res, variant, "e", {"engine": "aurora-postgresql", "engineVersion": "10.13"}),
+        "unknown_version": db(res, variant, "f", {"engineVersion": U}),
+    })
+
+
+def test_rds15_backtracking(res, variant, assert_exact):
+    mysql = {"engine": "aurora-mysql", "engineVersion": "8.0.mysql_aurora.3.05.2"}
+    assert_exact("RDS-15", {
+        "pass_backtrack_window": cluster(res, variant, "a", {**mysql, "backtrackWindow": 86400}),
+        "pass_postgres_not_judged": cluster(res, variant, "a2"),
+        "pass_serverless_v1": cluster(res, variant, "a3", {**mysql, "engineMode": "serverless"}),
+        "fail_no_window": cluster(res, variant, "b", mysql),
+        "fail_zero_window": cluster(res, variant, "c", {"engine": "aurora", "backtrackWindow": 0}),
+        "unknown_window": cluster(res, variant, "d", {**mysql, "backtrackWindow": UN}),
+    })
+
+
+def test_rds16_customer_managed_key(res, variant, assert_exact):
+    assert_exact("RDS-16", {
+        "pass_cluster_key": cluster(res, variant, "a"),
+        "pass_instance_key": db(res, variant, "a2", {"kmsKeyId": "arn:aws:kms:k"}),
+        "pass_same_region_replica": db(res, variant, "a3", base=REPLICA),
+        "fail_cluster_aws_managed": cluster(res, variant, "b", {"kmsKeyId": variant.DELETE}),
+        "fail_instance_aws_managed": db(res, variant, "c"),
+        "unknown_key": cluster(res, variant, "d", {"kmsKeyId": U}),
+    })

@@ -97,6 +97,12 @@ def test_s303_no_public_access(res, assert_exact):
             "fail_no_ownership": bucket_stack(res, "b"),
             "fail_object_writer": bucket_stack(res, "c", (s3.OWNERSHIP, {"rule": {"objectOwnership": "ObjectWriter"}})),
             "fail_public_acl": bucket_stack(res, "d", enforced, (s3.ACL, {"acl": "public-read"})),
+            "fail_acl_not_canned": bucket_stack(res, "d3", enforced, (s3.ACL, {"acl": "website"})),
+            "fail_inline_acl_not_canned": [res(s3.BUCKET, "d4", {"bucket": "d4", "acl": "website"}),
+                                           res(enforced[0], "d4-own", {"bucket": "d4", **enforced[1]})],
+            "pass_inline_private_acl": [res(s3.BUCKET, "d6", {"bucket": "d6", "acl": "private"}),
+                                        res(enforced[0], "d6-own", {"bucket": "d6", **enforced[1]})],
+            "pass_private_acl": bucket_stack(res, "d5", enforced, (s3.ACL, {"acl": "private"})),
             "fail_public_grant": bucket_stack(
                 res,
                 "d2",
@@ -204,7 +210,8 @@ def test_s304_encryption(res, assert_exact):
     }
     assert_exact("S3-04", fixtures)
     allowed = {"pass_kms": fixtures["pass_kms"], "pass_aes256_allowed": fixtures["fail_aes256"],
-               "fail_missing": fixtures["fail_missing"]}
+               "pass_missing_is_sse_s3": fixtures["fail_missing"], "fail_other_algorithm": bucket_stack(res, "g",
+                                                                                                   sse("metallica"))}
     assert_exact("S3-04", allowed, {"allowAes256": True})
 
 
@@ -245,4 +252,68 @@ def test_s306_logging(res, assert_exact):
         "fail_inline_self_target": [res(s3.BUCKET, "f", {"bucket": "f", "logging": {"targetBucket": "f"}})],
         "fail_inline_no_target": [res(s3.BUCKET, "g", {"bucket": "g", "logging": {"targetPrefix": "x/"}})],
         "unknown_inline_target": [res(s3.BUCKET, "h", {"bucket": "h", "logging": {"targetBucket": U}})],
+    })
+
+
+def test_s307_no_policy_lockout(res, assert_exact):
+    def doc(*statements):
+        return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+    lockout = {"Effect": "Deny", "Principal": "*", "Action": "s3:PutBucketPolicy", "Resource": "arn:aws:s3:::b"}
+    assert_exact(
+        "S3-07",
+        {
+            "pass_tls_deny_with_condition": res(s3.POLICY, "a", {"bucket": "b", "policy": doc(TLS_DENY)}),
+            "pass_deny_exempting_deployer": res(s3.POLICY, "a2", {"bucket": "b", "policy": doc(
+                {**lockout, "Condition": {"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::1:role/deploy"}}})}),
+            "pass_deny_data_only": res(s3.POLICY, "a3", {"bucket": "b", "policy": doc(
+                {**lockout, "Action": ["s3:DeleteObject"]})}),
+            "pass_bucket_without_policy": res(s3.BUCKET, "a4", {"bucket": "a4"}),
+            "fail_deny_put_policy": res(s3.POLICY, "b", {"bucket": "b", "policy": doc(lockout)}),
+            "fail_deny_all_s3_aws_star": res(s3.POLICY, "c", {"bucket": "b", "policy": doc(
+                {**lockout, "Principal": {"AWS": ["*"]}, "Action": "s3:*"})}),
+            "fail_inline_deny_put_wildcard": res(s3.BUCKET, "d", {"bucket": "d", "policy": doc(
+                {**lockout, "Action": ["s3:GetObject", "s3:Put*"]})}),
+            "fail_not_json": res(s3.POLICY, "e", {"bucket": "b", "policy": "{"}),
+            "unknown_policy": res(s3.POLICY, "f", {"bucket": "b", "policy": U}),
+        },
+    )
+
+
+def test_s308_event_notifications(res, assert_exact):
+    assert_exact("S3-08", {
+        "pass_eventbridge": bucket_stack(res, "a", (s3.NOTIFICATION, {"eventbridge": True})),
+        "pass_joined_by_name": [res(s3.BUCKET, "a2", {"bucket": "a2"}),
+                                res(s3.NOTIFICATION, "a2-n", {"bucket": "a2", "queues": [{"queueArn": "q"}]})],
+        "fail_none": bucket_stack(res, "b"),
+        "fail_other_bucket": [res(s3.BUCKET, "c", {"bucket": "c"}), res(s3.NOTIFICATION, "c-n", {"bucket": "x"})],
+        "fail_unknown_name_is_not_joined": [res(s3.BUCKET, "d", {"bucket": U}),
+                                            res(s3.NOTIFICATION, "d-n", {"bucket": "x"})],
+    })
+
+
+def test_s309_object_lock(res, assert_exact):
+    assert_exact("S3-09", {
+        "pass_lock_enabled": [res(s3.BUCKET, "a", {"bucket": "a", "objectLockEnabled": True})],
+        "pass_inline_configuration": [res(s3.BUCKET, "a2", {"bucket": "a2", "objectLockConfiguration": {
+            "objectLockEnabled": "Enabled"}})],
+        "pass_lock_configuration": bucket_stack(res, "a3", (s3.OBJECT_LOCK, {"rule": {
+            "defaultRetention": {"mode": "GOVERNANCE", "days": 30}}})),
+        "fail_no_lock": bucket_stack(res, "b"),
+        "fail_lock_off": [res(s3.BUCKET, "c", {"bucket": "c", "objectLockEnabled": False})],
+        "unknown_flag": [res(s3.BUCKET, "d", {"bucket": "d", "objectLockEnabled": UB})],
+    })
+
+
+def test_s310_replication(res, assert_exact):
+    enabled = {"rules": [{"id": "all", "status": "Enabled", "destination": {"bucket": "arn:aws:s3:::replica"}}]}
+    assert_exact("S3-10", {
+        "pass_replication_config": bucket_stack(res, "a", (s3.REPLICATION, {"role": "r", **enabled})),
+        "pass_inline_replication": [res(s3.BUCKET, "a2", {"bucket": "a2", "replicationConfiguration": {
+            "role": "r", **enabled}})],
+        "fail_none": bucket_stack(res, "b"),
+        "fail_rule_disabled": bucket_stack(res, "c", (s3.REPLICATION, {
+            "role": "r", "rules": [{**enabled["rules"][0], "status": "Disabled"}]})),
+        "unknown_status": bucket_stack(res, "d", (s3.REPLICATION, {
+            "role": "r", "rules": [{**enabled["rules"][0], "status": U}]})),
     })

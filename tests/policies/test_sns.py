@@ -47,3 +47,34 @@ def test_sns02_not_public(res, assert_exact):
             "unknown_policy": res(TOPIC_POLICY, "f", {"arn": "a", "policy": U}),
         },
     )
+
+
+def test_sns03_accounts_only_under_a_condition(res, assert_exact):
+    def policy(kind, name, *statements):
+        return res(kind, name, {"arn": "arn:aws:sns:ap-southeast-1:111122223333:alerts",
+                                "policy": json.dumps({"Version": "2012-10-17", "Statement": list(statements)})})
+
+    own = {**PUBLISH, "Resource": "arn:aws:sns:ap-southeast-1:111122223333:alerts"}
+    assert_exact(
+        "SNS-03",
+        {
+            "pass_same_account_role": policy(
+                TOPIC_POLICY, "a", {**own, "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}}
+            ),
+            "pass_other_account_with_condition": policy(TOPIC_POLICY, "a2", {
+                **own, "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}),
+            "pass_service": policy(TOPIC, "a3", {**own, "Principal": {"Service": "events.amazonaws.com"}}),
+            "pass_deny": policy(TOPIC_POLICY, "a4", {**own, "Effect": "Deny",
+                                                     "Principal": {"AWS": "arn:aws:iam::444455556666:root"}}),
+            "fail_other_account": policy(
+                TOPIC_POLICY, "b", {**own, "Principal": {"AWS": ["arn:aws:iam::444455556666:root"]}}
+            ),
+            "fail_inline_other_role": policy(
+                TOPIC, "c", {**own, "Principal": {"AWS": "arn:aws:iam::444455556666:role/partner"}}
+            ),
+            "fail_topic_account_unknown": policy(TOPIC_POLICY, "d", {
+                **PUBLISH, "Resource": "*", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"}}),
+            "unknown_policy": res(TOPIC_POLICY, "e", {"arn": "a", "policy": U}),
+        },
+    )

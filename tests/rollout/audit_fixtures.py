@@ -179,14 +179,16 @@ def build_database(account: Account) -> None:
     rds.create_db_parameter_group(DBParameterGroupName="shop-postgres16", DBParameterGroupFamily="postgres16",
                                   Description="TLS only")
     rds.modify_db_parameter_group(DBParameterGroupName="shop-postgres16", Parameters=[
-        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"},
+        {"ParameterName": "log_statement", "ParameterValue": "ddl", "ApplyMethod": "immediate"},
+        {"ParameterName": "log_min_duration_statement", "ParameterValue": "1000", "ApplyMethod": "immediate"}])
     secure = dict(
         DBInstanceClass="db.t4g.micro", PubliclyAccessible=False, DBParameterGroupName="shop-postgres16",
         DeletionProtection=True, EnableIAMDatabaseAuthentication=True,
         EnableCloudwatchLogsExports=["postgresql", "upgrade"], MonitoringInterval=60,
         MonitoringRoleArn=f"arn:aws:iam::{ACCOUNT}:role/rds-monitoring", EnablePerformanceInsights=True,
         PerformanceInsightsKMSKeyId=account.key_arn, AutoMinorVersionUpgrade=True,
-        CACertificateIdentifier="rds-ca-rsa2048-g1",
+        CACertificateIdentifier="rds-ca-rsa2048-g1", CopyTagsToSnapshot=True,
     )
     rds.create_db_instance(DBInstanceIdentifier=account.db_primary, Engine="postgres", EngineVersion="16.3",
                            AllocatedStorage=20, MasterUsername="shop", MasterUserPassword="not-a-secret-123",

@@ -1,4 +1,5 @@
-"""The audit's collector for RDS instances and their parameter groups (RDS-01..10)."""
+"""The audit's collector for RDS instances and their parameter groups (RDS-01..10, RDS-12..14, RDS-16), and manual
+snapshots (RDS-11)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ RDS_INSTANCE = "aws:rds/instance:Instance"
 RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 DB_SNAPSHOT = "aws:rds/snapshot:Snapshot"
 DB_CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
-TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport")
+# The parameters the controls read: TLS (RDS-06) and PostgreSQL statement logging (RDS-12)
+KEPT_PARAMETERS = ("rds.force_ssl", "require_secure_transport", "db2comm", "log_statement",
+                   "log_min_duration_statement")
 
 
 def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> Subject:
@@ -49,6 +52,7 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> S
         "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
         "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
         "caCertIdentifier": db.get("CACertificateIdentifier"),
+        "copyTagsToSnapshot": db.get("CopyTagsToSnapshot", False),
         "replicateSourceDb": source,
         "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
         "vpcSecurityGroupIds": security_groups,
@@ -58,9 +62,9 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> S
 
 
 def normalize_parameter_group(group: Mapping[str, Any], parameters: Iterable[Mapping[str, Any]]) -> Subject:
-    """Only the TLS parameters the controls read are kept (a default group has hundreds)."""
+    """Only the parameters the controls read are kept (a default group has hundreds)."""
     kept = [{"name": p["ParameterName"], "value": str(p["ParameterValue"]), "applyMethod": p.get("ApplyMethod")}
-            for p in parameters if p.get("ParameterName") in TLS_PARAMETERS and "ParameterValue" in p]
+            for p in parameters if p.get("ParameterName") in KEPT_PARAMETERS and "ParameterValue" in p]
     props = {"name": group["DBParameterGroupName"], "family": group.get("DBParameterGroupFamily"),
              "parameters": kept}
     return subject(RDS_PARAMETER_GROUP, group["DBParameterGroupName"], group["DBParameterGroupArn"], props)

@@ -1,4 +1,4 @@
-"""The audit's collector for S3 buckets, each setting as its own subject joined by `bucket` (S3-01..06)."""
+"""The audit's collector for S3 buckets, each setting as its own subject joined by `bucket` (S3-01..10)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,14 @@ BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServer
 BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+BUCKET_NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
+BUCKET_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+BUCKET_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 S3_TYPES = (BUCKET, BUCKET_PUBLIC_ACCESS_BLOCK, BUCKET_POLICY, BUCKET_OWNERSHIP, BUCKET_ACL, BUCKET_ENCRYPTION,
-            BUCKET_VERSIONING, BUCKET_LOGGING, BUCKET_LIFECYCLE)
+            BUCKET_VERSIONING, BUCKET_LOGGING, BUCKET_LIFECYCLE, BUCKET_NOTIFICATION, BUCKET_OBJECT_LOCK,
+            BUCKET_REPLICATION)
+_NOTIFICATION_TARGETS = (("TopicConfigurations", "topics"), ("QueueConfigurations", "queues"),
+                         ("LambdaFunctionConfigurations", "lambdaFunctions"))
 
 
 def bucket_subjects(name: str, responses: Mapping[str, Any]) -> list[Subject]:
@@ -77,6 +83,19 @@ def bucket_subjects(name: str, responses: Mapping[str, Any]) -> list[Subject]:
     if lifecycle:
         setting(BUCKET_LIFECYCLE, "lifecycle", {"rules": [
             {"id": r.get("ID"), "status": r.get("Status")} for r in lifecycle.get("Rules", [])]})
+    notification = responses.get("GetBucketNotificationConfiguration") or {}
+    targets = {prop: [{"events": c.get("Events", [])} for c in notification.get(key, [])]
+               for key, prop in _NOTIFICATION_TARGETS if notification.get(key)}
+    if targets or "EventBridgeConfiguration" in notification:
+        setting(BUCKET_NOTIFICATION, "notification",
+                {**targets, "eventbridge": "EventBridgeConfiguration" in notification})
+    lock = (responses.get("GetObjectLockConfiguration") or {}).get("ObjectLockConfiguration")
+    if lock:
+        setting(BUCKET_OBJECT_LOCK, "objectLock", {"objectLockEnabled": lock.get("ObjectLockEnabled")})
+    replication = (responses.get("GetBucketReplication") or {}).get("ReplicationConfiguration")
+    if replication:
+        setting(BUCKET_REPLICATION, "replication", {"role": replication.get("Role"), "rules": [
+            {"id": r.get("ID"), "status": r.get("Status")} for r in replication.get("Rules", [])]})
     return subjects
 
 
@@ -90,6 +109,9 @@ _BUCKET_READS = (
     ("GetBucketVersioning", ()),
     ("GetBucketLogging", ()),
     ("GetBucketLifecycleConfiguration", ("NoSuchLifecycleConfiguration",)),
+    ("GetBucketNotificationConfiguration", ()),
+    ("GetObjectLockConfiguration", ("ObjectLockConfigurationNotFoundError",)),
+    ("GetBucketReplication", ("ReplicationConfigurationNotFoundError",)),
 )
 
 

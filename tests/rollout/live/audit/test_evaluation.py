@@ -20,9 +20,10 @@ from tests.rollout import audit_fixtures as fx
 # PerformanceInsightsEnabled and an AMP workspace's kmsKeyArn are accepted on create but never returned.
 MOTO_GAPS = {("OBS-01", "shop"), ("RDS-08", "shop-db"), ("RDS-08", "shop-db-replica")}
 # Advisory controls our own stacks do not satisfy by design (each control's description says why): CloudFront origin
-# failover and geo restriction, CloudTrail delivery notifications, the known-bad-inputs group that counts before it
-# is enforced (WAF-03: components/waf.py starts in count mode).
-BY_DESIGN = {"CFD-10", "CFD-11", "CT-05", "WAF-03"}
+# failover and geo restriction, CloudTrail delivery notifications, S3 event notifications, object lock and
+# cross-region replication, the known-bad-inputs group that counts before it is enforced (WAF-03: components/waf.py
+# starts in count mode).
+BY_DESIGN = {"CFD-10", "CFD-11", "CT-05", "S3-08", "S3-09", "S3-10", "WAF-03"}
 # Services moto cannot serve: reported as not evaluated, with the controls that read them.
 MOTO_UNAVAILABLE = {"grafana", "cloudfront response headers policies", "backup selections"}
 
@@ -32,6 +33,9 @@ IAM_ACTION = {
     ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
+    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
+    ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
     ("budgets", "DescribeBudgets"): "budgets:ViewBudget",
 }
 IAM_PREFIX = {"monitoring": "cloudwatch", "aps": "aps", "elasticloadbalancing": "elasticloadbalancing"}

@@ -16,6 +16,17 @@ def test_manual_changes_to_the_database_are_found(aws):
     assert added == {("RDS-02", "shop-db"), ("RDS-04", "shop-db"), ("RDS-05", "shop-db")}
 
 
+def test_statement_logging_off_and_untagged_snapshots_are_found(aws):
+    def drift(account):
+        rds_client = account.client("rds")
+        rds_client.modify_db_parameter_group(DBParameterGroupName="shop-postgres16", Parameters=[
+            {"ParameterName": "log_statement", "ParameterValue": "none", "ApplyMethod": "immediate"}])
+        rds_client.modify_db_instance(DBInstanceIdentifier="shop-db", CopyTagsToSnapshot=False, ApplyImmediately=True)
+
+    added, _ = fx.drift_adds((fx.build_database,), drift)
+    assert added == {("RDS-12", "shop-db"), ("RDS-13", "shop-db")}
+
+
 def test_tls_parameter_turned_off_is_found_on_the_primary_and_its_replica(aws):
     def drift(account):
         account.client("rds").modify_db_parameter_group(DBParameterGroupName="shop-postgres16", Parameters=[
@@ -33,8 +44,10 @@ def test_replica_is_joined_to_its_source_and_parameter_group(aws):
     assert replica.props["replicateSourceDb"] == "shop-db"
     assert replica.property_dependencies["replicateSourceDb"] == [primary.urn]
     assert primary.property_dependencies["parameterGroupName"] == [group.urn]
-    assert [dict(p) for p in group.props["parameters"]] == [{"name": "rds.force_ssl", "value": "1",
-                                                             "applyMethod": "immediate"}]
+    assert [dict(p) for p in group.props["parameters"]] == [
+        {"name": "rds.force_ssl", "value": "1", "applyMethod": "immediate"},
+        {"name": "log_statement", "value": "ddl", "applyMethod": "immediate"},
+        {"name": "log_min_duration_statement", "value": "1000", "applyMethod": "immediate"}]
     assert primary.props["storageEncrypted"] is True and primary.props["publiclyAccessible"] is False
 
 
@@ -45,12 +58,12 @@ def test_normalizer_keeps_what_moto_drops_but_aws_returns():
     assert props["performanceInsightsEnabled"] is True and props["performanceInsightsKmsKeyId"] == "k"
 
 
-def test_parameter_group_keeps_only_the_tls_parameters():
+def test_parameter_group_keeps_only_the_parameters_controls_read():
     group = {"DBParameterGroupName": "g", "DBParameterGroupArn": "arn:aws:rds:r:1:pg:g", "DBParameterGroupFamily": "x"}
     subject = rds.normalize_parameter_group(group, [
         {"ParameterName": "rds.force_ssl", "ParameterValue": "1"}, {"ParameterName": "work_mem", "ParameterValue": "4"},
-        {"ParameterName": "require_secure_transport"}])
-    assert [p["name"] for p in subject.props["parameters"]] == ["rds.force_ssl"]
+        {"ParameterName": "require_secure_transport"}, {"ParameterName": "log_statement", "ParameterValue": "all"}])
+    assert [p["name"] for p in subject.props["parameters"]] == ["rds.force_ssl", "log_statement"]
     assert subject.type == rds.RDS_PARAMETER_GROUP
 
 

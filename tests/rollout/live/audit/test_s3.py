@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from policies._helpers import plain
 from rollout.live.audit import s3
 from tests.rollout import audit_fixtures as fx
 
@@ -33,3 +34,28 @@ def test_a_bucket_without_settings_is_only_a_bucket():
     subjects = s3.bucket_subjects("bare", {})
     assert [s.type for s in subjects] == [s3.BUCKET]
     assert set(s3.S3_TYPES) >= {s.type for s in subjects}
+
+
+def test_notifications_object_lock_and_replication_become_settings():
+    subjects = s3.bucket_subjects("kept", {
+        "GetBucketNotificationConfiguration": {"QueueConfigurations": [
+            {"QueueArn": "arn:aws:sqs:r:1:q", "Events": ["s3:ObjectCreated:*"]}]},
+        "GetObjectLockConfiguration": {"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"}},
+        "GetBucketReplication": {"ReplicationConfiguration": {"Role": "arn:aws:iam::1:role/r", "Rules": [
+            {"ID": "all", "Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::copy"}}]}},
+    })
+    by_type = {s.type: s for s in subjects}
+    assert plain(by_type[s3.BUCKET_NOTIFICATION].props["queues"]) == [{"events": ["s3:ObjectCreated:*"]}]
+    assert by_type[s3.BUCKET_OBJECT_LOCK].props["objectLockEnabled"] == "Enabled"
+    assert plain(by_type[s3.BUCKET_REPLICATION].props["rules"]) == [{"id": "all", "status": "Enabled"}]
+    assert [s.type for s in s3.bucket_subjects("quiet", {"GetBucketNotificationConfiguration": {}})] == [s3.BUCKET]
+
+
+def test_a_bucket_that_notifies_a_queue_passes_s3_08(aws):
+    account = fx.account_with(fx.build_buckets)
+    assert ("S3-08", "shop-assets") in fx.violations(fx.run())
+    queue = account.client("sqs").create_queue(QueueName="uploads")["QueueUrl"]
+    arn = account.client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
+    account.client("s3").put_bucket_notification_configuration(Bucket="shop-assets", NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": arn["QueueArn"], "Events": ["s3:ObjectCreated:*"]}]})
+    assert ("S3-08", "shop-assets") not in fx.violations(fx.run())
