@@ -218,10 +218,31 @@ def build_queues(account: Account) -> None:
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5})})
 
 
+def _visibility(metric: str) -> dict[str, Any]:
+    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": metric}
+
+
+MANAGED_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
+
+
+def web_acl_rules() -> list[dict[str, Any]]:
+    """What components/waf.py deploys in count mode: managed rule groups that count, a rate limit that blocks."""
+    managed = [{"Name": group, "Priority": priority, "OverrideAction": {"Count": {}},
+                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}},
+                "VisibilityConfig": _visibility(group)} for priority, group in enumerate(MANAGED_GROUPS)]
+    return [*managed, {"Name": "rate-limit-per-visitor", "Priority": len(managed), "Action": {"Block": {}},
+                       "Statement": {"RateBasedStatement": {"Limit": 300, "AggregateKeyType": "IP"}},
+                       "VisibilityConfig": _visibility("rate")}]
+
+
 def _web_acl(account: Account, scope: str, name: str) -> str:
     client = account.session.client("wafv2", region_name="us-east-1" if scope == "CLOUDFRONT" else REGION)
-    return client.create_web_acl(Name=name, Scope=scope, DefaultAction={"Allow": {}}, VisibilityConfig={
-        "SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name})["Summary"]["ARN"]
+    arn = client.create_web_acl(Name=name, Scope=scope, DefaultAction={"Allow": {}}, Rules=web_acl_rules(),
+                                VisibilityConfig=_visibility(name))["Summary"]["ARN"]
+    # WAF-02 (advisory) asks for request logs; components/web_tier.py and cdn_cloudfront.py do not log yet.
+    client.put_logging_configuration(LoggingConfiguration={"ResourceArn": arn, "LogDestinationConfigs": [
+        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:aws-waf-logs-{name}"]})
+    return arn
 
 
 def build_cdn(account: Account) -> None:
@@ -281,8 +302,9 @@ def build_web_tier(account: Account) -> None:
         "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
         "Monitoring": {"Enabled": True}, "IamInstanceProfile": {"Name": "shop-web"},
         "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}],
-        "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True, "VolumeSize": 20,
-                                                                   "VolumeType": "gp3"}}],
+        # the AMI's root device (moto's ami-12c6146b: /dev/sda1), so that the template's volume is the root
+        "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 20,
+                                                                   "VolumeType": "gp3", "DeleteOnTermination": True}}],
     })["LaunchTemplate"]
     account.launch_template_id = template["LaunchTemplateId"]
     account.client("autoscaling").create_auto_scaling_group(
@@ -291,6 +313,17 @@ def build_web_tier(account: Account) -> None:
         Tags=[{"Key": "Service", "Value": "web", "PropagateAtLaunch": True}],
         VPCZoneIdentifier=",".join(subnets), TargetGroupARNs=[group["TargetGroupArn"]], HealthCheckType="ELB",
         HealthCheckGracePeriod=120)
+    # moto 5.2.5 launches the group's instances without the template's MetadataOptions; AWS applies them.
+    for instance in group_instances(account, "shop-web"):
+        ec2.modify_instance_metadata_options(InstanceId=instance["InstanceId"], HttpTokens="required",
+                                             HttpPutResponseHopLimit=1, HttpEndpoint="enabled")
+
+
+def group_instances(account: Account, group: str) -> list[dict[str, Any]]:
+    """The instances an Auto Scaling group launched (by the aws:autoscaling:groupName tag AWS puts on them)."""
+    reservations = account.client("ec2").describe_instances()["Reservations"]
+    return [i for r in reservations for i in r["Instances"]
+            if {"Key": "aws:autoscaling:groupName", "Value": group} in i.get("Tags", [])]
 
 
 def build_iam(account: Account) -> None:

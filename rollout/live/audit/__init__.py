@@ -12,7 +12,8 @@ reported as not evaluated, and every control that reads one of its resource type
 The audit only calls Describe*/Get*/List* operations (rollout/data/audit-policy.json lists them).
 
 Modules: reading.py (clients, paginated reads, per-service collections), one collector per service (rds,
-elasticache, sqs, cloudfront, lb, compute, s3, iam, monitoring, backup, kms, secrets, observability),
+elasticache, sqs, cloudfront, lb, wafv2, compute, instances, network, acm, s3, efs, iam, monitoring, backup, kms,
+secrets, observability),
 readiness.py (which phase components the account has) and evaluation.py (`run_audit`). Sessions and error lines
 are in rollout/live/session.py, shared with the drill.
 """

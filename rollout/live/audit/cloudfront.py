@@ -92,6 +92,9 @@ def normalize_distribution(distribution_id: str, arn: str, config: Mapping[str, 
                           "includeCookies": logging.get("IncludeCookies")} if logging.get("Enabled") else None,
     }
     deps = {}
+    web_acl = config.get("WebACLId") or ""
+    if web_acl.startswith("arn:"):  # a WAFv2 web ACL is named by its ARN (WAF Classic by a bare id)
+        deps["webAclId"] = [web_acl]
     if default.get("responseHeadersPolicyId"):
         deps["defaultCacheBehavior"] = [rhp_arn(account, default["responseHeadersPolicyId"])]
     ordered_ids = sorted({b["responseHeadersPolicyId"] for b in ordered if b.get("responseHeadersPolicyId")})

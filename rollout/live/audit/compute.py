@@ -1,4 +1,5 @@
-"""The audit's collector for EC2 launch templates and Auto Scaling groups (LT-01..04, ASG-01..02)."""
+"""The audit's collector for EC2 launch templates (their default version: metadata, interfaces and their security
+groups, disks, user data) and Auto Scaling groups (LT-01..04, EC2-01, ASG-01..02)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from policies.core import Subject
+from rollout.live.audit.network import security_group_arn
 from rollout.live.audit.reading import Collection, Reader, arn_of, subject
 
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -31,8 +33,13 @@ def normalize_launch_template(template: Mapping[str, Any], data: Mapping[str, An
             "httpPutResponseHopLimit": metadata.get("HttpPutResponseHopLimit"),
             "instanceMetadataTags": metadata.get("InstanceMetadataTags"),
         }.items() if value is not None},
-        "networkInterfaces": [{"associatePublicIpAddress": n.get("AssociatePublicIpAddress"),
-                               "deviceIndex": n.get("DeviceIndex")} for n in data.get("NetworkInterfaces", [])],
+        "networkInterfaces": [{key: value for key, value in {
+            "associatePublicIpAddress": n.get("AssociatePublicIpAddress"), "deviceIndex": n.get("DeviceIndex"),
+            "subnetId": n.get("SubnetId"), "securityGroups": n.get("Groups") or None}.items() if value is not None}
+            for n in data.get("NetworkInterfaces", [])],
+        "vpcSecurityGroupIds": data.get("SecurityGroupIds") or None,
+        # base64, as LaunchTemplateData returns it and aws.ec2.LaunchTemplate takes it (EC2-01 decodes it)
+        "userData": data.get("UserData") or None,
         # pulumi-aws v7 passes a launch template's EBS `encrypted` as a string.
         "blockDeviceMappings": [
             {"deviceName": b.get("DeviceName"),
@@ -41,7 +48,11 @@ def normalize_launch_template(template: Mapping[str, Any], data: Mapping[str, An
             for b in data.get("BlockDeviceMappings", []) if "Ebs" in b],
     }
     arn = arn_of("ec2", region, account, f"launch-template/{template['LaunchTemplateId']}")
-    return subject(LAUNCH_TEMPLATE, template["LaunchTemplateName"], arn, props)
+    # The groups instances launched from the template carry, joined to the groups' subjects (NET-01/02 read them).
+    interface_groups = [g for n in data.get("NetworkInterfaces", []) for g in n.get("Groups") or []]
+    deps = {prop: [security_group_arn(region, account, g) for g in groups] for prop, groups in (
+        ("networkInterfaces", interface_groups), ("vpcSecurityGroupIds", data.get("SecurityGroupIds") or [])) if groups}
+    return subject(LAUNCH_TEMPLATE, template["LaunchTemplateName"], arn, props, deps)
 
 
 def _template_spec(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,8 +13,10 @@ from rollout.live.audit import (
     backup,
     cloudfront,
     compute,
+    efs,
     elasticache,
     iam,
+    instances,
     kms,
     lb,
     monitoring,
@@ -24,6 +26,7 @@ from rollout.live.audit import (
     s3,
     secrets,
     sqs,
+    wafv2,
 )
 from rollout.live.audit.readiness import Component, readiness
 from rollout.live.audit.reading import Collection, Reader, Unavailable
@@ -31,9 +34,10 @@ from rollout.live.session import caller_account
 
 COLLECTORS: tuple[Callable[[Reader, Collection], None], ...] = (
     rds.collect_rds, rds.collect_rds_snapshots, elasticache.collect_elasticache, sqs.collect_sqs,
-    cloudfront.collect_cloudfront, lb.collect_load_balancers, compute.collect_compute, network.collect_network,
-    acm.collect_certificates, s3.collect_s3, iam.collect_iam, monitoring.collect_monitoring, backup.collect_backup,
-    kms.collect_kms, secrets.collect_secrets, observability.collect_observability,
+    cloudfront.collect_cloudfront, lb.collect_load_balancers, wafv2.collect_wafv2, compute.collect_compute,
+    instances.collect_instances, network.collect_network, acm.collect_certificates, s3.collect_s3, efs.collect_efs,
+    iam.collect_iam, monitoring.collect_monitoring, backup.collect_backup, kms.collect_kms, secrets.collect_secrets,
+    observability.collect_observability,
 )
 
 

@@ -1,4 +1,5 @@
-"""The audit's collector for IAM roles, their inline and attached policies, customer managed policies (IAM-01..06)."""
+"""The audit's collector for IAM roles (trust, inline and attached policies), users' and groups' inline and
+attached policies, and customer managed policies (IAM-01..09)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ IAM_ROLE = "aws:iam/role:Role"
 IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 IAM_POLICY = "aws:iam/policy:Policy"
+USER_POLICY = "aws:iam/userPolicy:UserPolicy"
+USER_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
+GROUP_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+# (what holds the policies, its inline policy type, attachment type, the IAM API's name for it)
+_PRINCIPALS = (("user", USER_POLICY, USER_ATTACHMENT, "User"), ("group", GROUP_POLICY, GROUP_ATTACHMENT, "Group"))
 
 
 def role_subjects(role: Mapping[str, Any], inline: Mapping[str, Any], attached: Iterable[str]) -> list[Subject]:
@@ -26,6 +33,21 @@ def role_subjects(role: Mapping[str, Any], inline: Mapping[str, Any], attached: 
     for policy_arn in sorted(attached):
         subjects.append(subject(IAM_ROLE_POLICY_ATTACHMENT, f"{name}:{policy_arn.rsplit('/', 1)[-1]}",
                                  f"{arn}#attachment/{policy_arn}", {"role": name, "policyArn": policy_arn}, link))
+    return subjects
+
+
+def principal_subjects(kind: str, principal: Mapping[str, Any], inline: Mapping[str, Any],
+                       attached: Iterable[str]) -> list[Subject]:
+    """A user's or group's inline policies (UserPolicy, GroupPolicy) and attachments (UserPolicyAttachment,
+    GroupPolicyAttachment), each joined to the principal by its `user`/`group` input, as Pulumi models them."""
+    _, policy_type, attachment_type, api = next(p for p in _PRINCIPALS if p[0] == kind)
+    arn, name = principal["Arn"], principal[f"{api}Name"]
+    link = {kind: [arn]}
+    subjects = [subject(policy_type, f"{name}:{policy_name}", f"{arn}#policy/{policy_name}",
+                        {kind: name, "name": policy_name, "policy": json_text(document)}, link)
+                for policy_name, document in sorted(inline.items())]
+    subjects += [subject(attachment_type, f"{name}:{policy_arn.rsplit('/', 1)[-1]}", f"{arn}#attachment/{policy_arn}",
+                         {kind: name, "policyArn": policy_arn}, link) for policy_arn in sorted(attached)]
     return subjects
 
 
@@ -50,3 +72,14 @@ def collect_iam(reader: Reader, out: Collection) -> None:
         for policy in reader.items("iam", "list_policies", "Policies[]", Scope="Local"):
             version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
             found.append(normalize_managed_policy(policy, version["PolicyVersion"]["Document"]))
+    for kind, policy_type, attachment_type, api in _PRINCIPALS:
+        with out.attempt(f"iam {kind}s", (policy_type, attachment_type)) as found:
+            iam = reader.client("iam")
+            get_policy = getattr(iam, f"get_{kind}_policy")
+            for principal in reader.items("iam", f"list_{kind}s", f"{api}s[]"):
+                key = {f"{api}Name": principal[f"{api}Name"]}
+                inline = {p: get_policy(**key, PolicyName=p)["PolicyDocument"]
+                          for p in reader.items("iam", f"list_{kind}_policies", "PolicyNames[]", **key)}
+                attached = [p["PolicyArn"] for p in reader.items("iam", f"list_attached_{kind}_policies",
+                                                                  "AttachedPolicies[]", **key)]
+                found.extend(principal_subjects(kind, principal, inline, attached))

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from policies.core import Subject
+from rollout.live.audit.network import security_group_arn
 from rollout.live.audit.reading import Collection, Reader, arn_of, subject, tags
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
@@ -24,6 +25,9 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> S
     deps: dict[str, list[str]] = {}
     if groups:
         deps["parameterGroupName"] = [arn_of("rds", region, account, f"pg:{groups[0]}")]
+    security_groups = [g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups", []) if g.get("VpcSecurityGroupId")]
+    if security_groups:  # joined to the groups' subjects, for the reachability controls (NET-01)
+        deps["vpcSecurityGroupIds"] = [security_group_arn(region, account, g) for g in security_groups]
     if source:
         deps["replicateSourceDb"] = [
             source if source.startswith("arn:") else arn_of("rds", region, account, f"db:{source}")
@@ -51,6 +55,7 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> S
         "copyTagsToSnapshot": db.get("CopyTagsToSnapshot", False),
         "replicateSourceDb": source,
         "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
+        "vpcSecurityGroupIds": security_groups,
         "tags": tags(db.get("TagList")),
     }
     return subject(RDS_INSTANCE, db["DBInstanceIdentifier"], db["DBInstanceArn"], props, deps)

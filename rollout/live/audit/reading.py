@@ -34,10 +34,14 @@ class Reader:
     region: str
     clients: dict[str, Any] = field(default_factory=dict)
 
-    def client(self, service: str) -> Any:
-        if service not in self.clients:
-            self.clients[service] = self.session.client(service, region_name=self.region, config=client_config())
-        return self.clients[service]
+    def client(self, service: str, region: str | None = None) -> Any:
+        """The service's client in the audited region, or in `region` (e.g. us-east-1 for CloudFront-scoped WAF
+        web ACLs), keyed `service` or `service@region` so that tests can inject either."""
+        key = service if region in (None, self.region) else f"{service}@{region}"
+        if key not in self.clients:
+            self.clients[key] = self.session.client(service, region_name=region or self.region,
+                                                    config=client_config())
+        return self.clients[key]
 
     def items(self, service: str, operation: str, path: str, **params: Any) -> Iterator[Any]:
         """Every item at JMESPath `path` over all pages of `operation` (one call when it cannot paginate)."""
@@ -50,6 +54,21 @@ class Reader:
         import jmespath
 
         yield from jmespath.search(path, getattr(client, operation)(**params)) or []
+
+    def marked(self, client: Any, operation: str, key: str, **params: Any) -> Iterator[Any]:
+        """Every item of `key` over the pages of an operation botocore has no paginator for, paged by NextMarker
+        (WAFv2). WAFv2 may return a NextMarker on its last page too (boto/boto3#3715), so an empty page or a marker
+        seen before ends the listing."""
+        seen: set[str] = set()
+        while True:
+            page = getattr(client, operation)(**params)
+            entries = page.get(key) or []
+            yield from entries
+            marker = page.get("NextMarker")
+            if not marker or not entries or marker in seen:
+                return
+            seen.add(marker)
+            params = {**params, "NextMarker": marker}
 
 
 @dataclass
@@ -97,6 +116,7 @@ def json_text(document: Any) -> str | None:
 
 def tags(tag_list: Iterable[Mapping[str, str]] | None) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in tag_list or ()}
+
 
 def arn_of(service: str, region: str, account: str, resource: str) -> str:
     return f"arn:aws:{service}:{region}:{account}:{resource}"

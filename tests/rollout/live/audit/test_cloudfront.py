@@ -44,3 +44,22 @@ def test_origin_failover_and_geo_restriction_are_read():
     assert subjects[0].props["originGroups"][0]["members"][1]["originId"] == "standby"
     findings = evaluate([BY_ID["CFD-10"], BY_ID["CFD-11"]], subjects)
     assert {(f.control, f.name) for f in findings} == {("CFD-10", "plain"), ("CFD-11", "plain")}
+
+
+def test_a_wafv2_web_acl_is_joined_to_its_distribution_by_arn(aws):
+    """WAF-04 finds the distribution's web ACL through webAclId: remove the known-bad-inputs group from it and the
+    distribution is reported."""
+    from tests.rollout.live.audit.test_wafv2 import _acl
+
+    def drift(account):
+        cloudfront = account.client("cloudfront")
+        _, bare = _acl(account, "shop-cdn-bare", scope="CLOUDFRONT", rules=fx.web_acl_rules()[:1])
+        config = cloudfront.get_distribution_config(Id=account.distribution_id)
+        cloudfront.update_distribution(Id=account.distribution_id, IfMatch=config["ETag"],
+                                       DistributionConfig={**config["DistributionConfig"], "WebACLId": bare["ARN"]})
+
+    added, account = fx.drift_adds((fx.build_cdn,), drift)
+    # the new ACL only counts, does not log and has no known-bad-inputs group (WAF-01..03); the distribution now
+    # sits behind it (WAF-04)
+    assert added == {("WAF-01", "shop-cdn-bare"), ("WAF-02", "shop-cdn-bare"), ("WAF-03", "shop-cdn-bare"),
+                     ("WAF-04", account.distribution_id)}

@@ -40,3 +40,37 @@ def test_group_tags_and_template_profile_are_read():
                                                   "Monitoring": {"Enabled": True}}), ("bare", {}))]
     assert {(f.control, f.name) for f in evaluate([BY_ID["EC2-02"], BY_ID["EC2-04"]], templates)} == {
         ("EC2-02", "bare"), ("EC2-04", "bare")}
+
+
+
+def test_secrets_in_a_launch_template_s_user_data_are_found(aws):
+    import base64
+
+    def drift(account):
+        ec2 = account.client("ec2")
+        script = b"#!/bin/sh\ncat > /etc/app.env <<EOF\nAPI_TOKEN=tok_live_8f2b9c1d7e\nEOF\n"
+        data = ec2.describe_launch_template_versions(LaunchTemplateId=account.launch_template_id, Versions=["1"])[
+            "LaunchTemplateVersions"][0]["LaunchTemplateData"]  # moto's SourceVersion copies nothing: copy by hand
+        version = ec2.create_launch_template_version(
+            LaunchTemplateId=account.launch_template_id,
+            LaunchTemplateData={**data, "UserData": base64.b64encode(script).decode()},
+        )["LaunchTemplateVersion"]["VersionNumber"]
+        ec2.modify_launch_template(LaunchTemplateId=account.launch_template_id, DefaultVersion=str(version))
+
+    added, _ = fx.drift_adds((fx.build_web_tier,), drift)
+    assert added == {("EC2-01", "shop-web")}
+
+
+def test_a_launch_template_s_interface_groups_are_joined_to_the_groups():
+    from policies._helpers import plain
+    from rollout.live.audit import compute
+
+    template = compute.normalize_launch_template(
+        {"LaunchTemplateId": "lt-1", "LaunchTemplateName": "web"},
+        {"NetworkInterfaces": [{"DeviceIndex": 0, "Groups": ["sg-1"], "AssociatePublicIpAddress": False}],
+         "SecurityGroupIds": ["sg-2"], "UserData": "IyEvYmluL3NoCg=="}, "123456789012", "ap-southeast-1")
+    arn = "arn:aws:ec2:ap-southeast-1:123456789012:security-group/"
+    assert template.property_dependencies == {"networkInterfaces": [f"{arn}sg-1"],
+                                              "vpcSecurityGroupIds": [f"{arn}sg-2"]}
+    assert plain(template.props["networkInterfaces"])[0]["securityGroups"] == ["sg-1"]
+    assert template.props["userData"] == "IyEvYmluL3NoCg=="

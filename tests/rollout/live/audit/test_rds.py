@@ -83,3 +83,25 @@ def test_snapshot_restore_attribute_becomes_its_shared_accounts():
                                        "DBInstanceIdentifier": "db"},
                                       [{"AttributeName": "restore", "AttributeValues": ["all", "2"]}], cluster=False)
     assert snapshot.type == rds.DB_SNAPSHOT and list(snapshot.props["sharedAccounts"]) == ["all", "2"]
+
+
+def test_a_public_database_whose_group_admits_the_world_has_an_internet_path(aws):
+    """The database's security groups are joined to the groups' subjects, so the reachability control (NET-01)
+    judges the live account as it judges a program."""
+    found = {}
+
+    def drift(account):
+        ec2 = account.client("ec2")
+        vpc = next(v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault"))
+        group = ec2.create_security_group(GroupName="shop-db-open", Description="database", VpcId=vpc)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "postgres from anywhere"}]}])
+        account.client("rds").modify_db_instance(DBInstanceIdentifier="shop-db", PubliclyAccessible=True,
+                                                 VpcSecurityGroupIds=[group], ApplyImmediately=True)
+        found["group"] = f"shop-db-open ({group})"
+
+    added, _ = fx.drift_adds((fx.build_database,), drift)
+    # SG-04: the all-traffic egress rule AWS adds to a new group has no description
+    assert added == {("RDS-02", "shop-db"), ("NET-01", "shop-db"), ("SG-01", found["group"]),
+                     ("SG-04", found["group"])}
