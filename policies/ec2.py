@@ -97,7 +97,9 @@ _SECRET_PATTERNS = (
     ("an AWS secret access key", re.compile(r"aws_secret_access_key\s*[=:]\s*['\"]?[A-Za-z0-9/+=]{40}", re.I)),
     ("a private key", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")),
     ("a literal password or token", re.compile(
-        r"\b[A-Za-z_]*(?:password|passwd|secret|token|api_?key)[A-Za-z_]*\s*[=:]\s*['\"]?(?![$'\"{\s]|arn:|"
+        # not a service name inside an ARN or an IAM action (arn:aws:secretsmanager:..., secretsmanager:Get...)
+        r"(?<![:/])\b(?!secretsmanager\b)[A-Za-z_]*(?:password|passwd|secret|token|api_?key)[A-Za-z_]*\s*[=:]\s*"
+        r"['\"]?(?![$'\"{\s]|arn:|"
         r"resolve:|/aws/reference/)[^\s'\"]{8,}", re.I)),
 )
 

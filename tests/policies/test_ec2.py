@@ -134,6 +134,10 @@ def test_ec201_no_secrets_in_user_data(res, variant, assert_exact):
                                                                           "secretsmanager "
                                                                            "get-secret-value --secret-id shop/db)\n"}),
         "pass_no_user_data": inst(res, variant, "a2"),
+        "pass_secret_arn": inst(res, variant, "a4", {"userData": "#!/bin/bash\nSECRET_ARN="
+                                "arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:db-AbCdEf\naws "
+                                "secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:ap-southeast-1:"
+                                "123456789012:secret:db-AbCdEf\n"}),
         "pass_template_clean": lt(res, variant, "a3", {"userData": base64.b64encode(b"#!/bin/bash\nyum -y "
                                                                                     b"update\n").decode()}),
         "fail_access_key": inst(res, variant, "b", {"userData": key_script}),
