@@ -19,15 +19,22 @@ def encrypted(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
         yield "kmsMasterKeyId is not set (messages are stored unencrypted)"
 
 
-def not_public(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+def _statements(subject: Subject) -> tuple[list[Any], str | None]:
+    """The topic policy's statements (none without a policy: the default allows the owner account only), or the
+    reason the policy cannot be read."""
     document = get(subject.props, "policy")
     if document is None:
-        return  # the default topic policy allows the owner account only
+        return [], None
     try:
-        statements = policy_statements(document)
+        return list(policy_statements(document)), None
     except ValueError as error:
-        yield f"policy: {error}"
-        return
+        return [], f"policy: {error}"
+
+
+def not_public(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
+    statements, problem = _statements(subject)
+    if problem:
+        yield problem
     for index, statement in enumerate(statements):
         if publicly_allowed(statement):
             yield (f"policy statement {statement.get('Sid', index)} allows a public principal without a condition "
@@ -39,14 +46,9 @@ _TOPIC_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:sns:[^:]*:(\d{12}):")
 
 
 def no_unconditioned_accounts(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
-    document = get(subject.props, "policy")
-    if document is None:
-        return
-    try:
-        statements = policy_statements(document)
-    except ValueError as error:
-        yield f"policy: {error}"
-        return
+    statements, problem = _statements(subject)
+    if problem:
+        yield problem
     for index, statement in enumerate(statements):
         principal = statement.get("Principal")
         if not is_allow(statement) or statement.get("Condition") or not isinstance(principal, Mapping):
