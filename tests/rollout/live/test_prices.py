@@ -120,70 +120,63 @@ def test_http_error_is_a_user_error(httpserver):
         prices.refresh(REGION, httpserver.url_for("/"))
 
 
-def _offer(code: str, products: dict, prices_by_sku: dict, version: str = "20261001000000") -> bytes:
-    """A minimal offer file in the AWS layout: products first, then terms.OnDemand."""
-    terms = {
-        sku: {
+def _offer_file(code: str, rows: list[tuple[str, str | None, dict, str, str]], version: str = "20261115000000"
+                ) -> bytes:
+    """An offer file in the AWS bulk layout from (sku, productFamily or None, attributes, unit, USD) rows: products
+    with sku/productFamily/attributes first, then terms.OnDemand.<sku>.<sku>.JRTCKXETXF.priceDimensions. A None family
+    leaves the key out, as on the RDS Extended Support SKUs."""
+    products, terms = {}, {}
+    for sku, family, attributes, unit, usd in rows:
+        product = {"sku": sku, "attributes": {"regionCode": REGION, **attributes}}
+        if family is not None:
+            product["productFamily"] = family
+        products[sku] = product
+        terms[sku] = {
             f"{sku}.JRTCKXETXF": {
+                "offerTermCode": "JRTCKXETXF",
+                "sku": sku,
+                "effectiveDate": "2026-11-01T00:00:00Z",
                 "priceDimensions": {
                     f"{sku}.JRTCKXETXF.6YS6EN2CT7": {
-                        "unit": unit,
-                        "beginRange": "0",
+                        "rateCode": f"{sku}.JRTCKXETXF.6YS6EN2CT7",
                         "description": "",
+                        "beginRange": "0",
+                        "endRange": "Inf",
+                        "unit": unit,
                         "pricePerUnit": {"USD": usd},
                     }
-                }
+                },
             }
         }
-        for sku, (unit, usd) in prices_by_sku.items()
-    }
     return json.dumps(
         {
+            "formatVersion": "v1.0",
             "offerCode": code,
             "version": version,
-            "publicationDate": "2026-10-01T00:00:00Z",
-            "products": {
-                sku: {"sku": sku, "productFamily": family, "attributes": attributes}
-                for sku, (family, attributes) in products.items()
-            },
+            "publicationDate": "2026-11-15T00:00:00Z",
+            "products": products,
             "terms": {"OnDemand": terms},
         }
     ).encode()
 
 
 def test_newer_services_are_refreshed_from_the_url_layout(httpserver):
-    sg = {"regionCode": REGION}
+    version = "20261001000000"
     offers = {
-        "AmazonECS": _offer(
-            "AmazonECS",
-            {
-                "VCPU": ("Compute", {**sg, "usagetype": "APS1-Fargate-vCPU-Hours:perCPU"}),
-                "MEM": ("Compute", {**sg, "usagetype": "APS1-Fargate-GB-Hours"}),
-            },
-            {"VCPU": ("hours", "0.0505600000"), "MEM": ("hours", "0.0055300000")},
-        ),
-        "AWSLambda": _offer(
-            "AWSLambda",
-            {
-                "REQ": ("Serverless", {**sg, "usagetype": "APS1-Request"}),
-                "DUR": ("Serverless", {**sg, "usagetype": "APS1-Lambda-GB-Second"}),
-                "ARM": ("Serverless", {**sg, "usagetype": "APS1-Lambda-GB-Second-ARM"}),
-            },
-            {
-                "REQ": ("Requests", "0.0000002000"),
-                "DUR": ("Lambda-GB-Second", "0.0000166667"),
-                "ARM": ("Lambda-GB-Second", "0.0000133334"),
-            },
-        ),
-        "AmazonVPC": _offer(
-            "AmazonVPC",
-            {
-                "TGW": ("Transit Gateway", {**sg, "usagetype": "APS1-TransitGateway-Hours"}),
-                "EPH": ("VpcEndpoint", {**sg, "usagetype": "APS1-VpcEndpoint-Hours"}),
-                "ODD": ("VpcEndpoint", {**sg, "usagetype": "APS1-VpcEndpoint-Bytes"}),
-            },
-            {"TGW": ("Hrs", "0.0700000000"), "EPH": ("Hrs", "0.0130000000"), "ODD": ("Quantity", "0.0100000000")},
-        ),
+        "AmazonECS": _offer_file("AmazonECS", [
+            ("VCPU", "Compute", {"usagetype": "APS1-Fargate-vCPU-Hours:perCPU"}, "hours", "0.0505600000"),
+            ("MEM", "Compute", {"usagetype": "APS1-Fargate-GB-Hours"}, "hours", "0.0055300000"),
+        ], version),
+        "AWSLambda": _offer_file("AWSLambda", [
+            ("REQ", "Serverless", {"usagetype": "APS1-Request"}, "Requests", "0.0000002000"),
+            ("DUR", "Serverless", {"usagetype": "APS1-Lambda-GB-Second"}, "Lambda-GB-Second", "0.0000166667"),
+            ("ARM", "Serverless", {"usagetype": "APS1-Lambda-GB-Second-ARM"}, "Lambda-GB-Second", "0.0000133334"),
+        ], version),
+        "AmazonVPC": _offer_file("AmazonVPC", [
+            ("TGW", "Transit Gateway", {"usagetype": "APS1-TransitGateway-Hours"}, "Hrs", "0.0700000000"),
+            ("EPH", "VpcEndpoint", {"usagetype": "APS1-VpcEndpoint-Hours"}, "Hrs", "0.0130000000"),
+            ("ODD", "VpcEndpoint", {"usagetype": "APS1-VpcEndpoint-Bytes"}, "Quantity", "0.0100000000"),
+        ], version),
     }
     for code, body in offers.items():
         url = f"/offers/v1.0/aws/{code}/20261001000000/{REGION}/index.json"
@@ -247,45 +240,6 @@ def test_dms_instance_and_storage_rows_are_read_by_their_attributes(tmp_path):
         "dms:instance:t3.small:multi-az": 0.2,
         "dms:storage:gp2:single-az": 0.3,
     }
-
-
-def _offer_file(code: str, rows: list[tuple[str, str | None, dict, str, str]]) -> bytes:
-    """An offer file in the AWS bulk layout from (sku, productFamily or None, attributes, unit, USD) rows: products
-    with sku/productFamily/attributes first, then terms.OnDemand.<sku>.<sku>.JRTCKXETXF.priceDimensions. A None family
-    leaves the key out, as on the RDS Extended Support SKUs."""
-    products, terms = {}, {}
-    for sku, family, attributes, unit, usd in rows:
-        product = {"sku": sku, "attributes": {"regionCode": REGION, **attributes}}
-        if family is not None:
-            product["productFamily"] = family
-        products[sku] = product
-        terms[sku] = {
-            f"{sku}.JRTCKXETXF": {
-                "offerTermCode": "JRTCKXETXF",
-                "sku": sku,
-                "effectiveDate": "2026-11-01T00:00:00Z",
-                "priceDimensions": {
-                    f"{sku}.JRTCKXETXF.6YS6EN2CT7": {
-                        "rateCode": f"{sku}.JRTCKXETXF.6YS6EN2CT7",
-                        "description": "",
-                        "beginRange": "0",
-                        "endRange": "Inf",
-                        "unit": unit,
-                        "pricePerUnit": {"USD": usd},
-                    }
-                },
-            }
-        }
-    return json.dumps(
-        {
-            "formatVersion": "v1.0",
-            "offerCode": code,
-            "version": "20261115000000",
-            "publicationDate": "2026-11-15T00:00:00Z",
-            "products": products,
-            "terms": {"OnDemand": terms},
-        }
-    ).encode()
 
 
 def _linux(instance_type: str, **overrides: str) -> dict:
