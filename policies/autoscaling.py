@@ -10,6 +10,8 @@ from policies.core import Control, Enforcement, Severity, Subject
 
 GROUP = "aws:autoscaling/group:Group"
 ATTACHMENT = "aws:autoscaling/attachment:Attachment"
+TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
+CLASSIC_ELB = "aws:elb/loadBalancer:LoadBalancer"
 
 
 def launch_template(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
@@ -17,6 +19,17 @@ def launch_template(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
         yield "uses a launchConfiguration (deprecated); use a launch template"
     elif not get(subject.props, "launchTemplate") and not get(subject.props, "mixedInstancesPolicy"):
         yield "has neither launchTemplate nor mixedInstancesPolicy"
+
+
+def _balancers_of(group: Subject, attached: Sequence[Subject], subjects: Sequence[Subject]) -> list[Subject]:
+    """The stack's target groups and classic ELBs the group registers with: its targetGroupArns/loadBalancers, or an
+    Attachment's lbTargetGroupArn/elb (joined through property dependencies)."""
+    urns = set(group.property_dependencies.get("targetGroupArns", ()))
+    urns |= set(group.property_dependencies.get("loadBalancers", ()))
+    for attachment in attached:
+        urns |= set(attachment.property_dependencies.get("lbTargetGroupArn", ()))
+        urns |= set(attachment.property_dependencies.get("elb", ()))
+    return [s for s in of_type(subjects, *TARGET_GROUPS, CLASSIC_ELB) if s.urn in urns]
 
 
 def health_and_zones(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
@@ -28,6 +41,15 @@ def health_and_zones(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> It
         behind = items(get(props, "targetGroupArns")) or items(get(props, "loadBalancers")) or attached
         if behind and get(props, "healthCheckType") != "ELB":
             yield f"healthCheckType is {get(props, 'healthCheckType', default='EC2')!r} behind a load balancer; use ELB"
+        # With ELB health checks the load balancer's check decides which instances are replaced. Left undeclared, a
+        # target group requests / expecting 200 (elbv2 CreateTargetGroup defaults) and a classic ELB only opens a TCP
+        # connection ("TCP is the default", AWS::ElasticLoadBalancing::LoadBalancer HealthCheck Target): neither
+        # knows whether the app serves.
+        for balancer in _balancers_of(group, attached, subjects):
+            if get(balancer.props, "healthCheck") is None:
+                kind = "classic ELB" if balancer.type == CLASSIC_ELB else "target group"
+                yield (f"{kind} {balancer.name} declares no healthCheck: the ELB health check that replaces this "
+                       "group's instances is AWS's default, which does not test the app")
         subnets = items(get(props, "vpcZoneIdentifiers"))
         zones = items(get(props, "availabilityZones"))
         if len(subnets) < 2 and len(zones) < 2:
@@ -62,8 +84,9 @@ CONTROLS = (
         resource_types=(GROUP, ATTACHMENT), check=health_and_zones, stack=True,
         description="Behind a load balancer (targetGroupArns, loadBalancers, or an aws.autoscaling.Attachment "
                     "joined through autoscalingGroupName), unhealthy instances are replaced only with ELB health "
-                    "checks; two or more subnets (AZs) survive an AZ outage. Checkov CKV2_AWS_15 also asks the target "
-                    "group or ELB to declare a health_check block; unset, the target group's defaults apply.",
+                    "checks, and the stack's target groups or classic ELBs it registers with must declare their "
+                    "healthCheck (undeclared, a target group requests / and a classic ELB only opens a TCP "
+                    "connection, as Checkov CKV2_AWS_15 also fails); two or more subnets (AZs) survive an AZ outage.",
         remediation="Set healthCheckType=ELB when targetGroupArns is set, and at least 2 vpcZoneIdentifiers.",
         sources=("FSBP AutoScaling.1", "FSBP AutoScaling.2", "CKV2_AWS_15", "AwsSolutions-AS2"),
         enforcement=Enforcement.ADVISORY,

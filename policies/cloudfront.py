@@ -215,9 +215,8 @@ CONTROLS = (
         check=s3_origin_access_control,
         description="An S3 origin must be private and read through origin access control (OAC), not public. A "
                     "legacy origin access identity (s3OriginConfig) fails, as FSBP CloudFront.13 asks for OAC "
-                    "(Checkov CKV2_AWS_46 accepts it); an origin whose domainName is no S3 domain and comes from "
-                    "no bucket of the program is not known to be S3 and is not judged (the CKV2_AWS_46 fixture "
-                    "names a bucket it does not define).",
+                    "(Checkov CKV2_AWS_46 accepts it); an origin whose domainName is no S3 domain (a bucket's "
+                    "bucketRegionalDomainName is one) is not known to be S3 and is not judged.",
         remediation="Create an aws.cloudfront.OriginAccessControl and set originAccessControlId on the S3 origin.",
         sources=("FSBP CloudFront.13", "CKV2_AWS_46", "AwsSolutions-CFR7", "FSBP CloudFront.2 (legacy OAI)"),
         enforcement=Enforcement.ADVISORY,

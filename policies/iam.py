@@ -101,14 +101,30 @@ def is_read_only(action: str) -> bool:
     return verb.startswith(_READ_VERBS) and not verb.startswith("getsecretvalue")
 
 
+def _wildcard_read(action: str) -> bool:
+    """A read-only verb given as a pattern (ec2:Describe*, s3:List*): it grants every read the pattern matches, now
+    and as the service adds actions, and some of those take resource-level permissions. AWS's Service Authorization
+    Reference for Amazon EC2 lists 17 Describe* actions with a required resource type (DescribeInstanceAttribute on
+    instance*, DescribeSnapshotAttribute on snapshot*, DescribeVolumeAttribute on volume*, DescribeVpcAttribute on
+    vpc*...); cloudsplaining, which Checkov CKV_AWS_355 runs, expands the pattern the same way. A single named read
+    (ec2:DescribeInstances) stays accepted: most take no resource."""
+    verb = action.split(":", 1)[-1]
+    return "*" in verb and verb != "*" and is_read_only(action)
+
+
 def no_wildcard_resource_writes(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
     allowed = set(cfg.get("allowedActions") or DEFAULT_WILDCARD_RESOURCE_ACTIONS)
     for where, statement in _allow_statements(subject):
         if isinstance(statement, str) or "*" not in resources(statement):
             continue
-        risky = [a for a in actions(statement) if a not in allowed and not is_read_only(a)]
+        granted = [a for a in actions(statement) if a not in allowed]
+        risky = [a for a in granted if not is_read_only(a)]
         if risky:
             yield f"{where} allows {', '.join(sorted(risky))} on Resource '*'; scope them to ARNs"
+        patterns = [a for a in granted if _wildcard_read(a)]
+        if patterns:
+            yield (f"{where} allows {', '.join(sorted(patterns))} on Resource '*': a wildcard grants every read it "
+                   "matches, including reads that take resource ARNs; list the actions needed or name the resources")
 
 
 _ACCOUNT_PRINCIPAL = re.compile(r"^(?:\d{12}|arn:aws[a-z-]*:iam::\d{12}:root)$")
@@ -281,10 +297,12 @@ CONTROLS = (
         resource_types=_POLICY_TYPES, check=no_wildcard_resource_writes,
         config_defaults={"allowedActions": DEFAULT_WILDCARD_RESOURCE_ACTIONS},
         description="Write, permissions-management and privilege-escalation actions (iam:PassRole, iam:*Policy*) "
-                    "and kms:Decrypt/ReEncrypt* must name resources; read-only verbs (Get/List/Describe...) and the "
-                    "configured actions that only support '*' are accepted. Checkov CKV_AWS_355 also fails read-only "
-                    "actions such as ec2:Describe* on '*' (they support no resource-level permissions); a policy "
-                    "that is not valid JSON is IAM-01's finding, not this one's (CKV_AWS_290 fails it here).",
+                    "and kms:Decrypt/ReEncrypt* must name resources, and so must read verbs given as a wildcard "
+                    "(ec2:Describe*, s3:List*): the pattern also grants reads that take resource-level permissions "
+                    "(17 EC2 Describe* actions do, per the Service Authorization Reference), as Checkov CKV_AWS_355 "
+                    "finds. A single named read (ec2:DescribeInstances) and the configured actions that only support "
+                    "'*' (allowedActions) are accepted; CKV_AWS_355 also fails a named read that takes a resource. A "
+                    "policy that is not valid JSON is IAM-01's finding, not this one's (CKV_AWS_290 fails it here).",
         remediation="Replace Resource '*' with the ARNs the actions apply to.",
         sources=("FSBP KMS.1", "FSBP KMS.2", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_289", "CKV_AWS_290",
                  "CKV_AWS_355", "CKV_AWS_356", "AwsSolutions-IAM5"),

@@ -242,11 +242,14 @@ def versioning(subjects: Sequence[Subject], cfg: Mapping[str, Any]) -> Iterator[
         inline = get(bucket.props, "versioning")
         if inline is not None:
             statuses.append("Enabled" if truthy(get(inline, "enabled")) else "Disabled")
-        if "Enabled" not in statuses:
+        versioned = "Enabled" in statuses
+        if not versioned:
             yield f"versioning is {statuses or 'not configured'}; enable it"
-        elif cfg.get("requireLifecycle") and not settings_of(bucket, subjects, LIFECYCLE) \
+        if cfg.get("requireLifecycle") and not settings_of(bucket, subjects, LIFECYCLE) \
                 and not items(get(bucket.props, "lifecycleRules")):
-            yield "versioned bucket has no BucketLifecycleConfiguration to expire old versions"
+            yield ("versioned bucket has no BucketLifecycleConfiguration to expire old versions" if versioned else
+                   "bucket has no BucketLifecycleConfiguration (config requireLifecycle, FSBP S3.13: expire objects "
+                   "and abort incomplete multipart uploads)")
 
     yield from each(subjects, [BUCKET], check)
 
@@ -383,12 +386,11 @@ CONTROLS = (
         id="S3-05", title="Buckets are versioned", severity=Severity.LOW,
         resource_types=(BUCKET, VERSIONING, LIFECYCLE), check=versioning, stack=True,
         config_defaults={"requireLifecycle": False},
-        description="Versioning protects against overwrites and deletes; with config requireLifecycle, a versioned "
-                    "bucket also needs a lifecycle configuration to expire old versions (advisory part of the row; "
-                    "Checkov CKV2_AWS_61 asks a lifecycle configuration of every bucket, an unversioned one "
-                    "fails here for its versioning only). " + _S,
+        description="Versioning protects against overwrites and deletes; with config requireLifecycle, every bucket "
+                    "also needs a lifecycle configuration (FSBP S3.13, Checkov CKV2_AWS_61), a versioned one to "
+                    "expire its old versions (advisory part of the row). " + _S,
         remediation="Add BucketVersioning(versioningConfiguration.status=Enabled).",
-        sources=("FSBP S3.14", "FSBP S3.10", "CKV_AWS_21", "CKV2_AWS_61"),
+        sources=("FSBP S3.14", "FSBP S3.10", "FSBP S3.13", "CKV_AWS_21", "CKV2_AWS_61"),
         enforcement=Enforcement.ADVISORY,
     ),
     Control(

@@ -10,6 +10,7 @@ from policies._helpers import (
     actions,
     denies_insecure_transport,
     each,
+    explicitly_false,
     get,
     is_allow,
     of_type,
@@ -17,7 +18,6 @@ from policies._helpers import (
     policy_statements,
     publicly_allowed,
     to_int,
-    truthy,
 )
 from policies.core import Control, Severity, Subject
 
@@ -27,9 +27,17 @@ REDRIVE_POLICY = "aws:sqs/redrivePolicy:RedrivePolicy"
 REDRIVE_ALLOW_POLICY = "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"
 
 
+# SQS encrypts every queue created since October 2022 with SSE-SQS unless told otherwise ("SSE enabled by default
+# for all newly created queues", docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/
+# sqs-configure-sse-existing-queue.html), and pulumi-aws, like the Terraform provider it bridges, sends
+# sqsManagedSseEnabled on create only when it is set (hashicorp/terraform-provider-aws#26843, #27335): unset is the
+# service default, on. Only an explicit false without a KMS key stores messages unencrypted. The live audit reads the
+# queue's actual SqsManagedSseEnabled attribute (false on an old unencrypted queue).
 def encrypted(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
-    if not truthy(get(subject.props, "sqsManagedSseEnabled")) and not get(subject.props, "kmsMasterKeyId"):
-        yield "neither sqsManagedSseEnabled nor kmsMasterKeyId is set"
+    if get(subject.props, "kmsMasterKeyId"):
+        return
+    if explicitly_false(get(subject.props, "sqsManagedSseEnabled")):
+        yield "sqsManagedSseEnabled is false and no kmsMasterKeyId is set: messages are stored unencrypted"
 
 
 def _redrive(value: Any) -> Mapping[str, Any] | None:
@@ -105,10 +113,12 @@ CONTROLS = (
     Control(
         id="SQS-01", title="SQS queues are encrypted", severity=Severity.MEDIUM, resource_types=(QUEUE,),
         check=encrypted,
-        description="Messages are encrypted at rest with SQS-managed SSE or a KMS key. Checkov CKV2_AWS_73 asks for "
-                    "a customer managed key: it fails a queue on SQS-managed SSE, which passes here, and passes a "
-                    "queue that sets neither, which fails here.",
-        remediation="Set sqsManagedSseEnabled=true or kmsMasterKeyId.",
+        description="Messages are encrypted at rest with SQS-managed SSE or a KMS key. SQS turns SSE-SQS on for every "
+                    "new queue unless sqsManagedSseEnabled is false, so a queue that sets neither passes; one with "
+                    "sqsManagedSseEnabled=false and no kmsMasterKeyId fails. Checkov CKV_AWS_27 fails a queue that "
+                    "sets neither (the default predates October 2022), and CKV2_AWS_73 fails the AWS managed key "
+                    "alias/aws/sqs, which is encryption at rest here (a customer managed key is a key-policy choice).",
+        remediation="Leave sqsManagedSseEnabled unset or true, or set kmsMasterKeyId.",
         sources=("FSBP SQS.1", "CKV_AWS_27", "CKV2_AWS_73", "AwsSolutions-SQS2"),
     ),
     Control(

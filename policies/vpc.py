@@ -67,6 +67,12 @@ class Ingress:
     def from_world(self) -> list[str]:
         return [s for s in self.sources if s in WORLD]
 
+    def port_zero(self) -> bool:
+        """TCP/UDP 0-0: AWS opens port 0 only, where no service listens. from_port=0/to_port=0 means every port
+        with protocol -1 (Terraform's and pulumi-aws's idiom), so on tcp/udp it is a mistyped all-ports rule, which
+        Checkov CKV_AWS_24/25/260 read as all ports: harmless to refuse when it faces the world."""
+        return self.protocol in ("tcp", "6", "udp", "17") and self.low == 0 and self.high == 0
+
 
 def _protocol(value: Any) -> str:
     return str(value if value is not None else "").lower()
@@ -107,6 +113,11 @@ def no_world_admin_ports(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[s
             continue
         if rule.all_ports():
             yield f"{rule.where} opens all ports ({rule.protocol}) to {', '.join(world)}"
+            continue
+        if rule.port_zero():
+            yield (f"{rule.where} opens {rule.protocol} 0-0 to {', '.join(world)}: port 0, where nothing listens, "
+                   "so most likely meant as all ports (0-0 is every port only with protocol -1); open only the port "
+                   "needed")
             continue
         exposed = [p for p in ports if rule.covers(p)]
         if exposed:
@@ -171,14 +182,15 @@ def port_80_redirects(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> I
     groups = of_type(subjects, SECURITY_GROUP)
 
     def check(subject: Subject) -> Iterator[str]:
-        open_80 = [r for r in ingress_of(subject) if r.from_world() and r.covers(80)]
+        open_80 = [r for r in ingress_of(subject) if r.from_world() and (r.covers(80) or r.port_zero())]
         if not open_80:
             return
         group = subject if subject.type == SECURITY_GROUP else _group_of(subject, groups)
         if group is not None and _redirects_port_80(group, subjects):
             return
         for rule in open_80:
-            yield (f"{rule.where} opens port 80 to {', '.join(rule.from_world())} but no load balancer of this group "
+            what = "port 80" if rule.covers(80) else f"{rule.protocol} 0-0 (a mistyped all-ports rule, port 80 too)"
+            yield (f"{rule.where} opens {what} to {', '.join(rule.from_world())} but no load balancer of this group "
                    "redirects it to HTTPS (plain HTTP reaches the target)")
 
     yield from each(subjects, [SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE], check)
@@ -254,9 +266,11 @@ CONTROLS = (
         description="No ingress from 0.0.0.0/0 or ::/0 on SSH, RDP, database, cache, search or file-share ports "
                     "(config ports), nor on all ports (protocol -1 or 0-65535); read on inline ingress blocks, "
                     "SecurityGroupRule and vpc.SecurityGroupIngressRule. A range covering a listed port counts; "
-                    "TCP -1 counts as all ports. Differences from Checkov CKV_AWS_24/25/277: TCP 0-0 is port 0 here "
-                    "(Checkov reads it as all ports), a rule with no CIDR at all is not world-open here, and a world "
-                    "CIDR fails even when the rule also sets self.",
+                    "TCP -1 counts as all ports, and a world-open TCP/UDP 0-0 fails too: AWS opens port 0 only, "
+                    "where nothing listens, so it is a mistyped all-ports rule (0-0 is every port only with "
+                    "protocol -1). Differences from Checkov CKV_AWS_24/25/277: a rule with no source at all (no "
+                    "CIDR, prefix list or group) opens nothing here, and a world CIDR fails even when the rule also "
+                    "sets self.",
         remediation="Reach instances with SSM Session Manager instead of SSH/RDP; let only the app's security group "
                     "reach the database and cache (referenced_security_group_id).",
         sources=("FSBP EC2.13", "FSBP EC2.14", "FSBP EC2.18", "FSBP EC2.19", "FSBP EC2.53", "FSBP EC2.54",
@@ -278,8 +292,9 @@ CONTROLS = (
         check=port_80_redirects, stack=True,
         description="Ingress from 0.0.0.0/0 or ::/0 on port 80 is accepted only on a security group of a load "
                     "balancer (joined through securityGroups) whose port-80 listeners all redirect to HTTPS. "
-                    "Checkov CKV_AWS_260 fails every world-open port 80, redirect or not, reads TCP 0-0 as all ports "
-                    "and fails rules without any source.",
+                    "A world-open TCP/UDP 0-0 counts (a mistyped all-ports rule, as SG-01 reads it). Checkov "
+                    "CKV_AWS_260 fails every world-open port 80, redirect or not, and rules without any source "
+                    "(which open nothing).",
         remediation="Open port 80 only on the ALB's group and give it a listener redirecting to HTTPS (ALB-01).",
         sources=("CKV_AWS_260",),
     ),

@@ -47,12 +47,14 @@ def _camel(value: Any) -> Any:
 
 
 def _counts_only(rule: Any) -> bool:
-    """A rule that only counts: action count, or a rule group whose overrideAction is count."""
+    """A rule that blocks nothing: action count, a rule group whose overrideAction is count, or a rule with neither
+    action nor overrideAction (the WAFv2 API needs one of them: Rule.Action for a rule's own statement,
+    Rule.OverrideAction for a rule group; such a rule never takes effect)."""
     action = plain(get(rule, "action")) or {}
     override = plain(get(rule, "overrideAction")) or {}
     if action:
         return set(action) <= {"count"}
-    return "count" in override
+    return "count" in override or not override
 
 
 def rules_act(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
@@ -63,7 +65,8 @@ def rules_act(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
             yield "has no rules and allows by default (the WAF inspects nothing)"
         return
     if all(_counts_only(rule) for rule in rules) and not blocks_by_default:
-        yield f"all {len(rules)} rules only count (override action or action count); nothing is ever blocked"
+        yield (f"all {len(rules)} rules only count (override action or action count) or have no action; nothing "
+               "is ever blocked")
 
 
 def logging_on(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
@@ -151,9 +154,11 @@ CONTROLS = (
         id="WAF-01", title="Web ACLs have rules that block", severity=Severity.HIGH, resource_types=(WEB_ACL,),
         check=rules_act,
         description="A web ACL with no rules, or whose rules all only count, protects nothing unless its default "
-                    "action is block (rules or ruleJson). Checkov CKV_AWS_175 only asks for at least one rule; "
-                    "CKV_AWS_342 fails a rule without action or overrideAction, which the WAFv2 API rejects "
-                    "before any traffic flows (not judged here).",
+                    "action is block (rules or ruleJson); a rule with neither action nor overrideAction counts as "
+                    "not blocking: the WAFv2 API rejects it (\"you must specify either this OverrideAction setting "
+                    "or the rule Action setting\", API Rule). Checkov CKV_AWS_342 fails such a rule too, but passes "
+                    "a managed rule group rule without overrideAction, which fails here; CKV_AWS_175 only asks for "
+                    "at least one rule.",
         remediation="Add AWS managed rule groups with override_action none (e.g. AWSManagedRulesCommonRuleSet) and "
                     "a rate-based rule with action block.",
         sources=("FSBP WAF.10", "CKV_AWS_175", "CKV_AWS_342"),
@@ -175,9 +180,9 @@ CONTROLS = (
                     "overrideAction none, and no ruleActionOverrides entry turns its Log4JRCE rules into anything "
                     "but block: those rules stop Log4j message lookups (CVE-2021-44228). Advisory: this project's "
                     "web ACLs start in count mode (config waf.mode: enforce makes them block once the sampled "
-                    "requests show no false positives), so a new stack reports it until then. Checkov CKV_AWS_192 also "
-                    "fails a Log4JRCE excluded_rule, an argument pulumi-aws 7 no longer has (ruleActionOverrides "
-                    "replaced it), so the translated fixture carries no exclusion here.",
+                    "requests show no false positives), so a new stack reports it until then. An excluded_rule "
+                    "(Checkov CKV_AWS_192's fixture) is gone from pulumi-aws 7: the WAFv2 API documents it as an "
+                    "override to count, which a ruleActionOverrides entry with actionToUse count now says.",
         remediation=f"Add {KNOWN_BAD_INPUTS} (vendor AWS) with override_action none, and set waf.mode=enforce.",
         sources=("CKV_AWS_192",),
     ),
@@ -204,8 +209,10 @@ CONTROLS = (
         description="An API Gateway REST API stage (unless its REST API, joined through restApi, is PRIVATE) and "
                     "an AppSync GraphQL API need a WAFv2 WebAclAssociation whose resourceArn depends on them. "
                     "HTTP APIs (apigatewayv2) cannot be associated with a web ACL; put CloudFront with a web ACL "
-                    "in front of them. A WAF Classic association does not count, where Checkov CKV2_AWS_29 accepts "
-                    "one on a regional API.",
+                    "in front of them. A WAF Classic association does not count (AWS ended WAF Classic support on 30 "
+                    "September 2025), where Checkov CKV2_AWS_29 accepts one on a regional API; a stage whose REST "
+                    "API is not in the program is taken as public (EDGE, the default endpoint type), where "
+                    "CKV2_AWS_29 passes it.",
         remediation="Add aws.wafv2.WebAclAssociation(resource_arn=stage.arn, web_acl_arn=acl.arn).",
         sources=("CKV2_AWS_29", "CKV2_AWS_33", "FSBP APIGateway.4"),
     ),

@@ -1,6 +1,6 @@
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE as UA
 
-from policies.autoscaling import ATTACHMENT, GROUP
+from policies.autoscaling import ATTACHMENT, CLASSIC_ELB, GROUP, TARGET_GROUPS
 from policies.core import UNKNOWN_STRING_VALUE as U
 
 GOOD = {"launchTemplate": {"id": "lt-1", "version": "$Latest"}, "minSize": 2, "maxSize": 6,
@@ -50,6 +50,34 @@ def test_asg02_health_and_zones(res, variant, assert_exact):
             ),
         },
     )
+
+
+def test_asg02_balancers_declare_health_checks(res, assert_exact):
+    check = {"path": "/healthz", "matcher": "200"}
+
+    def behind_group(name, health_check):
+        group_props = {"protocol": "HTTP", "port": 80}
+        if health_check is not None:
+            group_props["healthCheck"] = health_check
+        target = res(TARGET_GROUPS[0], f"{name}-tg", group_props)
+        return [res(GROUP, name, GOOD, {"targetGroupArns": [target.urn]}), target]
+
+    def behind_elb(name, health_check):
+        elb = res(CLASSIC_ELB, f"{name}-elb", {"listeners": [], **({} if health_check is None else
+                                                                   {"healthCheck": health_check})})
+        group = res(GROUP, name, {**GOOD, "targetGroupArns": []})
+        return [group, elb, res(ATTACHMENT, f"{name}-att", {"autoscalingGroupName": "mock", "elb": "mock"},
+                                {"autoscalingGroupName": [group.urn], "elb": [elb.urn]})]
+
+    assert_exact("ASG-02", {
+        "pass_target_group_declares_check": behind_group("a", check),
+        "pass_target_group_outside_stack": res(GROUP, "a2", GOOD),
+        "pass_elb_declares_check": behind_elb("a3", {"target": "HTTP:8000/healthz", "interval": 30,
+                                                      "healthyThreshold": 2, "unhealthyThreshold": 2, "timeout": 5}),
+        "fail_target_group_default_check": behind_group("b", None),
+        "fail_classic_elb_default_tcp_check": behind_elb("c", None),
+        "unknown_check": behind_group("d", U),
+    })
 
 
 def attached(res, variant, name, changes):

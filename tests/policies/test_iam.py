@@ -74,7 +74,12 @@ def test_iam02_no_service_wildcards(res, assert_exact):
 def test_iam03_no_wildcard_resource_writes(res, assert_exact):
     assert_exact("IAM-03", {
         "pass_scoped_write": res(POLICY, "a", {"policy": doc(allow("sqs:SendMessage"))}),
-        "pass_read_on_star": res(POLICY, "a2", {"policy": doc(allow(["ec2:DescribeInstances", "s3:List*"], "*"))}),
+        "pass_read_on_star": res(POLICY, "a2", {"policy": doc(allow(["ec2:DescribeInstances",
+                                                                     "s3:ListAllMyBuckets"], "*"))}),
+        "pass_wildcard_read_on_arns": res(POLICY, "a4", {"policy": doc(allow("ec2:Describe*",
+                                                                             "arn:aws:ec2:r:1:instance/*"))}),
+        "fail_wildcard_read_on_star": res(POLICY, "j", {"policy": doc(allow(["ec2:Describe*"], "*"))}),
+        "fail_list_wildcard_on_star": res(USER_POLICY, "k", {"user": "u", "policy": doc(allow("s3:List*", "*"))}),
         "pass_put_metric_data": res(POLICY, "a3", {"policy": doc(allow("cloudwatch:PutMetricData", "*"))}),
         "fail_write_on_star": res(POLICY, "b", {"policy": doc(allow("s3:PutObject", "*"))}),
         "fail_pass_role_on_star": res(POLICY, "c", {"policy": doc(allow("iam:PassRole", "*"))}),
@@ -85,6 +90,11 @@ def test_iam03_no_wildcard_resource_writes(res, assert_exact):
         "fail_service_star_on_star": res(GROUP_POLICY, "i", {"group": "g", "policy": doc(allow("iam:*", "*"))}),
         "unknown_policy": res(POLICY, "g", {"policy": U}),
     })
+    # a wildcard read named in allowedActions is accepted, as any configured action
+    assert_exact("IAM-03", {
+        "pass_configured_wildcard_read": res(POLICY, "a", {"policy": doc(allow("cloudwatch:Describe*", "*"))}),
+        "fail_other_wildcard_read": res(POLICY, "b", {"policy": doc(allow("logs:Describe*", "*"))}),
+    }, {"allowedActions": ["cloudwatch:Describe*"]})
 
 
 def test_iam04_safe_trust(res, assert_exact):

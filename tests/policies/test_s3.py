@@ -230,6 +230,7 @@ def test_s305_versioning(res, assert_exact):
         "pass_inline_lifecycle": [res(s3.BUCKET, "c", {"bucket": "c", "versioning": {"enabled": True},
                                                        "lifecycleRules": [{"enabled": True, "id": "old"}]})],
         "fail_no_lifecycle": bucket_stack(res, "b", enabled),
+        "fail_unversioned_without_lifecycle": bucket_stack(res, "d"),
     }, {"requireLifecycle": True})
 
 

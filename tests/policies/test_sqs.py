@@ -15,8 +15,13 @@ def test_sqs01_encryption(res, assert_exact):
     assert_exact("SQS-01", {
         "pass_sqs_managed": res(QUEUE, "a", {"sqsManagedSseEnabled": True}),
         "pass_kms": res(QUEUE, "a2", {"kmsMasterKeyId": "alias/aws/sqs"}),
+        "pass_kms_with_flag_false": res(QUEUE, "a3", {"sqsManagedSseEnabled": False, "kmsMasterKeyId": "k"}),
+        "pass_unset_sse_sqs_by_default": res(QUEUE, "a4", {}),
+        "pass_empty_key_flag_unset": res(QUEUE, "a5", {"kmsMasterKeyId": ""}),
         "fail_unencrypted": res(QUEUE, "b", {"sqsManagedSseEnabled": False}),
+        "fail_unencrypted_string_false": res(QUEUE, "b2", {"sqsManagedSseEnabled": "false", "kmsMasterKeyId": ""}),
         "unknown_flag": res(QUEUE, "c", {"sqsManagedSseEnabled": UB}),
+        "unknown_key": res(QUEUE, "c2", {"sqsManagedSseEnabled": False, "kmsMasterKeyId": U}),
     })
 
 

@@ -58,6 +58,9 @@ def test_sg01_no_world_admin_ports(res, assert_exact):
         "fail_all_protocols": group(res, "e", ingress(0, 0, protocol="-1")),
         "fail_all_tcp_ports": group(res, "f", ingress(0, 65535)),
         "fail_tcp_minus_one": group(res, "f2", ingress(-1, -1)),
+        "fail_tcp_zero_zero_mistyped_all_ports": group(res, "f3", ingress(0, 0)),
+        "fail_udp_zero_zero_v6": group(res, "f4", ingress(0, 0, cidrs=(), protocol="udp", v6=["::/0"])),
+        "pass_tcp_zero_zero_from_vpc": group(res, "a6", ingress(0, 0, cidrs=["10.0.0.0/16"])),
         "fail_rule_redis": res(
             SECURITY_GROUP_RULE,
             "g",
@@ -140,6 +143,8 @@ def test_sg03_port_80_redirects(res, assert_exact):
         "fail_no_port_80_listener": fronted("c", redirect, port=8080),
         "fail_instance_group": group(res, "d", ingress(80)),
         "fail_all_ports_instance_group": group(res, "d2", ingress(0, 0, protocol="-1")),
+        "fail_tcp_zero_zero_instance_group": group(res, "d3", ingress(0, 0)),
+        "pass_tcp_zero_zero_from_vpc": group(res, "a4", ingress(0, 0, cidrs=["10.0.0.0/16"])),
         "fail_rule_without_group": res(INGRESS_RULE, "e", {"securityGroupId": "sg-1", "ipProtocol": "tcp",
                                                            "fromPort": 80, "toPort": 80, "cidrIpv4": "0.0.0.0/0"}),
         "unknown_port": group(res, "f", {**ingress(80), "toPort": UN}),

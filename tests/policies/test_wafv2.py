@@ -29,6 +29,9 @@ def test_waf01_rules_act(res, assert_exact):
                 res, "c", [{**MANAGED, "overrideAction": {"count": {}}}, {**RATE, "action": {"count": {}}}]
             ),
             "fail_rule_json_count_only": acl(res, "d", [], ruleJson=rule_json),
+            "fail_rule_without_action": acl(res, "d2", [{k: v for k, v in RATE.items() if k != "action"}]),
+            "pass_blocking_beside_actionless": acl(res, "a4", [{k: v for k, v in RATE.items() if k != "action"},
+                                                               MANAGED]),
             "unknown_rules": acl(res, "e", U),
         },
     )
