@@ -106,6 +106,17 @@ def test_a_missing_package_says_where_to_install_it(tmp_path) -> None:
     assert f"{Path(sys.executable).parent / 'pip'} install -r {program / 'requirements.txt'}" in message
 
 
+def test_an_argument_the_sdk_no_longer_takes_names_the_installed_version(tmp_path) -> None:
+    from importlib import metadata
+
+    main = "import pulumi_aws as aws\naws.ec2.Eip('nat', vpc=True)\n"  # `vpc` was removed in pulumi-aws 7
+    with pytest.raises(ProgramError) as error:
+        synthesize(write_program(tmp_path / "old", main), "dev")
+    assert "unexpected keyword argument 'vpc' (at __main__.py:2)" in str(error.value)
+    assert (f"(rollout runs pulumi-aws {metadata.version('pulumi-aws')}: the program may be written for another "
+            "major version)") in str(error.value)
+
+
 def test_a_program_calling_aws_without_credentials_is_an_offline_limit(tmp_path, monkeypatch) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
