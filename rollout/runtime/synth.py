@@ -314,7 +314,9 @@ class _program_environment:
         self.cwd = os.getcwd()
         # the program's own file wins over a module of the same name already imported here (its secrets.py over the
         # standard library's, which pydantic imports), as it does under `pulumi up`, its folder first on sys.path
-        self.shadowed = {name: sys.modules.pop(name) for name in _shadowed_modules(self.directory)}
+        shadowed = _shadowed_modules(self.directory)
+        self.shadowed = {name: sys.modules.pop(name) for name in list(sys.modules)
+                         if name.partition(".")[0] in shadowed}
         self.modules_before = set(sys.modules)
         sys.path.insert(0, str(self.directory))
         os.chdir(self.directory)
@@ -323,10 +325,11 @@ class _program_environment:
         os.chdir(self.cwd)
         if sys.path and sys.path[0] == str(self.directory):
             sys.path.pop(0)
-        for name, module in self.shadowed.items():
-            for loaded in [n for n in sys.modules if n == name or n.startswith(name + ".")]:
+        if self.shadowed:
+            tops = {name.partition(".")[0] for name in self.shadowed}
+            for loaded in [n for n in sys.modules if n.partition(".")[0] in tops]:
                 del sys.modules[loaded]
-            sys.modules[name] = module
+            sys.modules.update(self.shadowed)
         prefix = str(self.directory) + os.sep
         for name in set(sys.modules) - self.modules_before:
             file = getattr(sys.modules.get(name), "__file__", None) or ""
