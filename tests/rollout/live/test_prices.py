@@ -739,8 +739,8 @@ def test_glue_job_crawler_and_catalog_request_rows(tmp_path):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Issue 18, Singapore: the rows of the sources the catalog's ap-southeast-1 prices come from, in the bulk-JSON shape
-# (usage types, units and prices as [S1] aadk979/SPOH_2027 prices.json, [S2], [S3] and [P1] record them); a refresh
-# from them reproduces the catalog, so a refresh from AWS's files can replace every one of these prices.
+# (usage types, units and prices as [S1] aadk979/SPOH_2027 prices.json, [S2], [S3], [P1] and the bill [S11] record
+# them); a refresh from them reproduces the catalog, so a refresh from AWS's files can replace every one of them.
 
 SINGAPORE_ROWS = {
     "AmazonECR": [("ECR", "EC2 Container Registry", {"usagetype": "APS1-TimedStorage-ByteHrs"}, "GB-Mo", "0.10")],
@@ -761,6 +761,16 @@ SINGAPORE_ROWS = {
         ("DUR", "Serverless", {"usagetype": "APS1-Lambda-GB-Second"}, "Lambda-GB-Second", "0.0000166667"),
         ("ARM", "Serverless", {"usagetype": "APS1-Lambda-GB-Second-ARM"}, "Lambda-GB-Second", "0.0000133334"),
     ],
+    "AmazonDynamoDB": [  # attribute spellings as the DynamoDB rule reads them (Infracost's group filter)
+        ("WRU", "Amazon DynamoDB PayPerRequest Throughput", {"group": "DDB-WriteUnits"}, "WriteRequestUnits",
+         "0.0000007100"),
+        ("RRU", "Amazon DynamoDB PayPerRequest Throughput", {"group": "DDB-ReadUnits"}, "ReadRequestUnits",
+         "0.0000001425"),
+    ],
+    "AmazonRDS": [  # the billed Multi-AZ gp2 row only: the Single-AZ one is derived from it, not read
+        ("GP2MZ", "Database Storage", {"volumeType": "General Purpose", "deploymentOption": "Multi-AZ",
+                                       "databaseEngine": "PostgreSQL"}, "GB-Mo", "0.2760000000"),
+    ],
     "AWSGlue": [
         ("JOB", "AWS Glue", {"group": "ETL Job run", "operation": "JobRun", "usagetype": "APS1-ETL-DPU-Hour"},
          "DPU-Hour", "0.4400000000"),
@@ -778,9 +788,21 @@ def test_singapore_rows_of_the_catalogs_sources_reproduce_its_prices(tmp_path):
     result = prices.refresh(REGION, str(tmp_path))
     catalog = json.loads(PACKAGED.read_text())["regions"][REGION]["prices"]
     assert sorted(result.prices) == [
-        "apigateway:http:requests", "cognito:mau:essentials", "cognito:mau:plus", "ecr:storage",
-        "ecs:fargate:arm64:gb", "ecs:fargate:arm64:vcpu", "glue:catalog:requests", "glue:crawler:dpu", "glue:job:dpu",
-        "lambda:duration:arm64", "lambda:duration:x86_64", "lambda:requests",
+        "apigateway:http:requests",
+        "cognito:mau:essentials",
+        "cognito:mau:plus",
+        "dynamodb:ondemand:read",
+        "dynamodb:ondemand:write",
+        "ecr:storage",
+        "ecs:fargate:arm64:gb",
+        "ecs:fargate:arm64:vcpu",
+        "glue:catalog:requests",
+        "glue:crawler:dpu",
+        "glue:job:dpu",
+        "lambda:duration:arm64",
+        "lambda:duration:x86_64",
+        "lambda:requests",
+        "rds:storage:gp2:multi-az",
     ]  # not the free-tier MAU row
     for key, entry in result.prices.items():
         assert not catalog[key].get("missing"), key
