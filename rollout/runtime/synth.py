@@ -350,6 +350,13 @@ def _program_failure(error: BaseException, stack_file: StackFile, limits: list[s
             f"program {program}, stack {stack_file.stack}: the offline runtime cannot answer "
             f"{'; '.join(sorted(set(limits)))}; the program then failed: {failure}"
         )
+    if type(error).__module__.startswith("botocore") and "credentials" in message.lower():
+        # a program that calls AWS itself (boto3 at import time) needs what `pulumi preview` would have: credentials
+        return OfflineLimitError(
+            f"program {program}, stack {stack_file.stack}: the program calls AWS itself (boto3) and no AWS "
+            f"credentials are set; offline runs make no AWS calls of their own (run with credentials, or make the "
+            f"program take those values from config): {failure}"
+        )
     if undecrypted and SECURE_PLACEHOLDER in str(error):
         return OfflineLimitError(
             f"program {program}, stack {stack_file.stack}: secure value(s) {', '.join(undecrypted)} cannot be "
@@ -361,9 +368,38 @@ def _program_failure(error: BaseException, stack_file: StackFile, limits: list[s
             f"rollout:offlineValues)"
         )
         if undecrypted
-        else ""
+        else _missing_module_hint(error, stack_file) or _sdk_version_hint(error)
     )
     return ProgramError(f"program {program} failed for stack {stack_file.stack}: {failure}{hint}")
+
+
+def _missing_module_hint(error: BaseException, stack_file: StackFile) -> str:
+    """The program runs inside rollout's own Python, not in the program's virtualenv: say where its packages go."""
+    if not isinstance(error, ModuleNotFoundError) or not error.name:
+        return ""
+    requirements = Path(stack_file.project.directory) / "requirements.txt"
+    pip = Path(sys.executable).parent / "pip"
+    what = f"-r {display_path(requirements)}" if requirements.is_file() else f"<the package providing {error.name}>"
+    return f" (the program runs in rollout's Python, {sys.prefix}: install its packages there, `{pip} install {what}`)"
+
+
+def _sdk_version_hint(error: BaseException) -> str:
+    """An argument the installed provider SDK does not take (pulumi-aws 7 removed `Eip(vpc=...)`, for one): the
+    program was written for another major version; name the one rollout runs."""
+    if not isinstance(error, TypeError) or "unexpected keyword argument" not in str(error):
+        return ""
+    frames = traceback.extract_tb(error.__traceback__)
+    packages = [part for frame in frames for part in Path(frame.filename).parts if part.startswith("pulumi_")]
+    if not packages:
+        return ""
+    from importlib import metadata
+
+    distribution = packages[-1].replace("_", "-")
+    try:
+        version = metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
+    return f" (rollout runs {distribution} {version}: the program may be written for another major version)"
 
 
 def _exit_location(error: BaseException, stack_file: StackFile) -> str:
