@@ -571,6 +571,10 @@ RULES += (
     Rule("AmazonCognito", None, ("CognitoUserPoolsMAU", "MAU"), "MAU", _cognito_mau),
     Rule("AmazonECS", None, _HOURS, "vCPU-hour", _contains("Fargate-ARM-vCPU-Hours:perCPU", "ecs:fargate:arm64:vcpu")),
     Rule("AmazonECS", None, _HOURS, "GB-hour", _contains("Fargate-ARM-GB-Hours", "ecs:fargate:arm64:gb")),
+    # KMS keys: <region code>-KMS-Keys (ap-southeast-1-KMS-Keys, unit Keys, "$1 per customer managed KMS key version
+    # in Asia Pacific (Singapore)" as fetch-prices.mjs read the awskms offer; Infracost's filter is /KMS-Keys/). A
+    # region's row goes to its own prices; the catalog's every-region key rate stays as AWS's page gives it.
+    Rule("awskms", None, ("Keys", "Key"), "month", _usage("-KMS-Keys", "kms:key")),
 )
 OFFERS: tuple[str, ...] = tuple(dict.fromkeys(rule.offer for rule in RULES))
 GLOBAL_OFFERS = frozenset({"AmazonCloudFront", "AmazonRoute53"})

@@ -761,6 +761,7 @@ SINGAPORE_ROWS = {
         ("DUR", "Serverless", {"usagetype": "APS1-Lambda-GB-Second"}, "Lambda-GB-Second", "0.0000166667"),
         ("ARM", "Serverless", {"usagetype": "APS1-Lambda-GB-Second-ARM"}, "Lambda-GB-Second", "0.0000133334"),
     ],
+    "awskms": [("KEY", "Encryption Key", {"usagetype": "ap-southeast-1-KMS-Keys"}, "Keys", "1.0000000000")],
     "AmazonDynamoDB": [  # attribute spellings as the DynamoDB rule reads them (Infracost's group filter)
         ("WRU", "Amazon DynamoDB PayPerRequest Throughput", {"group": "DDB-WriteUnits"}, "WriteRequestUnits",
          "0.0000007100"),
@@ -799,6 +800,7 @@ def test_singapore_rows_of_the_catalogs_sources_reproduce_its_prices(tmp_path):
         "glue:catalog:requests",
         "glue:crawler:dpu",
         "glue:job:dpu",
+        "kms:key",
         "lambda:duration:arm64",
         "lambda:duration:x86_64",
         "lambda:requests",
@@ -818,3 +820,12 @@ def test_cognito_lite_keeps_its_first_tier_and_arm_fargate_is_not_x86(tmp_path):
     (tmp_path / "AmazonECS.json").write_bytes(_offer_file("AmazonECS", rows[1:]))
     found = {k: v["usd"] for k, v in prices.refresh(REGION, str(tmp_path)).prices.items()}
     assert found == {"cognito:mau:lite": 0.005, "ecs:fargate:x86_64:vcpu": 0.05, "ecs:fargate:arm64:vcpu": 0.04}
+
+
+def test_a_region_refresh_keeps_the_every_region_kms_key_rate_global(tmp_path):
+    rows = SINGAPORE_ROWS["awskms"]
+    (tmp_path / "awskms.json").write_bytes(_offer_file("awskms", rows))
+    catalog = json.loads(PACKAGED.read_text())
+    merged = prices.merge(catalog, prices.refresh(REGION, str(tmp_path)))
+    assert merged["global"]["kms:key"] == catalog["global"]["kms:key"]  # AWS's one rate, not the region's row
+    assert "AWS offer file awskms" in merged["regions"][REGION]["prices"]["kms:key"]["source"]
