@@ -79,6 +79,19 @@ def test_two_programs_in_one_process_do_not_share_modules(tmp_path) -> None:
     assert [r.name for r in synthesize(first, "dev")] == ["first"]
 
 
+def test_a_program_module_named_like_an_imported_one_is_the_programs(tmp_path) -> None:
+    import secrets
+
+    # pydantic has imported the standard library's secrets; under `pulumi up` the program's secrets.py wins
+    assert sys.modules["secrets"] is secrets
+    main = ("import pulumi_aws as aws\nfrom secrets import KEY_NAME\n"
+            "aws.ec2.KeyPair(KEY_NAME, public_key='ssh-ed25519 A')\n")
+    program = write_program(tmp_path / "own", main)
+    (program / "secrets.py").write_text("KEY_NAME = 'deployer'\n")
+    assert [r.name for r in synthesize(program, "dev")] == ["deployer"]
+    assert sys.modules["secrets"] is secrets and secrets.token_hex(4)
+
+
 def test_duplicate_urns_are_rejected(tmp_path) -> None:
     main = "import pulumi_aws as aws\naws.sqs.Queue('same')\naws.sqs.Queue('same')\n"
     with pytest.raises(ProgramError, match="duplicate URNs.*Queue::same"):
@@ -115,6 +128,29 @@ def test_an_argument_the_sdk_no_longer_takes_names_the_installed_version(tmp_pat
     assert "unexpected keyword argument 'vpc' (at __main__.py:2)" in str(error.value)
     assert (f"(rollout runs pulumi-aws {metadata.version('pulumi-aws')}: the program may be written for another "
             "major version)") in str(error.value)
+
+
+def test_a_name_the_sdk_no_longer_has_names_the_installed_version(tmp_path) -> None:
+    from importlib import metadata
+
+    main = "import pulumi_aws as aws\nami = aws.get_ami(most_recent=True)\n"  # aws.ec2.get_ami since pulumi-aws 7
+    with pytest.raises(ProgramError) as error:
+        synthesize(write_program(tmp_path / "old", main), "dev")
+    assert "module 'pulumi_aws' has no attribute 'get_ami' (at __main__.py:2)" in str(error.value)
+    assert f"(rollout runs pulumi-aws {metadata.version('pulumi-aws')}:" in str(error.value)
+
+
+def test_a_program_whose_own_connection_fails_is_an_offline_limit(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port on 127.0.0.1 that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    main = f"import urllib.request\nurllib.request.urlopen('http://127.0.0.1:{port}/api/', timeout=2)\n"
+    with pytest.raises(OfflineLimitError) as error:
+        synthesize(write_program(tmp_path / "fetches", main), "dev")
+    assert "the program reaches the network itself and the connection failed" in str(error.value)
+    assert "URLError: <urlopen error [Errno 111] Connection refused> (at __main__.py:2)" in str(error.value)
 
 
 def test_a_program_calling_aws_without_credentials_is_an_offline_limit(tmp_path, monkeypatch) -> None:
