@@ -1,9 +1,11 @@
 """The VPC the data stores (and later the web tier) live in.
 
 Public and private subnets over 2–3 AZs (layout from `sizing.subnet_cidrs`, stable when an AZ is added), an
-internet gateway, one shared NAT gateway (cheapest) or one per AZ (an AZ outage leaves the others online), an S3
-gateway endpoint (S3 traffic bypasses the NAT: free and private), the default security group stripped of all
-rules, and VPC flow logs into a KMS-encrypted log group with a year of retention.
+internet gateway, one shared NAT gateway (cheapest) or one per AZ (an AZ outage leaves the others online) once
+something in the private subnets needs the internet (`internet_egress`; until then the private route tables have
+no default route and no NAT gateway is billed), an S3 gateway endpoint (S3 traffic bypasses the NAT: free and
+private), the default security group stripped of all rules, and VPC flow logs into a KMS-encrypted log group with
+a year of retention.
 
 It also creates the `app` security group: what the application's servers carry. The cache and the database
 allow ingress only from it (their own groups live in their components); the web tier adds ingress from its load
@@ -31,6 +33,9 @@ class NetworkArgs(Args):
     cidr: str = Field("10.40.0.0/16", description="VPC CIDR block (/16 to /24). Defaults to 10.40.0.0/16.")
     availability_zones: int = Field(2, ge=2, le=3, description="AZs to spread subnets over. Defaults to 2.")
     nat_gateways: int = Field(1, ge=1, le=3, description="NAT gateways: 1 shared, or one per AZ. Defaults to 1.")
+    internet_egress: bool = Field(
+        True, description="Build the NAT gateways and the private subnets' 0.0.0.0/0 route (false while nothing "
+                          "in the private subnets needs the internet: no NAT is billed). Defaults to true.")
     flow_log_kms_key_arn: StrInput | None = Field(
         None, description="KMS key for the flow log group (its policy must allow logs.<region>.amazonaws.com). "
                           "Defaults to none (CloudWatch's own encryption).")
@@ -88,6 +93,7 @@ class Network(pulumi.ComponentResource):
         self.public_route_table = self._create_public_routes(internet_gateway)
         nat_gateways = self._create_nat_gateways()
         self.nat_public_ips = [gateway.public_ip for gateway in nat_gateways]  # what outside firewalls admit
+        """The NAT gateways' public addresses (empty while there is no internet egress)."""
         private_route_tables = self._create_private_routes(nat_gateways)
         self.private_route_tables = private_route_tables
         self._create_s3_endpoint(private_route_tables)
@@ -137,7 +143,11 @@ class Network(pulumi.ComponentResource):
         return table
 
     def _create_nat_gateways(self) -> list[aws.ec2.NatGateway]:
-        gateways = []
+        """The NAT gateways and their Elastic IPs, only with internet egress (same names either way: turning egress
+        on later creates them where they would always have been)."""
+        gateways: list[aws.ec2.NatGateway] = []
+        if not self._args.internet_egress:
+            return gateways
         for i in range(self._args.nat_gateways):
             eip = aws.ec2.Eip(f"{self._name}-nat-{i + 1}", domain="vpc", opts=self._child())
             gateways.append(aws.ec2.NatGateway(f"{self._name}-nat-{i + 1}", allocation_id=eip.id,
@@ -147,9 +157,13 @@ class Network(pulumi.ComponentResource):
     def _create_private_routes(self, nat_gateways: list[aws.ec2.NatGateway]) -> list[aws.ec2.RouteTable]:
         tables = []
         for i, subnet in enumerate(self.private_subnets):
-            nat = nat_gateways[i % len(nat_gateways)]
-            table = aws.ec2.RouteTable(f"{self._name}-private-{i + 1}", vpc_id=self.vpc.id,
-                                       routes=[{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nat.id}],
+            # Without NAT the inline routes are an explicit empty list, not omitted: pulumi-aws RouteTable `routes`
+            # ("omitting this argument is interpreted as ignoring any existing routes. To remove all managed routes
+            # an empty list should be specified"), so a default route left by an earlier apply is removed instead
+            # of pointing at a deleted NAT gateway (a blackhole route).
+            routes = ([{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nat_gateways[i % len(nat_gateways)].id}]
+                      if nat_gateways else [])
+            table = aws.ec2.RouteTable(f"{self._name}-private-{i + 1}", vpc_id=self.vpc.id, routes=routes,
                                        opts=self._child())
             aws.ec2.RouteTableAssociation(f"{self._name}-private-{i + 1}", subnet_id=subnet.id,
                                           route_table_id=table.id, opts=self._child())

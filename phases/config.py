@@ -496,7 +496,12 @@ class DatabaseConfig(_Section):
     """Phase 3: the relational database and its read replicas."""
 
     engine: Literal["postgres", "mysql"] = Field("postgres", description="Database engine. Defaults to postgres.")
-    engine_version: str | None = Field(None, description="Major version. Defaults to 16 (postgres) / 8.0 (mysql).")
+    engine_version: str | None = Field(
+        None,
+        description="Major version. Defaults to 16 (postgres) / 8.0 (mysql), kept so that existing databases are "
+        "never upgraded silently; MySQL 8.0 is billed RDS Extended Support since 2026-08-01 (RDS-17): set 8.4 "
+        "(docs/data-moves.md, 3b).",
+    )
     instance_class: str | None = Field(None, description="RDS instance class. Defaults to the size preset's.")
     storage_gb: int = Field(20, ge=20, le=65_536, description="Allocated gp3 storage in GB. Defaults to 20.")
     max_storage_gb: int | None = Field(

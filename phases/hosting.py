@@ -10,9 +10,12 @@ never built to sit idle.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from phases.config import AppConfig
+
+if TYPE_CHECKING:
+    from phases.config import StackConfig
 
 SERVICES: dict[str, int] = {"cache": 2, "database": 3, "uploads": 3, "queues": 4}
 """The data services the app calls, and the phase that adds them when the app can reach them."""
@@ -113,3 +116,41 @@ def table(app: AppConfig) -> list[list[str]]:
                        f"deferred → {service_phase(app, service)}" if found.path == "deferred" else found.path)
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class Egress:
+    """Something in the private subnets that needs the internet (through the NAT gateways) from `phase`."""
+
+    phase: int
+    who: str
+    why: str
+
+
+def egress_needs(config: StackConfig) -> tuple[Egress, ...]:
+    """What in the private subnets needs a way out to the internet, and from which phase, sorted by phase.
+
+    The VPC has no interface endpoints for the AWS APIs the instances call (only the S3 gateway endpoint and, from
+    phase 5, Grafana's inbound endpoint), so every AWS call but S3 leaves through the NAT gateways too. Not here,
+    because they never leave the VPC or leave it another way: the cache and the database (AWS manages their
+    patching, backups, Secrets Manager rotation and monitoring outside the VPC), S3 (the gateway endpoint), the
+    old server (its own network: VPC peering and the site-to-site VPN carry only the two private ranges, and AWS
+    routes no traffic from them through our NAT), Managed Grafana and Prometheus (the workspace queries CloudWatch
+    and Prometheus from AWS's network: the VPC endpoint only lets clients in), the queues (SQS is called by the old
+    server or by the web tier, counted below). Nothing runs a Lambda function in the VPC.
+    """
+    needs = [Egress(config.app.moves_at, "web tier",
+                    "its instances boot from the internet: dnf packages, the ECR image, the SSM parameter, Secrets "
+                    "Manager, CloudWatch Logs; the app then calls SQS and other APIs")]
+    if config.database.migrate_from is not None:
+        needs.append(Egress(service_phase(config.app, "database"), "database migration (DMS)",
+                            "the replication instance reaches the source database over the internet (its firewall "
+                            "admits the NAT addresses, output migrationSourceAllowlist) and reads the source secret "
+                            "from Secrets Manager"))
+    return tuple(sorted(needs, key=lambda need: need.phase))
+
+
+def egress_phase(config: StackConfig) -> int:
+    """The first phase whose private subnets need the internet: the NAT gateways (and the private route tables'
+    0.0.0.0/0 route) exist from it, not from phase 2 where the VPC is built."""
+    return egress_needs(config)[0].phase

@@ -28,7 +28,9 @@ GOAL = ("Serve the site through a CDN (TLS 1.2+, HTTP/2 and 3, Brotli, HSTS, WAF
         "application a Redis-compatible cache for responses and sessions.")
 KPIS: tuple[str, ...] = ("TTFB p50/p95", "cache hit ratio", "origin requests per second")
 ADDS: tuple[str, ...] = (
-    "VPC with public and private subnets over 2+ AZs, NAT, S3 endpoint, flow logs",
+    "VPC with public and private subnets over 2+ AZs, S3 endpoint, flow logs; its NAT gateways only from the first "
+    "phase that needs the internet from the private subnets (the web tier, a DMS migration: phases.hosting."
+    "egress_needs), so the cache and database alone pay no NAT",
     "CDN: Cloudflare zone settings + cache/WAF/rate-limit rulesets, or CloudFront + WAFv2 + HSTS headers",
     "ElastiCache Valkey/Redis replication group (TLS, encryption, IAM auth, failover when 2+ nodes), when the app "
     "can reach it (else deferred to the phase the app moves)",
@@ -81,6 +83,8 @@ def build(ctx: Context) -> None:
         availability_zones=config.network.availability_zones,
         nat_gateways=sizing.nat_gateway_count(config.environment, config.network.availability_zones,
                                               config.network.nat_per_az),
+        # the NAT gateways exist from the first phase something in the private subnets needs the internet
+        internet_egress=ctx.up_to >= hosting.egress_phase(config),
         flow_log_kms_key_arn=baseline.key_arn,
     ), opts)
     ctx.components["network"] = network

@@ -25,7 +25,8 @@ ADDS: tuple[str, ...] = (
     "read replicas (config database.replicas)",
     "private S3 asset bucket served through the CDN (origin access control on CloudFront)",
     "private S3 uploads bucket the app writes user uploads to (KMS, versioned), when the app can use it",
-    "AWS DMS full load + change capture from the existing database (config database.migrateFrom)",
+    "AWS DMS full load + change capture from the existing database (config database.migrateFrom), and with it the "
+    "VPC's NAT gateways: the replication instance reaches the source through them",
 )
 
 

@@ -34,6 +34,8 @@ ADDS: tuple[str, ...] = (
     "one least-privilege instance role per service (SSM, its environment and image, its log group, IAM database "
     "auth as the app user, the uploads bucket, workload roles)",
     "ALB SLO alarms (p95, 5xx rate, error rate, unhealthy targets)",
+    "the VPC's NAT gateways (one shared, one per AZ in prod) and the private subnets' default route, when no earlier "
+    "phase needed them: the instances boot from the internet (packages, image, SSM, Secrets Manager, logs)",
     "HTTPS listener on a DNS-validated certificate (Route 53 or Cloudflare record + CertificateValidation)",
     "the CDN can reach the ALB (origin switch off until its gate passes: switches.originToLoadBalancer)",
 )

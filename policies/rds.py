@@ -1,6 +1,7 @@
 """RDS instances and read replicas: encryption, privacy, HA, backups, TLS-only parameter groups, monitoring,
 patching (RDS-01..10), public snapshots (RDS-11), statement logging, tagged snapshots, known-vulnerable PostgreSQL
-versions, Aurora backtracking and customer managed keys (RDS-12..16). A replica is an instance with
+versions, Aurora backtracking and customer managed keys (RDS-12..16), major versions past standard support (RDS-17,
+on the support calendar the cost pricer reads too: policies/engine_support.py). A replica is an instance with
 `replicateSourceDb`; it is joined to its source through that input's property dependencies (or the source's literal
 `identifier`)."""
 
@@ -10,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from policies import engine_support
 from policies._helpers import each, explicitly_false, get, items, known, of_type, refers_to, to_int, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
@@ -300,6 +302,36 @@ def patched_postgres(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]
                f"{'.'.join(map(str, fixed)) if fixed else 'a supported major version'} or later")
 
 
+def check_date(cfg: Mapping[str, Any]) -> str:
+    """The date a calendar control judges on: the policy config's `date` (YYYY-MM-DD, e.g. to ask about next
+    quarter; `rollout check` refuses another shape), else today in UTC."""
+    import datetime as dt
+
+    value = cfg.get("date")
+    if not value:
+        return dt.datetime.now(dt.UTC).date().isoformat()
+    return dt.date.fromisoformat(str(value)).isoformat()
+
+
+def standard_support(subject: Subject, cfg: Mapping[str, Any]) -> Iterator[str]:
+    engine = str(get(subject.props, "engine", default="")).lower()
+    if engine not in engine_support.CALENDAR:
+        return  # Aurora, MariaDB (no Extended Support), commercial engines: another calendar
+    version = get(subject.props, "engineVersion")
+    if version is None:
+        return  # unset: RDS creates the engine's default version, in standard support
+    on = check_date(cfg)
+    dates = engine_support.past_standard_support(engine, version, on)
+    if dates is None:
+        return
+    newer = sorted((m for m in engine_support.CALENDAR[engine] if engine_support.in_standard_support(engine, m, on)),
+                   key=lambda m: tuple(int(p) for p in m.split(".")))
+    target = f"; move to {engine} {newer[-1]}" if newer else ""
+    yield (f"{engine} {version} left RDS standard support on {dates.standard_ends}: RDS Extended Support is billed "
+           f"from {dates.billed_from} per vCPU-hour (twice that from {dates.year3_from}), on the Multi-AZ standby "
+           f"too{target}")
+
+
 def backtracking(subject: Subject, _cfg: Mapping[str, Any]) -> Iterator[str]:
     engine = str(get(subject.props, "engine", default="")).lower()
     if engine not in ("aurora", "aurora-mysql") or get(subject.props, "engineMode") == "serverless":
@@ -571,5 +603,26 @@ CONTROLS = (
         remediation="Create an aws.kms.Key with rotation and pass kmsKeyId (storageEncrypted=true).",
         sources=("CKV_AWS_327",),
         enforcement=Enforcement.ADVISORY,
+    ),
+    Control(
+        id="RDS-17",
+        title="RDS runs a major version in standard support",
+        severity=Severity.MEDIUM,
+        resource_types=(INSTANCE,),
+        check=standard_support,
+        description="An RDS for PostgreSQL or MySQL instance (replicas too) whose engineVersion is past its RDS end "
+        "of standard support on the check date is enrolled in RDS Extended Support and billed per vCPU-hour "
+        "(MySQL 8.0 from 2026-08-01; in us-east-1 $0.10 per vCPU-hour, $146/month for a Single-AZ db.m5.large), "
+        "with only critical fixes, "
+        "until RDS upgrades it at the end of Extended Support. The calendar is the one the cost estimate "
+        "uses (policies/engine_support.py). Advisory: changing the version is a major upgrade of a live "
+        "database, planned, not automatic. An unset engineVersion (RDS's default) and an engine or "
+        "version outside the calendar pass. Config: date (YYYY-MM-DD) judges another day than today.",
+        remediation="Upgrade the major version: set engineVersion (e.g. mysql 8.4, postgres 16) with "
+        "database.allowMajorVersionUpgrade, after a snapshot and a test on a restored copy (docs/data-moves.md).",
+        # no Security Hub, CIS or Checkov check judges the support calendar: the source is AWS's own page
+        sources=("RDS User Guide: Amazon RDS Extended Support charges",),
+        enforcement=Enforcement.ADVISORY,
+        config_defaults={"date": ""},
     ),
 )

@@ -70,6 +70,8 @@ REVIEW_IDS = (
     "WAF-05", "CFD-09", "CFD-10", "CFD-11", "ACM-03", "ACM-04", "KMS-04", "CT-05", "R53-01",
     # issue 17, data-store and IAM part
     "RDS-12", "RDS-13", "RDS-14", "RDS-15", "RDS-16", "EC-06", "EC-07", "S3-07", "S3-08", "S3-09", "S3-10",
+    # a database past its RDS end of standard support (billed Extended Support; the calendar the pricer reads)
+    "RDS-17",
 )
 
 

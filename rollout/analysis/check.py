@@ -122,8 +122,18 @@ def validate_policy_config(config: Mapping[str, Any], source: str, controls: Seq
                 problems.append(f"{where}.{name}: unknown setting (known: {known})")
             elif not _same_kind(setting, control.config_defaults[name]):
                 problems.append(f"{where}.{name}: must be {type(control.config_defaults[name]).__name__}")
+            elif name == "date" and setting and not _iso_date(setting):
+                problems.append(f"{where}.{name}: must be a date as YYYY-MM-DD (or empty for today)")
     if problems:
         raise UserError(*problems)
+
+
+def _iso_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
 
 
 def _same_kind(value: Any, default: Any) -> bool:

@@ -17,6 +17,7 @@ from rollout.errors import ProgramError, UserError
 
 # (command name, module under rollout.cli). A module exposes `command` (one command) or `app` (a group).
 COMMANDS: list[tuple[str, str]] = [
+    ("init", "init"),
     ("plan", "plan"),
     ("check", "check"),
     ("cost", "cost"),

@@ -59,6 +59,24 @@ def test_shared_nat_serves_every_private_subnet(synth):
     assert len(endpoint.inputs["routeTableIds"]) == 2
 
 
+def test_without_internet_egress_there_is_no_nat_and_no_default_route(synth):
+    inventory = _build(synth, availability_zones=3, nat_gateways=3, internet_egress=False)
+    assert inventory.of_type("aws:ec2/natGateway:NatGateway") == [] and inventory.of_type("aws:ec2/eip:Eip") == []
+    tables = {r.name: r.inputs for r in inventory.of_type("aws:ec2/routeTable:RouteTable")}
+    assert [tables[f"net-private-{i}"]["routes"] for i in (1, 2, 3)] == [[], [], []]
+    assert "gatewayId" in tables["net-public"]["routes"][0]  # the public subnets keep the internet gateway
+    (endpoint,) = inventory.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert len(endpoint.inputs["routeTableIds"]) == 3  # S3 stays reachable from the private subnets
+
+
+def test_egress_turned_on_later_adds_the_nat_under_the_names_it_always_had(synth):
+    before = {r.urn for r in _build(synth, internet_egress=False)}
+    after = _build(synth)
+    added = sorted(r.name for r in after if r.urn not in before)
+    assert added == ["net-nat-1", "net-nat-1"]  # the Elastic IP and the NAT gateway; nothing else is new
+    assert {r.type for r in after if r.urn not in before} == {"aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway"}
+
+
 def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(three_azs):
     (group,) = three_azs.of_type("aws:cloudwatch/logGroup:LogGroup")
     assert group.inputs["kmsKeyId"] == KEY and group.inputs["retentionInDays"] == 365

@@ -91,3 +91,47 @@ def test_the_journey_documents_this_table():
     for app in (EXTERNAL, VPN, EC2, WEB_TIER):
         for row in hosting.table(app):
             assert "| " + " | ".join(row) + " |" in text
+
+
+SITE = {"domain": "shop.example.vn", "origin": "o.example.vn"}
+MIGRATE = {"engine": "postgres", "host": "203.0.113.10", "database": "shop", "user": "dms_reader",
+           "secretArn": "arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:shop-source-AbCdEf"}
+
+
+def _stack(app: AppConfig, migrate: bool = False, web_tier_phase: int | None = None):
+    from phases.config import StackConfig
+
+    app_config = app.model_dump(by_alias=True, exclude_none=True)
+    if web_tier_phase is not None:
+        app_config["webTierPhase"] = web_tier_phase
+    database = {"engine": "postgres", **({"migrateFrom": MIGRATE} if migrate else {})}
+    return StackConfig.model_validate({"site": SITE, "app": app_config, "database": database})
+
+
+@pytest.mark.parametrize(("app", "migrate", "web_tier_phase", "expected"), [
+    (EXTERNAL, False, None, 6),   # the default: cache and database deferred, nothing in the VPC needs the internet
+    (VPN, False, None, 6),        # the cache (2) and database (3) over the VPN never leave the VPC
+    (EC2, False, None, 6),        # peering: the old server keeps its own way out
+    (WEB_TIER, False, None, 2),   # the web tier boots in phase 2
+    (EXTERNAL, False, 4, 4),      # webTierPhase moves the web tier, and the NAT with it
+    (EXTERNAL, True, None, 6),    # DMS is built with the database, deferred to the move
+    (VPN, True, None, 3),         # DMS in phase 3 reaches the source through the NAT (migrationSourceAllowlist)
+    (EC2, True, None, 3),
+    (WEB_TIER, True, None, 2),
+])
+def test_the_nat_exists_from_the_first_phase_that_needs_the_internet(app, migrate, web_tier_phase, expected):
+    config = _stack(app, migrate, web_tier_phase)
+    assert hosting.egress_phase(config) == expected
+    needs = hosting.egress_needs(config)
+    assert [n.phase for n in needs] == sorted(n.phase for n in needs) and needs[0].phase == expected
+    assert {n.who for n in needs} == ({"web tier", "database migration (DMS)"} if migrate else {"web tier"})
+
+
+def test_our_stacks_need_the_nat_only_where_something_uses_it(project_root):
+    """example and prod: the web tier (phase 6) is the first consumer; move: DMS in phase 3."""
+    from rollout.model.stackfile import load_stack
+
+    found = {}
+    for stack in ("example", "prod", "move"):
+        found[stack] = hosting.egress_phase(parse_config(load_stack(project_root, stack).namespace("sme-rollout")))
+    assert found == {"example": 6, "prod": 6, "move": 3}

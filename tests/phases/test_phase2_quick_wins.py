@@ -60,13 +60,14 @@ def test_phase_2_adds_network_cache_and_cdn_under_its_phase(cloudflare):
                                "sme-rollout:network:SiteToSiteVpn"}
     for type_ in ("sme-rollout:network:Network", "sme-rollout:cache:Cache", "sme-rollout:cdn:CloudflareCdn"):
         assert components[type_].parent == phases[2] and components[type_].phase == 2
-    # 44, plus MX, SPF, the apex A and the origin's A imported from the zone file, plus the VPN (customer gateway,
-    # VPN gateway, 2 propagations, connection, route) and its cache rule
-    assert len([r for r in cloudflare.custom_resources() if r.phase == 2]) == 55
+    # 42 (no NAT gateway and Elastic IP: nothing in the private subnets needs the internet at phase 2), plus MX,
+    # SPF, the apex A and the origin's A imported from the zone file, plus the VPN (customer gateway, VPN gateway,
+    # 2 propagations, connection, route) and its cache rule
+    assert len([r for r in cloudflare.custom_resources() if r.phase == 2]) == 53
 
 
 def test_dev_defaults_are_the_cheap_ones(cloudflare):
-    assert len(cloudflare.of_type("aws:ec2/natGateway:NatGateway")) == 1
+    assert cloudflare.of_type("aws:ec2/natGateway:NatGateway") == []
     (group,) = cloudflare.of_type("aws:elasticache/replicationGroup:ReplicationGroup")
     assert group.inputs["numCacheClusters"] == 1 and group.inputs["nodeType"] == "cache.t4g.small"
     assert group.protect is False
@@ -101,10 +102,20 @@ def test_outputs_are_endpoints_not_secrets(cloudflare):
     assert not any("password" in k.lower() or "token" in k.lower() for k in outputs)
 
 
-def test_production_gets_nat_per_az_and_a_failover_cache(synth):
+def test_no_nat_before_anything_needs_the_internet(cloudflare):
+    """The cache and the VPN need no way out: no NAT gateway, no Elastic IP, no default route in the private
+    tables (an explicit empty list, so that an earlier apply's route to a NAT is removed)."""
+    assert cloudflare.of_type("aws:ec2/eip:Eip") == []
+    private = [r for r in cloudflare.of_type("aws:ec2/routeTable:RouteTable") if "-private-" in r.name]
+    assert len(private) == 2 and all(r.inputs["routes"] == [] for r in private)
+    (endpoint,) = [r for r in cloudflare.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if r.name == "network-s3"]
+    assert len(endpoint.inputs["routeTableIds"]) == 2
+
+
+def test_production_gets_a_failover_cache_and_no_nat_yet(synth):
     config = _config(environment="prod", size="medium", network={"availabilityZones": 3})
     inventory = synth(_program(config), stack="prod")
-    assert len(inventory.of_type("aws:ec2/natGateway:NatGateway")) == 3
+    assert inventory.of_type("aws:ec2/natGateway:NatGateway") == []
     (group,) = inventory.of_type("aws:elasticache/replicationGroup:ReplicationGroup")
     assert group.inputs["numCacheClusters"] == 2 and group.inputs["automaticFailoverEnabled"] is True
     assert group.inputs["nodeType"] == "cache.t4g.medium" and group.protect is True

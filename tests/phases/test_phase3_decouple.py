@@ -155,11 +155,15 @@ def test_migrate_from_adds_dms_into_the_new_primary_and_says_what_the_source_mus
     assert target.inputs["databaseName"] == "app"
     allowlist = inventory.outputs["migrationSourceAllowlist"]
     assert allowlist["port"] == 5432 and allowlist["addresses"] and "203.0.113.10" in allowlist["note"]
+    # DMS is the first consumer of the internet path: the NAT (the address the source admits) comes with it
+    (nat,) = inventory.of_type("aws:ec2/natGateway:NatGateway")
+    assert len(allowlist["addresses"]) == 1
     assert inventory.outputs["migrationTaskArn"].startswith("arn:aws:dms:")
 
 
 def test_without_migrate_from_there_is_no_dms(cloudfront):
     assert not [r for r in cloudfront if r.type.startswith("aws:dms/")]
+    assert cloudfront.of_type("aws:ec2/natGateway:NatGateway") == []  # and no NAT: RDS needs no way out
     assert "migrationTaskArn" not in cloudfront.outputs
 
 

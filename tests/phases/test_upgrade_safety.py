@@ -93,3 +93,43 @@ def test_every_stack_and_phase_has_no_mandatory_violation(stack, phase):
                       if f.status == "violation" and not f.waived and f.enforcement is Enforcement.MANDATORY)
     assert not blocking, f"{stack} phase {phase}: {blocking}"
     assert result.resources_evaluated == len(_inventory(stack, phase).custom_resources())
+
+
+NAT_TYPES = {"aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip"}
+
+
+@pytest.mark.parametrize(("stack", "phase"), [("example", 2), ("example", 5), ("prod", 3)])
+def test_a_stack_applied_with_an_unused_nat_loses_only_the_nat(stack, phase, monkeypatch):
+    """A stack applied before the NAT waited for its first consumer (phases.hosting.egress_phase) still has its
+    NAT gateways and Elastic IPs at phases 2..5: the next `pulumi up` deletes them, and the diff says so. Nothing
+    else changes but the private route tables' default route; no data store is touched."""
+    import importlib
+
+    from rollout.analysis.diff import diff_inventories
+    from rollout.runtime.synth import synthesize
+
+    now = synthesize(ROOT, stack, phase=phase)  # first: the runtime now holds this program's own modules
+    hosting = importlib.import_module("phases.hosting")
+    monkeypatch.setattr(hosting, "egress_phase", lambda config: 2)  # the earlier rule: NAT with the VPC
+    applied = synthesize(ROOT, stack, phase=phase)
+    monkeypatch.undo()
+    assert applied.of_type("aws:ec2/natGateway:NatGateway"), "the earlier rule was not applied"
+    diff = diff_inventories(applied, now)
+    nats = 3 if stack == "prod" else 1
+    assert sorted(e.type for e in diff.removed) == sorted(["aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway"] * nats)
+    assert not diff.added and not diff.replaced and not any(e.data_loss for e in diff.removed)
+    assert {e.type for e in diff.updated} == {"aws:ec2/routeTable:RouteTable"}
+    assert all(e.name.startswith("network-private-") and [c.path for c in e.changes] == ["routes"]
+               and e.changes[0].new == [] for e in diff.updated)
+    assert len(diff.updated) == (3 if stack == "prod" else 2)
+
+
+@pytest.mark.parametrize("stack", ["example", "prod"])
+def test_the_nat_arrives_with_the_web_tier_under_its_old_names(stack):
+    """Phase 6 (the web tier) adds the NAT gateways and their addresses with the URNs they always had: a stack
+    already at phase 6 sees no change to them, and the addresses an outside firewall admitted stay."""
+    before, after = _inventory(stack, 5), _inventory(stack, 6)
+    added = {r.urn for r in after.of_type(*NAT_TYPES)} - set(before.by_urn)
+    assert len(added) == (6 if stack == "prod" else 2)
+    assert all("sme-rollout:network:Network$" in urn for urn in added)
+    assert not before.of_type(*NAT_TYPES)

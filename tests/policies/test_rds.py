@@ -426,3 +426,41 @@ def test_rds16_customer_managed_key(res, variant, assert_exact):
         "fail_instance_aws_managed": db(res, variant, "c"),
         "unknown_key": cluster(res, variant, "d", {"kmsKeyId": U}),
     })
+
+
+def test_rds17_standard_support(res, variant, assert_exact):
+    mysql = {"engine": "mysql", "engineVersion": "8.0.39", "parameterGroupName": "mysql-tls"}
+    assert_exact("RDS-17", {
+        "pass_postgres_16": db(res, variant, "a"),
+        "pass_mysql_8_4": db(res, variant, "a2", {**mysql, "engineVersion": "8.4.3"}),
+        "pass_unset_version": db(res, variant, "a4", {"engineVersion": variant.DELETE}),
+        "pass_mariadb_not_in_the_calendar": db(res, variant, "a5", {"engine": "mariadb", "engineVersion": "10.6"}),
+        "pass_postgres_17_not_in_the_calendar": db(res, variant, "a6", {"engineVersion": "17.2"}),
+        "pass_aurora_not_judged": db(res, variant, "a7", {"engine": "aurora-mysql", "engineVersion": "5.7.mysql_aurora"
+                                                                                               ".2.11.2"}),
+        "fail_mysql_8_0": db(res, variant, "b", mysql),
+        "fail_mysql_8_0_major_only": db(res, variant, "b2", {**mysql, "engineVersion": "8.0"}),
+        "fail_replica_of_8_0": db(res, variant, "b3", {"engine": "mysql", "engineVersion": "8.0.39"}, base=REPLICA),
+        "fail_postgres_13": db(res, variant, "b4", {"engineVersion": "13.15"}),
+        "unknown_version": db(res, variant, "c", {**mysql, "engineVersion": U}),
+    }, config={"date": "2026-12-01"})
+
+
+def test_rds17_judges_on_the_check_date(res, variant, assert_exact):
+    """MySQL 8.0's last day of standard support is 2026-07-31; Extended Support is billed from 2026-08-01."""
+    mysql = {"engine": "mysql", "engineVersion": "8.0.39", "parameterGroupName": "mysql-tls"}
+    fixtures = {"pass_postgres": db(res, variant, "a"), "fail_mysql_8_0": db(res, variant, "b", mysql)}
+    assert_exact("RDS-17", fixtures, config={"date": "2026-08-01"})
+    last_day = {"pass_postgres": fixtures["pass_postgres"], "pass_mysql_8_0": fixtures["fail_mysql_8_0"],
+                "fail_postgres_11": db(res, variant, "c", {"engineVersion": "11.22"})}
+    assert_exact("RDS-17", last_day, config={"date": "2026-07-31"})
+
+
+def test_rds17_names_the_dates_and_the_version_to_move_to(res, variant):
+    from policies.core import evaluate as run
+
+    subject = db(res, variant, "b", {"engine": "mysql", "engineVersion": "8.0.39"})
+    (finding,) = [f for f in run([BY_ID["RDS-17"]], [subject], {"RDS-17": {"date": "2026-12-01"}})
+                  if f.status == "violation"]
+    assert "2026-07-31" in finding.message and "2026-08-01" in finding.message and "2028-08-01" in finding.message
+    assert finding.message.endswith("move to mysql 8.4")

@@ -100,6 +100,8 @@ def test_default_thresholds_apply_without_config():
     ({"RDS-04": {"minDays": -1}}, "cfg: RDS-04.minDays: must be int"),
     ({"all": {"minDays": 3}}, "cfg: all.minDays: unknown setting (only enforcementLevel)"),
     ({"RDS-04": 7}, "cfg: RDS-04: must be an enforcement level or a mapping"),
+    ({"RDS-17": {"date": "next week"}}, "cfg: RDS-17.date: must be a date as YYYY-MM-DD (or empty for today)"),
+    ({"RDS-17": {"date": 20261201}}, "cfg: RDS-17.date: must be str"),
 ])
 def test_bad_policy_config_names_the_problem(config, problem):
     with pytest.raises(UserError) as error:
@@ -109,7 +111,8 @@ def test_bad_policy_config_names_the_problem(config, problem):
 
 def test_good_policy_config_passes():
     validate_policy_config({"all": "advisory", "RDS-04": {"enforcementLevel": "mandatory", "minDays": 14},
-                            "IAM-02": {"allowedServiceWildcards": ["sqs:*"]}}, "cfg", CONTROLS)
+                            "IAM-02": {"allowedServiceWildcards": ["sqs:*"]}, "RDS-17": {"date": "2027-01-01"}},
+                           "cfg", CONTROLS)
 
 
 def test_waivers_match_urn_or_name_and_expire():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from policies.engine_support import extended_support_year
 from rollout.analysis.cost.context import HOURS_PER_MONTH, Priced, PricingContext, is_unknown
 from rollout.model.inventory import Resource, reveal
 
@@ -53,6 +54,8 @@ def _rds_instance(resource: Resource, inputs: dict[str, Any], ctx: PricingContex
             )
         )
     version = str(inputs.get("engineVersion") or inherited.get("engineVersion") or "")
+    # the one support calendar (policies/engine_support.py, shared with control RDS-17), on the catalog's date:
+    # the date its prices hold
     support_year = extended_support_year(engine, version, ctx.catalog.date)
     if support_year and instance_class and not is_unknown(instance_class):
         # billed per vCPU of the primary and, in Multi-AZ, of the standby too (AWS RDS User Guide, "Amazon RDS
@@ -87,38 +90,6 @@ def _rds_instance(resource: Resource, inputs: dict[str, Any], ctx: PricingContex
 PRICERS = {
     "aws:rds/instance:Instance": _rds_instance,
 }
-
-
-EXTENDED_SUPPORT: dict[str, dict[str, tuple[str, str]]] = {
-    "postgres": {
-        "11": ("2024-04-01", "2026-04-01"),
-        "12": ("2025-03-01", "2027-03-01"),
-        "13": ("2026-03-01", "2028-03-01"),
-        "14": ("2027-03-01", "2029-03-01"),
-        "15": ("2028-03-01", "2030-03-01"),
-        "16": ("2029-03-01", "2031-03-01"),
-    },
-    "mysql": {"5.7": ("2024-03-01", "2026-03-01"), "8.0": ("2026-08-01", "2028-08-01")},
-}
-"""Per engine and major version, the first day RDS Extended Support is billed at the years 1-2 rate and the first day
-of the year-3 rate (twice as much). From AWS's release calendars (RDS for PostgreSQL release calendar; Supported MySQL
-major versions on Amazon RDS), as Infracost lists them (internal/resources/aws/db_instance.go, 2026-05-03), and
-AWS's own examples: PostgreSQL 11 billed from 2024-04-01, 12 from 2025-03-01, MySQL 5.7 from 2024-03-01 (RDS User
-Guide, "Amazon RDS Extended Support charges"). MySQL 8.0 billed from 2026-08-01 also shows in a public Cost Explorer
-export (APN2-ExtendedSupport:Yr1-Yr2:MySQL8.0, $0.00 on 2026-07-31, charged from 2026-08-01). MariaDB has no RDS
-Extended Support; a version not listed is in standard support."""
-
-
-def extended_support_year(engine: Any, version: str, on: str) -> str | None:
-    """'year1' (years 1-2) or 'year3' when `engine` `version` is billed Extended Support on date `on` (ISO), else
-    None. The pricer asks on the catalog's date: the date its prices hold."""
-    majors = EXTENDED_SUPPORT.get(str(engine or "").lower(), {})
-    for major, (first, third) in majors.items():
-        if version == major or version.startswith(major + "."):
-            if on >= third:
-                return "year3"
-            return "year1" if on >= first else None
-    return None
 
 
 _VCPUS = {"micro": 2, "small": 2, "medium": 2, "large": 2, "xlarge": 4}
