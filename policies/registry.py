@@ -72,6 +72,8 @@ REVIEW_IDS = (
     "RDS-12", "RDS-13", "RDS-14", "RDS-15", "RDS-16", "EC-06", "EC-07", "S3-07", "S3-08", "S3-09", "S3-10",
     # a database past its RDS end of standard support (billed Extended Support; the calendar the pricer reads)
     "RDS-17",
+    # route tables managed inline and by route resources at once (found on our own peering routes)
+    "VPC-04",
 )
 
 

@@ -1,6 +1,6 @@
 """VPC network controls: security groups open to the world, the default security group, port 80 without a redirect,
-descriptions, groups nothing uses, flow logs, subnets that hand out public IPs, network ACLs no subnet uses
-(SG-01..05, VPC-01..03).
+descriptions, groups nothing uses, flow logs, subnets that hand out public IPs, network ACLs no subnet uses, route
+tables managed both inline and by route resources (SG-01..05, VPC-01..04).
 
 Security group rules come in three shapes in pulumi-aws v7, all read here: inline `ingress` blocks of
 aws.ec2.SecurityGroup (fromPort, toPort, protocol, cidrBlocks, ipv6CidrBlocks), aws.ec2.SecurityGroupRule
@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policies._helpers import each, get, items, of_type, to_int, truthy
+from policies._helpers import each, get, items, of_type, refers_to, to_int, truthy
 from policies.core import Control, Enforcement, Severity, Subject
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
@@ -27,6 +27,8 @@ FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 SUBNET = "aws:ec2/subnet:Subnet"
 NETWORK_ACL = "aws:ec2/networkAcl:NetworkAcl"
 NETWORK_ACL_ASSOCIATION = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+ROUTE = "aws:ec2/route:Route"
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
 ALB_LOAD_BALANCER = "aws:alb/loadBalancer:LoadBalancer"
@@ -257,6 +259,21 @@ def acls_attached(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Itera
     yield from each(subjects, [NETWORK_ACL], check)
 
 
+def routes_one_way(subjects: Sequence[Subject], _cfg: Mapping[str, Any]) -> Iterator[tuple[Subject, Any]]:
+    routes = of_type(subjects, ROUTE)
+
+    def check(table: Subject) -> Iterator[str]:
+        if "routes" not in table.props:  # left out: the provider manages none of the table's routes inline
+            return
+        separate = sorted(r.name for r in routes if refers_to(r, "routeTableId", table, "id"))
+        if separate:
+            yield (f"sets inline routes and has separate aws.ec2.Route resources ({', '.join(separate)}): once a "
+                   "refresh reads those routes into the table, the next update removes them (the inline list is "
+                   "the whole set)")
+
+    yield from each(subjects, [ROUTE_TABLE], check)
+
+
 _RULE_TYPES = (SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE, DEFAULT_SECURITY_GROUP)
 CONTROLS = (
     Control(
@@ -345,5 +362,18 @@ CONTROLS = (
                     "its VPC with any subnet.",
         remediation="Set subnetIds on the ACL (or add NetworkAclAssociation resources), or remove it.",
         sources=("CKV2_AWS_1", "FSBP EC2.16"),
+    ),
+    Control(
+        id="VPC-04", title="Route tables take their routes one way", severity=Severity.HIGH,
+        resource_types=(ROUTE_TABLE, ROUTE), check=routes_one_way, stack=True, enforcement=Enforcement.ADVISORY,
+        description="pulumi-aws (aws.ec2.RouteTable): 'you cannot use a Route Table with in-line routes in "
+                    "conjunction with any Route resources. Doing so will cause a conflict of rule settings and will "
+                    "overwrite rules.' An inline `routes` list (an empty one too: 'to remove all managed routes an "
+                    "empty list should be specified') is the table's whole set: after a refresh reads a separate "
+                    "route (a VPC peering or VPN route to the old server) into the table, the next update deletes "
+                    "it, and the traffic it carried stops. A table without `routes` manages none inline.",
+        remediation="Leave `routes` out of the table and create every route as an aws.ec2.Route (or put them all "
+                    "inline).",
+        sources=("https://www.pulumi.com/registry/packages/aws/api-docs/ec2/routetable/",),
     ),
 )

@@ -234,3 +234,24 @@ def test_vpc03_acls_attached(res, assert_exact):
                                                 {"networkAclId": [other.urn]})],
         "unknown_subnet_ids": res(NETWORK_ACL, "d", {"vpcId": "vpc-1", "subnetIds": U}),
     })
+
+
+def test_vpc04_routes_one_way(res, assert_exact):
+    from policies.vpc import ROUTE, ROUTE_TABLE
+
+    default_route = {"cidrBlock": "0.0.0.0/0", "gatewayId": "igw-1"}
+    inline = res(ROUTE_TABLE, "inline", {"vpcId": "vpc-1", "routes": [default_route]})
+    emptied = res(ROUTE_TABLE, "emptied", {"vpcId": "vpc-1", "routes": []})
+    bare = res(ROUTE_TABLE, "bare", {"vpcId": "vpc-1"})
+
+    def route(name, table):
+        return res(ROUTE, name, {"routeTableId": U, "destinationCidrBlock": "10.9.0.0/16",
+                                 "vpcPeeringConnectionId": "pcx-1"}, {"routeTableId": [table.urn]})
+
+    assert_exact("VPC-04", {
+        "pass_inline_only": inline,
+        "pass_separate_only": [bare, route("to-server", bare)],
+        "pass_route_on_another_table": [inline, bare, route("elsewhere", bare)],
+        "fail_inline_and_separate": [inline, route("peer", inline)],
+        "fail_empty_inline_list_and_separate": [emptied, route("peer2", emptied)],
+    })
