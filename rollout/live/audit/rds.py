@@ -48,6 +48,7 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str) -> S
         "iamDatabaseAuthenticationEnabled": db.get("IAMDatabaseAuthenticationEnabled", False),
         "enabledCloudwatchLogsExports": db.get("EnabledCloudwatchLogsExports", []),
         "monitoringInterval": db.get("MonitoringInterval", 0),
+        "monitoringRoleArn": db.get("MonitoringRoleArn"),
         "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled", False),
         "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
         "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),

@@ -105,3 +105,47 @@ def test_a_public_database_whose_group_admits_the_world_has_an_internet_path(aws
     # SG-04: the all-traffic egress rule AWS adds to a new group has no description
     assert added == {("RDS-02", "shop-db"), ("NET-01", "shop-db"), ("SG-01", found["group"]),
                      ("SG-04", found["group"])}
+
+
+def test_a_hand_made_legacy_database_and_its_replica_are_found(aws):
+    """A database made by hand next to the shop's: old PostgreSQL, unencrypted, AWS managed key, single-AZ, no IAM
+    authentication, logs, Performance Insights or minor upgrades, the old CA; its replica public."""
+    def drift(account):
+        rds_client = account.client("rds")
+        rds_client.create_db_instance(
+            DBInstanceIdentifier="legacy-db", Engine="postgres", EngineVersion="12.5", DBInstanceClass="db.t3.micro",
+            AllocatedStorage=20, MasterUsername="shop", MasterUserPassword="not-a-secret-123", StorageEncrypted=False,
+            MultiAZ=False, BackupRetentionPeriod=7, DeletionProtection=True, AutoMinorVersionUpgrade=False,
+            DBParameterGroupName="shop-postgres16", CopyTagsToSnapshot=True, Tags=[{"Key": "backup", "Value": "daily"}])
+        rds_client.create_db_instance_read_replica(
+            DBInstanceIdentifier="legacy-db-replica", SourceDBInstanceIdentifier="legacy-db",
+            DBInstanceClass="db.t3.micro", PubliclyAccessible=True, DBParameterGroupName="shop-postgres16")
+        # a private manual snapshot of the shop's database passes RDS-11
+        rds_client.create_db_snapshot(DBInstanceIdentifier=account.db_primary, DBSnapshotIdentifier="shop-db-kept")
+
+    added, _ = fx.drift_adds((fx.build_database,), drift)
+    legacy = {"RDS-01", "RDS-03", "RDS-07", "RDS-08", "RDS-09", "RDS-14", "RDS-16"}
+    replica = {"RDS-02", "RDS-07", "RDS-08", "RDS-09", "RDS-10", "RDS-14"}
+    # BAK-03: no backup plan selects it (this account has none; the shop's own database is in the baseline)
+    assert added == {(c, "legacy-db") for c in legacy | {"BAK-03"}} | {(c, "legacy-db-replica") for c in replica}
+
+
+def test_performance_insights_on_the_shop_database_passes_rds_08(aws):
+    """moto 5.2.5 accepts EnablePerformanceInsights and PerformanceInsightsKMSKeyId but never returns them;
+    DescribeDBInstances on AWS does. An `after-call` hook puts them back for the two instances created with them, so
+    that the collector reads what AWS would answer (the rest of the answer is moto's). The monitoring role is
+    moto's own answer (it was read by no collector before: every live database with enhanced monitoring failed)."""
+    from rollout.live.session import open_session
+
+    account = fx.account_with(fx.build_database)
+    session = open_session()
+
+    def answer_as_aws(parsed, **_):
+        for db in parsed.get("DBInstances", []):
+            if db["DBInstanceIdentifier"] in (account.db_primary, account.db_replica):
+                db.update(PerformanceInsightsEnabled=True, PerformanceInsightsKMSKeyId=account.key_arn)
+
+    session.events.register("after-call.rds.DescribeDBInstances", answer_as_aws)
+    plain = {(f.control, f.name) for f in fx.run().findings if f.control == "RDS-08"}
+    assert plain == {("RDS-08", "shop-db"), ("RDS-08", "shop-db-replica")}  # as moto answers
+    assert {(f.control, f.name) for f in fx.run(session).findings if f.control == "RDS-08"} == set()
