@@ -138,9 +138,10 @@ def build_baseline(account: Account) -> None:
         "BudgetLimit": {"Amount": "300", "Unit": "USD"}})
 
 
-def secure_bucket(account: Account, name: str) -> None:
+def secure_bucket(account: Account, name: str, **create: Any) -> None:
+    """A bucket as components/ create them; `create`: more CreateBucket arguments (ObjectLockEnabledForBucket)."""
     s3 = account.client("s3")
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION}, **create)
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True})
     s3.put_bucket_ownership_controls(
