@@ -63,3 +63,27 @@ def test_a_wafv2_web_acl_is_joined_to_its_distribution_by_arn(aws):
     # sits behind it (WAF-04)
     assert added == {("WAF-01", "shop-cdn-bare"), ("WAF-02", "shop-cdn-bare"), ("WAF-03", "shop-cdn-bare"),
                      ("WAF-04", account.distribution_id)}
+
+
+def test_a_hand_made_distribution_is_found(aws):
+    """Disabled, the default certificate, TLS 1.0 to its custom origin, a legacy origin access identity on its S3
+    origin, no web ACL, no logs, no root object; its geo restriction passes CFD-11 (which the shop's fails)."""
+    def drift(account):
+        account.client("cloudfront").create_distribution(DistributionConfig={
+            "CallerReference": "legacy", "Comment": "legacy", "Enabled": False,
+            "Origins": {"Quantity": 2, "Items": [
+                {"Id": "files", "DomainName": "legacy-files.s3.ap-southeast-1.amazonaws.com",
+                 "S3OriginConfig": {"OriginAccessIdentity": "origin-access-identity/cloudfront/E1LEGACY"}},
+                {"Id": "app", "DomainName": "old.shop.example.vn",
+                 "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "match-viewer",
+                                        "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1"]}}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "files", "ViewerProtocolPolicy": "redirect-to-https",
+                                     "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+            "Restrictions": {"GeoRestriction": {"RestrictionType": "whitelist", "Quantity": 1, "Items": ["VN"]}},
+        })
+
+    added, account = fx.drift_adds((fx.build_cdn,), drift)
+    legacy = next(d["Id"] for d in account.client("cloudfront").list_distributions()["DistributionList"]["Items"]
+                  if d["Comment"] == "legacy")
+    assert added == {(c, legacy) for c in ("CFD-02", "CFD-03", "CFD-04", "CFD-05", "CFD-06", "CFD-08", "CFD-09",
+                                            "CFD-10")}
