@@ -87,3 +87,53 @@ def test_a_hand_made_distribution_is_found(aws):
                   if d["Comment"] == "legacy")
     assert added == {(c, legacy) for c in ("CFD-02", "CFD-03", "CFD-04", "CFD-05", "CFD-06", "CFD-08", "CFD-09",
                                             "CFD-10")}
+
+
+def _distribution(reference: str, policy_id: str) -> dict:
+    return {
+        "CallerReference": reference, "Comment": reference, "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "app", "DomainName": f"{reference}.shop.example.vn",
+                                              "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                                                     "OriginProtocolPolicy": "https-only"}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "app", "ViewerProtocolPolicy": "redirect-to-https",
+                                 "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                                 "ResponseHeadersPolicyId": policy_id},
+    }
+
+
+def _headers_policy(policy_id: str, max_age: int, subdomains: bool) -> dict:
+    return {"ResponseHeadersPolicy": {"Id": policy_id, "LastModifiedTime": "2026-01-01T00:00:00Z",
+                                      "ResponseHeadersPolicyConfig": {"Name": policy_id, "SecurityHeadersConfig": {
+                                          "StrictTransportSecurity": {
+                                              "Override": True, "AccessControlMaxAgeSec": max_age,
+                                              "IncludeSubdomains": subdomains}}}}}
+
+
+def test_hsts_of_each_behavior_is_read_from_its_response_headers_policy(aws):
+    """moto 5.2.5 has no GetResponseHeadersPolicy: a `before-call` handler answers that one operation (as a
+    Stubber does, its answer validated against the operation's output shape); distributions are moto's."""
+    from botocore.awsrequest import AWSResponse
+    from botocore.validate import ParamValidator
+
+    from rollout.live.session import open_session
+
+    account = fx.account_with()
+    client = account.client("cloudfront")
+    ids = {}
+    for reference, policy_id in (("strong", "rhp-strong"), ("weak", "rhp-weak")):
+        ids[reference] = client.create_distribution(DistributionConfig=_distribution(reference, policy_id))[
+            "Distribution"]["Id"]
+    answers = {"rhp-strong": _headers_policy("rhp-strong", 63072000, True),
+               "rhp-weak": _headers_policy("rhp-weak", 300, False)}
+    session = open_session()
+
+    def answer(model, params, **_):
+        response = answers[params["url_path"].rsplit("/", 1)[-1]]  # the serialized request: .../{Id}
+        report = ParamValidator().validate(response, model.output_shape)
+        assert not report.has_errors(), report.generate_report()
+        return AWSResponse(None, 200, {}, None), response
+
+    session.events.register("before-call.cloudfront.GetResponseHeadersPolicy", answer)
+    result = fx.run(session)
+    assert "CFD-07" not in result.skipped_controls
+    assert {(f.control, f.name) for f in result.findings if f.control == "CFD-07"} == {("CFD-07", ids["weak"])}
