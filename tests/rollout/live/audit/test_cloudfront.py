@@ -137,3 +137,27 @@ def test_hsts_of_each_behavior_is_read_from_its_response_headers_policy(aws):
     result = fx.run(session)
     assert "CFD-07" not in result.skipped_controls
     assert {(f.control, f.name) for f in result.findings if f.control == "CFD-07"} == {("CFD-07", ids["weak"])}
+
+
+def test_a_distribution_failing_over_to_a_standby_origin_passes_cfd10(aws):
+    """moto 5.2.5 refuses a behavior that targets an origin group, so the shop's distribution is created without one
+    and an `after-call` hook answers GetDistributionConfig as AWS would for the same distribution with its origin
+    group (a standby origin, failover on 5xx, the default behavior targeting the group)."""
+    from rollout.live.session import open_session
+
+    account = fx.account_with(fx.build_cdn)
+    assert ("CFD-10", account.distribution_id) in fx.violations(fx.run())
+    session = open_session()
+
+    def with_origin_group(parsed, **_):
+        config = parsed["DistributionConfig"]
+        config["Origins"]["Items"].append({**config["Origins"]["Items"][0], "Id": "standby",
+                                           "DomainName": "standby.shop.example.vn"})
+        config["Origins"]["Quantity"] = 2
+        config["OriginGroups"] = {"Quantity": 1, "Items": [{
+            "Id": "site", "FailoverCriteria": {"StatusCodes": {"Quantity": 3, "Items": [500, 502, 503]}},
+            "Members": {"Quantity": 2, "Items": [{"OriginId": "origin"}, {"OriginId": "standby"}]}}]}
+        config["DefaultCacheBehavior"]["TargetOriginId"] = "site"
+
+    session.events.register("after-call.cloudfront.GetDistributionConfig", with_origin_group)
+    assert ("CFD-10", account.distribution_id) not in fx.violations(fx.run(session))

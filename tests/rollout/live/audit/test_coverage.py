@@ -38,12 +38,18 @@ def test_offline_only_disagreeing_with_what_was_measured_is_a_mismatch():
                                  "XYZ-01: listed as offline-only but not in the registry"]
     nothing = coverage.tally([], [BY_ID["SQS-01"]], offline_only={})
     assert nothing.not_judged == {"SQS-01": "no resource of its types was read"}
+    # a control no live resource can pass is judged once it failed one
+    failing = [_run("SQS-01", ["q"], [], [queue])]
+    assert coverage.tally(failing, [BY_ID["SQS-01"]], offline_only={}).judged == []
+    assert coverage.tally(failing, [BY_ID["SQS-01"]], offline_only={}, fail_only={"SQS-01": "why"}).judged == [
+        "SQS-01"]
 
 
 def test_offline_only_names_registry_controls_each_with_a_reason():
     ids = {c.id for c in CONTROLS}
-    assert set(coverage.OFFLINE_ONLY) <= ids
-    assert all(len(reason) > 20 for reason in coverage.OFFLINE_ONLY.values())
+    assert set(coverage.OFFLINE_ONLY) <= ids and set(coverage.FAIL_ONLY) <= ids
+    assert not set(coverage.OFFLINE_ONLY) & set(coverage.FAIL_ONLY)
+    assert all(len(reason) > 20 for reason in [*coverage.OFFLINE_ONLY.values(), *coverage.FAIL_ONLY.values()])
 
 
 def test_an_audit_leaves_its_evidence_in_the_folder(aws, tmp_path):
