@@ -128,7 +128,11 @@ def _offline_only(controls: Any) -> list[str]:
         "`scripts/audit-coverage` measures. The others stay offline-only (`rollout check`, the CrossGuard pack):",
         "",
     ]
-    out += [f"- [{c.id}](#{c.id.lower()}): {_md(OFFLINE_ONLY[c.id])}" for c in offline]
+    by_reason: dict[str, list[str]] = {}  # controls with the same reason on one line (the seven CFZ-*)
+    for c in offline:
+        by_reason.setdefault(OFFLINE_ONLY[c.id], []).append(c.id)
+    out += ["- " + ", ".join(f"[{i}](#{i.lower()})" for i in ids) + f": {_md(reason)}"
+            for reason, ids in by_reason.items()]
     fail_only = [c for c in controls if c.id in FAIL_ONLY]
     if fail_only:
         out += ["", "Judged, though no live resource can pass them (a compliant account has none of their types):", ""]
