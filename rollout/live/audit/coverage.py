@@ -42,7 +42,6 @@ OFFLINE_ONLY: dict[str, str] = {
     "never whether CreateKey bypassed the policy lockout safety check",
     "R53-01": "asks whether an address record is computed from a resource of the same program (its property "
     "dependencies); a record read from Route 53 holds only literal values, and the audit does not read Route 53",
-    "RDS-15": "judges Aurora MySQL clusters (backtrackWindow); the audit reads RDS instances, not DB clusters yet",
     "SG-05": "by its definition: a group's attachments on a live account are network interfaces, which the audit "
     "does not read, so groups read from a live account are not judged",
     "WAF-05": "judges API Gateway REST API stages and AppSync APIs, which the audit does not read (the phases "
