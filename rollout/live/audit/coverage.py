@@ -18,23 +18,10 @@ from typing import Any
 
 from policies.core import Control
 
-_CLOUDFLARE = (
-    "a Cloudflare zone's settings and rulesets: the audit reads AWS accounts only; reading them needs Cloudflare's "
-    "v4 API with a token (GET /zones, /zones/{id}/settings, /zones/{id}/rulesets/phases/{phase}/entrypoint), which "
-    "no collector does yet"
-)
-
 # Control id → why the live audit cannot judge it. Every other control of the registry is judged live
 # (scripts/audit-coverage fails when a control outside this list was not, or one inside it was).
 OFFLINE_ONLY: dict[str, str] = {
     "ACM-04": "judges the deleteBeforeReplace resource option, which only a program has: a live certificate has none",
-    "CFZ-01": _CLOUDFLARE,
-    "CFZ-02": _CLOUDFLARE,
-    "CFZ-03": _CLOUDFLARE,
-    "CFZ-04": _CLOUDFLARE,
-    "CFZ-05": _CLOUDFLARE,
-    "CFZ-06": _CLOUDFLARE,
-    "CFZ-07": _CLOUDFLARE,
     "IAM-06": "judges a role's exclusive managedPolicyArns/inlinePolicies inputs against separate RolePolicy and "
     "RolePolicyAttachment resources of the same program, a Pulumi modelling conflict: IAM returns one set of "
     "inline and attached policies per role",
