@@ -544,15 +544,37 @@ def _glue(group: str, operation: str, key: str) -> Callable[[Mapping[str, str]],
 # AWS Glue (offer code AWSGlue; product family "AWS Glue"). The attributes are those of the offer rows (group,
 # operation, usagetype such as APE1-Crawler-DPU-Hour or ILC1-Catalog-Request, units DPU-Hour and Request) and of
 # Infracost's filters (internal/resources/aws/glue_*.go: group "ETL Job run" + operation JobRun, operation
-# CrawlerRun, group "Data catalog requests"). Not refreshed: Data Catalog storage (its offer unit is not verified
-# here), Cognito (AmazonCognito) and AppSync (AWSAppSync) rows, whose attribute spellings are not verified either;
-# their catalog prices are kept by hand with their sources.
+# CrawlerRun, group "Data catalog requests"). Not refreshed: Data Catalog storage (usage type <region>-Catalog-Storage,
+# priced per object-month, but its offer unit spelling is not verified here) and AppSync (AWSAppSync), whose attribute
+# spellings are not verified either; their catalog prices are kept by hand with their sources.
 RULES += (
     Rule("AWSGlue", "AWS Glue", "DPU-Hour", "DPU-hour", _glue("ETL Job run", "JobRun", "glue:job:dpu")),
     Rule("AWSGlue", "AWS Glue", "DPU-Hour", "DPU-hour", _glue("Data catalog crawler run", "CrawlerRun",
                                                                "glue:crawler:dpu")),
     Rule("AWSGlue", "AWS Glue", _REQUESTS, "1M requests", _glue("Data catalog requests", "Request",
                                                                   "glue:catalog:requests"), scale=1e6),
+)
+_COGNITO_TIERS = {"CognitoLiteMAU": "lite", "CognitoEssentialsMAU": "essentials", "CognitoPlusMAU": "plus"}
+
+
+def _cognito_mau(a: Mapping[str, str]) -> str | None:
+    """Cognito user pools per monthly active user, by feature plan: <region>-CognitoEssentialsMAU and
+    <region>-CognitoPlusMAU in unit CognitoUserPoolsMAU (Singapore rows as aadk979/SPOH_2027's fetch-prices.mjs read
+    them from the AmazonCognito offer, 2026-09-11); <region>-CognitoLiteMAU is tiered, its first tier kept. The free
+    allowance is another usage type (Global-CognitoFreeTierMAU), not matched."""
+    return next((f"cognito:mau:{plan}" for suffix, plan in _COGNITO_TIERS.items() if _ends(a, suffix)), None)
+
+
+# Fargate on Graviton: <region>-Fargate-ARM-vCPU-Hours:perCPU and <region>-Fargate-ARM-GB-Hours, unit "hours" (the
+# AmazonECS offer rows fetch-prices.mjs read for Singapore); the x86 rules above do not match them (no ARM- part).
+RULES += (
+    Rule("AmazonCognito", None, ("CognitoUserPoolsMAU", "MAU"), "MAU", _cognito_mau),
+    Rule("AmazonECS", None, _HOURS, "vCPU-hour", _contains("Fargate-ARM-vCPU-Hours:perCPU", "ecs:fargate:arm64:vcpu")),
+    Rule("AmazonECS", None, _HOURS, "GB-hour", _contains("Fargate-ARM-GB-Hours", "ecs:fargate:arm64:gb")),
+    # KMS keys: <region code>-KMS-Keys (ap-southeast-1-KMS-Keys, unit Keys, "$1 per customer managed KMS key version
+    # in Asia Pacific (Singapore)" as fetch-prices.mjs read the awskms offer; Infracost's filter is /KMS-Keys/). A
+    # region's row goes to its own prices; the catalog's every-region key rate stays as AWS's page gives it.
+    Rule("awskms", None, ("Keys", "Key"), "month", _usage("-KMS-Keys", "kms:key")),
 )
 OFFERS: tuple[str, ...] = tuple(dict.fromkeys(rule.offer for rule in RULES))
 GLOBAL_OFFERS = frozenset({"AmazonCloudFront", "AmazonRoute53"})

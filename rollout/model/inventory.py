@@ -144,6 +144,15 @@ class Inventory:
     def custom_resources(self) -> list[Resource]:
         return [r for r in self.resources if r.custom and not r.type.startswith("pulumi:providers:")]
 
+    def provider_region(self, resource: Resource) -> str | None:
+        """The region of the explicit AWS provider `resource` is created with (`aws.Provider(region=...)`), when the
+        program set one: such a resource is built, and billed, there, whatever the stack's `aws:region` says."""
+        provider = self.by_urn.get(resource.provider or "")
+        if provider is None or provider.type != "pulumi:providers:aws":
+            return None
+        region = reveal(provider.inputs.get("region"))
+        return region if isinstance(region, str) and region and region != UNKNOWN else None
+
     def remote_components(self) -> dict[str, int]:
         """Remote (multi-language) components by package (`awsx`, `eks`, ...): what they build is not seen
         offline, so every analysis says how many there are."""

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import runpy
 import sys
 import traceback
@@ -311,6 +312,11 @@ class _program_environment:
             _program_modules.clear()
         _loaded_program = self.directory
         self.cwd = os.getcwd()
+        # the program's own file wins over a module of the same name already imported here (its secrets.py over the
+        # standard library's, which pydantic imports), as it does under `pulumi up`, its folder first on sys.path
+        shadowed = _shadowed_modules(self.directory)
+        self.shadowed = {name: sys.modules.pop(name) for name in list(sys.modules)
+                         if name.partition(".")[0] in shadowed}
         self.modules_before = set(sys.modules)
         sys.path.insert(0, str(self.directory))
         os.chdir(self.directory)
@@ -319,11 +325,32 @@ class _program_environment:
         os.chdir(self.cwd)
         if sys.path and sys.path[0] == str(self.directory):
             sys.path.pop(0)
+        if self.shadowed:
+            tops = {name.partition(".")[0] for name in self.shadowed}
+            for loaded in [n for n in sys.modules if n.partition(".")[0] in tops]:
+                del sys.modules[loaded]
+            sys.modules.update(self.shadowed)
         prefix = str(self.directory) + os.sep
         for name in set(sys.modules) - self.modules_before:
             file = getattr(sys.modules.get(name), "__file__", None) or ""
             if file.startswith(prefix) and not _installed(file):
                 _program_modules.add(name)
+
+
+_RUNTIME_PACKAGES = ("pulumi", "grpc", "google", "rollout")
+"""Packages the offline runtime itself runs on while the program runs: never shadowed."""
+
+
+def _shadowed_modules(directory: Path) -> list[str]:
+    """Top-level modules the program's folder provides (name.py or a package) that a module from elsewhere already
+    holds in sys.modules."""
+    own = {p.stem for p in directory.glob("*.py")} | {p.parent.name for p in directory.glob("*/__init__.py")}
+    prefix = str(directory) + os.sep
+    return sorted(
+        name for name in own - {"__main__"}
+        if name in sys.modules and not name.startswith(_RUNTIME_PACKAGES)
+        and not (getattr(sys.modules[name], "__file__", None) or "").startswith(prefix)
+    )
 
 
 def _installed(file: str) -> bool:
@@ -350,6 +377,18 @@ def _program_failure(error: BaseException, stack_file: StackFile, limits: list[s
             f"program {program}, stack {stack_file.stack}: the offline runtime cannot answer "
             f"{'; '.join(sorted(set(limits)))}; the program then failed: {failure}"
         )
+    if type(error).__module__.startswith("botocore") and "credentials" in message.lower():
+        # a program that calls AWS itself (boto3 at import time) needs what `pulumi preview` would have: credentials
+        return OfflineLimitError(
+            f"program {program}, stack {stack_file.stack}: the program calls AWS itself (boto3) and no AWS "
+            f"credentials are set; offline runs make no AWS calls of their own (run with credentials, or make the "
+            f"program take those values from config): {failure}"
+        )
+    if _network_failure(error):
+        return OfflineLimitError(
+            f"program {program}, stack {stack_file.stack}: the program reaches the network itself and the "
+            f"connection failed (run where it can connect, as `pulumi preview` would need): {failure}"
+        )
     if undecrypted and SECURE_PLACEHOLDER in str(error):
         return OfflineLimitError(
             f"program {program}, stack {stack_file.stack}: secure value(s) {', '.join(undecrypted)} cannot be "
@@ -361,9 +400,53 @@ def _program_failure(error: BaseException, stack_file: StackFile, limits: list[s
             f"rollout:offlineValues)"
         )
         if undecrypted
-        else ""
+        else _missing_module_hint(error, stack_file) or _sdk_version_hint(error)
     )
     return ProgramError(f"program {program} failed for stack {stack_file.stack}: {failure}{hint}")
+
+
+def _network_failure(error: BaseException) -> bool:
+    """A connection the program itself opened failed (a name that does not resolve, a refused or timed-out
+    connection), through the standard library, requests/urllib3 or httpx."""
+    import socket
+    import urllib.error
+
+    if isinstance(error, (ConnectionError, socket.gaierror, socket.timeout, urllib.error.URLError)):
+        return True
+    return type(error).__name__ in {"ConnectionError", "ConnectError", "ConnectTimeout", "NameResolutionError",
+                                    "MaxRetryError", "NewConnectionError"}
+
+
+def _missing_module_hint(error: BaseException, stack_file: StackFile) -> str:
+    """The program runs inside rollout's own Python, not in the program's virtualenv: say where its packages go."""
+    if not isinstance(error, ModuleNotFoundError) or not error.name:
+        return ""
+    requirements = Path(stack_file.project.directory) / "requirements.txt"
+    pip = Path(sys.executable).parent / "pip"
+    what = f"-r {display_path(requirements)}" if requirements.is_file() else f"<the package providing {error.name}>"
+    return f" (the program runs in rollout's Python, {sys.prefix}: install its packages there, `{pip} install {what}`)"
+
+
+def _sdk_version_hint(error: BaseException) -> str:
+    """An argument or a name the installed provider SDK does not have (pulumi-aws 7 removed `Eip(vpc=...)` and the
+    top-level `aws.get_ami`): the program was written for another major version; name the one rollout runs."""
+    if isinstance(error, TypeError) and "unexpected keyword argument" in str(error):
+        frames = traceback.extract_tb(error.__traceback__)
+        packages = [part for frame in frames for part in Path(frame.filename).parts if part.startswith("pulumi_")]
+    elif isinstance(error, AttributeError) and (named := re.match(r"module '(pulumi_\w+)[.']", str(error))):
+        packages = [named.group(1)]
+    else:
+        return ""
+    if not packages:
+        return ""
+    from importlib import metadata
+
+    distribution = packages[-1].replace("_", "-")
+    try:
+        version = metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
+    return f" (rollout runs {distribution} {version}: the program may be written for another major version)"
 
 
 def _exit_location(error: BaseException, stack_file: StackFile) -> str:

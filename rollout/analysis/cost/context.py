@@ -37,7 +37,8 @@ Internet"; Infracost aws_data_transfer): the tiers count the whole account's tra
 
 
 class PricingContext:
-    """What a pricer needs: prices for the region, usage for a resource, and other resources it references."""
+    """What a pricer needs: prices for the region, usage for a resource, and other resources it references.
+    `region` is the region of the resource being priced (its provider's, else the stack's)."""
 
     def __init__(self, inventory: Inventory, usage: UsageSettings, region: str, catalog: Catalog) -> None:
         self.inventory = inventory
@@ -47,7 +48,8 @@ class PricingContext:
         self.catalog = catalog
         self.profile = usage_profiles()["profiles"][usage.profile]
         self.assumptions: list[UsageAssumption] = []
-        self.internet_out: list[tuple[Resource, float]] = []
+        self.internet_out: list[tuple[Resource, str, float]] = []
+        """(resource, its region, GB a month) for every internet-facing resource priced."""
 
     def line(
         self, name: str, key: str, unit: str, quantity: float, *, usage_based: bool = False, note: str = ""
@@ -78,7 +80,7 @@ class PricingContext:
         """Record the GB `resource` sends to the internet a month (usage `key`): the account's transfer out is
         priced once, on its total, because AWS's volume tiers and free 100 GB count the whole account."""
         gb = self.usage(resource, key)
-        self.internet_out.append((resource, gb))
+        self.internet_out.append((resource, self.region, gb))
         return gb
 
     def unknown(

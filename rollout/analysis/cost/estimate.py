@@ -24,7 +24,9 @@ def price_inventory(
     free: dict[str, int] = {}
     unpriced: dict[str, int] = {}
     unpriced_phases: set[int | None] = set()
+    elsewhere: dict[str, int] = {}
     for resource in inventory.custom_resources():
+        ctx.region = inventory.provider_region(resource) or region
         pricer = PRICERS.get(resource.type)
         if pricer is None:
             bucket = free if resource.type in FREE_TYPES else unpriced
@@ -32,6 +34,8 @@ def price_inventory(
             if bucket is unpriced:
                 unpriced_phases.add(resource.phase)
             continue
+        if ctx.region != region:
+            elsewhere[ctx.region] = elsewhere.get(ctx.region, 0) + 1
         result = pricer(resource, reveal(dict(resource.inputs)), ctx)
         priced.append(
             ResourceCost(
@@ -44,18 +48,19 @@ def price_inventory(
                 result.monthly_range,
             )
         )
-    sent = sum(gb for _, gb in ctx.internet_out)
+    ctx.region = region
+    sent = sum(gb for _, _, gb in ctx.internet_out)
     if sent > 0:
-        priced.append(_internet_out(ctx))
+        priced.extend(_internet_out(ctx, region))
     priced, used = _apply_free_tiers(priced, catalog.free_tiers)
-    notes = (
-        ()
-        if catalog.has_region(region)
-        else (
-            f"no prices for region {region} in the catalog: every line is price unknown"
-            f"{' but those with one rate in every commercial region (public IPv4)' if is_commercial(region) else ''} "
-            f"(regions: {', '.join(sorted(catalog.regions))}; add one with `rollout prices refresh`)",
-        )
+    notes = tuple(
+        f"{count} resource(s) priced in {other}, the region of the AWS provider they are created with"
+        for other, count in sorted(elsewhere.items())
+    ) + tuple(
+        f"no prices for region {missing} in the catalog: every line there is price unknown"
+        f"{' but those with one rate in every commercial region (public IPv4)' if is_commercial(missing) else ''} "
+        f"(regions: {', '.join(sorted(catalog.regions))}; add one with `rollout prices refresh`)"
+        for missing in [region, *sorted(elsewhere)] if not catalog.has_region(missing)
     )
     if ctx.internet_out and sent == 0:
         notes += (
@@ -85,22 +90,32 @@ def price_inventory(
 INTERNET_OUT_URN = "rollout:account::aws:dataTransfer:InternetOut::internet"
 
 
-def _internet_out(ctx: PricingContext) -> ResourceCost:
-    """The account's data transfer out to the internet: one tiered line set on the total the resources send."""
-    total = sum(gb for _, gb in ctx.internet_out)
-    senders = [resource for resource, gb in ctx.internet_out if gb > 0]
-    phases = [r.phase for r in senders or [r for r, _ in ctx.internet_out] if r.phase is not None]
-    names = ", ".join(f"{r.name} {gb:g} GB" for r, gb in ctx.internet_out if gb > 0) or "none set above 0 GB"
-    return ResourceCost(
-        INTERNET_OUT_URN,
-        "aws:dataTransfer:InternetOut",
-        "data transfer out to the internet",
-        min(phases) if phases else None,
-        tuple(ctx.tiered("Data transfer out", "transfer:out:internet", "GB", total, INTERNET_OUT_TIERS)),
-        note=f"the account's total across {len(ctx.internet_out)} internet-facing resources "
-        f"({names}; usage monthlyDataTransferOutGb); AWS's tiers and free 100 GB count the "
-        f"whole account",
-    )
+def _internet_out(ctx: PricingContext, stack_region: str) -> list[ResourceCost]:
+    """The account's data transfer out to the internet: one tiered line set per region on the total its resources
+    send (AWS's tiers count each region's transfer; the free 100 GB, applied later, the whole account's)."""
+    regions = sorted({r for _, r, _ in ctx.internet_out}, key=lambda r: (r != stack_region, r))
+    costs = []
+    for region in regions:
+        sent = [(resource, gb) for resource, r, gb in ctx.internet_out if r == region]
+        total = sum(gb for _, gb in sent)
+        if total <= 0:
+            continue
+        senders = [resource for resource, gb in sent if gb > 0]
+        phases = [r.phase for r in senders if r.phase is not None]
+        names = ", ".join(f"{r.name} {gb:g} GB" for r, gb in sent if gb > 0)
+        ctx.region = region
+        costs.append(ResourceCost(
+            INTERNET_OUT_URN if region == stack_region else f"{INTERNET_OUT_URN}-{region}",
+            "aws:dataTransfer:InternetOut",
+            "data transfer out to the internet" + ("" if region == stack_region else f" ({region})"),
+            min(phases) if phases else None,
+            tuple(ctx.tiered("Data transfer out", "transfer:out:internet", "GB", total, INTERNET_OUT_TIERS)),
+            note=f"the account's total across {len(sent)} internet-facing resources "
+            f"({names}; usage monthlyDataTransferOutGb); AWS's tiers and free 100 GB count the "
+            f"whole account",
+        ))
+    ctx.region = stack_region
+    return costs
 
 
 def _apply_free_tiers(

@@ -735,3 +735,97 @@ def test_glue_job_crawler_and_catalog_request_rows(tmp_path):
     assert result.prices["glue:job:dpu"]["unit"] == "DPU-hour"
     assert "SKU JOB" in result.prices["glue:job:dpu"]["source"]
     assert result.offers["AWSGlue"]["version"] == "20261101000000"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue 18, Singapore: the rows of the sources the catalog's ap-southeast-1 prices come from, in the bulk-JSON shape
+# (usage types, units and prices as [S1] aadk979/SPOH_2027 prices.json, [S2], [S3], [P1] and the bill [S11] record
+# them); a refresh from them reproduces the catalog, so a refresh from AWS's files can replace every one of them.
+
+SINGAPORE_ROWS = {
+    "AmazonECR": [("ECR", "EC2 Container Registry", {"usagetype": "APS1-TimedStorage-ByteHrs"}, "GB-Mo", "0.10")],
+    "AmazonCognito": [
+        ("ESS", "User Pool", {"usagetype": "APS1-CognitoEssentialsMAU"}, "CognitoUserPoolsMAU", "0.0150000000"),
+        ("PLUS", "User Pool", {"usagetype": "APS1-CognitoPlusMAU"}, "CognitoUserPoolsMAU", "0.0200000000"),
+        ("FREE", "User Pool", {"usagetype": "Global-CognitoFreeTierMAU"}, "CognitoUserPoolsMAU", "0.0000000000"),
+    ],
+    "AmazonECS": [
+        ("ARMCPU", "Compute", {"usagetype": "APS1-Fargate-ARM-vCPU-Hours:perCPU"}, "hours", "0.0404500000"),
+        ("ARMGB", "Compute", {"usagetype": "APS1-Fargate-ARM-GB-Hours"}, "hours", "0.0044200000"),
+    ],
+    "AmazonApiGateway": [
+        ("HTTP", "API Calls", {"usagetype": "APS1-ApiGatewayHttpRequest"}, "Requests", "0.0000012500"),
+    ],
+    "AWSLambda": [
+        ("REQ", "Serverless", {"usagetype": "APS1-Request"}, "Requests", "0.0000002000"),
+        ("DUR", "Serverless", {"usagetype": "APS1-Lambda-GB-Second"}, "Lambda-GB-Second", "0.0000166667"),
+        ("ARM", "Serverless", {"usagetype": "APS1-Lambda-GB-Second-ARM"}, "Lambda-GB-Second", "0.0000133334"),
+    ],
+    "awskms": [("KEY", "Encryption Key", {"usagetype": "ap-southeast-1-KMS-Keys"}, "Keys", "1.0000000000")],
+    "AmazonDynamoDB": [  # attribute spellings as the DynamoDB rule reads them (Infracost's group filter)
+        ("WRU", "Amazon DynamoDB PayPerRequest Throughput", {"group": "DDB-WriteUnits"}, "WriteRequestUnits",
+         "0.0000007100"),
+        ("RRU", "Amazon DynamoDB PayPerRequest Throughput", {"group": "DDB-ReadUnits"}, "ReadRequestUnits",
+         "0.0000001425"),
+    ],
+    "AmazonRDS": [  # the billed Multi-AZ gp2 row only: the Single-AZ one is derived from it, not read
+        ("GP2MZ", "Database Storage", {"volumeType": "General Purpose", "deploymentOption": "Multi-AZ",
+                                       "databaseEngine": "PostgreSQL"}, "GB-Mo", "0.2760000000"),
+    ],
+    "AWSGlue": [
+        ("JOB", "AWS Glue", {"group": "ETL Job run", "operation": "JobRun", "usagetype": "APS1-ETL-DPU-Hour"},
+         "DPU-Hour", "0.4400000000"),
+        ("CRAWL", "AWS Glue", {"group": "Data catalog crawler run", "operation": "CrawlerRun",
+                               "usagetype": "APS1-Crawler-DPU-Hour"}, "DPU-Hour", "0.4400000000"),
+        ("REQ", "AWS Glue", {"group": "Data catalog requests", "operation": "Request",
+                             "usagetype": "APS1-Catalog-Request"}, "Request", "0.0000010000"),
+    ],
+}
+
+
+def test_singapore_rows_of_the_catalogs_sources_reproduce_its_prices(tmp_path):
+    for code, rows in SINGAPORE_ROWS.items():
+        (tmp_path / f"{code}.json").write_bytes(_offer_file(code, rows))
+    result = prices.refresh(REGION, str(tmp_path))
+    catalog = json.loads(PACKAGED.read_text())["regions"][REGION]["prices"]
+    assert sorted(result.prices) == [
+        "apigateway:http:requests",
+        "cognito:mau:essentials",
+        "cognito:mau:plus",
+        "dynamodb:ondemand:read",
+        "dynamodb:ondemand:write",
+        "ecr:storage",
+        "ecs:fargate:arm64:gb",
+        "ecs:fargate:arm64:vcpu",
+        "glue:catalog:requests",
+        "glue:crawler:dpu",
+        "glue:job:dpu",
+        "kms:key",
+        "lambda:duration:arm64",
+        "lambda:duration:x86_64",
+        "lambda:requests",
+        "rds:storage:gp2:multi-az",
+    ]  # not the free-tier MAU row
+    for key, entry in result.prices.items():
+        assert not catalog[key].get("missing"), key
+        assert (entry["usd"], entry["unit"]) == (pytest.approx(catalog[key]["usd"]), catalog[key]["unit"]), key
+
+
+def test_cognito_lite_keeps_its_first_tier_and_arm_fargate_is_not_x86(tmp_path):
+    """Fixture values, not real prices: the Lite plan's usage type, and each Fargate row priced by one rule only."""
+    rows = [("LITE", None, {"usagetype": "APS1-CognitoLiteMAU"}, "CognitoUserPoolsMAU", "0.0050000000"),
+            ("X86", "Compute", {"usagetype": "APS1-Fargate-vCPU-Hours:perCPU"}, "hours", "0.0500000000"),
+            ("ARM", "Compute", {"usagetype": "APS1-Fargate-ARM-vCPU-Hours:perCPU"}, "hours", "0.0400000000")]
+    (tmp_path / "AmazonCognito.json").write_bytes(_offer_file("AmazonCognito", rows[:1]))
+    (tmp_path / "AmazonECS.json").write_bytes(_offer_file("AmazonECS", rows[1:]))
+    found = {k: v["usd"] for k, v in prices.refresh(REGION, str(tmp_path)).prices.items()}
+    assert found == {"cognito:mau:lite": 0.005, "ecs:fargate:x86_64:vcpu": 0.05, "ecs:fargate:arm64:vcpu": 0.04}
+
+
+def test_a_region_refresh_keeps_the_every_region_kms_key_rate_global(tmp_path):
+    rows = SINGAPORE_ROWS["awskms"]
+    (tmp_path / "awskms.json").write_bytes(_offer_file("awskms", rows))
+    catalog = json.loads(PACKAGED.read_text())
+    merged = prices.merge(catalog, prices.refresh(REGION, str(tmp_path)))
+    assert merged["global"]["kms:key"] == catalog["global"]["kms:key"]  # AWS's one rate, not the region's row
+    assert "AWS offer file awskms" in merged["regions"][REGION]["prices"]["kms:key"]["source"]

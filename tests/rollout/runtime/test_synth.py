@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from rollout.errors import ProgramError, UserError
+from rollout.errors import OfflineLimitError, ProgramError, UserError
 from rollout.model.inventory import UNKNOWN, Inventory, Secret
 from rollout.runtime.synth import synthesize
 from tests.rollout.programs import PHASED_PROGRAM, PHASED_STACK, write_program
@@ -76,6 +79,19 @@ def test_two_programs_in_one_process_do_not_share_modules(tmp_path) -> None:
     assert [r.name for r in synthesize(first, "dev")] == ["first"]
 
 
+def test_a_program_module_named_like_an_imported_one_is_the_programs(tmp_path) -> None:
+    import secrets
+
+    # pydantic has imported the standard library's secrets; under `pulumi up` the program's secrets.py wins
+    assert sys.modules["secrets"] is secrets
+    main = ("import pulumi_aws as aws\nfrom secrets import KEY_NAME\n"
+            "aws.ec2.KeyPair(KEY_NAME, public_key='ssh-ed25519 A')\n")
+    program = write_program(tmp_path / "own", main)
+    (program / "secrets.py").write_text("KEY_NAME = 'deployer'\n")
+    assert [r.name for r in synthesize(program, "dev")] == ["deployer"]
+    assert sys.modules["secrets"] is secrets and secrets.token_hex(4)
+
+
 def test_duplicate_urns_are_rejected(tmp_path) -> None:
     main = "import pulumi_aws as aws\naws.sqs.Queue('same')\naws.sqs.Queue('same')\n"
     with pytest.raises(ProgramError, match="duplicate URNs.*Queue::same"):
@@ -90,6 +106,65 @@ def test_program_exception_names_the_program_and_line(tmp_path) -> None:
     message = str(error.value)
     assert str(program) in message and "RuntimeError: boom: no origin configured" in message
     assert "__main__.py:3" in message
+
+
+def test_a_missing_package_says_where_to_install_it(tmp_path) -> None:
+    program = write_program(tmp_path / "needs", "import pulumi\nimport jinja2_not_installed_here\n")
+    (program / "requirements.txt").write_text("pulumi\njinja2\n")
+    with pytest.raises(ProgramError) as error:
+        synthesize(program, "dev")
+    message = str(error.value)
+    assert "ModuleNotFoundError: No module named 'jinja2_not_installed_here' (at __main__.py:2)" in message
+    assert f"the program runs in rollout's Python, {sys.prefix}" in message
+    assert f"{Path(sys.executable).parent / 'pip'} install -r {program / 'requirements.txt'}" in message
+
+
+def test_an_argument_the_sdk_no_longer_takes_names_the_installed_version(tmp_path) -> None:
+    from importlib import metadata
+
+    main = "import pulumi_aws as aws\naws.ec2.Eip('nat', vpc=True)\n"  # `vpc` was removed in pulumi-aws 7
+    with pytest.raises(ProgramError) as error:
+        synthesize(write_program(tmp_path / "old", main), "dev")
+    assert "unexpected keyword argument 'vpc' (at __main__.py:2)" in str(error.value)
+    assert (f"(rollout runs pulumi-aws {metadata.version('pulumi-aws')}: the program may be written for another "
+            "major version)") in str(error.value)
+
+
+def test_a_name_the_sdk_no_longer_has_names_the_installed_version(tmp_path) -> None:
+    from importlib import metadata
+
+    main = "import pulumi_aws as aws\nami = aws.get_ami(most_recent=True)\n"  # aws.ec2.get_ami since pulumi-aws 7
+    with pytest.raises(ProgramError) as error:
+        synthesize(write_program(tmp_path / "old", main), "dev")
+    assert "module 'pulumi_aws' has no attribute 'get_ami' (at __main__.py:2)" in str(error.value)
+    assert f"(rollout runs pulumi-aws {metadata.version('pulumi-aws')}:" in str(error.value)
+
+
+def test_a_program_whose_own_connection_fails_is_an_offline_limit(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port on 127.0.0.1 that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    main = f"import urllib.request\nurllib.request.urlopen('http://127.0.0.1:{port}/api/', timeout=2)\n"
+    with pytest.raises(OfflineLimitError) as error:
+        synthesize(write_program(tmp_path / "fetches", main), "dev")
+    assert "the program reaches the network itself and the connection failed" in str(error.value)
+    assert "URLError: <urlopen error [Errno 111] Connection refused> (at __main__.py:2)" in str(error.value)
+
+
+def test_a_program_calling_aws_without_credentials_is_an_offline_limit(tmp_path, monkeypatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-metadata lookup: nothing leaves the host
+    main = "import boto3\nsubnets = boto3.client('ec2', region_name='us-east-1').describe_subnets()\n"
+    with pytest.raises(OfflineLimitError) as error:
+        synthesize(write_program(tmp_path / "calls", main), "dev")
+    assert error.value.exit_code == 3
+    assert "the program calls AWS itself (boto3) and no AWS credentials are set" in str(error.value)
+    assert "NoCredentialsError: Unable to locate credentials (at __main__.py:2)" in str(error.value)
 
 
 def test_program_config_problems_become_key_path_lines(tmp_path) -> None:

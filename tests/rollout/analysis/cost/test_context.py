@@ -68,5 +68,5 @@ def test_send_to_internet_records_the_usage_for_the_account_line():
         inv(alb), UsageSettings(by_resource={"web": {"monthlyDataTransferOutGb": 42}}), SG, load_catalog()
     )
     assert ctx.send_to_internet(alb) == 42
-    assert ctx.internet_out == [(alb, 42)]
+    assert ctx.internet_out == [(alb, SG, 42)]
     assert ctx.assumptions[-1].origin == "byResource"

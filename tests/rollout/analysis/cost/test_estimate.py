@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rollout.analysis.cost import compare, exchange_rate, in_currency, load_catalog, price_inventory
+from rollout.model.inventory import Resource
 from rollout.model.settings import RolloutSettings, UsageSettings
 from tests.rollout.analysis.cost.builders import RDS, SG, US, inv, price, res
 
@@ -207,3 +208,55 @@ def test_every_network_storage_and_dns_line_is_priced_or_recorded_missing_never_
         if not c.price_known:
             entry = catalog.regions[region].get(c.price_key) or catalog.global_prices.get(c.price_key)
             assert entry and entry.get("missing") and entry["source"].startswith("searched"), c.price_key
+
+
+def _provider(name: str, region) -> Resource:
+    return res("pulumi:providers:aws", name, {"region": region})
+
+
+def test_a_resource_is_priced_in_its_providers_region():
+    catalog = load_catalog()
+    virginia = _provider("us", US)
+    here = res("aws:ec2/instance:Instance", "here", {"instanceType": "t3.micro"})
+    there = res("aws:ec2/instance:Instance", "there", {"instanceType": "t3.micro"}, provider=virginia.urn)
+    report = price_inventory(inv(virginia, here, there), UsageSettings(), SG)
+    first = {r.name: r.components[0] for r in report.resources}
+    assert first["here"].price == catalog.regions[SG]["ec2:instance:t3.micro"]["usd"]
+    assert first["there"].price == catalog.regions[US]["ec2:instance:t3.micro"]["usd"]
+    assert report.region == SG and report.notes[0] == (
+        "1 resource(s) priced in us-east-1, the region of the AWS provider they are created with")
+
+
+def test_a_provider_region_the_catalog_lacks_is_price_unknown_and_said():
+    london = _provider("uk", "eu-west-2")
+    server = res("aws:ec2/instance:Instance", "web", {"instanceType": "t3.micro"}, provider=london.urn)
+    report = price_inventory(inv(london, server), UsageSettings(), SG)
+    assert not report.resources[0].components[0].price_known
+    assert any(n.startswith("no prices for region eu-west-2 in the catalog: every line there is price unknown")
+               for n in report.notes)
+
+
+def test_an_unknown_provider_region_falls_back_to_the_stack_region():
+    from rollout.model.inventory import UNKNOWN
+
+    later = _provider("later", UNKNOWN)
+    server = res("aws:ec2/instance:Instance", "web", {"instanceType": "t3.micro"}, provider=later.urn)
+    report = price_inventory(inv(later, server), UsageSettings(), SG)
+    assert report.resources[0].components[0].price == load_catalog().regions[SG]["ec2:instance:t3.micro"]["usd"]
+    assert not report.notes
+
+
+def test_internet_transfer_is_tiered_per_region_and_the_free_100_gb_is_the_accounts():
+    virginia = _provider("us", US)
+    here = res("aws:lb/loadBalancer:LoadBalancer", "here", {"loadBalancerType": "application"})
+    there = res("aws:lb/loadBalancer:LoadBalancer", "there", {"loadBalancerType": "application"},
+                provider=virginia.urn)
+    usage = UsageSettings(by_resource={"here": {"monthlyDataTransferOutGb": 80},
+                                       "there": {"monthlyDataTransferOutGb": 50}})
+    report = price_inventory(inv(virginia, here, there), usage, SG)
+    out = [r for r in report.resources if r.type == "aws:dataTransfer:InternetOut"]
+    assert [r.name for r in out] == ["data transfer out to the internet",
+                                     "data transfer out to the internet (us-east-1)"]
+    assert [r.components[0].quantity for r in out] == [80, 50]
+    # one 100 GB allowance for the account: 80 GB in Singapore first, the other 20 GB in Virginia
+    assert [r.components[0].free_quantity for r in out] == [80, 20]

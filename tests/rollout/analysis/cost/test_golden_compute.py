@@ -208,7 +208,7 @@ def test_elasticache_valkey_replication_group_and_redis_cluster(synth):
     assert us.total_monthly == pytest.approx(255.792 + 227.76)
 
 
-def test_dms_replication_instance_t3_multi_az_is_price_unknown_beyond_its_storage(synth):
+def test_dms_replication_instance_t3_multi_az_hours_and_storage_beyond_what_it_includes(synth):
     def program() -> None:
         import pulumi_aws as aws
 
@@ -222,7 +222,8 @@ def test_dms_replication_instance_t3_multi_az_is_price_unknown_beyond_its_storag
 
     report = golden(synth, program, region=US)
     assert breakdown(report) == [
-        ("migration", "Replication instance (t3.medium, Multi-AZ)", 730, "hour", None),  # recorded missing
+        # 730 h x 0.149 (Multi-AZUsg:dms.t3.medium, [P2]) = 108.77
+        ("migration", "Replication instance (t3.medium, Multi-AZ)", 730, "hour", 108.77),
         ("migration", "Storage (gp2) beyond the 50 GB included", 50.0, "GB-month", 11.5),  # 50 x 0.23 [S4]
     ]
-    assert report.total_monthly == pytest.approx(11.5)
+    assert report.total_monthly == pytest.approx(120.27)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rollout.model.settings import UsageSettings
-from tests.rollout.analysis.cost.builders import breakdown, golden
+from tests.rollout.analysis.cost.builders import SG, breakdown, golden
 
 
 def test_rest_http_and_websocket_apis(synth):
@@ -34,3 +34,18 @@ def test_a_stage_costs_only_with_a_cache_cluster():
     component = cached.resources[0].components[0]
     # no sourced cache-cluster price: price unknown, 730 hours still shown
     assert (component.name, component.quantity, component.price_known) == ("Cache cluster (1.6 GB)", 730, False)
+
+
+def test_singapore_http_api_requests_priced_rest_still_unknown(synth):
+    def program() -> None:
+        import pulumi_aws as aws
+
+        aws.apigateway.RestApi("rest")
+        aws.apigatewayv2.Api("http", protocol_type="HTTP")
+
+    usage = UsageSettings(by_resource={"rest": {"monthlyRequests": 1e7}, "http": {"monthlyRequests": 1e7}})
+    # [S1] (AmazonApiGateway offer of 2026-09-21): APS1-ApiGatewayHttpRequest $1.25 per million, first 300M: 10 x 1.25
+    assert breakdown(golden(synth, program, usage, region=SG)) == [
+        ("rest", "Requests (first 333M)", 10.0, "1M requests", None),
+        ("http", "Requests (first 300M)", 10.0, "1M requests", 12.5),
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rollout.model.settings import UsageSettings
-from tests.rollout.analysis.cost.builders import breakdown, golden
+from tests.rollout.analysis.cost.builders import SG, breakdown, golden
 
 
 def test_on_demand_and_provisioned_tables(synth):
@@ -28,4 +28,22 @@ def test_on_demand_and_provisioned_tables(synth):
         ("orders", "Write capacity units (WCU) x 25", 18250.0, "unit-hour", 11.86),
         ("orders", "Read capacity units (RCU) x 40", 29200.0, "unit-hour", 3.8),
         ("orders", "Data storage", 1.0, "GB-month", 0.25),
+    ]
+
+
+def test_singapore_on_demand_requests_priced_storage_still_unknown(synth):
+    def program() -> None:
+        import pulumi_aws as aws
+
+        aws.dynamodb.Table("carts", billing_mode="PAY_PER_REQUEST", hash_key="id",
+                           attributes=[{"name": "id", "type": "S"}])
+
+    usage = UsageSettings(by_resource={"carts": {"monthlyWriteRequestUnits": 3e6, "monthlyReadRequestUnits": 8e6,
+                                                 "storageGb": 230}})
+    # [S11] (a Singapore bill, May 2025): $0.71 per million WRU, $0.1425 per million RRU: 3 x 0.71 = 2.13,
+    # 8 x 0.1425 = 1.14; no sourced Singapore storage rate
+    assert breakdown(golden(synth, program, usage, region=SG)) == [
+        ("carts", "Write request units (WRU)", 3.0, "1M requests", 2.13),
+        ("carts", "Read request units (RRU)", 8.0, "1M requests", 1.14),
+        ("carts", "Data storage", 230.0, "GB-month", None),
     ]

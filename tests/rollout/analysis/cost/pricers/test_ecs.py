@@ -37,3 +37,22 @@ def test_desired_count_defaults_to_one_and_ec2_services_are_priced_with_their_in
 def test_fargate_in_singapore_is_price_unknown_not_guessed(synth):
     lines = breakdown(golden(synth, fargate_service(), region=SG))
     assert [line[4] for line in lines] == [None, None]
+
+
+def test_fargate_arm64_in_singapore_from_the_offer_rows(synth):
+    def program() -> None:
+        import pulumi_aws as aws
+
+        task = aws.ecs.TaskDefinition("web", family="web", cpu="512", memory="1024", network_mode="awsvpc",
+                                      requires_compatibilities=["FARGATE"],
+                                      runtime_platform={"cpu_architecture": "ARM64",
+                                                        "operating_system_family": "LINUX"},
+                                      container_definitions=json.dumps([{"name": "web", "image": "nginx"}]))
+        aws.ecs.Service("web", task_definition=task.arn, desired_count=2, launch_type="FARGATE")
+
+    # [S1] (AmazonECS offer of 2026-09-11): APS1-Fargate-ARM-vCPU-Hours:perCPU 0.04045, APS1-Fargate-ARM-GB-Hours
+    # 0.00442: 0.5 vCPU x 2 x 730 h x 0.04045 = 29.53; 1 GB x 2 x 730 h x 0.00442 = 6.45
+    assert breakdown(golden(synth, program, region=SG)) == [
+        ("web", "Per vCPU per hour (arm64, 0.5 vCPU x 2 tasks)", 730.0, "vCPU-hour", 29.53),
+        ("web", "Per GB per hour (arm64, 1 GB x 2 tasks)", 1460.0, "GB-hour", 6.45),
+    ]

@@ -65,7 +65,30 @@ def test_crawler_dpu_hours_and_catalog_storage_and_requests_beyond_the_free_tier
     assert report.unpriced_types == {}
 
 
-def test_singapore_glue_prices_are_recorded_missing_not_guessed(synth):
-    report = golden(synth, _jobs, region=SG)
-    assert all(not c.price_known for r in report.resources for c in r.components)
-    assert "not found for ap-southeast-1" in report.resources[0].components[0].note
+def test_singapore_glue_prices_from_the_price_list_note(synth):
+    usage = UsageSettings(by_type={"aws:glue/job:Job": {"monthlyHours": 60}})
+    report = golden(synth, _jobs, usage, region=SG)
+    # [S2] (AWS Price List API, ap-southeast-1, 2026-08-12): APS1-ETL-DPU-Hour 0.44, as in us-east-1
+    assert breakdown(report) == [
+        ("cap_10", "Duration (10 DPUs, maxCapacity)", 600.0, "DPU-hour", 264.0),
+        ("odd_worker", "Duration", None, "DPU-hour", None),
+        ("python_shell", "Duration (0.0625 DPUs, Python shell default)", 3.75, "DPU-hour", 1.65),
+        ("spark_default", "Duration (10 DPUs, Spark default)", 600.0, "DPU-hour", 264.0),
+        ("workers_default", "Duration (10 DPUs, 10 x G.1X)", 600.0, "DPU-hour", 264.0),
+        ("workers_g2x", "Duration (20 DPUs, 10 x G.2X)", 1200.0, "DPU-hour", 528.0),
+    ]
+    assert {c.price_key for r in report.resources for c in r.components if c.price_known} == {"glue:job:dpu"}
+
+
+def test_singapore_catalog_storage_and_requests(synth):
+    def program() -> None:
+        import pulumi_aws as aws
+
+        aws.glue.CatalogDatabase("lake", name="lake")
+
+    usage = UsageSettings(by_resource={"lake": {"storedObjects": 2e6, "monthlyRequests": 3e8}})
+    # [S2]: APS1-Catalog-Storage $0.00001 per object-month (1.00 per 100k), APS1-Catalog-Request $0.000001 (1.00 per 1M)
+    assert breakdown(golden(synth, program, usage, region=SG)) == [
+        ("lake", "Storage", 20.0, "100k objects", 10.0),
+        ("lake", "Requests", 300.0, "1M requests", 299.0),
+    ]

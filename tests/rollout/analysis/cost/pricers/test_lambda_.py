@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rollout.model.settings import UsageSettings
-from tests.rollout.analysis.cost.builders import breakdown, golden
+from tests.rollout.analysis.cost.builders import SG, breakdown, golden
 
 FUNCTION = "aws:lambda/function:Function"
 
@@ -34,3 +34,17 @@ def test_arm64_duration_and_ephemeral_storage_above_512_mb(synth):
     # 1e6 s x 1 GB x 0.0000133334 = 13.33; storage 1e6 s x 1.5 GB x 0.0000000309 = 0.05
     assert lines[1] == ("api", "Duration (arm64, 1024 MB)", 1_000_000.0, "GB-second", 13.33)
     assert lines[2] == ("api", "Ephemeral storage above 512 MB (2048 MB)", 1_500_000.0, "GB-second", 0.05)
+
+
+def test_singapore_requests_and_duration_both_architectures(synth):
+    usage = UsageSettings(by_type={FUNCTION: {"monthlyRequests": 1e7, "averageDurationMs": 300}})
+    # [P1] APS1-Request 0.20 per 1M; [S3] APS1-Lambda-GB-Second 0.0000166667 and -ARM 0.0000133334 (as in us-east-1):
+    # 10 x 0.20 = 2.00; 1.5M GB-s x 0.0000166667 = 25.00, x 0.0000133334 = 20.00
+    assert breakdown(golden(synth, function(), usage, region=SG)) == [
+        ("api", "Requests", 10.0, "1M requests", 2.0),
+        ("api", "Duration (x86_64, 512 MB)", 1_500_000.0, "GB-second", 25.0),
+    ]
+    assert breakdown(golden(synth, function(arch="arm64"), usage, region=SG))[1] == (
+        "api", "Duration (arm64, 512 MB)", 1_500_000.0, "GB-second", 20.0)
+    # no sourced Singapore ephemeral-storage rate: price unknown
+    assert breakdown(golden(synth, function(storage=2048), usage, region=SG))[2][4] is None

@@ -71,17 +71,22 @@ def test_rds_multi_az_is_its_own_price_not_a_multiplier():
     assert line(report, "Database instance").monthly == pytest.approx(47.45)
 
 
-def test_rds_default_storage_type_gp2_is_unknown_in_singapore_and_priced_in_us_east():
+def test_rds_default_storage_type_gp2_in_singapore_and_us_east():
     report = price(res(RDS, "db", {"engine": "postgres", "instanceClass": "db.t4g.micro", "allocatedStorage": 20}))
     storage = line(report, "Storage (gp2")
-    assert (storage.price_known, storage.monthly, storage.quantity) == (False, None, 20)
-    assert "not found for ap-southeast-1" in storage.note
+    # Singapore gp2 Single-AZ 0.138, derived from the billed Multi-AZ rate 0.276 ([S11], [K8]): 20 x 0.138 = 2.76
+    assert (storage.price_known, storage.derived, storage.quantity) == (True, True, 20)
+    assert storage.monthly == pytest.approx(2.76)
     us = price(
         res(RDS, "db", {"engine": "postgres", "instanceClass": "db.t4g.micro", "allocatedStorage": 20}), region=US
     )
     assert line(us, "Storage (gp2").monthly == pytest.approx(20 * 0.115)
-    # 730 x 0.025 = 18.25 is still counted
-    assert report.total_monthly == pytest.approx(18.25)
+    # 730 x 0.025 + 2.76 = 21.01
+    assert report.total_monthly == pytest.approx(21.01)
+    multi = price(res(RDS, "db", {"engine": "postgres", "instanceClass": "db.t4g.small", "allocatedStorage": 20,
+                                  "multiAz": True}))
+    # the Multi-AZ row is the billed one: 20 x 0.276 = 5.52
+    assert not line(multi, "Storage (gp2").derived and line(multi, "Storage (gp2").monthly == pytest.approx(5.52)
 
 
 def test_unknown_instance_class_before_apply_is_price_unknown():
