@@ -96,6 +96,7 @@ def controls_md() -> str:
             f"| [{c.id}](#{c.id.lower()}){stack} | {_md(c.title)} | {c.severity.value} | "
             f"{c.enforcement.value} | {_md(fsbp)} | {_md(cis)} | {_md(checkov)} | {_md(other)} |"
         )
+    out += _offline_only(registry.CONTROLS)
     out += ["", "## Controls", ""]
     for c in controls:
         out += [f"### {c.id}", "", f"**{c.title}**" + (" (S)" if c.stack else ""), ""]
@@ -111,6 +112,32 @@ def controls_md() -> str:
         out.append("- Mappings: " + (", ".join(c.sources) if c.sources else "none"))
         out.append("")
     return "\n".join(out)
+
+
+def _offline_only(controls: Any) -> list[str]:
+    """The controls `rollout audit` cannot judge on a live account, each with its reason."""
+    from rollout.live.audit.coverage import FAIL_ONLY, OFFLINE_ONLY
+
+    offline = [c for c in controls if c.id in OFFLINE_ONLY]
+    out = [
+        "",
+        "## What the live audit judges",
+        "",
+        f"`rollout audit` judges {len(controls) - len(offline)} of these {len(controls)} controls on a live account: "
+        "for each, the audit tests (moto) show a live resource that fails it and one that passes it, which "
+        "`scripts/audit-coverage` measures. The others stay offline-only (`rollout check`, the CrossGuard pack):",
+        "",
+    ]
+    by_reason: dict[str, list[str]] = {}  # controls with the same reason on one line (the seven CFZ-*)
+    for c in offline:
+        by_reason.setdefault(OFFLINE_ONLY[c.id], []).append(c.id)
+    out += ["- " + ", ".join(f"[{i}](#{i.lower()})" for i in ids) + f": {_md(reason)}"
+            for reason, ids in by_reason.items()]
+    fail_only = [c for c in controls if c.id in FAIL_ONLY]
+    if fail_only:
+        out += ["", "Judged, though no live resource can pass them (a compliant account has none of their types):", ""]
+        out += [f"- [{c.id}](#{c.id.lower()}): {_md(FAIL_ONLY[c.id])}" for c in fail_only]
+    return out
 
 
 # --- config reference -----------------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ def audit(
     config: Annotated[Path | None, typer.Option(
         "--config", dir_okay=False, help="Policy config FILE in the --policy-pack-config shape, e.g. "
                                          "{\"all\": \"mandatory\", \"RDS-04\": {\"minDays\": 14}}.")] = None,
+    cloudflare: Annotated[bool, typer.Option(
+        "--cloudflare", help="Also audit the Cloudflare zones the token in CLOUDFLARE_API_TOKEN can read (zone "
+                             "settings, WAF and rate-limit rulesets: CFZ-01..07).")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Audit the live AWS account, read-only, with the same controls as the policy pack. Services that cannot be
@@ -37,6 +40,7 @@ def audit(
     Examples:
       rollout audit --region ap-southeast-1
       rollout audit --profile prod --phase 3 --format sarif > audit.sarif
+      CLOUDFLARE_API_TOKEN=... rollout audit --cloudflare
     """
     import sys
 
@@ -50,10 +54,15 @@ def audit(
 
     pack_config = load_config_file(config) if config is not None else {}
     validate_policy_config(pack_config, f"--config {config}", CONTROLS)
+    api = _cloudflare_api() if cloudflare else None
     session = open_session(region, profile)
-    with progress_reporter(quiet) as progress, unreachable_endpoint_is_bad_input(session):
-        result = run_audit(session, CONTROLS, pack_config=pack_config, phase=phase,
-                           progress=lambda service: progress(f"reading {service}"))
+    try:
+        with progress_reporter(quiet) as progress, unreachable_endpoint_is_bad_input(session):
+            result = run_audit(session, CONTROLS, pack_config=pack_config, phase=phase,
+                               progress=lambda service: progress(f"reading {service}"), cloudflare=api)
+    finally:
+        if api is not None:
+            api.close()
     if not quiet:
         for gap in result.unavailable:
             typer.echo(f"warning: {gap.service} not evaluated: {gap.reason}", err=True)
@@ -69,6 +78,21 @@ def audit(
     sys.stdout.flush()
     if any(counts_against(f) for f in result.findings):
         raise typer.Exit(1)
+
+
+def _cloudflare_api() -> Any:
+    """Cloudflare's API with the token of CLOUDFLARE_API_TOKEN (never from a file or an argument, so that it stays
+    out of shell history and CI logs); ROLLOUT_CLOUDFLARE_API_URL points elsewhere (tests: 127.0.0.1)."""
+    import os
+
+    from rollout.errors import UserError
+    from rollout.live.audit.cloudflare import API_URL, TOKEN_ENV, CloudflareApi
+
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise UserError(f"{TOKEN_ENV}: not set; `rollout audit --cloudflare` reads the zones with an API token "
+                        "(Zone Read, Zone Settings Read, Zone WAF Read)")
+    return CloudflareApi(token, os.environ.get("ROLLOUT_CLOUDFLARE_API_URL") or API_URL)
 
 
 def _sarif(result: Any) -> dict[str, Any]:

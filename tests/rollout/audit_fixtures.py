@@ -7,12 +7,15 @@ Call them inside `moto.mock_aws()` with fake credentials in the environment.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 import botocore.loaders
+
+from rollout.live.audit import coverage
 
 REGION = "ap-southeast-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -135,9 +138,10 @@ def build_baseline(account: Account) -> None:
         "BudgetLimit": {"Amount": "300", "Unit": "USD"}})
 
 
-def secure_bucket(account: Account, name: str) -> None:
+def secure_bucket(account: Account, name: str, **create: Any) -> None:
+    """A bucket as components/ create them; `create`: more CreateBucket arguments (ObjectLockEnabledForBucket)."""
     s3 = account.client("s3")
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION}, **create)
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True})
     s3.put_bucket_ownership_controls(
@@ -378,7 +382,10 @@ def run(session: Any = None, **kwargs: Any) -> Any:
     from rollout.live.audit.evaluation import run_audit
     from rollout.live.session import open_session
 
-    return run_audit(session or open_session(), CONTROLS, **kwargs)
+    result = run_audit(session or open_session(), CONTROLS, **kwargs)
+    if os.environ.get(coverage.ENV):  # scripts/audit-coverage: what this audit judged
+        coverage.record(result, os.environ[coverage.ENV])
+    return result
 
 
 def drift_adds(builders: tuple[Callable[[Account], None], ...], drift: Callable[[Account], None],

@@ -13,7 +13,8 @@ The audit only calls Describe*/Get*/List* operations (rollout/data/audit-policy.
 
 Modules: reading.py (clients, paginated reads, per-service collections), one collector per service (rds,
 elasticache, sqs, cloudfront, lb, wafv2, compute, instances, network, acm, s3, efs, iam, monitoring, backup, kms,
-secrets, observability),
-readiness.py (which phase components the account has) and evaluation.py (`run_audit`). Sessions and error lines
-are in rollout/live/session.py, shared with the drill.
+secrets, observability), cloudflare.py (Cloudflare zones through the v4 API, with `--cloudflare`), readiness.py
+(which phase components the account has), evaluation.py (`run_audit`) and coverage.py (which controls the audit
+judges live, measured by `scripts/audit-coverage`, and those it cannot judge, with the reason). Sessions and error
+lines are in rollout/live/session.py, shared with the drill.
 """

@@ -10,6 +10,10 @@ from rollout.live.audit.elasticache import SECRET_SET
 from rollout.live.audit.reading import Collection, Reader, subject
 
 CERTIFICATE = "aws:acm/certificate:Certificate"
+TYPES = (CERTIFICATE,)
+# ListCertificates returns only RSA_1024 and RSA_2048 certificates unless Includes.keyTypes names the others (ACM API
+# reference, Filters.keyTypes): every key type ACM knows, so that ECDSA and larger RSA certificates are audited too.
+KEY_TYPES = ("RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1")
 
 
 def normalize_certificate(certificate: Mapping[str, Any]) -> Subject:
@@ -25,8 +29,9 @@ def normalize_certificate(certificate: Mapping[str, Any]) -> Subject:
 
 
 def collect_certificates(reader: Reader, out: Collection) -> None:
-    with out.attempt("acm", (CERTIFICATE,)) as found:
+    with out.attempt("acm", TYPES) as found:
         acm = reader.client("acm")
-        for summary in reader.items("acm", "list_certificates", "CertificateSummaryList[]"):
+        for summary in reader.items("acm", "list_certificates", "CertificateSummaryList[]",
+                                    Includes={"keyTypes": list(KEY_TYPES)}):
             found.append(normalize_certificate(
                 acm.describe_certificate(CertificateArn=summary["CertificateArn"])["Certificate"]))

@@ -41,13 +41,20 @@ COLLECTORS: tuple[Callable[[Reader, Collection], None], ...] = (
 )
 
 
-def collect(reader: Reader, progress: Callable[[str], None] | None = None) -> Collection:
-    """Run every collector; each records its own failures, so one failing service never stops the others."""
+def collect(reader: Reader, progress: Callable[[str], None] | None = None, cloudflare: Any = None) -> Collection:
+    """Run every collector; each records its own failures, so one failing service never stops the others. With
+    `cloudflare` (a `cloudflare.CloudflareApi`), the Cloudflare zones it can read too."""
     out = Collection()
     for collector in COLLECTORS:
         if progress:
             progress(collector.__name__.removeprefix("collect_"))
         collector(reader, out)
+    if cloudflare is not None:
+        from rollout.live.audit.cloudflare import collect_cloudflare
+
+        if progress:
+            progress("cloudflare")
+        collect_cloudflare(cloudflare, out)
     return out
 
 
@@ -110,11 +117,12 @@ def evaluate_collection(collection: Collection, controls: Iterable[Control], pac
 
 def run_audit(session: Any, controls: Iterable[Control], *, pack_config: Mapping[str, Any] | None = None,
               phase: int | None = None, clients: Mapping[str, Any] | None = None,
-              progress: Callable[[str], None] | None = None) -> AuditResult:
-    """Read the account behind `session`, evaluate `controls`, and (with `phase`) judge readiness."""
+              progress: Callable[[str], None] | None = None, cloudflare: Any = None) -> AuditResult:
+    """Read the account behind `session` (and, with `cloudflare`, the Cloudflare zones its token reads), evaluate
+    `controls`, and (with `phase`) judge readiness."""
     account = caller_account(session)
     reader = Reader(session, account, session.region_name, dict(clients or {}))
-    collection = collect(reader, progress)
+    collection = collect(reader, progress, cloudflare)
     findings, evaluated, skipped = evaluate_collection(collection, controls, pack_config)
     ready = readiness(collection.subjects, collection.unavailable, phase) if phase else None
     return AuditResult(account, session.region_name, collection.subjects, findings, collection.unavailable, skipped,

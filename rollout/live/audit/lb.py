@@ -33,6 +33,10 @@ def normalize_load_balancer(lb: Mapping[str, Any], attributes: Iterable[Mapping[
         "subnets": [z["SubnetId"] for z in lb.get("AvailabilityZones", []) if "SubnetId" in z],
         "securityGroups": lb.get("SecurityGroups", []),
     }
+    if lb.get("Type") in ("network", "gateway"):
+        # ELBv2 attribute load_balancing.cross_zone.enabled: false by default on network and gateway load
+        # balancers (an ALB always balances across zones), pulumi-aws enableCrossZoneLoadBalancing
+        props["enableCrossZoneLoadBalancing"] = attrs.get("load_balancing.cross_zone.enabled") == "true"
     _, _, _, region, account, _ = lb["LoadBalancerArn"].split(":", 5)
     groups = [security_group_arn(region, account, g) for g in lb.get("SecurityGroups", [])]
     return subject(LOAD_BALANCER, lb["LoadBalancerName"], lb["LoadBalancerArn"], props,
@@ -127,13 +131,11 @@ def collect_load_balancers(reader: Reader, out: Collection) -> None:
     with out.attempt("elbv2", ELBV2_TYPES) as found:
         elbv2 = reader.client("elbv2")
         for lb in reader.items("elbv2", "describe_load_balancers", "LoadBalancers[]"):
-            if lb.get("Type") != "application":
-                continue
             attributes = elbv2.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])["Attributes"]
             subject = normalize_load_balancer(lb, attributes)
             found.append(subject)
-            if lb.get("Scheme") != "internal":
-                public.append(subject)
+            if lb.get("Scheme") != "internal" and lb.get("Type") == "application":
+                public.append(subject)  # WAFv2 attaches to application load balancers only
             for listener in reader.items("elbv2", "describe_listeners", "Listeners[]",
                                          LoadBalancerArn=lb["LoadBalancerArn"]):
                 found.append(normalize_listener(listener, lb["LoadBalancerName"]))

@@ -7,14 +7,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from policies.core import Subject
-from rollout.live.audit.reading import Collection, Reader, subject
+from rollout.live.audit.reading import Collection, Reader, subject, tags
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-NETWORK_TYPES = (VPC, SUBNET, FLOW_LOG, SECURITY_GROUP, DEFAULT_SECURITY_GROUP)
+NETWORK_ACL = "aws:ec2/networkAcl:NetworkAcl"
+NETWORK_TYPES = (VPC, SUBNET, FLOW_LOG, SECURITY_GROUP, DEFAULT_SECURITY_GROUP, NETWORK_ACL)
+TYPES = NETWORK_TYPES
 
 
 def security_group_arn(region: str, account: str, group_id: str) -> str:
@@ -60,6 +62,19 @@ def normalize_flow_log(flow_log: Mapping[str, Any], account: str, region: str) -
                     f"arn:aws:ec2:{region}:{account}:vpc-flow-log/{flow_log['FlowLogId']}", props, deps)
 
 
+def normalize_network_acl(acl: Mapping[str, Any], account: str, region: str) -> Subject | None:
+    """A network ACL of one's own as aws.ec2.NetworkAcl, its subnets those of its associations (a subnet is always
+    associated with exactly one ACL: creating an ACL associates none). The VPC's default ACL is
+    aws.ec2.DefaultNetworkAcl, which no control judges: None."""
+    if acl.get("IsDefault"):
+        return None
+    subnets = sorted({a["SubnetId"] for a in acl.get("Associations") or [] if a.get("SubnetId")})
+    props = {"vpcId": acl.get("VpcId"), "subnetIds": subnets, "tags": tags(acl.get("Tags"))}
+    deps = {"subnetIds": [f"arn:aws:ec2:{region}:{account}:subnet/{s}" for s in subnets]} if subnets else None
+    acl_id = acl["NetworkAclId"]
+    return subject(NETWORK_ACL, acl_id, f"arn:aws:ec2:{region}:{account}:network-acl/{acl_id}", props, deps)
+
+
 def collect_network(reader: Reader, out: Collection) -> None:
     with out.attempt("ec2 network", NETWORK_TYPES) as found:
         for vpc in reader.items("ec2", "describe_vpcs", "Vpcs[]"):
@@ -75,6 +90,9 @@ def collect_network(reader: Reader, out: Collection) -> None:
             found.append(normalize_flow_log(flow_log, reader.account, reader.region))
         for group in reader.items("ec2", "describe_security_groups", "SecurityGroups[]"):
             found.append(normalize_security_group(group, reader.account, reader.region))
+        for acl in reader.items("ec2", "describe_network_acls", "NetworkAcls[]"):
+            if (normalized := normalize_network_acl(acl, reader.account, reader.region)) is not None:
+                found.append(normalized)
 
 
 def deployed(subjects: Sequence[Subject]) -> list[Subject]:

@@ -109,3 +109,36 @@ def test_unreachable_aws_endpoint_is_one_line_and_exit_2(monkeypatch):
     assert result.stdout == ""
     assert result.stderr.startswith("error: cannot reach AWS in region ap-southeast-1 (")
     assert result.stderr.count("\n") == 1
+
+
+def test_cloudflare_without_a_token_is_one_line_and_exit_2(aws, monkeypatch):
+    monkeypatch.delenv("CLOUDFLARE_API_TOKEN", raising=False)
+    result = runner.invoke(app, ["audit", "--cloudflare", "--quiet"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: CLOUDFLARE_API_TOKEN: not set; `rollout audit --cloudflare` reads the zones with an API token (Zone "
+        "Read, Zone Settings Read, Zone WAF Read)"]
+
+
+def test_cloudflare_zones_are_audited_with_the_token_from_the_environment(aws, monkeypatch, httpserver):
+    from tests.rollout.live.audit.test_cloudflare import TOKEN, serve_account
+
+    fx.account_with()
+    serve_account(httpserver).close()
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", TOKEN)
+    monkeypatch.setenv("ROLLOUT_CLOUDFLARE_API_URL", httpserver.url_for("/client/v4"))
+    result = runner.invoke(app, ["audit", "--cloudflare", "--format", "json", "--quiet"])
+    assert result.exit_code == 1, result.output  # CFZ-01..03 and 07 are mandatory
+    found = {(f["control"], f["name"]) for f in json.loads(result.stdout)["findings"] if f["control"].startswith("CFZ")}
+    assert ("CFZ-01", "legacy.example.vn:ssl") in found and not any("shop" in name for _, name in found)
+
+
+def test_a_refused_cloudflare_token_is_one_line_and_exit_2(aws, monkeypatch, httpserver):
+    httpserver.expect_request("/client/v4/zones").respond_with_json(
+        {"success": False, "errors": [{"code": 9109, "message": "Invalid access token"}], "result": None}, status=401)
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "revoked")
+    monkeypatch.setenv("ROLLOUT_CLOUDFLARE_API_URL", httpserver.url_for("/client/v4"))
+    result = runner.invoke(app, ["audit", "--cloudflare", "--quiet"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "CLOUDFLARE_API_TOKEN: Cloudflare refused the token on GET /zones (HTTP 401: Invalid access token)" in (
+        result.stderr)

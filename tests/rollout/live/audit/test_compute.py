@@ -74,3 +74,27 @@ def test_a_launch_template_s_interface_groups_are_joined_to_the_groups():
                                               "vpcSecurityGroupIds": [f"{arn}sg-2"]}
     assert plain(template.props["networkInterfaces"])[0]["securityGroups"] == ["sg-1"]
     assert template.props["userData"] == "IyEvYmluL3NoCg=="
+
+
+def test_a_hand_made_group_from_a_launch_configuration_is_found(aws):
+    """legacy-web: launched from a launch configuration (ASG-01), EC2 health checks behind a target group in one
+    zone (ASG-02), no tags (ASG-03); legacy-batch's template asks for a previous-generation type (EC2-03)."""
+    def drift(account):
+        autoscaling, ec2 = account.client("autoscaling"), account.client("ec2")
+        group = account.client("elbv2").describe_target_groups()["TargetGroups"][0]["TargetGroupArn"]
+        subnet = next(s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] == account.vpc_id)
+        autoscaling.create_launch_configuration(LaunchConfigurationName="legacy-web", ImageId="ami-12c6146b",
+                                                InstanceType="t4g.small")
+        autoscaling.create_auto_scaling_group(AutoScalingGroupName="legacy-web", LaunchConfigurationName="legacy-web",
+                                              MinSize=0, MaxSize=1, DesiredCapacity=0, VPCZoneIdentifier=subnet,
+                                              TargetGroupARNs=[group], HealthCheckType="EC2")
+        ec2.create_launch_template(LaunchTemplateName="legacy-batch", LaunchTemplateData={
+            "ImageId": "ami-12c6146b", "InstanceType": "m3.medium", "Monitoring": {"Enabled": True},
+            "IamInstanceProfile": {"Name": "shop-web"},
+            "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1, "HttpEndpoint": "enabled"},
+            "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}],
+            "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": True, "VolumeSize": 20}}]})
+
+    added, _ = fx.drift_adds((fx.build_web_tier,), drift)
+    assert added == {("ASG-01", "legacy-web"), ("ASG-02", "legacy-web"), ("ASG-03", "legacy-web"),
+                     ("EC2-03", "legacy-batch")}

@@ -87,3 +87,12 @@ def test_access_denied_on_users_skips_only_the_controls_that_read_them(aws):
     assert gap.reason.startswith("access denied (AccessDenied)")
     assert {"IAM-01", "IAM-09"} <= set(result.skipped_controls)  # both read UserPolicy
     assert "IAM-07" not in result.skipped_controls and "IAM-04" not in result.skipped_controls  # roles only
+
+
+def test_a_role_anyone_can_assume_is_found(aws):
+    def drift(account):
+        account.client("iam").create_role(RoleName="legacy-open", AssumeRolePolicyDocument=_document(
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}))
+
+    added, _ = fx.drift_adds((fx.build_iam,), drift)
+    assert added == {("IAM-04", "legacy-open")}  # the shop's role, trusting ec2.amazonaws.com, passes

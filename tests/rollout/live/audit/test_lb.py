@@ -66,3 +66,41 @@ def test_a_disabled_health_check_is_found(aws):
 
     added, _ = fx.drift_adds((fx.build_web_tier,), drift)
     assert added == {("TG-02", "shop-web")}
+
+
+def test_a_hand_made_load_balancer_behind_the_cdn_is_found(aws):
+    """Behind the CDN (build_cdn), a second ALB whose group admits the whole internet on 80 and 443 (NET-02), whose
+    port 80 forwards instead of redirecting (SG-03, ALB-01), with an old TLS policy (ALB-02), invalid headers kept
+    (ALB-03), no access logs (ALB-04) nor deletion protection (ALB-05) nor WAF (ALB-06); and a network load
+    balancer without cross-zone balancing (ALB-07), access logs or deletion protection."""
+    found = {}
+
+    def drift(account):
+        ec2, elbv2 = account.client("ec2"), account.client("elbv2")
+        subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] == account.vpc_id]
+        group = ec2.create_security_group(GroupName="legacy-web", Description="legacy web",
+                                          VpcId=account.vpc_id)["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+             "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "web"}]} for port in (80, 443)])
+        lb = elbv2.create_load_balancer(Name="legacy-web", Subnets=subnets, SecurityGroups=[group],
+                                        Scheme="internet-facing", Type="application")["LoadBalancers"][0]
+        target = elbv2.create_target_group(Name="legacy-web", Protocol="HTTP", Port=8080, VpcId=account.vpc_id,
+                                           HealthCheckPath="/healthz")["TargetGroups"][0]["TargetGroupArn"]
+        forward = [{"Type": "forward", "TargetGroupArn": target}]
+        elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80, DefaultActions=forward)
+        certificate = account.client("acm").request_certificate(DomainName="old.shop.example.vn")["CertificateArn"]
+        elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTPS", Port=443,
+                              SslPolicy="ELBSecurityPolicy-2016-08", Certificates=[{"CertificateArn": certificate}],
+                              DefaultActions=forward)
+        elbv2.create_load_balancer(Name="legacy-tcp", Subnets=subnets, Scheme="internal", Type="network")
+        found["group"] = f"legacy-web ({group})"
+
+    added, _ = fx.drift_adds((fx.build_cdn, fx.build_web_tier), drift)
+    assert added == {
+        ("ALB-01", "legacy-web:HTTP:80"), ("ALB-02", "legacy-web:HTTPS:443"), ("ALB-03", "legacy-web"),
+        ("ALB-04", "legacy-web"), ("ALB-05", "legacy-web"), ("ALB-06", "legacy-web"), ("NET-02", "legacy-web"),
+        ("SG-03", found["group"]), ("TG-01", "legacy-web"), ("ALB-07", "legacy-tcp"), ("ALB-05", "legacy-tcp"),
+        ("ALB-04", "legacy-tcp"),
+        ("SG-04", found["group"]),
+    }

@@ -51,3 +51,35 @@ def test_a_trail_announcing_deliveries_passes_ct05():
     announced = normalize_trail({"Name": "announced", "TrailARN": "arn:aws:cloudtrail:r:1:trail/announced",
                                  "SnsTopicName": "trail-deliveries"}, {}, {})
     assert {f.name for f in evaluate([BY_ID["CT-05"]], [quiet, announced])} == {"quiet"}
+
+
+def test_a_hand_made_trail_without_key_or_log_group_is_found_and_its_delivery_topic_passes_ct05(aws):
+    def drift(account):
+        account.client("sns").create_topic(Name="trail-deliveries", Attributes={"KmsMasterKeyId": account.key_arn})
+        cloudtrail = account.client("cloudtrail")
+        cloudtrail.create_trail(Name="console-trail", S3BucketName="shop-audit-logs", IsMultiRegionTrail=True,
+                                EnableLogFileValidation=True, SnsTopicName="trail-deliveries")
+        cloudtrail.start_logging(Name="console-trail")
+
+    added, _ = fx.drift_adds((fx.build_baseline, fx.build_buckets), drift)
+    # CT-05 (advisory) fails shop-trail by design (no delivery notifications): in the baseline, passed here
+    assert added == {("CT-03", "console-trail"), ("CT-04", "console-trail")}
+
+
+def test_a_topic_shared_with_another_account_without_a_condition_is_found(aws):
+    import json
+
+    def drift(account):
+        sns = account.client("sns")
+        for name, condition in (("partner-orders", None), ("partner-orders-scoped", {"StringEquals": {
+                "aws:PrincipalOrgID": "o-shop12345"}})):
+            arn = sns.create_topic(Name=name, Attributes={"KmsMasterKeyId": account.key_arn})["TopicArn"]
+            statement = {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::210987654321:root"},
+                         "Action": "sns:Subscribe", "Resource": arn}
+            if condition:
+                statement["Condition"] = condition
+            sns.set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps({
+                "Version": "2012-10-17", "Statement": [statement]}))
+
+    added, _ = fx.drift_adds((fx.build_baseline,), drift)
+    assert added == {("SNS-03", "partner-orders")}

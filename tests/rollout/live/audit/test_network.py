@@ -56,3 +56,30 @@ def test_only_what_someone_deployed_counts_as_deployed():
     own_vpc = Subject.of(network.VPC, "vpc-o", "arn:o", {"isDefault": False})
     default_subnet = Subject.of(network.SUBNET, "s-d", "arn:sd", {"vpcId": "vpc-d", "defaultForAz": True})
     assert network.deployed([default_vpc, default_subnet, own_vpc]) == [own_vpc]
+
+
+def test_a_network_acl_on_no_subnet_is_found_and_one_on_a_subnet_passes(aws):
+    found = {}
+
+    def drift(account):
+        ec2 = account.client("ec2")
+        subnet = next(s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] == account.vpc_id)
+        applied = ec2.create_network_acl(VpcId=account.vpc_id)["NetworkAcl"]["NetworkAclId"]
+        current = next(a["NetworkAclAssociationId"] for acl in ec2.describe_network_acls()["NetworkAcls"]
+                       for a in acl.get("Associations", []) if a["SubnetId"] == subnet)
+        ec2.replace_network_acl_association(AssociationId=current, NetworkAclId=applied)
+        found["applied"] = applied
+        found["idle"] = ec2.create_network_acl(VpcId=account.vpc_id)["NetworkAcl"]["NetworkAclId"]
+
+    added, _ = fx.drift_adds((fx.build_web_tier,), drift)
+    assert added == {("VPC-03", found["idle"])}  # the default ACLs are aws.ec2.DefaultNetworkAcl, not judged
+
+
+def test_network_acl_subnets_are_its_associations_and_the_default_acl_is_left_out():
+    acl = network.normalize_network_acl({"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": False,
+                                         "Associations": [{"SubnetId": "subnet-2"}, {"SubnetId": "subnet-1"}]},
+                                        "1", "r")
+    assert acl.type == network.NETWORK_ACL and list(acl.props["subnetIds"]) == ["subnet-1", "subnet-2"]
+    assert acl.property_dependencies["subnetIds"] == ["arn:aws:ec2:r:1:subnet/subnet-1",
+                                                      "arn:aws:ec2:r:1:subnet/subnet-2"]
+    assert network.normalize_network_acl({"NetworkAclId": "acl-0", "IsDefault": True}, "1", "r") is None
