@@ -31,6 +31,8 @@ OFFLINE_ONLY: dict[str, str] = {
     "dependencies); a record read from Route 53 holds only literal values, and the audit does not read Route 53",
     "SG-05": "by its definition: a group's attachments on a live account are network interfaces, which the audit "
     "does not read, so groups read from a live account are not judged",
+    "VPC-04": "judges a route table's inline routes input against separate aws.ec2.Route resources of the same "
+    "program, a Pulumi modelling conflict: EC2 returns one set of routes per table",
     "WAF-05": "judges API Gateway REST API stages and AppSync APIs, which the audit does not read (the phases "
     "deploy neither)",
 }

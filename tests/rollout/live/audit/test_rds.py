@@ -127,8 +127,9 @@ def test_a_hand_made_legacy_database_and_its_replica_are_found(aws):
         rds_client.create_db_snapshot(DBInstanceIdentifier=account.db_primary, DBSnapshotIdentifier="shop-db-kept")
 
     added, _ = fx.drift_adds((fx.build_database,), drift)
-    legacy = {"RDS-01", "RDS-03", "RDS-07", "RDS-08", "RDS-09", "RDS-14", "RDS-16"}
-    replica = {"RDS-02", "RDS-07", "RDS-08", "RDS-09", "RDS-10", "RDS-14"}
+    # RDS-17: PostgreSQL 12 is past its end of standard support (billed Extended Support)
+    legacy = {"RDS-01", "RDS-03", "RDS-07", "RDS-08", "RDS-09", "RDS-14", "RDS-16", "RDS-17"}
+    replica = {"RDS-02", "RDS-07", "RDS-08", "RDS-09", "RDS-10", "RDS-14", "RDS-17"}
     # BAK-03: no backup plan selects it (this account has none; the shop's own database is in the baseline)
     assert added == {(c, "legacy-db") for c in legacy | {"BAK-03"}} | {(c, "legacy-db-replica") for c in replica}
 
