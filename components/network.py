@@ -7,6 +7,25 @@ no default route and no NAT gateway is billed), an S3 gateway endpoint (S3 traff
 private), the default security group stripped of all rules, and VPC flow logs into a KMS-encrypted log group with
 a year of retention.
 
+Routing: one public route table and one private table per AZ, none with inline `routes`. Every route is its own
+aws.ec2.Route (`<name>-public-default` to the internet gateway, `<name>-private-<i>-default` to a NAT gateway), so
+that routes added by others (the old server's peering routes, VPN route propagation: components/old_server.py)
+live beside ours: pulumi-aws forbids mixing inline routes with Route resources on one table ("Doing so will cause
+a conflict of rule settings and will overwrite rules", aws.ec2.RouteTable; control VPC-04). A table without
+`routes` manages none inline ("omitting this argument is interpreted as ignoring any existing routes").
+
+The tables are named `<name>-public-routes` and `<name>-private-routes-<i>`: stacks applied before held their routes
+inline on tables named `<name>-public` / `<name>-private-<i>`, and a separate route to the same destination on
+those would fail (RouteAlreadyExists). So their next `pulumi up` creates the new tables with every route, moves each
+subnet with an in-place update of its RouteTableAssociation (same names as before; EC2 ReplaceRouteTableAssociation
+switches the subnet from one table to the other in one call, never leaving it without one), moves the S3 endpoint,
+and deletes the old tables last (Pulumi deletes what left the program after every create and update).
+
+A subnet must not move onto a table before that table holds every route: each association depends on its table's
+default route and the S3 endpoint. A caller that adds routes of its own passes `defer_associations=True` and calls
+`associate_subnets(after=[those routes])` once it has created them (phase 2 does, after the old server's link);
+otherwise the constructor associates the subnets itself.
+
 It also creates the `app` security group: what the application's servers carry. The cache and the database
 allow ingress only from it (their own groups live in their components); the web tier adds ingress from its load
 balancer. Nothing else is open.
@@ -15,6 +34,7 @@ balancer. Nothing else is open.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -41,6 +61,11 @@ class NetworkArgs(Args):
                           "Defaults to none (CloudWatch's own encryption).")
     flow_log_retention_days: int = Field(365, description="Flow log retention in days (a CloudWatch retention "
                                                           "value). Defaults to 365.")
+    defer_associations: bool = Field(
+        False, description="Leave the subnets' route table associations to `Network.associate_subnets(after=[...])`, "
+                           "for a caller that adds routes of its own to `route_table_ids` (a peering or VPN route): "
+                           "a subnet then moves onto its table only once those routes exist. Defaults to false "
+                           "(associated in the constructor).")
 
     @field_validator("flow_log_retention_days")
     @classmethod
@@ -89,14 +114,18 @@ class Network(pulumi.ComponentResource):
         self._create_default_security_group()
         self.public_subnets = [self._create_subnet("public", i, cidr) for i, cidr in enumerate(public_cidrs)]
         self.private_subnets = [self._create_subnet("private", i, cidr) for i, cidr in enumerate(private_cidrs)]
-        internet_gateway = self._create_internet_gateway()
-        self.public_route_table = self._create_public_routes(internet_gateway)
-        nat_gateways = self._create_nat_gateways()
-        self.nat_public_ips = [gateway.public_ip for gateway in nat_gateways]  # what outside firewalls admit
+        self.internet_gateway = self._create_internet_gateway()
+        self.public_route_table = self._create_route_table(f"{self._name}-public-routes")
+        self.public_default_route = self._create_default_route(
+            f"{self._name}-public-default", self.public_route_table, gateway_id=self.internet_gateway.id)
+        self.nat_gateways = self._create_nat_gateways()
+        self.nat_public_ips = [gateway.public_ip for gateway in self.nat_gateways]  # what outside firewalls admit
         """The NAT gateways' public addresses (empty while there is no internet egress)."""
-        private_route_tables = self._create_private_routes(nat_gateways)
-        self.private_route_tables = private_route_tables
-        self._create_s3_endpoint(private_route_tables)
+        self.private_route_tables = [self._create_route_table(f"{self._name}-private-routes-{i + 1}")
+                                     for i in range(len(self.private_subnets))]
+        self.private_default_routes = self._create_private_default_routes(self.nat_gateways)
+        """One 0.0.0.0/0 route per private table to its NAT gateway (none without internet egress)."""
+        self.s3_endpoint = self._create_s3_endpoint(self.private_route_tables)
         self._create_flow_logs()
         self.app_security_group = self._create_app_security_group()
 
@@ -105,11 +134,36 @@ class Network(pulumi.ComponentResource):
         self.private_subnet_ids = [s.id for s in self.private_subnets]
         self.app_security_group_id = self.app_security_group.id
         self.cidr = args.cidr
-        self.route_table_ids = [self.public_route_table.id, *(t.id for t in private_route_tables)]
+        self.route_table_ids = [self.public_route_table.id, *(t.id for t in self.private_route_tables)]
         """Every route table of the VPC: a peering or VPN route must reach the subnets of every tier."""
+        self.route_table_associations: list[aws.ec2.RouteTableAssociation] = []
+        """The subnets' associations, once `associate_subnets` has run (public first, then private)."""
+        if not args.defer_associations:
+            self.associate_subnets()
         self.register_outputs({"vpcId": self.vpc_id, "privateSubnetIds": self.private_subnet_ids,
                                "publicSubnetIds": self.public_subnet_ids,
                                "appSecurityGroupId": self.app_security_group_id})
+
+    def associate_subnets(self, after: Sequence[pulumi.Resource] = ()) -> list[aws.ec2.RouteTableAssociation]:
+        """Associate every subnet with its route table, after the table's own routes (the default route, the S3
+        endpoint for the private tables) and after `after`: the routes a caller added to these tables (peering
+        routes, VPN propagations). Once per Network; with `defer_associations` the caller must call it, or the
+        subnets stay on the VPC's main route table (only the local route)."""
+        if self.route_table_associations:
+            raise RuntimeError(f"{self._name}: the subnets are already associated with their route tables")
+        extra = list(after)
+        associations = [
+            aws.ec2.RouteTableAssociation(
+                f"{self._name}-public-{i + 1}", subnet_id=subnet.id, route_table_id=self.public_route_table.id,
+                opts=self._child(depends_on=[self.public_default_route, *extra]))
+            for i, subnet in enumerate(self.public_subnets)]
+        for i, subnet in enumerate(self.private_subnets):
+            table_routes: list[pulumi.Resource] = [self.s3_endpoint, *self.private_default_routes[i:i + 1]]
+            associations.append(aws.ec2.RouteTableAssociation(
+                f"{self._name}-private-{i + 1}", subnet_id=subnet.id, route_table_id=self.private_route_tables[i].id,
+                opts=self._child(depends_on=[*table_routes, *extra])))
+        self.route_table_associations = associations
+        return associations
 
     def _child(self, **options) -> pulumi.ResourceOptions:  # type: ignore[no-untyped-def]
         return pulumi.ResourceOptions(parent=self, **options)
@@ -133,14 +187,15 @@ class Network(pulumi.ComponentResource):
     def _create_internet_gateway(self) -> aws.ec2.InternetGateway:
         return aws.ec2.InternetGateway(f"{self._name}-igw", vpc_id=self.vpc.id, opts=self._child())
 
-    def _create_public_routes(self, internet_gateway: aws.ec2.InternetGateway) -> aws.ec2.RouteTable:
-        table = aws.ec2.RouteTable(f"{self._name}-public", vpc_id=self.vpc.id,
-                                   routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": internet_gateway.id}],
-                                   opts=self._child())
-        for i, subnet in enumerate(self.public_subnets):
-            aws.ec2.RouteTableAssociation(f"{self._name}-public-{i + 1}", subnet_id=subnet.id,
-                                          route_table_id=table.id, opts=self._child())
-        return table
+    def _create_route_table(self, name: str) -> aws.ec2.RouteTable:
+        # No `routes` argument: the table manages no routes inline, so the Route resources on it (ours and a
+        # peering's or VPN's) are never overwritten (pulumi-aws aws.ec2.RouteTable, and control VPC-04).
+        return aws.ec2.RouteTable(name, vpc_id=self.vpc.id, tags={"Name": name}, opts=self._child())
+
+    def _create_default_route(self, name: str, table: aws.ec2.RouteTable, **target: pulumi.Input[str]
+                              ) -> aws.ec2.Route:
+        return aws.ec2.Route(name, route_table_id=table.id, destination_cidr_block="0.0.0.0/0", **target,
+                             opts=self._child())
 
     def _create_nat_gateways(self) -> list[aws.ec2.NatGateway]:
         """The NAT gateways and their Elastic IPs, only with internet egress (same names either way: turning egress
@@ -154,21 +209,15 @@ class Network(pulumi.ComponentResource):
                                                subnet_id=self.public_subnets[i].id, opts=self._child()))
         return gateways
 
-    def _create_private_routes(self, nat_gateways: list[aws.ec2.NatGateway]) -> list[aws.ec2.RouteTable]:
-        tables = []
-        for i, subnet in enumerate(self.private_subnets):
-            # Without NAT the inline routes are an explicit empty list, not omitted: pulumi-aws RouteTable `routes`
-            # ("omitting this argument is interpreted as ignoring any existing routes. To remove all managed routes
-            # an empty list should be specified"), so a default route left by an earlier apply is removed instead
-            # of pointing at a deleted NAT gateway (a blackhole route).
-            routes = ([{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nat_gateways[i % len(nat_gateways)].id}]
-                      if nat_gateways else [])
-            table = aws.ec2.RouteTable(f"{self._name}-private-{i + 1}", vpc_id=self.vpc.id, routes=routes,
-                                       opts=self._child())
-            aws.ec2.RouteTableAssociation(f"{self._name}-private-{i + 1}", subnet_id=subnet.id,
-                                          route_table_id=table.id, opts=self._child())
-            tables.append(table)
-        return tables
+    def _create_private_default_routes(self, nat_gateways: list[aws.ec2.NatGateway]) -> list[aws.ec2.Route]:
+        """Each private table's 0.0.0.0/0 route to its AZ's NAT gateway (or the shared one). Without internet
+        egress there is none: when egress is turned off, Pulumi deletes these routes with their NAT gateways, so
+        no route is left pointing at a deleted gateway (a blackhole route)."""
+        if not nat_gateways:
+            return []
+        return [self._create_default_route(f"{self._name}-private-{i + 1}-default", table,
+                                           nat_gateway_id=nat_gateways[i % len(nat_gateways)].id)
+                for i, table in enumerate(self.private_route_tables)]
 
     def _create_s3_endpoint(self, route_tables: list[aws.ec2.RouteTable]) -> aws.ec2.VpcEndpoint:
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region

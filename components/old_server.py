@@ -3,6 +3,9 @@
 - `VpcPeering`: the server is an EC2 instance in this account and region. Its VPC is peered with ours (accepted
   in the same call: same account and region), routes go both ways (our route tables → its CIDR, its route tables
   → ours), and DNS names resolve to private addresses across the peering.
+- Both add their routes to our tables as separate resources (`vpc_routes`: aws.ec2.Route, or
+  aws.ec2.VpnGatewayRoutePropagation), so those tables must carry no inline `routes` (components/network.py, VPC-04);
+  phase 2 associates the subnets with the tables only after them (`Network.associate_subnets(after=...)`).
 - `SiteToSiteVpn`: the server is elsewhere. A managed AWS Site-to-Site VPN (customer gateway = the server's
   public IP, a virtual private gateway on our VPC with route propagation into our route tables, a static-route
   connection with IKEv2, AES-256, SHA2-256 and DH group 14+ only). `swanctl_conf` renders the server side for
@@ -59,9 +62,11 @@ class VpcPeering(pulumi.ComponentResource):
             requester={"allow_remote_vpc_dns_resolution": True},
             accepter={"allow_remote_vpc_dns_resolution": True},
             tags={"Name": name}, opts=pulumi.ResourceOptions(parent=self))
-        for i, table in enumerate(args.route_table_ids, start=1):
+        self.vpc_routes = [
             aws.ec2.Route(f"{name}-to-server-{i}", route_table_id=table, destination_cidr_block=args.peer_vpc_cidr,
                           vpc_peering_connection_id=self.connection.id, opts=pulumi.ResourceOptions(parent=self))
+            for i, table in enumerate(args.route_table_ids, start=1)]
+        """The routes this link adds to our route tables (a subnet moves onto a table only after them)."""
         for i, table in enumerate(args.peer_route_table_ids, start=1):
             aws.ec2.Route(f"{name}-from-server-{i}", route_table_id=table, destination_cidr_block=args.vpc_cidr,
                           vpc_peering_connection_id=self.connection.id, opts=pulumi.ResourceOptions(parent=self))
@@ -87,9 +92,11 @@ class SiteToSiteVpn(pulumi.ComponentResource):
             f"{name}-server", bgp_asn=CUSTOMER_GATEWAY_ASN, ip_address=args.server_ip, type="ipsec.1",
             tags={"Name": f"{name}-server"}, opts=child)
         self.vpn_gateway = aws.ec2.VpnGateway(f"{name}-gateway", vpc_id=args.vpc_id, tags={"Name": name}, opts=child)
-        for i, table in enumerate(args.route_table_ids, start=1):
+        self.vpc_routes = [
             aws.ec2.VpnGatewayRoutePropagation(f"{name}-propagation-{i}", vpn_gateway_id=self.vpn_gateway.id,
                                                route_table_id=table, opts=child)
+            for i, table in enumerate(args.route_table_ids, start=1)]
+        """The propagations into our route tables (a subnet moves onto a table only after them)."""
         tunnel_options = {f"tunnel{n}_{key}": value for n in (1, 2) for key, value in IKE.items()}
         self.connection = aws.ec2.VpnConnection(
             name, customer_gateway_id=self.customer_gateway.id, vpn_gateway_id=self.vpn_gateway.id, type="ipsec.1",

@@ -86,6 +86,8 @@ def build(ctx: Context) -> None:
         # the NAT gateways exist from the first phase something in the private subnets needs the internet
         internet_egress=ctx.up_to >= hosting.egress_phase(config),
         flow_log_kms_key_arn=baseline.key_arn,
+        # the subnets move onto their route tables only once the old server's routes are on them (below)
+        defer_associations=True,
     ), opts)
     ctx.components["network"] = network
     ctx.outputs.update({
@@ -93,7 +95,8 @@ def build(ctx: Context) -> None:
         "privateSubnetIds": network.private_subnet_ids,
         "appSecurityGroupId": network.app_security_group_id,
     })
-    _create_server_link(ctx, network)
+    link = _create_server_link(ctx, network)
+    network.associate_subnets(after=getattr(link, "vpc_routes", []))
     cache_phase = hosting.service_phase(config.app, "cache")
     if ctx.up_to < cache_phase:
         return
@@ -140,7 +143,8 @@ def client_cidr_blocks(ctx: Context) -> list[str]:
     return [cidr] if hosting.vpn_built(ctx.config.app, ctx.up_to) and cidr else []
 
 
-def _create_server_link(ctx: Context, network: Any) -> None:
+def _create_server_link(ctx: Context, network: Any) -> Any:
+    """The old server's way into the VPC (peering or VPN), or None; its `vpc_routes` are on our private tables."""
     app = ctx.config.app
     tables = [t.id for t in getattr(network, "private_route_tables", [])]
     if hosting.peering_built(app, ctx.up_to):
@@ -152,6 +156,7 @@ def _create_server_link(ctx: Context, network: Any) -> None:
             ctx.opts(NUMBER))
         ctx.components["server_link"] = peering
         ctx.outputs["serverPeeringConnectionId"] = peering.connection_id
+        return peering
     elif hosting.vpn_built(app, ctx.up_to):
         from components.old_server import SiteToSiteVpn, SiteToSiteVpnArgs
 
@@ -160,6 +165,8 @@ def _create_server_link(ctx: Context, network: Any) -> None:
             server_ip=app.server_ip, server_cidr=server_cidr(app)), ctx.opts(NUMBER))
         ctx.components["server_link"] = vpn
         ctx.outputs["serverVpnConfig"] = vpn.server_config
+        return vpn
+    return None
 
 
 def _grant_server(ctx: Context) -> None:

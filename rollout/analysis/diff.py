@@ -71,6 +71,14 @@ REPLACE_ON_CHANGE: dict[str, frozenset[str]] = {
     "aws:ec2/vpc:Vpc": frozenset({"cidrBlock", "instanceTenancy"}),
     "aws:ec2/subnet:Subnet": frozenset({"vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId"}),
     "aws:ec2/instance:Instance": frozenset({"ami", "availabilityZone", "subnetId", "keyName", "tenancy"}),
+    "aws:ec2/routeTable:RouteTable": frozenset({"vpcId"}),
+    "aws:ec2/route:Route": frozenset({
+        "routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId"}),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": frozenset({"subnetId", "gatewayId"}),
+    "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation": frozenset({"routeTableId", "vpnGatewayId"}),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": frozenset({
+        "vpcId", "serviceName", "vpcEndpointType", "resourceConfigurationArn", "serviceNetworkArn",
+        "serviceRegion"}),
     "cloudflare:index/zone:Zone": frozenset({"name"}),
 }
 
@@ -104,6 +112,13 @@ REPLACE_SOURCES: dict[str, str] = {
     "aws:ec2/vpc:Vpc": TF + "ec2/vpc_.go",
     "aws:ec2/subnet:Subnet": TF + "ec2/vpc_subnet.go",
     "aws:ec2/instance:Instance": TF + "ec2/ec2_instance.go",
+    "aws:ec2/routeTable:RouteTable": TF + "ec2/vpc_route_table.go (routes and propagatingVgws update in place)",
+    "aws:ec2/route:Route": TF + "ec2/vpc_route.go (the target updates in place: EC2 ReplaceRoute)",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": TF + "ec2/vpc_route_table_association.go (routeTableId "
+                                                                "updates in place: EC2 ReplaceRouteTableAssociation)",
+    "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation": TF + "ec2/vpnsite_gateway_route_propagation.go",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": TF + "ec2/vpc_endpoint.go (routeTableIds, subnetIds and the policy update in "
+                                            "place)",
     "cloudflare:index/zone:Zone": "a zone is its name: another name is another zone (pulumi-cloudflare v6 Zone)",
 }
 

@@ -60,10 +60,11 @@ def test_phase_2_adds_network_cache_and_cdn_under_its_phase(cloudflare):
                                "sme-rollout:network:SiteToSiteVpn"}
     for type_ in ("sme-rollout:network:Network", "sme-rollout:cache:Cache", "sme-rollout:cdn:CloudflareCdn"):
         assert components[type_].parent == phases[2] and components[type_].phase == 2
-    # 42 (no NAT gateway and Elastic IP: nothing in the private subnets needs the internet at phase 2), plus MX,
-    # SPF, the apex A and the origin's A imported from the zone file, plus the VPN (customer gateway, VPN gateway,
-    # 2 propagations, connection, route) and its cache rule
-    assert len([r for r in cloudflare.custom_resources() if r.phase == 2]) == 53
+    # 43 (no NAT gateway and Elastic IP: nothing in the private subnets needs the internet at phase 2; the public
+    # table's default route is its own aws.ec2.Route), plus MX, SPF, the apex A and the origin's A imported from
+    # the zone file, plus the VPN (customer gateway, VPN gateway, 2 propagations, connection, route) and its cache
+    # rule
+    assert len([r for r in cloudflare.custom_resources() if r.phase == 2]) == 54
 
 
 def test_dev_defaults_are_the_cheap_ones(cloudflare):
@@ -104,10 +105,11 @@ def test_outputs_are_endpoints_not_secrets(cloudflare):
 
 def test_no_nat_before_anything_needs_the_internet(cloudflare):
     """The cache and the VPN need no way out: no NAT gateway, no Elastic IP, no default route in the private
-    tables (an explicit empty list, so that an earlier apply's route to a NAT is removed)."""
+    tables (no inline routes at all: the VPN's propagations live beside the separate routes)."""
     assert cloudflare.of_type("aws:ec2/eip:Eip") == []
     private = [r for r in cloudflare.of_type("aws:ec2/routeTable:RouteTable") if "-private-" in r.name]
-    assert len(private) == 2 and all(r.inputs["routes"] == [] for r in private)
+    assert len(private) == 2 and all("routes" not in r.inputs for r in private)
+    assert [r.name for r in cloudflare.of_type("aws:ec2/route:Route")] == ["network-public-default"]
     (endpoint,) = [r for r in cloudflare.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if r.name == "network-s3"]
     assert len(endpoint.inputs["routeTableIds"]) == 2
 
@@ -187,6 +189,25 @@ def test_vpn_admits_the_server_range_and_generates_its_config(cloudflare):
     assert "serverVpnConfig" in cloudflare.outputs
     access = cloudflare.outputs["hosting"]["phases"]["2"]["services"]["cache"]
     assert access["path"] == "vpn" and "30 ms" in access["note"]
+
+
+def _waits_for(inventory, kind, prefix):
+    """Every subnet association depends on every resource of `kind` named `prefix*` (a route on our tables)."""
+    links = {r.urn for r in inventory.of_type(kind) if r.name.startswith(prefix)}
+    associations = inventory.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation")
+    return len(links) == 2 and len(associations) == 4 and all(links <= set(a.dependencies) for a in associations)
+
+
+def test_subnets_move_onto_their_tables_after_the_servers_routes(cloudflare, synth):
+    """No window without a route: on an applied stack the subnets move onto new tables (components/network.py),
+    so each association waits for the VPN's propagations or the peering's routes into those tables."""
+    assert _waits_for(cloudflare, "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation",
+                      "server-vpn-propagation-")
+    peered = synth(_program(_config(app=PEERING)), stack="example")
+    assert _waits_for(peered, "aws:ec2/route:Route", "server-peering-to-server-")
+    (back,) = [r.urn for r in peered.of_type("aws:ec2/route:Route") if r.name.startswith("server-peering-from-")]
+    assert not any(back in a.dependencies  # the route back is on the server's own table: nothing moves there
+                   for a in peered.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation"))
 
 
 def test_an_ec2_server_in_the_account_is_peered_and_admitted(synth):

@@ -101,8 +101,8 @@ NAT_TYPES = {"aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip"}
 @pytest.mark.parametrize(("stack", "phase"), [("example", 2), ("example", 5), ("prod", 3)])
 def test_a_stack_applied_with_an_unused_nat_loses_only_the_nat(stack, phase, monkeypatch):
     """A stack applied before the NAT waited for its first consumer (phases.hosting.egress_phase) still has its
-    NAT gateways and Elastic IPs at phases 2..5: the next `pulumi up` deletes them, and the diff says so. Nothing
-    else changes but the private route tables' default route; no data store is touched."""
+    NAT gateways and Elastic IPs at phases 2..5: the next `pulumi up` deletes them, and the diff says so, with the
+    private tables' default routes to them (separate aws.ec2.Route resources). No data store is touched."""
     import importlib
 
     from rollout.analysis.diff import diff_inventories
@@ -116,12 +116,100 @@ def test_a_stack_applied_with_an_unused_nat_loses_only_the_nat(stack, phase, mon
     assert applied.of_type("aws:ec2/natGateway:NatGateway"), "the earlier rule was not applied"
     diff = diff_inventories(applied, now)
     nats = 3 if stack == "prod" else 1
-    assert sorted(e.type for e in diff.removed) == sorted(["aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway"] * nats)
-    assert not diff.added and not diff.replaced and not any(e.data_loss for e in diff.removed)
-    assert {e.type for e in diff.updated} == {"aws:ec2/routeTable:RouteTable"}
-    assert all(e.name.startswith("network-private-") and [c.path for c in e.changes] == ["routes"]
-               and e.changes[0].new == [] for e in diff.updated)
-    assert len(diff.updated) == (3 if stack == "prod" else 2)
+    tables = 3 if stack == "prod" else 2
+    assert sorted(e.type for e in diff.removed) == sorted(
+        ["aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway"] * nats + ["aws:ec2/route:Route"] * tables)
+    assert sorted(e.name for e in diff.removed if e.type == "aws:ec2/route:Route") == [
+        f"network-private-{i}-default" for i in range(1, tables + 1)]
+    assert not diff.added and not diff.replaced and not diff.updated and not any(e.data_loss for e in diff.removed)
+
+
+# The route tables as main built them before they left inline routes (components/network.py at 09efaf0): tables
+# `<name>-public` and `<name>-private-<i>` holding their default route inline (an empty list without NAT), subnets
+# associated at once. Only the layout differs, so what the program reads from the network is the same.
+def _inline_route_tables(monkeypatch) -> None:
+    import importlib
+
+    import pulumi_aws as aws
+
+    network = importlib.import_module("components.network")
+
+    def table(self, name):
+        if name.endswith("-public-routes"):
+            return aws.ec2.RouteTable(f"{self._name}-public", vpc_id=self.vpc.id, routes=[
+                {"cidr_block": "0.0.0.0/0", "gateway_id": self.internet_gateway.id}], opts=self._child())
+        i = int(name.rsplit("-", 1)[1])
+        nats = self.nat_gateways
+        routes = [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": nats[(i - 1) % len(nats)].id}] if nats else []
+        return aws.ec2.RouteTable(f"{self._name}-private-{i}", vpc_id=self.vpc.id, routes=routes, opts=self._child())
+
+    def associate(self, after=()):
+        pairs = [("public", i, s, self.public_route_table) for i, s in enumerate(self.public_subnets)]
+        pairs += [("private", i, s, self.private_route_tables[i]) for i, s in enumerate(self.private_subnets)]
+        self.route_table_associations = [aws.ec2.RouteTableAssociation(
+            f"{self._name}-{tier}-{i + 1}", subnet_id=subnet.id, route_table_id=t.id, opts=self._child())
+            for tier, i, subnet, t in pairs]
+        return self.route_table_associations
+
+    monkeypatch.setattr(network.Network, "_create_route_table", table)
+    monkeypatch.setattr(network.Network, "_create_default_route", lambda self, name, table, **target: None)
+    monkeypatch.setattr(network.Network, "_create_private_default_routes", lambda self, nats: [])
+    monkeypatch.setattr(network.Network, "associate_subnets", associate)
+
+
+def _vpc04(inventory) -> list[str]:
+    from policies.registry import ALL_CONTROLS
+    from rollout.analysis.check import run_check
+
+    controls = [c for c in ALL_CONTROLS if c.id == "VPC-04"]
+    return sorted(f.name for f in run_check(inventory, controls=controls).findings if f.status == "violation")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("phase", range(1, 7))
+def test_route_tables_take_their_routes_one_way_at_every_phase(stack, phase):
+    """VPC-04 on our own stacks: no table has inline routes beside separate ones (the peering routes to the old
+    server would go on the next update after a refresh)."""
+    assert _vpc04(_inventory(stack, phase)) == []
+
+
+@pytest.mark.parametrize(("stack", "phase", "link"), [
+    ("prod", 6, "aws:ec2/route:Route"), ("prod", 2, "aws:ec2/route:Route"),
+    ("example", 6, "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation")])
+def test_an_applied_stack_moves_its_subnets_onto_new_route_tables(stack, phase, link, monkeypatch):
+    """A stack applied with inline routes: its next `pulumi up` creates the new tables and their routes, moves every
+    subnet by an in-place update of its association, recreates the old server's routes (or propagations) on the
+    new tables, moves the S3 endpoint and deletes the old tables. Nothing holding data is replaced or removed."""
+    from rollout.analysis.diff import diff_inventories
+    from rollout.runtime.synth import synthesize
+
+    now = synthesize(ROOT, stack, phase=phase)  # first: the runtime now holds this program's own modules
+    _inline_route_tables(monkeypatch)
+    applied = synthesize(ROOT, stack, phase=phase)
+    monkeypatch.undo()
+    azs = 3 if stack == "prod" else 2
+    egress = bool(now.of_type("aws:ec2/natGateway:NatGateway"))
+    before = _vpc04(applied)
+    assert before == ([f"network-private-{i}" for i in range(1, azs + 1)] if link.endswith("Route") else [])
+    assert _vpc04(now) == []
+
+    diff = diff_inventories(applied, now)
+    table, route = "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route"
+    assert sorted((e.type, e.name) for e in diff.added) == sorted(
+        [(table, "network-public-routes"), (route, "network-public-default")]
+        + [(table, f"network-private-routes-{i}") for i in range(1, azs + 1)]
+        + ([(route, f"network-private-{i}-default") for i in range(1, azs + 1)] if egress else []))
+    assert sorted(e.name for e in diff.removed) == sorted(
+        ["network-public"] + [f"network-private-{i}" for i in range(1, azs + 1)])
+    assert {e.type for e in diff.removed} == {table}
+    moved = {e.name: e for e in diff.updated if e.type == "aws:ec2/routeTableAssociation:RouteTableAssociation"}
+    assert len(moved) == 2 * azs and all([c.path for c in e.changes] == ["routeTableId"] for e in moved.values())
+    (endpoint,) = [e for e in diff.updated if e.type == "aws:ec2/vpcEndpoint:VpcEndpoint"]
+    assert {c.path.split("[")[0] for c in endpoint.changes} == {"routeTableIds"}
+    assert len(diff.updated) == 2 * azs + 1
+    assert {e.type for e in diff.replaced} == {link} and len(diff.replaced) == azs
+    assert all(e.replace_paths == ("routeTableId",) for e in diff.replaced)
+    assert not diff.data_loss and not diff.failures
 
 
 @pytest.mark.parametrize("stack", ["example", "prod"])

@@ -1,5 +1,7 @@
 """NET-01 and NET-02 on small programs, and the reachability engine they run on."""
 
+import pytest
+
 from policies import network
 
 SG = network.SECURITY_GROUP
@@ -84,18 +86,34 @@ def test_engine_follows_references_egress_and_links(res):
     assert unlinked.sources_of(db.urn) == {lt.urn}  # no route to the peer: the peering carries nothing
 
 
-def test_an_internet_facing_balancer_in_private_subnets_is_not_reached(res):
+def _tables(res, layout, igw):
+    """A public table routing 0.0.0.0/0 to the internet gateway and a private one routing it to a NAT: inline
+    `routes`, or (components/network.py) tables without routes and one aws.ec2.Route each."""
+    if layout == "inline":
+        public = res(network.ROUTE_TABLE, "public", {"routes": [{"cidrBlock": "0.0.0.0/0", "gatewayId": "igw"}]},
+                     {"routes": [igw.urn]})
+        private = res(network.ROUTE_TABLE, "private", {"routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "n"}]})
+        return public, private, []
+    public, private = (res(network.ROUTE_TABLE, n, {"vpcId": "vpc-1"}) for n in ("public", "private"))
+    routes = [res(network.ROUTE, "public-default", {"routeTableId": "t", "destinationCidrBlock": "0.0.0.0/0",
+                                                    "gatewayId": "igw"},
+                  {"routeTableId": [public.urn], "gatewayId": [igw.urn]}),
+              res(network.ROUTE, "private-default", {"routeTableId": "t", "destinationCidrBlock": "0.0.0.0/0",
+                                                     "natGatewayId": "n"}, {"routeTableId": [private.urn]})]
+    return public, private, routes
+
+
+@pytest.mark.parametrize("layout", ["inline", "separate"])
+def test_an_internet_facing_balancer_in_private_subnets_is_not_reached(res, layout):
     igw = res(network.INTERNET_GATEWAY, "igw", {"vpcId": "vpc-1"})
-    public_table = res(network.ROUTE_TABLE, "public", {"routes": [{"cidrBlock": "0.0.0.0/0", "gatewayId": "igw"}]},
-                       {"routes": [igw.urn]})
-    private_table = res(network.ROUTE_TABLE, "private", {"routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "n"}]})
+    public_table, private_table, routes = _tables(res, layout, igw)
     subnets = {n: res(network.SUBNET, n, {"cidrBlock": "10.0.0.0/24"}) for n in ("pub", "priv")}
     associations = [res(network.ROUTE_TABLE_ASSOCIATION, f"{n}-a", {"subnetId": "s", "routeTableId": "t"},
                         {"subnetId": [subnets[n].urn], "routeTableId": [table.urn]})
                     for n, table in (("pub", public_table), ("priv", private_table))]
     group = _group(res, "open", ingress=[{"protocol": "tcp", "fromPort": 443, "toPort": 443,
                                           "cidrBlocks": ["0.0.0.0/0"]}])
-    base = [igw, public_table, private_table, *subnets.values(), *associations, group]
+    base = [igw, public_table, private_table, *routes, *subnets.values(), *associations, group]
 
     def lb(subnet):
         return res(LB, f"lb-{subnet}", {"internal": False, "securityGroups": ["id"], "subnets": ["s"]},
@@ -105,3 +123,6 @@ def test_an_internet_facing_balancer_in_private_subnets_is_not_reached(res):
     exposed, hidden = lb("pub"), lb("priv")
     graph = network.reach([*base, exposed, hidden])
     assert graph.targets_of("internet") == {exposed.urn}
+    if routes:  # without the route resource, the public table reaches nothing either
+        without = [s for s in base if s is not routes[0]]
+        assert network.public_subnets(without, {s.urn: s for s in without}) == set()
