@@ -16,10 +16,11 @@ a conflict of rule settings and will overwrite rules", aws.ec2.RouteTable; contr
 
 The tables are named `<name>-public-routes` and `<name>-private-routes-<i>`: stacks applied before held their routes
 inline on tables named `<name>-public` / `<name>-private-<i>`, and a separate route to the same destination on
-those would fail (RouteAlreadyExists). So their next `pulumi up` creates the new tables with every route, moves each
-subnet with an in-place update of its RouteTableAssociation (same names as before; EC2 ReplaceRouteTableAssociation
-switches the subnet from one table to the other in one call, never leaving it without one), moves the S3 endpoint,
-and deletes the old tables last (Pulumi deletes what left the program after every create and update).
+those would fail (RouteAlreadyExists). So their next `pulumi up` creates the new tables with every route (a new S3
+endpoint `<name>-s3-gateway` on them: see `_create_s3_endpoint`), moves each subnet with an in-place update of its
+RouteTableAssociation (same names as before; EC2 ReplaceRouteTableAssociation switches the subnet from one table to
+the other in one call, never leaving it without one), and deletes the old tables and the old endpoint `<name>-s3`
+last (Pulumi deletes what left the program after every create and update).
 
 A subnet must not move onto a table before that table holds every route: each association depends on its table's
 default route and the S3 endpoint. A caller that adds routes of its own passes `defer_associations=True` and calls
@@ -220,8 +221,15 @@ class Network(pulumi.ComponentResource):
                 for i, table in enumerate(self.private_route_tables)]
 
     def _create_s3_endpoint(self, route_tables: list[aws.ec2.RouteTable]) -> aws.ec2.VpcEndpoint:
+        """The S3 gateway endpoint on the private tables. Named `<name>-s3-gateway`, not `<name>-s3` as on stacks
+        applied with the inline-route tables: moving that endpoint's route_table_ids would be one ModifyVpcEndpoint
+        call that adds the new tables AND removes the old ones (terraform-provider-aws vpc_endpoint.go), before the
+        subnets leave the old tables. A second gateway endpoint for the same service on other route tables is
+        allowed (Amazon VPC User Guide, gateway endpoints: "You can also create multiple endpoints for a single
+        service, and use different route tables"), so the old one keeps serving the old tables until Pulumi
+        deletes it with them, after every subnet has moved."""
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
-        return aws.ec2.VpcEndpoint(f"{self._name}-s3", vpc_id=self.vpc.id, vpc_endpoint_type="Gateway",
+        return aws.ec2.VpcEndpoint(f"{self._name}-s3-gateway", vpc_id=self.vpc.id, vpc_endpoint_type="Gateway",
                                    service_name=region.apply(lambda r: f"com.amazonaws.{r}.s3"),
                                    route_table_ids=[t.id for t in route_tables], opts=self._child())
 

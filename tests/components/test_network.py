@@ -126,6 +126,7 @@ def test_shared_nat_serves_every_private_subnet(synth):
     private = [r for r in inventory.of_type(ROUTE) if r.name.startswith("net-private-")]
     assert len(private) == 2 and all(r.property_dependencies["natGatewayId"] == (nat.urn,) for r in private)
     (endpoint,) = inventory.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert endpoint.name == "net-s3-gateway" and endpoint.inputs["vpcEndpointType"] == "Gateway"
     assert endpoint.inputs["serviceName"] == "com.amazonaws.ap-southeast-1.s3"
     assert len(endpoint.inputs["routeTableIds"]) == 2
 

@@ -110,7 +110,7 @@ def test_no_nat_before_anything_needs_the_internet(cloudflare):
     private = [r for r in cloudflare.of_type("aws:ec2/routeTable:RouteTable") if "-private-" in r.name]
     assert len(private) == 2 and all("routes" not in r.inputs for r in private)
     assert [r.name for r in cloudflare.of_type("aws:ec2/route:Route")] == ["network-public-default"]
-    (endpoint,) = [r for r in cloudflare.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if r.name == "network-s3"]
+    (endpoint,) = [r for r in cloudflare.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if r.name == "network-s3-gateway"]
     assert len(endpoint.inputs["routeTableIds"]) == 2
 
 
