@@ -394,14 +394,10 @@ def _program_failure(error: BaseException, stack_file: StackFile, limits: list[s
             f"program {program}, stack {stack_file.stack}: secure value(s) {', '.join(undecrypted)} cannot be "
             f"decrypted offline (give stand-ins in rollout:offlineValues); the program then failed: {failure}"
         )
-    hint = (
-        (
-            f" (secure value(s) {', '.join(undecrypted)} are placeholders offline: give stand-ins in "
-            f"rollout:offlineValues)"
-        )
-        if undecrypted
-        else _missing_module_hint(error, stack_file) or _sdk_version_hint(error)
-    )
+    hint = _missing_module_hint(error, stack_file) or _sdk_version_hint(error)
+    if undecrypted:
+        hint += (f" (secure value(s) {', '.join(undecrypted)} are placeholders offline: give stand-ins in "
+                 f"rollout:offlineValues)")
     return ProgramError(f"program {program} failed for stack {stack_file.stack}: {failure}{hint}")
 
 

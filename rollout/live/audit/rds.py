@@ -64,12 +64,7 @@ def normalize_db_instance(db: Mapping[str, Any], account: str, region: str,
         "parameterGroupName": groups[0] if groups else None,
         "iamDatabaseAuthenticationEnabled": db.get("IAMDatabaseAuthenticationEnabled", False),
         "enabledCloudwatchLogsExports": db.get("EnabledCloudwatchLogsExports", []),
-        "monitoringInterval": db.get("MonitoringInterval", 0),
-        "monitoringRoleArn": db.get("MonitoringRoleArn"),
-        "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled", False),
-        "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
-        "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
-        "caCertIdentifier": db.get("CACertificateIdentifier"),
+        **_monitoring_and_upgrades(db),
         "copyTagsToSnapshot": db.get("CopyTagsToSnapshot", False),
         "replicateSourceDb": source,
         "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
@@ -123,6 +118,19 @@ def normalize_db_cluster(cluster: Mapping[str, Any], account: str, region: str,
     return subject(RDS_CLUSTER, cluster["DBClusterIdentifier"], cluster["DBClusterArn"], props, deps)
 
 
+def _monitoring_and_upgrades(db: Mapping[str, Any]) -> dict[str, Any]:
+    """What a DB instance and a cluster's member instance both carry of their own: monitoring, Performance
+    Insights, minor upgrades and the CA."""
+    return {
+        "monitoringInterval": db.get("MonitoringInterval", 0),
+        "monitoringRoleArn": db.get("MonitoringRoleArn"),
+        "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled", False),
+        "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
+        "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
+        "caCertIdentifier": db.get("CACertificateIdentifier"),
+    }
+
+
 def normalize_cluster_instance(db: Mapping[str, Any], account: str, region: str) -> Subject:
     """A member instance of a DB cluster as aws.rds.ClusterInstance inputs (storage, backups and logs are the
     cluster's), joined to its cluster."""
@@ -132,12 +140,7 @@ def normalize_cluster_instance(db: Mapping[str, Any], account: str, region: str)
         "engine": db.get("Engine"),
         "instanceClass": db.get("DBInstanceClass"),
         "publiclyAccessible": db.get("PubliclyAccessible", False),
-        "monitoringInterval": db.get("MonitoringInterval", 0),
-        "monitoringRoleArn": db.get("MonitoringRoleArn"),
-        "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled", False),
-        "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
-        "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
-        "caCertIdentifier": db.get("CACertificateIdentifier"),
+        **_monitoring_and_upgrades(db),
         "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
     }
     cluster = db.get("DBClusterIdentifier")
